@@ -20,3 +20,14 @@ install_env() {
 
 install_env tools "$root/scripts/python-tools.txt"
 install_env checkov "$root/scripts/checkov-tools.txt"
+
+# actionlint has no binary wheel on PyPI (its sdist downloads from GitHub), so build it from the Go module.
+actionlint_version=v1.7.12
+if ! "$root/.venv/tools/bin/actionlint" --version 2>/dev/null | head -1 | grep -qx "$actionlint_version"; then
+  if command -v go >/dev/null; then
+    echo "setup-tools: building actionlint $actionlint_version with Go into .venv/tools/bin"
+    GOBIN="$root/.venv/tools/bin" GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
+  else
+    echo "setup-tools: Go is not installed, so actionlint cannot be built; the workflow checks will fail until it is" >&2
+  fi
+fi
