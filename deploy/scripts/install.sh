@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# AfterInstall: write the runtime env file from SSM Parameter Store and Secrets Manager. Settings
+# never travel in the bundle: the same bundle serves every environment, and the instance role can
+# read only its own environment's parameters and secrets.
+#
+# Parameter Store, under RUNTIME_PARAMETER_PATH (default /camunda-platform/<deployment group>/):
+#   one parameter per setting, named after the variable: DB_HOST, DB_NAME, DB_PORT, WORKERS_IMAGE, ...
+#   DB_SECRET_ID     Secrets Manager id of the database credentials (JSON with username, password)
+#   ADMIN_SECRET_ID  Secrets Manager id of the Camunda admin (JSON with username, password)
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+group=${DEPLOYMENT_GROUP_NAME:-}
+path=${RUNTIME_PARAMETER_PATH:-${group:+/camunda-platform/$group/}}
+[[ -n "$path" ]] || die "neither RUNTIME_PARAMETER_PATH nor DEPLOYMENT_GROUP_NAME is set: cannot tell which parameters to read"
+[[ "$path" == */ ]] || path="$path/"
+
+declare -A settings=()
+
+# Parameter names become variable names; anything else under the path is ignored with a warning.
+parameters=$(aws ssm get-parameters-by-path --path "$path" --recursive --with-decryption \
+  --query 'Parameters[].[Name,Value]' --output text) ||
+  die "reading SSM parameters under $path failed; check the instance role may ssm:GetParametersByPath there"
+while IFS=$'\t' read -r name value; do
+  [[ -n "$name" ]] || continue
+  key=${name##*/}
+  if [[ ! "$key" =~ ^[A-Z][A-Z0-9_]*$ ]]; then
+    log "ignoring parameter $name: its last segment is not an environment variable name"
+    continue
+  fi
+  settings[$key]=$value
+done <<<"$parameters"
+
+# Reads one field of a JSON secret; the value travels through pipes only, never argv or the log.
+secret_field() {
+  local secret_id=$1 field=$2
+  aws secretsmanager get-secret-value --secret-id "$secret_id" --query SecretString --output text |
+    python3 -c 'import json, sys
+try:
+    value = json.load(sys.stdin)[sys.argv[1]]
+except (ValueError, KeyError, TypeError):
+    sys.exit(3)
+sys.stdout.write(str(value))' "$field"
+}
+
+read_secret() {
+  local secret_id=$1 user_key=$2 password_key=$3 value
+  value=$(secret_field "$secret_id" username) || die "secret $secret_id has no readable \"username\" field; check the secret and the instance role's secretsmanager:GetSecretValue"
+  settings[$user_key]=$value
+  value=$(secret_field "$secret_id" password) || die "secret $secret_id has no readable \"password\" field; check the secret and the instance role's secretsmanager:GetSecretValue"
+  settings[$password_key]=$value
+}
+
+if [[ -n "${settings[DB_SECRET_ID]:-}" ]]; then
+  read_secret "${settings[DB_SECRET_ID]}" DB_USER DB_PASSWORD
+  unset 'settings[DB_SECRET_ID]'
+fi
+if [[ -n "${settings[ADMIN_SECRET_ID]:-}" ]]; then
+  read_secret "${settings[ADMIN_SECRET_ID]}" CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD
+  unset 'settings[ADMIN_SECRET_ID]'
+fi
+
+missing=()
+for key in DB_HOST DB_NAME DB_USER DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD; do
+  [[ -n "${settings[$key]:-}" ]] || missing+=("$key")
+done
+((${#missing[@]} == 0)) || die "missing runtime settings: ${missing[*]}; add them under $path (or the secrets DB_SECRET_ID / ADMIN_SECRET_ID point at)"
+
+# Values are written single-quoted, which compose reads literally (no $ expansion), so the only
+# characters that cannot be represented are the single quote and line breaks.
+umask 077
+mkdir -p "$(dirname "$ENV_FILE")"
+tmp=$(mktemp "$ENV_FILE.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+mapfile -t keys < <(printf '%s\n' "${!settings[@]}" | LC_ALL=C sort)
+for key in "${keys[@]}"; do
+  value=${settings[$key]}
+  if [[ "$value" == *"'"* || "$value" == *$'\n'* || "$value" == *$'\r'* ]]; then
+    die "the value of $key contains a single quote or a line break, which the env file cannot hold; regenerate it without those characters"
+  fi
+  printf "%s='%s'\n" "$key" "$value" >>"$tmp"
+done
+chmod 600 "$tmp"
+mv -f "$tmp" "$ENV_FILE"
+trap - EXIT
+log "wrote ${#keys[@]} settings to $ENV_FILE: ${keys[*]}"
