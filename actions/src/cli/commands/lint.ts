@@ -1,0 +1,61 @@
+import { writeFile } from "node:fs/promises";
+import { FORMATS, type Format, formatReport, lint, reportFails } from "../../lint/index.js";
+import { UsageError } from "../../util/errors.js";
+import { type Command, intOption, parseCommandArgs } from "../command.js";
+
+const help = `Usage: camunda-gitops lint [paths...] [options]
+
+Lints BPMN and DMN files (default: processes/) with bpmnlint's recommended rules and the project's
+Camunda 7.23 rule pack, configured by processes/.bpmnlintrc. Cross-file checks use every model under
+processes/ and the worker topic registry (workers/src/registry.ts).
+
+Options:
+  --format <f>          text (default), json, github (workflow annotations) or sarif (SARIF 2.1.0)
+  --max-warnings <n>    fail when there are more than n warnings (default: warnings never fail)
+  --config <file>       bpmnlint configuration to use instead of processes/.bpmnlintrc
+  --output <file>       write the report to a file instead of standard output
+
+Suppress a finding with a reason, in the model:
+  <!-- camunda-gitops-disable rule-name: reason -->       before the element
+  <!-- camunda-gitops-disable-file rule-name: reason -->  anywhere, for the whole file
+or in .bpmnlintrc under "camunda-gitops": {"suppress": [{"file", "elementId", "rule", "reason"}]}.
+
+Exit codes: 0 no errors (and warnings within the limit), 1 findings fail, 2 usage error.`;
+
+export const command: Command = {
+  name: "lint",
+  summary: "lint BPMN/DMN files (text, json, github, sarif)",
+  help,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(
+      "lint",
+      argv,
+      {
+        format: { type: "string" },
+        "max-warnings": { type: "string" },
+        config: { type: "string" },
+        output: { type: "string" },
+      },
+      true,
+    );
+    const format = (values.format ?? "text") as Format;
+    if (!FORMATS.includes(format)) {
+      throw new UsageError(`lint: --format must be one of ${FORMATS.join(", ")}, got "${values.format}".`);
+    }
+    const maxWarnings =
+      values["max-warnings"] === undefined
+        ? -1
+        : intOption("lint", "max-warnings", values["max-warnings"], -1);
+    const report = await lint({
+      ...(positionals.length > 0 ? { paths: positionals } : {}),
+      ...(values.config ? { configFile: values.config } : {}),
+    });
+    const output = formatReport(report, format, {
+      colour: values.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR,
+      version: process.env.npm_package_version ?? "0.1.0",
+    });
+    if (values.output) await writeFile(values.output, output);
+    else process.stdout.write(output);
+    return reportFails(report, maxWarnings) ? 1 : 0;
+  },
+};

@@ -1,0 +1,328 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Linter } from "bpmnlint";
+import testRule from "bpmnlint/lib/test-rule.js";
+import { errorMessage, UsageError } from "../util/errors.js";
+import { repoRoot } from "../util/paths.js";
+import { type LintConfig, loadConfig } from "./config.js";
+import { discoverFiles, kindOf } from "./discover.js";
+import { type LoadedFile, loadFile } from "./load.js";
+import type { Occurrence, ProjectIndex, RuleContext, TopicRegistry } from "./plugin/context.js";
+import { is } from "./plugin/helpers.js";
+import { DEFAULT_REGISTRY_FILE, loadRegistry, type RegistrySource } from "./registry.js";
+import { ProjectResolver, type RuleMeta } from "./resolver.js";
+import {
+  findSuppression,
+  type Suppression,
+  suppressionsFromComments,
+  suppressionsFromConfig,
+} from "./suppressions.js";
+import type { FileSummary, Finding, LintReport, Severity, Suppressed } from "./types.js";
+
+export interface LintOptions {
+  /** Files and folders to lint; default: the repository's processes/ folder. */
+  paths?: readonly string[];
+  /** Repository root: findings' paths are relative to it. Default: this repository. */
+  root?: string;
+  /** bpmnlint config file; default <root>/processes/.bpmnlintrc, or the built-in default when absent. */
+  configFile?: string | null;
+  /** Where the cross-file checks look for processes and decisions; default <root>/processes. */
+  indexPaths?: readonly string[];
+  /** Where the worker topics come from; default the registry module. null disables topic checks. */
+  registry?: RegistrySource | null;
+}
+
+type RuleDefinition = {
+  name: string;
+  category: string;
+  config: unknown;
+  rule: { check: unknown; meta?: RuleMeta };
+};
+
+const SEVERITY: Record<string, Severity> = { error: "error", warn: "warning", info: "info" };
+
+/** Lints BPMN/DMN files: every file parsed once, bpmnlint + project rules, cross-file checks, suppressions. */
+export async function lint(options: LintOptions = {}): Promise<LintReport> {
+  const root = path.resolve(options.root ?? repoRoot);
+  const configFile =
+    options.configFile === undefined
+      ? defaultConfigFile(root)
+      : options.configFile === null
+        ? null
+        : path.resolve(options.configFile);
+  const config = await loadConfig(configFile);
+  const relative = (file: string) => path.relative(root, file).split(path.sep).join("/");
+
+  const lintPaths = await discoverFiles(options.paths ?? [path.join(root, "processes")], true);
+  const indexOnly = (await discoverFiles(options.indexPaths ?? [path.join(root, "processes")], false)).filter(
+    (file) => !lintPaths.includes(file),
+  );
+
+  const loaded = new Map<string, LoadedFile>();
+  for (const file of [...lintPaths, ...indexOnly]) {
+    const kind = kindOf(file) ?? "bpmn";
+    loaded.set(file, await loadFile(file, relative(file), kind, config.settings.maxFileBytes));
+  }
+
+  const findings: Finding[] = [];
+  const registrySource = options.registry === undefined ? { file: DEFAULT_REGISTRY_FILE } : options.registry;
+  let registry: TopicRegistry | null = null;
+  if (registrySource) {
+    const result = await loadRegistry(root, registrySource);
+    if (result.ok) registry = result.registry;
+    else {
+      findings.push({
+        file: result.file,
+        line: 1,
+        column: 1,
+        elementId: null,
+        rule: "camunda-gitops/topic-registry",
+        severity: "warning",
+        message: `${result.reason}; topics were not checked against the workers`,
+      });
+    }
+  }
+
+  const context: RuleContext = {
+    file: undefined as unknown as RuleContext["file"],
+    index: buildIndex([...loaded.values()]),
+    registry,
+  };
+  const definitions = await resolveRules(config, context);
+
+  const suppressions: Suppression[] = config.source
+    ? suppressionsFromConfig(config.settings.suppress, config.source)
+    : [];
+  for (const file of lintPaths) {
+    const model = loaded.get(file);
+    if (!model) continue;
+    findings.push(...model.problems);
+    if (!model.root || !model.sourceMap) continue;
+    const fromComments = suppressionsFromComments(model.path, model.sourceMap.comments);
+    suppressions.push(...fromComments.suppressions);
+    findings.push(...fromComments.problems);
+    context.file = {
+      path: model.path,
+      kind: model.kind,
+      root: model.root,
+      sourceMap: model.sourceMap,
+      importWarnings: model.importWarnings,
+      releasable: !config.settings.notForRelease.some((prefix) => model.path.startsWith(prefix)),
+    };
+    findings.push(...lintModel(model, definitions));
+  }
+
+  if (indexOnly.length === 0) {
+    // Unused topics are a repository-wide question: asked only when every indexed model is linted.
+    for (const definition of definitions) {
+      const project = definition.rule.meta?.project;
+      if (!project?.checkProject) continue;
+      for (const report of project.checkProject(
+        (definition.config ?? {}) as Record<string, unknown>,
+        context,
+      )) {
+        findings.push({
+          ...report,
+          rule: definition.name,
+          severity: SEVERITY[definition.category] ?? "error",
+        });
+      }
+    }
+  }
+
+  return finish(findings, suppressions, lintPaths.map(relative));
+}
+
+function defaultConfigFile(root: string): string | null {
+  const file = path.join(root, "processes", ".bpmnlintrc");
+  return existsSync(file) ? file : null;
+}
+
+async function resolveRules(config: LintConfig, context: RuleContext): Promise<RuleDefinition[]> {
+  const linter = new Linter({ resolver: new ProjectResolver(context) });
+  try {
+    const resolved = await linter.resolveRules(config.bpmnlint);
+    return resolved as RuleDefinition[];
+  } catch (error) {
+    throw new UsageError(
+      `lint: ${config.source ?? "the default configuration"}: ${errorMessage(error)}; fix the rule or config name.`,
+    );
+  }
+}
+
+function appliesTo(definition: RuleDefinition, kind: LoadedFile["kind"]): boolean {
+  const target = definition.rule.meta?.appliesTo ?? "bpmn";
+  return target === kind || target === "both";
+}
+
+function lintModel(model: LoadedFile, definitions: readonly RuleDefinition[]): Finding[] {
+  const findings: Finding[] = [];
+  const sourceMap = model.sourceMap;
+  const fallback = sourceMap?.root?.position ?? { line: 1, column: 1 };
+  const locate = (id: string | undefined) => (id ? sourceMap?.ids.get(id)?.[0] : undefined) ?? fallback;
+
+  for (const warning of model.importWarnings) {
+    if (warning.kind !== "invalid-content") continue;
+    const position = warning.elementId ? locate(warning.elementId) : (warning.position ?? fallback);
+    findings.push({
+      file: model.path,
+      ...position,
+      elementId: warning.elementId,
+      rule: "camunda-gitops/invalid-content",
+      severity: "error",
+      message: `${warning.message}; the engine refuses content it cannot read`,
+    });
+  }
+
+  for (const definition of definitions) {
+    if (!appliesTo(definition, model.kind) || definition.rule.meta?.project?.checkProject) continue;
+    let reports: Array<{ id?: string; message: string; line?: number; column?: number; severity?: string }>;
+    try {
+      reports = testRule({ moddleRoot: model.root, rule: definition.rule, config: definition.config });
+    } catch (error) {
+      findings.push({
+        file: model.path,
+        ...fallback,
+        elementId: null,
+        rule: "camunda-gitops/rule-error",
+        severity: "error",
+        message: `rule ${definition.name} failed on this file (${errorMessage(error)}); please report it`,
+      });
+      continue;
+    }
+    const configured = SEVERITY[definition.category] ?? "error";
+    for (const report of reports) {
+      const position =
+        typeof report.line === "number"
+          ? { line: report.line, column: report.column ?? 1 }
+          : locate(report.id);
+      // A rule may lower its own severity for uncertain findings, never raise it.
+      const severity = report.severity === "warning" && configured === "error" ? "warning" : configured;
+      findings.push({
+        file: model.path,
+        line: position.line,
+        column: position.column,
+        elementId: report.id ? report.id : null,
+        rule: definition.name,
+        severity,
+        message: report.message,
+      });
+    }
+  }
+  return findings;
+}
+
+function buildIndex(files: readonly LoadedFile[]): ProjectIndex {
+  const index: ProjectIndex = { processIds: new Map(), decisionIds: new Map(), topicsUsed: new Map() };
+  const add = (map: Map<string, Occurrence[]>, key: string, occurrence: Occurrence) => {
+    const list = map.get(key);
+    if (list) list.push(occurrence);
+    else map.set(key, [occurrence]);
+  };
+  for (const file of files) {
+    if (!file.root) continue;
+    for (const element of file.root.rootElements ?? []) {
+      if (is(element, "bpmn:Process") && element.id)
+        add(index.processIds, element.id, { file: file.path, elementId: element.id });
+    }
+    for (const element of file.root.drgElement ?? []) {
+      if (is(element, "dmn:Decision") && element.id)
+        add(index.decisionIds, element.id, { file: file.path, elementId: element.id });
+    }
+    if (file.kind === "bpmn") collectTopics(file, index, add);
+  }
+  return index;
+}
+
+function collectTopics(
+  file: LoadedFile,
+  index: ProjectIndex,
+  add: (map: Map<string, Occurrence[]>, key: string, occurrence: Occurrence) => void,
+): void {
+  const visit = (element: { $descriptor?: unknown; [key: string]: unknown }) => {
+    const topic = element.topic;
+    if (
+      element.type === "external" &&
+      typeof topic === "string" &&
+      topic.trim() !== "" &&
+      !/^\s*[$#]\{/.test(topic)
+    ) {
+      const owner = (element.$type === "bpmn:MessageEventDefinition" ? element.$parent : element) as {
+        id?: string;
+      };
+      add(index.topicsUsed, topic.trim(), { file: file.path, elementId: owner?.id ?? "" });
+    }
+    for (const child of [
+      ...((element.rootElements as unknown[]) ?? []),
+      ...((element.flowElements as unknown[]) ?? []),
+      ...((element.eventDefinitions as unknown[]) ?? []),
+    ]) {
+      visit(child as typeof element);
+    }
+  };
+  visit(file.root);
+}
+
+function finish(all: Finding[], suppressions: Suppression[], files: readonly string[]): LintReport {
+  const findings: Finding[] = [];
+  const suppressed: Suppressed[] = [];
+  for (const finding of all) {
+    const suppression = findSuppression(finding, suppressions);
+    if (suppression) {
+      suppression.used = true;
+      suppressed.push({ ...finding, reason: suppression.reason, suppressedBy: suppression.origin });
+    } else {
+      findings.push(finding);
+    }
+  }
+  for (const suppression of suppressions) {
+    if (suppression.used || !files.includes(suppression.file)) continue;
+    findings.push({
+      file: suppression.origin.startsWith(suppression.file) ? suppression.file : suppression.origin,
+      line: suppression.line,
+      column: 1,
+      elementId: suppression.elementId,
+      rule: "camunda-gitops/suppression",
+      severity: "warning",
+      message: `suppression of ${suppression.rules.join(", ")}${suppression.elementId ? ` on ${suppression.elementId}` : ""} for ${suppression.file} matches no finding; remove it`,
+    });
+  }
+  const order = (a: Finding, b: Finding) =>
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message);
+  findings.sort(order);
+  suppressed.sort(order);
+
+  const perFile = new Map<string, FileSummary>();
+  for (const file of files) perFile.set(file, { file, errors: 0, warnings: 0, infos: 0, suppressed: 0 });
+  const entry = (file: string) => {
+    let summary = perFile.get(file);
+    if (!summary) {
+      summary = { file, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
+      perFile.set(file, summary);
+    }
+    return summary;
+  };
+  for (const finding of findings) {
+    const summary = entry(finding.file);
+    if (finding.severity === "error") summary.errors++;
+    else if (finding.severity === "warning") summary.warnings++;
+    else summary.infos++;
+  }
+  for (const finding of suppressed) entry(finding.file).suppressed++;
+  const count = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
+  return {
+    findings,
+    summary: {
+      files: files.length,
+      errors: count("error"),
+      warnings: count("warning"),
+      infos: count("info"),
+      suppressed,
+      perFile: [...perFile.values()].sort((a, b) => a.file.localeCompare(b.file)),
+    },
+  };
+}

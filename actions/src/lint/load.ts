@@ -1,0 +1,95 @@
+import { errorMessage } from "../util/errors.js";
+import { readSource } from "./input.js";
+import { BPMN_NS, DMN_NAMESPACES, type ImportWarning, type ModdleElement, parseModel } from "./parse.js";
+import { buildSourceMap, type SourceMap } from "./source-map.js";
+import type { FileKind, Finding } from "./types.js";
+
+/** One model file, read and parsed exactly once per run. */
+export interface LoadedFile {
+  absolute: string;
+  /** Relative to the repository root. */
+  path: string;
+  kind: FileKind;
+  sourceMap: SourceMap | null;
+  root: ModdleElement | null;
+  importWarnings: ImportWarning[];
+  /** Problems that stop the file from being linted (not XML, DOCTYPE, …). */
+  problems: Finding[];
+}
+
+const ROOTS: Record<FileKind, { namespaces: readonly string[]; expected: string }> = {
+  bpmn: { namespaces: [BPMN_NS], expected: `<definitions> in the BPMN namespace ${BPMN_NS}` },
+  dmn: { namespaces: DMN_NAMESPACES, expected: "<definitions> in a DMN 1.1, 1.2 or 1.3 namespace" },
+};
+
+export async function loadFile(
+  absolute: string,
+  relative: string,
+  kind: FileKind,
+  maxBytes: number,
+): Promise<LoadedFile> {
+  const loaded: LoadedFile = {
+    absolute,
+    path: relative,
+    kind,
+    sourceMap: null,
+    root: null,
+    importWarnings: [],
+    problems: [],
+  };
+  const problem = (rule: string, line: number, column: number, message: string) => {
+    loaded.problems.push({ file: relative, line, column, elementId: null, rule, severity: "error", message });
+    return loaded;
+  };
+
+  let source: Awaited<ReturnType<typeof readSource>>;
+  try {
+    source = await readSource(absolute, maxBytes);
+  } catch (error) {
+    return problem(
+      "camunda-gitops/unreadable",
+      1,
+      1,
+      `the file cannot be read (${errorMessage(error)}); check its permissions`,
+    );
+  }
+  if (!source.ok)
+    return problem(source.problem.rule, source.problem.line, source.problem.column, source.problem.message);
+
+  const sourceMap = buildSourceMap(source.text);
+  loaded.sourceMap = sourceMap;
+  if (sourceMap.error) {
+    const { line, column, message } = sourceMap.error;
+    return problem(
+      "camunda-gitops/not-xml",
+      line,
+      column,
+      `the file is not well-formed XML: ${message}; fix the XML (or re-export it from the modeler)`,
+    );
+  }
+  const root = sourceMap.root;
+  if (root?.local !== "definitions" || !ROOTS[kind].namespaces.includes(root.uri)) {
+    const found = root
+      ? `<${root.name}>${root.uri ? ` in namespace ${root.uri}` : " without a namespace"}`
+      : "nothing";
+    return problem(
+      "camunda-gitops/wrong-root",
+      root?.position.line ?? 1,
+      root?.position.column ?? 1,
+      `the root element is ${found}, expected ${ROOTS[kind].expected}; is this the right file type?`,
+    );
+  }
+  try {
+    const parsed = await parseModel(kind, source.text);
+    loaded.root = parsed.root;
+    loaded.importWarnings = parsed.warnings;
+  } catch (error) {
+    return problem(
+      "camunda-gitops/not-xml",
+      1,
+      1,
+      `the model cannot be read: ${errorMessage(error).split("\n")[0]}`,
+    );
+  }
+  return loaded;
+}

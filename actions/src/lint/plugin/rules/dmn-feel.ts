@@ -1,0 +1,26 @@
+import { checkFeel } from "../../syntax/feel.js";
+import { defineRule, idOf, is } from "../helpers.js";
+
+/**
+ * Input entries are FEEL unary tests, output entries and input expressions FEEL expressions (the
+ * engine's default language since 7.13). Entries in another language (juel, javascript, …) are skipped.
+ * A feelin parse error that any FEEL parser would also reject is reported at the rule's severity;
+ * a feelin-only error (feel-scala may accept it) is a warning.
+ */
+export default defineRule({
+  name: "dmn-feel",
+  appliesTo: "dmn",
+  description: "DMN input and output entries must be valid FEEL.",
+  create: () => (node, reporter) => {
+    let kind: "unary-tests" | "expression";
+    if (is(node, "dmn:UnaryTests")) kind = "unary-tests";
+    else if (is(node, "dmn:LiteralExpression")) kind = "expression";
+    else return undefined;
+    const language: string | undefined = node.expressionLanguage;
+    if (language && !/feel/i.test(language)) return undefined;
+    const problem = checkFeel(node.text ?? "", kind);
+    if (!problem) return undefined;
+    reporter.report(idOf(node), problem.message, problem.certain ? {} : { severity: "warning" });
+    return undefined;
+  },
+});

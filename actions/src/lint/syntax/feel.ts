@@ -1,0 +1,74 @@
+import { parseExpression, parseUnaryTests } from "feelin";
+
+export interface FeelProblem {
+  message: string;
+  /** True when the text is certainly broken for any FEEL parser (the engine's included). */
+  certain: boolean;
+}
+
+/**
+ * Checks a DMN input entry (unary tests) or an output entry / expression with feelin's parser.
+ * feelin and the engine's FEEL implementation (feel-scala) do not accept exactly the same language,
+ * so a feelin error alone is uncertain; it becomes certain when the text also has unbalanced quotes,
+ * brackets or parentheses, which no FEEL parser accepts.
+ */
+export function checkFeel(text: string, kind: "unary-tests" | "expression"): FeelProblem | null {
+  const trimmed = text.trim();
+  if (trimmed === "" || (kind === "unary-tests" && trimmed === "-")) return null;
+  const tree =
+    kind === "unary-tests"
+      ? parseUnaryTests(trimmed, {}, undefined)
+      : parseExpression(trimmed, {}, undefined);
+  let errorAt = -1;
+  tree.iterate({
+    enter(node) {
+      if (errorAt === -1 && node.type.isError) errorAt = node.from;
+      return errorAt === -1;
+    },
+  });
+  if (errorAt === -1) return null;
+  const unbalanced = unbalancedDelimiter(trimmed);
+  const what = kind === "unary-tests" ? "FEEL unary tests" : "a FEEL expression";
+  return {
+    message: unbalanced
+      ? `"${shorten(trimmed)}" is not ${what}: ${unbalanced}`
+      : `"${shorten(trimmed)}" does not parse as ${what} near character ${errorAt + 1}`,
+    certain: unbalanced !== null,
+  };
+}
+
+function unbalancedDelimiter(text: string): string | null {
+  const closing: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
+  const stack: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (c === '"') {
+      const end = findStringEnd(text, i + 1);
+      if (end === -1) return `the string starting at character ${i + 1} is not closed`;
+      i = end;
+    } else if (c in closing) {
+      stack.push(c);
+    } else if (c === ")" || c === "]" || c === "}") {
+      const open = stack.pop();
+      // FEEL ranges may be half-open with the "wrong" bracket: ]1..5[ and (1..5].
+      if (open === undefined && !/\.\./.test(text)) return `"${c}" at character ${i + 1} closes nothing`;
+      if (open !== undefined && closing[open] !== c && !/\.\./.test(text)) {
+        return `"${c}" at character ${i + 1} does not match "${open}"`;
+      }
+    }
+  }
+  if (stack.length > 0 && !/\.\./.test(text)) return `"${stack[stack.length - 1]}" is never closed`;
+  return null;
+}
+
+function findStringEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
