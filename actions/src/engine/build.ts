@@ -1,0 +1,205 @@
+/**
+ * Building the local engine jar with the machine's Maven and Java. The jar counts as stale when a hash
+ * of engine/pom.xml and engine/src/** differs from the stamp written next to it after the last build,
+ * so editing the engine's sources or dependencies triggers a rebuild and nothing else does.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import { UserError } from "../util/errors.js";
+import { relativeToRepo, repoPath } from "../util/paths.js";
+import { withFileLock } from "./lock.js";
+
+export const defaultEngineDir = repoPath("engine");
+const jarName = "camunda-engine.jar";
+const minimumJava = 17;
+
+export function engineJar(engineDir = defaultEngineDir): string {
+  return path.join(engineDir, "target", jarName);
+}
+
+export function engineStamp(engineDir = defaultEngineDir): string {
+  return path.join(engineDir, "target", `${jarName}.stamp`);
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** sha256 over the relative path and content of pom.xml and every file under src/, in a stable order. */
+export function engineSourceHash(engineDir = defaultEngineDir): string {
+  const files = [path.join(engineDir, "pom.xml"), ...listFiles(path.join(engineDir, "src"))]
+    .filter((file) => existsSync(file))
+    .map((file) => ({ file, key: path.relative(engineDir, file).split(path.sep).join("/") }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const hash = createHash("sha256");
+  for (const { file, key } of files) {
+    // Length-prefixed so that moving bytes between a name and a content cannot give the same hash.
+    const content = readFileSync(file);
+    hash.update(`${key.length}:${key}:${content.length}:`);
+    hash.update(content);
+  }
+  return hash.digest("hex");
+}
+
+export type Staleness = { stale: false } | { stale: true; reason: "no jar" | "no stamp" | "sources changed" };
+
+export function engineStaleness(engineDir = defaultEngineDir): Staleness {
+  if (!existsSync(engineJar(engineDir))) return { stale: true, reason: "no jar" };
+  const stampFile = engineStamp(engineDir);
+  if (!existsSync(stampFile)) return { stale: true, reason: "no stamp" };
+  const stamp = readFileSync(stampFile, "utf8").trim();
+  return stamp === engineSourceHash(engineDir)
+    ? { stale: false }
+    : { stale: true, reason: "sources changed" };
+}
+
+/** The java executable: $JAVA_HOME/bin/java when JAVA_HOME is set (as Maven does), else `java` from PATH. */
+export function javaCommand(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.JAVA_HOME;
+  if (home) {
+    const candidate = path.join(home, "bin", "java");
+    if (existsSync(candidate)) return candidate;
+  }
+  return "java";
+}
+
+/** The major version in `java -version` output: "17.0.15" → 17, "1.8.0_402" → 8, "21-ea" → 21. */
+export function parseJavaMajor(output: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
+  if (!match) return undefined;
+  const first = Number(match[1]);
+  return first === 1 && match[2] !== undefined ? Number(match[2]) : first;
+}
+
+/** Checks that Java 17+ can be run; returns the command and its major version. */
+export function checkJava(env: NodeJS.ProcessEnv = process.env): { command: string; major: number } {
+  const command = javaCommand(env);
+  const result = spawnSync(command, ["-version"], { encoding: "utf8", env });
+  if (result.error) {
+    throw new UserError(
+      `Java ${minimumJava} or newer is needed for the local engine, but \`${command}\` could not be run (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}); install a JDK ${minimumJava}+ (e.g. apt-get install openjdk-17-jdk-headless) or set JAVA_HOME.`,
+      { exitCode: 2 },
+    );
+  }
+  const major = parseJavaMajor(`${result.stderr}${result.stdout}`);
+  if (major === undefined || major < minimumJava) {
+    throw new UserError(
+      `Java ${minimumJava} or newer is needed for the local engine, but \`${command}\` is ${major === undefined ? "of unknown version" : `Java ${major}`}; install a JDK ${minimumJava}+ or point JAVA_HOME at one.`,
+      { exitCode: 2 },
+    );
+  }
+  return { command, major };
+}
+
+export function checkMaven(env: NodeJS.ProcessEnv = process.env): void {
+  const result = spawnSync("mvn", ["-v"], { encoding: "utf8", env });
+  if (result.error || result.status !== 0) {
+    throw new UserError(
+      "Maven is needed to build the local engine, but `mvn` could not be run; install Maven 3.8+ (e.g. apt-get install maven) and make sure `mvn` is on PATH.",
+      { exitCode: 2 },
+    );
+  }
+}
+
+export interface BuildEngineOptions {
+  /** Rebuild even when the jar is up to date. */
+  force?: boolean;
+  onProgress?: (line: string) => void;
+  /** The engine's Maven project; engine/ of this repository by default (tests point it elsewhere). */
+  engineDir?: string;
+}
+
+export interface BuildEngineResult {
+  jar: string;
+  /** False when the jar was already up to date. */
+  built: boolean;
+  durationMs: number;
+}
+
+const keptOutputLines = 40;
+
+function runMaven(engineDir: string): Promise<{ code: number; tail: string[] }> {
+  return new Promise((resolve, reject) => {
+    // -B: no colours or download progress; -q: errors only. The tail of the output is all we show.
+    const child = spawn(
+      "mvn",
+      ["-B", "-q", "package", "-DskipTests", "-f", path.join(engineDir, "pom.xml")],
+      {
+        cwd: engineDir,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const lines: string[] = [];
+    let partial = "";
+    const collect = (chunk: Buffer) => {
+      const parts = (partial + chunk.toString("utf8")).split("\n");
+      partial = parts.pop() ?? "";
+      for (const line of parts) {
+        // Maven prints ANSI colour codes even in batch mode on some versions.
+        const clean = stripVTControlCharacters(line).trimEnd();
+        if (clean) lines.push(clean);
+        if (lines.length > keptOutputLines) lines.shift();
+      }
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (partial.trim()) lines.push(partial.trim());
+      resolve({ code: code ?? 1, tail: lines.slice(-keptOutputLines) });
+    });
+  });
+}
+
+/**
+ * Builds engine/target/camunda-engine.jar when it is missing or stale (or always with `force`).
+ * One build at a time per engine folder, across processes.
+ */
+export async function buildEngine(options: BuildEngineOptions = {}): Promise<BuildEngineResult> {
+  const engineDir = options.engineDir ?? defaultEngineDir;
+  const jar = engineJar(engineDir);
+  const started = Date.now();
+  if (!options.force && !engineStaleness(engineDir).stale) return { jar, built: false, durationMs: 0 };
+
+  checkJava();
+  checkMaven();
+  mkdirSync(path.join(engineDir, "target"), { recursive: true });
+  const lockFile = path.join(engineDir, "target", ".build.lock");
+  return withFileLock(
+    lockFile,
+    async () => {
+      // Another process may have built it while this one waited for the lock.
+      if (!options.force && !engineStaleness(engineDir).stale)
+        return { jar, built: false, durationMs: Date.now() - started };
+      // Hashed before building: a source edited during the build leaves the jar stale, as it should.
+      const hash = engineSourceHash(engineDir);
+      rmSync(engineStamp(engineDir), { force: true });
+      const cold = !existsSync(jar);
+      options.onProgress?.(
+        cold
+          ? "building the engine with Maven (the first build downloads its dependencies and takes a few minutes)"
+          : "rebuilding the engine with Maven (engine/ changed)",
+      );
+      const { code, tail } = await runMaven(engineDir);
+      if (code !== 0 || !existsSync(jar) || statSync(jar).size === 0) {
+        throw new UserError(
+          `Building the local engine with Maven failed (exit code ${code}) in ${relativeToRepo(engineDir)}; fix the error below (or Maven's network access to Maven Central) and run the command again.`,
+          { details: tail.length > 0 ? tail : ["(Maven printed nothing)"] },
+        );
+      }
+      writeFileSync(engineStamp(engineDir), `${hash}\n`);
+      return { jar, built: true, durationMs: Date.now() - started };
+    },
+    { onWait: () => options.onProgress?.("waiting for another build of the engine to finish") },
+  );
+}
