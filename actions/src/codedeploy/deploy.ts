@@ -34,6 +34,8 @@ export interface DeployOptions {
   intervalMs?: number;
   /** Stop (with rollback) a deployment still running at the timeout, so it does not hold the group. */
   stopOnTimeout?: boolean;
+  /** How long to wait for a stop requested at the timeout to take effect. */
+  stopGraceMs?: number;
   clock?: Clock;
   log?: (line: string) => void;
   /** Called as soon as the deployment exists, e.g. to save its id for a cancellation handler. */
@@ -65,6 +67,7 @@ const defaults = {
   intervalMs: 15_000,
   activeWaitMs: 15 * 60_000,
   rollbackTimeoutMs: 15 * 60_000,
+  stopGraceMs: 3 * 60_000,
 };
 
 /**
@@ -136,7 +139,22 @@ export async function runDeployment(options: DeployOptions): Promise<DeployOutco
     );
     await stopDeployment(client, deploymentId, log);
     stopRequested = true;
-    info = await getDeployment(client, deploymentId).catch(() => info);
+    if (polled.aborted) {
+      // The run is going away (cancelled job, Ctrl-C): report what is known now.
+      info = await getDeployment(client, deploymentId).catch(() => info);
+    } else {
+      // Wait briefly for the stop to land, so the report says Stopped and the rollback can be followed.
+      const settled = await pollDeployment({
+        client,
+        deploymentId,
+        intervalMs,
+        deadline: clock.now() + (options.stopGraceMs ?? defaults.stopGraceMs),
+        clock,
+        log,
+        signal: options.signal,
+      });
+      info = settled.info;
+    }
   } else if (polled.timedOut) {
     log(
       `timed out after ${Math.round(options.timeoutMs / 1000)} s; deployment ${deploymentId} is still ${info.status}`,
@@ -150,7 +168,7 @@ export async function runDeployment(options: DeployOptions): Promise<DeployOutco
     timedOut: polled.timedOut,
     stopRequested,
   };
-  if (outcome.succeeded || polled.aborted) return outcome;
+  if (outcome.succeeded || polled.aborted || !terminalStatuses.has(info.status ?? "")) return outcome;
 
   const rollbackId = await findRollback(client, info, { clock, intervalMs, log, signal: options.signal });
   if (rollbackId) {
