@@ -88,7 +88,8 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     index: buildIndex([...loaded.values()]),
     registry,
   };
-  const definitions = await resolveRules(config, context);
+  const resolver = new ProjectResolver(context);
+  const definitions = await resolveRules(config, resolver);
 
   const suppressions: Suppression[] = config.source
     ? suppressionsFromConfig(config.settings.suppress, config.source)
@@ -109,7 +110,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
       importWarnings: model.importWarnings,
       releasable: !config.settings.notForRelease.some((prefix) => model.path.startsWith(prefix)),
     };
-    findings.push(...lintModel(model, definitions));
+    findings.push(...lintModel(model, definitions, resolver));
   }
 
   if (indexOnly.length === 0) {
@@ -138,8 +139,8 @@ function defaultConfigFile(root: string): string | null {
   return existsSync(file) ? file : null;
 }
 
-async function resolveRules(config: LintConfig, context: RuleContext): Promise<RuleDefinition[]> {
-  const linter = new Linter({ resolver: new ProjectResolver(context) });
+async function resolveRules(config: LintConfig, resolver: ProjectResolver): Promise<RuleDefinition[]> {
+  const linter = new Linter({ resolver });
   try {
     const resolved = await linter.resolveRules(config.bpmnlint);
     return resolved as RuleDefinition[];
@@ -155,7 +156,11 @@ function appliesTo(definition: RuleDefinition, kind: LoadedFile["kind"]): boolea
   return target === kind || target === "both";
 }
 
-function lintModel(model: LoadedFile, definitions: readonly RuleDefinition[]): Finding[] {
+function lintModel(
+  model: LoadedFile,
+  definitions: readonly RuleDefinition[],
+  resolver: ProjectResolver,
+): Finding[] {
   const findings: Finding[] = [];
   const sourceMap = model.sourceMap;
   const fallback = sourceMap?.root?.position ?? { line: 1, column: 1 };
@@ -178,7 +183,8 @@ function lintModel(model: LoadedFile, definitions: readonly RuleDefinition[]): F
     if (!appliesTo(definition, model.kind) || definition.rule.meta?.project?.checkProject) continue;
     let reports: Array<{ id?: string; message: string; line?: number; column?: number; severity?: string }>;
     try {
-      reports = testRule({ moddleRoot: model.root, rule: definition.rule, config: definition.config });
+      const rule = resolver.instantiate(definition.name, definition.config);
+      reports = testRule({ moddleRoot: model.root, rule, config: definition.config });
     } catch (error) {
       findings.push({
         file: model.path,

@@ -71,11 +71,16 @@ export async function parseModel(kind: FileKind, text: string): Promise<ParsedMo
 
 function toImportWarning(warning: Error & { element?: ModdleElement }): ImportWarning {
   const message = warning.message;
+  // Point at the event rather than its event definition: that is the element a modeler shows.
+  const element =
+    warning.element?.$instanceOf?.("bpmn:EventDefinition") && warning.element.$parent?.id
+      ? warning.element.$parent
+      : warning.element;
   const unresolved = /^unresolved reference <([^>]*)>/.exec(message);
   if (unresolved) {
     return {
       message: `reference to "${unresolved[1]}", which is not defined in this file`,
-      elementId: typeof warning.element?.id === "string" ? warning.element.id : null,
+      elementId: typeof element?.id === "string" ? element.id : null,
       kind: "unresolved-reference",
       reference: unresolved[1] ?? null,
       position: null,
@@ -88,7 +93,7 @@ function toImportWarning(warning: Error & { element?: ModdleElement }): ImportWa
   const column = /\bcolumn: (\d+)/.exec(message)?.[1];
   return {
     message: nested ? `${head}: ${nested}` : head,
-    elementId: typeof warning.element?.id === "string" ? warning.element.id : null,
+    elementId: typeof element?.id === "string" ? element.id : null,
     kind: nested?.startsWith("duplicate ID") ? "duplicate-id" : "invalid-content",
     reference: null,
     position: line === undefined ? null : { line: Number(line) + 1, column: Number(column ?? 0) + 1 },

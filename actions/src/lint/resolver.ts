@@ -109,6 +109,20 @@ export class ProjectResolver {
     throw new Error(`unknown rule package "${pkg}" (only bpmnlint and ${PLUGIN_PACKAGE} are available)`);
   }
 
+  /**
+   * A fresh rule instance for a normalized rule name (`conditional-flows`, `camunda-gitops/x`).
+   * Some bpmnlint rules keep state in their factory closure, so each file gets new instances,
+   * exactly as bpmnlint's own CLI does by creating a Linter per file.
+   */
+  instantiate(name: string, config: unknown): { check: unknown; meta?: RuleMeta } {
+    const slash = name.indexOf("/");
+    const factory =
+      slash === -1
+        ? this.resolveRule("bpmnlint", name)
+        : this.resolveRule(`bpmnlint-plugin-${name.slice(0, slash)}`, name.slice(slash + 1));
+    return factory(config) as { check: unknown; meta?: RuleMeta };
+  }
+
   resolveConfig(pkg: string, configName: string): unknown {
     const found =
       pkg === "bpmnlint"

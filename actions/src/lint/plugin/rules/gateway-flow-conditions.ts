@@ -1,4 +1,5 @@
-import { defineRule, isAny } from "../helpers.js";
+import type { ModdleElement } from "../../parse.js";
+import { defineRule, is, isAny } from "../helpers.js";
 
 export default defineRule({
   name: "gateway-flow-conditions",
@@ -7,7 +8,11 @@ export default defineRule({
     "Every outgoing flow of a forking exclusive or inclusive gateway needs a condition, unless it is the default flow.",
   create: () => (node, reporter) => {
     if (!isAny(node, ["bpmn:ExclusiveGateway", "bpmn:InclusiveGateway"])) return undefined;
-    const outgoing: Array<{ id: string; conditionExpression?: unknown }> = node.outgoing ?? [];
+    // Files written by hand may omit <outgoing>; the flows' sourceRef is what the engine follows.
+    const siblings: ModdleElement[] = node.$parent?.flowElements ?? [];
+    const outgoing: Array<{ id: string; conditionExpression?: unknown }> = siblings.filter(
+      (element) => is(element, "bpmn:SequenceFlow") && element.sourceRef === node,
+    );
     if (outgoing.length < 2) return undefined;
     for (const flow of outgoing) {
       if (flow.conditionExpression || node.default === flow) continue;

@@ -58,7 +58,11 @@ export default defineRule({
         !target &&
         reference.label !== "error" &&
         reference.label !== "escalation" &&
-        needsReference(node, owner)
+        needsReference(node, owner) &&
+        // An unresolved reference is already reported above, from the root.
+        !context.file.importWarnings.some(
+          (w) => w.kind === "unresolved-reference" && w.elementId === owner.id,
+        )
       ) {
         reporter.report(
           idOf(owner),
