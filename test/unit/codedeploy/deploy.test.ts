@@ -65,7 +65,14 @@ describe("CodeDeploy driver (mocked CodeDeploy)", () => {
       .resolves(info("Succeeded", { deploymentOverview: { Succeeded: 2 } }));
     const clock = virtualClock();
     let created = "";
-    const outcome = await runDeployment(options({ clock, onCreated: (id) => void (created = id) }));
+    const outcome = await runDeployment(
+      options({
+        clock,
+        onCreated: (id) => {
+          created = id;
+        },
+      }),
+    );
     assert.equal(created, "d-MAIN");
     assert.equal(outcome.succeeded, true);
     assert.equal(outcome.status, "Succeeded");
