@@ -1,0 +1,43 @@
+/**
+ * request-documents: tells the applicant which documents are missing. Once per request task: asking
+ * again after the clerk rejected the documents is a new task and a new message.
+ */
+import { z } from "zod";
+import { documentList } from "../domain/messages.js";
+import { applicationId, email, nonEmptyText, stringList } from "../domain/variables.js";
+import { complete, defineTopic } from "../handler.js";
+
+export const requestDocuments = defineTopic({
+  topic: "request-documents",
+  description: "Asks the applicant for the missing documents.",
+  input: z.object({
+    applicationId,
+    applicantName: nonEmptyText,
+    applicantEmail: email,
+    missingDocuments: stringList,
+  }),
+  outputs: ["documentsRequestedAt"],
+  bpmnErrors: [],
+  lockDurationMs: 30_000,
+  async handler(input, ctx) {
+    const { delivery } = await ctx.notifier.send(
+      {
+        idempotencyKey: `${input.applicationId}:documents-requested:${ctx.taskId}`,
+        kind: "documents-requested",
+        applicationId: input.applicationId,
+        to: { type: "applicant", name: input.applicantName, email: input.applicantEmail },
+        subject: `Documents needed for your application ${input.applicationId}`,
+        body: [
+          `Dear ${input.applicantName},`,
+          "",
+          "to assess your motor insurance application we need:",
+          documentList(input.missingDocuments),
+          "",
+          `Please reply quoting ${input.applicationId}.`,
+        ].join("\n"),
+      },
+      ctx.now(),
+    );
+    return complete({ documentsRequestedAt: delivery.sentAt });
+  },
+});

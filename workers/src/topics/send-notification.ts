@@ -1,0 +1,81 @@
+/**
+ * send-notification: tells the applicant the outcome, policy issued or application rejected. The
+ * outcome comes from `notificationType` when the process sets it, otherwise from which of
+ * policyNumber / rejectionReason exists. Sent once per application and outcome (idempotency key),
+ * however often the task runs.
+ */
+import { z } from "zod";
+import { formatPounds, rejectionText } from "../domain/messages.js";
+import { applicationId, email, nonEmptyText, optional } from "../domain/variables.js";
+import { complete, defineTopic, failure } from "../handler.js";
+import type { Notification } from "../ports/notifier.js";
+
+export const sendNotification = defineTopic({
+  topic: "send-notification",
+  description: "Notifies the applicant that the policy was issued or the application rejected.",
+  input: z.object({
+    applicationId,
+    applicantName: nonEmptyText,
+    applicantEmail: email,
+    notificationType: optional(z.enum(["policy-issued", "application-rejected"])),
+    policyNumber: optional(nonEmptyText),
+    premium: optional(z.number("must be a number")),
+    rejectionReason: optional(nonEmptyText),
+  }),
+  outputs: ["notificationId"],
+  bpmnErrors: [],
+  lockDurationMs: 30_000,
+  async handler(input, ctx) {
+    const kind =
+      input.notificationType ??
+      (input.policyNumber ? "policy-issued" : input.rejectionReason ? "application-rejected" : undefined);
+    if (!kind) {
+      return failure(
+        'send-notification cannot tell the outcome: neither "policyNumber" nor "rejectionReason" is set (or set "notificationType")',
+        { retryable: false },
+      );
+    }
+    const to = { type: "applicant", name: input.applicantName, email: input.applicantEmail } as const;
+    let notification: Notification;
+    if (kind === "policy-issued") {
+      if (!input.policyNumber) {
+        return failure('input variable "policyNumber" is missing for a policy-issued notification', {
+          retryable: false,
+        });
+      }
+      notification = {
+        idempotencyKey: `${input.applicationId}:policy-issued`,
+        kind,
+        applicationId: input.applicationId,
+        to,
+        subject: `Your motor insurance policy ${input.policyNumber}`,
+        body: [
+          `Dear ${input.applicantName},`,
+          "",
+          `your motor insurance policy ${input.policyNumber} has been issued.`,
+          ...(input.premium !== undefined ? [`Annual premium: ${formatPounds(input.premium)}.`] : []),
+          "",
+          "Your policy documents follow in a separate message.",
+        ].join("\n"),
+      };
+    } else {
+      const reason = input.rejectionReason ?? "UNSPECIFIED";
+      notification = {
+        idempotencyKey: `${input.applicationId}:application-rejected`,
+        kind,
+        applicationId: input.applicationId,
+        to,
+        subject: `Your motor insurance application ${input.applicationId}`,
+        body: [
+          `Dear ${input.applicantName},`,
+          "",
+          rejectionText(reason),
+          "",
+          "Thank you for your interest.",
+        ].join("\n"),
+      };
+    }
+    const { delivery } = await ctx.notifier.send(notification, ctx.now());
+    return complete({ notificationId: delivery.deliveryId });
+  },
+});
