@@ -3,13 +3,15 @@
  * of engine/pom.xml and engine/src/** differs from the stamp written next to it after the last build,
  * so editing the engine's sources or dependencies triggers a rebuild and nothing else does.
  */
+
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { UserError } from "../util/errors.js";
-import { relativeToRepo, repoPath } from "../util/paths.js";
+import { repoPath } from "../util/paths.js";
+import { displayPath } from "./display.js";
 import { withFileLock } from "./lock.js";
 
 export const defaultEngineDir = repoPath("engine");
@@ -128,6 +130,15 @@ export interface BuildEngineResult {
 
 const keptOutputLines = 40;
 
+/** Maven's generic advice after every failure; it would push the actual error out of the kept tail. */
+const mavenBoilerplate = [
+  /^\[ERROR\]\s*$/,
+  /^\[ERROR\] To see the full stack trace/,
+  /^\[ERROR\] Re-run Maven using/,
+  /^\[ERROR\] For more information about the errors/,
+  /^\[ERROR\] \[Help \d+\] http/,
+];
+
 function runMaven(engineDir: string): Promise<{ code: number; tail: string[] }> {
   return new Promise((resolve, reject) => {
     // -B: no colours or download progress; -q: errors only. The tail of the output is all we show.
@@ -141,22 +152,24 @@ function runMaven(engineDir: string): Promise<{ code: number; tail: string[] }> 
     );
     const lines: string[] = [];
     let partial = "";
+    const keep = (line: string) => {
+      // Maven prints ANSI colour codes even in batch mode on some versions.
+      const clean = stripVTControlCharacters(line).trimEnd();
+      if (!clean || mavenBoilerplate.some((pattern) => pattern.test(clean))) return;
+      lines.push(clean);
+      if (lines.length > keptOutputLines) lines.shift();
+    };
     const collect = (chunk: Buffer) => {
       const parts = (partial + chunk.toString("utf8")).split("\n");
       partial = parts.pop() ?? "";
-      for (const line of parts) {
-        // Maven prints ANSI colour codes even in batch mode on some versions.
-        const clean = stripVTControlCharacters(line).trimEnd();
-        if (clean) lines.push(clean);
-        if (lines.length > keptOutputLines) lines.shift();
-      }
+      for (const line of parts) keep(line);
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
     child.on("error", reject);
     child.on("close", (code) => {
-      if (partial.trim()) lines.push(partial.trim());
-      resolve({ code: code ?? 1, tail: lines.slice(-keptOutputLines) });
+      keep(partial);
+      resolve({ code: code ?? 1, tail: lines });
     });
   });
 }
@@ -193,7 +206,7 @@ export async function buildEngine(options: BuildEngineOptions = {}): Promise<Bui
       const { code, tail } = await runMaven(engineDir);
       if (code !== 0 || !existsSync(jar) || statSync(jar).size === 0) {
         throw new UserError(
-          `Building the local engine with Maven failed (exit code ${code}) in ${relativeToRepo(engineDir)}; fix the error below (or Maven's network access to Maven Central) and run the command again.`,
+          `Building the local engine with Maven failed (exit code ${code}) in ${displayPath(engineDir)}; fix the error below (or Maven's network access to Maven Central) and run the command again.`,
           { details: tail.length > 0 ? tail : ["(Maven printed nothing)"] },
         );
       }

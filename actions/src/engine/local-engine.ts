@@ -5,14 +5,16 @@
  *
  * This module prints nothing: progress goes through `onProgress`, failures are UserErrors.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError, UserError } from "../util/errors.js";
-import { localDir, relativeToRepo } from "../util/paths.js";
+import { localDir } from "../util/paths.js";
 import { buildEngine, checkJava } from "./build.js";
 import { type EngineCredentials, resolveEngineCredentials } from "./credentials.js";
+import { displayPath } from "./display.js";
 import { withFileLock } from "./lock.js";
 import { isPortFree } from "./ports.js";
 import {
@@ -140,15 +142,10 @@ function logFileOf(dataDir: string): string {
   return path.join(dataDir, "engine.log");
 }
 
-function shown(file: string): string {
-  const relative = relativeToRepo(file);
-  return relative.startsWith("..") ? file : relative;
-}
-
 function stopCommand(dataDir: string): string {
   return dataDir === path.resolve(defaultDataDir)
     ? "camunda-gitops engine stop"
-    : `camunda-gitops engine stop --data-dir ${shown(dataDir)}`;
+    : `camunda-gitops engine stop --data-dir ${displayPath(dataDir)}`;
 }
 
 /** The last lines of the engine log, for error details. */
@@ -307,9 +304,9 @@ async function credentialsAccepted(restUrl: string, credentials: EngineCredentia
 
 function credentialsMismatch(credentials: EngineCredentials, db: EngineDb, dataDir: string): UserError {
   const where =
-    db === "h2" ? `the H2 database in ${shown(path.join(dataDir, "h2"))}` : "the PostgreSQL database";
+    db === "h2" ? `the H2 database in ${displayPath(path.join(dataDir, "h2"))}` : "the PostgreSQL database";
   return new UserError(
-    `The engine started, but ${where} already has an admin user "${credentials.username}" with another password than the one from ${credentials.file ? shown(credentials.file) : "CAMUNDA_BPM_ADMIN_USER_PASSWORD"}; set CAMUNDA_BPM_ADMIN_USER_ID/CAMUNDA_BPM_ADMIN_USER_PASSWORD to that user's credentials${db === "h2" ? ", or delete the H2 folder to start afresh" : ""}.`,
+    `The engine started, but ${where} already has an admin user "${credentials.username}" with another password than the one from ${credentials.file ? displayPath(credentials.file) : "CAMUNDA_BPM_ADMIN_USER_PASSWORD"}; set CAMUNDA_BPM_ADMIN_USER_ID/CAMUNDA_BPM_ADMIN_USER_PASSWORD to that user's credentials${db === "h2" ? ", or delete the H2 folder to start afresh" : ""}.`,
   );
 }
 
@@ -349,7 +346,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
       const java = checkJava(process.env).command;
       const credentials = resolveEngineCredentials({ dataDir, env: baseEnv, generate: true })!;
       if (credentials.source === "generated")
-        progress(`generated an admin password in ${shown(credentials.file!)}`);
+        progress(`generated an admin password in ${displayPath(credentials.file!)}`);
 
       const logFile = logFileOf(dataDir);
       rotateLog(logFile);
@@ -394,7 +391,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
           outcome === "exited"
             ? `exited during startup${exit.value?.code != null ? ` with exit code ${exit.value.code}` : ""}`
             : `did not answer on ${restUrl}/engine within ${Math.round(timeoutMs / 1000)} s and was stopped`;
-        throw new UserError(`The local engine ${how}; see the end of its log, ${shown(logFile)}.`, {
+        throw new UserError(`The local engine ${how}; see the end of its log, ${displayPath(logFile)}.`, {
           details: logTail(logFile),
         });
       }
@@ -429,7 +426,7 @@ async function reuseRunningEngine(
         : undefined;
   if (mismatch) {
     throw new UserError(
-      `The engine of ${shown(dataDir)} is already running (pid ${state.pid}) with ${mismatch}; stop it first with \`${stopCommand(dataDir)}\` or use another data folder.`,
+      `The engine of ${displayPath(dataDir)} is already running (pid ${state.pid}) with ${mismatch}; stop it first with \`${stopCommand(dataDir)}\` or use another data folder.`,
     );
   }
   const { restUrl } = urls(state.host, state.port);
@@ -437,14 +434,14 @@ async function reuseRunningEngine(
   const outcome = await waitUntilAnswering(state.pid, restUrl, options.timeoutMs);
   if (outcome !== "up") {
     throw new UserError(
-      `The engine of ${shown(dataDir)} (pid ${state.pid}) is running but does not answer on ${restUrl}/engine; see ${shown(state.logFile)}, or restart it with \`${stopCommand(dataDir)}\` and \`engine start\`.`,
+      `The engine of ${displayPath(dataDir)} (pid ${state.pid}) is running but does not answer on ${restUrl}/engine; see ${displayPath(state.logFile)}, or restart it with \`${stopCommand(dataDir)}\` and \`engine start\`.`,
       { details: logTail(state.logFile) },
     );
   }
   const credentials = resolveEngineCredentials({ dataDir, env: options.baseEnv, generate: false });
   if (!credentials) {
     throw new UserError(
-      `The engine of ${shown(dataDir)} is running (pid ${state.pid}), but its admin credentials are unknown here; set CAMUNDA_BPM_ADMIN_USER_ID and CAMUNDA_BPM_ADMIN_USER_PASSWORD as when it was started.`,
+      `The engine of ${displayPath(dataDir)} is running (pid ${state.pid}), but its admin credentials are unknown here; set CAMUNDA_BPM_ADMIN_USER_ID and CAMUNDA_BPM_ADMIN_USER_PASSWORD as when it was started.`,
     );
   }
   const status = await credentialsAccepted(restUrl, credentials).catch(() => 0);

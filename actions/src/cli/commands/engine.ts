@@ -1,4 +1,5 @@
 import path from "node:path";
+import { displayPath } from "../../engine/display.js";
 import {
   buildEngine,
   defaultDataDir,
@@ -49,15 +50,11 @@ function dataDirOption(value: string | undefined): string | undefined {
   return value === undefined ? undefined : path.resolve(value);
 }
 
-function shown(file: string): string {
-  const relative = relativeToRepo(file);
-  return relative.startsWith("..") ? file : relative;
-}
-
 function printHandle(handle: EngineHandle): void {
-  const database = handle.db === "h2" ? `H2 in ${shown(path.join(handle.dataDir, "h2"))}` : "PostgreSQL";
+  const database =
+    handle.db === "h2" ? `H2 in ${displayPath(path.join(handle.dataDir, "h2"))}` : "PostgreSQL";
   const login = handle.credentialsFile
-    ? `user "${handle.credentials.username}", password in ${shown(handle.credentialsFile)}`
+    ? `user "${handle.credentials.username}", password in ${displayPath(handle.credentialsFile)}`
     : `user "${handle.credentials.username}", password from CAMUNDA_BPM_ADMIN_USER_PASSWORD`;
   console.log(
     [
@@ -66,8 +63,8 @@ function printHandle(handle: EngineHandle): void {
       `  Cockpit:   ${handle.cockpitUrl}`,
       `  Webapps:   ${handle.webappUrl}`,
       `  Login:     ${login}`,
-      `  Log:       ${shown(handle.logFile)}`,
-      `Stop it with: camunda-gitops engine stop${handle.dataDir === path.resolve(defaultDataDir) ? "" : ` --data-dir ${shown(handle.dataDir)}`}`,
+      `  Log:       ${displayPath(handle.logFile)}`,
+      `Stop it with: camunda-gitops engine stop${handle.dataDir === path.resolve(defaultDataDir) ? "" : ` --data-dir ${displayPath(handle.dataDir)}`}`,
     ].join("\n"),
   );
 }
@@ -105,7 +102,7 @@ async function stop(argv: string[]): Promise<number> {
   const status = await engineStatus({ dataDir });
   if (!status.running) {
     await stopEngine({ dataDir }); // clears a stale pid file, signals nothing
-    console.log(`No engine is running for ${shown(status.dataDir)}; nothing to stop.`);
+    console.log(`No engine is running for ${displayPath(status.dataDir)}; nothing to stop.`);
     return 0;
   }
   const result = await step(`Stopping the engine (pid ${status.pid})`, () => stopEngine({ dataDir }));
@@ -122,7 +119,7 @@ async function status(argv: string[]): Promise<number> {
   const current = await engineStatus({ dataDir: dataDirOption(values["data-dir"]) });
   if (!current.running) {
     console.log(
-      `Engine not running (data folder ${shown(current.dataDir)}). Start it with: camunda-gitops engine start`,
+      `Engine not running (data folder ${displayPath(current.dataDir)}). Start it with: camunda-gitops engine start`,
     );
     return 1;
   }
@@ -132,7 +129,7 @@ async function status(argv: string[]): Promise<number> {
       `Engine ${current.answering ? "running" : "running but not answering (starting, or see its log)"} (pid ${current.pid}, port ${current.port}, ${current.db === "h2" ? "H2" : "PostgreSQL"}${since})`,
       `  REST API:  ${current.restUrl}`,
       `  Cockpit:   ${current.cockpitUrl}`,
-      `  Log:       ${shown(current.logFile)}`,
+      `  Log:       ${displayPath(current.logFile)}`,
     ].join("\n"),
   );
   return current.answering ? 0 : 1;
@@ -145,8 +142,8 @@ async function build(argv: string[]): Promise<number> {
   );
   console.log(
     result.built
-      ? `Built ${shown(result.jar)} in ${formatDuration(result.durationMs)}.`
-      : `${shown(result.jar)} is up to date.`,
+      ? `Built ${displayPath(result.jar)} in ${formatDuration(result.durationMs)}.`
+      : `${displayPath(result.jar)} is up to date.`,
   );
   return 0;
 }
