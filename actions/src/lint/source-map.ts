@@ -71,11 +71,12 @@ export function buildSourceMap(text: string): SourceMap {
     pendingComments.push(comment);
   });
   parser.on("error", (error) => {
-    map.error = {
-      line: parser.line,
-      column: Math.max(1, parser.column),
-      message: cleanSaxMessage(error.message),
-    };
+    // saxes notices text before any root element only at the end; point at where that text starts.
+    const position =
+      map.root === null && /outside of root/.test(error.message)
+        ? positionAt(text, Math.max(0, text.search(/\S/)))
+        : { line: parser.line, column: Math.max(1, parser.column) };
+    map.error = { ...position, message: cleanSaxMessage(error.message) };
     throw new StopParsing();
   });
 

@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { lint } from "../../../actions/src/lint/index.js";
+import { fixtures } from "./support.js";
+
+async function lintText(text: string, config?: object) {
+  const dir = await mkdtemp(path.join(tmpdir(), "lint-suppress-"));
+  try {
+    await writeFile(path.join(dir, "model.bpmn"), text);
+    let configFile: string | null = null;
+    if (config) {
+      configFile = path.join(dir, "lintrc.json");
+      await writeFile(configFile, JSON.stringify(config));
+    }
+    return await lint({
+      paths: [path.join(dir, "model.bpmn")],
+      root: dir,
+      indexPaths: [],
+      registry: null,
+      configFile,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const failing = () => readFile(path.join(fixtures, "rules/called-element-exists/fail.bpmn"), "utf8");
+const RULE = "camunda-gitops/called-element-exists";
+const PACK = { extends: "plugin:camunda-gitops/recommended" };
+
+describe("suppressions need a reason and are reported", () => {
+  test("an element comment silences that element's finding and the summary lists it with the reason", async () => {
+    const text = (await failing()).replace(
+      "    <bpmn:callActivity",
+      "    <!-- camunda-gitops-disable called-element-exists: deployed by the partner team -->\n    <bpmn:callActivity",
+    );
+    const report = await lintText(text, PACK);
+    assert.equal(report.findings.filter((f) => f.rule === RULE).length, 0);
+    assert.equal(report.summary.suppressed.length, 1);
+    const waived = report.summary.suppressed[0]!;
+    assert.equal(waived.rule, RULE);
+    assert.equal(waived.elementId, "Call_Missing");
+    assert.equal(waived.reason, "deployed by the partner team");
+    assert.equal(waived.suppressedBy, "model.bpmn:5");
+    assert.equal(report.summary.perFile[0]?.suppressed, 1);
+  });
+
+  test("an element comment does not silence other elements", async () => {
+    const text = (await failing()).replace(
+      "    <bpmn:startEvent",
+      "    <!-- camunda-gitops-disable called-element-exists: wrong place -->\n    <bpmn:startEvent",
+    );
+    const report = await lintText(text, PACK);
+    assert.equal(report.findings.filter((f) => f.rule === RULE).length, 1);
+    assert.ok(
+      report.findings.some(
+        (f) => f.rule === "camunda-gitops/suppression" && /matches no finding/.test(f.message),
+      ),
+    );
+  });
+
+  test("a file comment silences the rule in the whole file", async () => {
+    const text = (await failing()).replace(
+      "<bpmn:definitions",
+      "<!-- camunda-gitops-disable-file called-element-exists, history-ttl: legacy model kept for reference -->\n<bpmn:definitions",
+    );
+    const report = await lintText(text, PACK);
+    assert.equal(report.findings.filter((f) => f.rule === RULE).length, 0);
+    assert.equal(report.summary.suppressed[0]?.reason, "legacy model kept for reference");
+  });
+
+  test("a suppression without a reason is an error and silences nothing", async () => {
+    const text = (await failing()).replace(
+      "    <bpmn:callActivity",
+      "    <!-- camunda-gitops-disable called-element-exists -->\n    <bpmn:callActivity",
+    );
+    const report = await lintText(text, PACK);
+    assert.equal(report.findings.filter((f) => f.rule === RULE).length, 1);
+    const problem = report.findings.find((f) => f.rule === "camunda-gitops/suppression");
+    assert.equal(problem?.severity, "error");
+    assert.equal(problem?.line, 5);
+    assert.match(problem?.message ?? "", /no reason/);
+  });
+
+  test("a config entry silences a finding and names the config file", async () => {
+    const report = await lintText(await failing(), {
+      ...PACK,
+      "camunda-gitops": {
+        suppress: [{ file: "model.bpmn", elementId: "Call_Missing", rule: RULE, reason: "partner process" }],
+      },
+    });
+    assert.equal(report.findings.filter((f) => f.rule === RULE).length, 0);
+    assert.equal(report.summary.suppressed[0]?.reason, "partner process");
+    assert.match(report.summary.suppressed[0]?.suppressedBy ?? "", /lintrc\.json$/);
+  });
+
+  test("a config entry without a reason is a usage error", async () => {
+    await assert.rejects(
+      lintText(await failing(), {
+        ...PACK,
+        "camunda-gitops": { suppress: [{ file: "model.bpmn", rule: RULE, reason: " " }] },
+      }),
+      (error: Error & { exitCode?: number }) => error.exitCode === 2 && /reason/.test(error.message),
+    );
+  });
+});
