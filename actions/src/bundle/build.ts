@@ -5,6 +5,7 @@ import path from "node:path";
 import { UserError } from "../util/errors.js";
 import { relativeToRepo, repoRoot } from "../util/paths.js";
 import { type AppspecHook, type BundleEntryInfo, validateAppspec } from "./appspec.js";
+import { checkCopySources } from "./dockerfile.js";
 import { compareBytes, writeDeterministicZip, type ZipEntry } from "./zip.js";
 
 /**
@@ -23,8 +24,18 @@ export const defaultLayout: readonly BundleSource[] = [
   { from: "deploy/appspec.yml", to: "appspec.yml" },
   { from: "deploy/docker-compose.yml", to: "docker-compose.yml" },
   { from: "deploy/scripts/", to: "scripts/" },
+  // The workers' image is built with the repository root as context (docker-compose.yml: context ".",
+  // dockerfile workers/Dockerfile): they belong to the root package and use the shared REST client.
+  { from: "package.json", to: "package.json" },
+  { from: "package-lock.json", to: "package-lock.json" },
+  { from: "tsconfig.json", to: "tsconfig.json" },
   { from: "workers/", to: "workers/" },
+  { from: "actions/src/camunda/", to: "actions/src/camunda/" },
+  { from: "actions/src/util/", to: "actions/src/util/" },
 ];
+
+/** Built on the host by start.sh when no registry image is configured. */
+const workersDockerfile = "workers/Dockerfile";
 
 /** Never shipped: tests, local state, dependencies the image installs itself. */
 const excluded = [
@@ -78,6 +89,18 @@ export async function buildBundle(options: BuildOptions): Promise<BuiltBundle> {
       `${where} is not a valid CodeDeploy appspec (${result.problems.length} problem(s)); fix them before packaging.`,
       { details: result.problems.map((p) => `${where}${p.line ? `:${p.line}` : ""}: ${p.message}`) },
     );
+  }
+  const dockerfile = entries.find((e) => e.path === workersDockerfile);
+  if (dockerfile) {
+    const has = (p: string) => byPath.has(p) || [...byPath.keys()].some((k) => k.startsWith(`${p}/`));
+    const problems = checkCopySources(readFileSync(dockerfile.source, "utf8"), has);
+    if (problems.length > 0) {
+      const where = shown(root, path.relative(root, dockerfile.source));
+      throw new UserError(
+        `${where} copies files the bundle does not contain (${problems.length}); add them to the bundle layout in actions/src/bundle/build.ts or change the Dockerfile.`,
+        { details: problems.map((p) => `${where}:${p.line}: ${p.message}`) },
+      );
+    }
   }
   await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
   const zipEntries: ZipEntry[] = entries.map(({ path: p, source, mode }) => ({ path: p, source, mode }));

@@ -1,0 +1,57 @@
+import { createS3Client } from "../aws/clients.js";
+import { loadEnvironment } from "../environments/load.js";
+import type { AwsConfig } from "../environments/schema.js";
+import { UsageError } from "../util/errors.js";
+import { relativeToRepo } from "../util/paths.js";
+import { type BuiltBundle, buildBundle } from "./build.js";
+import { type UploadResult, uploadBundle } from "./upload.js";
+
+/** The AWS settings of an environment, or a usage error naming the file when it has none. */
+export function awsConfigOf(environment: string): AwsConfig {
+  const { config, file } = loadEnvironment(environment);
+  if (!config.aws) {
+    throw new UsageError(
+      `${relativeToRepo(file)} has no aws section, so there is nowhere to deliver to; choose an AWS environment such as dev.`,
+    );
+  }
+  return config.aws;
+}
+
+export interface PackageOptions {
+  out: string;
+  /** Upload to this environment's artifact bucket after building. */
+  environment?: string;
+  partSize?: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface PackageResult {
+  bundle: BuiltBundle;
+  upload?: UploadResult;
+}
+
+/** Build, validate and (with an environment) upload: the core of both the CLI verb and the action. */
+export async function packageBundle(options: PackageOptions): Promise<PackageResult> {
+  // Resolve the environment first: a typo must fail before any work is done.
+  const aws = options.environment ? awsConfigOf(options.environment) : undefined;
+  const bundle = await buildBundle({ out: options.out });
+  options.onProgress?.(
+    `built ${relativeToRepo(bundle.file)}: ${bundle.entries.length} files, ${bundle.size} bytes, sha256 ${bundle.sha256}`,
+  );
+  if (!aws) return { bundle };
+  const client = createS3Client({ region: aws.region });
+  try {
+    const upload = await uploadBundle({
+      client,
+      bucket: aws.artifactBucket,
+      prefix: aws.artifactPrefix,
+      file: bundle.file,
+      sha256: bundle.sha256,
+      partSize: options.partSize,
+      onProgress: options.onProgress,
+    });
+    return { bundle, upload };
+  } finally {
+    client.destroy();
+  }
+}

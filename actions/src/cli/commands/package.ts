@@ -1,0 +1,87 @@
+import path from "node:path";
+import { saveLastPackage } from "../../bundle/last-package.js";
+import { packageBundle } from "../../bundle/publish.js";
+import { localDir, relativeToRepo } from "../../util/paths.js";
+import { step } from "../../util/progress.js";
+import { type Command, intOption, parseCommandArgs } from "../command.js";
+
+const defaultOut = path.join(localDir, "delivery", "bundle.zip");
+
+const help = `Usage: camunda-gitops package [--out FILE] [--env ENV] [--part-size-mib N] [--json]
+
+Builds the CodeDeploy bundle (deploy/appspec.yml, deploy/scripts/, deploy/docker-compose.yml and the
+workers' source) as a deterministic zip: the same commit always gives the same bytes and sha256.
+appspec.yml is validated against the bundle first (hooks present and executable, timeouts within
+CodeDeploy's limits).
+
+  --out FILE         where to write the zip (default ${relativeToRepo(defaultOut)}); nothing is uploaded
+                     unless --env is given
+  --env ENV          also upload it to ENV's artifact bucket (environments/ENV.yaml, aws.artifactBucket)
+                     under <artifactPrefix><sha256>.zip, with server-side encryption; skipped when that
+                     object already exists. AWS credentials come from the usual AWS environment.
+  --part-size-mib N  multipart part size in MiB (default 8, minimum 5)
+  --json             print the result as JSON on stdout
+
+The upload is remembered in .local/delivery/last-package.json for \`camunda-gitops deploy --env ENV\`.
+Exit codes: 0 ok, 1 the work failed, 2 usage or configuration error.`;
+
+export const command: Command = {
+  name: "package",
+  summary: "build the CodeDeploy bundle (and upload it)",
+  help,
+  async run(argv) {
+    const { values } = parseCommandArgs("package", argv, {
+      out: { type: "string" },
+      env: { type: "string" },
+      "part-size-mib": { type: "string" },
+      json: { type: "boolean", default: false },
+    });
+    const partMiB = intOption("package", "part-size-mib", values["part-size-mib"], 8);
+    const out = path.resolve(values.out ?? defaultOut);
+    const environment = values.env;
+    const result = await step(environment ? `Packaging and uploading to ${environment}` : "Packaging", (s) =>
+      packageBundle({ out, environment, partSize: Math.max(partMiB, 5) * 1024 * 1024, onProgress: s.update }),
+    );
+    const { bundle, upload } = result;
+    if (upload && environment) {
+      saveLastPackage({
+        environment,
+        bucket: upload.bucket,
+        key: upload.key,
+        etag: upload.etag,
+        versionId: upload.versionId,
+        sha256: bundle.sha256,
+        uploadedAt: new Date().toISOString(),
+      });
+    }
+    if (values.json) {
+      console.log(
+        JSON.stringify(
+          {
+            file: relativeToRepo(bundle.file),
+            sha256: bundle.sha256,
+            size: bundle.size,
+            files: bundle.entries.length,
+            ...(upload ? { upload } : {}),
+          },
+          null,
+          2,
+        ),
+      );
+      return 0;
+    }
+    console.log(
+      `bundle   ${relativeToRepo(bundle.file)} (${bundle.entries.length} files, ${bundle.size} bytes)`,
+    );
+    console.log(`sha256   ${bundle.sha256}`);
+    if (upload) {
+      console.log(
+        `s3       s3://${upload.bucket}/${upload.key}${upload.skipped ? " (already there, not uploaded again)" : ` (${upload.parts} part(s))`}`,
+      );
+      console.log(`etag     ${upload.etag}`);
+      console.log(`version  ${upload.versionId ?? "(bucket not versioned)"}`);
+      console.log(`next     camunda-gitops deploy --env ${environment}`);
+    }
+    return 0;
+  },
+};
