@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { lint } from "../../../actions/src/lint/index.js";
+import { relativeToRepo, repoPath } from "../../../actions/src/util/paths.js";
+import { fixtures } from "./support.js";
+
+interface ReferenceFinding {
+  file: string;
+  elementId: string;
+  rule: string;
+  message: string;
+}
+
+/** Parses bpmnlint's table output: a file path line, then `id  category  message  rule` rows. */
+function parseBpmnlintOutput(stdout: string): ReferenceFinding[] {
+  const findings: ReferenceFinding[] = [];
+  let file = "";
+  for (const line of stdout.split("\n")) {
+    if (line.startsWith("/")) {
+      file = relativeToRepo(line.trim());
+      continue;
+    }
+    if (!line.startsWith("  ") || file === "") continue;
+    const hasId = !line.startsWith("   ");
+    const cells = line.trim().split(/\s{2,}/);
+    const [elementId, , message = "", rule = ""] = hasId ? cells : ["", ...cells];
+    findings.push({ file, elementId: (elementId ?? "").split("#")[0] ?? "", rule, message });
+  }
+  return findings;
+}
+
+async function bpmnFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".bpmn"))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+test("bpmnlint's own CLI finds nothing on the same files that our lint misses (shared rules)", async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "lint-crosscheck-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const config = path.join(dir, "recommended.json");
+  await writeFile(config, JSON.stringify({ extends: "bpmnlint:recommended" }));
+  const files = [...(await bpmnFiles(fixtures)), ...(await bpmnFiles(repoPath("processes")))];
+  assert.ok(files.length >= 20);
+
+  const run = spawnSync(
+    process.execPath,
+    [repoPath("node_modules/bpmnlint/bin/bpmnlint.js"), "--config", config, ...files],
+    {
+      encoding: "utf8",
+      cwd: repoPath(),
+      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+    },
+  );
+  assert.ok(run.status === 0 || run.status === 1, run.stderr);
+  const reference = parseBpmnlintOutput(run.stdout);
+  assert.ok(reference.length > 50, "bpmnlint reported on the fixtures");
+
+  const ours = await lint({ paths: files, indexPaths: [], registry: null, configFile: null });
+  const have = new Set(ours.findings.map((f) => `${f.file}|${f.rule}|${f.elementId ?? ""}`));
+  // bpmnlint reports moddle's import warnings without a rule name; ours files them under these rules.
+  const importRules = new Set([
+    "camunda-gitops/undefined-reference",
+    "camunda-gitops/invalid-content",
+    "camunda-gitops/duplicate-id",
+    "camunda-gitops/not-xml",
+    "camunda-gitops/wrong-root",
+  ]);
+  const missed = reference.filter((r) =>
+    r.rule === ""
+      ? !ours.findings.some((f) => f.file === r.file && importRules.has(f.rule))
+      : !have.has(`${r.file}|${r.rule}|${r.elementId}`),
+  );
+  assert.deepEqual(missed, []);
+});
