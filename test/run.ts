@@ -120,10 +120,10 @@ async function main(): Promise<number> {
 }
 
 async function startTestEngine(env: NodeJS.ProcessEnv) {
-  const { startEngine, stopEngine } = await import("../actions/src/engine/local-engine.js");
+  const { defaultJvmArgs, startEngine, stopEngine } = await import("../actions/src/engine/local-engine.js");
   const db = process.env.CAMUNDA_TEST_DB === "postgres" ? "postgres" : "h2";
   const dataDir = path.join(repoRoot, ".local", "test-engine", `run-${Date.now()}`);
-  const username = "test-admin";
+  const username = "testadmin"; // Camunda ids are alphanumeric by default
   const password = randomBytes(18).toString("base64url");
   const port = Number(process.env.CAMUNDA_TEST_PORT ?? (await freePort()));
   console.log(`test engine: starting Camunda 7.23 on port ${port} with ${db} …`);
@@ -134,6 +134,14 @@ async function startTestEngine(env: NodeJS.ProcessEnv) {
       db,
       dataDir,
       env: { CAMUNDA_BPM_ADMIN_USER_ID: username, CAMUNDA_BPM_ADMIN_USER_PASSWORD: password },
+      // Test files share one admin user and some of them send wrong passwords on purpose. The engine's
+      // login throttling (3 s delay after a failure, lock after 10) would then fail unrelated tests
+      // running at the same time, so the shared test engine alone turns it off.
+      jvmArgs: [
+        ...defaultJvmArgs,
+        "-Dcamunda.bpm.generic-properties.properties.loginDelayBase=0",
+        "-Dcamunda.bpm.generic-properties.properties.loginMaxAttempts=100000",
+      ],
       onProgress: (line: string) => console.log(`test engine: ${line}`),
     });
     console.log(`test engine: up at ${handle.restUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -78,7 +78,15 @@ describe("typed Camunda client on the real engine", () => {
     const { restUrl } = testEngine();
     const anonymous = await fetch(`${restUrl}/process-definition`);
     assert.equal(anonymous.status, 401);
-    const wrong = createCamundaClient({ baseUrl: restUrl, username: "test-admin", password: "wrong-password" });
+    // A user of its own, so the engine's login throttling never touches the shared admin.
+    const { client } = testEngine();
+    const userId = uniqueId("wrongpw").replace(/-/g, "");
+    await client.ok(
+      client.api.POST("/user/create", {
+        body: { profile: { id: userId, firstName: "Wrong", lastName: "Password" }, credentials: { password: "right-password-1" } },
+      }),
+    );
+    const wrong = createCamundaClient({ baseUrl: restUrl, username: userId, password: "wrong-password" });
     await assert.rejects(wrong.ok(wrong.api.GET("/process-definition")), (error: unknown) => {
       assert.ok(error instanceof CamundaError);
       assert.equal(error.status, 401);
@@ -92,7 +100,40 @@ describe("typed Camunda client on the real engine", () => {
   it("turns a broken BPMN into a typed error with resource name, line and column", async () => {
     const { client } = testEngine();
     const key = uniqueId("broken").replace(/-/g, "_");
-    // The gateway's condition is not a valid expression: the engine's parser rejects it at line 8.
+    // An external task without a topic: the engine's BPMN parser reports it with line and column (400).
+    const broken = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs_${key}" targetNamespace="http://example.com/test">
+  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Work" />
+    <bpmn:serviceTask id="Work" camunda:type="external" />
+  </bpmn:process>
+</bpmn:definitions>
+`;
+    await assert.rejects(
+      client.deploy({ name: key, resources: [{ name: `${key}.bpmn`, content: broken }] }),
+      (error: unknown) => {
+        assert.ok(error instanceof CamundaError, String(error));
+        assert.equal(error.status, 400);
+        assert.equal(error.type, "ParseException");
+        const report = error.resources.find((r) => r.resource === `${key}.bpmn`);
+        assert.ok(report, `no report for the resource in ${JSON.stringify(error.resources)}`);
+        const problem = report.errors[0]!;
+        assert.equal(problem.line, 7);
+        assert.ok((problem.column ?? 0) > 0);
+        assert.equal(problem.mainElementId, "Work");
+        assert.deepEqual(problem.elementIds, ["Work"]);
+        assert.match(error.message, new RegExp(`${key}\\.bpmn`));
+        assert.ok(error.details.some((d) => d.startsWith(`${key}.bpmn:7:`)), error.details.join("\n"));
+        return true;
+      },
+    );
+  });
+
+  it("reports an invalid expression, which the engine answers with 500 and no line, as a typed error", async () => {
+    const { client } = testEngine();
+    const key = uniqueId("badexpr").replace(/-/g, "_");
     const broken = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs_${key}" targetNamespace="http://example.com/test">
@@ -105,20 +146,12 @@ describe("typed Camunda client on the real engine", () => {
   </bpmn:process>
 </bpmn:definitions>
 `;
-    await assert.rejects(
-      client.deploy({ name: key, resources: [{ name: `${key}.bpmn`, content: broken }] }),
-      (error: unknown) => {
-        assert.ok(error instanceof CamundaError, String(error));
-        assert.equal(error.status, 400);
-        const report = error.resources.find((r) => r.resource === `${key}.bpmn`);
-        assert.ok(report, `no report for the resource in ${JSON.stringify(error.resources)}`);
-        const problem = report.errors[0]!;
-        assert.equal(problem.line, 8);
-        assert.ok((problem.column ?? 0) > 0);
-        assert.match(error.message, new RegExp(`${key}\\.bpmn`));
-        assert.ok(error.details.some((d) => d.startsWith(`${key}.bpmn:8:`)), error.details.join("\n"));
-        return true;
-      },
-    );
+    await assert.rejects(client.deploy({ name: key, resources: [{ name: `${key}.bpmn`, content: broken }] }), (error: unknown) => {
+      assert.ok(error instanceof CamundaError, String(error));
+      assert.equal(error.status, 500);
+      assert.equal(error.type, "ProcessEngineException");
+      assert.match(error.message, /Error parsing '\$\{amount >'/);
+      return true;
+    });
   });
 });
