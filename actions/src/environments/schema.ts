@@ -97,8 +97,25 @@ export const infrastructureSchema = z
     multiAz: z.boolean().default(false),
     backupRetentionDays: z.number().int().min(1).max(35),
     deletionProtection: z.boolean().default(false),
+    /** ACM certificate of the load balancer's HTTPS listener; required when engineNodes > 1. */
+    certificateArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+        "must be an ACM certificate ARN",
+      )
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((infrastructure, ctx) => {
+    if (infrastructure.engineNodes > 1 && !infrastructure.certificateArn) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["certificateArn"],
+        message: "is required when engineNodes is above 1 (the load balancer listens on HTTPS only)",
+      });
+    }
+  });
 
 export const environmentSchema = z
   .object({
