@@ -1,3 +1,4 @@
+import path from "node:path";
 import { createS3Client } from "../aws/clients.js";
 import { loadEnvironment } from "../environments/load.js";
 import type { AwsConfig } from "../environments/schema.js";
@@ -7,8 +8,8 @@ import { type BuiltBundle, buildBundle } from "./build.js";
 import { type UploadResult, uploadBundle } from "./upload.js";
 
 /** The AWS settings of an environment, or a usage error naming the file when it has none. */
-export function awsConfigOf(environment: string): AwsConfig {
-  const { config, file } = loadEnvironment(environment);
+export function awsConfigOf(environment: string, root?: string): AwsConfig {
+  const { config, file } = loadEnvironment(environment, root ? { dir: path.join(root, "environments") } : {});
   if (!config.aws) {
     throw new UsageError(
       `${relativeToRepo(file)} has no aws section, so there is nowhere to deliver to; choose an AWS environment such as dev.`,
@@ -19,6 +20,8 @@ export function awsConfigOf(environment: string): AwsConfig {
 
 export interface PackageOptions {
   out: string;
+  /** Repository root (defaults to this checkout; the GitHub Action passes GITHUB_WORKSPACE). */
+  root?: string;
   /** Upload to this environment's artifact bucket after building. */
   environment?: string;
   partSize?: number;
@@ -33,8 +36,8 @@ export interface PackageResult {
 /** Build, validate and (with an environment) upload: the core of both the CLI verb and the action. */
 export async function packageBundle(options: PackageOptions): Promise<PackageResult> {
   // Resolve the environment first: a typo must fail before any work is done.
-  const aws = options.environment ? awsConfigOf(options.environment) : undefined;
-  const bundle = await buildBundle({ out: options.out });
+  const aws = options.environment ? awsConfigOf(options.environment, options.root) : undefined;
+  const bundle = await buildBundle({ out: options.out, root: options.root });
   options.onProgress?.(
     `built ${relativeToRepo(bundle.file)}: ${bundle.entries.length} files, ${bundle.size} bytes, sha256 ${bundle.sha256}`,
   );
