@@ -16,3 +16,4 @@ export function reportFails(report: LintReport, maxWarnings: number): boolean {
   if (report.summary.errors > 0) return true;
   return maxWarnings >= 0 && report.summary.warnings > maxWarnings;
 }
+export { formatMarkdown, type LineLink } from "./format/markdown.js";

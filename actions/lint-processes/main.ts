@@ -1,0 +1,116 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import * as core from "@actions/core";
+import {
+  ANNOTATIONS_PER_KIND,
+  DEFAULT_REGISTRY_FILE,
+  type Finding,
+  formatMarkdown,
+  formatReport,
+  lint,
+} from "../src/lint/index.js";
+
+const execFileAsync = promisify(execFile);
+
+const FAIL_ON = ["error", "warning", "never"] as const;
+
+/**
+ * The topic registry is TypeScript: read its topic names in a child `node --import tsx` started in the
+ * workspace (tsx is there after `npm ci`), so the bundle never goes stale when workers change.
+ */
+async function importWithWorkspaceTsx(workspace: string, file: string): Promise<unknown> {
+  const script = `import(${JSON.stringify(pathToFileURL(file).href)}).then((m) => process.stdout.write(JSON.stringify({ topicNames: m.topicNames })))`;
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", script],
+    {
+      cwd: workspace,
+      timeout: 60_000,
+      maxBuffer: 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout);
+}
+
+/** The pull request's head commit when there is one: line links must show the reviewed file. */
+function headSha(): string | undefined {
+  try {
+    const event = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
+    return event?.pull_request?.head?.sha ?? process.env.GITHUB_SHA;
+  } catch {
+    return process.env.GITHUB_SHA;
+  }
+}
+
+async function run(): Promise<void> {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const paths = core
+    .getMultilineInput("paths")
+    .flatMap((p) => p.split(/\s+/))
+    .filter(Boolean);
+  const failOn = (core.getInput("fail-on") || "error") as (typeof FAIL_ON)[number];
+  if (!FAIL_ON.includes(failOn))
+    throw new Error(`input fail-on must be error, warning or never, got "${failOn}"`);
+  const config = core.getInput("config");
+
+  const report = await lint({
+    root: workspace,
+    paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path.resolve(workspace, p)),
+    ...(config ? { configFile: path.resolve(workspace, config) } : {}),
+    registry: {
+      file: DEFAULT_REGISTRY_FILE,
+      importModule: (file) => importWithWorkspaceTsx(workspace, file),
+    },
+  });
+
+  const shown: Record<string, number> = {};
+  for (const f of report.findings) {
+    shown[f.severity] = (shown[f.severity] ?? 0) + 1;
+    if ((shown[f.severity] ?? 0) > ANNOTATIONS_PER_KIND) continue;
+    annotate(f);
+  }
+
+  const sarifFile = path.join(process.env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
+  await writeFile(sarifFile, formatReport(report, "sarif", { version: "0.1.0" }));
+  core.setOutput("error-count", report.summary.errors);
+  core.setOutput("warning-count", report.summary.warnings);
+  core.setOutput("sarif-file", sarifFile);
+
+  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = process.env.GITHUB_REPOSITORY;
+  const sha = headSha();
+  await core.summary
+    .addRaw(
+      formatMarkdown(report, (file, line) =>
+        repository && sha ? `${server}/${repository}/blob/${sha}/${file}#L${line}` : null,
+      ),
+    )
+    .write();
+
+  const { errors, warnings } = report.summary;
+  if ((failOn !== "never" && errors > 0) || (failOn === "warning" && warnings > 0)) {
+    core.setFailed(
+      `Process lint found ${errors} error(s) and ${warnings} warning(s); see the annotations and the job summary.`,
+    );
+  }
+}
+
+function annotate(f: Finding): void {
+  const properties = {
+    file: f.file,
+    startLine: f.line,
+    startColumn: f.column,
+    title: `${f.rule}${f.elementId ? ` (${f.elementId})` : ""}`,
+  };
+  if (f.severity === "error") core.error(f.message, properties);
+  else if (f.severity === "warning") core.warning(f.message, properties);
+  else core.notice(f.message, properties);
+}
+
+run().catch((error: unknown) => {
+  core.setFailed(`Process lint could not run: ${error instanceof Error ? error.message : String(error)}`);
+});
