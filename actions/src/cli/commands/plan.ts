@@ -1,0 +1,52 @@
+import { connect } from "../../release/connect.js";
+import { planRelease } from "../../release/release.js";
+import { formatPlanText, planJson } from "../../release/report.js";
+import { UsageError } from "../../util/errors.js";
+import { type Command, parseCommandArgs } from "../command.js";
+
+const help = `Usage: camunda-gitops plan --env <name> [--ref <tag|sha>] [--format text|json]
+
+Shows what \`camunda-gitops release\` would change in an environment, without writing to its engine:
+for every BPMN/DMN file under processes/ (examples/ and tests/ excluded), the engine's latest version
+of each key it defines and whether the file is new, changed (with what changed) or unchanged.
+
+Options:
+  --env <name>       environment file environments/<name>.yaml (local, dev, staging, prod)
+  --ref <ref>        plan the files of this git tag, branch or commit instead of the working tree
+  --format <f>       text (default) or json
+
+Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written by
+\`camunda-gitops engine start\` is used when they are not set. CAMUNDA_URL overrides the REST URL.
+
+Exit codes: 0 planned, 1 the engine could not be read, 2 usage or configuration error.`;
+
+export const command: Command = {
+  name: "plan",
+  summary: "show what a release would change in an environment",
+  help,
+  async run(argv) {
+    const { values } = parseCommandArgs("plan", argv, {
+      env: { type: "string" },
+      ref: { type: "string" },
+      format: { type: "string" },
+    });
+    if (!values.env)
+      throw new UsageError("plan: --env is required (e.g. --env local); see `camunda-gitops plan --help`.");
+    const format = values.format ?? "text";
+    if (format !== "text" && format !== "json") {
+      throw new UsageError(`plan: --format must be text or json, got "${format}".`);
+    }
+    const connection = connect(values.env);
+    const { plan, rows } = await planRelease({
+      client: connection.client,
+      target: connection.target,
+      ref: values.ref,
+    });
+    process.stdout.write(
+      format === "json"
+        ? `${JSON.stringify(planJson(plan, rows), null, 2)}\n`
+        : `${formatPlanText(plan, rows)}\n`,
+    );
+    return 0;
+  },
+};

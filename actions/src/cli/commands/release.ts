@@ -1,0 +1,81 @@
+import { connect } from "../../release/connect.js";
+import { release, SmokeFailedError } from "../../release/release.js";
+import { formatReleaseText, releaseJson } from "../../release/report.js";
+import { UsageError } from "../../util/errors.js";
+import { type Command, parseCommandArgs } from "../command.js";
+
+const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--format text|json]
+
+Deploys every BPMN/DMN file under processes/ to an environment's engine in one atomic deployment:
+  1. lint: refuses to start while the linter reports errors;
+  2. plan: compares each file with the engine's latest version of its keys (see \`plan\`);
+  3. deploy: POST /deployment/create with the environment's stable deployment name and source,
+     duplicate filtering and deploy-changed-only (only changed files get new versions), its tenant,
+     and a release.json resource recording the git commit;
+  4. verify: every key's latest version must come from the file and have exactly its XML.
+Releasing the same files again creates no new versions.
+
+Options:
+  --env <name>       environment file environments/<name>.yaml (local, dev, staging, prod)
+  --dry-run          lint and plan only; deploy nothing
+  --ref <ref>        release the files of this git tag, branch or commit (a rollback: the old files
+                     become new versions)
+  --smoke            start each newly deployed process once with its example variables from
+                     processes/examples/, check it reaches a wait state, then delete the instance
+                     (refused unless the environment file sets camunda.allowSmokeTests: true)
+  --format <f>       text (default) or json
+
+Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written by
+\`camunda-gitops engine start\` is used when they are not set. CAMUNDA_URL overrides the REST URL.
+
+Exit codes: 0 released (or nothing to release), 1 refused or failed, 2 usage or configuration error.`;
+
+export const command: Command = {
+  name: "release",
+  summary: "deploy processes/ to an environment's engine",
+  help,
+  async run(argv) {
+    const { values } = parseCommandArgs("release", argv, {
+      env: { type: "string" },
+      ref: { type: "string" },
+      "dry-run": { type: "boolean" },
+      smoke: { type: "boolean" },
+      format: { type: "string" },
+    });
+    if (!values.env) {
+      throw new UsageError(
+        "release: --env is required (e.g. --env local); see `camunda-gitops release --help`.",
+      );
+    }
+    const format = values.format ?? "text";
+    if (format !== "text" && format !== "json") {
+      throw new UsageError(`release: --format must be text or json, got "${format}".`);
+    }
+    if (values.smoke && values["dry-run"]) {
+      throw new UsageError("release: --smoke needs a deployment and cannot be combined with --dry-run.");
+    }
+    const connection = connect(values.env);
+    const write = (result: Parameters<typeof releaseJson>[0]) =>
+      process.stdout.write(
+        format === "json"
+          ? `${JSON.stringify(releaseJson(result), null, 2)}\n`
+          : `${formatReleaseText(result)}\n`,
+      );
+    try {
+      const result = await release({
+        client: connection.client,
+        target: connection.target,
+        ref: values.ref,
+        dryRun: values["dry-run"] ?? false,
+        smoke: values.smoke ?? false,
+        allowSmokeTests: connection.allowSmokeTests,
+      });
+      write(result);
+      return 0;
+    } catch (error) {
+      // The deployment happened: show its table before the smoke failure is reported.
+      if (error instanceof SmokeFailedError) write(error.result);
+      throw error;
+    }
+  },
+};

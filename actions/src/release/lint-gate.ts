@@ -1,0 +1,62 @@
+/**
+ * The linter as a release gate: a release does not start while the models have lint errors.
+ * The linter is loaded lazily: `plan` does not need it, and it pulls in bpmnlint and the rule pack.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Finding, LintReport } from "../lint/index.js";
+import { UserError } from "../util/errors.js";
+import { repoRoot } from "../util/paths.js";
+
+export interface LintInput {
+  /** Folder that holds processes/ (the repository or the export of a ref). */
+  root: string;
+  /** Absolute path of the processes folder. */
+  processesDir: string;
+}
+
+/** Runs the linter over the models of a release and returns its report (the `--format json` shape). */
+export type LintGate = (input: LintInput) => Promise<LintReport>;
+
+/**
+ * The project's linter over the processes folder. The worker topic registry always comes from this
+ * checkout (the workers that run are the ones built from it), also when the models come from an older ref.
+ */
+export const projectLintGate: LintGate = async ({ root, processesDir }) => {
+  const { lint, DEFAULT_REGISTRY_FILE } = await import("../lint/index.js");
+  const registryFile = path.join(repoRoot, DEFAULT_REGISTRY_FILE);
+  return lint({
+    root,
+    paths: [processesDir],
+    indexPaths: [processesDir],
+    ...(existsSync(registryFile) ? { registry: { file: registryFile } } : {}),
+  });
+};
+
+/** The linter found errors: the release is refused before anything reaches the engine. */
+export class LintRefusedError extends UserError {
+  readonly findings: Finding[];
+
+  constructor(findings: Finding[]) {
+    const errors = findings.filter((f) => f.severity === "error");
+    const files = [...new Set(errors.map((f) => f.file))];
+    super(
+      `the linter reports ${errors.length} error(s) in ${files.join(", ")}; the release did not start — fix them (\`camunda-gitops lint\`) and release again.`,
+      {
+        exitCode: 1,
+        details: errors.map(
+          (f) =>
+            `${f.file}:${f.line}:${f.column}: ${f.message} [${f.rule}]${f.elementId ? ` (${f.elementId})` : ""}`,
+        ),
+      },
+    );
+    this.name = "LintRefusedError";
+    this.findings = errors;
+  }
+}
+
+export async function runLintGate(gate: LintGate, input: LintInput): Promise<LintReport> {
+  const report = await gate(input);
+  if (report.findings.some((f) => f.severity === "error")) throw new LintRefusedError(report.findings);
+  return report;
+}

@@ -1,0 +1,344 @@
+/**
+ * A release of processes/ to one environment's engine: lint gate, plan, one atomic deployment,
+ * verification, optional smoke test. The same core serves the CLI and the GitHub Action; it knows
+ * nothing about either and reports progress through the `step` runner it is given.
+ *
+ * Idempotency comes from the engine: every resource is sent with a stable deployment name and source
+ * and with `enable-duplicate-filtering` + `deploy-changed-only`, so the engine versions exactly the
+ * resources whose bytes differ from the latest resource of the same name in deployments with that
+ * name and source (and tenant). The git commit is recorded in an extra resource, `release.json`,
+ * never in the deployment name, because a per-commit name would defeat that comparison; and it is
+ * only sent when the plan has something to deploy, so releasing an unchanged tree from a new commit
+ * creates no deployment at all.
+ */
+import path from "node:path";
+import { type CamundaClient, CamundaError } from "../camunda/index.js";
+import type { LintReport } from "../lint/index.js";
+import { UsageError, UserError } from "../util/errors.js";
+import { repoRoot as toolRepoRoot } from "../util/paths.js";
+import { step as progressStep } from "../util/progress.js";
+import { deployedXml, latestDefinition } from "./definitions.js";
+import { explainDeployFailure } from "./deploy-errors.js";
+import { type LintGate, projectLintGate, runLintGate } from "./lint-gate.js";
+import { computePlan, type Plan, planHasChanges, type ReleaseTarget } from "./plan.js";
+import { type SmokeOutcome, smokeTest } from "./smoke.js";
+import { openSource, type ReleaseSource, type Resource } from "./source.js";
+
+/** Runs one named step with progress (a spinner on a terminal, a line per step in CI). */
+export type StepRunner = <T>(
+  title: string,
+  fn: (update: (detail: string) => void) => Promise<T>,
+) => Promise<T>;
+
+export const defaultStepRunner: StepRunner = (title, fn) =>
+  progressStep(title, (handle) => fn(handle.update));
+
+export const RELEASE_INFO_RESOURCE = "release.json";
+
+export interface PlanOptions {
+  client: CamundaClient;
+  target: ReleaseTarget;
+  /** Repository root; default this checkout. Tests pass a temporary repository. */
+  repoRoot?: string;
+  /** Processes folder relative to the repository root; default `processes`. */
+  processesPath?: string;
+  /** Deploy the files of this git ref (tag, branch, sha) instead of the working tree. */
+  ref?: string | undefined;
+  step?: StepRunner;
+}
+
+export interface ReleaseOptions extends PlanOptions {
+  /** Lint and plan only. */
+  dryRun?: boolean;
+  /** Start each newly deployed process once (see smoke.ts). */
+  smoke?: boolean;
+  /** From the environment file; `smoke` is refused when false. */
+  allowSmokeTests?: boolean;
+  /** The linter gate; null skips it (only for tests of the engine's own checks). */
+  lint?: LintGate | null;
+  /** Refuse to deploy unless the fresh plan has this digest (the plan people approved). */
+  expectedPlanDigest?: string | undefined;
+}
+
+export type RowStatus = "new" | "updated" | "unchanged" | "planned";
+
+/** One line of the result table: key -> previous version -> new version -> definition id. */
+export interface ReleaseRow {
+  type: "process" | "decision";
+  key: string;
+  file: string;
+  previousVersion: number | null;
+  newVersion: number | null;
+  definitionId: string | null;
+  /** new/updated/unchanged after a release; planned in a plan or dry run. */
+  status: RowStatus;
+  /** Plan status of the file and its summary. */
+  change: "new" | "changed" | "unchanged";
+  summary: string | null;
+}
+
+export interface ReleaseResult {
+  environment: string;
+  dryRun: boolean;
+  plan: Plan;
+  /** The deployment that the engine answered with; null in a dry run. */
+  deployment: { id: string; created: boolean; name: string; source: string; tenantId: string | null } | null;
+  rows: ReleaseRow[];
+  /** Definitions that got a new version. */
+  newVersions: number;
+  lint: { errors: number; warnings: number } | null;
+  smoke: SmokeOutcome[];
+}
+
+function planRows(plan: Plan): ReleaseRow[] {
+  return plan.resources.flatMap((resource) =>
+    resource.definitions.map((d) => ({
+      type: d.type,
+      key: d.key,
+      file: resource.file,
+      previousVersion: d.previous?.version ?? null,
+      newVersion: null,
+      definitionId: d.previous?.id ?? null,
+      status: "planned" as const,
+      change: resource.status,
+      summary: resource.summary,
+    })),
+  );
+}
+
+async function withSource<T>(options: PlanOptions, fn: (source: ReleaseSource) => Promise<T>): Promise<T> {
+  const source = await openSource({
+    repoRoot: options.repoRoot ?? toolRepoRoot,
+    ...(options.processesPath ? { processesPath: options.processesPath } : {}),
+    ref: options.ref,
+  });
+  try {
+    if (source.resources.length === 0) {
+      throw new UserError(
+        `there is no .bpmn or .dmn file under ${source.processesPath}/${options.ref ? ` at ${options.ref}` : ""}; nothing to release.`,
+      );
+    }
+    return await fn(source);
+  } finally {
+    await source.dispose();
+  }
+}
+
+/** What a release would do. Reads from the engine, never writes. */
+export async function planRelease(options: PlanOptions): Promise<{ plan: Plan; rows: ReleaseRow[] }> {
+  const step = options.step ?? defaultStepRunner;
+  return withSource(options, async (source) => {
+    const plan = await step(
+      `Planning against ${options.target.environment} (${options.target.restUrl})`,
+      (update) => computePlan(options.client, source, options.target, update),
+    );
+    return { plan, rows: planRows(plan) };
+  });
+}
+
+/** The commit and ref of a release, as the engine keeps them (see the module comment). */
+export function releaseInfo(plan: Plan): string {
+  const info = {
+    commit: plan.commit,
+    ref: plan.ref,
+    dirty: plan.dirty,
+    environment: plan.target.environment,
+    resources: Object.fromEntries(plan.resources.map((r) => [r.name, `sha256:${r.sha256}`])),
+  };
+  return `${JSON.stringify(info, null, 2)}\n`;
+}
+
+export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
+  const step = options.step ?? defaultStepRunner;
+  const target = options.target;
+  if (options.smoke && !options.allowSmokeTests) {
+    throw new UsageError(
+      `--smoke is not allowed in environment "${target.environment}": its file does not set camunda.allowSmokeTests: true; release without --smoke.`,
+    );
+  }
+  return withSource(options, async (source) => {
+    let lint: ReleaseResult["lint"] = null;
+    const gate = options.lint === undefined ? projectLintGate : options.lint;
+    if (gate) {
+      const report: LintReport = await step(`Linting ${source.resources.length} model file(s)`, () =>
+        runLintGate(gate, { root: source.root, processesDir: source.processesDir }),
+      );
+      lint = { errors: report.summary.errors, warnings: report.summary.warnings };
+    }
+
+    const plan = await step(`Planning against ${target.environment} (${target.restUrl})`, (update) =>
+      computePlan(options.client, source, target, update),
+    );
+    if (options.expectedPlanDigest && options.expectedPlanDigest !== plan.digest) {
+      throw new UserError(
+        `the plan for ${target.environment} changed since it was approved (digest ${options.expectedPlanDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`,
+      );
+    }
+    const base = { environment: target.environment, plan, lint, smoke: [] as SmokeOutcome[] };
+    if (options.dryRun) {
+      return { ...base, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
+    }
+
+    const byName = new Map(source.resources.map((r) => [r.name, r]));
+    const deployable = plan.resources
+      .map((r) => byName.get(r.name))
+      .filter((r): r is Resource => r !== undefined);
+    const parts = deployable.map((r) => ({ name: r.name, content: r.content }));
+    if (planHasChanges(plan))
+      parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan)) });
+
+    const deployment = await step(
+      `Deploying ${deployable.length} resource(s) to ${target.environment}`,
+      async () => {
+        try {
+          return await options.client.deploy({
+            name: target.deploymentName,
+            source: target.deploymentSource,
+            ...(target.tenantId ? { tenantId: target.tenantId } : {}),
+            enableDuplicateFiltering: true,
+            deployChangedOnly: true,
+            resources: parts,
+          });
+        } catch (error) {
+          if (error instanceof CamundaError) {
+            // The files the plan expects the engine to parse are the likely culprits; list them first.
+            const changed = new Set(
+              plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name),
+            );
+            const ordered = [...deployable].sort(
+              (a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name)),
+            );
+            throw explainDeployFailure(error, ordered) ?? error;
+          }
+          throw error;
+        }
+      },
+    );
+    const created =
+      Object.keys(deployment.deployedProcessDefinitions ?? {}).length +
+        Object.keys(deployment.deployedDecisionDefinitions ?? {}).length >
+      0;
+
+    const rows = await step(`Verifying ${target.environment}`, () =>
+      verify(options.client, plan, byName, target),
+    );
+    const newVersions = rows.filter((r) => r.status !== "unchanged").length;
+
+    let smoke: SmokeOutcome[] = [];
+    if (options.smoke) {
+      const fresh = rows.filter((r) => r.type === "process" && r.status !== "unchanged" && r.definitionId);
+      smoke = await step(`Smoke testing ${fresh.length} process(es)`, async (update) => {
+        const outcomes: SmokeOutcome[] = [];
+        for (const row of fresh) {
+          update(row.key);
+          const resource = deployable.find((r) => r.file === row.file)!;
+          outcomes.push(
+            await smokeTest(
+              options.client,
+              { key: row.key, definitionId: row.definitionId!, resource },
+              {
+                examplesDir: path.join(source.processesDir, "examples"),
+                repoRelative: (file) => path.relative(source.root, file).split(path.sep).join("/"),
+                commit: plan.commit,
+                released: {
+                  keys: rows.filter((r) => r.type === "process").map((r) => r.key),
+                  resources: deployable,
+                },
+              },
+            ),
+          );
+        }
+        return outcomes;
+      });
+    }
+
+    const result: ReleaseResult = {
+      ...base,
+      dryRun: false,
+      deployment: {
+        id: deployment.id ?? "",
+        created,
+        name: target.deploymentName,
+        source: target.deploymentSource,
+        tenantId: target.tenantId,
+      },
+      rows,
+      newVersions,
+      smoke,
+    };
+    const failed = smoke.filter((s) => s.status === "failed");
+    if (failed.length > 0) {
+      throw new SmokeFailedError(result, failed);
+    }
+    return result;
+  });
+}
+
+/** Deployed, verified, but a smoke instance did not reach a wait state. Carries the result for reporting. */
+export class SmokeFailedError extends UserError {
+  constructor(
+    readonly result: ReleaseResult,
+    failed: SmokeOutcome[],
+  ) {
+    super(
+      `the release to ${result.environment} is deployed, but the smoke test of ${failed.map((f) => f.key).join(", ")} failed; inspect the process in Cockpit and release a fix (or roll back with --ref).`,
+      {
+        exitCode: 1,
+        details: failed.map((f) => `${f.key}${f.example ? ` with ${f.example}` : ""}: ${f.detail}`),
+      },
+    );
+    this.name = "SmokeFailedError";
+  }
+}
+
+/**
+ * Every definition the repository holds must now be the engine's latest version, deployed from the
+ * same resource name, with XML equal to the repository's file.
+ */
+async function verify(
+  client: CamundaClient,
+  plan: Plan,
+  resources: Map<string, Resource>,
+  target: ReleaseTarget,
+): Promise<ReleaseRow[]> {
+  const rows: ReleaseRow[] = [];
+  const problems: string[] = [];
+  for (const planned of plan.resources) {
+    const resource = resources.get(planned.name)!;
+    for (const definition of planned.definitions) {
+      const latest = await latestDefinition(client, definition, target.tenantId ?? undefined);
+      const previous = definition.previous;
+      if (!latest) {
+        problems.push(`${planned.file}: ${definition.type} ${definition.key} is not deployed`);
+        continue;
+      }
+      if (latest.resource !== planned.name) {
+        problems.push(
+          `${planned.file}: the latest ${definition.key} (version ${latest.version}) comes from resource ${latest.resource}`,
+        );
+      } else if ((await deployedXml(client, latest)) !== resource.text) {
+        problems.push(
+          `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file — someone deployed another version under this deployment name since the last release`,
+        );
+      }
+      rows.push({
+        type: definition.type,
+        key: definition.key,
+        file: planned.file,
+        previousVersion: previous?.version ?? null,
+        newVersion: latest.version,
+        definitionId: latest.id,
+        status: !previous ? "new" : previous.id === latest.id ? "unchanged" : "updated",
+        change: planned.status,
+        summary: planned.summary,
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new UserError(
+      `verification failed on ${target.environment}: ${problems.length} definition(s) are not what the repository holds; see below, then release again.`,
+      { exitCode: 1, details: problems },
+    );
+  }
+  return rows;
+}

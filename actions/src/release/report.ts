@@ -1,0 +1,171 @@
+/**
+ * The result of a plan or a release as a console table, as Markdown for the GitHub job summary, and
+ * as JSON for action outputs and `--format json`.
+ */
+import type { Plan } from "./plan.js";
+import type { ReleaseResult, ReleaseRow } from "./release.js";
+
+const dash = "–";
+
+function version(v: number | null): string {
+  return v === null ? dash : String(v);
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function markdownTable(headers: string[], rows: string[][]): string {
+  const cellText = (cell: string) => cell.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return [
+    `| ${headers.join(" | ")} |`,
+    `| ${headers.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(cellText).join(" | ")} |`),
+  ].join("\n");
+}
+
+function origin(plan: Plan): string {
+  const commit = plan.commit ? plan.commit.slice(0, 12) : "no git commit";
+  const ref = plan.ref ? `${plan.ref} @ ${commit}` : commit;
+  return `${ref}${plan.dirty ? " with uncommitted changes" : ""}`;
+}
+
+function target(plan: Plan): string {
+  const t = plan.target;
+  return `${t.environment} (${t.restUrl}${t.tenantId ? `, tenant ${t.tenantId}` : ""})`;
+}
+
+function planCells(row: ReleaseRow): string[] {
+  return [row.key, row.file, version(row.previousVersion), row.change, row.summary ?? ""];
+}
+
+function releaseCells(row: ReleaseRow): string[] {
+  return [
+    row.key,
+    version(row.previousVersion),
+    version(row.newVersion),
+    row.definitionId ?? dash,
+    row.status,
+  ];
+}
+
+const PLAN_HEADERS = ["key", "file", "deployed version", "plan", "what changed"];
+const RELEASE_HEADERS = ["key", "previous", "new", "definition id", "status"];
+
+function planHeadline(plan: Plan): string {
+  const { new: added, changed, unchanged } = plan.counts;
+  return `Plan for ${target(plan)} from ${origin(plan)}: ${added} new, ${changed} changed, ${unchanged} unchanged file(s).`;
+}
+
+function releaseHeadline(result: ReleaseResult): string {
+  if (result.dryRun) return `Dry run: nothing was deployed. ${planHeadline(result.plan)}`;
+  const deployment = result.deployment;
+  const where = `${target(result.plan)} from ${origin(result.plan)}`;
+  if (result.newVersions === 0)
+    return `Released ${where}: no new versions; the engine already has every file.`;
+  return `Released ${where}: ${result.newVersions} new version(s) in deployment ${deployment?.id ?? "?"}.`;
+}
+
+function ignoredLines(plan: Plan): string[] {
+  return plan.ignored.map((i) => `not deployed: ${i.file} ${i.reason}`);
+}
+
+function smokeLines(result: ReleaseResult): string[] {
+  return result.smoke.map(
+    (s) => `smoke ${s.status}: ${s.key}${s.example ? ` with ${s.example}` : ""} — ${s.detail}`,
+  );
+}
+
+export function formatPlanText(plan: Plan, rows: ReleaseRow[]): string {
+  return [planHeadline(plan), "", table(PLAN_HEADERS, rows.map(planCells)), ...ignoredLines(plan)].join("\n");
+}
+
+export function formatReleaseText(result: ReleaseResult): string {
+  const lines = [releaseHeadline(result), ""];
+  if (result.dryRun) lines.push(table(PLAN_HEADERS, result.rows.map(planCells)));
+  else lines.push(table(RELEASE_HEADERS, result.rows.map(releaseCells)));
+  lines.push(...ignoredLines(result.plan), ...smokeLines(result));
+  return lines.join("\n");
+}
+
+export function formatPlanMarkdown(plan: Plan, rows: ReleaseRow[]): string {
+  return [
+    `### Process release plan: ${plan.target.environment}`,
+    "",
+    planHeadline(plan),
+    "",
+    markdownTable(PLAN_HEADERS, rows.map(planCells)),
+    ...ignoredLines(plan).map((l) => `\n- ${l}`),
+    "",
+    `Plan digest: \`${plan.digest}\``,
+    "",
+  ].join("\n");
+}
+
+export function formatReleaseMarkdown(result: ReleaseResult): string {
+  const body = result.dryRun
+    ? markdownTable(PLAN_HEADERS, result.rows.map(planCells))
+    : markdownTable(RELEASE_HEADERS, result.rows.map(releaseCells));
+  return [
+    `### Process release: ${result.environment}`,
+    "",
+    releaseHeadline(result),
+    "",
+    body,
+    ...[...ignoredLines(result.plan), ...smokeLines(result)].map((l) => `\n- ${l}`),
+    "",
+  ].join("\n");
+}
+
+/** The JSON contract of `--format json` and the action's `result` output. */
+export function releaseJson(result: ReleaseResult) {
+  return {
+    environment: result.environment,
+    dryRun: result.dryRun,
+    commit: result.plan.commit,
+    ref: result.plan.ref,
+    planDigest: result.plan.digest,
+    deployment: result.deployment,
+    newVersions: result.newVersions,
+    definitions: result.rows.map((r) => ({
+      key: r.key,
+      type: r.type,
+      file: r.file,
+      previousVersion: r.previousVersion,
+      newVersion: r.newVersion,
+      definitionId: r.definitionId,
+      status: r.status,
+      change: r.change,
+      summary: r.summary,
+    })),
+    ignored: result.plan.ignored,
+    smoke: result.smoke,
+    lint: result.lint,
+  };
+}
+
+export function planJson(plan: Plan, rows: ReleaseRow[]) {
+  return {
+    environment: plan.target.environment,
+    commit: plan.commit,
+    ref: plan.ref,
+    planDigest: plan.digest,
+    counts: plan.counts,
+    definitions: rows.map((r) => ({
+      key: r.key,
+      type: r.type,
+      file: r.file,
+      deployedVersion: r.previousVersion,
+      deployedDefinitionId: r.definitionId,
+      change: r.change,
+      summary: r.summary,
+    })),
+    ignored: plan.ignored,
+  };
+}
