@@ -9,7 +9,7 @@ set -euo pipefail
 timeout=${VALIDATE_TIMEOUT_SECONDS:-420}
 interval=${VALIDATE_INTERVAL_SECONDS:-5}
 engine_port=$(env_value CAMUNDA_PORT)
-workers_port=$(env_value WORKERS_HEALTH_PORT)
+workers_port=$(env_value WORKER_HTTP_PORT)
 engine_url="http://127.0.0.1:${engine_port:-8080}/engine-rest/engine"
 workers_url="http://127.0.0.1:${workers_port:-9464}/readyz"
 admin_user=$(env_value CAMUNDA_ADMIN_USER)

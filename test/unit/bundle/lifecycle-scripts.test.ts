@@ -287,10 +287,7 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
   test("ValidateService fails on timeout and prints the containers' logs and the reason", () => {
     const h = host("unhealthy", { ssm: "" });
     mkdirSync(path.dirname(h.envFile), { recursive: true });
-    writeFileSync(
-      h.envFile,
-      "CAMUNDA_ADMIN_USER='a'\nCAMUNDA_ADMIN_PASSWORD='b'\nWORKERS_HEALTH_PORT='9555'\n",
-    );
+    writeFileSync(h.envFile, "CAMUNDA_ADMIN_USER='a'\nCAMUNDA_ADMIN_PASSWORD='b'\nWORKER_HTTP_PORT='9555'\n");
     const validate = runHook(h, "ValidateService", bundleDir, {
       STUB_WORKERS_STATUS: "503",
       VALIDATE_TIMEOUT_SECONDS: "1",

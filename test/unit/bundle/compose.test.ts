@@ -1,0 +1,76 @@
+/**
+ * The production compose file, checked structurally (no Docker engine here): the settings the
+ * platform depends on are present, and every value that could be a secret comes from the env file.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { parse } from "yaml";
+import { repoPath } from "../../../actions/src/util/paths.js";
+
+interface Service {
+  image: string;
+  environment: Record<string, string>;
+  restart?: string;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+  build?: { context: string; dockerfile: string };
+  volumes?: string[];
+}
+const text = readFileSync(repoPath("deploy/docker-compose.yml"), "utf8");
+const compose = parse(text) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const camunda = compose.services.camunda!;
+const workers = compose.services.workers!;
+
+describe("production docker-compose.yml", () => {
+  test("runs Camunda Run 7.23.0 on PostgreSQL with authentication and an admin from the environment", () => {
+    assert.equal(camunda.image, "camunda/camunda-bpm-platform:run-7.23.0");
+    const env = camunda.environment;
+    assert.equal(env.DB_DRIVER, "org.postgresql.Driver");
+    assert.match(
+      env.DB_URL!,
+      /^jdbc:postgresql:\/\/\$\{DB_HOST:\?[^}]+\}:\$\{DB_PORT:-5432\}\/\$\{DB_NAME:\?[^}]+\}/,
+    );
+    assert.equal(env.CAMUNDA_BPM_RUN_AUTH_ENABLED, "true");
+    assert.match(env.CAMUNDA_BPM_ADMIN_USER_ID!, /^\$\{CAMUNDA_ADMIN_USER:\?/);
+    assert.match(env.CAMUNDA_BPM_ADMIN_USER_PASSWORD!, /^\$\{CAMUNDA_ADMIN_PASSWORD:\?/);
+    // The image's entry script rebuilds SPRING_DATASOURCE_* from DB_*: setting them here would be ignored.
+    assert.equal(
+      Object.keys(env).some((k) => k.startsWith("SPRING_DATASOURCE_")),
+      false,
+    );
+    assert.equal(camunda.restart, "unless-stopped");
+    assert.match(camunda.healthcheck!.test.join(" "), /\/engine-rest\/engine/);
+  });
+
+  test("runs the workers after the engine is healthy, with its credentials and a durable data folder", () => {
+    assert.match(workers.image, /^\$\{WORKERS_IMAGE:-[^}]+\}$/);
+    assert.deepEqual(workers.build, { context: ".", dockerfile: "workers/Dockerfile" });
+    assert.equal(workers.environment.CAMUNDA_URL, "http://camunda:8080/engine-rest");
+    assert.match(workers.environment.CAMUNDA_PASSWORD!, /\$\{/);
+    assert.deepEqual(workers.depends_on, { camunda: { condition: "service_healthy" } });
+    assert.equal(workers.restart, "unless-stopped");
+    assert.ok(
+      workers.ports?.every((p) => p.startsWith("127.0.0.1:")),
+      "worker health and metrics stay on loopback",
+    );
+    assert.ok(workers.volumes?.some((v) => v.endsWith(`:${workers.environment.WORKER_DATA_DIR}`)));
+    assert.ok(compose.volumes && "workers-data" in compose.volumes);
+  });
+
+  test("holds no secret: every password, user and host is interpolated from the env file", () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const [key, value] of Object.entries(service.environment)) {
+        if (/PASSWORD|USER|SECRET|TOKEN|KEY/.test(key)) {
+          assert.match(
+            String(value),
+            /^\$\{[A-Z_]+(:[-?][^}]*)?\}$|^\$\{[A-Z_]+:-\$\{[A-Z_]+\}\}$/,
+            `${name}.${key} comes from the environment`,
+          );
+        }
+      }
+    }
+    assert.doesNotMatch(text, /password\s*[:=]\s*['"]?[A-Za-z0-9]{6,}/i);
+  });
+});
