@@ -44,7 +44,8 @@ export function loadEnvironment(
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line;
+    // linePos is only filled with prettyErrors; the offset is always there.
+    const line = first.linePos?.[0]?.line ?? text.slice(0, first.pos[0]).split("\n").length;
     throw new UsageError(`${shown}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}.`);
   }
   const raw = doc.toJS() as unknown;
