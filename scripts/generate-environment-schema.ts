@@ -5,6 +5,7 @@
  * test fails when the committed file is stale. Run after changing actions/src/environments/schema.ts:
  *   node --import tsx scripts/generate-environment-schema.ts
  */
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
@@ -13,7 +14,7 @@ import { relativeToRepo, repoPath } from "../actions/src/util/paths.js";
 
 export const environmentSchemaFile = repoPath("environments", "environment.schema.json");
 
-/** The schema as committed: input shape (defaults make fields optional), stable formatting. */
+/** The schema as committed: input shape (defaults make fields optional). */
 export function renderEnvironmentSchema(): string {
   const schema = z.toJSONSchema(environmentSchema, { io: "input", target: "draft-2020-12" });
   const document = {
@@ -28,5 +29,9 @@ export function renderEnvironmentSchema(): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   writeFileSync(environmentSchemaFile, renderEnvironmentSchema());
+  // The repository's formatter owns the final layout of every JSON file.
+  execFileSync(repoPath("node_modules", ".bin", "biome"), ["format", "--write", environmentSchemaFile], {
+    stdio: "ignore",
+  });
   console.log(`wrote ${relativeToRepo(environmentSchemaFile)}`);
 }
