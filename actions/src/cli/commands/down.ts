@@ -1,0 +1,21 @@
+import { down } from "../../platform/down.js";
+import { type Command, parseCommandArgs } from "../command.js";
+
+export const command: Command = {
+  name: "down",
+  summary: "stop what `up` started",
+  help: `Usage: camunda-gitops down   (npm run stop)
+
+Stops exactly what \`camunda-gitops up\` started: the workers (gracefully: running tasks finish or are
+unlocked), and the engine if \`up\` started it. An engine started with \`camunda-gitops engine start\`
+is left running. Data (H2 files, credentials) stays in .local/.
+
+Exit codes: 0 stopped or nothing to stop, 1 failure, 2 usage error.`,
+  async run(argv) {
+    parseCommandArgs("down", argv, {});
+    const result = await down();
+    console.log(`workers: ${result.workers}`);
+    console.log(`engine:  ${result.engine}`);
+    return 0;
+  },
+};

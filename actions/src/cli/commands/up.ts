@@ -1,0 +1,59 @@
+import { resolveCamundaCredentials } from "../../camunda/index.js";
+import { engineDbs, type EngineDb } from "../../engine/local-engine.js";
+import { formatStatus, readPlatformStatus } from "../../platform/status.js";
+import { up } from "../../platform/up.js";
+import { UsageError } from "../../util/errors.js";
+import { relativeToRepo } from "../../util/paths.js";
+import { localCredentialsFile } from "../../camunda/credentials.js";
+import { type Command, intOption, parseCommandArgs } from "../command.js";
+
+const help = `Usage: camunda-gitops up [--db h2|postgres] [--port N] [--samples N]   (npm start)
+
+Runs the whole insurance platform on this machine:
+  1. builds (if needed) and starts the local Camunda 7.23 engine (H2 by default);
+  2. releases processes/ to the "local" environment with the same release code as CI;
+  3. starts the external task workers in the background (log: .local/platform/workers.log);
+  4. submits sample applications from processes/examples/ (green, yellow, red, incomplete);
+then prints the Cockpit, Tasklist and REST URLs, the login, and what is running.
+Running it again while the platform is up only prints the status. Stop it with \`npm run stop\`.
+
+Options:
+  --db <h2|postgres>  database of the engine; postgres needs SPRING_DATASOURCE_URL, _USERNAME, _PASSWORD
+  --port <N>          engine port (default 8080)
+  --samples <N>       sample applications to submit (default 4; 0 for none)
+
+Exit codes: 0 up, 1 something failed (and what this run started was stopped again), 2 usage error.`;
+
+export const command: Command = {
+  name: "up",
+  summary: "run the whole platform locally",
+  help,
+  async run(argv) {
+    const { values } = parseCommandArgs("up", argv, {
+      db: { type: "string" },
+      port: { type: "string" },
+      samples: { type: "string" },
+    });
+    const db = (values.db ?? "h2") as EngineDb;
+    if (!engineDbs.includes(db)) throw new UsageError(`up: --db must be h2 or postgres, got "${values.db}".`);
+    const port = values.port === undefined ? undefined : intOption("up", "port", values.port, 8080);
+    const samples = intOption("up", "samples", values.samples, 4);
+
+    const result = await up({ db, ...(port ? { port } : {}), samples });
+    if (result.alreadyRunning) console.log("The platform is already running (stop it with `npm run stop`).\n");
+    else if (result.samples.length > 0) {
+      console.log(`\nSubmitted ${result.samples.length} sample application(s):`);
+      for (const s of result.samples) console.log(`  ${s.businessKey}  (${s.example})`);
+      console.log("");
+    }
+    const credentials = resolveCamundaCredentials({ environmentName: "local", allowLocalFile: true });
+    const status = await readPlatformStatus({
+      credentials: {
+        ...credentials,
+        where: credentials.source.includes("/") ? credentials.source : relativeToRepo(localCredentialsFile),
+      },
+    });
+    console.log(formatStatus(status));
+    return 0;
+  },
+};

@@ -1,0 +1,41 @@
+/**
+ * `camunda-gitops down`: stops what `up` started — the workers process, and the engine only when `up`
+ * started it — and nothing else.
+ */
+import { stopEngine } from "../engine/local-engine.js";
+import { clearState, isAlive, readState } from "./state.js";
+
+export interface DownResult {
+  workers: "stopped" | "not running";
+  engine: "stopped" | "left running (not started by up)" | "not running";
+}
+
+/** SIGTERM, then wait for the workers' own graceful drain; SIGKILL only past the grace period. */
+export async function stopWorkers(pid: number, graceMs = 30_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (isAlive(pid)) process.kill(pid, "SIGKILL");
+}
+
+export async function down(): Promise<DownResult> {
+  const state = readState();
+  if (!state) return { workers: "not running", engine: "not running" };
+  let workers: DownResult["workers"] = "not running";
+  if (state.workers && isAlive(state.workers.pid)) {
+    await stopWorkers(state.workers.pid);
+    workers = "stopped";
+  }
+  let engine: DownResult["engine"] = "left running (not started by up)";
+  if (state.engine.startedByUp) {
+    const stopped = await stopEngine({ dataDir: state.engine.dataDir });
+    engine = stopped.wasRunning ? "stopped" : "not running";
+  }
+  clearState();
+  return { workers, engine };
+}

@@ -1,0 +1,48 @@
+/**
+ * What `camunda-gitops up` started, so that `down` stops exactly that and nothing else: the workers
+ * process it spawned, and the engine only when `up` itself started it (an engine started earlier with
+ * `engine start` is left running).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { localDir } from "../util/paths.js";
+
+export const platformDir = path.join(localDir, "platform");
+export const stateFile = path.join(platformDir, "state.json");
+export const workersLogFile = path.join(platformDir, "workers.log");
+
+export interface PlatformState {
+  startedAt: string;
+  engine: { dataDir: string; startedByUp: boolean; db: string; port: number };
+  workers: { pid: number; port: number; logFile: string; dataDir: string } | null;
+}
+
+export function readState(file = stateFile): PlatformState | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as PlatformState;
+  } catch {
+    return null;
+  }
+}
+
+export function writeState(state: PlatformState, file = stateFile): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(temp, file);
+}
+
+export function clearState(file = stateFile): void {
+  rmSync(file, { force: true });
+}
+
+export function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * `camunda-gitops up`: the whole platform on one machine — the local engine, processes/ released to
+ * the `local` environment through the same release code as CI, the workers in the background, and a
+ * few sample applications. Either everything is up at the end, or whatever this run started is
+ * stopped again before the error is reported.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { CamundaClient } from "../camunda/index.js";
+import { defaultDataDir, type EngineDb, type EngineHandle, findFreePort, isPortFree, startEngine, stopEngine } from "../engine/local-engine.js";
+import { connect } from "../release/connect.js";
+import { release } from "../release/release.js";
+import { UserError } from "../util/errors.js";
+import { localDir, relativeToRepo, repoPath, repoRoot } from "../util/paths.js";
+import { step as progressStep } from "../util/progress.js";
+import { isAlive, type PlatformState, platformDir, readState, workersLogFile, writeState } from "./state.js";
+import { stopWorkers } from "./down.js";
+
+export interface UpOptions {
+  db?: EngineDb;
+  port?: number;
+  /** Sample applications to submit, cycling through processes/examples/. Default 4 (one per path). */
+  samples?: number;
+  /** Port of the workers' /healthz, /readyz and /metrics; default 9464 or the next free one. */
+  workersPort?: number;
+  step?: typeof progressStep;
+}
+
+export interface UpResult {
+  alreadyRunning: boolean;
+  engine: { restUrl: string; cockpitUrl: string; username: string; credentialsWhere: string };
+  released: { newVersions: number };
+  samples: Array<{ businessKey: string; example: string; processInstanceId: string }>;
+}
+
+const workersReadyTimeoutMs = 60_000;
+
+export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyRunning: true }> {
+  const step = options.step ?? progressStep;
+  const existing = readState();
+  if (existing?.workers && isAlive(existing.workers.pid)) {
+    return { alreadyRunning: true };
+  }
+
+  const started: { engine: boolean; workersPid: number | null } = { engine: false, workersPid: null };
+  try {
+    const engine = await step("Starting the Camunda 7.23 engine", (s) =>
+      startEngine({
+        ...(options.port ? { port: options.port } : {}),
+        db: options.db ?? "h2",
+        dataDir: defaultDataDir,
+        onProgress: s.update,
+      }),
+    );
+    started.engine = !engine.alreadyRunning;
+
+    const connection = connect("local", {
+      env: {
+        ...process.env,
+        CAMUNDA_URL: engine.restUrl,
+        CAMUNDA_USERNAME: engine.credentials.username,
+        CAMUNDA_PASSWORD: engine.credentials.password,
+      },
+    });
+    const released = await release({ client: connection.client, target: connection.target, step: wrapStep(step) });
+
+    const workersPort = options.workersPort ?? ((await isPortFree(9464)) ? 9464 : await findFreePort());
+    const workers = await step("Starting the workers", async (s) => {
+      const pid = startWorkersProcess(engine, workersPort);
+      started.workersPid = pid;
+      s.update(`pid ${pid}, log ${relativeToRepo(workersLogFile)}`);
+      await waitForWorkers(workersPort, pid);
+      return { pid };
+    });
+
+    const state: PlatformState = {
+      startedAt: new Date().toISOString(),
+      engine: { dataDir: defaultDataDir, startedByUp: started.engine, db: engine.db, port: engine.port },
+      workers: { pid: workers.pid, port: workersPort, logFile: workersLogFile, dataDir: path.join(localDir, "workers") },
+    };
+    writeState(state);
+
+    const sampleCount = options.samples ?? 4;
+    const samples =
+      sampleCount > 0
+        ? await step(`Submitting ${sampleCount} sample application(s)`, () => submitSamples(connection.client, sampleCount))
+        : [];
+
+    return {
+      alreadyRunning: false,
+      engine: {
+        restUrl: engine.restUrl,
+        cockpitUrl: engine.cockpitUrl,
+        username: engine.credentials.username,
+        credentialsWhere: engine.credentialsFile ? relativeToRepo(engine.credentialsFile) : "CAMUNDA_BPM_ADMIN_USER_PASSWORD",
+      },
+      released: { newVersions: released.newVersions },
+      samples,
+    };
+  } catch (error) {
+    // Leave nothing half-started: undo exactly what this run started, then report the first error.
+    if (started.workersPid) await stopWorkers(started.workersPid);
+    if (started.engine) await stopEngine({ dataDir: defaultDataDir });
+    throw error;
+  }
+}
+
+function wrapStep(step: typeof progressStep) {
+  return <T>(title: string, fn: (update: (detail: string) => void) => Promise<T>) => step(title, (s) => fn(s.update));
+}
+
+function startWorkersProcess(engine: EngineHandle, port: number): number {
+  mkdirSync(platformDir, { recursive: true });
+  const log = openSync(workersLogFile, "a");
+  try {
+    const child = spawn(process.execPath, [repoPath("bin/camunda-gitops.mjs"), "workers"], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ["ignore", log, log],
+      env: {
+        ...process.env,
+        CAMUNDA_URL: engine.restUrl,
+        CAMUNDA_USERNAME: engine.credentials.username,
+        CAMUNDA_PASSWORD: engine.credentials.password,
+        WORKER_HTTP_HOST: "127.0.0.1",
+        WORKER_HTTP_PORT: String(port),
+        WORKER_DATA_DIR: path.join(localDir, "workers"),
+      },
+    });
+    child.unref();
+    if (!child.pid) throw new UserError("could not start the workers process; see .local/platform/workers.log.");
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
+}
+
+async function waitForWorkers(port: number, pid: number): Promise<void> {
+  const deadline = Date.now() + workersReadyTimeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) {
+      throw new UserError(
+        `the workers exited during startup; see ${relativeToRepo(workersLogFile)} for the reason, fix it and run \`npm start\` again.`,
+      );
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new UserError(
+    `the workers did not report ready on http://127.0.0.1:${port}/readyz within ${workersReadyTimeoutMs / 1000} s; see ${relativeToRepo(workersLogFile)}.`,
+  );
+}
+
+interface Example {
+  businessKey?: string;
+  variables: Record<string, { value: unknown; type?: string }>;
+}
+
+/** processes/examples/*.json, in a fixed order so `--samples 4` covers each path once. */
+export function loadExamples(dir = repoPath("processes", "examples")): Array<{ name: string; example: Example }> {
+  const order = ["green", "yellow", "red", "incomplete"];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => ({ name: f.replace(/\.json$/, ""), example: JSON.parse(readFileSync(path.join(dir, f), "utf8")) as Example }))
+    .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+
+  function rank(name: string): number {
+    const i = order.indexOf(name);
+    return i === -1 ? order.length : i;
+  }
+}
+
+async function submitSamples(client: CamundaClient, count: number): Promise<UpResult["samples"]> {
+  const examples = loadExamples();
+  if (examples.length === 0) throw new UserError("processes/examples/ holds no example; add one JSON file per path.");
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const submitted: UpResult["samples"] = [];
+  for (let i = 0; i < count; i++) {
+    const { name, example } = examples[i % examples.length]!;
+    // A business key of its own per sample, so repeated runs never reuse an application id.
+    const businessKey = `SAMPLE-${stamp}-${String(i + 1).padStart(3, "0")}-${name.toUpperCase()}`;
+    const variables = { ...example.variables, applicationId: { value: businessKey, type: "String" } };
+    const instance = await client.ok(
+      client.api.POST("/process-definition/key/{key}/start", {
+        params: { path: { key: "insurance_process" } },
+        body: { businessKey, variables: variables as never },
+      }),
+    );
+    submitted.push({ businessKey, example: name, processInstanceId: instance.id ?? "" });
+  }
+  return submitted;
+}
