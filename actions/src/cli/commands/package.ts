@@ -7,6 +7,12 @@ import { type Command, intOption, parseCommandArgs } from "../command.js";
 
 const defaultOut = path.join(localDir, "delivery", "bundle.zip");
 
+/** Repository-relative inside the checkout, absolute outside it (no "../../tmp/…"). */
+function shown(file: string): string {
+  const relative = relativeToRepo(file);
+  return relative.startsWith("..") ? path.resolve(file) : relative;
+}
+
 const help = `Usage: camunda-gitops package [--out FILE] [--env ENV] [--part-size-mib N] [--json]
 
 Builds the CodeDeploy bundle (deploy/appspec.yml, deploy/scripts/, deploy/docker-compose.yml and the
@@ -58,7 +64,7 @@ export const command: Command = {
       console.log(
         JSON.stringify(
           {
-            file: relativeToRepo(bundle.file),
+            file: shown(bundle.file),
             sha256: bundle.sha256,
             size: bundle.size,
             files: bundle.entries.length,
