@@ -197,12 +197,12 @@ export async function buildEngine(options: BuildEngineOptions = {}): Promise<Bui
       // Hashed before building: a source edited during the build leaves the jar stale, as it should.
       const hash = engineSourceHash(engineDir);
       rmSync(engineStamp(engineDir), { force: true });
-      const cold = !existsSync(jar);
-      options.onProgress?.(
-        cold
-          ? "building the engine with Maven (the first build downloads its dependencies and takes a few minutes)"
-          : "rebuilding the engine with Maven (engine/ changed)",
-      );
+      const reason = !existsSync(jar)
+        ? "building the engine with Maven (the first build downloads about 100 MB of dependencies into ~/.m2)"
+        : options.force
+          ? "rebuilding the engine with Maven (forced)"
+          : "rebuilding the engine with Maven (engine/ changed since the last build)";
+      options.onProgress?.(reason);
       const { code, tail } = await runMaven(engineDir);
       if (code !== 0 || !existsSync(jar) || statSync(jar).size === 0) {
         throw new UserError(

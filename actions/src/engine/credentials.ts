@@ -27,14 +27,28 @@ export function generatePassword(): string {
   return randomBytes(24).toString("base64url");
 }
 
+/**
+ * The engine's default resource whitelist (as in production) accepts only letters and digits in user
+ * ids, plus the literal "camunda-admin"; any other id makes the engine fail at startup.
+ */
+export function isValidUserId(id: string): boolean {
+  return /^[a-zA-Z0-9]+$/.test(id) || id === "camunda-admin";
+}
+
 function fromEnvironment(env: Record<string, string | undefined>): EngineCredentials | undefined {
   const username = env.CAMUNDA_BPM_ADMIN_USER_ID;
   const password = env.CAMUNDA_BPM_ADMIN_USER_PASSWORD;
+  if (username && !isValidUserId(username)) {
+    throw new UsageError(
+      `CAMUNDA_BPM_ADMIN_USER_ID "${username}" is not a valid Camunda user id (letters and digits only, as the engine's default id whitelist requires); choose one like "admin" or "testadmin".`,
+    );
+  }
   if (username && password) return { username, password, source: "environment" };
   if (username || password) {
     const missing = username ? "CAMUNDA_BPM_ADMIN_USER_PASSWORD" : "CAMUNDA_BPM_ADMIN_USER_ID";
+    const present = username ? "CAMUNDA_BPM_ADMIN_USER_ID" : "CAMUNDA_BPM_ADMIN_USER_PASSWORD";
     throw new UsageError(
-      `${missing} is not set while ${missing === "CAMUNDA_BPM_ADMIN_USER_ID" ? "CAMUNDA_BPM_ADMIN_USER_PASSWORD" : "CAMUNDA_BPM_ADMIN_USER_ID"} is; set both, or neither to use a generated local password.`,
+      `${missing} is not set while ${present} is; set both, or neither to use a generated local password.`,
     );
   }
   return undefined;

@@ -148,15 +148,40 @@ function stopCommand(dataDir: string): string {
     : `camunda-gitops engine stop --data-dir ${displayPath(dataDir)}`;
 }
 
-/** The last lines of the engine log, for error details. */
+/** The last lines of the engine log. */
 export function logTail(logFile: string, lines = 20): string[] {
   if (!existsSync(logFile)) return [];
-  const text = readFileSync(logFile, "utf8");
-  return text
+  return readFileSync(logFile, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .slice(-lines)
     .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line));
+}
+
+/**
+ * What explains a failed start, for error details: the log's ERROR lines (message part only), the
+ * innermost "Caused by" and Spring's failure analysis; the plain tail when there is none of those
+ * (e.g. the JVM refused its options). A stack trace's frames say nothing to the user.
+ */
+export function startupFailureLines(logFile: string): string[] {
+  if (!existsSync(logFile)) return [];
+  const lines = readFileSync(logFile, "utf8").split("\n");
+  const picked: string[] = [];
+  const add = (line: string) => {
+    const text = line.length > 300 ? `${line.slice(0, 300)}…` : line;
+    if (text.trim() && !picked.includes(text)) picked.push(text);
+  };
+  for (const line of lines) {
+    const error = / ERROR \d+ --- \[[^\]]*\] \S+\s+: (.*)$/.exec(line);
+    if (error?.[1]) add(error[1]);
+  }
+  const causes = lines.filter((line) => line.startsWith("Caused by:"));
+  if (causes.length > 0) add(causes[causes.length - 1]!);
+  const analysis = lines.findIndex((line) => line.includes("APPLICATION FAILED TO START"));
+  if (analysis >= 0) {
+    for (const line of lines.slice(analysis + 1, analysis + 12)) if (!/^\*+$/.test(line.trim())) add(line);
+  }
+  return picked.length > 0 ? picked.slice(0, 15) : logTail(logFile);
 }
 
 /** True when GET <restUrl>/engine answers 200 (this endpoint needs no credentials). */
@@ -391,8 +416,8 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
           outcome === "exited"
             ? `exited during startup${exit.value?.code != null ? ` with exit code ${exit.value.code}` : ""}`
             : `did not answer on ${restUrl}/engine within ${Math.round(timeoutMs / 1000)} s and was stopped`;
-        throw new UserError(`The local engine ${how}; see the end of its log, ${displayPath(logFile)}.`, {
-          details: logTail(logFile),
+        throw new UserError(`The local engine ${how}; see its log, ${displayPath(logFile)}.`, {
+          details: startupFailureLines(logFile),
         });
       }
 

@@ -3,7 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { credentialsFile, resolveEngineCredentials } from "../../../actions/src/engine/credentials.js";
+import {
+  credentialsFile,
+  isValidUserId,
+  resolveEngineCredentials,
+} from "../../../actions/src/engine/credentials.js";
 import { UsageError } from "../../../actions/src/util/errors.js";
 
 describe("local engine credentials", () => {
@@ -59,6 +63,18 @@ describe("local engine credentials", () => {
       (error: unknown) =>
         error instanceof UsageError && /CAMUNDA_BPM_ADMIN_USER_ID is not set/.test(error.message),
     );
+  });
+
+  it("refuses an admin user id the engine would reject at startup", () => {
+    const env = { CAMUNDA_BPM_ADMIN_USER_ID: "test-admin", CAMUNDA_BPM_ADMIN_USER_PASSWORD: "x" };
+    assert.throws(
+      () => resolveEngineCredentials({ dataDir, env, generate: true }),
+      (error: unknown) =>
+        error instanceof UsageError && /"test-admin" is not a valid Camunda user id/.test(error.message),
+    );
+    assert.equal(isValidUserId("testadmin1"), true);
+    assert.equal(isValidUserId("camunda-admin"), true);
+    assert.equal(isValidUserId("ops.admin"), false);
   });
 
   it("says how to recover from a damaged credentials file", () => {
