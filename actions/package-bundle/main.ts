@@ -23,6 +23,7 @@ async function run(): Promise<void> {
     out: path.resolve(workspace, out),
     environment,
     partSize: partMiB * 1024 * 1024,
+    kmsKeyId: core.getInput("kms-key-id") || undefined,
     onProgress: (line) => core.info(line),
   });
   core.setOutput("file", bundle.file);

@@ -87990,6 +87990,7 @@ async function packageBundle(options) {
       file: bundle.file,
       sha256: bundle.sha256,
       partSize: options.partSize,
+      kmsKeyId: options.kmsKeyId,
       onProgress: options.onProgress
     });
     return { bundle, upload };
@@ -88014,6 +88015,7 @@ async function run() {
     out: path5.resolve(workspace, out),
     environment,
     partSize: partMiB * 1024 * 1024,
+    kmsKeyId: getInput("kms-key-id") || void 0,
     onProgress: (line) => info(line)
   });
   setOutput("file", bundle.file);

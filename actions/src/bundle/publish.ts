@@ -25,6 +25,8 @@ export interface PackageOptions {
   /** Upload to this environment's artifact bucket after building. */
   environment?: string;
   partSize?: number;
+  /** SSE-KMS key for the object (when the bucket policy demands KMS); SSE-S3 otherwise. */
+  kmsKeyId?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -51,6 +53,7 @@ export async function packageBundle(options: PackageOptions): Promise<PackageRes
       file: bundle.file,
       sha256: bundle.sha256,
       partSize: options.partSize,
+      kmsKeyId: options.kmsKeyId,
       onProgress: options.onProgress,
     });
     return { bundle, upload };

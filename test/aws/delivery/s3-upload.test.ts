@@ -147,6 +147,22 @@ describe("bundle upload against moto's S3", () => {
     assert.equal(await bodySha256(result.key), built.sha256);
   });
 
+  test("with a KMS key the object is stored with SSE-KMS under that key", async () => {
+    const built = await buildBundle({ out: path.join(work, "kms.zip") });
+    const keyId = "arn:aws:kms:eu-west-2:123456789012:key/0b5ad0e6-1111-2222-3333-444455556666";
+    const result = await uploadBundle({
+      client: s3,
+      bucket,
+      prefix: "kms/",
+      file: built.file,
+      sha256: built.sha256,
+      kmsKeyId: keyId,
+    });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: result.key }));
+    assert.equal(head.ServerSideEncryption, "aws:kms");
+    assert.equal(head.SSEKMSKeyId, keyId);
+  });
+
   test("a missing bucket is one sentence that names it", async () => {
     const built = await buildBundle({ out: path.join(work, "nobucket.zip") });
     await assert.rejects(

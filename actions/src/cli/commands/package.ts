@@ -13,7 +13,7 @@ function shown(file: string): string {
   return relative.startsWith("..") ? path.resolve(file) : relative;
 }
 
-const help = `Usage: camunda-gitops package [--out FILE] [--env ENV] [--part-size-mib N] [--json]
+const help = `Usage: camunda-gitops package [--out FILE] [--env ENV] [--part-size-mib N] [--kms-key-id KEY] [--json]
 
 Builds the CodeDeploy bundle (deploy/appspec.yml, deploy/scripts/, deploy/docker-compose.yml and the
 workers' source) as a deterministic zip: the same commit always gives the same bytes and sha256.
@@ -26,6 +26,7 @@ CodeDeploy's limits).
                      under <artifactPrefix><sha256>.zip, with server-side encryption; skipped when that
                      object already exists. AWS credentials come from the usual AWS environment.
   --part-size-mib N  multipart part size in MiB (default 8, minimum 5)
+  --kms-key-id KEY   encrypt the object with this KMS key (SSE-KMS) instead of SSE-S3
   --json             print the result as JSON on stdout
 
 The upload is remembered in .local/delivery/last-package.json for \`camunda-gitops deploy --env ENV\`.
@@ -40,13 +41,20 @@ export const command: Command = {
       out: { type: "string" },
       env: { type: "string" },
       "part-size-mib": { type: "string" },
+      "kms-key-id": { type: "string" },
       json: { type: "boolean", default: false },
     });
     const partMiB = intOption("package", "part-size-mib", values["part-size-mib"], 8);
     const out = path.resolve(values.out ?? defaultOut);
     const environment = values.env;
     const result = await step(environment ? `Packaging and uploading to ${environment}` : "Packaging", (s) =>
-      packageBundle({ out, environment, partSize: Math.max(partMiB, 5) * 1024 * 1024, onProgress: s.update }),
+      packageBundle({
+        out,
+        environment,
+        partSize: Math.max(partMiB, 5) * 1024 * 1024,
+        kmsKeyId: values["kms-key-id"],
+        onProgress: s.update,
+      }),
     );
     const { bundle, upload } = result;
     if (upload && environment) {
