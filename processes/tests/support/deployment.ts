@@ -21,7 +21,7 @@ export async function deployModels(
   tenantId: string,
   logFile: string | undefined,
 ): Promise<ModelDeployment> {
-  const logStart = logSize(logFile);
+  const log = watchEngineLog(logFile);
   const deployment = await client.deploy({
     name: `processes-test-${tenantId}`,
     source: "processes/tests",
@@ -38,18 +38,22 @@ export async function deployModels(
     deploymentId,
     processDefinitionIds: byKey(deployment.deployedProcessDefinitions),
     decisionDefinitionIds: byKey(deployment.deployedDecisionDefinitions),
-    logProblems: logProblemsSince(logFile, logStart, [tenantId, deploymentId, ...modelFiles]),
+    logProblems: log.problemsSince([tenantId, deploymentId, ...modelFiles]),
   };
 }
 
-function logSize(logFile: string | undefined): number {
-  return logFile && existsSync(logFile) ? statSync(logFile).size : 0;
+/** Remembers where the engine log ends now; `problemsSince` reads what was written after that. */
+export function watchEngineLog(logFile: string | undefined): { problemsSince(markers: string[]): string[] } {
+  const start = logFile && existsSync(logFile) ? statSync(logFile).size : 0;
+  return { problemsSince: (markers) => logProblemsSince(logFile, start, markers) };
 }
 
 /**
  * Other test files share the engine and may provoke warnings of their own at the same moment (a
- * deliberately broken deployment, say), so only lines that name this deployment, its tenant or one of
- * its resources count. Camunda's parse warnings and deployment errors name the resource.
+ * deliberately broken deployment, say), so only log entries that name this deployment, its tenant or
+ * one of its resources count. An entry is a timestamped line with its continuation lines: Camunda puts
+ * the details of a parse warning, including "| resource <name> | line …", on the lines after
+ * "ENGINE-09004 Warnings during parsing:".
  */
 function logProblemsSince(logFile: string | undefined, start: number, markers: string[]): string[] {
   if (!logFile || !existsSync(logFile)) return [];
@@ -62,10 +66,13 @@ function logProblemsSince(logFile: string | undefined, start: number, markers: s
   } finally {
     closeSync(fd);
   }
-  return buffer
-    .toString("utf8")
-    .split("\n")
-    .filter(
-      (line) => /\b(WARN|ERROR)\b/.test(line) && markers.some((marker) => marker && line.includes(marker)),
-    );
+  const entries: string[] = [];
+  for (const line of buffer.toString("utf8").split("\n")) {
+    if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(line) || entries.length === 0) entries.push(line);
+    else entries[entries.length - 1] += `\n${line}`;
+  }
+  return entries
+    .filter((entry) => /^\S+\s+(WARN|ERROR)\b/.test(entry))
+    .filter((entry) => markers.some((marker) => marker && entry.includes(marker)))
+    .map((entry) => entry.split("\n").slice(0, 6).join("\n"));
 }
