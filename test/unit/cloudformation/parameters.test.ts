@@ -1,0 +1,187 @@
+/**
+ * The stack plan derived from environments/<name>.yaml: every parameter a stack gets exists in its
+ * template and satisfies the template's own constraints (cfn-lint does not check values), required
+ * parameters are all given, and environment-level rules hold before anything reaches AWS.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { listEnvironments, loadEnvironment } from "../../../actions/src/environments/load.js";
+import type { EnvironmentConfig } from "../../../actions/src/environments/schema.js";
+import { run } from "../../../actions/src/infrastructure/cli.js";
+import {
+  allStacks,
+  createsOidcProvider,
+  deployOrder,
+  environmentProblems,
+  exampleRepository,
+  executionRoleArn,
+  planDeployment,
+  planRoleArn,
+  planStack,
+  runtimeParameterPath,
+  stackNames,
+} from "../../../actions/src/infrastructure/parameters.js";
+import { UsageError } from "../../../actions/src/util/errors.js";
+import { loadTemplates } from "./templates.js";
+
+const templates = loadTemplates();
+const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+const awsEnvironments = environments.filter((e) => e.aws && e.infrastructure);
+
+function byName(name: string): EnvironmentConfig {
+  const found = environments.find((e) => e.name === name);
+  assert.ok(found, `environments/${name}.yaml is missing`);
+  return found;
+}
+
+describe("stack parameters from the environment files", () => {
+  for (const config of awsEnvironments) {
+    test(`${config.name}: every parameter exists in its template and satisfies its constraints`, () => {
+      for (const key of allStacks) {
+        const plan = planStack(config, key, { repository: exampleRepository, allEnvironments: environments });
+        const template = templates.get(key);
+        assert.ok(template, `cloudformation/${key}.yaml`);
+        for (const [name, value] of Object.entries(plan.parameters)) {
+          const spec = template.Parameters[name];
+          assert.ok(spec, `${key}.yaml has no parameter ${name}`);
+          if (spec.AllowedPattern)
+            assert.match(value, new RegExp(String(spec.AllowedPattern)), `${key}.yaml ${name}=${value}`);
+          if (spec.AllowedValues)
+            assert.ok(
+              (spec.AllowedValues as unknown[]).map(String).includes(value),
+              `${key}.yaml ${name}=${value}`,
+            );
+          if (spec.MinValue !== undefined)
+            assert.ok(Number(value) >= Number(spec.MinValue), `${key}.yaml ${name}=${value}`);
+          if (spec.MaxValue !== undefined)
+            assert.ok(Number(value) <= Number(spec.MaxValue), `${key}.yaml ${name}=${value}`);
+        }
+        for (const [name, spec] of Object.entries(template.Parameters)) {
+          if (spec.Default === undefined)
+            assert.ok(name in plan.parameters, `${config.name}: ${key}.yaml needs ${name}`);
+        }
+      }
+      assert.deepEqual(environmentProblems(config), []);
+    });
+  }
+
+  test("the stacks deploy in dependency order: each imports only from stacks before it", () => {
+    assert.deepEqual([...deployOrder], ["network", "data", "app", "alarms", "delivery"]);
+    const parameterFor: Record<string, string> = {
+      NetworkStackName: "network",
+      DataStackName: "data",
+      AppStackName: "app",
+      AlarmsStackName: "alarms",
+    };
+    for (const [index, key] of deployOrder.entries()) {
+      const imports = Object.keys(templates.get(key)?.Parameters ?? {})
+        .map((p) => parameterFor[p])
+        .filter((k): k is string => k !== undefined);
+      for (const dependency of imports) {
+        assert.ok(
+          deployOrder.indexOf(dependency as never) < index,
+          `${key} imports from ${dependency}, which deploys later`,
+        );
+      }
+    }
+  });
+
+  test("dev is one host with a 7-day backup; prod is a cluster with protection and 14 days", () => {
+    const dev = Object.fromEntries(planDeployment(byName("dev")).map((p) => [p.key, p.parameters]));
+    assert.equal(dev.app?.EngineNodes, "1");
+    assert.equal(dev.app?.CertificateArn, "");
+    assert.equal(dev.network?.EnableNatGateway, "false");
+    assert.equal(dev.data?.BackupRetentionDays, "7");
+    const prod = Object.fromEntries(planDeployment(byName("prod")).map((p) => [p.key, p.parameters]));
+    assert.equal(prod.app?.EngineNodes, "2");
+    assert.equal(prod.network?.EnableNatGateway, "true");
+    assert.equal(prod.data?.DeletionProtection, "true");
+    assert.equal(prod.data?.MultiAz, "true");
+    assert.ok(Number(prod.data?.BackupRetentionDays) >= 14);
+    assert.equal(prod.data?.RuntimeParameterPath, runtimeParameterPath(byName("prod").aws!));
+  });
+
+  test("names and roles derive from the environment file", () => {
+    const aws = byName("staging").aws!;
+    assert.equal(stackNames(aws).alarms, `${aws.stacks.app}-alarms`);
+    assert.equal(stackNames(aws).bootstrap, "camunda-staging-bootstrap");
+    assert.equal(executionRoleArn(aws), `${aws.infrastructureRoleArn}-cfn`);
+    assert.equal(planRoleArn(aws), `${aws.infrastructureRoleArn}-plan`);
+    const bootstrap = planStack(byName("staging"), "bootstrap", {
+      repository: "acme/platform",
+      allEnvironments: environments,
+    });
+    assert.equal(
+      bootstrap.parameters.EnvironmentName,
+      "staging",
+      "the trust policy's subject names this environment",
+    );
+    assert.equal(bootstrap.parameters.GitHubRepository, "acme/platform");
+    assert.equal(bootstrap.parameters.InfrastructureRoleName, "camunda-staging-github-infrastructure");
+    assert.deepEqual(bootstrap.capabilities, ["CAPABILITY_NAMED_IAM"]);
+  });
+
+  test("the first environment of an account creates the OIDC provider, the others reuse it", () => {
+    const account = byName("dev").aws!.accountId;
+    assert.equal(createsOidcProvider("dev", account, environments), true);
+    assert.equal(createsOidcProvider("staging", account, environments), false);
+    assert.equal(createsOidcProvider("prod", account, environments), false);
+    const prodElsewhere = { ...byName("prod"), aws: { ...byName("prod").aws!, accountId: "222222222222" } };
+    const mixed = [byName("dev"), byName("staging"), prodElsewhere];
+    assert.equal(createsOidcProvider("prod", "222222222222", mixed), true);
+  });
+
+  test("bad input is one clear sentence", () => {
+    assert.throws(
+      () => planStack(byName("local"), "network"),
+      (e: unknown) => {
+        assert.ok(e instanceof UsageError);
+        assert.match(
+          e.message,
+          /environment "local" has no aws or infrastructure block in environments\/local\.yaml/,
+        );
+        return true;
+      },
+    );
+    assert.throws(
+      () => planStack(byName("dev"), "bootstrap", {}),
+      /needs the GitHub repository as owner\/name.*--repository/,
+    );
+    assert.throws(() => planStack(byName("dev"), "bootstrap", { repository: "not a repo" }), UsageError);
+    const weakProd = {
+      ...byName("prod"),
+      infrastructure: { ...byName("prod").infrastructure!, backupRetentionDays: 7 },
+    };
+    assert.deepEqual(environmentProblems(weakProd), [
+      "infrastructure.backupRetentionDays is 7; prod keeps at least 14 days",
+    ]);
+    assert.throws(
+      () => run(["dev", "--stack", "nope"]),
+      /unknown stack "nope"; choose one of bootstrap, network/,
+    );
+    assert.throws(() => run([]), /give exactly one environment name/);
+    assert.throws(
+      () => run(["dev", "--bogus"]),
+      (e: unknown) => e instanceof UsageError,
+    );
+  });
+
+  test("the workflow output names every stack, template and role", () => {
+    const out = run(["prod", "--format", "github-output"], {});
+    const values = Object.fromEntries(
+      out
+        .trim()
+        .split("\n")
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
+    assert.equal(values["network-stack"], "camunda-prod-network");
+    assert.equal(values["alarms-stack"], "camunda-prod-app-alarms");
+    assert.equal(values["delivery-template"], "cloudformation/delivery.yaml");
+    assert.equal(values["execution-role"], `${byName("prod").aws!.infrastructureRoleArn}-cfn`);
+    assert.equal(values.region, "eu-west-2");
+    const json = JSON.parse(run(["dev", "--stack", "bootstrap", "--repository", "acme/platform"], {})) as {
+      parameters: Record<string, string>;
+    }[];
+    assert.equal(json[0]?.parameters.CreateOidcProvider, "true");
+  });
+});

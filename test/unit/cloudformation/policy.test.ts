@@ -1,0 +1,420 @@
+/**
+ * Security policy over the parsed templates: what the scanners do not know about this platform
+ * (which security group may reach the database, which roles GitHub may assume, and which IAM
+ * wildcards exist and why).
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  type Json,
+  loadTemplates,
+  type Resource,
+  type StatementAt,
+  statements,
+  type Template,
+} from "./templates.js";
+
+const templates = loadTemplates();
+const all = [...templates.values()];
+
+function template(name: string): Template {
+  const t = templates.get(name);
+  assert.ok(t, `cloudformation/${name}.yaml is missing`);
+  return t;
+}
+
+function resourcesOf(type: string): { template: Template; id: string; resource: Resource }[] {
+  return all.flatMap((t) =>
+    Object.entries(t.Resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([id, resource]) => ({ template: t, id, resource })),
+  );
+}
+
+/** A CloudFormation Fn::Sub placeholder such as ${EnvironmentName}. */
+const cfnVar = (name: string) => `\${${name}}`;
+const text = (value: Json | undefined) => JSON.stringify(value ?? null);
+
+interface IngressRule {
+  where: string;
+  group: Json;
+  groupLogicalId?: string;
+  condition?: string;
+  rule: Record<string, Json>;
+}
+
+/** Inline rules of AWS::EC2::SecurityGroup and standalone AWS::EC2::SecurityGroupIngress resources. */
+function ingressRules(): IngressRule[] {
+  const rules: IngressRule[] = [];
+  for (const { template: t, id, resource } of resourcesOf("AWS::EC2::SecurityGroup")) {
+    for (const rule of (resource.Properties?.SecurityGroupIngress as Record<string, Json>[] | undefined) ??
+      []) {
+      rules.push({
+        where: `${t.name}.yaml ${id}`,
+        group: { Ref: id },
+        groupLogicalId: id,
+        condition: resource.Condition,
+        rule,
+      });
+    }
+  }
+  for (const { template: t, id, resource } of resourcesOf("AWS::EC2::SecurityGroupIngress")) {
+    const props = resource.Properties ?? {};
+    const group = props.GroupId ?? null;
+    const ref = (group as { Ref?: string } | null)?.Ref;
+    rules.push({
+      where: `${t.name}.yaml ${id}`,
+      group,
+      groupLogicalId: ref,
+      condition: resource.Condition,
+      rule: props,
+    });
+  }
+  return rules;
+}
+
+describe("database", () => {
+  test("no Aurora instance is publicly accessible, storage is encrypted, IAM auth and log export are on", () => {
+    const instances = resourcesOf("AWS::RDS::DBInstance");
+    assert.ok(instances.length >= 1);
+    for (const { id, resource } of instances)
+      assert.equal(resource.Properties?.PubliclyAccessible, false, id);
+    const clusters = resourcesOf("AWS::RDS::DBCluster");
+    assert.equal(clusters.length, 1);
+    const cluster = clusters[0]!.resource;
+    assert.equal(cluster.Properties?.StorageEncrypted, true);
+    assert.equal(cluster.Properties?.EnableIAMDatabaseAuthentication, true);
+    assert.deepEqual(cluster.Properties?.EnableCloudwatchLogsExports, ["postgresql"]);
+    assert.equal(
+      cluster.Properties?.ManageMasterUserPassword,
+      true,
+      "the master password lives in Secrets Manager",
+    );
+    assert.equal((cluster as { DeletionPolicy?: string }).DeletionPolicy, "Snapshot");
+  });
+
+  test("the database subnets have no route to the internet", () => {
+    const network = template("network");
+    for (const [id, r] of Object.entries(network.Resources)) {
+      if (r.Type === "AWS::EC2::Route") {
+        assert.notEqual(
+          text(r.Properties?.RouteTableId),
+          text({ Ref: "DatabaseRouteTable" }),
+          `${id} routes the database subnets`,
+        );
+      }
+    }
+    const subnetGroup = template("data").Resources.DatabaseSubnetGroup;
+    assert.match(text(subnetGroup?.Properties?.SubnetIds), /DatabaseSubnetIds/);
+  });
+
+  test("only the engine security group reaches 5432 on the database security group", () => {
+    const dbGroup = template("data").Resources.DatabaseSecurityGroup;
+    assert.equal(
+      dbGroup?.Properties?.SecurityGroupIngress,
+      undefined,
+      "the database group has no inline ingress",
+    );
+    const toDatabase = ingressRules().filter(
+      (r) => /DatabaseSecurityGroup/.test(text(r.group)) || r.groupLogicalId === "DatabaseSecurityGroup",
+    );
+    assert.equal(toDatabase.length, 1, "exactly one rule opens the database");
+    const only = toDatabase[0]!;
+    assert.equal(only.rule.FromPort, 5432);
+    assert.equal(only.rule.ToPort, 5432);
+    assert.equal(only.rule.IpProtocol, "tcp");
+    assert.deepEqual(only.rule.SourceSecurityGroupId, { Ref: "EngineSecurityGroup" });
+    assert.equal(only.rule.CidrIp, undefined);
+    assert.equal(only.condition, undefined, "the rule exists in every mode");
+  });
+
+  test("the engine version is one Camunda 7.23 supports (Aurora PostgreSQL 13 to 16)", () => {
+    const version = String(template("data").Parameters.EngineVersion?.Default);
+    const major = Number(version.split(".")[0]);
+    assert.ok(major >= 13 && major <= 16, version);
+    // The parameter's own pattern keeps a later edit from picking an unsupported major version.
+    const pattern = new RegExp(String(template("data").Parameters.EngineVersion?.AllowedPattern));
+    assert.match(version, pattern);
+    assert.doesNotMatch("17.1", pattern);
+    assert.doesNotMatch("12.22", pattern);
+  });
+});
+
+describe("network exposure", () => {
+  test("nothing is open to the internet except the load balancer's 443/80, and only when clustered", () => {
+    for (const r of ingressRules()) {
+      const open = r.rule.CidrIp === "0.0.0.0/0" || r.rule.CidrIpv6 === "::/0";
+      if (!open) continue;
+      assert.equal(r.groupLogicalId, "LoadBalancerSecurityGroup", `${r.where} opens to the internet`);
+      assert.ok(
+        [80, 443].includes(Number(r.rule.FromPort)) && r.rule.FromPort === r.rule.ToPort,
+        `${r.where} port`,
+      );
+      assert.equal(r.condition, "Clustered", `${r.where} exists without the load balancer`);
+    }
+  });
+
+  test("the corporate CIDR has no default, and the templates accept no open default", () => {
+    for (const t of all) {
+      const cidr = t.Parameters?.CorporateCidr;
+      if (!cidr) continue;
+      assert.equal(cidr.Default, undefined, `${t.name}.yaml CorporateCidr has a default`);
+    }
+    for (const t of all) {
+      for (const [name, p] of Object.entries(t.Parameters ?? {})) {
+        assert.notEqual(p.Default, "0.0.0.0/0", `${t.name}.yaml ${name}`);
+      }
+    }
+  });
+
+  test("every security group rule says why it exists", () => {
+    for (const { template: t, id, resource } of resourcesOf("AWS::EC2::SecurityGroup")) {
+      for (const key of ["SecurityGroupIngress", "SecurityGroupEgress"]) {
+        for (const rule of (resource.Properties?.[key] as Record<string, Json>[] | undefined) ?? []) {
+          assert.ok(
+            String(rule.Description ?? "").length >= 10,
+            `${t.name}.yaml ${id} ${key} rule without description`,
+          );
+        }
+      }
+    }
+    for (const type of ["AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"]) {
+      for (const { template: t, id, resource } of resourcesOf(type)) {
+        assert.ok(
+          String(resource.Properties?.Description ?? "").length >= 10,
+          `${t.name}.yaml ${id} without description`,
+        );
+      }
+    }
+  });
+
+  test("engine hosts: IMDSv2 only with hop limit 2, encrypted gp3 root volume, Amazon Linux 2023 from SSM", () => {
+    const app = template("app");
+    const data = app.Resources.LaunchTemplate?.Properties?.LaunchTemplateData as Record<string, Json>;
+    assert.deepEqual(data.MetadataOptions, {
+      HttpTokens: "required",
+      HttpPutResponseHopLimit: 2,
+      HttpEndpoint: "enabled",
+    });
+    const ebs = (data.BlockDeviceMappings as { Ebs: Record<string, Json> }[])[0]!.Ebs;
+    assert.equal(ebs.Encrypted, true);
+    assert.equal(ebs.VolumeType, "gp3");
+    assert.match(
+      String(app.Parameters.ImageId?.Default),
+      /^\/aws\/service\/ami-amazon-linux-latest\/al2023-/,
+    );
+    assert.match(String(app.Parameters.ImageId?.Type), /^AWS::SSM::Parameter::Value</);
+  });
+
+  test("load balancer: health check on /engine-rest/engine, sticky sessions, idle timeout above the 20 s long poll", () => {
+    const app = template("app");
+    const tg = app.Resources.TargetGroup?.Properties ?? {};
+    assert.equal(tg.HealthCheckPath, "/engine-rest/engine");
+    assert.match(text(tg.TargetGroupAttributes), /"stickiness.enabled","Value":"true"/);
+    assert.ok(Number(app.Parameters.LoadBalancerIdleTimeoutSeconds?.Default) > 20);
+    assert.ok(Number(app.Parameters.LoadBalancerIdleTimeoutSeconds?.MinValue) > 20);
+    for (const id of ["LoadBalancer", "TargetGroup", "HttpsListener", "EngineGroup"]) {
+      assert.equal(app.Resources[id]?.Condition, "Clustered", `${id} exists only when EngineNodes > 1`);
+    }
+    assert.equal(app.Resources.EngineInstance?.Condition, "SingleHost");
+  });
+});
+
+describe("buckets", () => {
+  test("every bucket is encrypted, blocks public access, and has a TLS-only policy", () => {
+    const buckets = resourcesOf("AWS::S3::Bucket");
+    assert.ok(buckets.length >= 2);
+    for (const { template: t, id, resource } of buckets) {
+      const props = resource.Properties ?? {};
+      const rules = (
+        props.BucketEncryption as {
+          ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }[];
+        }
+      )?.ServerSideEncryptionConfiguration;
+      assert.ok(
+        ["AES256", "aws:kms"].includes(String(rules?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm)),
+        `${id} not encrypted`,
+      );
+      assert.deepEqual(
+        props.PublicAccessBlockConfiguration,
+        {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        `${t.name}.yaml ${id} public access`,
+      );
+      assert.deepEqual(props.VersioningConfiguration, { Status: "Enabled" }, `${id} versioning`);
+      assert.ok(props.LifecycleConfiguration, `${id} lifecycle`);
+      const policy = Object.values(t.Resources).find(
+        (r) => r.Type === "AWS::S3::BucketPolicy" && text(r.Properties?.Bucket) === text({ Ref: id }),
+      );
+      assert.ok(policy, `${t.name}.yaml ${id} has no bucket policy`);
+      assert.match(
+        text(policy.Properties?.PolicyDocument),
+        /"Effect":"Deny".*"aws:SecureTransport":"false"/,
+        `${id} TLS only`,
+      );
+    }
+    const artifacts = template("delivery").Resources.ArtifactBucket?.Properties ?? {};
+    assert.ok(artifacts.LoggingConfiguration, "the artifact bucket logs its access");
+  });
+});
+
+/**
+ * IAM wildcards that exist on purpose. Each entry: template, resource, statement Sid, and why.
+ * Anything else with Action "*" (or service:*) or Resource "*" on an Allow fails the test.
+ */
+const wildcardAllowList: { template: string; resource: string; sid: string; reason: string }[] = [
+  {
+    template: "bootstrap",
+    resource: "ExecutionRole",
+    sid: "PlatformServicesInThisRegion",
+    reason:
+      "CloudFormation's execution role creates VPCs, instances, clusters, load balancers, alarms and buckets whose ARNs do not exist before creation; pinned to one region, assumable only by CloudFormation",
+  },
+  {
+    template: "bootstrap",
+    resource: "InfrastructureRole",
+    sid: "CallsWithoutResourceScope",
+    reason: "cloudformation:ValidateTemplate and ListExports support no resource-level permissions",
+  },
+  {
+    template: "bootstrap",
+    resource: "PlanRole",
+    sid: "CallsWithoutResourceScope",
+    reason: "cloudformation:ValidateTemplate and ListExports support no resource-level permissions",
+  },
+  ...["network", "data"].map((t) => ({
+    template: t,
+    resource: t === "network" ? "FlowLogKey" : "DataKey",
+    sid: "AccountAdministers",
+    reason:
+      'in a KMS key policy, Resource "*" means this key; the account root statement keeps the key manageable through IAM',
+  })),
+  {
+    template: "network",
+    resource: "FlowLogKey",
+    sid: "CloudWatchLogsUsesForThisLogGroup",
+    reason:
+      'in a KMS key policy, Resource "*" means this key; the statement is limited to the flow log group by encryption context',
+  },
+];
+
+function isWildcardAction(action: Json): boolean {
+  return action === "*" || (typeof action === "string" && action.endsWith(":*"));
+}
+
+describe("IAM", () => {
+  const allStatements: (StatementAt & { template: string })[] = all.flatMap((t) =>
+    statements(t).map((s) => ({ ...s, template: t.name })),
+  );
+
+  test("the allow-list names statements that exist, each with a reason", () => {
+    for (const entry of wildcardAllowList) {
+      assert.ok(entry.reason.length >= 40);
+      const found = allStatements.find(
+        (s) =>
+          s.template === entry.template && s.resource === entry.resource && s.statement.Sid === entry.sid,
+      );
+      assert.ok(found, `allow-listed ${entry.template}.yaml ${entry.resource} ${entry.sid} does not exist`);
+    }
+  });
+
+  test('no Allow has Action "*" anywhere, and wildcard actions or resources only where allow-listed', () => {
+    const offenders: string[] = [];
+    for (const s of allStatements) {
+      if (s.statement.Effect !== "Allow") continue;
+      const actions = [s.statement.Action ?? []].flat();
+      const resources = [s.statement.Resource ?? []].flat();
+      assert.ok(!actions.includes("*"), `${s.template}.yaml ${s.resource} allows Action "*"`);
+      const wild =
+        actions.some(isWildcardAction) || resources.includes("*") || s.statement.NotAction !== undefined;
+      if (!wild) continue;
+      const listed = wildcardAllowList.some(
+        (e) => e.template === s.template && e.resource === s.resource && e.sid === s.statement.Sid,
+      );
+      if (!listed)
+        offenders.push(
+          `${s.template}.yaml ${s.resource} ${s.policy} ${String(s.statement.Sid ?? "(no Sid)")}`,
+        );
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  test("every GitHub role trusts only this repository's tokens for sts.amazonaws.com, bound to the environment", () => {
+    const trust = allStatements.filter(
+      (s) => s.kind === "trust" && text(s.statement.Principal).includes("Federated"),
+    );
+    assert.deepEqual([...new Set(trust.map((s) => s.resource))].sort(), [
+      "DeployRole",
+      "InfrastructureRole",
+      "PlanRole",
+    ]);
+    for (const s of trust) {
+      assert.equal(s.statement.Action, "sts:AssumeRoleWithWebIdentity");
+      assert.match(text(s.statement.Principal), /oidc-provider\/token\.actions\.githubusercontent\.com/);
+      const condition = s.statement.Condition as Record<string, Record<string, Json>>;
+      assert.deepEqual(
+        Object.keys(condition),
+        ["StringEquals"],
+        `${s.resource}: exact matches only (no StringLike wildcards)`,
+      );
+      assert.equal(condition.StringEquals?.["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
+      const sub = condition.StringEquals?.["token.actions.githubusercontent.com:sub"];
+      // CloudFormation Fn::Sub placeholders, compared as text.
+      const expected =
+        s.resource === "PlanRole"
+          ? `repo:${cfnVar("GitHubRepository")}:pull_request`
+          : `repo:${cfnVar("GitHubRepository")}:environment:${cfnVar("EnvironmentName")}`;
+      assert.deepEqual(sub, { "Fn::Sub": expected }, `${s.resource} subject`);
+    }
+  });
+
+  test("the pull-request role can plan but never execute a change set or pass a role", () => {
+    const plan = allStatements.filter((s) => s.resource === "PlanRole" && s.kind === "identity");
+    const allowed = plan
+      .filter((s) => s.statement.Effect === "Allow")
+      .flatMap((s) => [s.statement.Action].flat());
+    for (const forbidden of [
+      "cloudformation:ExecuteChangeSet",
+      "iam:PassRole",
+      "cloudformation:UpdateStack",
+      "cloudformation:CreateStack",
+    ]) {
+      assert.ok(!allowed.includes(forbidden), forbidden);
+    }
+    const denied = plan
+      .filter((s) => s.statement.Effect === "Deny")
+      .flatMap((s) => [s.statement.Action].flat());
+    assert.ok(denied.includes("cloudformation:ExecuteChangeSet") && denied.includes("iam:PassRole"));
+  });
+
+  test("the infrastructure role drives CloudFormation only and passes the execution role only to CloudFormation", () => {
+    const infra = allStatements.filter((s) => s.resource === "InfrastructureRole" && s.kind === "identity");
+    const actions = infra.flatMap((s) => [s.statement.Action].flat()) as string[];
+    for (const action of actions) assert.match(action, /^(cloudformation:|iam:PassRole$)/);
+    const pass = infra.find((s) => [s.statement.Action].flat().includes("iam:PassRole"));
+    assert.deepEqual(pass?.statement.Resource, { "Fn::GetAtt": ["ExecutionRole", "Arn"] });
+    assert.deepEqual(pass?.statement.Condition, {
+      StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" },
+    });
+  });
+
+  test("the deploy role may put objects under the bundle prefix and drive this one CodeDeploy group", () => {
+    const deploy = allStatements.filter((s) => s.resource === "DeployRole" && s.kind === "identity");
+    for (const s of deploy) {
+      const resources = [s.statement.Resource].flat().map((r) => text(r));
+      for (const r of resources) {
+        assert.match(
+          r,
+          /\$\{ArtifactBucketName\}\/\$\{ArtifactPrefix\}\*|application:\$\{CodeDeployApplication\}"|deploymentgroup:\$\{CodeDeployApplication\}\/\$\{DeploymentGroup\}|deploymentconfig:\*/,
+          r,
+        );
+      }
+      for (const action of [s.statement.Action].flat() as string[])
+        assert.match(action, /^(s3:(PutObject|AbortMultipartUpload|GetObject)|codedeploy:)/);
+    }
+  });
+});
