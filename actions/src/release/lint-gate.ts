@@ -18,20 +18,36 @@ export interface LintInput {
 /** Runs the linter over the models of a release and returns its report (the `--format json` shape). */
 export type LintGate = (input: LintInput) => Promise<LintReport>;
 
+export interface ProjectLintOptions {
+  /** Checkout whose worker topic registry is used; default this one. */
+  toolRoot?: string;
+  /** Loads the TypeScript registry module (a bundled action cannot import .ts itself). */
+  importRegistry?: (absolutePath: string) => Promise<unknown>;
+}
+
 /**
  * The project's linter over the processes folder. The worker topic registry always comes from this
  * checkout (the workers that run are the ones built from it), also when the models come from an older ref.
  */
-export const projectLintGate: LintGate = async ({ root, processesDir }) => {
-  const { lint, DEFAULT_REGISTRY_FILE } = await import("../lint/index.js");
-  const registryFile = path.join(repoRoot, DEFAULT_REGISTRY_FILE);
-  return lint({
-    root,
-    paths: [processesDir],
-    indexPaths: [processesDir],
-    ...(existsSync(registryFile) ? { registry: { file: registryFile } } : {}),
-  });
-};
+export function projectLintGate(options: ProjectLintOptions = {}): LintGate {
+  return async ({ root, processesDir }) => {
+    const { lint, DEFAULT_REGISTRY_FILE } = await import("../lint/index.js");
+    const registryFile = path.join(options.toolRoot ?? repoRoot, DEFAULT_REGISTRY_FILE);
+    return lint({
+      root,
+      paths: [processesDir],
+      indexPaths: [processesDir],
+      ...(existsSync(registryFile)
+        ? {
+            registry: {
+              file: registryFile,
+              ...(options.importRegistry ? { importModule: options.importRegistry } : {}),
+            },
+          }
+        : {}),
+    });
+  };
+}
 
 /** The linter found errors: the release is refused before anything reaches the engine. */
 export class LintRefusedError extends UserError {

@@ -158,7 +158,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
   }
   return withSource(options, async (source) => {
     let lint: ReleaseResult["lint"] = null;
-    const gate = options.lint === undefined ? projectLintGate : options.lint;
+    const gate = options.lint === undefined ? projectLintGate() : options.lint;
     if (gate) {
       const report: LintReport = await step(`Linting ${source.resources.length} model file(s)`, () =>
         runLintGate(gate, { root: source.root, processesDir: source.processesDir }),

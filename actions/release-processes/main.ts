@@ -1,0 +1,98 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import * as core from "@actions/core";
+import { connect } from "../src/release/connect.js";
+import { DeploymentRefusedError } from "../src/release/deploy-errors.js";
+import { LintRefusedError, projectLintGate } from "../src/release/lint-gate.js";
+import { planHasChanges } from "../src/release/plan.js";
+import { type ReleaseResult, release, SmokeFailedError } from "../src/release/release.js";
+import { formatReleaseMarkdown, formatReleaseText, releaseJson } from "../src/release/report.js";
+import { errorMessage, UserError } from "../src/util/errors.js";
+
+const execFileAsync = promisify(execFile);
+
+/** The topic registry is TypeScript: read its topic names with the workspace's tsx (after `npm ci`). */
+async function importWithWorkspaceTsx(workspace: string, file: string): Promise<unknown> {
+  const script = `import(${JSON.stringify(pathToFileURL(file).href)}).then((m) => process.stdout.write(JSON.stringify({ topicNames: m.topicNames })))`;
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", script],
+    {
+      cwd: workspace,
+      timeout: 60_000,
+      maxBuffer: 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout);
+}
+
+function publish(result: ReleaseResult): void {
+  core.setOutput("result", JSON.stringify(releaseJson(result)));
+  core.setOutput("plan-digest", result.plan.digest);
+  core.setOutput("has-changes", String(planHasChanges(result.plan)));
+  core.setOutput("new-versions", String(result.newVersions));
+  core.info(formatReleaseText(result));
+}
+
+async function run(): Promise<void> {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  // Masked before anything can print it; the client sends it only in the Authorization header.
+  if (process.env.CAMUNDA_PASSWORD) core.setSecret(process.env.CAMUNDA_PASSWORD);
+  const environment = core.getInput("environment", { required: true });
+  const smoke = core.getBooleanInput("smoke");
+  const connection = connect(environment, {
+    environmentsDir: path.join(workspace, "environments"),
+    log: (line) => core.info(line),
+  });
+  try {
+    const result = await release({
+      client: connection.client,
+      target: connection.target,
+      repoRoot: workspace,
+      ref: core.getInput("ref") || undefined,
+      dryRun: core.getBooleanInput("dry-run"),
+      smoke,
+      allowSmokeTests: connection.allowSmokeTests,
+      expectedPlanDigest: core.getInput("expected-plan-digest") || undefined,
+      lint: projectLintGate({
+        toolRoot: workspace,
+        importRegistry: (file) => importWithWorkspaceTsx(workspace, file),
+      }),
+    });
+    publish(result);
+    await core.summary.addRaw(formatReleaseMarkdown(result)).write();
+  } catch (error) {
+    if (error instanceof SmokeFailedError) {
+      publish(error.result);
+      await core.summary.addRaw(formatReleaseMarkdown(error.result)).write();
+    }
+    throw error;
+  }
+}
+
+/** Failures a person can fix get annotations on the lines concerned and one sentence in the log. */
+function fail(error: unknown): void {
+  if (error instanceof LintRefusedError) {
+    for (const f of error.findings.slice(0, 50)) {
+      core.error(f.message, { file: f.file, startLine: f.line, startColumn: f.column, title: f.rule });
+    }
+  } else if (error instanceof DeploymentRefusedError) {
+    for (const p of error.problems) {
+      core.error(p.message, {
+        file: p.file,
+        startLine: p.line,
+        startColumn: p.column,
+        title: `Camunda refused ${path.posix.basename(p.file)}${p.elementId ? ` (${p.elementId})` : ""}`,
+      });
+    }
+  }
+  if (error instanceof UserError) {
+    core.setFailed([error.message, ...error.details.map((d) => `  ${d}`)].join("\n"));
+    return;
+  }
+  core.setFailed(`The process release failed unexpectedly: ${errorMessage(error)}`);
+}
+
+run().catch(fail);
