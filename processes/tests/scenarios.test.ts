@@ -416,6 +416,17 @@ describe("coverage of the process models by the scenarios", () => {
     for (const line of summaryLines(coverage)) console.log(`coverage ${line}`);
   });
 
+  it("raised no incident on the way (a failing decision or expression would)", async () => {
+    const { client } = testEngine();
+    const incidents = await client.ok(
+      client.api.GET("/incident", { params: { query: { tenantIdIn: deployment.tenantId } } }),
+    );
+    assert.deepEqual(
+      incidents.map((incident) => `${incident.activityId}: ${incident.incidentMessage}`),
+      [],
+    );
+  });
+
   it("reaches every flow node and sequence flow, or says why not", () => {
     const missing = coverage.flatMap((process) =>
       [...process.flowNodes, ...process.sequenceFlows]
