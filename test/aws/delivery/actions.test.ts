@@ -14,7 +14,12 @@ import {
   CreateApplicationCommand,
   CreateDeploymentGroupCommand,
 } from "@aws-sdk/client-codedeploy";
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { loadEnvironment } from "../../../actions/src/environments/load.js";
 import { repoPath, repoRoot } from "../../../actions/src/util/paths.js";
 import { type MotoServer, startMoto } from "../../support/moto.js";
