@@ -19559,10 +19559,10 @@ var require_traverse = __commonJS({
       const enterSubTree = enter && enter(element);
       const descriptor = element.$descriptor;
       if (enterSubTree !== false && !descriptor.isGeneric) {
-        const containedProperties = descriptor.properties.filter((p) => {
+        const containedProperties2 = descriptor.properties.filter((p) => {
           return !p.isAttr && !p.isReference && !isSimpleType(p.type);
         });
-        containedProperties.forEach((p) => {
+        containedProperties2.forEach((p) => {
           if (p.name in element) {
             const propertyValue = element[p.name];
             if (p.isMany) {
@@ -19589,7 +19589,7 @@ var require_test_rule = __commonJS({
       isObject: isObject3,
       isFunction: isFunction3
     } = (init_dist(), __toCommonJS(dist_exports));
-    var Reporter = class {
+    var Reporter2 = class {
       /**
        * @param { {
        *   moddleRoot: ModdleElement,
@@ -19638,8 +19638,8 @@ var require_test_rule = __commonJS({
         this.messages.push(report);
       }
     };
-    module.exports = function testRule2({ moddleRoot, rule }) {
-      const reporter = new Reporter({ rule, moddleRoot });
+    module.exports = function testRule({ moddleRoot, rule }) {
+      const reporter = new Reporter2({ rule, moddleRoot });
       const check2 = rule.check || {};
       const leave = "leave" in check2 ? check2.leave : void 0;
       const enter = "enter" in check2 ? check2.enter : isFunction3(check2) ? check2 : void 0;
@@ -19658,7 +19658,7 @@ var require_test_rule = __commonJS({
 // node_modules/bpmnlint/lib/linter.js
 var require_linter = __commonJS({
   "node_modules/bpmnlint/lib/linter.js"(exports, module) {
-    var testRule2 = require_test_rule();
+    var testRule = require_test_rule();
     var noopTransformRule = (rule, options) => {
       return rule;
     };
@@ -19693,7 +19693,7 @@ var require_linter = __commonJS({
         name: name4
       } = ruleDefinition;
       try {
-        const reports = testRule2({
+        const reports = testRule({
           moddleRoot,
           rule,
           config: config2
@@ -35730,10 +35730,7 @@ var gateway_flow_conditions_default = defineRule({
   description: "Every outgoing flow of a forking exclusive or inclusive gateway needs a condition, unless it is the default flow.",
   create: () => (node2, reporter) => {
     if (!isAny(node2, ["bpmn:ExclusiveGateway", "bpmn:InclusiveGateway"])) return void 0;
-    const siblings = node2.$parent?.flowElements ?? [];
-    const outgoing = siblings.filter(
-      (element) => is(element, "bpmn:SequenceFlow") && element.sourceRef === node2
-    );
+    const outgoing = outgoingFlows(node2);
     if (outgoing.length < 2) return void 0;
     for (const flow of outgoing) {
       if (flow.conditionExpression || node2.default === flow) continue;
@@ -35745,6 +35742,23 @@ var gateway_flow_conditions_default = defineRule({
     return void 0;
   }
 });
+var flowsBySource = /* @__PURE__ */ new WeakMap();
+function outgoingFlows(node2) {
+  const container = node2.$parent;
+  if (!container) return [];
+  let index = flowsBySource.get(container);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const element of container.flowElements ?? []) {
+      if (!is(element, "bpmn:SequenceFlow")) continue;
+      const list = index.get(element.sourceRef) ?? [];
+      list.push(element);
+      index.set(element.sourceRef, list);
+    }
+    flowsBySource.set(container, index);
+  }
+  return index.get(node2) ?? [];
+}
 
 // actions/src/lint/plugin/rules/history-ttl.ts
 var history_ttl_default = defineRule({
@@ -36480,7 +36494,6 @@ function formatReport(report, format, options = {}) {
 
 // actions/src/lint/linter.ts
 var import_bpmnlint = __toESM(require_lib(), 1);
-var import_test_rule = __toESM(require_test_rule(), 1);
 import { existsSync as existsSync2 } from "node:fs";
 import path4 from "node:path";
 
@@ -56245,7 +56258,7 @@ var StopParsing = class extends Error {
 };
 function buildSourceMap(text) {
   const map3 = { root: null, ids: /* @__PURE__ */ new Map(), comments: [], error: null };
-  const parser2 = new import_saxes.SaxesParser({ xmlns: true, position: true });
+  const parser2 = new import_saxes.SaxesParser({ xmlns: false, position: true });
   const pendingComments = [];
   let depth = 0;
   let tagStart = { line: 1, column: 1 };
@@ -56254,11 +56267,13 @@ function buildSourceMap(text) {
   });
   parser2.on("opentag", (tag2) => {
     if (depth === 0 && map3.root === null) {
-      map3.root = { name: tag2.name, local: tag2.local, uri: tag2.uri, position: tagStart };
+      const colon = tag2.name.indexOf(":");
+      const prefix3 = colon === -1 ? "" : tag2.name.slice(0, colon);
+      const uri3 = tag2.attributes[prefix3 === "" ? "xmlns" : `xmlns:${prefix3}`] ?? "";
+      map3.root = { name: tag2.name, local: tag2.name.slice(colon + 1), uri: uri3, position: tagStart };
     }
     if (!tag2.isSelfClosing) depth++;
-    const id2 = tag2.attributes.id;
-    const value = typeof id2 === "string" ? id2 : id2?.value;
+    const value = tag2.attributes.id;
     if (value !== void 0) {
       const positions = map3.ids.get(value);
       if (positions) positions.push(tagStart);
@@ -65762,6 +65777,70 @@ function findSuppression(finding, suppressions) {
   );
 }
 
+// actions/src/lint/traverse.ts
+var Reporter = class {
+  reports = [];
+  error = void 0;
+  report = (id2, message, extra) => {
+    if (Array.isArray(extra)) this.reports.push({ id: id2, message, path: extra });
+    else this.reports.push({ id: id2, message, ...extra ?? {} });
+  };
+};
+var SIMPLE_TYPES = /* @__PURE__ */ new Set(["String", "Boolean", "Integer", "Real"]);
+var containedCache = /* @__PURE__ */ new WeakMap();
+function containedProperties(descriptor) {
+  let properties = containedCache.get(descriptor);
+  if (!properties) {
+    properties = descriptor.properties.filter(
+      (p) => !p.isAttr && !p.isReference && !SIMPLE_TYPES.has(p.type)
+    );
+    containedCache.set(descriptor, properties);
+  }
+  return properties;
+}
+function runRules(root, rules) {
+  const visitors = rules.map((rule) => {
+    const check2 = rule.check;
+    const enter = typeof check2 === "function" ? check2 : check2?.enter;
+    const leave = typeof check2 === "function" ? void 0 : check2?.leave;
+    if (!enter && !leave) throw new Error("no check implemented");
+    return { enter, leave, reporter: new Reporter(), skipFrom: -1, error: void 0 };
+  });
+  const visit2 = (node2, depth) => {
+    let anyActive = false;
+    for (const v of visitors) {
+      if (v.skipFrom !== -1 || v.error !== void 0) continue;
+      try {
+        if (v.enter && v.enter(node2, v.reporter) === false) v.skipFrom = depth;
+        else anyActive = true;
+      } catch (error65) {
+        v.error = error65;
+      }
+    }
+    const descriptor = node2.$descriptor;
+    if (anyActive && !descriptor.isGeneric) {
+      for (const property of containedProperties(descriptor)) {
+        if (!(property.name in node2)) continue;
+        const value = node2[property.name];
+        if (property.isMany) for (const child of value) visit2(child, depth + 1);
+        else visit2(value, depth + 1);
+      }
+    }
+    for (const v of visitors) {
+      if (v.skipFrom !== -1 && v.skipFrom !== depth || v.error !== void 0) continue;
+      try {
+        if (v.leave) v.leave(node2, v.reporter);
+      } catch (error65) {
+        v.error = error65;
+      }
+      if (v.skipFrom === depth) v.skipFrom = -1;
+    }
+  };
+  visit2(root, 0);
+  for (const v of visitors) v.reporter.error = v.error;
+  return visitors.map((v) => v.reporter);
+}
+
 // actions/src/lint/linter.ts
 var SEVERITY = { error: "error", warn: "warning", info: "info" };
 async function lint(options = {}) {
@@ -65876,25 +65955,25 @@ function lintModel(model, definitions, resolver) {
       message: `${warning2.message}; the engine refuses content it cannot read`
     });
   }
-  for (const definition of definitions) {
-    if (!appliesTo(definition, model.kind) || definition.rule.meta?.project?.checkProject) continue;
-    let reports;
-    try {
-      const rule = resolver.instantiate(definition.name, definition.config);
-      reports = (0, import_test_rule.default)({ moddleRoot: model.root, rule, config: definition.config });
-    } catch (error65) {
+  const active = definitions.filter((d) => appliesTo(d, model.kind) && !d.rule.meta?.project?.checkProject);
+  const instances = active.map((d) => resolver.instantiate(d.name, d.config));
+  const reporters = runRules(model.root, instances);
+  active.forEach((definition, i) => {
+    const reporter = reporters[i];
+    if (!reporter) return;
+    if (reporter.error !== void 0) {
       findings.push({
         file: model.path,
         ...fallback,
         elementId: null,
         rule: "camunda-gitops/rule-error",
         severity: "error",
-        message: `rule ${definition.name} failed on this file (${errorMessage(error65)}); please report it`
+        message: `rule ${definition.name} failed on this file (${errorMessage(reporter.error)}); please report it`
       });
-      continue;
+      return;
     }
     const configured = SEVERITY[definition.category] ?? "error";
-    for (const report of reports) {
+    for (const report of reporter.reports) {
       const position = typeof report.line === "number" ? { line: report.line, column: report.column ?? 1 } : locate2(report.id);
       const severity = report.severity === "warning" && configured === "error" ? "warning" : configured;
       findings.push({
@@ -65907,7 +65986,7 @@ function lintModel(model, definitions, resolver) {
         message: report.message
       });
     }
-  }
+  });
   return findings;
 }
 function buildIndex(files) {

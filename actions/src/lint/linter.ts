@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Linter } from "bpmnlint";
-import testRule from "bpmnlint/lib/test-rule.js";
 import { errorMessage, UsageError } from "../util/errors.js";
 import { repoRoot } from "../util/paths.js";
 import { type LintConfig, loadConfig } from "./config.js";
@@ -17,6 +16,7 @@ import {
   suppressionsFromComments,
   suppressionsFromConfig,
 } from "./suppressions.js";
+import { runRules } from "./traverse.js";
 import type { FileSummary, Finding, LintReport, Severity, Suppressed } from "./types.js";
 
 export interface LintOptions {
@@ -179,25 +179,25 @@ function lintModel(
     });
   }
 
-  for (const definition of definitions) {
-    if (!appliesTo(definition, model.kind) || definition.rule.meta?.project?.checkProject) continue;
-    let reports: Array<{ id?: string; message: string; line?: number; column?: number; severity?: string }>;
-    try {
-      const rule = resolver.instantiate(definition.name, definition.config);
-      reports = testRule({ moddleRoot: model.root, rule, config: definition.config });
-    } catch (error) {
+  const active = definitions.filter((d) => appliesTo(d, model.kind) && !d.rule.meta?.project?.checkProject);
+  const instances = active.map((d) => resolver.instantiate(d.name, d.config));
+  const reporters = runRules(model.root, instances);
+  active.forEach((definition, i) => {
+    const reporter = reporters[i];
+    if (!reporter) return;
+    if (reporter.error !== undefined) {
       findings.push({
         file: model.path,
         ...fallback,
         elementId: null,
         rule: "camunda-gitops/rule-error",
         severity: "error",
-        message: `rule ${definition.name} failed on this file (${errorMessage(error)}); please report it`,
+        message: `rule ${definition.name} failed on this file (${errorMessage(reporter.error)}); please report it`,
       });
-      continue;
+      return;
     }
     const configured = SEVERITY[definition.category] ?? "error";
-    for (const report of reports) {
+    for (const report of reporter.reports) {
       const position =
         typeof report.line === "number"
           ? { line: report.line, column: report.column ?? 1 }
@@ -214,7 +214,7 @@ function lintModel(
         message: report.message,
       });
     }
-  }
+  });
   return findings;
 }
 

@@ -30,15 +30,6 @@ declare module "dmn-moddle" {
   }
 }
 
-declare module "bpmnlint/lib/test-rule.js" {
-  const testRule: (options: { moddleRoot: unknown; rule: unknown; config?: unknown }) => Array<{
-    id?: string;
-    message: string;
-    [key: string]: any;
-  }>;
-  export default testRule;
-}
-
 declare module "bpmn-moddle" {
   export class BpmnModdle {
     constructor(packages?: Record<string, unknown>);

@@ -8,11 +8,7 @@ export default defineRule({
     "Every outgoing flow of a forking exclusive or inclusive gateway needs a condition, unless it is the default flow.",
   create: () => (node, reporter) => {
     if (!isAny(node, ["bpmn:ExclusiveGateway", "bpmn:InclusiveGateway"])) return undefined;
-    // Files written by hand may omit <outgoing>; the flows' sourceRef is what the engine follows.
-    const siblings: ModdleElement[] = node.$parent?.flowElements ?? [];
-    const outgoing: Array<{ id: string; conditionExpression?: unknown }> = siblings.filter(
-      (element) => is(element, "bpmn:SequenceFlow") && element.sourceRef === node,
-    );
+    const outgoing = outgoingFlows(node);
     if (outgoing.length < 2) return undefined;
     for (const flow of outgoing) {
       if (flow.conditionExpression || node.default === flow) continue;
@@ -24,3 +20,23 @@ export default defineRule({
     return undefined;
   },
 });
+
+/** Flows by source, per process, built once: files written by hand may omit <outgoing>, sourceRef is what counts. */
+const flowsBySource = new WeakMap<object, Map<unknown, ModdleElement[]>>();
+
+function outgoingFlows(node: ModdleElement): Array<{ id: string; conditionExpression?: unknown }> {
+  const container = node.$parent;
+  if (!container) return [];
+  let index = flowsBySource.get(container);
+  if (!index) {
+    index = new Map();
+    for (const element of container.flowElements ?? []) {
+      if (!is(element, "bpmn:SequenceFlow")) continue;
+      const list = index.get(element.sourceRef) ?? [];
+      list.push(element);
+      index.set(element.sourceRef, list);
+    }
+    flowsBySource.set(container, index);
+  }
+  return index.get(node) ?? [];
+}
