@@ -39,7 +39,7 @@ before(async () => {
   await s3.send(
     new CreateBucketCommand({
       Bucket: aws.artifactBucket,
-      CreateBucketConfiguration: { LocationConstraint: aws.region },
+      CreateBucketConfiguration: { LocationConstraint: aws.region as BucketLocationConstraint },
     }),
   );
   await s3.send(
