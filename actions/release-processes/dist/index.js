@@ -48859,7 +48859,7 @@ var require_saxes = __commonJS({
 // actions/src/lint/source-map.ts
 function buildSourceMap(text) {
   const map3 = { root: null, ids: /* @__PURE__ */ new Map(), comments: [], error: null };
-  const parser2 = new import_saxes.SaxesParser({ xmlns: true, position: true });
+  const parser2 = new import_saxes.SaxesParser({ xmlns: false, position: true });
   const pendingComments = [];
   let depth = 0;
   let tagStart = { line: 1, column: 1 };
@@ -48868,11 +48868,13 @@ function buildSourceMap(text) {
   });
   parser2.on("opentag", (tag2) => {
     if (depth === 0 && map3.root === null) {
-      map3.root = { name: tag2.name, local: tag2.local, uri: tag2.uri, position: tagStart };
+      const colon = tag2.name.indexOf(":");
+      const prefix3 = colon === -1 ? "" : tag2.name.slice(0, colon);
+      const uri3 = tag2.attributes[prefix3 === "" ? "xmlns" : `xmlns:${prefix3}`] ?? "";
+      map3.root = { name: tag2.name, local: tag2.name.slice(colon + 1), uri: uri3, position: tagStart };
     }
     if (!tag2.isSelfClosing) depth++;
-    const id2 = tag2.attributes.id;
-    const value = typeof id2 === "string" ? id2 : id2?.value;
+    const value = tag2.attributes.id;
     if (value !== void 0) {
       const positions = map3.ids.get(value);
       if (positions) positions.push(tagStart);
@@ -73712,7 +73714,9 @@ var init_suppressions = __esm({
 function containedProperties(descriptor) {
   let properties = containedCache.get(descriptor);
   if (!properties) {
-    properties = descriptor.properties.filter((p) => !p.isAttr && !p.isReference && !SIMPLE_TYPES.has(p.type));
+    properties = descriptor.properties.filter(
+      (p) => !p.isAttr && !p.isReference && !SIMPLE_TYPES.has(p.type)
+    );
     containedCache.set(descriptor, properties);
   }
   return properties;
@@ -75935,6 +75939,7 @@ async function computePlan(client, source, target2, onProgress = () => {
   const resources = [];
   const ignored = [];
   const owners = /* @__PURE__ */ new Map();
+  const deployments = /* @__PURE__ */ new Map();
   const tenantId = target2.tenantId ?? void 0;
   for (const [index, resource] of source.resources.entries()) {
     onProgress(`${resource.file} (${index + 1}/${source.resources.length})`);
@@ -75967,6 +75972,7 @@ async function computePlan(client, source, target2, onProgress = () => {
       definitions.push({ ...ref, previous: await latestDefinition(client, ref, tenantId) });
     let status = "unchanged";
     let summary2 = null;
+    let outsideRelease = null;
     const reasons = [];
     if (definitions.every((d) => d.previous === null)) {
       status = "new";
@@ -75993,6 +75999,8 @@ async function computePlan(client, source, target2, onProgress = () => {
         }
       }
       if (reasons.length > 0) {
+        outsideRelease = await foreignDeployment(client, definitions, target2, deployments);
+        if (outsideRelease) reasons.push(`the latest version comes from ${outsideRelease}`);
         status = "changed";
         summary2 = reasons.map((r) => r.replace(/^diff:/, "")).join("; ");
       }
@@ -76004,6 +76012,7 @@ async function computePlan(client, source, target2, onProgress = () => {
       sha256: resource.sha256,
       status,
       summary: summary2,
+      outsideRelease,
       definitions
     });
   }
@@ -76019,6 +76028,22 @@ async function computePlan(client, source, target2, onProgress = () => {
     counts
   };
   return { ...plan, digest: planDigest(plan) };
+}
+async function foreignDeployment(client, definitions, target2, cache) {
+  for (const definition of definitions) {
+    const id2 = definition.previous?.deploymentId;
+    if (!id2) continue;
+    let deployment = cache.get(id2);
+    if (!deployment) {
+      const found = await client.ok(client.api.GET("/deployment/{id}", { params: { path: { id: id2 } } }));
+      deployment = { name: found.name ?? null, source: found.source ?? null };
+      cache.set(id2, deployment);
+    }
+    if (deployment.name !== target2.deploymentName || deployment.source !== target2.deploymentSource) {
+      return `deployment "${deployment.name ?? ""}" (source "${deployment.source ?? "none"}"), not from a release`;
+    }
+  }
+  return null;
 }
 async function describeChange(kind, before2, after) {
   try {
@@ -76558,35 +76583,31 @@ async function release(options) {
     }
     const byName = new Map(source.resources.map((r) => [r.name, r]));
     const deployable = plan.resources.map((r) => byName.get(r.name)).filter((r) => r !== void 0);
-    const parts = deployable.map((r) => ({ name: r.name, content: r.content }));
+    const unfiltered = plan.resources.some((r) => r.outsideRelease !== null);
+    const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
+    const sent = unfiltered ? deployable.filter((r) => changed.has(r.name)) : deployable;
+    const parts = sent.map((r) => ({ name: r.name, content: r.content }));
     if (planHasChanges(plan))
       parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan)) });
-    const deployment = await step2(
-      `Deploying ${deployable.length} resource(s) to ${target2.environment}`,
-      async () => {
-        try {
-          return await options.client.deploy({
-            name: target2.deploymentName,
-            source: target2.deploymentSource,
-            ...target2.tenantId ? { tenantId: target2.tenantId } : {},
-            enableDuplicateFiltering: true,
-            deployChangedOnly: true,
-            resources: parts
-          });
-        } catch (error65) {
-          if (error65 instanceof CamundaError) {
-            const changed = new Set(
-              plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name)
-            );
-            const ordered = [...deployable].sort(
-              (a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name))
-            );
-            throw explainDeployFailure(error65, ordered) ?? error65;
-          }
-          throw error65;
+    const title = unfiltered ? `Deploying the ${sent.length} new or changed resource(s) to ${target2.environment} (some latest versions were deployed outside the releases)` : `Deploying ${sent.length} resource(s) to ${target2.environment}`;
+    const deployment = await step2(title, async () => {
+      try {
+        return await options.client.deploy({
+          name: target2.deploymentName,
+          source: target2.deploymentSource,
+          ...target2.tenantId ? { tenantId: target2.tenantId } : {},
+          enableDuplicateFiltering: !unfiltered,
+          deployChangedOnly: !unfiltered,
+          resources: parts
+        });
+      } catch (error65) {
+        if (error65 instanceof CamundaError) {
+          const ordered = [...sent].sort((a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name)));
+          throw explainDeployFailure(error65, ordered) ?? error65;
         }
+        throw error65;
       }
-    );
+    });
     const created = Object.keys(deployment.deployedProcessDefinitions ?? {}).length + Object.keys(deployment.deployedDecisionDefinitions ?? {}).length > 0;
     const rows = await step2(
       `Verifying ${target2.environment}`,
@@ -76673,7 +76694,7 @@ async function verify(client, plan, resources, target2) {
         );
       } else if (await deployedXml(client, latest) !== resource.text) {
         problems.push(
-          `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file — someone deployed another version under this deployment name since the last release`
+          `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file; another deployment happened during the release`
         );
       }
       rows.push({

@@ -31,6 +31,13 @@ export interface PlannedResource {
   status: ResourceStatus;
   /** For a changed resource: what changed, in one line. */
   summary: string | null;
+  /**
+   * For a changed resource whose latest version was deployed outside these releases (another
+   * deployment name or source, e.g. from the Modeler): that deployment. The engine's duplicate filter
+   * only looks at this environment's own deployments and could skip the file, so such a release
+   * deploys its changed files without the filter.
+   */
+  outsideRelease: string | null;
   definitions: PlannedDefinition[];
 }
 
@@ -68,6 +75,7 @@ export async function computePlan(
   const resources: PlannedResource[] = [];
   const ignored: Plan["ignored"] = [];
   const owners = new Map<string, string>();
+  const deployments = new Map<string, { name: string | null; source: string | null }>();
   const tenantId = target.tenantId ?? undefined;
 
   for (const [index, resource] of source.resources.entries()) {
@@ -104,6 +112,7 @@ export async function computePlan(
 
     let status: ResourceStatus = "unchanged";
     let summary: string | null = null;
+    let outsideRelease: string | null = null;
     const reasons: string[] = [];
     if (definitions.every((d) => d.previous === null)) {
       status = "new";
@@ -130,6 +139,8 @@ export async function computePlan(
         }
       }
       if (reasons.length > 0) {
+        outsideRelease = await foreignDeployment(client, definitions, target, deployments);
+        if (outsideRelease) reasons.push(`the latest version comes from ${outsideRelease}`);
         status = "changed";
         summary = reasons.map((r) => r.replace(/^diff:/, "")).join("; ");
       }
@@ -141,6 +152,7 @@ export async function computePlan(
       sha256: resource.sha256,
       status,
       summary,
+      outsideRelease,
       definitions,
     });
   }
@@ -157,6 +169,29 @@ export async function computePlan(
     counts,
   };
   return { ...plan, digest: planDigest(plan) };
+}
+
+/** The first previous version's deployment that is not one of this environment's releases, described. */
+async function foreignDeployment(
+  client: CamundaClient,
+  definitions: PlannedDefinition[],
+  target: ReleaseTarget,
+  cache: Map<string, { name: string | null; source: string | null }>,
+): Promise<string | null> {
+  for (const definition of definitions) {
+    const id = definition.previous?.deploymentId;
+    if (!id) continue;
+    let deployment = cache.get(id);
+    if (!deployment) {
+      const found = await client.ok(client.api.GET("/deployment/{id}", { params: { path: { id } } }));
+      deployment = { name: found.name ?? null, source: found.source ?? null };
+      cache.set(id, deployment);
+    }
+    if (deployment.name !== target.deploymentName || deployment.source !== target.deploymentSource) {
+      return `deployment "${deployment.name ?? ""}" (source "${deployment.source ?? "none"}"), not from a release`;
+    }
+  }
+  return null;
 }
 
 async function describeChange(kind: ResourceKind, before: string, after: string): Promise<string> {

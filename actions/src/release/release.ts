@@ -183,37 +183,38 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
     const deployable = plan.resources
       .map((r) => byName.get(r.name))
       .filter((r): r is Resource => r !== undefined);
-    const parts = deployable.map((r) => ({ name: r.name, content: r.content }));
+    // Versions deployed outside the releases are invisible to the engine's duplicate filter (it only
+    // compares with deployments of this name and source), so it could skip a file that differs from
+    // the engine's latest version. Then the plan decides instead: new and changed files, unfiltered.
+    const unfiltered = plan.resources.some((r) => r.outsideRelease !== null);
+    const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
+    const sent = unfiltered ? deployable.filter((r) => changed.has(r.name)) : deployable;
+    const parts = sent.map((r) => ({ name: r.name, content: r.content }));
     if (planHasChanges(plan))
       parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan)) });
 
-    const deployment = await step(
-      `Deploying ${deployable.length} resource(s) to ${target.environment}`,
-      async () => {
-        try {
-          return await options.client.deploy({
-            name: target.deploymentName,
-            source: target.deploymentSource,
-            ...(target.tenantId ? { tenantId: target.tenantId } : {}),
-            enableDuplicateFiltering: true,
-            deployChangedOnly: true,
-            resources: parts,
-          });
-        } catch (error) {
-          if (error instanceof CamundaError) {
-            // The files the plan expects the engine to parse are the likely culprits; list them first.
-            const changed = new Set(
-              plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name),
-            );
-            const ordered = [...deployable].sort(
-              (a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name)),
-            );
-            throw explainDeployFailure(error, ordered) ?? error;
-          }
-          throw error;
+    const title = unfiltered
+      ? `Deploying the ${sent.length} new or changed resource(s) to ${target.environment} (some latest versions were deployed outside the releases)`
+      : `Deploying ${sent.length} resource(s) to ${target.environment}`;
+    const deployment = await step(title, async () => {
+      try {
+        return await options.client.deploy({
+          name: target.deploymentName,
+          source: target.deploymentSource,
+          ...(target.tenantId ? { tenantId: target.tenantId } : {}),
+          enableDuplicateFiltering: !unfiltered,
+          deployChangedOnly: !unfiltered,
+          resources: parts,
+        });
+      } catch (error) {
+        if (error instanceof CamundaError) {
+          // The files the plan expects the engine to parse are the likely culprits; list them first.
+          const ordered = [...sent].sort((a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name)));
+          throw explainDeployFailure(error, ordered) ?? error;
         }
-      },
-    );
+        throw error;
+      }
+    });
     const created =
       Object.keys(deployment.deployedProcessDefinitions ?? {}).length +
         Object.keys(deployment.deployedDecisionDefinitions ?? {}).length >
@@ -318,7 +319,7 @@ async function verify(
         );
       } else if ((await deployedXml(client, latest)) !== resource.text) {
         problems.push(
-          `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file — someone deployed another version under this deployment name since the last release`,
+          `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file; another deployment happened during the release`,
         );
       }
       rows.push({

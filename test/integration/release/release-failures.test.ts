@@ -237,6 +237,40 @@ describe("guards", () => {
   });
 });
 
+describe("versions deployed outside the releases", () => {
+  it("a hand deployment in between: the plan says so and the release puts the file on top again", async () => {
+    const key = uniqueKey("drift");
+    const other = uniqueKey("drift_other");
+    const { base, client } = setup("drift", {
+      "processes/drift.bpmn": processXml(key),
+      "processes/other.bpmn": processXml(other),
+    });
+    assert.equal((await release(base)).newVersions, 2);
+    // Someone deploys another version from the Modeler: same key, another deployment name and source.
+    await client.deploy({
+      name: "Release test",
+      source: "Camunda Modeler",
+      tenantId: base.target.tenantId!,
+      resources: [{ name: "drift.bpmn", content: processXml(key, { taskName: "Hotfix" }) }],
+    });
+
+    const { plan } = await planRelease(base);
+    const drifted = plan.resources.find((r) => r.name === "drift.bpmn")!;
+    assert.equal(drifted.status, "changed");
+    assert.match(drifted.outsideRelease ?? "", /deployment "Release test" \(source "Camunda Modeler"\)/);
+    assert.match(drifted.summary ?? "", /Task_Review "Review" \(name\)/);
+
+    // The file equals the last release's copy, so the engine's duplicate filter alone would skip it.
+    const result = await release(base);
+    const rows = new Map(result.rows.map((r) => [r.key, r]));
+    assert.deepEqual(
+      [rows.get(key)?.previousVersion, rows.get(key)?.newVersion, rows.get(key)?.status],
+      [2, 3, "updated"],
+    );
+    assert.deepEqual([rows.get(other)?.newVersion, rows.get(other)?.status], [1, "unchanged"]);
+  });
+});
+
 describe("smoke test", () => {
   it("starts each new process with its example, sees it wait, and deletes the instance", async () => {
     const key = uniqueKey("smoke");
