@@ -1,28 +1,30 @@
 /**
  * What a motor insurance application must have attached, and how attachments are read.
  *
- * The `documents` start variable is a JSON array. Each entry is either a document type string
- * ("driving-licence") or an object with a `type` (and optionally `fileName`, `uploadedAt`).
- * Types are compared after normalising case, spaces and underscores, so "Driving licence",
- * "driving_licence" and "DRIVING-LICENCE" are the same document.
+ * The `documents` variable (set at start, and again by the DocumentsReceived message) is a Json
+ * array of document type codes, e.g. ["DRIVING_LICENCE","VEHICLE_REGISTRATION"]; entries may also be
+ * objects with a `type` (and e.g. `fileName`). Codes are compared after normalising case, spaces and
+ * hyphens, so "driving licence", "Driving-Licence" and "DRIVING_LICENCE" are the same document.
+ * `missingDocuments` is written back as a Json array of codes in the same form.
  */
 import { z } from "zod";
 
-export const REQUIRED_DOCUMENTS = ["driving-licence", "proof-of-address", "vehicle-registration"] as const;
+export const REQUIRED_DOCUMENTS = ["DRIVING_LICENCE", "VEHICLE_REGISTRATION"] as const;
 
 const ALIASES: Record<string, string> = {
-  "driving-license": "driving-licence",
-  "drivers-license": "driving-licence",
-  "vehicle-registration-certificate": "vehicle-registration",
-  v5c: "vehicle-registration",
-  "utility-bill": "proof-of-address",
+  DRIVING_LICENSE: "DRIVING_LICENCE",
+  DRIVERS_LICENSE: "DRIVING_LICENCE",
+  DRIVERS_LICENCE: "DRIVING_LICENCE",
+  V5C: "VEHICLE_REGISTRATION",
+  VEHICLE_REGISTRATION_CERTIFICATE: "VEHICLE_REGISTRATION",
+  LOGBOOK: "VEHICLE_REGISTRATION",
 };
 
 export function normaliseDocumentType(type: string): string {
   const normalised = type
     .trim()
-    .toLowerCase()
-    .replace(/[\s_]+/g, "-");
+    .toUpperCase()
+    .replace(/[\s-]+/g, "_");
   return ALIASES[normalised] ?? normalised;
 }
 
@@ -43,7 +45,12 @@ function parseJsonText(value: unknown): unknown {
 
 /** The attached documents, as the set of normalised document types. Missing variable = none attached. */
 export const attachedDocuments = z
-  .preprocess(parseJsonText, z.array(documentEntry).max(100, "must list at most 100 documents"))
+  .preprocess(
+    parseJsonText,
+    z
+      .array(documentEntry, "must be a JSON array of document types")
+      .max(100, "must list at most 100 documents"),
+  )
   .transform(
     (entries) => new Set(entries.map((e) => normaliseDocumentType(typeof e === "string" ? e : e.type))),
   );
@@ -53,11 +60,11 @@ export function missingDocuments(attached: ReadonlySet<string>): string[] {
 }
 
 const LABELS: Record<string, string> = {
-  "driving-licence": "a copy of your driving licence",
-  "proof-of-address": "a proof of address dated within the last three months",
-  "vehicle-registration": "the vehicle registration certificate (V5C)",
+  DRIVING_LICENCE: "a copy of your driving licence (both sides)",
+  VEHICLE_REGISTRATION: "the vehicle registration certificate (V5C)",
 };
 
 export function describeDocument(type: string): string {
-  return LABELS[type] ?? type.replace(/-/g, " ");
+  const code = normaliseDocumentType(type);
+  return LABELS[code] ?? code.toLowerCase().replace(/_/g, " ");
 }

@@ -1,10 +1,11 @@
 /**
- * request-documents: tells the applicant which documents are missing. Once per request task: asking
- * again after the clerk rejected the documents is a new task and a new message.
+ * request-documents: tells the applicant which documents are missing and, after a clerk rejected a
+ * submission, why (documentsComment). Once per request task: asking again after a rejection is a new
+ * task and a new message.
  */
 import { z } from "zod";
 import { documentList } from "../domain/messages.js";
-import { applicationId, email, nonEmptyText, stringList } from "../domain/variables.js";
+import { applicationId, email, nonEmptyText, optional, stringList } from "../domain/variables.js";
 import { complete, defineTopic } from "../handler.js";
 
 export const requestDocuments = defineTopic({
@@ -15,6 +16,7 @@ export const requestDocuments = defineTopic({
     applicantName: nonEmptyText,
     applicantEmail: email,
     missingDocuments: stringList,
+    documentsComment: optional(z.string().trim().max(1000, "must be at most 1000 characters")),
   }),
   outputs: ["documentsRequestedAt"],
   bpmnErrors: [],
@@ -30,6 +32,9 @@ export const requestDocuments = defineTopic({
         body: [
           `Dear ${input.applicantName},`,
           "",
+          ...(input.documentsComment
+            ? ["we could not accept the documents you sent:", `  ${input.documentsComment}`, ""]
+            : []),
           "to assess your motor insurance application we need:",
           documentList(input.missingDocuments),
           "",

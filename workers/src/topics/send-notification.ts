@@ -1,6 +1,7 @@
 /**
  * send-notification: tells the applicant the outcome, policy issued or application rejected. The
- * outcome comes from `notificationType` when the process sets it, otherwise from which of
+ * outcome comes from `notificationType` (POLICY_ISSUED or APPLICATION_REJECTED, an input parameter
+ * of the BPMN task) when the process sets it, otherwise from which of
  * policyNumber / rejectionReason exists. Sent once per application and outcome (idempotency key),
  * however often the task runs.
  */
@@ -10,6 +11,8 @@ import { applicationId, email, nonEmptyText, optional } from "../domain/variable
 import { complete, defineTopic, failure } from "../handler.js";
 import type { Notification } from "../ports/notifier.js";
 
+const KINDS = { POLICY_ISSUED: "policy-issued", APPLICATION_REJECTED: "application-rejected" } as const;
+
 export const sendNotification = defineTopic({
   topic: "send-notification",
   description: "Notifies the applicant that the policy was issued or the application rejected.",
@@ -17,7 +20,12 @@ export const sendNotification = defineTopic({
     applicationId,
     applicantName: nonEmptyText,
     applicantEmail: email,
-    notificationType: optional(z.enum(["policy-issued", "application-rejected"])),
+    notificationType: optional(
+      z.preprocess(
+        (value) => (typeof value === "string" ? value.trim().toUpperCase().replace(/-/g, "_") : value),
+        z.enum(["POLICY_ISSUED", "APPLICATION_REJECTED"], "must be POLICY_ISSUED or APPLICATION_REJECTED"),
+      ),
+    ),
     policyNumber: optional(nonEmptyText),
     premium: optional(z.number("must be a number")),
     rejectionReason: optional(nonEmptyText),
@@ -26,9 +34,13 @@ export const sendNotification = defineTopic({
   bpmnErrors: [],
   lockDurationMs: 30_000,
   async handler(input, ctx) {
-    const kind =
-      input.notificationType ??
-      (input.policyNumber ? "policy-issued" : input.rejectionReason ? "application-rejected" : undefined);
+    const kind = input.notificationType
+      ? KINDS[input.notificationType]
+      : input.policyNumber
+        ? "policy-issued"
+        : input.rejectionReason
+          ? "application-rejected"
+          : undefined;
     if (!kind) {
       return failure(
         'send-notification cannot tell the outcome: neither "policyNumber" nor "rejectionReason" is set (or set "notificationType")',

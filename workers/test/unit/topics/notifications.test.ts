@@ -52,12 +52,23 @@ describe("send-notification", () => {
     const h = harness();
     const result = await h.run("send-notification", {
       ...person,
-      notificationType: "application-rejected",
+      notificationType: "APPLICATION_REJECTED",
       policyNumber: "",
       rejectionReason: "RISK_NOT_INSURABLE",
     });
     assert.equal(result.kind, "complete");
     assert.equal((await h.outbox())[0]?.kind, "application-rejected");
+  });
+
+  it("fails naming notificationType when it is not one it knows", async () => {
+    const result = await harness().run("send-notification", {
+      ...person,
+      notificationType: "POLICY_CANCELLED",
+    });
+    assert.match(
+      result.kind === "failure" ? result.message : "",
+      /"notificationType" must be POLICY_ISSUED or APPLICATION_REJECTED/,
+    );
   });
 
   it("fails without retries when the outcome cannot be told", async () => {
@@ -102,20 +113,37 @@ describe("request-documents and send-reminder", () => {
   for (const topic of ["request-documents", "send-reminder"]) {
     it(`${topic} lists the missing documents in words, once per task`, async () => {
       const h = harness();
-      const variables = { ...person, missingDocuments: JSON.stringify(["proof-of-address"]) };
+      const variables = { ...person, missingDocuments: JSON.stringify(["VEHICLE_REGISTRATION"]) };
       const result = await h.run(topic, variables, { taskId: "t" });
       await h.run(topic, variables, { taskId: "t" });
       assert.equal(result.kind, "complete");
       const messages = await h.outbox();
       assert.equal(messages.length, 1);
-      assert.match(messages[0]?.body ?? "", /proof of address dated within the last three months/);
+      assert.match(messages[0]?.body ?? "", /vehicle registration certificate \(V5C\)/);
     });
 
     it(`${topic} accepts a Json list and fails naming missingDocuments when it is not a list`, async () => {
-      const ok = await harness().run(topic, { ...person, missingDocuments: ["driving-licence"] });
+      const ok = await harness().run(topic, { ...person, missingDocuments: ["DRIVING_LICENCE"] });
       assert.equal(ok.kind, "complete");
       const bad = await harness().run(topic, { ...person, missingDocuments: 42 });
       assert.match(bad.kind === "failure" ? bad.message : "", /input variable "missingDocuments"/);
     });
   }
+});
+
+describe("request-documents after a rejected submission", () => {
+  it("tells the applicant what the clerk found wrong", async () => {
+    const h = harness();
+    await h.run("request-documents", {
+      ...person,
+      missingDocuments: [],
+      documentsComment: "The licence scan is cut off.",
+    });
+    const [message] = await h.outbox();
+    assert.match(
+      message?.body ?? "",
+      /could not accept the documents you sent:\n {2}The licence scan is cut off\./,
+    );
+    assert.match(message?.body ?? "", /the documents you sent before/);
+  });
 });

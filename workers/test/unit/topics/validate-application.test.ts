@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { applicant, harness } from "../../support/handlers.js";
 
-const allDocuments = ["driving-licence", "proof-of-address", "vehicle-registration"];
+const allDocuments = ["DRIVING_LICENCE", "VEHICLE_REGISTRATION"];
 
 describe("validate-application", () => {
   it("completes an application with every document attached", async () => {
@@ -13,15 +13,23 @@ describe("validate-application", () => {
     });
   });
 
-  it("lists the missing documents, accepting objects, JSON text and spelling variants", async () => {
-    const documents = JSON.stringify([{ type: "Driving License", fileName: "licence.pdf" }]);
+  it("lists the missing documents as codes, as the process expects them", async () => {
+    const result = await harness().run("validate-application", {
+      ...applicant,
+      documents: ["DRIVING_LICENCE"],
+    });
+    assert.deepEqual(result, {
+      kind: "complete",
+      variables: { applicationComplete: false, missingDocuments: ["VEHICLE_REGISTRATION"] },
+    });
+  });
+
+  it("accepts objects, JSON text and spelling variants of the codes", async () => {
+    const documents = JSON.stringify([{ type: "Driving License", fileName: "licence.pdf" }, "v5c"]);
     const result = await harness().run("validate-application", { ...applicant, documents });
     assert.deepEqual(result, {
       kind: "complete",
-      variables: {
-        applicationComplete: false,
-        missingDocuments: ["proof-of-address", "vehicle-registration"],
-      },
+      variables: { applicationComplete: true, missingDocuments: [] },
     });
   });
 

@@ -1,0 +1,42 @@
+/**
+ * Capped exponential backoff with full jitter (delay uniform in [0, min(max, initial × 2^n)]):
+ * replicas that lost the engine at the same moment do not come back in lockstep.
+ */
+export class Backoff {
+  private failures = 0;
+
+  constructor(
+    private readonly initialMs: number,
+    private readonly maxMs: number,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** The delay before the next attempt, after one more failure. */
+  next(): number {
+    const ceiling = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(this.failures, 30));
+    this.failures++;
+    return Math.round(this.random() * ceiling);
+  }
+
+  reset(): void {
+    this.failures = 0;
+  }
+
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+}
+
+/** Resolves after ms, or early (without throwing) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * Worker configuration, read once from the environment and validated. Every bad value is reported
+ * at start with the variable's name and what is expected; credentials are never echoed.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { UsageError } from "../../../actions/src/util/errors.js";
+import { topicNames } from "../registry.js";
+
+/** The engine refuses long polls above 30 minutes. */
+export const MAX_LONG_POLL_MS = 1_800_000;
+
+function integer(name: string, fallback: number, min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+}
+
+/** Host name, pid and 6 random hex digits: unique per process, and says where a lock came from. */
+export function defaultWorkerId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+}
+
+const environmentSchema = z
+  .object({
+    CAMUNDA_URL: z
+      .url({
+        protocol: /^https?$/,
+        message: "CAMUNDA_URL must be an http(s) URL such as http://localhost:8080/engine-rest",
+      })
+      .transform((url) => url.replace(/\/+$/, "")),
+    CAMUNDA_USERNAME: z.string().min(1, "CAMUNDA_USERNAME must not be empty"),
+    CAMUNDA_PASSWORD: z.string().min(1, "CAMUNDA_PASSWORD must not be empty"),
+    WORKER_ID: z
+      .string()
+      .trim()
+      .max(255, "WORKER_ID must be at most 255 characters")
+      .optional()
+      .transform((value) => value || defaultWorkerId()),
+    WORKER_TOPICS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const topics = (value ?? "")
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean);
+        const unknown = topics.filter((t) => !topicNames.includes(t));
+        if (unknown.length > 0) {
+          ctx.addIssue({
+            code: "custom",
+            message: `WORKER_TOPICS names unknown topic(s) ${unknown.join(", ")}; known: ${topicNames.join(", ")}`,
+          });
+          return z.NEVER;
+        }
+        return topics.length > 0 ? topics : [...topicNames];
+      }),
+    WORKER_TENANT_ID: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || undefined),
+    WORKER_PARALLELISM: integer("WORKER_PARALLELISM", 32, 1, 1000),
+    WORKER_MAX_TASKS: integer("WORKER_MAX_TASKS", 32, 1, 1000),
+    WORKER_LOCK_DURATION_MS: integer("WORKER_LOCK_DURATION_MS", 0, 0, 86_400_000),
+    WORKER_LONG_POLL_MS: integer("WORKER_LONG_POLL_MS", 20_000, 0, MAX_LONG_POLL_MS),
+    WORKER_HTTP_TIMEOUT_MS: integer("WORKER_HTTP_TIMEOUT_MS", 10_000, 100, 600_000),
+    WORKER_RETRIES: integer("WORKER_RETRIES", 3, 0, 100),
+    WORKER_RETRY_BACKOFF_MS: integer("WORKER_RETRY_BACKOFF_MS", 10_000, 0, 86_400_000),
+    WORKER_RETRY_BACKOFF_MAX_MS: integer("WORKER_RETRY_BACKOFF_MAX_MS", 600_000, 0, 86_400_000),
+    WORKER_BACKOFF_INITIAL_MS: integer("WORKER_BACKOFF_INITIAL_MS", 500, 1, 600_000),
+    WORKER_BACKOFF_MAX_MS: integer("WORKER_BACKOFF_MAX_MS", 30_000, 1, 3_600_000),
+    WORKER_SHUTDOWN_GRACE_MS: integer("WORKER_SHUTDOWN_GRACE_MS", 20_000, 0, 3_600_000),
+    WORKER_HTTP_HOST: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || "0.0.0.0"),
+    WORKER_HTTP_PORT: integer("WORKER_HTTP_PORT", 9464, 0, 65_535),
+    WORKER_DATA_DIR: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => path.resolve(v || path.join(".local", "workers"))),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .optional()
+      .default("info"),
+  })
+  .check((ctx) => {
+    const value = ctx.value;
+    if (value.WORKER_BACKOFF_INITIAL_MS > value.WORKER_BACKOFF_MAX_MS) {
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: "WORKER_BACKOFF_INITIAL_MS must not exceed WORKER_BACKOFF_MAX_MS",
+      });
+    }
+  });
+
+export interface WorkerConfig {
+  readonly baseUrl: string;
+  readonly username: string;
+  readonly password: string;
+  readonly workerId: string;
+  readonly topics: readonly string[];
+  readonly tenantId: string | undefined;
+  /** Handlers running at once; fetches ask for at most the free part of it. */
+  readonly parallelism: number;
+  /** Upper bound of one fetch (the engine returns at most this many tasks). */
+  readonly maxTasks: number;
+  /** 0 = each topic's own lock duration from the registry. */
+  readonly lockDurationMs: number;
+  readonly longPollMs: number;
+  /** Timeout of every request except the long poll, which gets longPollMs + this. */
+  readonly httpTimeoutMs: number;
+  readonly retries: number;
+  readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  readonly shutdownGraceMs: number;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly dataDir: string;
+  readonly logLevel: string;
+}
+
+/**
+ * Reads the worker configuration. `credentials` lets the CLI pass credentials it resolved itself
+ * (the local engine's generated file) when CAMUNDA_USERNAME/PASSWORD are unset.
+ */
+export function loadWorkerConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  credentials?: { username: string; password: string },
+): WorkerConfig {
+  const input = { ...env };
+  if (credentials && !input.CAMUNDA_USERNAME && !input.CAMUNDA_PASSWORD) {
+    input.CAMUNDA_USERNAME = credentials.username;
+    input.CAMUNDA_PASSWORD = credentials.password;
+  }
+  const parsed = environmentSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "");
+      // Required variables that are simply absent get one uniform sentence.
+      if (name && input[name] === undefined) return `${name} is not set`;
+      return issue.message;
+    });
+    throw new UsageError(
+      `invalid worker configuration: ${problems.join("; ")}; set the environment variable(s) and start again (see workers/README.md).`,
+    );
+  }
+  const e = parsed.data;
+  return {
+    baseUrl: e.CAMUNDA_URL,
+    username: e.CAMUNDA_USERNAME,
+    password: e.CAMUNDA_PASSWORD,
+    workerId: e.WORKER_ID,
+    topics: e.WORKER_TOPICS,
+    tenantId: e.WORKER_TENANT_ID,
+    parallelism: e.WORKER_PARALLELISM,
+    maxTasks: e.WORKER_MAX_TASKS,
+    lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+    longPollMs: e.WORKER_LONG_POLL_MS,
+    httpTimeoutMs: e.WORKER_HTTP_TIMEOUT_MS,
+    retries: e.WORKER_RETRIES,
+    retryBackoffMs: e.WORKER_RETRY_BACKOFF_MS,
+    retryBackoffMaxMs: e.WORKER_RETRY_BACKOFF_MAX_MS,
+    backoffInitialMs: e.WORKER_BACKOFF_INITIAL_MS,
+    backoffMaxMs: e.WORKER_BACKOFF_MAX_MS,
+    shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+    httpHost: e.WORKER_HTTP_HOST,
+    httpPort: e.WORKER_HTTP_PORT,
+    dataDir: e.WORKER_DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * The worker's own thin HTTP layer for the external task API. The shared REST client
+ * (actions/src/camunda) retries internally and gives up after a few attempts; a worker instead needs
+ * to own its retry loop (endless, backed off, observable), to abort a pending long poll on shutdown,
+ * to give the long poll a longer timeout than every other call, and to count every request it makes.
+ * Auth is the same HTTP Basic header, and engine errors are the same CamundaError, so messages read
+ * alike across the repository.
+ */
+import { CamundaError } from "../../../actions/src/camunda/errors.js";
+import type { components } from "../../../actions/src/camunda/openapi.js";
+
+export type FetchAndLockRequest = components["schemas"]["FetchExternalTasksDto"];
+export type LockedTask = components["schemas"]["LockedExternalTaskDto"];
+export type CompleteRequest = components["schemas"]["CompleteExternalTaskDto"];
+export type FailureRequest = components["schemas"]["ExternalTaskFailureDto"];
+export type BpmnErrorRequest = components["schemas"]["ExternalTaskBpmnError"];
+export type ExternalTask = components["schemas"]["ExternalTaskDto"];
+
+export type Operation =
+  | "fetchAndLock"
+  | "complete"
+  | "failure"
+  | "bpmnError"
+  | "extendLock"
+  | "unlock"
+  | "query"
+  | "ping";
+
+export type RequestOutcome = "ok" | "client_error" | "server_error" | "network_error" | "timeout" | "aborted";
+
+export interface EngineClientOptions {
+  baseUrl: string;
+  username: string;
+  password: string;
+  /** Timeout of every request; a long poll adds its own wait to it. */
+  timeoutMs: number;
+  /** Called after every request with its outcome (metrics, request counting in tests and benchmarks). */
+  onRequest?: (operation: Operation, outcome: RequestOutcome, seconds: number) => void;
+  fetch?: typeof fetch;
+}
+
+/** The engine could not be reached, or did not answer in time. Always worth retrying later. */
+export class EngineUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly reason: "network_error" | "timeout",
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.name = "EngineUnavailableError";
+  }
+}
+
+const TRANSIENT_ENGINE_TYPES = new Set(["OptimisticLockingException", "CrdbTransactionRetryException"]);
+
+/**
+ * Worth trying again later: no answer, 502/503/504/429, a 500 without an engine exception type (a
+ * proxy), or an optimistic locking conflict. Other engine answers are final: a 4xx stays a 4xx, and a
+ * 500 carrying an engine exception (e.g. a variable it cannot store) fails again the same way.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof EngineUnavailableError) return true;
+  if (!(error instanceof CamundaError)) return false;
+  if ([429, 502, 503, 504].includes(error.status)) return true;
+  if (error.status >= 500) return !error.type || TRANSIENT_ENGINE_TYPES.has(error.type);
+  return false;
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
+}
+
+export class EngineClient {
+  private readonly authorization: string;
+  private readonly doFetch: typeof fetch;
+  readonly baseUrl: string;
+
+  constructor(private readonly options: EngineClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString("base64")}`;
+    this.doFetch = options.fetch ?? fetch;
+  }
+
+  /** Long poll: waits up to body.asyncResponseTimeout for tasks; `signal` aborts it at once. */
+  async fetchAndLock(body: FetchAndLockRequest, signal?: AbortSignal): Promise<LockedTask[]> {
+    const wait = body.asyncResponseTimeout ?? 0;
+    return (await this.call(
+      "fetchAndLock",
+      "POST",
+      "/external-task/fetchAndLock",
+      body,
+      signal,
+      wait,
+    )) as LockedTask[];
+  }
+
+  async complete(taskId: string, body: CompleteRequest): Promise<void> {
+    await this.call("complete", "POST", `/external-task/${encodeURIComponent(taskId)}/complete`, body);
+  }
+
+  async failure(taskId: string, body: FailureRequest): Promise<void> {
+    await this.call("failure", "POST", `/external-task/${encodeURIComponent(taskId)}/failure`, body);
+  }
+
+  async bpmnError(taskId: string, body: BpmnErrorRequest): Promise<void> {
+    await this.call("bpmnError", "POST", `/external-task/${encodeURIComponent(taskId)}/bpmnError`, body);
+  }
+
+  async extendLock(taskId: string, workerId: string, newDuration: number): Promise<void> {
+    await this.call("extendLock", "POST", `/external-task/${encodeURIComponent(taskId)}/extendLock`, {
+      workerId,
+      newDuration,
+    });
+  }
+
+  async unlock(taskId: string): Promise<void> {
+    await this.call("unlock", "POST", `/external-task/${encodeURIComponent(taskId)}/unlock`, undefined);
+  }
+
+  /** Tasks currently locked by this worker id (to release locks a cut-off long poll may have taken). */
+  async lockedBy(workerId: string): Promise<ExternalTask[]> {
+    const query = new URLSearchParams({ workerId, locked: "true", maxResults: "1000" });
+    return (await this.call("query", "GET", `/external-task?${query}`, undefined)) as ExternalTask[];
+  }
+
+  /** GET /version: cheap, and needs valid credentials (checks them at start). */
+  async version(): Promise<string> {
+    const body = (await this.call("query", "GET", "/version", undefined)) as { version?: string } | undefined;
+    return body?.version ?? "unknown";
+  }
+
+  /** GET /engine: answers without credentials when the engine is up. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.call("ping", "GET", "/engine", undefined);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async call(
+    operation: Operation,
+    method: "GET" | "POST",
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+    extraTimeoutMs = 0,
+  ): Promise<unknown> {
+    const started = performance.now();
+    // One controller per request, cleared when it ends: cheaper than AbortSignal.timeout at thousands
+    // of requests per second, and it tells our timeout apart from the caller's abort.
+    const controller = new AbortController();
+    const limitMs = this.options.timeoutMs + extraTimeoutMs;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, limitMs);
+    const forwardAbort = () => controller.abort(signal?.reason);
+    if (signal?.aborted) forwardAbort();
+    else signal?.addEventListener("abort", forwardAbort, { once: true });
+
+    const headers: Record<string, string> = { authorization: this.authorization, accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let outcome: RequestOutcome = "ok";
+    try {
+      const response = await this.doFetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: controller.signal,
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        outcome = response.status >= 500 ? "server_error" : "client_error";
+        throw this.engineError(response.status, method, path, text);
+      }
+      return text ? JSON.parse(text) : undefined;
+    } catch (error) {
+      if (error instanceof CamundaError) throw error;
+      if (timedOut) {
+        outcome = "timeout";
+        throw new EngineUnavailableError(
+          `${method} ${this.baseUrl}${path} got no answer within ${limitMs} ms`,
+          "timeout",
+          {
+            cause: error,
+          },
+        );
+      }
+      if (signal?.aborted) {
+        outcome = "aborted";
+        throw error;
+      }
+      outcome = "network_error";
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      throw new EngineUnavailableError(
+        `cannot reach the Camunda engine at ${this.baseUrl} (${code ?? (error as Error).message})`,
+        "network_error",
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", forwardAbort);
+      this.options.onRequest?.(operation, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  private engineError(status: number, method: string, path: string, text: string): CamundaError {
+    let json: { type?: string; message?: string; code?: number } = {};
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      // not JSON (a proxy's error page): keep the start of the text as the message
+    }
+    return new CamundaError({
+      status,
+      method,
+      path,
+      baseUrl: this.baseUrl,
+      type: json.type,
+      engineMessage: json.message ?? (text ? text.slice(0, 300) : undefined),
+      code: json.code,
+      username: this.options.username,
+    });
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * JSON logs (pino). The runtime logs ids, topics, outcomes and durations, never variable values,
+ * business keys or credentials; the redaction below is a second line of defence should a field of
+ * that kind slip into a log call.
+ */
+import { type Logger, pino } from "pino";
+
+export type { Logger };
+
+export const REDACTED_PATHS = [
+  "password",
+  "*.password",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "variables",
+  "*.variables",
+  "businessKey",
+  "*.businessKey",
+];
+
+export function createLogger(
+  options: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {},
+): Logger {
+  return pino(
+    {
+      name: options.name ?? "camunda-workers",
+      level: options.level ?? "info",
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    options.destination ?? pino.destination(1),
+  );
+}

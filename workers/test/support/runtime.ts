@@ -1,0 +1,113 @@
+/** Builds a Worker with test topics against a FakeEngine, with in-memory ports and silent logs. */
+import { z } from "zod";
+import { bpmnError, complete, defineTopic, type TopicDefinition } from "../../src/handler.js";
+import { MemoryIdempotencyStore } from "../../src/ports/idempotency-store.js";
+import { OutboxNotifier } from "../../src/ports/notifier.js";
+import { IdempotentPolicyStore } from "../../src/ports/policy-store.js";
+import { createLogger } from "../../src/runtime/logger.js";
+import { createMetrics, type WorkerMetrics } from "../../src/runtime/metrics.js";
+import { Worker, type WorkerSettings } from "../../src/runtime/worker.js";
+
+/** A promise you resolve from outside: lets a test hold a handler mid-flight. */
+export class Gate {
+  readonly promise: Promise<void>;
+  open: () => void = () => undefined;
+  constructor() {
+    this.promise = new Promise((resolve) => {
+      this.open = resolve;
+    });
+  }
+}
+
+export function testTopics(gates: { blocker?: Gate } = {}): Record<string, TopicDefinition> {
+  const topics: TopicDefinition[] = [
+    defineTopic({
+      topic: "echo",
+      description: "completes with its input doubled",
+      input: z.object({ n: z.int() }),
+      outputs: ["doubled", "list"],
+      bpmnErrors: [],
+      lockDurationMs: 10_000,
+      handler: async (input) => complete({ doubled: input.n * 2, list: ["a", "b"] }),
+    }),
+    defineTopic({
+      topic: "blocker",
+      description: "waits until the test opens the gate",
+      input: z.object({}),
+      outputs: ["done"],
+      bpmnErrors: [],
+      lockDurationMs: 10_000,
+      handler: async () => {
+        await gates.blocker?.promise;
+        return complete({ done: true });
+      },
+    }),
+    defineTopic({
+      topic: "thrower",
+      description: "always throws",
+      input: z.object({}),
+      outputs: ["never"],
+      bpmnErrors: [],
+      lockDurationMs: 10_000,
+      handler: async () => {
+        throw new Error(`database exploded ${"x".repeat(1000)}`, { cause: new Error("disk full") });
+      },
+    }),
+    defineTopic({
+      topic: "business",
+      description: "throws a BPMN error",
+      input: z.object({}),
+      outputs: ["never"],
+      bpmnErrors: ["NOT_INSURABLE"],
+      lockDurationMs: 10_000,
+      handler: async () => bpmnError("NOT_INSURABLE", "too risky", { checkedAt: "now" }),
+    }),
+  ] as unknown as TopicDefinition[];
+  return Object.fromEntries(topics.map((t) => [t.topic, t]));
+}
+
+export function testSettings(url: string, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
+  return {
+    baseUrl: url,
+    username: "demo",
+    password: "secret",
+    workerId: "unit-worker",
+    parallelism: 4,
+    maxTasks: 4,
+    lockDurationMs: 0,
+    longPollMs: 5_000,
+    httpTimeoutMs: 2_000,
+    retries: 3,
+    retryBackoffMs: 1_000,
+    retryBackoffMaxMs: 60_000,
+    backoffInitialMs: 20,
+    backoffMaxMs: 200,
+    shutdownGraceMs: 2_000,
+    ...overrides,
+  };
+}
+
+export function testWorker(
+  url: string,
+  overrides: Partial<WorkerSettings> = {},
+  topics = testTopics(),
+): { worker: Worker; metrics: WorkerMetrics; store: MemoryIdempotencyStore } {
+  const store = new MemoryIdempotencyStore();
+  const metrics = createMetrics({ defaultMetrics: false });
+  const worker = new Worker(testSettings(url, overrides), {
+    topics,
+    policies: new IdempotentPolicyStore(store),
+    notifier: new OutboxNotifier(store),
+    logger: createLogger({ level: "silent" }),
+    metrics,
+  });
+  return { worker, metrics, store };
+}
+
+export async function eventually(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
