@@ -73840,6 +73840,8 @@ async function lint(options = {}) {
       releasable: !config2.settings.notForRelease.some((prefix3) => model.path.startsWith(prefix3))
     };
     findings.push(...lintModel(model, definitions, resolver));
+    model.root = null;
+    model.sourceMap = null;
   }
   if (indexOnly.length === 0) {
     for (const definition of definitions) {

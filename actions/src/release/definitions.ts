@@ -28,7 +28,9 @@ export interface DeployedDefinition {
 
 /**
  * Executable processes of a BPMN file, decisions of a DMN file. Non-executable pools and decisions
- * without decision logic produce no engine definition, so they are not listed.
+ * without decision logic produce no engine definition, so they are not listed. A process without the
+ * isExecutable attribute counts as not executable: the 7.23 engine logs a warning and deploys no
+ * definition for it.
  */
 export async function definitionsIn(kind: ResourceKind, text: string): Promise<DefinitionRef[]> {
   const { root } = await parseModel(kind, text);
