@@ -1,0 +1,145 @@
+/**
+ * Integration helpers: deploy the repository's processes into a tenant of the test's own, run real
+ * workers (the same runtime as production) bound to that tenant, and wait for engine states.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { CamundaClient } from "../../../actions/src/camunda/index.js";
+import { repoPath } from "../../../actions/src/util/paths.js";
+import { uniqueId, waitFor } from "../../../test/support/engine.js";
+import type { TopicDefinition } from "../../src/handler.js";
+import { loadWorkerConfig } from "../../src/runtime/config.js";
+import { createLogger } from "../../src/runtime/logger.js";
+import { type RunningWorkers, runWorkers } from "../../src/runtime/run.js";
+
+export type Typed = Record<string, { value: unknown; type: string }>;
+
+export async function deployProcesses(client: CamundaClient, tenantId: string): Promise<void> {
+  const files = ["insurance_process.bpmn", "document_request.bpmn", "risk_rating.dmn"];
+  await client.deploy({
+    name: `workers-test-${tenantId}`,
+    source: "workers/test",
+    tenantId,
+    resources: files.map((name) => ({ name, content: readFileSync(repoPath("processes", name), "utf8") })),
+  });
+}
+
+/** A one-task process on `topic`, for fault tests that need a topic of their own. */
+export async function deploySingleTask(
+  client: CamundaClient,
+  tenantId: string,
+  processKey: string,
+  topic: string,
+): Promise<void> {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${processKey}" isExecutable="true" camunda:historyTimeToLive="1">
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:serviceTask id="work" name="Work" camunda:type="external" camunda:topic="${topic}"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:serviceTask>
+    <bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="work" />
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  await client.deploy({
+    name: `workers-test-${processKey}`,
+    tenantId,
+    resources: [{ name: `${processKey}.bpmn`, content: xml }],
+  });
+}
+
+export async function startInstance(
+  client: CamundaClient,
+  tenantId: string,
+  processKey: string,
+  businessKey: string,
+  variables: Typed,
+): Promise<string> {
+  const instance = await client.ok(
+    client.api.POST("/process-definition/key/{key}/tenant-id/{tenant-id}/start", {
+      params: { path: { key: processKey, "tenant-id": tenantId } },
+      body: { businessKey, variables },
+    }),
+  );
+  return instance.id ?? "";
+}
+
+export function workerEnv(
+  engine: { restUrl: string; username: string; password: string },
+  tenantId: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    CAMUNDA_URL: engine.restUrl,
+    CAMUNDA_USERNAME: engine.username,
+    CAMUNDA_PASSWORD: engine.password,
+    WORKER_TENANT_ID: tenantId,
+    WORKER_HTTP_HOST: "127.0.0.1",
+    WORKER_HTTP_PORT: "0",
+    WORKER_LONG_POLL_MS: "2000",
+    WORKER_DATA_DIR: mkdtempSync(path.join(tmpdir(), "workers-data-")),
+    LOG_LEVEL: process.env.WORKERS_TEST_LOG_LEVEL ?? "warn",
+    ...extra,
+  };
+}
+
+export function startWorkers(
+  env: Record<string, string>,
+  topics?: Readonly<Record<string, TopicDefinition>>,
+): Promise<RunningWorkers> {
+  const config = loadWorkerConfig(env);
+  return runWorkers(config, {
+    handleSignals: false,
+    logger: createLogger({ level: env.LOG_LEVEL ?? "warn", destination: process.stderr }),
+    ...(topics ? { topics } : {}),
+  });
+}
+
+export async function waitForCompletion(
+  client: CamundaClient,
+  processInstanceId: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  await waitFor(
+    `process instance ${processInstanceId} to complete`,
+    async () => {
+      const instance = await client.ok(
+        client.api.GET("/history/process-instance/{id}", { params: { path: { id: processInstanceId } } }),
+      );
+      return instance.state === "COMPLETED";
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+}
+
+export async function finalVariables(
+  client: CamundaClient,
+  processInstanceId: string,
+): Promise<Record<string, unknown>> {
+  const variables = await client.ok(
+    client.api.GET("/history/variable-instance", {
+      params: { query: { processInstanceId, deserializeValues: false } },
+    }),
+  );
+  return Object.fromEntries(
+    variables.map((v) => [
+      v.name ?? "",
+      v.type === "Json" && typeof v.value === "string" ? JSON.parse(v.value) : v.value,
+    ]),
+  );
+}
+
+export async function incidentsOf(
+  client: CamundaClient,
+  tenantId: string,
+): Promise<{ message: string; activityId: string }[]> {
+  const incidents = await client.ok(
+    client.api.GET("/incident", { params: { query: { tenantIdIn: tenantId } } }),
+  );
+  return incidents.map((i) => ({ message: i.incidentMessage ?? "", activityId: i.activityId ?? "" }));
+}
+
+export function newTenant(prefix: string): string {
+  return uniqueId(prefix).replace(/[^A-Za-z0-9_-]/g, "-");
+}
