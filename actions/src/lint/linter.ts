@@ -111,6 +111,9 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
       releasable: !config.settings.notForRelease.some((prefix) => model.path.startsWith(prefix)),
     };
     findings.push(...lintModel(model, definitions, resolver));
+    // The index is built; letting the tree go keeps peak memory near one model's worth per file.
+    model.root = null;
+    model.sourceMap = null;
   }
 
   if (indexOnly.length === 0) {

@@ -10,7 +10,7 @@ export interface RuleReport {
   [key: string]: unknown;
 }
 
-type Visit = (node: ModdleElement, reporter: Reporter) => boolean | undefined | void;
+type Visit = (node: ModdleElement, reporter: Reporter) => boolean | undefined;
 
 /** bpmnlint's reporter contract: `report(id, message, path | { path?, …extra })`. */
 export class Reporter {
