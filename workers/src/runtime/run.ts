@@ -34,10 +34,13 @@ export async function runWorkers(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
   const store = new FileIdempotencyStore(path.join(config.dataDir, "store"));
-  const registry = options.topics ?? topicRegistry;
-  const topics = Object.fromEntries(
-    config.topics.filter((t) => registry[t]).map((t) => [t, registry[t] as TopicDefinition]),
-  );
+  // Callers that bring their own topics (tests, benchmarks) serve exactly those; otherwise the
+  // registry's topics selected by WORKER_TOPICS.
+  const topics =
+    options.topics ??
+    Object.fromEntries(
+      config.topics.map((t) => [t, topicRegistry[t] as TopicDefinition]).filter(([, d]) => d),
+    );
   const worker = new Worker(config, {
     topics,
     policies: new IdempotentPolicyStore(store),
