@@ -1,6 +1,8 @@
 /**
  * Regenerates actions/src/camunda/openapi.d.ts from Camunda's own OpenAPI document for 7.23
  * (Maven artifact org.camunda.bpm:camunda-engine-rest-openapi, which ships openapi.json).
+ * Fields that merely have a default in the spec stay optional (defaultNonNullable: false): the engine
+ * fills them in, and callers should not have to repeat every default.
  * The generated file is committed so that `npm ci` needs no Maven; run this after a Camunda upgrade:
  *   npm run generate:openapi
  */
@@ -25,7 +27,7 @@ if (!existsSync(jar)) {
   );
 }
 const json = execFileSync("unzip", ["-p", jar, "openapi.json"], { maxBuffer: 64 * 1024 * 1024 }).toString("utf8");
-const ast = await openapiTS(JSON.parse(json), { alphabetize: true });
+const ast = await openapiTS(JSON.parse(json), { alphabetize: true, defaultNonNullable: false });
 const header = `/**\n * Generated from Camunda ${version}'s openapi.json by scripts/generate-openapi-types.ts. Do not edit.\n */\n\n`;
 const out = repoPath("actions/src/camunda/openapi.d.ts");
 writeFileSync(out, header + astToString(ast));

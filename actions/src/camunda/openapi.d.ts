@@ -7816,7 +7816,7 @@ export interface components {
              *     variables will be returned.
              * @default false
              */
-            withVariablesInReturn: boolean | null;
+            withVariablesInReturn?: boolean | null;
         };
         ConditionQueryParameterDto: {
             /**
@@ -7852,7 +7852,7 @@ export interface components {
              *     can be instantiated by this message in one go.
              * @default false
              */
-            all: boolean | null;
+            all?: boolean | null;
             /**
              * @description Used for correlation of process instances that wait for incoming messages.
              *     Will only correlate to executions that belong to a process instance with the provided business key.
@@ -7911,7 +7911,7 @@ export interface components {
              *     The default value is `false`, which means no result will be returned.
              * @default false
              */
-            resultEnabled: boolean | null;
+            resultEnabled?: boolean | null;
             /**
              * @description Used to correlate the message for a tenant with the given id.
              *     Will only correlate to executions and process definitions which belong to the tenant.
@@ -7925,7 +7925,7 @@ export interface components {
              *     The default value is `false`, which means the variables will not be returned.
              * @default false
              */
-            variablesInResultEnabled: boolean | null;
+            variablesInResultEnabled?: boolean | null;
             /**
              * @description A Boolean value that indicates whether the message should only be correlated to executions
              *     and process definitions which belong to no tenant or not. Value may only be `true`, as `false`
@@ -7933,7 +7933,7 @@ export interface components {
              *     Must not be supplied in conjunction with a `tenantId`.
              * @default false
              */
-            withoutTenantId: boolean | null;
+            withoutTenantId?: boolean | null;
         };
         CountResultDto: {
             /**
@@ -8657,18 +8657,18 @@ export interface components {
              *     variable that is serialized as XML will be returned as a JSON string containing XML.
              * @default false
              */
-            deserializeValues: boolean | null;
+            deserializeValues?: boolean | null;
             /**
              * @description Determines whether custom extension properties defined in the BPMN activity of the external task (e.g.
              *     via the Extensions tab in the Camunda modeler) should be included in the response. Default: false
              * @default false
              */
-            includeExtensionProperties: boolean | null;
+            includeExtensionProperties?: boolean | null;
             /**
              * @description If `true` only local variables will be fetched.
              * @default false
              */
-            localVariables: boolean | null;
+            localVariables?: boolean | null;
             /**
              * Format: int64
              * @description **Mandatory.** The duration to lock the external tasks for in milliseconds.
@@ -8706,7 +8706,7 @@ export interface components {
              * @description Filter tasks without tenant id.
              * @default false
              */
-            withoutTenantId: boolean | null;
+            withoutTenantId?: boolean | null;
         };
         FilterDto: {
             /** @description The id of the filter. */
@@ -11673,7 +11673,7 @@ export interface components {
              *     If set to true, the option enable-duplicate-filtering is overridden and set to true.
              * @default false
              */
-            "deploy-changed-only": boolean | null;
+            "deploy-changed-only"?: boolean | null;
             /**
              * Format: date-time
              * @description Sets the date on which the process definitions contained in this deployment will be activated. This means that all process
@@ -11692,7 +11692,7 @@ export interface components {
              *     if true, not create a new deployment but instead return the existing deployment. The default value is false.
              * @default false
              */
-            "enable-duplicate-filtering": boolean | null;
+            "enable-duplicate-filtering"?: boolean | null;
             /** @description The tenant id for the deployment to be created. */
             "tenant-id"?: string | null;
         };
@@ -12545,7 +12545,7 @@ export interface components {
              *     is the default behavior.
              * @default false
              */
-            active: boolean | null;
+            active?: boolean | null;
             /**
              * @description Only include tasks which belong to one of the passed and comma-separated activity
              *     instance ids.
@@ -12555,7 +12555,7 @@ export interface components {
              * @description If set to `true`, restricts the query to all tasks that are assigned.
              * @default false
              */
-            assigned: boolean | null;
+            assigned?: boolean | null;
             /** @description Restrict to tasks that the given user is assigned to. */
             assignee?: string | null;
             /**
@@ -12824,7 +12824,7 @@ export interface components {
              *     group(s).
              * @default false
              */
-            includeAssignedTasks: boolean | null;
+            includeAssignedTasks?: boolean | null;
             /**
              * @description Only include tasks that the given user is involved in. A user is involved in a task if
              *     an identity link exists between task and user (e.g., the user is the assignee).
@@ -12971,7 +12971,7 @@ export interface components {
              *     `false` is the default behavior.
              * @default false
              */
-            suspended: boolean | null;
+            suspended?: boolean | null;
             /** @description Restrict to tasks that have the given key. */
             taskDefinitionKey?: string | null;
             /** @description Restrict to tasks that have one of the given keys. The keys need to be in a comma-separated list. */
@@ -13008,7 +13008,7 @@ export interface components {
              * @description If set to `true`, restricts the query to all tasks that are unassigned.
              * @default false
              */
-            unassigned: boolean | null;
+            unassigned?: boolean | null;
             /**
              * Format: date-time
              * @description Restrict to tasks that were updated after the given date. Every action that fires
@@ -13031,49 +13031,49 @@ export interface components {
              *     `variableName` and `variablename` are treated as equal.
              * @default false
              */
-            variableNamesIgnoreCase: boolean | null;
+            variableNamesIgnoreCase?: boolean | null;
             /**
              * @description Match all variable values in this query case-insensitively. If set
              *     `variableValue` and `variablevalue` are treated as equal.
              * @default false
              */
-            variableValuesIgnoreCase: boolean | null;
+            variableValuesIgnoreCase?: boolean | null;
             /**
              * @description Only include tasks which have a candidate group. Value may only be `true`,
              *     as `false` is the default behavior.
              * @default false
              */
-            withCandidateGroups: boolean | null;
+            withCandidateGroups?: boolean | null;
             /**
              * @description Only include tasks which have a candidate user. Value may only be `true`,
              *     as `false` is the default behavior.
              * @default false
              */
-            withCandidateUsers: boolean | null;
+            withCandidateUsers?: boolean | null;
             /**
              * @description Only include tasks which have no candidate group. Value may only be `true`,
              *     as `false` is the default behavior.
              * @default false
              */
-            withoutCandidateGroups: boolean | null;
+            withoutCandidateGroups?: boolean | null;
             /**
              * @description Only include tasks which have no candidate users. Value may only be `true`,
              *     as `false` is the default behavior.
              * @default false
              */
-            withoutCandidateUsers: boolean | null;
+            withoutCandidateUsers?: boolean | null;
             /**
              * @description Only include tasks which have no due date. Value may only be `true`,
              *     as `false` is the default behavior.
              * @default false
              */
-            withoutDueDate: boolean | null;
+            withoutDueDate?: boolean | null;
             /**
              * @description Only include tasks which belong to no tenant. Value may only be `true`,
              *     as `false` is the default behavior.
              * @default false
              */
-            withoutTenantId: boolean | null;
+            withoutTenantId?: boolean | null;
         };
         TaskWithAttachmentAndCommentDto: {
             /** @description Specifies if an attachment exists for the task. */
