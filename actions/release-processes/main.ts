@@ -3,9 +3,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import * as core from "@actions/core";
+import { annotationsFor } from "../src/release/annotations.js";
 import { connect } from "../src/release/connect.js";
-import { DeploymentRefusedError } from "../src/release/deploy-errors.js";
-import { LintRefusedError, projectLintGate } from "../src/release/lint-gate.js";
+import { projectLintGate } from "../src/release/lint-gate.js";
 import { planHasChanges } from "../src/release/plan.js";
 import { type ReleaseResult, release, SmokeFailedError } from "../src/release/release.js";
 import { formatReleaseMarkdown, formatReleaseText, releaseJson } from "../src/release/report.js";
@@ -74,19 +74,8 @@ async function run(): Promise<void> {
 
 /** Failures a person can fix get annotations on the lines concerned and one sentence in the log. */
 function fail(error: unknown): void {
-  if (error instanceof LintRefusedError) {
-    for (const f of error.findings.slice(0, 50)) {
-      core.error(f.message, { file: f.file, startLine: f.line, startColumn: f.column, title: f.rule });
-    }
-  } else if (error instanceof DeploymentRefusedError) {
-    for (const p of error.problems) {
-      core.error(p.message, {
-        file: p.file,
-        startLine: p.line,
-        startColumn: p.column,
-        title: `Camunda refused ${path.posix.basename(p.file)}${p.elementId ? ` (${p.elementId})` : ""}`,
-      });
-    }
+  for (const a of annotationsFor(error)) {
+    core.error(a.message, { file: a.file, startLine: a.line, startColumn: a.column, title: a.title });
   }
   if (error instanceof UserError) {
     core.setFailed([error.message, ...error.details.map((d) => `  ${d}`)].join("\n"));

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { CamundaError, parseResourceReports } from "../../../actions/src/camunda/index.js";
+import { annotationsFor } from "../../../actions/src/release/annotations.js";
 import { explainDeployFailure } from "../../../actions/src/release/deploy-errors.js";
+import { LintRefusedError } from "../../../actions/src/release/lint-gate.js";
 import type { Resource } from "../../../actions/src/release/source.js";
 import { decisionXml, processXml } from "../../integration/release/support.js";
 
@@ -146,5 +148,57 @@ describe("explaining a refused deployment", () => {
       null,
     );
     assert.equal(explainDeployFailure(engineError(503, {}), [resource("ok.bpmn", fine)]), null);
+  });
+});
+
+describe("annotations of a failed release", () => {
+  it("one per engine problem, on its file, line and column", () => {
+    const error = engineError(400, {
+      type: "ParseException",
+      details: {
+        "a.bpmn": {
+          errors: [{ message: "Boom", line: 7, column: 3, mainElementId: "Task_1", elementIds: ["Task_1"] }],
+          warnings: [],
+        },
+      },
+    });
+    const refused = explainDeployFailure(error, [resource("a.bpmn", processXml("ann_a"))]);
+    assert.deepEqual(annotationsFor(refused), [
+      {
+        file: "processes/a.bpmn",
+        line: 7,
+        column: 3,
+        title: "Camunda refused a.bpmn (Task_1)",
+        message: "Boom",
+      },
+    ]);
+  });
+
+  it("one per lint error, and none for failures without a line", () => {
+    const lint = new LintRefusedError([
+      {
+        file: "processes/a.bpmn",
+        line: 4,
+        column: 5,
+        elementId: "Flow_1",
+        rule: "r",
+        severity: "error",
+        message: "bad",
+      },
+      {
+        file: "processes/a.bpmn",
+        line: 9,
+        column: 1,
+        elementId: null,
+        rule: "w",
+        severity: "warning",
+        message: "meh",
+      },
+    ]);
+    assert.deepEqual(annotationsFor(lint), [
+      { file: "processes/a.bpmn", line: 4, column: 5, title: "r (Flow_1)", message: "bad" },
+    ]);
+    assert.deepEqual(annotationsFor(engineError(401, {})), []);
+    assert.deepEqual(annotationsFor(new Error("x")), []);
   });
 });
