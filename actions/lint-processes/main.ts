@@ -67,12 +67,20 @@ async function run(): Promise<void> {
     },
   });
 
+  // GitHub keeps only the first annotations of each kind per step; say so rather than drop them silently.
   const shown: Record<string, number> = {};
+  let omitted = 0;
   for (const f of report.findings) {
     shown[f.severity] = (shown[f.severity] ?? 0) + 1;
-    if ((shown[f.severity] ?? 0) > ANNOTATIONS_PER_KIND) continue;
-    annotate(f);
+    if ((shown[f.severity] ?? 0) > ANNOTATIONS_PER_KIND) omitted++;
+    else annotate(f);
   }
+  const notes =
+    omitted > 0
+      ? [
+          `${omitted} finding(s) are not annotated on the diff (GitHub shows ${ANNOTATIONS_PER_KIND} per kind and step); all are listed here and in code scanning.`,
+        ]
+      : [];
 
   const sarifFile = path.join(process.env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
   await writeFile(sarifFile, formatReport(report, "sarif", { version: "0.1.0" }));
@@ -85,8 +93,10 @@ async function run(): Promise<void> {
   const sha = headSha();
   await core.summary
     .addRaw(
-      formatMarkdown(report, (file, line) =>
-        repository && sha ? `${server}/${repository}/blob/${sha}/${file}#L${line}` : null,
+      formatMarkdown(
+        report,
+        (file, line) => (repository && sha ? `${server}/${repository}/blob/${sha}/${file}#L${line}` : null),
+        { notes },
       ),
     )
     .write();

@@ -65900,6 +65900,8 @@ async function lint(options = {}) {
       releasable: !config2.settings.notForRelease.some((prefix3) => model.path.startsWith(prefix3))
     };
     findings.push(...lintModel(model, definitions, resolver));
+    model.root = null;
+    model.sourceMap = null;
   }
   if (indexOnly.length === 0) {
     for (const definition of definitions) {
@@ -66089,13 +66091,15 @@ function finish(all, suppressions, files) {
 function cell(text) {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
-function formatMarkdown(report, link, top = 20) {
+function formatMarkdown(report, link, options = {}) {
+  const top = options.top ?? 20;
   const { summary: summary2 } = report;
   const lines = ["## BPMN/DMN lint", ""];
   const verdict = summary2.errors > 0 ? "❌" : summary2.warnings > 0 ? "⚠️" : "✅";
   lines.push(
     `${verdict} ${summary2.files} file(s): **${summary2.errors} error(s)**, ${summary2.warnings} warning(s), ${summary2.suppressed.length} suppressed`,
     "",
+    ...(options.notes ?? []).flatMap((note) => [`> ${note}`, ""]),
     "| File | Errors | Warnings | Suppressed |",
     "|---|---:|---:|---:|",
     ...summary2.perFile.map((f) => `| \`${cell(f.file)}\` | ${f.errors} | ${f.warnings} | ${f.suppressed} |`),
@@ -66175,11 +66179,15 @@ async function run() {
     }
   });
   const shown = {};
+  let omitted = 0;
   for (const f of report.findings) {
     shown[f.severity] = (shown[f.severity] ?? 0) + 1;
-    if ((shown[f.severity] ?? 0) > ANNOTATIONS_PER_KIND) continue;
-    annotate(f);
+    if ((shown[f.severity] ?? 0) > ANNOTATIONS_PER_KIND) omitted++;
+    else annotate(f);
   }
+  const notes = omitted > 0 ? [
+    `${omitted} finding(s) are not annotated on the diff (GitHub shows ${ANNOTATIONS_PER_KIND} per kind and step); all are listed here and in code scanning.`
+  ] : [];
   const sarifFile = path5.join(process.env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
   await writeFile2(sarifFile, formatReport(report, "sarif", { version: "0.1.0" }));
   setOutput("error-count", report.summary.errors);
@@ -66191,7 +66199,8 @@ async function run() {
   await summary.addRaw(
     formatMarkdown(
       report,
-      (file2, line) => repository && sha ? `${server}/${repository}/blob/${sha}/${file2}#L${line}` : null
+      (file2, line) => repository && sha ? `${server}/${repository}/blob/${sha}/${file2}#L${line}` : null,
+      { notes }
     )
   ).write();
   const { errors, warnings: warnings2 } = report.summary;

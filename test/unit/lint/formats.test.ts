@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import {
   ANNOTATIONS_PER_KIND,
   type Finding,
+  formatMarkdown,
   formatReport,
   type LintReport,
 } from "../../../actions/src/lint/index.js";
@@ -96,5 +97,30 @@ describe("output formats", () => {
     assert.ok(!text.includes("\u001b["));
     assert.ok(formatReport(report([finding(0)]), "text", { colour: true }).includes("\u001b[31m"));
     assert.match(text, /1 file\(s\) linted: 1 error\(s\), 1 warning\(s\)/);
+  });
+
+  test("markdown job summary: per-file table, top findings linked to their lines, notes", async () => {
+    const lintReport = await lintFixtures([
+      "rules/topic-required/fail.bpmn",
+      "rules/topic-required/pass.bpmn",
+    ]);
+    const markdown = formatMarkdown(lintReport, (file, line) => `https://example.test/${file}#L${line}`, {
+      top: 3,
+      notes: ["2 finding(s) are not annotated"],
+    });
+    assert.match(
+      markdown,
+      /\| `test\/fixtures\/lint\/rules\/topic-required\/fail\.bpmn` \| \d+ \| 0 \| 0 \|/,
+    );
+    assert.match(
+      markdown,
+      /\| `test\/fixtures\/lint\/rules\/topic-required\/pass\.bpmn` \| \d+ \| 0 \| 0 \|/,
+    );
+    assert.match(markdown, /### Top findings \(3 of \d+\)/);
+    assert.match(
+      markdown,
+      /\[test\/fixtures\/lint\/rules\/topic-required\/fail\.bpmn:3 \(Process_Fixture\)\]\(https:\/\/example\.test\/test\/fixtures\/lint\/rules\/topic-required\/fail\.bpmn#L3\)/,
+    );
+    assert.match(markdown, /> 2 finding\(s\) are not annotated/);
   });
 });

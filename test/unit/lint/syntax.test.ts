@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: JUEL expressions are the test data here
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { checkFeel } from "../../../actions/src/lint/syntax/feel.js";

@@ -11,13 +11,19 @@ function cell(text: string): string {
  * The job summary: counts, a table per file (errors, warnings, suppressed), the top findings with
  * links to their lines, and every suppression with its reason.
  */
-export function formatMarkdown(report: LintReport, link: LineLink, top = 20): string {
+export function formatMarkdown(
+  report: LintReport,
+  link: LineLink,
+  options: { top?: number; notes?: string[] } = {},
+): string {
+  const top = options.top ?? 20;
   const { summary } = report;
   const lines: string[] = ["## BPMN/DMN lint", ""];
   const verdict = summary.errors > 0 ? "❌" : summary.warnings > 0 ? "⚠️" : "✅";
   lines.push(
     `${verdict} ${summary.files} file(s): **${summary.errors} error(s)**, ${summary.warnings} warning(s), ${summary.suppressed.length} suppressed`,
     "",
+    ...(options.notes ?? []).flatMap((note) => [`> ${note}`, ""]),
     "| File | Errors | Warnings | Suppressed |",
     "|---|---:|---:|---:|",
     ...summary.perFile.map((f) => `| \`${cell(f.file)}\` | ${f.errors} | ${f.warnings} | ${f.suppressed} |`),
