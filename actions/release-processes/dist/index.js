@@ -75833,6 +75833,7 @@ async function deployedXml(client, definition) {
 init_parse3();
 var DI_PREFIXES = ["bpmndi:", "dmndi:", "di:", "dc:", "biodi:", "color:"];
 var DERIVED = /* @__PURE__ */ new Set(["incoming", "outgoing"]);
+var TOOL_METADATA = /* @__PURE__ */ new Set(["exporter", "exporterVersion"]);
 var FOLDED = /* @__PURE__ */ new Set(["dmn:DecisionRule", "dmn:InputClause", "dmn:OutputClause"]);
 var ORDERED = /* @__PURE__ */ new Set(["dmn:DecisionTable.rule", "dmn:DecisionTable.input", "dmn:DecisionTable.output"]);
 function isDiagram(element) {
@@ -75853,7 +75854,7 @@ function ownProperties(element, fold) {
   const descriptors = element.$descriptor?.properties ?? [];
   for (const descriptor of descriptors) {
     const name4 = descriptor.name;
-    if (name4 === "id" || DERIVED.has(name4) || name4.startsWith("$")) continue;
+    if (name4 === "id" || DERIVED.has(name4) || TOOL_METADATA.has(name4) || name4.startsWith("$")) continue;
     const value = element.get ? element.get(name4) : element[name4];
     if (value === void 0 || value === null || Array.isArray(value) && value.length === 0) continue;
     if (descriptor.isReference) {
@@ -75883,7 +75884,7 @@ function ownProperties(element, fold) {
   }
   const attrs = element.$attrs ?? {};
   for (const key of Object.keys(attrs).sort()) {
-    if (key === "xmlns" || key.startsWith("xmlns:")) continue;
+    if (key === "xmlns" || key.startsWith("xmlns:") || /^modeler:/.test(key)) continue;
     out[`@${key}`] = attrs[key];
   }
   return out;
@@ -75946,7 +75947,7 @@ function list(items, max) {
   return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
 }
 function summarizeDiff(diff, max = 4) {
-  if (diff.layoutOnly) return "diagram layout or formatting only";
+  if (diff.layoutOnly) return "no executable change (diagram layout, formatting or modeler metadata)";
   const parts = [];
   if (diff.added.length) parts.push(`added ${list(diff.added.map(label), max)}`);
   if (diff.removed.length) parts.push(`removed ${list(diff.removed.map(label), max)}`);

@@ -19,7 +19,7 @@ export interface ModelDiff {
   added: ElementChange[];
   removed: ElementChange[];
   changed: ElementChange[];
-  /** True when the files differ but no element outside the diagram (DI) did. */
+  /** True when the files differ but only in the diagram (DI), formatting or the saving tool's metadata. */
   layoutOnly: boolean;
 }
 
@@ -37,6 +37,8 @@ interface Fingerprint {
 const DI_PREFIXES = ["bpmndi:", "dmndi:", "di:", "dc:", "biodi:", "color:"];
 /** Derived from the flows' sourceRef/targetRef; comparing them too would double-report every rewiring. */
 const DERIVED = new Set(["incoming", "outgoing"]);
+/** Which tool saved the file: a re-save in another Modeler version changes no behaviour. */
+const TOOL_METADATA = new Set(["exporter", "exporterVersion"]);
 /**
  * Elements whose id-bearing children are part of them: a DMN rule's entries, an input's expression.
  * Reporting "UnaryTests_0x3 changed" would tell a reviewer nothing; "rule R_5 changed" does.
@@ -67,7 +69,7 @@ function ownProperties(element: Element, fold: boolean): Record<string, unknown>
     element.$descriptor?.properties ?? [];
   for (const descriptor of descriptors) {
     const name = descriptor.name;
-    if (name === "id" || DERIVED.has(name) || name.startsWith("$")) continue;
+    if (name === "id" || DERIVED.has(name) || TOOL_METADATA.has(name) || name.startsWith("$")) continue;
     const value = element.get ? element.get(name) : element[name];
     if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) continue;
     if (descriptor.isReference) {
@@ -102,7 +104,7 @@ function ownProperties(element: Element, fold: boolean): Record<string, unknown>
   const attrs = element.$attrs ?? {};
   for (const key of Object.keys(attrs).sort()) {
     // Namespace declarations move around when a modeler re-saves; they change no behaviour.
-    if (key === "xmlns" || key.startsWith("xmlns:")) continue;
+    if (key === "xmlns" || key.startsWith("xmlns:") || /^modeler:/.test(key)) continue;
     out[`@${key}`] = attrs[key];
   }
   return out;
@@ -180,7 +182,7 @@ function list(items: string[], max: number): string {
 
 /** One line a reviewer can read in a table cell, e.g. `+1 Task_Fraud "Check fraud"; ~1 Flow_Green (conditionExpression)`. */
 export function summarizeDiff(diff: ModelDiff, max = 4): string {
-  if (diff.layoutOnly) return "diagram layout or formatting only";
+  if (diff.layoutOnly) return "no executable change (diagram layout, formatting or modeler metadata)";
   const parts: string[] = [];
   if (diff.added.length) parts.push(`added ${list(diff.added.map(label), max)}`);
   if (diff.removed.length) parts.push(`removed ${list(diff.removed.map(label), max)}`);

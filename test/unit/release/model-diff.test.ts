@@ -43,7 +43,17 @@ describe("semantic summary of a model change", () => {
     const moved = before.replace('<dc:Bounds x="152"', '<dc:Bounds x="172"').replace(/\n {4}/g, "\n      ");
     const diff = await diffModels("bpmn", before, moved);
     assert.equal(diff.layoutOnly, true);
-    assert.equal(summarizeDiff(diff), "diagram layout or formatting only");
+    assert.equal(summarizeDiff(diff), "no executable change (diagram layout, formatting or modeler metadata)");
+  });
+
+  it("treats a re-save by another Modeler version as no executable change", async () => {
+    const stamp = (v: string) =>
+      before.replace(
+        'targetNamespace="http://example.com/release-test"',
+        `targetNamespace="http://example.com/release-test" exporter="Camunda Modeler" exporterVersion="${v}" xmlns:modeler="http://camunda.org/schema/modeler/1.0" modeler:executionPlatformVersion="${v}"`,
+      );
+    const diff = await diffModels("bpmn", stamp("5.31.0"), stamp("5.40.0"));
+    assert.equal(diff.layoutOnly, true);
   });
 
   it("reports a DMN rule by its id, and a reordered table as a change of the table", async () => {
