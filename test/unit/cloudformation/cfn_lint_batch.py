@@ -12,7 +12,13 @@ from cfnlint.api import ManualArgs, lint_by_config
 findings = []
 for job in json.load(sys.stdin):
     matches = lint_by_config(
-        ManualArgs(templates=[job["template"]], parameter_files=[job["parameters"]], regions=[job["region"]])
+        ManualArgs(
+            templates=[job["template"]],
+            parameter_files=[job["parameters"]],
+            regions=[job["region"]],
+            # Informational rules too (e.g. explicit deletion policies on stateful resources).
+            include_checks=["I"],
+        )
     )
     for match in matches:
         findings.append(

@@ -1,0 +1,103 @@
+/**
+ * The two infrastructure workflows: actions pinned by full commit SHA, OIDC token permission only
+ * on the jobs that assume a role, the reusable workflow's contract (workflow_call with input
+ * `environment`), change sets never executed on pull requests, and forks handled without AWS.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { parse } from "yaml";
+import { repoPath } from "../../../actions/src/util/paths.js";
+
+interface Step {
+  uses?: string;
+  with?: Record<string, unknown>;
+  if?: string;
+}
+interface Job {
+  if?: string;
+  environment?: string;
+  permissions?: Record<string, string>;
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, { inputs?: Record<string, { required?: boolean; type?: string }>; paths?: string[] }>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+/** A GitHub Actions expression as it appears in the YAML. */
+const expr = (inner: string) => `\${{ ${inner} }}`;
+
+function workflow(name: string): { text: string; parsed: Workflow } {
+  const text = readFileSync(repoPath(".github", "workflows", name), "utf8");
+  return { text, parsed: parse(text) as Workflow };
+}
+
+const deploy = workflow("deploy-stacks.yml");
+const changeset = workflow("infrastructure-changeset.yml");
+
+describe("infrastructure workflows", () => {
+  test("every action is pinned by a full commit SHA", () => {
+    for (const { text } of [deploy, changeset]) {
+      for (const match of text.matchAll(/uses:\s*(\S+)/g)) {
+        const ref = match[1] ?? "";
+        if (ref.startsWith("./")) continue;
+        assert.match(ref, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/, ref);
+      }
+    }
+  });
+
+  test("no token permissions at workflow level; id-token only where a role is assumed", () => {
+    for (const { parsed } of [deploy, changeset]) {
+      assert.deepEqual(parsed.permissions, {});
+      for (const [name, job] of Object.entries(parsed.jobs)) {
+        const assumes = (job.steps ?? []).some((s) =>
+          s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+        );
+        assert.equal(job.permissions?.["id-token"] === "write", assumes, `job ${name}`);
+      }
+    }
+  });
+
+  test("deploy-stacks is reusable with an environment input and deploys the stacks in order", () => {
+    const input = deploy.parsed.on.workflow_call?.inputs?.environment;
+    assert.equal(input?.required, true);
+    assert.equal(input?.type, "string");
+    const job = deploy.parsed.jobs.deploy;
+    assert.equal(job?.environment, expr("inputs.environment"));
+    const stacks = (job?.steps ?? [])
+      .filter((s) => s.uses?.startsWith("aws-actions/aws-cloudformation-github-deploy@"))
+      .map((s) => String(s.with?.name).replace(/^\$\{\{ steps\.plan\.outputs\.(\w+)-stack \}\}$/, "$1"));
+    assert.deepEqual(stacks, ["network", "data", "app", "alarms", "delivery"]);
+    for (const step of job?.steps ?? []) {
+      if (!step.uses?.startsWith("aws-actions/aws-cloudformation-github-deploy@")) continue;
+      assert.equal(step.with?.["role-arn"], expr("steps.plan.outputs.execution-role"));
+    }
+  });
+
+  test("pull requests only create change sets, with the plan role, and forks get a note instead", () => {
+    const job = changeset.parsed.jobs.changeset;
+    assert.equal(job?.environment, undefined, "the plan role trusts the pull_request subject");
+    assert.match(String(job?.if), /head\.repo\.full_name == github\.repository/);
+    assert.match(String(changeset.parsed.jobs.fork?.if), /head\.repo\.full_name != github\.repository/);
+    assert.equal(
+      changeset.parsed.jobs.fork?.steps?.some((s) => s.uses),
+      false,
+    );
+    const credentials = job?.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    assert.equal(credentials?.with?.["role-to-assume"], expr("steps.plan.outputs.plan-role"));
+    const sets = (job?.steps ?? []).filter((s) =>
+      s.uses?.startsWith("aws-actions/aws-cloudformation-github-deploy@"),
+    );
+    assert.equal(sets.length, 5);
+    for (const step of sets) {
+      assert.equal(step.with?.mode, "create-only");
+      assert.equal(step.with?.["role-arn"], undefined);
+    }
+    assert.deepEqual(changeset.parsed.on.pull_request?.paths?.slice(0, 2), [
+      "cloudformation/**",
+      "environments/**",
+    ]);
+  });
+});
