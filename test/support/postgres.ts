@@ -36,6 +36,8 @@ export interface PostgresDatabase {
   port: number;
   /** True when this helper started the server (and `serverSettings` were applied). */
   ownServer: boolean;
+  /** The postmaster's process id when this helper started the server (for CPU accounting). */
+  serverPid?: number;
   /** Runs SQL in this database as the superuser; rows come back as arrays of text columns. */
   query(sql: string): Promise<string[][]>;
   /** Drops the database and its role (CI server), or stops and deletes the throwaway server. Idempotent. */
@@ -205,6 +207,7 @@ function asServerUser(
 
 interface ThrowawayServer {
   admin: Admin;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -295,8 +298,11 @@ async function startThrowawayServer(
   };
   process.once("exit", onExit);
 
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").split("\n")[0]) : Number.NaN;
   return {
     admin: { host: "127.0.0.1", port, user: "postgres", password },
+    pid: Number.isInteger(pid) ? pid : undefined,
     stop: async () => {
       process.off("exit", onExit);
       await pgCtl(["-m", "fast", "-w", "-t", "30", "stop"], 30_000).catch(async () => {
@@ -350,6 +356,7 @@ export async function postgresDatabase(
     host: admin.host,
     port: admin.port,
     ownServer: server !== undefined,
+    ...(server?.pid ? { serverPid: server.pid } : {}),
     query: (sql) => psql(admin, name, sql, timeoutMs),
     drop: async () => {
       if (dropped) return;
