@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -44,19 +44,15 @@ describe("workers/Dockerfile", () => {
     const args = esbuildArguments().map((arg) =>
       arg.startsWith("--outfile=") ? `--outfile=${path.join(work, "out", "main.mjs")}` : arg,
     );
-    const build = spawnSync(
-      process.execPath,
-      [repoPath("node_modules", "esbuild", "bin", "esbuild"), ...args],
-      {
-        cwd: repoRoot,
-        encoding: "utf8",
-      },
-    );
+    const build = spawnSync(repoPath("node_modules", ".bin", "esbuild"), args, {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
     assert.equal(build.status, 0, build.stderr);
     // Run it from a directory with no node_modules anywhere above it: a bad configuration must be
     // reported as one sentence with exit 2 — which proves the bundle loaded all of its code.
     const isolated = path.join(work, "run");
-    spawnSync("mkdir", ["-p", isolated]);
+    mkdirSync(isolated, { recursive: true });
     copyFileSync(path.join(work, "out", "main.mjs"), path.join(isolated, "main.mjs"));
     const run = spawnSync(process.execPath, [path.join(isolated, "main.mjs")], {
       cwd: isolated,
