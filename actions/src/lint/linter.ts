@@ -5,9 +5,8 @@ import { errorMessage, UsageError } from "../util/errors.js";
 import { repoRoot } from "../util/paths.js";
 import { type LintConfig, loadConfig } from "./config.js";
 import { discoverFiles, kindOf } from "./discover.js";
-import { type LoadedFile, loadFile } from "./load.js";
+import { type LoadedFile, loadFile, parseLoaded } from "./load.js";
 import type { Occurrence, ProjectIndex, RuleContext, TopicRegistry } from "./plugin/context.js";
-import { is } from "./plugin/helpers.js";
 import { DEFAULT_REGISTRY_FILE, loadRegistry, type RegistrySource } from "./registry.js";
 import { ProjectResolver, type RuleMeta } from "./resolver.js";
 import {
@@ -97,6 +96,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   for (const file of lintPaths) {
     const model = loaded.get(file);
     if (!model) continue;
+    await parseLoaded(model);
     findings.push(...model.problems);
     if (!model.root || !model.sourceMap) continue;
     const fromComments = suppressionsFromComments(model.path, model.sourceMap.comments);
@@ -229,47 +229,17 @@ function buildIndex(files: readonly LoadedFile[]): ProjectIndex {
     else map.set(key, [occurrence]);
   };
   for (const file of files) {
-    if (!file.root) continue;
-    for (const element of file.root.rootElements ?? []) {
-      if (is(element, "bpmn:Process") && element.id)
-        add(index.processIds, element.id, { file: file.path, elementId: element.id });
+    // Only files that are well-formed models of their kind declare anything.
+    if (!file.sourceMap || file.text === null) continue;
+    const { processes, decisions, topics } = file.sourceMap.declarations;
+    if (file.kind === "bpmn") {
+      for (const id of processes) add(index.processIds, id, { file: file.path, elementId: id });
+      for (const { topic, elementId } of topics) add(index.topicsUsed, topic, { file: file.path, elementId });
+    } else {
+      for (const id of decisions) add(index.decisionIds, id, { file: file.path, elementId: id });
     }
-    for (const element of file.root.drgElement ?? []) {
-      if (is(element, "dmn:Decision") && element.id)
-        add(index.decisionIds, element.id, { file: file.path, elementId: element.id });
-    }
-    if (file.kind === "bpmn") collectTopics(file, index, add);
   }
   return index;
-}
-
-function collectTopics(
-  file: LoadedFile,
-  index: ProjectIndex,
-  add: (map: Map<string, Occurrence[]>, key: string, occurrence: Occurrence) => void,
-): void {
-  const visit = (element: { $descriptor?: unknown; [key: string]: unknown }) => {
-    const topic = element.topic;
-    if (
-      element.type === "external" &&
-      typeof topic === "string" &&
-      topic.trim() !== "" &&
-      !/^\s*[$#]\{/.test(topic)
-    ) {
-      const owner = (element.$type === "bpmn:MessageEventDefinition" ? element.$parent : element) as {
-        id?: string;
-      };
-      add(index.topicsUsed, topic.trim(), { file: file.path, elementId: owner?.id ?? "" });
-    }
-    for (const child of [
-      ...((element.rootElements as unknown[]) ?? []),
-      ...((element.flowElements as unknown[]) ?? []),
-      ...((element.eventDefinitions as unknown[]) ?? []),
-    ]) {
-      visit(child as typeof element);
-    }
-  };
-  visit(file.root);
 }
 
 function finish(all: Finding[], suppressions: Suppression[], files: readonly string[]): LintReport {

@@ -4,12 +4,17 @@ import { BPMN_NS, DMN_NAMESPACES, type ImportWarning, type ModdleElement, parseM
 import { buildSourceMap, type SourceMap } from "./source-map.js";
 import type { FileKind, Finding } from "./types.js";
 
-/** One model file, read and parsed exactly once per run. */
+/**
+ * One model file. Read and SAX-mapped for every file first (the cross-file index comes from that pass),
+ * then parsed by moddle once, linted, and released, so only one model tree is in memory at a time.
+ */
 export interface LoadedFile {
   absolute: string;
   /** Relative to the repository root. */
   path: string;
   kind: FileKind;
+  /** The checked source text until the file is parsed. */
+  text: string | null;
   sourceMap: SourceMap | null;
   root: ModdleElement | null;
   importWarnings: ImportWarning[];
@@ -32,6 +37,7 @@ export async function loadFile(
     absolute,
     path: relative,
     kind,
+    text: null,
     sourceMap: null,
     root: null,
     importWarnings: [],
@@ -79,17 +85,28 @@ export async function loadFile(
       `the root element is ${found}, expected ${ROOTS[kind].expected}; is this the right file type?`,
     );
   }
+  loaded.text = source.text;
+  return loaded;
+}
+
+/** Second step: the moddle parse of a file that passed the first. */
+export async function parseLoaded(loaded: LoadedFile): Promise<void> {
+  if (loaded.text === null) return;
   try {
-    const parsed = await parseModel(kind, source.text);
+    const parsed = await parseModel(loaded.kind, loaded.text);
     loaded.root = parsed.root;
     loaded.importWarnings = parsed.warnings;
   } catch (error) {
-    return problem(
-      "camunda-gitops/not-xml",
-      1,
-      1,
-      `the model cannot be read: ${errorMessage(error).split("\n")[0]}`,
-    );
+    loaded.problems.push({
+      file: loaded.path,
+      line: 1,
+      column: 1,
+      elementId: null,
+      rule: "camunda-gitops/not-xml",
+      severity: "error",
+      message: `the model cannot be read: ${errorMessage(error).split("\n")[0]}`,
+    });
+  } finally {
+    loaded.text = null;
   }
-  return loaded;
 }

@@ -14,7 +14,19 @@ export interface SourceComment extends Position {
   beforeRoot: boolean;
 }
 
+/** What other files may refer to, read from the SAX pass so the cross-file index needs no parsed models. */
+export interface Declarations {
+  /** Ids of top-level <process> (BPMN) or <decision> (DMN) elements. */
+  processes: string[];
+  decisions: string[];
+  /** camunda:topic values of camunda:type="external" elements, expressions excluded. */
+  topics: Array<{ topic: string; elementId: string }>;
+}
+
+const CAMUNDA_BPMN_NS = "http://camunda.org/schema/1.0/bpmn";
+
 export interface SourceMap {
+  declarations: Declarations;
   root: { name: string; local: string; uri: string; position: Position } | null;
   /** Every occurrence of every id attribute, in document order (duplicates keep all positions). */
   ids: Map<string, Position[]>;
@@ -32,7 +44,16 @@ class StopParsing extends Error {}
  * already rejected DOCTYPEs, so no entity can be declared, let alone resolved.
  */
 export function buildSourceMap(text: string): SourceMap {
-  const map: SourceMap = { root: null, ids: new Map(), comments: [], error: null };
+  const map: SourceMap = {
+    declarations: { processes: [], decisions: [], topics: [] },
+    root: null,
+    ids: new Map(),
+    comments: [],
+    error: null,
+  };
+  let camundaPrefix: string | null = null;
+  // Message events carry their topic on the event definition; the finding belongs to the event.
+  const openIds: Array<string | undefined> = [];
   // Without xmlns processing saxes is markedly faster; only the root's namespace matters, resolved below.
   const parser = new SaxesParser({ xmlns: false, position: true });
   const pendingComments: SourceComment[] = [];
@@ -49,9 +70,16 @@ export function buildSourceMap(text: string): SourceMap {
       const prefix = colon === -1 ? "" : tag.name.slice(0, colon);
       const uri = tag.attributes[prefix === "" ? "xmlns" : `xmlns:${prefix}`] ?? "";
       map.root = { name: tag.name, local: tag.name.slice(colon + 1), uri, position: tagStart };
+      for (const [name, value] of Object.entries(tag.attributes)) {
+        if (name.startsWith("xmlns:") && value === CAMUNDA_BPMN_NS)
+          camundaPrefix = name.slice("xmlns:".length);
+      }
     }
-    if (!tag.isSelfClosing) depth++;
     const value = tag.attributes.id;
+    collectDeclaration(tag, depth, value, openIds);
+    // saxes emits closetag for self-closing tags too, so every open tag is balanced by a close.
+    depth++;
+    openIds.push(value);
     if (value !== undefined) {
       const positions = map.ids.get(value);
       if (positions) positions.push(tagStart);
@@ -61,7 +89,26 @@ export function buildSourceMap(text: string): SourceMap {
   });
   parser.on("closetag", () => {
     depth--;
+    openIds.pop();
   });
+
+  function collectDeclaration(
+    tag: SaxesTagPlain,
+    level: number,
+    id: string | undefined,
+    parents: Array<string | undefined>,
+  ) {
+    const local = tag.name.slice(tag.name.indexOf(":") + 1);
+    if (level === 1 && id !== undefined) {
+      if (local === "process") map.declarations.processes.push(id);
+      else if (local === "decision") map.declarations.decisions.push(id);
+    }
+    if (camundaPrefix === null) return;
+    const topic = tag.attributes[`${camundaPrefix}:topic`]?.trim();
+    if (!topic || tag.attributes[`${camundaPrefix}:type`] !== "external" || /^[$#]\{/.test(topic)) return;
+    const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id;
+    map.declarations.topics.push({ topic, elementId: owner ?? "" });
+  }
   parser.on("comment", (text) => {
     const comment: SourceComment = {
       text,
