@@ -105,7 +105,8 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
   assertAwsEnvironment(config);
   const { aws, infrastructure: infra, name } = config;
   const names = stackNames(aws);
-  const clustered = infra.engineNodes > 1;
+  // Hosts behind a load balancer live in the private subnets and need the NAT gateway for egress.
+  const behindLoadBalancer = infra.engineNodes > 1 || Boolean(infra.certificateArn);
   const common = { EnvironmentName: name };
   let parameters: Record<string, string>;
   let capabilities: string[] = [];
@@ -139,7 +140,7 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
       break;
     }
     case "network":
-      parameters = { ...common, EnableNatGateway: bool(clustered) };
+      parameters = { ...common, EnableNatGateway: bool(behindLoadBalancer) };
       capabilities = ["CAPABILITY_IAM"];
       break;
     case "data":

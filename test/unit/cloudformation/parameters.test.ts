@@ -98,6 +98,20 @@ describe("stack parameters from the environment files", () => {
     assert.equal(prod.data?.DeletionProtection, "true");
     assert.equal(prod.data?.MultiAz, "true");
     assert.ok(Number(prod.data?.BackupRetentionDays) >= 14);
+    const devWithCertificate = {
+      ...byName("dev"),
+      infrastructure: {
+        ...byName("dev").infrastructure!,
+        certificateArn: byName("prod").infrastructure!.certificateArn,
+      },
+    };
+    const devHttps = Object.fromEntries(planDeployment(devWithCertificate).map((p) => [p.key, p.parameters]));
+    assert.equal(
+      devHttps.network?.EnableNatGateway,
+      "true",
+      "a single host behind the load balancer is private",
+    );
+    assert.equal(devHttps.app?.CertificateArn, byName("prod").infrastructure!.certificateArn);
     assert.equal(prod.data?.RuntimeParameterPath, runtimeParameterPath(byName("prod").aws!));
   });
 

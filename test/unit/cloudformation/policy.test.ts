@@ -141,7 +141,7 @@ describe("database", () => {
 });
 
 describe("network exposure", () => {
-  test("nothing is open to the internet except the load balancer's 443/80, and only when clustered", () => {
+  test("nothing is open to the internet except the load balancer's 443/80, and only when it exists", () => {
     for (const r of ingressRules()) {
       const open = r.rule.CidrIp === "0.0.0.0/0" || r.rule.CidrIpv6 === "::/0";
       if (!open) continue;
@@ -150,7 +150,7 @@ describe("network exposure", () => {
         [80, 443].includes(Number(r.rule.FromPort)) && r.rule.FromPort === r.rule.ToPort,
         `${r.where} port`,
       );
-      assert.equal(r.condition, "Clustered", `${r.where} exists without the load balancer`);
+      assert.equal(r.condition, "WithLoadBalancer", `${r.where} exists without the load balancer`);
     }
   });
 
@@ -213,10 +213,20 @@ describe("network exposure", () => {
     assert.match(text(tg.TargetGroupAttributes), /"stickiness.enabled","Value":"true"/);
     assert.ok(Number(app.Parameters.LoadBalancerIdleTimeoutSeconds?.Default) > 20);
     assert.ok(Number(app.Parameters.LoadBalancerIdleTimeoutSeconds?.MinValue) > 20);
-    for (const id of ["LoadBalancer", "TargetGroup", "HttpsListener", "EngineGroup"]) {
-      assert.equal(app.Resources[id]?.Condition, "Clustered", `${id} exists only when EngineNodes > 1`);
+    for (const id of ["LoadBalancer", "TargetGroup", "HttpsListener", "LoadBalancerSecurityGroup"]) {
+      assert.equal(
+        app.Resources[id]?.Condition,
+        "WithLoadBalancer",
+        `${id} exists only with a load balancer`,
+      );
     }
+    assert.equal(app.Resources.EngineGroup?.Condition, "Clustered");
     assert.equal(app.Resources.EngineInstance?.Condition, "SingleHost");
+    // Port 8080 straight from the corporate network only in the original single-host shape.
+    assert.equal(app.Resources.EngineHttpFromCorporate?.Condition, "DirectHost");
+    assert.deepEqual(app.Conditions?.DirectHost, {
+      "Fn::And": [{ Condition: "SingleHost" }, { "Fn::Not": [{ Condition: "HasCertificate" }] }],
+    });
   });
 });
 

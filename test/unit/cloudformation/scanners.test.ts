@@ -55,10 +55,27 @@ describe("cfn-lint", () => {
   test("every template with every AWS environment's parameters: no errors, warnings or informational findings", () => {
     assert.ok(existsSync(cfnLintPython), `${cfnLintPython} is missing; run scripts/setup-tools.sh`);
     assert.ok(environments.length >= 3, "expected the dev, staging and prod environments");
-    const jobs = environments.flatMap((config) =>
+    // The environment files, plus the one shape none of them uses today: a single host behind the
+    // HTTPS load balancer (dev with a certificate).
+    const dev = environments.find((e) => e.name === "dev");
+    const certificateArn = environments.find((e) => e.infrastructure?.certificateArn)?.infrastructure
+      ?.certificateArn;
+    const variants = [
+      ...environments.map((config) => ({ label: config.name, config })),
+      ...(dev?.infrastructure && certificateArn
+        ? [
+            {
+              label: "dev-single-host-https",
+              config: { ...dev, infrastructure: { ...dev.infrastructure, certificateArn } },
+            },
+          ]
+        : []),
+    ];
+    assert.equal(variants.length, environments.length + 1);
+    const jobs = variants.flatMap(({ label, config }) =>
       allStacks.map((key) => {
         const plan = planStack(config, key, { repository: exampleRepository, allEnvironments: environments });
-        const parameters = path.join(work, `${config.name}-${key}.json`);
+        const parameters = path.join(work, `${label}-${key}.json`);
         writeFileSync(parameters, JSON.stringify(toParameterFile(plan.parameters)));
         return { template: repoPath(plan.template), parameters, region: config.aws?.region ?? "eu-west-2" };
       }),
