@@ -1,0 +1,441 @@
+/**
+ * Worker benchmark (not part of npm test): the local engine on a throwaway PostgreSQL, one backlog
+ * of N tasks on a no-op topic per contender, drained one contender at a time in the same run:
+ *   (a) a bare fetchAndLock(maxTasks 100) + complete loop: the engine's ceiling on this machine;
+ *   (b) camunda-external-task-client-js 3.1 with its defaults, then with its best settings;
+ *   (c) this repository's runtime with its defaults;
+ *   (d) the Python camunda-external-task-client-python3 (the seed's language), when it is installed.
+ * Then pickup latency (instance start → task locked) under a steady arrival rate.
+ * Writes the figures to the "## Workers" section of bench/RESULTS.md.
+ *
+ *   node --import tsx bench/workers/run.ts            (BENCH_TASKS=2000, BENCH_RATE=20/s, BENCH_SECONDS=15)
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { BasicAuthInterceptor, Client } from "camunda-external-task-client-js";
+import { z } from "zod";
+import { type CamundaClient, createCamundaClient } from "../../actions/src/camunda/index.js";
+import { findFreePort, startEngine, stopEngine } from "../../actions/src/engine/local-engine.js";
+import { repoPath } from "../../actions/src/util/paths.js";
+import { complete, defineTopic, type TopicDefinition } from "../../workers/src/handler.js";
+import { MemoryIdempotencyStore } from "../../workers/src/ports/idempotency-store.js";
+import { OutboxNotifier } from "../../workers/src/ports/notifier.js";
+import { IdempotentPolicyStore } from "../../workers/src/ports/policy-store.js";
+import { loadWorkerConfig } from "../../workers/src/runtime/config.js";
+import { createLogger } from "../../workers/src/runtime/logger.js";
+import { createMetrics } from "../../workers/src/runtime/metrics.js";
+import { Worker } from "../../workers/src/runtime/worker.js";
+import { startPostgres } from "./postgres.js";
+
+const N = Number(process.env.BENCH_TASKS ?? 2000);
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const TOPIC = "bench-noop";
+const PROCESS = "bench_noop";
+const python = process.env.BENCH_PYTHON ?? "/tmp/pyclient/bin/python";
+
+interface Engine {
+  restUrl: string;
+  username: string;
+  password: string;
+}
+
+/** One contender: starts serving TOPIC, calls onTask(businessKey) when it holds a task, counts its requests. */
+interface Contender {
+  name: string;
+  start(onTask: (businessKey: string) => void): Promise<void>;
+  stop(): Promise<void>;
+  requests(): number | undefined;
+}
+
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+function auth(e: Engine): string {
+  return `Basic ${Buffer.from(`${e.username}:${e.password}`).toString("base64")}`;
+}
+
+function bare(e: Engine): Contender {
+  let running = false;
+  let count = 0;
+  let loop: Promise<void> | undefined;
+  const post = async (p: string, body: unknown) => {
+    count++;
+    const r = await fetch(`${e.restUrl}${p}`, {
+      method: "POST",
+      headers: { authorization: auth(e), "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${p}: ${r.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    name: "(a) bare fetchAndLock(100) + complete loop",
+    async start(onTask) {
+      running = true;
+      loop = (async () => {
+        while (running) {
+          const tasks = (await post("/external-task/fetchAndLock", {
+            workerId: "bare",
+            maxTasks: 100,
+            asyncResponseTimeout: 1000,
+            topics: [{ topicName: TOPIC, lockDuration: 60_000 }],
+          })) as { id: string; businessKey: string }[];
+          for (const t of tasks) onTask(t.businessKey);
+          await Promise.all(tasks.map((t) => post(`/external-task/${t.id}/complete`, { workerId: "bare" })));
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      await loop;
+    },
+    requests: () => count,
+  };
+}
+
+function stock(e: Engine, name: string, options: Record<string, unknown>): Contender {
+  let client: Client | undefined;
+  let count = 0;
+  return {
+    name,
+    async start(onTask) {
+      client = new Client({
+        baseUrl: e.restUrl,
+        interceptors: new BasicAuthInterceptor({ username: e.username, password: e.password }),
+        ...options,
+      });
+      client.on("poll:start", () => count++);
+      for (const event of ["complete:success", "complete:error"]) client.on(event, () => count++);
+      client.subscribe(TOPIC, { lockDuration: 60_000 }, async ({ task, taskService }) => {
+        onTask(task.businessKey);
+        await taskService.complete(task);
+      });
+    },
+    async stop() {
+      client?.stop();
+    },
+    requests: () => count,
+  };
+}
+
+function ours(e: Engine): Contender {
+  let worker: Worker | undefined;
+  const noop = defineTopic({
+    topic: TOPIC,
+    description: "no-op",
+    input: z.object({}),
+    outputs: [],
+    bpmnErrors: [],
+    lockDurationMs: 60_000,
+    handler: async () => complete({}),
+  }) as unknown as TopicDefinition;
+  return {
+    name: "(c) this runtime, defaults",
+    async start(onTask) {
+      const config = loadWorkerConfig({
+        CAMUNDA_URL: e.restUrl,
+        CAMUNDA_USERNAME: e.username,
+        CAMUNDA_PASSWORD: e.password,
+      });
+      const tracked: TopicDefinition = {
+        ...noop,
+        handler: (input, ctx) => {
+          onTask(ctx.businessKey ?? "");
+          return noop.handler(input, ctx);
+        },
+      };
+      const store = new MemoryIdempotencyStore();
+      worker = new Worker(config, {
+        topics: { [TOPIC]: tracked },
+        policies: new IdempotentPolicyStore(store),
+        notifier: new OutboxNotifier(store),
+        logger: createLogger({ level: "silent" }),
+        metrics: createMetrics({ defaultMetrics: false }),
+      });
+      await worker.start();
+    },
+    async stop() {
+      await worker?.stop();
+    },
+    requests: () => (worker ? Object.values(worker.requestCounts).reduce((a, b) => a + b, 0) : 0),
+  };
+}
+
+function pythonClient(e: Engine, name: string, config: Record<string, unknown>): Contender {
+  let child: ReturnType<typeof spawn> | undefined;
+  const script = `
+import sys, json
+from camunda.external_task.external_task_worker import ExternalTaskWorker
+config = json.loads(sys.argv[1])
+def handle(task):
+    print(task.get_business_key(), flush=True)
+    return task.complete({})
+ExternalTaskWorker(worker_id="py-bench", base_url=sys.argv[2], config=config).subscribe("${TOPIC}", handle)
+`;
+  return {
+    name,
+    async start(onTask) {
+      const full = {
+        auth_basic: { username: e.username, password: e.password },
+        lockDuration: 60_000,
+        ...config,
+      };
+      child = spawn(python, ["-c", script, JSON.stringify(full), e.restUrl], {
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      let buffer = "";
+      child.stdout?.on("data", (chunk) => {
+        buffer += chunk;
+        const lines = buffer.split("\n");
+        buffer = lines.pop() ?? "";
+        for (const line of lines) if (line.trim()) onTask(line.trim());
+      });
+    },
+    async stop() {
+      child?.kill("SIGKILL");
+    },
+    requests: () => undefined,
+  };
+}
+
+async function remaining(client: CamundaClient): Promise<number> {
+  const { count } = await client.ok(
+    client.api.GET("/external-task/count", { params: { query: { topicName: TOPIC } } }),
+  );
+  return count ?? 0;
+}
+
+async function createBacklog(client: CamundaClient, n: number, prefix: string): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: 16 }, async () => {
+    while (next < n) {
+      const i = next++;
+      await client.ok(
+        client.api.POST("/process-definition/key/{key}/start", {
+          params: { path: { key: PROCESS } },
+          body: { businessKey: `${prefix}-${i}` },
+        }),
+      );
+    }
+  });
+  await Promise.all(workers);
+}
+
+interface DrainResult {
+  name: string;
+  seconds: number;
+  throughput: number;
+  requestsPerTask: number | undefined;
+}
+
+async function drain(client: CamundaClient, contender: Contender, n: number): Promise<DrainResult> {
+  await createBacklog(client, n, `drain-${contender.name.slice(1, 2)}-${Date.now()}`);
+  if ((await remaining(client)) < n) throw new Error("backlog was not created");
+  const started = performance.now();
+  await contender.start(() => undefined);
+  while ((await remaining(client)) > 0) await new Promise((r) => setTimeout(r, 50));
+  const seconds = (performance.now() - started) / 1000;
+  await contender.stop();
+  const requests = contender.requests();
+  const result = {
+    name: contender.name,
+    seconds,
+    throughput: n / seconds,
+    requestsPerTask: requests === undefined ? undefined : requests / n,
+  };
+  log(
+    `${contender.name}: ${n} tasks in ${seconds.toFixed(1)} s = ${result.throughput.toFixed(0)} tasks/s, ${requests ?? "?"} requests`,
+  );
+  // Let the engine settle (history writes, GC) before the next contender.
+  await new Promise((r) => setTimeout(r, 3_000));
+  return result;
+}
+
+interface LatencyResult {
+  name: string;
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/**
+ * Steady arrivals: RATE instances per second for SECONDS. Latency = from sending the start request
+ * (an upper bound of the task's creation time) to the contender holding the locked task.
+ */
+async function pickup(client: CamundaClient, contender: Contender): Promise<LatencyResult> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  await contender.start((businessKey) => {
+    const t = sentAt.get(businessKey);
+    if (t !== undefined) latencies.push(performance.now() - t);
+  });
+  await new Promise((r) => setTimeout(r, 2_000)); // let it reach its steady polling state
+  const total = RATE * SECONDS;
+  const prefix = `lat-${Date.now()}`;
+  const begin = performance.now();
+  const starts: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = begin + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const key = `${prefix}-${i}`;
+    sentAt.set(key, performance.now());
+    starts.push(
+      client.ok(
+        client.api.POST("/process-definition/key/{key}/start", {
+          params: { path: { key: PROCESS } },
+          body: { businessKey: key },
+        }),
+      ),
+    );
+  }
+  await Promise.all(starts);
+  const deadline = Date.now() + 60_000;
+  while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while ((await remaining(client)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await contender.stop();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const result = {
+    name: contender.name,
+    samples: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+  log(
+    `${contender.name}: pickup p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (${sorted.length}/${total})`,
+  );
+  await new Promise((r) => setTimeout(r, 3_000));
+  return result;
+}
+
+function writeResults(markdown: string): void {
+  const file = repoPath("bench", "RESULTS.md");
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
+  const section = `## Workers\n\n${markdown.trim()}\n`;
+  const pattern = /## Workers\n[\s\S]*?(?=\n## |$)/;
+  const next = pattern.test(current)
+    ? current.replace(pattern, section.trimEnd())
+    : `${current.trimEnd()}\n\n${section}`;
+  writeFileSync(file, next.endsWith("\n") ? next : `${next}\n`);
+}
+
+async function main(): Promise<void> {
+  const pg = await startPostgres();
+  log(`PostgreSQL on port ${pg.port}`);
+  const dataDir = mkdtempSync(path.join(tmpdir(), "bench-engine-"));
+  try {
+    const handle = await startEngine({
+      port: await findFreePort(),
+      db: "postgres",
+      dataDir,
+      env: {
+        SPRING_DATASOURCE_URL: pg.jdbcUrl,
+        SPRING_DATASOURCE_USERNAME: "postgres",
+        SPRING_DATASOURCE_PASSWORD: "unused",
+      },
+      jvmArgs: ["-Xmx1g", "-XX:+UseParallelGC"],
+      onProgress: log,
+    });
+    const e: Engine = { restUrl: handle.restUrl, ...handle.credentials };
+    const client = createCamundaClient({
+      baseUrl: e.restUrl,
+      username: e.username,
+      password: e.password,
+      timeoutMs: 60_000,
+    });
+    await client.deploy({
+      name: "bench-workers",
+      resources: [
+        {
+          name: "bench_noop.bpmn",
+          content: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${PROCESS}" isExecutable="true" camunda:historyTimeToLive="1">
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:serviceTask id="noop" camunda:type="external" camunda:topic="${TOPIC}"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:serviceTask>
+    <bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="noop" /><bpmn:sequenceFlow id="f2" sourceRef="noop" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>`,
+        },
+      ],
+    });
+
+    log("warming up the engine");
+    await drain(client, bare(e), 500);
+
+    const stockBest = { maxTasks: 100, asyncResponseTimeout: 10_000, interval: 0 };
+    const hasPython = existsSync(python);
+    const contenders: Contender[] = [
+      bare(e),
+      stock(e, "(b) stock client, defaults", {}),
+      stock(e, "(b) stock client, best settings", stockBest),
+      ours(e),
+      ...(hasPython ? [pythonClient(e, "(d) Python client, defaults", {})] : []),
+    ];
+    const drains: DrainResult[] = [];
+    for (const c of contenders) drains.push(await drain(client, c, N));
+
+    const latencies: LatencyResult[] = [];
+    for (const c of [
+      stock(e, "(b) stock client, defaults", {}),
+      stock(e, "(b) stock client, best settings", stockBest),
+      ours(e),
+    ]) {
+      latencies.push(await pickup(client, c));
+    }
+
+    const ceiling = drains[0]?.throughput ?? Number.NaN;
+    const stockDefault = drains[1]?.throughput ?? Number.NaN;
+    const oursResult = drains[3];
+    const rows = drains.map(
+      (d) =>
+        `| ${d.name} | ${d.throughput.toFixed(0)} | ${((100 * d.throughput) / ceiling).toFixed(0)} % | ${d.requestsPerTask?.toFixed(2) ?? "n/a"} | ${d.seconds.toFixed(1)} |`,
+    );
+    const latencyRows = latencies.map(
+      (l) => `| ${l.name} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(1)} | ${l.samples} |`,
+    );
+    const markdown = `
+Run: ${new Date().toISOString().slice(0, 16)}Z on this machine (${cpus().length} cores, Node ${process.version}), local Camunda 7.23
+engine (engine/, \`-Xmx1g\`) on a throwaway PostgreSQL 15, same run for every contender. Reproduce with
+\`node --import tsx bench/workers/run.ts\` (as root; BENCH_TASKS, BENCH_RATE, BENCH_SECONDS override the sizes).
+
+Drain: a backlog of ${N} tasks on a no-op topic per contender, timed from the contender's start until the
+engine reports no task left on the topic. REST calls per task counts fetchAndLock + complete (and, for
+this runtime, its one start-up credentials check); the Python client is not instrumented.
+
+| contender | tasks/s | of ceiling (a) | REST calls per task | seconds |
+|---|---:|---:|---:|---:|
+${rows.join("\n")}
+
+This runtime with defaults: **${((100 * (oursResult?.throughput ?? 0)) / ceiling).toFixed(0)} % of the ceiling**, **${((oursResult?.throughput ?? 0) / stockDefault).toFixed(1)}×** the stock client's defaults.
+Stock "best settings": maxTasks 100, asyncResponseTimeout 10 s, interval 0.
+
+Pickup latency (instance start request sent → task locked by the contender), ${RATE} new tasks per second
+for ${SECONDS} s (an upper bound: it includes the start request itself):
+
+| contender | p50 ms | p99 ms | max ms | samples |
+|---|---:|---:|---:|---:|
+${latencyRows.join("\n")}
+`;
+    writeResults(markdown);
+    console.log(markdown);
+  } finally {
+    await stopEngine({ dataDir }).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    pg.stop();
+  }
+}
+
+await main();
+process.exit(0);
