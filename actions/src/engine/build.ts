@@ -11,6 +11,7 @@ import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { UserError } from "../util/errors.js";
 import { repoPath } from "../util/paths.js";
+import { createArchive, type EngineLaunch, javaIdentity, readyArchive } from "./cds.js";
 import { displayPath } from "./display.js";
 import { withFileLock } from "./lock.js";
 
@@ -116,18 +117,22 @@ export function checkMaven(env: NodeJS.ProcessEnv = process.env): void {
 export interface BuildEngineOptions {
   /** Rebuild even when the jar is up to date. */
   force?: boolean;
+  /** Prepare the class data archive that speeds up engine starts (default true). */
+  classDataSharing?: boolean;
   onProgress?: (line: string) => void;
   /** The engine's Maven project; engine/ of this repository by default (tests point it elsewhere). */
   engineDir?: string;
 }
 
 export interface BuildEngineResult {
+  /** The Spring Boot jar Maven built. */
   jar: string;
+  /** What to run: the extracted jar with its class archive, or the plain jar when that is unavailable. */
+  launch: EngineLaunch;
   /** False when the jar was already up to date. */
   built: boolean;
   durationMs: number;
 }
-
 const keptOutputLines = 40;
 
 /** Maven's generic advice after every failure; it would push the actual error out of the kept tail. */
@@ -174,44 +179,71 @@ function runMaven(engineDir: string): Promise<{ code: number; tail: string[] }> 
   });
 }
 
+function plainLaunch(jar: string): EngineLaunch {
+  return { jar, jvmArgs: [], classDataSharing: false };
+}
+
+function jarHash(engineDir: string): string {
+  return readFileSync(engineStamp(engineDir), "utf8").trim();
+}
+
 /**
- * Builds engine/target/camunda-engine.jar when it is missing or stale (or always with `force`).
- * One build at a time per engine folder, across processes.
+ * Builds engine/target/camunda-engine.jar when it is missing or stale (or always with `force`), then
+ * makes sure its class data archive exists for the current JVM. One build at a time per engine folder,
+ * across processes.
  */
 export async function buildEngine(options: BuildEngineOptions = {}): Promise<BuildEngineResult> {
   const engineDir = options.engineDir ?? defaultEngineDir;
   const jar = engineJar(engineDir);
+  const targetDir = path.dirname(jar);
   const started = Date.now();
-  if (!options.force && !engineStaleness(engineDir).stale) return { jar, built: false, durationMs: 0 };
+  const wantArchive = options.classDataSharing !== false;
+  const java = checkJava().command;
+  const identity = wantArchive ? javaIdentity(java) : "";
+  const ready = () =>
+    !engineStaleness(engineDir).stale &&
+    (!wantArchive || readyArchive(targetDir, jarHash(engineDir), identity) !== undefined);
+  if (!options.force && ready()) {
+    const launch = wantArchive ? readyArchive(targetDir, jarHash(engineDir), identity)! : plainLaunch(jar);
+    return { jar, launch, built: false, durationMs: 0 };
+  }
 
-  checkJava();
-  checkMaven();
-  mkdirSync(path.join(engineDir, "target"), { recursive: true });
-  const lockFile = path.join(engineDir, "target", ".build.lock");
+  mkdirSync(targetDir, { recursive: true });
   return withFileLock(
-    lockFile,
+    path.join(targetDir, ".build.lock"),
     async () => {
+      let built = false;
       // Another process may have built it while this one waited for the lock.
-      if (!options.force && !engineStaleness(engineDir).stale)
-        return { jar, built: false, durationMs: Date.now() - started };
-      // Hashed before building: a source edited during the build leaves the jar stale, as it should.
-      const hash = engineSourceHash(engineDir);
-      rmSync(engineStamp(engineDir), { force: true });
-      const reason = !existsSync(jar)
-        ? "building the engine with Maven (the first build downloads about 100 MB of dependencies into ~/.m2)"
-        : options.force
-          ? "rebuilding the engine with Maven (forced)"
-          : "rebuilding the engine with Maven (engine/ changed since the last build)";
-      options.onProgress?.(reason);
-      const { code, tail } = await runMaven(engineDir);
-      if (code !== 0 || !existsSync(jar) || statSync(jar).size === 0) {
-        throw new UserError(
-          `Building the local engine with Maven failed (exit code ${code}) in ${displayPath(engineDir)}; fix the error below (or Maven's network access to Maven Central) and run the command again.`,
-          { details: tail.length > 0 ? tail : ["(Maven printed nothing)"] },
-        );
+      if (options.force || engineStaleness(engineDir).stale) {
+        checkMaven();
+        // Hashed before building: a source edited during the build leaves the jar stale, as it should.
+        const hash = engineSourceHash(engineDir);
+        rmSync(engineStamp(engineDir), { force: true });
+        const reason = !existsSync(jar)
+          ? "building the engine with Maven (the first build downloads about 100 MB of dependencies into ~/.m2)"
+          : options.force
+            ? "rebuilding the engine with Maven (forced)"
+            : "rebuilding the engine with Maven (engine/ changed since the last build)";
+        options.onProgress?.(reason);
+        const { code, tail } = await runMaven(engineDir);
+        if (code !== 0 || !existsSync(jar) || statSync(jar).size === 0) {
+          throw new UserError(
+            `Building the local engine with Maven failed (exit code ${code}) in ${displayPath(engineDir)}; fix the error below (or Maven's network access to Maven Central) and run the command again.`,
+            { details: tail.length > 0 ? tail : ["(Maven printed nothing)"] },
+          );
+        }
+        writeFileSync(engineStamp(engineDir), `${hash}\n`);
+        built = true;
       }
-      writeFileSync(engineStamp(engineDir), `${hash}\n`);
-      return { jar, built: true, durationMs: Date.now() - started };
+      let launch = plainLaunch(jar);
+      if (wantArchive) {
+        const hash = jarHash(engineDir);
+        launch =
+          (!built && readyArchive(targetDir, hash, identity)) ||
+          (await createArchive({ jar, jarHash: hash, java, identity, onProgress: options.onProgress })) ||
+          launch;
+      }
+      return { jar, launch, built, durationMs: Date.now() - started };
     },
     { onWait: () => options.onProgress?.("waiting for another build of the engine to finish") },
   );

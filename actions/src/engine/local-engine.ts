@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError, UserError } from "../util/errors.js";
 import { localDir } from "../util/paths.js";
 import { buildEngine, checkJava } from "./build.js";
+import { defaultJvmArgs } from "./cds.js";
 import { type EngineCredentials, resolveEngineCredentials } from "./credentials.js";
 import { displayPath } from "./display.js";
 import { withFileLock } from "./lock.js";
@@ -30,6 +31,7 @@ import {
 } from "./state.js";
 
 export { type BuildEngineOptions, type BuildEngineResult, buildEngine } from "./build.js";
+export { defaultJvmArgs, type EngineLaunch } from "./cds.js";
 export { credentialsFile, type EngineCredentials } from "./credentials.js";
 export { findFreePort, isPortFree } from "./ports.js";
 export { type EngineDb, engineDbs } from "./state.js";
@@ -40,17 +42,6 @@ export const defaultPort = 8080;
 export const defaultHost = "127.0.0.1";
 export const defaultStartTimeoutMs = 180_000;
 const defaultStopGraceMs = 30_000;
-
-/**
- * Modest memory and a fast start: C1 only (startup matters more than peak throughput here), class data
- * sharing where the JDK has an archive, and the serial collector, which suits a small heap on few cores.
- */
-export const defaultJvmArgs: readonly string[] = [
-  "-Xmx768m",
-  "-XX:TieredStopAtLevel=1",
-  "-Xshare:auto",
-  "-XX:+UseSerialGC",
-];
 
 /** The variables that select PostgreSQL, named as in the production container. */
 export const postgresVariables = [
@@ -367,7 +358,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
           `Port ${port} on ${host} is already in use; stop whatever listens there or choose another port with --port.`,
         );
       }
-      const { jar } = await buildEngine({ onProgress: progress });
+      const { launch } = await buildEngine({ onProgress: progress });
       const java = checkJava(process.env).command;
       const credentials = resolveEngineCredentials({ dataDir, env: baseEnv, generate: true })!;
       if (credentials.source === "generated")
@@ -379,7 +370,14 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
       progress(`starting the engine on port ${port} (${db === "h2" ? "H2" : "PostgreSQL"})`);
       let child: ChildProcess;
       try {
-        child = spawn(java, [...(options.jvmArgs ?? defaultJvmArgs), processMarker(dataDir), "-jar", jar], {
+        const args = [
+          ...(options.jvmArgs ?? defaultJvmArgs),
+          ...launch.jvmArgs,
+          processMarker(dataDir),
+          "-jar",
+          launch.jar,
+        ];
+        child = spawn(java, args, {
           cwd: dataDir,
           env: engineEnvironment({ base: baseEnv, db, dataDir, host, port, credentials }),
           // Detached: own process group, survives the CLI, and can be stopped as a group.

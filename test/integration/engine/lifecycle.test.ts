@@ -5,7 +5,7 @@
  * restart on the same H2 files, and a clear error when the stored password no longer matches.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -18,7 +18,7 @@ import {
   startEngine,
   stopEngine,
 } from "../../../actions/src/engine/local-engine.js";
-import { isAlive } from "../../../actions/src/engine/state.js";
+import { isAlive, processMarker } from "../../../actions/src/engine/state.js";
 import { UserError } from "../../../actions/src/util/errors.js";
 
 // Force the generated-password path even where the caller's shell sets the admin variables.
@@ -26,6 +26,24 @@ const noAdminEnv = { CAMUNDA_BPM_ADMIN_USER_ID: undefined, CAMUNDA_BPM_ADMIN_USE
 
 function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+}
+
+/** Pids of live processes whose command line carries this data folder's engine marker (Linux /proc). */
+function markedProcesses(dataDir: string): number[] {
+  if (!existsSync("/proc/self/cmdline")) return [];
+  const marker = processMarker(dataDir);
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return (
+          readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(marker) && isAlive(Number(pid))
+        );
+      } catch {
+        return false; // ended while we looked
+      }
+    })
+    .map(Number);
 }
 
 async function status(url: string, authorization?: string): Promise<number> {
@@ -62,6 +80,7 @@ describe("local engine lifecycle (own engine on a free port)", () => {
     assert.equal(statSync(credentialsFile(dataDir)).mode & 0o777, 0o600);
     assert.deepEqual(JSON.parse(readFileSync(credentialsFile(dataDir), "utf8")), engine.credentials);
     assert.ok(isAlive(engine.pid));
+    assert.deepEqual(markedProcesses(dataDir), [engine.pid]);
     assert.ok(existsSync(engine.logFile));
     assert.ok(progress.some((line) => line.includes("waiting for")));
   });
@@ -78,6 +97,13 @@ describe("local engine lifecycle (own engine on a free port)", () => {
     // An unknown user, not the admin with a wrong password: that would lock the admin for a few seconds.
     assert.equal(await status(url, basic("nobody", "wrong")), 401);
     assert.equal(await status(url, basic(engine!.credentials.username, engine!.credentials.password)), 200);
+  });
+
+  it("has logged no warning or error so far (start, health checks, rejected logins)", () => {
+    const noisy = readFileSync(engine!.logFile, "utf8")
+      .split("\n")
+      .filter((line) => / WARN | ERROR |\[warning\]|\[error\]/.test(line));
+    assert.deepEqual(noisy, []);
   });
 
   it("serves the webapps under /camunda/app/", async () => {
@@ -113,6 +139,7 @@ describe("local engine lifecycle (own engine on a free port)", () => {
     assert.equal(result.wasRunning, true);
     assert.equal(result.pid, engine!.pid);
     assert.equal(isAlive(engine!.pid), false);
+    assert.deepEqual(markedProcesses(dataDir), []);
     assert.equal(existsSync(path.join(dataDir, "engine.json")), false);
     assert.equal(await isPortFree(port), true);
     assert.equal((await engineStatus({ dataDir })).running, false);
@@ -139,6 +166,7 @@ describe("local engine lifecycle (own engine on a free port)", () => {
       return true;
     });
     assert.equal((await engineStatus({ dataDir })).running, false);
+    assert.deepEqual(markedProcesses(dataDir), []);
     assert.equal(await isPortFree(port), true);
   });
 });

@@ -79,9 +79,14 @@ describe("engine staleness", () => {
   it("does not run Maven when the jar is up to date", async () => {
     fakeBuild(dir);
     const lines: string[] = [];
-    const result = await buildEngine({ engineDir: dir, onProgress: (line) => lines.push(line) });
+    const result = await buildEngine({
+      engineDir: dir,
+      classDataSharing: false,
+      onProgress: (line) => lines.push(line),
+    });
     assert.equal(result.built, false);
     assert.equal(result.jar, engineJar(dir));
+    assert.deepEqual(result.launch, { jar: engineJar(dir), jvmArgs: [], classDataSharing: false });
     assert.deepEqual(lines, []);
   });
 
@@ -90,14 +95,26 @@ describe("engine staleness", () => {
       path.join(dir, "pom.xml"),
       "<project><modelVersion>4.0.0</modelVersion><broken></project>\n",
     );
-    await assert.rejects(buildEngine({ engineDir: dir, force: true }), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.match(error.message, /^Building the local engine with Maven failed \(exit code \d+\)/);
-      assert.ok(error.details.length > 0);
-      assert.match(error.details.join("\n"), /pom\.xml|Non-parseable|ERROR/);
-      return true;
-    });
+    await assert.rejects(
+      buildEngine({ engineDir: dir, force: true, classDataSharing: false }),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.match(error.message, /^Building the local engine with Maven failed \(exit code \d+\)/);
+        assert.ok(error.details.length > 0);
+        assert.match(error.details.join("\n"), /pom\.xml|Non-parseable|ERROR/);
+        return true;
+      },
+    );
     assert.equal(engineStaleness(dir).stale, true);
+  });
+
+  it("falls back to the plain jar when no class archive can be made from it", async () => {
+    fakeBuild(dir); // not a real jar: extraction fails
+    const lines: string[] = [];
+    const result = await buildEngine({ engineDir: dir, onProgress: (line) => lines.push(line) });
+    assert.equal(result.built, false);
+    assert.deepEqual(result.launch, { jar: engineJar(dir), jvmArgs: [], classDataSharing: false });
+    assert.ok(lines.some((line) => line.startsWith("could not extract the engine jar")));
   });
 });
 
