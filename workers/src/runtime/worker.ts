@@ -261,6 +261,9 @@ export class Worker {
         );
         this.backoff.reset();
         for (const task of tasks) this.begin(task);
+        // Without long polling an empty answer comes back at once: pause instead of spinning.
+        if (tasks.length === 0 && this.settings.longPollMs === 0)
+          await sleep(this.settings.backoffInitialMs, this.stopSignal.signal);
       } catch (error) {
         if (this.currentState !== "running" && isAbort(error)) break;
         const delay = this.backoff.next();
