@@ -12,7 +12,7 @@
  * Needs Java 17 + Maven (the engine/ build) and PostgreSQL server binaries (or CI_PG_ADMIN_URL).
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -23,6 +23,7 @@ import {
   startEngine,
   stopEngine,
 } from "../../actions/src/engine/local-engine.js";
+import { localDir } from "../../actions/src/util/paths.js";
 import { readModels } from "../../processes/tests/support/models.js";
 import { startWorkers, type WorkersProcess } from "../../test/integration/cluster/support.js";
 import { type PostgresDatabase, postgresDatabase } from "../../test/support/postgres.js";
@@ -250,6 +251,11 @@ async function main(): Promise<void> {
       for (const mode of ["bare", "workers"] as const)
         results.push(await runOnce(ctx, mode, run, applications));
     }
+    // The raw figures of every run, for a closer look than the medians.
+    const raw = path.join(localDir, "bench", `e2e-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    mkdirSync(path.dirname(raw), { recursive: true });
+    writeFileSync(raw, `${JSON.stringify(results, null, 2)}\n`);
+    log(`raw results in ${path.relative(process.cwd(), raw)}`);
     const section = writeReport(results, {
       applications,
       runs,
