@@ -31,3 +31,17 @@ if ! "$root/.venv/tools/bin/actionlint" --version 2>/dev/null | head -1 | grep -
     echo "setup-tools: Go is not installed, so actionlint cannot be built; the workflow checks will fail until it is" >&2
   fi
 fi
+
+# Compose files are validated with compose-go (what Docker Compose uses) through a small Go program.
+compose_validate="$root/.venv/tools/bin/compose-validate"
+compose_stamp="$root/.venv/tools/.compose-validate"
+compose_sum=$(cat "$root/scripts/compose-validate/go.mod" "$root/scripts/compose-validate/go.sum" "$root/scripts/compose-validate/main.go" | sha256sum | cut -d' ' -f1)
+if [[ ! -x "$compose_validate" ]] || [[ "$(cat "$compose_stamp" 2>/dev/null)" != "$compose_sum" ]]; then
+  if command -v go >/dev/null; then
+    echo "setup-tools: building compose-validate (compose-go) into .venv/tools/bin"
+    (cd "$root/scripts/compose-validate" && GOFLAGS=-mod=mod go build -o "$compose_validate" .)
+    echo "$compose_sum" > "$compose_stamp"
+  else
+    echo "setup-tools: Go is not installed, so compose-validate cannot be built; the compose checks will fail until it is" >&2
+  fi
+fi

@@ -50,7 +50,10 @@ async function freePort(): Promise<number> {
 async function main(): Promise<number> {
   const filters = process.argv.slice(2).map((f) => f.replace(/^\.\//, "").replace(/\/$/, ""));
   const all = roots.flatMap(findTests);
-  const files = filters.length === 0 ? all : all.filter((f) => filters.some((p) => f === p || f.startsWith(`${p}/`) || f.startsWith(p)));
+  const files =
+    filters.length === 0
+      ? all
+      : all.filter((f) => filters.some((p) => f === p || f.startsWith(`${p}/`) || f.startsWith(p)));
   if (files.length === 0) {
     console.error(`no test files match ${filters.join(" ")}`);
     console.log("0 passed, 1 failed");
@@ -114,7 +117,8 @@ async function main(): Promise<number> {
     }
     await engine.stop();
   }
-  const failed = counts.fail + counts.cancelled + (code !== 0 && counts.fail + counts.cancelled === 0 ? 1 : 0);
+  const failed =
+    counts.fail + counts.cancelled + (code !== 0 && counts.fail + counts.cancelled === 0 ? 1 : 0);
   console.log(`${counts.pass} passed, ${failed} failed, ${counts.skipped} skipped`);
   return code === 0 ? 0 : 1;
 }
@@ -155,7 +159,8 @@ async function startTestEngine(env: NodeJS.ProcessEnv) {
       stop: async () => {
         await stopEngine({ dataDir });
         // The H2 files of a passing run are of no use; keep the folder small.
-        if (existsSync(dataDir) && statSync(dataDir).isDirectory()) rmSync(dataDir, { recursive: true, force: true });
+        if (existsSync(dataDir) && statSync(dataDir).isDirectory())
+          rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {

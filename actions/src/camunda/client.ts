@@ -40,7 +40,8 @@ export interface DeployRequest {
   resources: DeploymentResource[];
 }
 
-export type DeploymentWithDefinitions = paths["/deployment/create"]["post"]["responses"]["200"]["content"]["application/json"];
+export type DeploymentWithDefinitions =
+  paths["/deployment/create"]["post"]["responses"]["200"]["content"]["application/json"];
 
 export interface CamundaClient {
   readonly baseUrl: string;
@@ -110,7 +111,10 @@ export function createCamundaClient(options: CamundaClientOptions): CamundaClien
       form.set("enable-duplicate-filtering", String(request.enableDuplicateFiltering ?? false));
       form.set("deploy-changed-only", String(request.deployChangedOnly ?? false));
       for (const resource of request.resources) {
-        const bytes = typeof resource.content === "string" ? new TextEncoder().encode(resource.content) : resource.content;
+        const bytes =
+          typeof resource.content === "string"
+            ? new TextEncoder().encode(resource.content)
+            : resource.content;
         form.append(resource.name, new Blob([bytes], { type: "application/octet-stream" }), resource.name);
       }
       const response = await resilientFetch(

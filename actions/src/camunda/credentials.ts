@@ -19,12 +19,21 @@ export const localCredentialsFile = path.join(localDir, "engine", "credentials.j
  * that says which variables to set.
  */
 export function resolveCamundaCredentials(
-  options: { environmentName?: string; allowLocalFile?: boolean; env?: NodeJS.ProcessEnv; file?: string } = {},
+  options: {
+    environmentName?: string;
+    allowLocalFile?: boolean;
+    env?: NodeJS.ProcessEnv;
+    file?: string;
+  } = {},
 ): CamundaCredentials {
   const env = options.env ?? process.env;
   const where = options.environmentName ? ` for environment "${options.environmentName}"` : "";
   if (env.CAMUNDA_USERNAME && env.CAMUNDA_PASSWORD) {
-    return { username: env.CAMUNDA_USERNAME, password: env.CAMUNDA_PASSWORD, source: "CAMUNDA_USERNAME/CAMUNDA_PASSWORD" };
+    return {
+      username: env.CAMUNDA_USERNAME,
+      password: env.CAMUNDA_PASSWORD,
+      source: "CAMUNDA_USERNAME/CAMUNDA_PASSWORD",
+    };
   }
   if (env.CAMUNDA_USERNAME || env.CAMUNDA_PASSWORD) {
     const missing = env.CAMUNDA_USERNAME ? "CAMUNDA_PASSWORD" : "CAMUNDA_USERNAME";

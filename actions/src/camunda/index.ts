@@ -1,7 +1,7 @@
+export type { CamundaClient, CamundaClientOptions, DeploymentResource, DeployRequest } from "./client.js";
 export { createCamundaClient } from "./client.js";
-export type { CamundaClient, CamundaClientOptions, DeployRequest, DeploymentResource } from "./client.js";
-export { CamundaError, CamundaUnreachableError, parseResourceReports } from "./errors.js";
-export type { ResourceProblem, ResourceReport } from "./errors.js";
-export { localCredentialsFile, resolveCamundaCredentials } from "./credentials.js";
 export type { CamundaCredentials } from "./credentials.js";
+export { localCredentialsFile, resolveCamundaCredentials } from "./credentials.js";
+export type { ResourceProblem, ResourceReport } from "./errors.js";
+export { CamundaError, CamundaUnreachableError, parseResourceReports } from "./errors.js";
 export type { components, paths } from "./openapi.js";

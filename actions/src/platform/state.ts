@@ -37,12 +37,5 @@ export function clearState(file = stateFile): void {
   rmSync(file, { force: true });
 }
 
-export function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+/** Zombie-aware (an exited child that nobody reaped counts as gone); shared with the engine control. */
+export { isAlive } from "../engine/state.js";

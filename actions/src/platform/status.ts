@@ -19,7 +19,14 @@ export interface DefinitionRow {
 }
 
 export interface PlatformStatus {
-  engine: { running: boolean; restUrl?: string; cockpitUrl?: string; tasklistUrl?: string; db?: string; pid?: number };
+  engine: {
+    running: boolean;
+    restUrl?: string;
+    cockpitUrl?: string;
+    tasklistUrl?: string;
+    db?: string;
+    pid?: number;
+  };
   login: { username: string; where: string } | null;
   workers: { running: boolean; pid?: number; ready: boolean; metricsUrl?: string; logFile?: string };
   definitions: DefinitionRow[];
@@ -35,7 +42,9 @@ export async function readPlatformStatus(
   const workers = await workersStatus(state);
   const status: PlatformStatus = {
     engine: { running: engine.answering },
-    login: options.credentials ? { username: options.credentials.username, where: options.credentials.where } : null,
+    login: options.credentials
+      ? { username: options.credentials.username, where: options.credentials.where }
+      : null,
     workers,
     definitions: [],
     openTasks: [],
@@ -60,7 +69,7 @@ export async function readPlatformStatus(
 
 async function workersStatus(state: PlatformState | null): Promise<PlatformStatus["workers"]> {
   const pid = state?.workers?.pid;
-  if (!state?.workers || !isAlive(pid)) return { running: false, ready: false };
+  if (!state?.workers || pid === undefined || !isAlive(pid)) return { running: false, ready: false };
   const base = `http://127.0.0.1:${state.workers.port}`;
   let ready = false;
   try {
@@ -68,18 +77,28 @@ async function workersStatus(state: PlatformState | null): Promise<PlatformStatu
   } catch {
     ready = false;
   }
-  return { running: true, ...(pid ? { pid } : {}), ready, metricsUrl: `${base}/metrics`, logFile: relativeToRepo(state.workers.logFile) };
+  return {
+    running: true,
+    ...(pid ? { pid } : {}),
+    ready,
+    metricsUrl: `${base}/metrics`,
+    logFile: relativeToRepo(state.workers.logFile),
+  };
 }
 
 async function definitionRows(client: CamundaClient): Promise<DefinitionRow[]> {
   const processes = await client.ok(
-    client.api.GET("/process-definition", { params: { query: { latestVersion: true, sortBy: "key", sortOrder: "asc" } } }),
+    client.api.GET("/process-definition", {
+      params: { query: { latestVersion: true, sortBy: "key", sortOrder: "asc" } },
+    }),
   );
   const rows: DefinitionRow[] = [];
   for (const definition of processes) {
     const key = definition.key ?? "";
     const [running, completed, incidents] = await Promise.all([
-      client.ok(client.api.GET("/process-instance/count", { params: { query: { processDefinitionKey: key } } })),
+      client.ok(
+        client.api.GET("/process-instance/count", { params: { query: { processDefinitionKey: key } } }),
+      ),
       client.ok(
         client.api.GET("/history/process-instance/count", {
           params: { query: { processDefinitionKey: key, finished: true } },
@@ -97,10 +116,19 @@ async function definitionRows(client: CamundaClient): Promise<DefinitionRow[]> {
     });
   }
   const decisions = await client.ok(
-    client.api.GET("/decision-definition", { params: { query: { latestVersion: true, sortBy: "key", sortOrder: "asc" } } }),
+    client.api.GET("/decision-definition", {
+      params: { query: { latestVersion: true, sortBy: "key", sortOrder: "asc" } },
+    }),
   );
   for (const decision of decisions) {
-    rows.push({ type: "decision", key: decision.key ?? "", version: decision.version ?? 0, running: 0, completed: 0, incidents: 0 });
+    rows.push({
+      type: "decision",
+      key: decision.key ?? "",
+      version: decision.version ?? 0,
+      running: 0,
+      completed: 0,
+      incidents: 0,
+    });
   }
   return rows;
 }
@@ -111,9 +139,13 @@ async function openTasks(client: CamundaClient): Promise<PlatformStatus["openTas
   );
   const rows: PlatformStatus["openTasks"] = [];
   for (const task of tasks) {
-    const links = await client.ok(client.api.GET("/task/{id}/identity-links", { params: { path: { id: task.id! } } }));
+    const links = await client.ok(
+      client.api.GET("/task/{id}/identity-links", { params: { path: { id: task.id! } } }),
+    );
     const instance = task.processInstanceId
-      ? await client.ok(client.api.GET("/process-instance/{id}", { params: { path: { id: task.processInstanceId } } }))
+      ? await client.ok(
+          client.api.GET("/process-instance/{id}", { params: { path: { id: task.processInstanceId } } }),
+        )
       : null;
     rows.push({
       name: task.name ?? task.taskDefinitionKey ?? "(unnamed)",
@@ -151,13 +183,17 @@ export function formatStatus(status: PlatformStatus): string {
         d.type === "process"
           ? `${String(d.running).padStart(7)}  ${String(d.completed).padStart(9)}  ${String(d.incidents).padStart(9)}`
           : "";
-      lines.push(`  ${d.key.padEnd(width)}  ${d.type.padEnd(8)}  ${String(d.version).padStart(7)}  ${counts}`.trimEnd());
+      lines.push(
+        `  ${d.key.padEnd(width)}  ${d.type.padEnd(8)}  ${String(d.version).padStart(7)}  ${counts}`.trimEnd(),
+      );
     }
   }
   if (status.engine.running && status.login) {
     lines.push("", `Open user tasks: ${status.openTasks.length}${status.openTasks.length === 20 ? "+" : ""}`);
     for (const task of status.openTasks) {
-      lines.push(`  ${task.name} — ${task.businessKey ?? "?"} (${task.candidateGroups.join(", ") || "no group"})`);
+      lines.push(
+        `  ${task.name} — ${task.businessKey ?? "?"} (${task.candidateGroups.join(", ") || "no group"})`,
+      );
     }
     lines.push(`Incidents: ${status.incidents}`);
   }

@@ -8,14 +8,22 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { CamundaClient } from "../camunda/index.js";
-import { defaultDataDir, type EngineDb, type EngineHandle, findFreePort, isPortFree, startEngine, stopEngine } from "../engine/local-engine.js";
+import {
+  defaultDataDir,
+  type EngineDb,
+  type EngineHandle,
+  findFreePort,
+  isPortFree,
+  startEngine,
+  stopEngine,
+} from "../engine/local-engine.js";
 import { connect } from "../release/connect.js";
 import { release } from "../release/release.js";
 import { UserError } from "../util/errors.js";
 import { localDir, relativeToRepo, repoPath, repoRoot } from "../util/paths.js";
 import { step as progressStep } from "../util/progress.js";
-import { isAlive, type PlatformState, platformDir, readState, workersLogFile, writeState } from "./state.js";
 import { stopWorkers } from "./down.js";
+import { isAlive, type PlatformState, platformDir, readState, workersLogFile, writeState } from "./state.js";
 
 export interface UpOptions {
   db?: EngineDb;
@@ -63,7 +71,11 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
         CAMUNDA_PASSWORD: engine.credentials.password,
       },
     });
-    const released = await release({ client: connection.client, target: connection.target, step: wrapStep(step) });
+    const released = await release({
+      client: connection.client,
+      target: connection.target,
+      step: wrapStep(step),
+    });
 
     const workersPort = options.workersPort ?? ((await isPortFree(9464)) ? 9464 : await findFreePort());
     const workers = await step("Starting the workers", async (s) => {
@@ -77,14 +89,21 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
     const state: PlatformState = {
       startedAt: new Date().toISOString(),
       engine: { dataDir: defaultDataDir, startedByUp: started.engine, db: engine.db, port: engine.port },
-      workers: { pid: workers.pid, port: workersPort, logFile: workersLogFile, dataDir: path.join(localDir, "workers") },
+      workers: {
+        pid: workers.pid,
+        port: workersPort,
+        logFile: workersLogFile,
+        dataDir: path.join(localDir, "workers"),
+      },
     };
     writeState(state);
 
     const sampleCount = options.samples ?? 4;
     const samples =
       sampleCount > 0
-        ? await step(`Submitting ${sampleCount} sample application(s)`, () => submitSamples(connection.client, sampleCount))
+        ? await step(`Submitting ${sampleCount} sample application(s)`, () =>
+            submitSamples(connection.client, sampleCount),
+          )
         : [];
 
     return {
@@ -93,7 +112,9 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
         restUrl: engine.restUrl,
         cockpitUrl: engine.cockpitUrl,
         username: engine.credentials.username,
-        credentialsWhere: engine.credentialsFile ? relativeToRepo(engine.credentialsFile) : "CAMUNDA_BPM_ADMIN_USER_PASSWORD",
+        credentialsWhere: engine.credentialsFile
+          ? relativeToRepo(engine.credentialsFile)
+          : "CAMUNDA_BPM_ADMIN_USER_PASSWORD",
       },
       released: { newVersions: released.newVersions },
       samples,
@@ -107,7 +128,8 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
 }
 
 function wrapStep(step: typeof progressStep) {
-  return <T>(title: string, fn: (update: (detail: string) => void) => Promise<T>) => step(title, (s) => fn(s.update));
+  return <T>(title: string, fn: (update: (detail: string) => void) => Promise<T>) =>
+    step(title, (s) => fn(s.update));
 }
 
 function startWorkersProcess(engine: EngineHandle, port: number): number {
@@ -129,7 +151,8 @@ function startWorkersProcess(engine: EngineHandle, port: number): number {
       },
     });
     child.unref();
-    if (!child.pid) throw new UserError("could not start the workers process; see .local/platform/workers.log.");
+    if (!child.pid)
+      throw new UserError("could not start the workers process; see .local/platform/workers.log.");
     return child.pid;
   } finally {
     closeSync(log);
@@ -163,11 +186,16 @@ interface Example {
 }
 
 /** processes/examples/*.json, in a fixed order so `--samples 4` covers each path once. */
-export function loadExamples(dir = repoPath("processes", "examples")): Array<{ name: string; example: Example }> {
+export function loadExamples(
+  dir = repoPath("processes", "examples"),
+): Array<{ name: string; example: Example }> {
   const order = ["green", "yellow", "red", "incomplete"];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
-    .map((f) => ({ name: f.replace(/\.json$/, ""), example: JSON.parse(readFileSync(path.join(dir, f), "utf8")) as Example }))
+    .map((f) => ({
+      name: f.replace(/\.json$/, ""),
+      example: JSON.parse(readFileSync(path.join(dir, f), "utf8")) as Example,
+    }))
     .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 
   function rank(name: string): number {
@@ -178,7 +206,8 @@ export function loadExamples(dir = repoPath("processes", "examples")): Array<{ n
 
 async function submitSamples(client: CamundaClient, count: number): Promise<UpResult["samples"]> {
   const examples = loadExamples();
-  if (examples.length === 0) throw new UserError("processes/examples/ holds no example; add one JSON file per path.");
+  if (examples.length === 0)
+    throw new UserError("processes/examples/ holds no example; add one JSON file per path.");
   const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
   const submitted: UpResult["samples"] = [];
   for (let i = 0; i < count; i++) {

@@ -44,7 +44,11 @@ describe("typed Camunda client on the real engine", () => {
     const tasks = await waitFor("the external task", async () => {
       const locked = await client.ok(
         client.api.POST("/external-task/fetchAndLock", {
-          body: { workerId: `worker-${key}`, maxTasks: 1, topics: [{ topicName: topic, lockDuration: 10_000 }] },
+          body: {
+            workerId: `worker-${key}`,
+            maxTasks: 1,
+            topics: [{ topicName: topic, lockDuration: 10_000 }],
+          },
         }),
       );
       return locked.length > 0 ? locked : undefined;
@@ -83,7 +87,10 @@ describe("typed Camunda client on the real engine", () => {
     const userId = uniqueId("wrongpw").replace(/-/g, "");
     await client.ok(
       client.api.POST("/user/create", {
-        body: { profile: { id: userId, firstName: "Wrong", lastName: "Password" }, credentials: { password: "right-password-1" } },
+        body: {
+          profile: { id: userId, firstName: "Wrong", lastName: "Password" },
+          credentials: { password: "right-password-1" },
+        },
       }),
     );
     const wrong = createCamundaClient({ baseUrl: restUrl, username: userId, password: "wrong-password" });
@@ -125,7 +132,10 @@ describe("typed Camunda client on the real engine", () => {
         assert.equal(problem.mainElementId, "Work");
         assert.deepEqual(problem.elementIds, ["Work"]);
         assert.match(error.message, new RegExp(`${key}\\.bpmn`));
-        assert.ok(error.details.some((d) => d.startsWith(`${key}.bpmn:7:`)), error.details.join("\n"));
+        assert.ok(
+          error.details.some((d) => d.startsWith(`${key}.bpmn:7:`)),
+          error.details.join("\n"),
+        );
         return true;
       },
     );
@@ -146,12 +156,15 @@ describe("typed Camunda client on the real engine", () => {
   </bpmn:process>
 </bpmn:definitions>
 `;
-    await assert.rejects(client.deploy({ name: key, resources: [{ name: `${key}.bpmn`, content: broken }] }), (error: unknown) => {
-      assert.ok(error instanceof CamundaError, String(error));
-      assert.equal(error.status, 500);
-      assert.equal(error.type, "ProcessEngineException");
-      assert.match(error.message, /Error parsing '\$\{amount >'/);
-      return true;
-    });
+    await assert.rejects(
+      client.deploy({ name: key, resources: [{ name: `${key}.bpmn`, content: broken }] }),
+      (error: unknown) => {
+        assert.ok(error instanceof CamundaError, String(error));
+        assert.equal(error.status, 500);
+        assert.equal(error.type, "ProcessEngineException");
+        assert.match(error.message, /Error parsing '\$\{amount >'/);
+        return true;
+      },
+    );
   });
 });

@@ -12,6 +12,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createCamundaClient } from "../../../actions/src/camunda/index.js";
 import { findFreePort } from "../../../actions/src/engine/ports.js";
+import { isAlive } from "../../../actions/src/engine/state.js";
 import { repoRoot } from "../../../actions/src/util/paths.js";
 import { waitFor } from "../../support/engine.js";
 import { type PostgresDatabase, postgresDatabase } from "../../support/postgres.js";
@@ -32,7 +33,11 @@ function newcomerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 function run(cwd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) {
   const result = spawnSync("npm", args, { cwd, env, encoding: "utf8", timeout: timeoutMs });
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
-  assert.equal(result.status, 0, `npm ${args.join(" ")} failed (status ${result.status}):\n${output.slice(-4000)}`);
+  assert.equal(
+    result.status,
+    0,
+    `npm ${args.join(" ")} failed (status ${result.status}):\n${output.slice(-4000)}`,
+  );
   return output;
 }
 
@@ -41,6 +46,7 @@ function processesOf(clone: string): string[] {
   return ps.stdout
     .split("\n")
     .filter((line) => line.includes(clone) && !line.includes("ps -eo"))
+    .filter((line) => isAlive(Number(line.trim().split(/\s+/)[0])))
     .map((line) => line.trim());
 }
 
@@ -58,12 +64,15 @@ describe("newcomer: fresh clone, npm ci, npm start, npm run stop", () => {
 
   after(() => {
     // Whatever happened, stop what the clone started before deleting it.
-    if (clone && existsSync(clone)) spawnSync("npm", ["run", "stop"], { cwd: clone, env: newcomerEnv(), timeout: minutes(2) });
+    if (clone && existsSync(clone))
+      spawnSync("npm", ["run", "stop"], { cwd: clone, env: newcomerEnv(), timeout: minutes(2) });
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   for (const db of ["h2", "postgres"] as const) {
-    it(`runs the platform with ${db}, flows the samples and stops cleanly`, { timeout: minutes(15) }, async () => {
+    it(`runs the platform with ${db}, flows the samples and stops cleanly`, {
+      timeout: minutes(15),
+    }, async () => {
       let database: PostgresDatabase | undefined;
       try {
         const extra: Record<string, string> = {};
@@ -75,11 +84,19 @@ describe("newcomer: fresh clone, npm ci, npm start, npm run stop", () => {
         }
         const env = newcomerEnv(extra);
         const port = await findFreePort();
-        const output = run(clone, ["start", "--", "--db", db, "--port", String(port), "--samples", "4"], env, minutes(12));
+        const output = run(
+          clone,
+          ["start", "--", "--db", db, "--port", String(port), "--samples", "4"],
+          env,
+          minutes(12),
+        );
         assert.match(output, /Cockpit: +http:\/\/127\.0\.0\.1:\d+\/camunda\/app\/cockpit\/default\//);
         assert.match(output, /Login: +admin \(password in \.local\/engine\/credentials\.json\)/);
         const keys = Object.fromEntries(
-          [...output.matchAll(/^ {2}(SAMPLE-\S+-(GREEN|YELLOW|RED|INCOMPLETE)) /gm)].map((m) => [m[2]!, m[1]!]),
+          [...output.matchAll(/^ {2}(SAMPLE-\S+-(GREEN|YELLOW|RED|INCOMPLETE)) /gm)].map((m) => [
+            m[2]!,
+            m[1]!,
+          ]),
         );
         assert.deepEqual(Object.keys(keys).sort(), ["GREEN", "INCOMPLETE", "RED", "YELLOW"], output);
 
@@ -87,12 +104,19 @@ describe("newcomer: fresh clone, npm ci, npm start, npm run stop", () => {
         const again = run(clone, ["start", "--", "--port", String(port)], env, minutes(2));
         assert.match(again, /already running/);
 
-        const credentials = JSON.parse(readFileSync(path.join(clone, ".local/engine/credentials.json"), "utf8"));
-        const client = createCamundaClient({ baseUrl: `http://127.0.0.1:${port}/engine-rest`, ...credentials });
+        const credentials = JSON.parse(
+          readFileSync(path.join(clone, ".local/engine/credentials.json"), "utf8"),
+        );
+        const client = createCamundaClient({
+          baseUrl: `http://127.0.0.1:${port}/engine-rest`,
+          ...credentials,
+        });
         const finished = async (businessKey: string) => {
           const found = await client.ok(
             client.api.GET("/history/process-instance", {
-              params: { query: { processInstanceBusinessKey: businessKey, processDefinitionKey: "insurance_process" } },
+              params: {
+                query: { processInstanceBusinessKey: businessKey, processDefinitionKey: "insurance_process" },
+              },
             }),
           );
           return found[0]?.state === "COMPLETED" ? found[0] : undefined;
@@ -103,7 +127,14 @@ describe("newcomer: fresh clone, npm ci, npm start, npm run stop", () => {
           "the YELLOW sample to wait at Review application",
           async () => {
             const tasks = await client.ok(
-              client.api.GET("/task", { params: { query: { processInstanceBusinessKey: keys.YELLOW!, taskDefinitionKey: "Task_ReviewApplication" } } }),
+              client.api.GET("/task", {
+                params: {
+                  query: {
+                    processInstanceBusinessKey: keys.YELLOW!,
+                    taskDefinitionKey: "Task_ReviewApplication",
+                  },
+                },
+              }),
             );
             return tasks[0];
           },
@@ -113,19 +144,31 @@ describe("newcomer: fresh clone, npm ci, npm start, npm run stop", () => {
         await client.ok(
           client.api.POST("/task/{id}/complete", {
             params: { path: { id: review.id! } },
-            body: { variables: { approved: { value: true, type: "Boolean" }, reviewComment: { value: "fine", type: "String" } } },
+            body: {
+              variables: {
+                approved: { value: true, type: "Boolean" },
+                reviewComment: { value: "fine", type: "String" },
+              },
+            },
           }),
         );
-        const reviewed = await waitFor("the reviewed YELLOW sample to complete", () => finished(keys.YELLOW!), {
-          timeoutMs: minutes(2),
-        });
+        const reviewed = await waitFor(
+          "the reviewed YELLOW sample to complete",
+          () => finished(keys.YELLOW!),
+          {
+            timeoutMs: minutes(2),
+          },
+        );
         assert.equal(reviewed.state, "COMPLETED");
 
-        const platformState = JSON.parse(readFileSync(path.join(clone, ".local/platform/state.json"), "utf8"));
-        const enginePid = JSON.parse(readFileSync(path.join(clone, ".local/engine/engine.json"), "utf8")).pid as number;
+        const platformState = JSON.parse(
+          readFileSync(path.join(clone, ".local/platform/state.json"), "utf8"),
+        );
+        const enginePid = JSON.parse(readFileSync(path.join(clone, ".local/engine/engine.json"), "utf8"))
+          .pid as number;
         run(clone, ["run", "stop"], env, minutes(3));
         for (const pid of [enginePid, platformState.workers.pid as number]) {
-          assert.throws(() => process.kill(pid, 0), `process ${pid} is still running after npm run stop`);
+          assert.equal(isAlive(pid), false, `process ${pid} is still running after npm run stop`);
         }
         assert.deepEqual(processesOf(clone), [], "processes of the clone are left after npm run stop");
       } finally {

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { CamundaError, CamundaUnreachableError, createCamundaClient, parseResourceReports } from "../../../actions/src/camunda/index.js";
+import {
+  CamundaError,
+  CamundaUnreachableError,
+  createCamundaClient,
+  parseResourceReports,
+} from "../../../actions/src/camunda/index.js";
 
 describe("parseResourceReports", () => {
   it("accepts both the Latin and the Cyrillic spelling of elementIds", () => {
@@ -10,7 +15,13 @@ describe("parseResourceReports", () => {
       "a.bpmn": {
         errors: [
           { message: "bad", line: 3, column: 7, mainElementId: "Task_1", elementIds: ["Task_1"] },
-          { message: "worse", line: 9, column: 1, mainElementId: "Flow_2", "\u0435lementIds": ["Flow_2", "Gw"] },
+          {
+            message: "worse",
+            line: 9,
+            column: 1,
+            mainElementId: "Flow_2",
+            "\u0435lementIds": ["Flow_2", "Gw"],
+          },
         ],
         warnings: [],
       },
@@ -96,7 +107,11 @@ describe("createCamundaClient against a loopback HTTP server", () => {
 
   it("gives up on a closed port with CamundaUnreachableError after the configured retries", async () => {
     const closed = net0();
-    const client = createCamundaClient({ baseUrl: `http://127.0.0.1:${await closed}/engine-rest`, retries: 2, backoffMs: 1 });
+    const client = createCamundaClient({
+      baseUrl: `http://127.0.0.1:${await closed}/engine-rest`,
+      retries: 2,
+      backoffMs: 1,
+    });
     await assert.rejects(client.ok(client.api.GET("/engine")), (error: unknown) => {
       assert.ok(error instanceof CamundaUnreachableError);
       assert.equal(error.attempts, 3);
@@ -108,7 +123,9 @@ describe("createCamundaClient against a loopback HTTP server", () => {
 
 async function fetchVia(client: ReturnType<typeof createCamundaClient>, path: string): Promise<number> {
   // An untyped path through the same resilient fetch, as the openapi-fetch client would do.
-  const { response } = await (client.api as unknown as { GET: (p: string) => Promise<{ response: Response }> }).GET(path);
+  const { response } = await (
+    client.api as unknown as { GET: (p: string) => Promise<{ response: Response }> }
+  ).GET(path);
   return response.status;
 }
 

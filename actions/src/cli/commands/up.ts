@@ -1,10 +1,10 @@
+import { localCredentialsFile } from "../../camunda/credentials.js";
 import { resolveCamundaCredentials } from "../../camunda/index.js";
-import { engineDbs, type EngineDb } from "../../engine/local-engine.js";
+import { type EngineDb, engineDbs } from "../../engine/local-engine.js";
 import { formatStatus, readPlatformStatus } from "../../platform/status.js";
 import { up } from "../../platform/up.js";
 import { UsageError } from "../../util/errors.js";
 import { relativeToRepo } from "../../util/paths.js";
-import { localCredentialsFile } from "../../camunda/credentials.js";
 import { type Command, intOption, parseCommandArgs } from "../command.js";
 
 const help = `Usage: camunda-gitops up [--db h2|postgres] [--port N] [--samples N]   (npm start)
@@ -40,7 +40,8 @@ export const command: Command = {
     const samples = intOption("up", "samples", values.samples, 4);
 
     const result = await up({ db, ...(port ? { port } : {}), samples });
-    if (result.alreadyRunning) console.log("The platform is already running (stop it with `npm run stop`).\n");
+    if (result.alreadyRunning)
+      console.log("The platform is already running (stop it with `npm run stop`).\n");
     else if (result.samples.length > 0) {
       console.log(`\nSubmitted ${result.samples.length} sample application(s):`);
       for (const s of result.samples) console.log(`  ${s.businessKey}  (${s.example})`);
