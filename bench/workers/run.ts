@@ -231,26 +231,51 @@ interface DrainResult {
   requestsPerTask: number | undefined;
 }
 
-async function drain(client: CamundaClient, contender: Contender, n: number): Promise<DrainResult> {
+const DRAIN_LIMIT_MS = Number(process.env.BENCH_DRAIN_LIMIT_S ?? 300) * 1000;
+
+async function drain(
+  client: CamundaClient,
+  e: Engine,
+  contender: Contender,
+  n: number,
+): Promise<DrainResult> {
   await createBacklog(client, n, `drain-${contender.name.slice(1, 2)}-${Date.now()}`);
-  if ((await remaining(client)) < n) throw new Error("backlog was not created");
+  const backlog = await remaining(client);
+  if (backlog < n) throw new Error(`backlog was not created (${backlog} of ${n} tasks open)`);
   const started = performance.now();
   await contender.start(() => undefined);
-  while ((await remaining(client)) > 0) await new Promise((r) => setTimeout(r, 50));
+  const deadline = Date.now() + DRAIN_LIMIT_MS;
+  let left = backlog;
+  while (left > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = await remaining(client);
+  }
   const seconds = (performance.now() - started) / 1000;
   await contender.stop();
   const requests = contender.requests();
+  const done = backlog - left;
+  if (left > 0) {
+    log(
+      `${contender.name}: gave up after ${seconds.toFixed(0)} s with ${left} tasks left; clearing the backlog`,
+    );
+    const cleaner = bare(e);
+    await cleaner.start(() => undefined);
+    while ((await remaining(client)) > 0) await new Promise((r) => setTimeout(r, 100));
+    await cleaner.stop();
+  }
   const result = {
-    name: contender.name,
+    name:
+      left > 0
+        ? `${contender.name} (stopped after ${seconds.toFixed(0)} s: ${done} of ${n} done)`
+        : contender.name,
     seconds,
-    throughput: n / seconds,
+    throughput: done / seconds,
     requestsPerTask: requests === undefined ? undefined : requests / n,
   };
   log(
     `${contender.name}: ${n} tasks in ${seconds.toFixed(1)} s = ${result.throughput.toFixed(0)} tasks/s, ${requests ?? "?"} requests`,
   );
-  // Let the engine settle (history writes, GC) before the next contender.
-  await new Promise((r) => setTimeout(r, 3_000));
+  await settle();
   return result;
 }
 
@@ -314,8 +339,16 @@ async function pickup(client: CamundaClient, contender: Contender): Promise<Late
   log(
     `${contender.name}: pickup p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (${sorted.length}/${total})`,
   );
-  await new Promise((r) => setTimeout(r, 3_000));
+  await settle();
   return result;
+}
+
+/**
+ * Between contenders: the stock client's stop() only sets a flag, so its pending long poll (up to
+ * 10 s here) still locks and runs tasks afterwards; wait it out, and let the engine settle.
+ */
+function settle(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 12_000));
 }
 
 function writeResults(markdown: string): void {
@@ -372,7 +405,7 @@ async function main(): Promise<void> {
     });
 
     log("warming up the engine");
-    await drain(client, bare(e), 500);
+    await drain(client, e, bare(e), 300);
 
     const stockBest = { maxTasks: 100, asyncResponseTimeout: 10_000, interval: 0 };
     const hasPython = existsSync(python);
@@ -384,7 +417,7 @@ async function main(): Promise<void> {
       ...(hasPython ? [pythonClient(e, "(d) Python client, defaults", {})] : []),
     ];
     const drains: DrainResult[] = [];
-    for (const c of contenders) drains.push(await drain(client, c, N));
+    for (const c of contenders) drains.push(await drain(client, e, c, N));
 
     const latencies: LatencyResult[] = [];
     for (const c of [
