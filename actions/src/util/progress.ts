@@ -68,7 +68,8 @@ export async function step<T>(
   const render = (symbol: string, suffix: string) => {
     const text = `${symbol} ${title}${detail ? ` — ${detail}` : ""} ${suffix}`;
     // Cut to the terminal width so the line never wraps: a wrapped line cannot be redrawn in place.
-    const width = stream.columns ?? 100;
+    // Some pseudo-terminals report 0 columns; assume a usual width then.
+    const width = stream.columns && stream.columns >= 20 ? stream.columns : 100;
     const line = text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;
     stream.write(`\r\x1b[2K${line}`);
   };
