@@ -21073,7 +21073,15 @@ var require_saxes = __commonJS({
 
 // actions/src/lint/source-map.ts
 function buildSourceMap(text) {
-  const map3 = { root: null, ids: /* @__PURE__ */ new Map(), comments: [], error: null };
+  const map3 = {
+    declarations: { processes: [], decisions: [], topics: [] },
+    root: null,
+    ids: /* @__PURE__ */ new Map(),
+    comments: [],
+    error: null
+  };
+  let camundaPrefix = null;
+  const openIds = [];
   const parser2 = new import_saxes.SaxesParser({ xmlns: false, position: true });
   const pendingComments = [];
   let depth = 0;
@@ -21087,9 +21095,15 @@ function buildSourceMap(text) {
       const prefix3 = colon === -1 ? "" : tag2.name.slice(0, colon);
       const uri3 = tag2.attributes[prefix3 === "" ? "xmlns" : `xmlns:${prefix3}`] ?? "";
       map3.root = { name: tag2.name, local: tag2.name.slice(colon + 1), uri: uri3, position: tagStart };
+      for (const [name4, value2] of Object.entries(tag2.attributes)) {
+        if (name4.startsWith("xmlns:") && value2 === CAMUNDA_BPMN_NS)
+          camundaPrefix = name4.slice("xmlns:".length);
+      }
     }
-    if (!tag2.isSelfClosing) depth++;
     const value = tag2.attributes.id;
+    collectDeclaration(tag2, depth, value, openIds);
+    depth++;
+    openIds.push(value);
     if (value !== void 0) {
       const positions = map3.ids.get(value);
       if (positions) positions.push(tagStart);
@@ -21099,7 +21113,20 @@ function buildSourceMap(text) {
   });
   parser2.on("closetag", () => {
     depth--;
+    openIds.pop();
   });
+  function collectDeclaration(tag2, level, id2, parents) {
+    const local = tag2.name.slice(tag2.name.indexOf(":") + 1);
+    if (level === 1 && id2 !== void 0) {
+      if (local === "process") map3.declarations.processes.push(id2);
+      else if (local === "decision") map3.declarations.decisions.push(id2);
+    }
+    if (camundaPrefix === null) return;
+    const topic = tag2.attributes[`${camundaPrefix}:topic`]?.trim();
+    if (!topic || tag2.attributes[`${camundaPrefix}:type`] !== "external" || /^[$#]\{/.test(topic)) return;
+    const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id2;
+    map3.declarations.topics.push({ topic, elementId: owner ?? "" });
+  }
   parser2.on("comment", (text2) => {
     const comment2 = {
       text: text2,
@@ -21135,11 +21162,12 @@ function positionAt(text, offset) {
   }
   return { line, column: offset - lineStart + 1 };
 }
-var import_saxes, StopParsing;
+var import_saxes, CAMUNDA_BPMN_NS, StopParsing;
 var init_source_map = __esm({
   "actions/src/lint/source-map.ts"() {
     "use strict";
     import_saxes = __toESM(require_saxes(), 1);
+    CAMUNDA_BPMN_NS = "http://camunda.org/schema/1.0/bpmn";
     StopParsing = class extends Error {
     };
   }
@@ -64570,6 +64598,7 @@ async function loadFile(absolute, relative, kind, maxBytes) {
     absolute,
     path: relative,
     kind,
+    text: null,
     sourceMap: null,
     root: null,
     importWarnings: [],
@@ -64613,19 +64642,28 @@ async function loadFile(absolute, relative, kind, maxBytes) {
       `the root element is ${found}, expected ${ROOTS[kind].expected}; is this the right file type?`
     );
   }
+  loaded.text = source.text;
+  return loaded;
+}
+async function parseLoaded(loaded) {
+  if (loaded.text === null) return;
   try {
-    const parsed = await parseModel(kind, source.text);
+    const parsed = await parseModel(loaded.kind, loaded.text);
     loaded.root = parsed.root;
     loaded.importWarnings = parsed.warnings;
   } catch (error65) {
-    return problem(
-      "camunda-gitops/not-xml",
-      1,
-      1,
-      `the model cannot be read: ${errorMessage(error65).split("\n")[0]}`
-    );
+    loaded.problems.push({
+      file: loaded.path,
+      line: 1,
+      column: 1,
+      elementId: null,
+      rule: "camunda-gitops/not-xml",
+      severity: "error",
+      message: `the model cannot be read: ${errorMessage(error65).split("\n")[0]}`
+    });
+  } finally {
+    loaded.text = null;
   }
-  return loaded;
 }
 var ROOTS;
 var init_load = __esm({
@@ -66496,6 +66534,7 @@ async function lint(options = {}) {
   for (const file2 of lintPaths) {
     const model = loaded.get(file2);
     if (!model) continue;
+    await parseLoaded(model);
     findings.push(...model.problems);
     if (!model.root || !model.sourceMap) continue;
     const fromComments = suppressionsFromComments(model.path, model.sourceMap.comments);
@@ -66609,35 +66648,16 @@ function buildIndex(files) {
     else map3.set(key, [occurrence]);
   };
   for (const file2 of files) {
-    if (!file2.root) continue;
-    for (const element of file2.root.rootElements ?? []) {
-      if (is(element, "bpmn:Process") && element.id)
-        add(index.processIds, element.id, { file: file2.path, elementId: element.id });
+    if (!file2.sourceMap || file2.text === null) continue;
+    const { processes, decisions, topics } = file2.sourceMap.declarations;
+    if (file2.kind === "bpmn") {
+      for (const id2 of processes) add(index.processIds, id2, { file: file2.path, elementId: id2 });
+      for (const { topic, elementId } of topics) add(index.topicsUsed, topic, { file: file2.path, elementId });
+    } else {
+      for (const id2 of decisions) add(index.decisionIds, id2, { file: file2.path, elementId: id2 });
     }
-    for (const element of file2.root.drgElement ?? []) {
-      if (is(element, "dmn:Decision") && element.id)
-        add(index.decisionIds, element.id, { file: file2.path, elementId: element.id });
-    }
-    if (file2.kind === "bpmn") collectTopics(file2, index, add);
   }
   return index;
-}
-function collectTopics(file2, index, add) {
-  const visit2 = (element) => {
-    const topic = element.topic;
-    if (element.type === "external" && typeof topic === "string" && topic.trim() !== "" && !/^\s*[$#]\{/.test(topic)) {
-      const owner = element.$type === "bpmn:MessageEventDefinition" ? element.$parent : element;
-      add(index.topicsUsed, topic.trim(), { file: file2.path, elementId: owner?.id ?? "" });
-    }
-    for (const child of [
-      ...element.rootElements ?? [],
-      ...element.flowElements ?? [],
-      ...element.eventDefinitions ?? []
-    ]) {
-      visit2(child);
-    }
-  };
-  visit2(file2.root);
 }
 function finish(all, suppressions, files) {
   const findings = [];
@@ -66706,7 +66726,6 @@ var init_linter = __esm({
     init_config();
     init_discover();
     init_load();
-    init_helpers();
     init_registry();
     init_resolver();
     init_suppressions();
@@ -75546,7 +75565,11 @@ function resolveCamundaCredentials(options = {}) {
   const env = options.env ?? process.env;
   const where = options.environmentName ? ` for environment "${options.environmentName}"` : "";
   if (env.CAMUNDA_USERNAME && env.CAMUNDA_PASSWORD) {
-    return { username: env.CAMUNDA_USERNAME, password: env.CAMUNDA_PASSWORD, source: "CAMUNDA_USERNAME/CAMUNDA_PASSWORD" };
+    return {
+      username: env.CAMUNDA_USERNAME,
+      password: env.CAMUNDA_PASSWORD,
+      source: "CAMUNDA_USERNAME/CAMUNDA_PASSWORD"
+    };
   }
   if (env.CAMUNDA_USERNAME || env.CAMUNDA_PASSWORD) {
     const missing = env.CAMUNDA_USERNAME ? "CAMUNDA_PASSWORD" : "CAMUNDA_USERNAME";
@@ -76147,7 +76170,7 @@ async function step(title, fn2, options = {}) {
   let frame = 0;
   const render = (symbol2, suffix) => {
     const text = `${symbol2} ${title}${detail ? ` — ${detail}` : ""} ${suffix}`;
-    const width = stream.columns ?? 100;
+    const width = stream.columns && stream.columns >= 20 ? stream.columns : 100;
     const line = text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;
     stream.write(`\r\x1B[2K${line}`);
   };
