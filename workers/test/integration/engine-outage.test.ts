@@ -17,6 +17,7 @@ import { complete, defineTopic, type TopicDefinition } from "../../src/handler.j
 import {
   deploySingleTask,
   newTenant,
+  removeTempDataDirs,
   startInstance,
   startWorkers,
   waitForCompletion,
@@ -25,6 +26,7 @@ import {
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "workers-outage-engine-"));
 after(async () => {
+  removeTempDataDirs();
   await stopEngine({ dataDir });
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -4,10 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { testEngine, uniqueId, waitFor } from "../../../test/support/engine.js";
@@ -21,11 +20,15 @@ import {
   finalVariables,
   incidentsOf,
   newTenant,
+  removeTempDataDirs,
   startInstance,
   startWorkers,
+  tempDataDir,
   waitForCompletion,
   workerEnv,
 } from "../support/integration.js";
+
+after(removeTempDataDirs);
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "worker-process.ts");
 
@@ -59,7 +62,7 @@ describe("worker faults on the real engine", { concurrency: true }, () => {
     const engine = testEngine();
     const tenantId = newTenant("workers-kill");
     await deployProcesses(engine.client, tenantId);
-    const dataDir = mkdtempSync(path.join(tmpdir(), "workers-kill-"));
+    const dataDir = tempDataDir("workers-kill-");
     const marker = path.join(dataDir, "issued.json");
     const businessKey = uniqueId("W-kill");
     const id = await startInstance(engine.client, tenantId, "insurance_process", businessKey, {

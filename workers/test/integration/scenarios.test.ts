@@ -16,6 +16,7 @@ import {
   finalVariables,
   incidentsOf,
   newTenant,
+  removeTempDataDirs,
   startInstance,
   startWorkers,
   type Typed,
@@ -37,6 +38,7 @@ before(async () => {
 });
 after(async () => {
   await workers?.stop();
+  removeTempDataDirs();
 });
 
 function example(

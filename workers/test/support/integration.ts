@@ -2,7 +2,7 @@
  * Integration helpers: deploy the repository's processes into a tenant of the test's own, run real
  * workers (the same runtime as production) bound to that tenant, and wait for engine states.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { CamundaClient } from "../../../actions/src/camunda/index.js";
@@ -14,6 +14,19 @@ import { createLogger } from "../../src/runtime/logger.js";
 import { type RunningWorkers, runWorkers } from "../../src/runtime/run.js";
 
 export type Typed = Record<string, { value: unknown; type: string }>;
+
+// Worker data folders of this test file; the file removes them in an after() hook.
+const dataDirs: string[] = [];
+
+export function removeTempDataDirs(): void {
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export function tempDataDir(prefix = "workers-data-"): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  dataDirs.push(dir);
+  return dir;
+}
 
 export async function deployProcesses(client: CamundaClient, tenantId: string): Promise<void> {
   const files = ["insurance_process.bpmn", "document_request.bpmn", "risk_rating.dmn"];
@@ -78,7 +91,7 @@ export function workerEnv(
     WORKER_HTTP_HOST: "127.0.0.1",
     WORKER_HTTP_PORT: "0",
     WORKER_LONG_POLL_MS: "2000",
-    WORKER_DATA_DIR: mkdtempSync(path.join(tmpdir(), "workers-data-")),
+    WORKER_DATA_DIR: tempDataDir(),
     LOG_LEVEL: process.env.WORKERS_TEST_LOG_LEVEL ?? "warn",
     ...extra,
   };
