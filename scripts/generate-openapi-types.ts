@@ -22,11 +22,19 @@ const jar = path.join(
 if (!existsSync(jar)) {
   execFileSync(
     "mvn",
-    ["-B", "-q", "dependency:get", "-Dtransitive=false", `-Dartifact=org.camunda.bpm:camunda-engine-rest-openapi:${version}`],
+    [
+      "-B",
+      "-q",
+      "dependency:get",
+      "-Dtransitive=false",
+      `-Dartifact=org.camunda.bpm:camunda-engine-rest-openapi:${version}`,
+    ],
     { stdio: "inherit" },
   );
 }
-const json = execFileSync("unzip", ["-p", jar, "openapi.json"], { maxBuffer: 64 * 1024 * 1024 }).toString("utf8");
+const json = execFileSync("unzip", ["-p", jar, "openapi.json"], { maxBuffer: 64 * 1024 * 1024 }).toString(
+  "utf8",
+);
 const ast = await openapiTS(JSON.parse(json), { alphabetize: true, defaultNonNullable: false });
 const header = `/**\n * Generated from Camunda ${version}'s openapi.json by scripts/generate-openapi-types.ts. Do not edit.\n */\n\n`;
 const out = repoPath("actions/src/camunda/openapi.d.ts");

@@ -75300,8 +75300,8 @@ var UsageError = class extends UserError {
 };
 
 // actions/src/util/paths.ts
-import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 var repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 var localDir = path.join(repoRoot, ".local");
 function repoPath(...segments) {
@@ -95032,7 +95032,10 @@ function date5(params) {
 var awsAccountId = external_exports.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML)");
 var roleArn = external_exports.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN");
 var stackName = external_exports.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "must be a valid CloudFormation stack name");
-var bucketName = external_exports.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (lower case, 3-63 characters)");
+var bucketName = external_exports.string().regex(
+  /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  "must be a valid S3 bucket name (lower case, 3-63 characters)"
+);
 var cidr = external_exports.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, "must be an IPv4 CIDR such as 203.0.113.0/24").refine((v) => v !== "0.0.0.0/0", "must not be 0.0.0.0/0: name your corporate range");
 var camundaSchema = external_exports.object({
   /** Base URL of the engine's REST API, ending in /engine-rest. */
@@ -95063,7 +95066,11 @@ var camundaSchema = external_exports.object({
     return;
   }
   if (url2.protocol !== "https:" && url2.protocol !== "http:") {
-    ctx.addIssue({ code: "custom", path: ["restUrl"], message: "must use https:// (or http:// on loopback)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["restUrl"],
+      message: "must use https:// (or http:// on loopback)"
+    });
   } else if (url2.protocol === "http:" && !isLoopback(url2.hostname) && !camunda.allowInsecureHttp) {
     ctx.addIssue({
       code: "custom",
@@ -95149,7 +95156,9 @@ function loadEnvironment(name, options = {}) {
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const line = first.linePos?.[0]?.line ?? text.slice(0, first.pos[0]).split("\n").length;
-    throw new UsageError(`${shown}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}.`);
+    throw new UsageError(
+      `${shown}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}.`
+    );
   }
   const raw = doc.toJS();
   if (raw && typeof raw === "object" && env2.CAMUNDA_URL) {
@@ -95163,10 +95172,15 @@ function loadEnvironment(name, options = {}) {
       const line = lineOf(text, doc, issue3.path);
       return `${shown}${line ? `:${line}` : ""}: ${field}: ${issue3.message}`;
     });
-    throw new UsageError(`${shown} is not a valid environment file (${details.length} problem(s)); fix the field(s) below.`, details);
+    throw new UsageError(
+      `${shown} is not a valid environment file (${details.length} problem(s)); fix the field(s) below.`,
+      details
+    );
   }
   if (parsed.data.name !== name) {
-    throw new UsageError(`${shown}: name: is "${parsed.data.name}" but the file is ${name}.yaml; make them equal.`);
+    throw new UsageError(
+      `${shown}: name: is "${parsed.data.name}" but the file is ${name}.yaml; make them equal.`
+    );
   }
   return { config: parsed.data, file: file2 };
 }

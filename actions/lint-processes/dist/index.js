@@ -36521,8 +36521,8 @@ function errorMessage(error65) {
 }
 
 // actions/src/util/paths.ts
-import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 var repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 var localDir = path.join(repoRoot, ".local");
 function relativeToRepo(file2) {

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "../util/errors.js";
 
 /** One CLI verb. `run` returns the exit code (0 ok, 1 the work failed); usage errors throw UsageError. */
@@ -26,7 +26,8 @@ export function parseCommandArgs<const O extends Options>(
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/^TypeError \[[A-Z_]+\]: /, "") : String(error);
+    const message =
+      error instanceof Error ? error.message.replace(/^TypeError \[[A-Z_]+\]: /, "") : String(error);
     throw new UsageError(`${verb}: ${message.replace(/\.$/, "")}; see \`camunda-gitops ${verb} --help\`.`);
   }
 }

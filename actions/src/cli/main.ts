@@ -1,20 +1,44 @@
+import { errorMessage, UserError } from "../util/errors.js";
 import type { Command } from "./command.js";
 import { wantsHelp } from "./command.js";
-import { UserError, errorMessage } from "../util/errors.js";
 
 /**
  * Verbs are loaded lazily so `camunda-gitops lint` does not pay for the AWS SDK, and a verb whose
  * module fails to load does not take the others down.
  */
 const verbs: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
-  engine: { summary: "start, stop or inspect the local Camunda 7.23 engine", load: () => import("./commands/engine.js") },
-  lint: { summary: "lint BPMN/DMN files (text, json, github, sarif)", load: () => import("./commands/lint.js") },
-  plan: { summary: "show what a release would change in an environment", load: () => import("./commands/plan.js") },
-  release: { summary: "deploy processes/ to an environment's engine", load: () => import("./commands/release.js") },
-  package: { summary: "build the CodeDeploy bundle (and upload it)", load: () => import("./commands/package.js") },
-  deploy: { summary: "start a CodeDeploy deployment and wait for it", load: () => import("./commands/deploy.js") },
-  workers: { summary: "run the external task workers in the foreground", load: () => import("./commands/workers.js") },
-  up: { summary: "run the whole platform locally (engine, release, workers, samples)", load: () => import("./commands/up.js") },
+  engine: {
+    summary: "start, stop or inspect the local Camunda 7.23 engine",
+    load: () => import("./commands/engine.js"),
+  },
+  lint: {
+    summary: "lint BPMN/DMN files (text, json, github, sarif)",
+    load: () => import("./commands/lint.js"),
+  },
+  plan: {
+    summary: "show what a release would change in an environment",
+    load: () => import("./commands/plan.js"),
+  },
+  release: {
+    summary: "deploy processes/ to an environment's engine",
+    load: () => import("./commands/release.js"),
+  },
+  package: {
+    summary: "build the CodeDeploy bundle (and upload it)",
+    load: () => import("./commands/package.js"),
+  },
+  deploy: {
+    summary: "start a CodeDeploy deployment and wait for it",
+    load: () => import("./commands/deploy.js"),
+  },
+  workers: {
+    summary: "run the external task workers in the foreground",
+    load: () => import("./commands/workers.js"),
+  },
+  up: {
+    summary: "run the whole platform locally (engine, release, workers, samples)",
+    load: () => import("./commands/up.js"),
+  },
   down: { summary: "stop what `up` started", load: () => import("./commands/down.js") },
   status: { summary: "show the local platform's status", load: () => import("./commands/status.js") },
 };

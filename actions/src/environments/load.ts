@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isMap, parseDocument } from "yaml";
 import { UsageError } from "../util/errors.js";
-import { repoPath, relativeToRepo } from "../util/paths.js";
+import { relativeToRepo, repoPath } from "../util/paths.js";
 import { type EnvironmentConfig, environmentSchema } from "./schema.js";
 
 export const environmentsDir = repoPath("environments");
@@ -46,7 +46,9 @@ export function loadEnvironment(
     const first = doc.errors[0]!;
     // linePos is only filled with prettyErrors; the offset is always there.
     const line = first.linePos?.[0]?.line ?? text.slice(0, first.pos[0]).split("\n").length;
-    throw new UsageError(`${shown}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}.`);
+    throw new UsageError(
+      `${shown}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}.`,
+    );
   }
   const raw = doc.toJS() as unknown;
   if (raw && typeof raw === "object" && env.CAMUNDA_URL) {
@@ -60,18 +62,29 @@ export function loadEnvironment(
       const line = lineOf(text, doc, issue.path as (string | number)[]);
       return `${shown}${line ? `:${line}` : ""}: ${field}: ${issue.message}`;
     });
-    throw new UsageError(`${shown} is not a valid environment file (${details.length} problem(s)); fix the field(s) below.`, details);
+    throw new UsageError(
+      `${shown} is not a valid environment file (${details.length} problem(s)); fix the field(s) below.`,
+      details,
+    );
   }
   if (parsed.data.name !== name) {
-    throw new UsageError(`${shown}: name: is "${parsed.data.name}" but the file is ${name}.yaml; make them equal.`);
+    throw new UsageError(
+      `${shown}: name: is "${parsed.data.name}" but the file is ${name}.yaml; make them equal.`,
+    );
   }
   return { config: parsed.data, file };
 }
 
-function lineOf(text: string, doc: ReturnType<typeof parseDocument>, fieldPath: (string | number)[]): number | undefined {
+function lineOf(
+  text: string,
+  doc: ReturnType<typeof parseDocument>,
+  fieldPath: (string | number)[],
+): number | undefined {
   // Walk up the path until a node exists (a missing field is reported on its parent's line).
   for (let depth = fieldPath.length; depth >= 0; depth--) {
-    const node = doc.getIn(fieldPath.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(fieldPath.slice(0, depth), true) as
+      | { range?: [number, number, number] }
+      | undefined;
     const target = depth === 0 ? doc.contents : node;
     const range = (target as { range?: [number, number, number] } | null)?.range;
     if (range && (depth > 0 || isMap(doc.contents))) {

@@ -6,10 +6,15 @@ import { z } from "zod";
  */
 const awsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML)");
 const roleArn = z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN");
-const stackName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "must be a valid CloudFormation stack name");
+const stackName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "must be a valid CloudFormation stack name");
 const bucketName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (lower case, 3-63 characters)");
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "must be a valid S3 bucket name (lower case, 3-63 characters)",
+  );
 const cidr = z
   .string()
   .regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, "must be an IPv4 CIDR such as 203.0.113.0/24")
@@ -20,14 +25,20 @@ export const camundaSchema = z
     /** Base URL of the engine's REST API, ending in /engine-rest. */
     restUrl: z.url({ message: "must be an absolute URL such as https://camunda.example.com/engine-rest" }),
     /** Deploy into this tenant (multi-tenant engines only). */
-    tenantId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'").optional(),
+    tenantId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'")
+      .optional(),
     /** Stable deployment name: duplicate filtering compares on name and source. */
     deploymentName: z.string().min(1).max(255).default("insurance-platform"),
     /** Stable deployment source, e.g. github-actions. */
     deploymentSource: z.string().min(1).max(255).default("camunda-gitops"),
     /** Plain http:// to a non-loopback host is refused unless this is true and a reason is given. */
     allowInsecureHttp: z.boolean().default(false),
-    insecureHttpReason: z.string().min(10, "must say why plain HTTP is acceptable (10+ characters)").optional(),
+    insecureHttpReason: z
+      .string()
+      .min(10, "must say why plain HTTP is acceptable (10+ characters)")
+      .optional(),
     /** `release --smoke` starts one instance per changed process; never in prod unless this is true. */
     allowSmokeTests: z.boolean().default(false),
   })
@@ -47,7 +58,11 @@ export const camundaSchema = z
       return; // reported by the url check
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-      ctx.addIssue({ code: "custom", path: ["restUrl"], message: "must use https:// (or http:// on loopback)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["restUrl"],
+        message: "must use https:// (or http:// on loopback)",
+      });
     } else if (url.protocol === "http:" && !isLoopback(url.hostname) && !camunda.allowInsecureHttp) {
       ctx.addIssue({
         code: "custom",
@@ -92,8 +107,12 @@ export const infrastructureSchema = z
   .object({
     corporateCidr: cidr,
     engineNodes: z.number().int().min(1).max(10).default(1),
-    instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium"),
-    dbInstanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.medium"),
+    instanceType: z
+      .string()
+      .regex(/^[a-z0-9]+\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium"),
+    dbInstanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.medium"),
     multiAz: z.boolean().default(false),
     backupRetentionDays: z.number().int().min(1).max(35),
     deletionProtection: z.boolean().default(false),

@@ -8,7 +8,10 @@ export class UserError extends Error {
   /** Optional extra lines (e.g. per-resource parse errors) printed after the sentence. */
   readonly details: readonly string[];
 
-  constructor(message: string, options: { exitCode?: 1 | 2; details?: readonly string[]; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { exitCode?: 1 | 2; details?: readonly string[]; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "UserError";
     this.exitCode = options.exitCode ?? 1;

@@ -43,7 +43,10 @@ describe("semantic summary of a model change", () => {
     const moved = before.replace('<dc:Bounds x="152"', '<dc:Bounds x="172"').replace(/\n {4}/g, "\n      ");
     const diff = await diffModels("bpmn", before, moved);
     assert.equal(diff.layoutOnly, true);
-    assert.equal(summarizeDiff(diff), "no executable change (diagram layout, formatting or modeler metadata)");
+    assert.equal(
+      summarizeDiff(diff),
+      "no executable change (diagram layout, formatting or modeler metadata)",
+    );
   });
 
   it("treats a re-save by another Modeler version as no executable change", async () => {
