@@ -33,6 +33,10 @@ export interface UpOptions {
   /** Port of the workers' /healthz, /readyz and /metrics; default 9464 or the next free one. */
   workersPort?: number;
   step?: typeof progressStep;
+  /** Engine data folder; default .local/engine. Tests use a folder of their own. */
+  dataDir?: string;
+  /** Repository whose processes/ is released; default this checkout. */
+  repoRoot?: string;
 }
 
 export interface UpResult {
@@ -51,13 +55,14 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
     return { alreadyRunning: true };
   }
 
+  const dataDir = options.dataDir ?? defaultDataDir;
   const started: { engine: boolean; workersPid: number | null } = { engine: false, workersPid: null };
   try {
     const engine = await step("Starting the Camunda 7.23 engine", (s) =>
       startEngine({
         ...(options.port ? { port: options.port } : {}),
         db: options.db ?? "h2",
-        dataDir: defaultDataDir,
+        dataDir,
         onProgress: s.update,
       }),
     );
@@ -75,6 +80,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
       client: connection.client,
       target: connection.target,
       step: wrapStep(step),
+      ...(options.repoRoot ? { repoRoot: options.repoRoot } : {}),
     });
 
     const workersPort = options.workersPort ?? ((await isPortFree(9464)) ? 9464 : await findFreePort());
@@ -88,7 +94,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
 
     const state: PlatformState = {
       startedAt: new Date().toISOString(),
-      engine: { dataDir: defaultDataDir, startedByUp: started.engine, db: engine.db, port: engine.port },
+      engine: { dataDir, startedByUp: started.engine, db: engine.db, port: engine.port },
       workers: {
         pid: workers.pid,
         port: workersPort,
@@ -122,7 +128,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
   } catch (error) {
     // Leave nothing half-started: undo exactly what this run started, then report the first error.
     if (started.workersPid) await stopWorkers(started.workersPid);
-    if (started.engine) await stopEngine({ dataDir: defaultDataDir });
+    if (started.engine) await stopEngine({ dataDir });
     throw error;
   }
 }
