@@ -9,8 +9,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { findFreePort } from "../actions/src/engine/ports.js";
 import { repoRoot } from "../actions/src/util/paths.js";
 
 const roots = ["test", "processes/tests", "workers/test"];
@@ -33,18 +33,6 @@ function findTests(dir: string): string[] {
 
 function needsEngine(file: string): boolean {
   return file.includes("/integration/") || file.startsWith("processes/tests/");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 async function main(): Promise<number> {
@@ -129,7 +117,7 @@ async function startTestEngine(env: NodeJS.ProcessEnv) {
   const dataDir = path.join(repoRoot, ".local", "test-engine", `run-${Date.now()}`);
   const username = "testadmin"; // Camunda ids are alphanumeric by default
   const password = randomBytes(18).toString("base64url");
-  const port = Number(process.env.CAMUNDA_TEST_PORT ?? (await freePort()));
+  const port = Number(process.env.CAMUNDA_TEST_PORT ?? (await findFreePort()));
   console.log(`test engine: starting Camunda 7.23 on port ${port} with ${db} …`);
   const started = Date.now();
   try {

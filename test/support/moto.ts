@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
+import { findFreePort } from "../../actions/src/engine/ports.js";
 import { repoPath } from "../../actions/src/util/paths.js";
 
 export const motoBinary = repoPath(".venv", "tools", "bin", "moto_server");
@@ -17,23 +17,11 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 export async function startMoto(options: { startTimeoutMs?: number } = {}): Promise<MotoServer> {
   if (!existsSync(motoBinary)) {
     throw new Error(`moto's server is not installed (${motoBinary} is missing); run scripts/setup-tools.sh.`);
   }
-  const port = await freePort();
+  const port = await findFreePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(motoBinary, ["-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
