@@ -118,7 +118,7 @@ const section = [
   "",
   "Both report the same recommended-rule findings on this corpus; ours adds the project rules, positions and the registry check.",
   "",
-  "Wall time here is dominated by other jobs sharing the machine (see the load average): compare CPU time, which is what wall time approaches on an idle runner. Ours uses less CPU than bpmnlint while running 19 more rules, because all rules share one walk of each model and files referenced only for cross-file checks are read by the SAX pass alone; it holds more memory (the tsx runtime of the CLI and the source texts until each file is parsed).",
+  "When the load average is high, wall time is dominated by other jobs sharing the machine: then compare CPU time, which is what wall time approaches on an idle runner. Ours uses less CPU than bpmnlint while running 19 more rules, because all rules share one walk of each model and files referenced only for cross-file checks are read by the SAX pass alone; it holds more memory (the tsx runtime of the CLI and the source texts until each file is parsed).",
   "",
   "Reproduce: `node --import tsx bench/lint/run.ts --files 200 --runs 5`",
   "",
