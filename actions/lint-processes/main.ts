@@ -1,9 +1,6 @@
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import * as core from "@actions/core";
 import {
   ANNOTATIONS_PER_KIND,
@@ -13,28 +10,9 @@ import {
   formatReport,
   lint,
 } from "../src/lint/index.js";
-
-const execFileAsync = promisify(execFile);
+import { importRegistryWithTsx } from "../src/lint/registry-import.js";
 
 const FAIL_ON = ["error", "warning", "never"] as const;
-
-/**
- * The topic registry is TypeScript: read its topic names in a child `node --import tsx` started in the
- * workspace (tsx is there after `npm ci`), so the bundle never goes stale when workers change.
- */
-async function importWithWorkspaceTsx(workspace: string, file: string): Promise<unknown> {
-  const script = `import(${JSON.stringify(pathToFileURL(file).href)}).then((m) => process.stdout.write(JSON.stringify({ topicNames: m.topicNames })))`;
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", script],
-    {
-      cwd: workspace,
-      timeout: 60_000,
-      maxBuffer: 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout);
-}
 
 /** The pull request's head commit when there is one: line links must show the reviewed file. */
 function headSha(): string | undefined {
@@ -63,7 +41,7 @@ async function run(): Promise<void> {
     ...(config ? { configFile: path.resolve(workspace, config) } : {}),
     registry: {
       file: DEFAULT_REGISTRY_FILE,
-      importModule: (file) => importWithWorkspaceTsx(workspace, file),
+      importModule: (file) => importRegistryWithTsx(workspace, file),
     },
   });
 

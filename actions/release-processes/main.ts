@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import * as core from "@actions/core";
+import { importRegistryWithTsx } from "../src/lint/registry-import.js";
 import { annotationsFor } from "../src/release/annotations.js";
 import { connect } from "../src/release/connect.js";
 import { projectLintGate } from "../src/release/lint-gate.js";
@@ -10,23 +8,6 @@ import { planHasChanges } from "../src/release/plan.js";
 import { type ReleaseResult, release, SmokeFailedError } from "../src/release/release.js";
 import { formatReleaseMarkdown, formatReleaseText, releaseJson } from "../src/release/report.js";
 import { errorMessage, UserError } from "../src/util/errors.js";
-
-const execFileAsync = promisify(execFile);
-
-/** The topic registry is TypeScript: read its topic names with the workspace's tsx (after `npm ci`). */
-async function importWithWorkspaceTsx(workspace: string, file: string): Promise<unknown> {
-  const script = `import(${JSON.stringify(pathToFileURL(file).href)}).then((m) => process.stdout.write(JSON.stringify({ topicNames: m.topicNames })))`;
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", script],
-    {
-      cwd: workspace,
-      timeout: 60_000,
-      maxBuffer: 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout);
-}
 
 function publish(result: ReleaseResult): void {
   core.setOutput("result", JSON.stringify(releaseJson(result)));
@@ -58,7 +39,7 @@ async function run(): Promise<void> {
       expectedPlanDigest: core.getInput("expected-plan-digest") || undefined,
       lint: projectLintGate({
         toolRoot: workspace,
-        importRegistry: (file) => importWithWorkspaceTsx(workspace, file),
+        importRegistry: (file) => importRegistryWithTsx(workspace, file),
       }),
     });
     publish(result);

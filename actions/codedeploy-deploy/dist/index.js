@@ -95221,10 +95221,9 @@ function awsConfigOf(environment, root5) {
 // actions/src/codedeploy/deploy.ts
 var import_client_codedeploy5 = __toESM(require_dist_cjs16(), 1);
 
-// actions/src/codedeploy/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => new Promise((resolve) => {
+// actions/src/util/sleep.ts
+function sleep2(ms, signal) {
+  return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
@@ -95233,8 +95232,11 @@ var systemClock = {
       resolve();
     }
     signal?.addEventListener("abort", done, { once: true });
-  })
-};
+  });
+}
+
+// actions/src/codedeploy/clock.ts
+var systemClock = { now: () => Date.now(), sleep: sleep2 };
 
 // actions/src/codedeploy/diagnostics.ts
 var import_client_codedeploy2 = __toESM(require_dist_cjs16(), 1);

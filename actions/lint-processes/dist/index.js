@@ -23366,12 +23366,9 @@ var require_superfluous_termination = __commonJS({
 });
 
 // actions/lint-processes/main.ts
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { writeFile as writeFile2 } from "node:fs/promises";
 import path5 from "node:path";
-import { pathToFileURL as pathToFileURL2 } from "node:url";
-import { promisify } from "node:util";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -66158,10 +66155,12 @@ function formatMarkdown(report, link, options = {}) {
   return lines.join("\n");
 }
 
-// actions/lint-processes/main.ts
+// actions/src/lint/registry-import.ts
+import { execFile } from "node:child_process";
+import { pathToFileURL as pathToFileURL2 } from "node:url";
+import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
-var FAIL_ON = ["error", "warning", "never"];
-async function importWithWorkspaceTsx(workspace, file2) {
+async function importRegistryWithTsx(workspace, file2) {
   const script = `import(${JSON.stringify(pathToFileURL2(file2).href)}).then((m) => process.stdout.write(JSON.stringify({ topicNames: m.topicNames })))`;
   const { stdout } = await execFileAsync(
     process.execPath,
@@ -66174,6 +66173,9 @@ async function importWithWorkspaceTsx(workspace, file2) {
   );
   return JSON.parse(stdout);
 }
+
+// actions/lint-processes/main.ts
+var FAIL_ON = ["error", "warning", "never"];
 function headSha() {
   try {
     const event = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
@@ -66195,7 +66197,7 @@ async function run() {
     ...config2 ? { configFile: path5.resolve(workspace, config2) } : {},
     registry: {
       file: DEFAULT_REGISTRY_FILE,
-      importModule: (file2) => importWithWorkspaceTsx(workspace, file2)
+      importModule: (file2) => importRegistryWithTsx(workspace, file2)
     }
   });
   const shown = {};

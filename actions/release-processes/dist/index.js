@@ -64683,7 +64683,7 @@ var init_load = __esm({
 // actions/src/lint/registry.ts
 import { readFile as readFile2 } from "node:fs/promises";
 import path3 from "node:path";
-import { pathToFileURL } from "node:url";
+import { pathToFileURL as pathToFileURL2 } from "node:url";
 async function loadRegistry(root, source) {
   const absolute = path3.resolve(root, source.file);
   const file2 = path3.relative(root, absolute).split(path3.sep).join("/");
@@ -64694,7 +64694,7 @@ async function loadRegistry(root, source) {
   if (text === null) return { ok: false, file: file2, reason: `the topic registry ${file2} does not exist` };
   let module;
   try {
-    module = await (source.importModule ?? ((p) => import(pathToFileURL(p).href)))(absolute);
+    module = await (source.importModule ?? ((p) => import(pathToFileURL2(p).href)))(absolute);
   } catch (error65) {
     return {
       ok: false,
@@ -74148,10 +74148,7 @@ var require_dist2 = __commonJS({
 });
 
 // actions/release-processes/main.ts
-import { execFile as execFile2 } from "node:child_process";
 import path11 from "node:path";
-import { pathToFileURL as pathToFileURL2 } from "node:url";
-import { promisify as promisify2 } from "node:util";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -74658,6 +74655,25 @@ function error(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os4.EOL);
+}
+
+// actions/src/lint/registry-import.ts
+import { execFile } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+var execFileAsync = promisify(execFile);
+async function importRegistryWithTsx(workspace, file2) {
+  const script = `import(${JSON.stringify(pathToFileURL(file2).href)}).then((m) => process.stdout.write(JSON.stringify({ topicNames: m.topicNames })))`;
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", script],
+    {
+      cwd: workspace,
+      timeout: 6e4,
+      maxBuffer: 1024 * 1024
+    }
+  );
+  return JSON.parse(stdout);
 }
 
 // actions/src/release/deploy-errors.ts
@@ -76361,9 +76377,9 @@ import path9 from "node:path";
 
 // actions/src/git/repository.ts
 init_errors();
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-var run = promisify(execFile);
+import { execFile as execFile2 } from "node:child_process";
+import { promisify as promisify2 } from "node:util";
+var run = promisify2(execFile2);
 async function git(repo, args) {
   try {
     const { stdout } = await run("git", ["-C", repo, ...args], {
@@ -76894,20 +76910,6 @@ function releaseJson(result) {
 
 // actions/release-processes/main.ts
 init_errors();
-var execFileAsync = promisify2(execFile2);
-async function importWithWorkspaceTsx(workspace, file2) {
-  const script = `import(${JSON.stringify(pathToFileURL2(file2).href)}).then((m) => process.stdout.write(JSON.stringify({ topicNames: m.topicNames })))`;
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", script],
-    {
-      cwd: workspace,
-      timeout: 6e4,
-      maxBuffer: 1024 * 1024
-    }
-  );
-  return JSON.parse(stdout);
-}
 function publish(result) {
   setOutput("result", JSON.stringify(releaseJson(result)));
   setOutput("plan-digest", result.plan.digest);
@@ -76936,7 +76938,7 @@ async function run2() {
       expectedPlanDigest: getInput("expected-plan-digest") || void 0,
       lint: projectLintGate({
         toolRoot: workspace,
-        importRegistry: (file2) => importWithWorkspaceTsx(workspace, file2)
+        importRegistry: (file2) => importRegistryWithTsx(workspace, file2)
       })
     });
     publish(result);

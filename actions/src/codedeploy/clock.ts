@@ -1,3 +1,5 @@
+import { sleep } from "../util/sleep.js";
+
 /** Time as the poller sees it; tests pass a virtual clock so no test waits or depends on timing. */
 export interface Clock {
   now(): number;
@@ -5,17 +7,4 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      }
-      signal?.addEventListener("abort", done, { once: true });
-    }),
-};
+export const systemClock: Clock = { now: () => Date.now(), sleep };
