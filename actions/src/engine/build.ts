@@ -180,7 +180,7 @@ function runMaven(engineDir: string): Promise<{ code: number; tail: string[] }> 
 }
 
 function plainLaunch(jar: string): EngineLaunch {
-  return { jar, jvmArgs: [], classDataSharing: false };
+  return { jar, jvmArgs: [], programArgs: ["-jar", jar], classDataSharing: false };
 }
 
 function jarHash(engineDir: string): string {

@@ -8,6 +8,11 @@
  * The archive belongs to one jar build and one JVM: both are recorded, and a mismatch means a new archive.
  * Engines run from the extracted copy, so a later Maven build cannot pull the jar from under a running engine.
  * Any failure here only costs speed: the caller then starts the plain jar.
+ *
+ * The extracted engine is started with `-cp <app jar>:<every library, in manifest order> <main class>`,
+ * not with `-jar`: Spring Boot finds the jars whose `META-INF/resources` Tomcat serves (the Cockpit,
+ * Tasklist and Admin plugin scripts) through `java.class.path`, which with `-jar` names only the app jar
+ * and not the libraries its manifest adds, so every web app but Welcome stayed blank.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -25,12 +30,15 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { readJarManifest } from "./jar-manifest.js";
 
 /** How the engine is launched: the jar to run and the JVM options that belong to it. */
 export interface EngineLaunch {
   jar: string;
   /** Extra JVM options for this jar (the archive), added after the general ones. */
   jvmArgs: string[];
+  /** What follows the JVM options: `-jar <jar>`, or `-cp <class path> <main class>`. */
+  programArgs: string[];
   classDataSharing: boolean;
 }
 
@@ -59,17 +67,41 @@ function archiveDir(targetDir: string, jarHash: string): string {
 }
 
 /** Bumped when the archive layout changes, so archives made the old way are made again. */
-const archiveFormat = "cds-2";
+const archiveFormat = "cds-3";
+/** The class path and main class of the extracted engine, written beside the archive. */
+const programFile = "program.json";
 
 function stampContent(jarHash: string, identity: string): string {
   return `${archiveFormat}\n${jarHash}\n${createHash("sha256").update(identity).digest("hex")}\n`;
 }
 
-function launchFrom(dir: string): EngineLaunch {
+interface ExtractedProgram {
+  mainClass: string;
+  /** Relative to the archive folder, app jar first. */
+  classPath: string[];
+}
+
+function programArgs(dir: string, program: ExtractedProgram): string[] {
+  return [
+    "-cp",
+    program.classPath.map((entry) => path.join(dir, entry)).join(path.delimiter),
+    program.mainClass,
+  ];
+}
+
+/** The extracted app jar's manifest as a class path; undefined when it names no main class. */
+async function extractedProgram(dir: string): Promise<ExtractedProgram | undefined> {
+  const manifest = await readJarManifest(path.join(dir, `${appName}.jar`)).catch(() => undefined);
+  if (!manifest?.mainClass) return undefined;
+  return { mainClass: manifest.mainClass, classPath: [`${appName}.jar`, ...manifest.classPath] };
+}
+
+function launchFrom(dir: string, program: ExtractedProgram): EngineLaunch {
   const jsa = path.join(dir, `${appName}.jsa`);
   return {
     jar: path.join(dir, `${appName}.jar`),
     jvmArgs: [`-XX:SharedArchiveFile=${jsa}`],
+    programArgs: programArgs(dir, program),
     classDataSharing: true,
   };
 }
@@ -79,7 +111,8 @@ export function readyArchive(targetDir: string, jarHash: string, identity: strin
   const dir = archiveDir(targetDir, jarHash);
   const stamp = path.join(dir, "cds.stamp");
   if (!existsSync(stamp) || !existsSync(path.join(dir, `${appName}.jsa`))) return undefined;
-  return readFileSync(stamp, "utf8") === stampContent(jarHash, identity) ? launchFrom(dir) : undefined;
+  if (readFileSync(stamp, "utf8") !== stampContent(jarHash, identity)) return undefined;
+  return launchFrom(dir, JSON.parse(readFileSync(path.join(dir, programFile), "utf8")) as ExtractedProgram);
 }
 
 /** Keeps the newest other archive folder (an engine may still run from it) and removes older ones. */
@@ -143,6 +176,15 @@ export async function createArchive(options: {
   // written last, is what marks the folder as ready.
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);
+  const program = await extractedProgram(dir);
+  if (!program) {
+    options.onProgress?.(
+      "the extracted engine jar names no main class; starting the engine without class data sharing",
+    );
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  writeFileSync(path.join(dir, programFile), `${JSON.stringify(program, null, 2)}\n`);
 
   // The training run builds a real engine on a throwaway H2 database with a throwaway admin user.
   const scratch = mkdtempSync(path.join(tmpdir(), "camunda-engine-cds-"));
@@ -162,8 +204,7 @@ export async function createArchive(options: {
       ...defaultJvmArgs,
       `-XX:ArchiveClassesAtExit=${jsa}`,
       "-Dspring.context.exit=onRefresh",
-      "-jar",
-      path.join(dir, `${appName}.jar`),
+      ...programArgs(dir, program),
     ],
     { cwd: scratch, env, log },
   );
@@ -174,5 +215,5 @@ export async function createArchive(options: {
     return undefined;
   }
   writeFileSync(path.join(dir, "cds.stamp"), stampContent(options.jarHash, options.identity));
-  return launchFrom(dir);
+  return launchFrom(dir, program);
 }

@@ -374,8 +374,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
           ...(options.jvmArgs ?? defaultJvmArgs),
           ...launch.jvmArgs,
           processMarker(dataDir),
-          "-jar",
-          launch.jar,
+          ...launch.programArgs,
         ];
         child = spawn(java, args, {
           cwd: dataDir,

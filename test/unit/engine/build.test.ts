@@ -86,7 +86,12 @@ describe("engine staleness", () => {
     });
     assert.equal(result.built, false);
     assert.equal(result.jar, engineJar(dir));
-    assert.deepEqual(result.launch, { jar: engineJar(dir), jvmArgs: [], classDataSharing: false });
+    assert.deepEqual(result.launch, {
+      jar: engineJar(dir),
+      jvmArgs: [],
+      programArgs: ["-jar", engineJar(dir)],
+      classDataSharing: false,
+    });
     assert.deepEqual(lines, []);
   });
 
@@ -113,7 +118,12 @@ describe("engine staleness", () => {
     const lines: string[] = [];
     const result = await buildEngine({ engineDir: dir, onProgress: (line) => lines.push(line) });
     assert.equal(result.built, false);
-    assert.deepEqual(result.launch, { jar: engineJar(dir), jvmArgs: [], classDataSharing: false });
+    assert.deepEqual(result.launch, {
+      jar: engineJar(dir),
+      jvmArgs: [],
+      programArgs: ["-jar", engineJar(dir)],
+      classDataSharing: false,
+    });
     assert.ok(lines.some((line) => line.startsWith("could not extract the engine jar")));
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Debian's Chromium driven by playwright-core, for tests of what people see in Cockpit, Tasklist and
+ * Admin. Never a browser download: the executable is the system's (CHROMIUM_PATH, default
+ * /usr/bin/chromium; `.ci/run` installs it). Screenshots of failed checks are kept under
+ * .local/test-logs/screenshots/ so a red run shows what the page looked like.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { repoRoot } from "../../actions/src/util/paths.js";
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const screenshotDir = path.join(repoRoot, ".local", "test-logs", "screenshots");
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `Chromium is not installed at ${chromiumPath}; install Debian's package (apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // As root in a sandbox without user namespaces; no background traffic on a closed network.
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Logs in through the web apps' own login form (any app's; the session cookie serves all three). */
+export async function logIn(page: Page, appUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(appUrl);
+  await page.fill("input[ng-model=username]", username);
+  await page.fill("input[ng-model=password]", password);
+  await page.click("button[type=submit]");
+  // The login form goes away once the engine accepted the user; a refusal leaves it with a notice.
+  await page.waitForSelector("input[ng-model=password]", { state: "detached", timeout: 30_000 });
+}
+
+/**
+ * Runs `check` on the page; when it throws, saves a full-page screenshot named after the check and
+ * rethrows with the screenshot's path in the message.
+ */
+export async function withScreenshotOnFailure<T>(
+  page: Page,
+  name: string,
+  check: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    mkdirSync(screenshotDir, { recursive: true });
+    const file = path.join(screenshotDir, `${name.replace(/[^\w.-]+/g, "-")}-${Date.now()}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\nscreenshot: ${path.relative(repoRoot, file)}`, { cause: error });
+  }
+}
