@@ -9,8 +9,8 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { environmentSchema } from "../actions/src/environments/schema.js";
-import { relativeToRepo, repoPath } from "../actions/src/util/paths.js";
+import { environmentSchema } from "#core/environments/schema.js";
+import { relativeToRepo, repoPath } from "#core/util/paths.js";
 
 export const environmentSchemaFile = repoPath("environments", "environment.schema.json");
 

@@ -10,8 +10,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { findFreePort } from "../actions/src/engine/ports.js";
-import { repoRoot } from "../actions/src/util/paths.js";
+import { findFreePort } from "#core/engine/ports.js";
+import { repoRoot } from "#core/util/paths.js";
 
 const roots = ["test", "processes/tests", "workers/test"];
 
@@ -112,7 +112,7 @@ async function main(): Promise<number> {
 }
 
 async function startTestEngine(env: NodeJS.ProcessEnv) {
-  const { defaultJvmArgs, startEngine, stopEngine } = await import("../actions/src/engine/local-engine.js");
+  const { defaultJvmArgs, startEngine, stopEngine } = await import("#core/engine/local-engine.js");
   const db = process.env.CAMUNDA_TEST_DB === "postgres" ? "postgres" : "h2";
   const dataDir = path.join(repoRoot, ".local", "test-engine", `run-${Date.now()}`);
   const username = "testadmin"; // Camunda ids are alphanumeric by default

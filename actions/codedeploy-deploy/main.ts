@@ -5,17 +5,17 @@
  * that finds an id without that mark knows the wait was killed (cancelled run) and stops the deployment.
  */
 import * as core from "@actions/core";
-import { createCodeDeployClient } from "../src/aws/clients.js";
-import { awsConfigOf } from "../src/bundle/publish.js";
+import { createCodeDeployClient } from "#core/aws/clients.js";
+import { awsConfigOf } from "#core/bundle/publish.js";
 import {
   type DeploymentReport,
   type DeployOutcome,
   runDeployment,
   stopIfActive,
-} from "../src/codedeploy/deploy.js";
-import { describeFailure } from "../src/codedeploy/diagnostics.js";
-import { deploymentDescription } from "../src/codedeploy/request.js";
-import { UserError } from "../src/util/errors.js";
+} from "#core/codedeploy/deploy.js";
+import { describeFailure } from "#core/codedeploy/diagnostics.js";
+import { deploymentDescription } from "#core/codedeploy/request.js";
+import { UserError } from "#core/util/errors.js";
 
 const state = {
   phase: "phase",

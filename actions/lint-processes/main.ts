@@ -9,8 +9,8 @@ import {
   formatMarkdown,
   formatReport,
   lint,
-} from "../src/lint/index.js";
-import { importRegistryWithTsx } from "../src/lint/registry-import.js";
+} from "#core/lint/index.js";
+import { importRegistryWithTsx } from "#core/lint/registry-import.js";
 
 const FAIL_ON = ["error", "warning", "never"] as const;
 

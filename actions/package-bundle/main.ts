@@ -4,8 +4,8 @@
  */
 import path from "node:path";
 import * as core from "@actions/core";
-import { packageBundle } from "../src/bundle/publish.js";
-import { UserError } from "../src/util/errors.js";
+import { packageBundle } from "#core/bundle/publish.js";
+import { UserError } from "#core/util/errors.js";
 
 async function run(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();

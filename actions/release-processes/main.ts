@@ -1,13 +1,13 @@
 import path from "node:path";
 import * as core from "@actions/core";
-import { importRegistryWithTsx } from "../src/lint/registry-import.js";
-import { annotationsFor } from "../src/release/annotations.js";
-import { connect } from "../src/release/connect.js";
-import { projectLintGate } from "../src/release/lint-gate.js";
-import { planHasChanges } from "../src/release/plan.js";
-import { type ReleaseResult, release, SmokeFailedError } from "../src/release/release.js";
-import { formatReleaseMarkdown, formatReleaseText, releaseJson } from "../src/release/report.js";
-import { errorMessage, UserError } from "../src/util/errors.js";
+import { importRegistryWithTsx } from "#core/lint/registry-import.js";
+import { annotationsFor } from "#core/release/annotations.js";
+import { connect } from "#core/release/connect.js";
+import { projectLintGate } from "#core/release/lint-gate.js";
+import { planHasChanges } from "#core/release/plan.js";
+import { type ReleaseResult, release, SmokeFailedError } from "#core/release/release.js";
+import { formatReleaseMarkdown, formatReleaseText, releaseJson } from "#core/release/report.js";
+import { errorMessage, UserError } from "#core/util/errors.js";
 
 function publish(result: ReleaseResult): void {
   core.setOutput("result", JSON.stringify(releaseJson(result)));

@@ -16,14 +16,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createCamundaClient } from "../../actions/src/camunda/index.js";
-import {
-  type EngineHandle,
-  findFreePort,
-  startEngine,
-  stopEngine,
-} from "../../actions/src/engine/local-engine.js";
-import { localDir } from "../../actions/src/util/paths.js";
+import { createCamundaClient } from "#core/camunda/index.js";
+import { type EngineHandle, findFreePort, startEngine, stopEngine } from "#core/engine/local-engine.js";
+import { localDir } from "#core/util/paths.js";
 import { readModels } from "../../processes/tests/support/models.js";
 import { startWorkers, type WorkersProcess } from "../../test/integration/cluster/support.js";
 import { type PostgresDatabase, postgresDatabase } from "../../test/support/postgres.js";

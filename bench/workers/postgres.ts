@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { findFreePort } from "../../actions/src/engine/local-engine.js";
+import { findFreePort } from "#core/engine/local-engine.js";
 
 const bin = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 

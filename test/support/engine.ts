@@ -3,7 +3,7 @@
  * Tests share it: isolate with unique business keys, process keys or tenant ids (uniqueId below).
  */
 import { randomBytes } from "node:crypto";
-import { type CamundaClient, createCamundaClient } from "../../actions/src/camunda/index.js";
+import { type CamundaClient, createCamundaClient } from "#core/camunda/index.js";
 
 export interface TestEngine {
   restUrl: string;

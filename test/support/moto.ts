@@ -5,8 +5,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { findFreePort } from "../../actions/src/engine/ports.js";
-import { repoPath } from "../../actions/src/util/paths.js";
+import { findFreePort } from "#core/engine/ports.js";
+import { repoPath } from "#core/util/paths.js";
 
 export const motoBinary = repoPath(".venv", "tools", "bin", "moto_server");
 

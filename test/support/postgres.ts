@@ -23,7 +23,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { findFreePort } from "../../actions/src/engine/ports.js";
+import { findFreePort } from "#core/engine/ports.js";
 
 export interface PostgresDatabase {
   /** jdbc:postgresql://127.0.0.1:<port>/<name>, as SPRING_DATASOURCE_URL wants it. */

@@ -2,7 +2,7 @@
  * Container entry point: reads the configuration from the environment, runs the workers until
  * SIGTERM/SIGINT, exits 0 after a clean stop. A configuration error is one sentence and exit 2.
  */
-import { UserError } from "../../actions/src/util/errors.js";
+import { UserError } from "#core/util/errors.js";
 import { loadWorkerConfig } from "./runtime/config.js";
 import { runWorkers } from "./runtime/run.js";
 

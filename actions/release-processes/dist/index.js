@@ -33417,8 +33417,8 @@ var dmn_feel_default;
 var init_dmn_feel = __esm({
   "actions/src/lint/plugin/rules/dmn-feel.ts"() {
     "use strict";
-    init_feel();
     init_helpers();
+    init_feel();
     dmn_feel_default = defineRule({
       name: "dmn-feel",
       appliesTo: "dmn",
@@ -33958,8 +33958,8 @@ var juel_condition_default;
 var init_juel_condition = __esm({
   "actions/src/lint/plugin/rules/juel-condition.ts"() {
     "use strict";
-    init_juel();
     init_helpers();
+    init_juel();
     juel_condition_default = defineRule({
       name: "juel-condition",
       appliesTo: "bpmn",
@@ -34058,9 +34058,9 @@ var KINDS, timer_definition_default;
 var init_timer_definition = __esm({
   "actions/src/lint/plugin/rules/timer-definition.ts"() {
     "use strict";
+    init_helpers();
     init_iso8601();
     init_juel();
-    init_helpers();
     KINDS = [
       {
         property: "timeDate",

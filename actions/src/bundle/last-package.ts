@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { UsageError } from "../util/errors.js";
-import { localDir, relativeToRepo } from "../util/paths.js";
+import { UsageError } from "#core/util/errors.js";
+import { localDir, relativeToRepo } from "#core/util/paths.js";
 
 /**
  * What the last `camunda-gitops package --env E` uploaded, so `camunda-gitops deploy --env E` can

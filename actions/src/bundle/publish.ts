@@ -1,9 +1,9 @@
 import path from "node:path";
-import { createS3Client } from "../aws/clients.js";
-import { loadEnvironment } from "../environments/load.js";
-import type { AwsConfig } from "../environments/schema.js";
-import { UsageError } from "../util/errors.js";
-import { relativeToRepo } from "../util/paths.js";
+import { createS3Client } from "#core/aws/clients.js";
+import { loadEnvironment } from "#core/environments/load.js";
+import type { AwsConfig } from "#core/environments/schema.js";
+import { UsageError } from "#core/util/errors.js";
+import { relativeToRepo } from "#core/util/paths.js";
 import { type BuiltBundle, buildBundle } from "./build.js";
 import { type UploadResult, uploadBundle } from "./upload.js";
 

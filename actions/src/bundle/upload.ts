@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { HeadObjectCommand, type S3Client, type ServerSideEncryption } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { awsErrorName, describeAwsError } from "../aws/clients.js";
-import { UserError } from "../util/errors.js";
+import { awsErrorName, describeAwsError } from "#core/aws/clients.js";
+import { UserError } from "#core/util/errors.js";
 
 /** S3's smallest part size; lib-storage switches to multipart above one part. */
 export const defaultPartSize = 8 * 1024 * 1024;

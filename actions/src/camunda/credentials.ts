@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "../util/errors.js";
-import { localDir, relativeToRepo } from "../util/paths.js";
+import { UsageError } from "#core/util/errors.js";
+import { localDir, relativeToRepo } from "#core/util/paths.js";
 
 export interface CamundaCredentials {
   username: string;

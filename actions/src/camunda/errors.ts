@@ -3,7 +3,7 @@
  * `status` and `type` instead of parsing messages. It extends UserError: its message is already a
  * sentence a person can act on.
  */
-import { UserError } from "../util/errors.js";
+import { UserError } from "#core/util/errors.js";
 
 /** One problem the engine found in a deployed resource (BPMN/DMN parse error or warning). */
 export interface ResourceProblem {

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { UsageError } from "../util/errors.js";
+import { UsageError } from "#core/util/errors.js";
 
 /** One CLI verb. `run` returns the exit code (0 ok, 1 the work failed); usage errors throw UsageError. */
 export interface Command {

@@ -1,4 +1,4 @@
-import { errorMessage, UserError } from "../util/errors.js";
+import { errorMessage, UserError } from "#core/util/errors.js";
 import type { Command } from "./command.js";
 import { wantsHelp } from "./command.js";
 

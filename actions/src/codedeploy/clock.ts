@@ -1,4 +1,4 @@
-import { sleep } from "../util/sleep.js";
+import { sleep } from "#core/util/sleep.js";
 
 /** Time as the poller sees it; tests pass a virtual clock so no test waits or depends on timing. */
 export interface Clock {

@@ -7,7 +7,7 @@ import {
   StopDeploymentCommand,
 } from "@aws-sdk/client-codedeploy";
 
-import { UserError } from "../util/errors.js";
+import { UserError } from "#core/util/errors.js";
 import { type Clock, systemClock } from "./clock.js";
 import { collectFailures, describeFailure, type TargetFailure } from "./diagnostics.js";
 import { awsFailure, isFatalAwsError } from "./errors.js";

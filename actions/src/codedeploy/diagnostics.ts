@@ -5,7 +5,7 @@ import {
   type LifecycleEvent,
   ListDeploymentTargetsCommand,
 } from "@aws-sdk/client-codedeploy";
-import { describeAwsError } from "../aws/clients.js";
+import { describeAwsError } from "#core/aws/clients.js";
 import { hostScriptLog } from "./request.js";
 
 /** Why one target failed: the failing lifecycle event and what the agent captured from its script. */

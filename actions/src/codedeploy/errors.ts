@@ -1,5 +1,5 @@
-import { awsErrorName, describeAwsError, isFatalAwsError } from "../aws/clients.js";
-import { UserError } from "../util/errors.js";
+import { awsErrorName, describeAwsError, isFatalAwsError } from "#core/aws/clients.js";
+import { UserError } from "#core/util/errors.js";
 
 /** What to do about an AWS error, chosen by its name (messages change; names are API). */
 export function hintFor(error: unknown): string {

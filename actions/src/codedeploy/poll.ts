@@ -4,7 +4,7 @@ import {
   type DeploymentOverview,
   GetDeploymentCommand,
 } from "@aws-sdk/client-codedeploy";
-import { awsErrorName, describeAwsError } from "../aws/clients.js";
+import { awsErrorName, describeAwsError } from "#core/aws/clients.js";
 import type { Clock } from "./clock.js";
 import { awsFailure, isFatalAwsError } from "./errors.js";
 

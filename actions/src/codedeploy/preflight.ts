@@ -4,8 +4,8 @@ import {
   GetDeploymentGroupCommand,
   ListDeploymentsCommand,
 } from "@aws-sdk/client-codedeploy";
-import { awsErrorName } from "../aws/clients.js";
-import { UserError } from "../util/errors.js";
+import { awsErrorName } from "#core/aws/clients.js";
+import { UserError } from "#core/util/errors.js";
 import type { Clock } from "./clock.js";
 import { awsFailure } from "./errors.js";
 

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "../util/errors.js";
+import { UsageError } from "#core/util/errors.js";
 
 export interface EngineCredentials {
   username: string;

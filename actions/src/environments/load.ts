@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isMap, parseDocument } from "yaml";
-import { UsageError } from "../util/errors.js";
-import { relativeToRepo, repoPath } from "../util/paths.js";
+import { UsageError } from "#core/util/errors.js";
+import { relativeToRepo, repoPath } from "#core/util/paths.js";
 import { type EnvironmentConfig, environmentSchema } from "./schema.js";
 
 export const environmentsDir = repoPath("environments");

@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { UsageError, UserError } from "../util/errors.js";
+import { UsageError, UserError } from "#core/util/errors.js";
 
 const run = promisify(execFile);
 

@@ -11,8 +11,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { listEnvironments, loadEnvironment } from "../environments/load.js";
-import { errorMessage, UsageError, UserError } from "../util/errors.js";
+import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
+import { errorMessage, UsageError, UserError } from "#core/util/errors.js";
 import {
   allStacks,
   assertAwsEnvironment,

@@ -4,8 +4,8 @@
  * change sets and the template tests all read the stacks through this module, so the parameters a
  * stack gets in AWS are the ones cfn-lint checked.
  */
-import type { AwsConfig, EnvironmentConfig } from "../environments/schema.js";
-import { UsageError } from "../util/errors.js";
+import type { AwsConfig, EnvironmentConfig } from "#core/environments/schema.js";
+import { UsageError } from "#core/util/errors.js";
 
 /** Stacks the workflow deploys, in dependency order (each imports outputs of earlier ones). */
 export const deployOrder = ["network", "data", "app", "alarms", "delivery"] as const;

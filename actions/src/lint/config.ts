@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { UsageError } from "../util/errors.js";
-import { relativeToRepo } from "../util/paths.js";
+import { UsageError } from "#core/util/errors.js";
+import { relativeToRepo } from "#core/util/paths.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./input.js";
 import { PLUGIN_NAME } from "./plugin/index.js";
 

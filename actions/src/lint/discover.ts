@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { UsageError } from "../util/errors.js";
+import { UsageError } from "#core/util/errors.js";
 import type { FileKind } from "./types.js";
 
 export function kindOf(file: string): FileKind | null {

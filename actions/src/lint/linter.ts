@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Linter } from "bpmnlint";
-import { errorMessage, UsageError } from "../util/errors.js";
-import { repoRoot } from "../util/paths.js";
+import { errorMessage, UsageError } from "#core/util/errors.js";
+import { repoRoot } from "#core/util/paths.js";
 import { type LintConfig, loadConfig } from "./config.js";
 import { discoverFiles, kindOf } from "./discover.js";
 import { type LoadedFile, loadFile, parseLoaded } from "./load.js";

@@ -1,4 +1,4 @@
-import { errorMessage } from "../util/errors.js";
+import { errorMessage } from "#core/util/errors.js";
 import { readSource } from "./input.js";
 import { BPMN_NS, DMN_NAMESPACES, type ImportWarning, type ModdleElement, parseModel } from "./parse.js";
 import { buildSourceMap, type SourceMap } from "./source-map.js";

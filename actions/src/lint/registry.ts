@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage } from "#core/util/errors.js";
 import type { TopicRegistry } from "./plugin/context.js";
 
 /** Where the worker topic registry lives, relative to the repository root. */

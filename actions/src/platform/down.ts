@@ -2,7 +2,7 @@
  * `camunda-gitops down`: stops what `up` started — the workers process, and the engine only when `up`
  * started it — and nothing else.
  */
-import { stopEngine } from "../engine/local-engine.js";
+import { stopEngine } from "#core/engine/local-engine.js";
 import { clearState, isAlive, readState } from "./state.js";
 
 export interface DownResult {

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { localDir } from "../util/paths.js";
+import { localDir } from "#core/util/paths.js";
 
 export const platformDir = path.join(localDir, "platform");
 export const stateFile = path.join(platformDir, "state.json");
@@ -38,4 +38,4 @@ export function clearState(file = stateFile): void {
 }
 
 /** Zombie-aware (an exited child that nobody reaped counts as gone); shared with the engine control. */
-export { isAlive } from "../engine/state.js";
+export { isAlive } from "#core/engine/state.js";

@@ -3,10 +3,10 @@
  * engine's REST API and the workers' readiness endpoint; `up` prints it at the end and
  * `camunda-gitops status` prints it at any time.
  */
-import type { CamundaClient } from "../camunda/index.js";
-import { createCamundaClient } from "../camunda/index.js";
-import { engineStatus } from "../engine/local-engine.js";
-import { relativeToRepo } from "../util/paths.js";
+import type { CamundaClient } from "#core/camunda/index.js";
+import { createCamundaClient } from "#core/camunda/index.js";
+import { engineStatus } from "#core/engine/local-engine.js";
+import { relativeToRepo } from "#core/util/paths.js";
 import { isAlive, type PlatformState, readState } from "./state.js";
 
 export interface DefinitionRow {

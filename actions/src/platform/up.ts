@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { CamundaClient } from "../camunda/index.js";
+import type { CamundaClient } from "#core/camunda/index.js";
 import {
   defaultDataDir,
   type EngineDb,
@@ -16,12 +16,12 @@ import {
   isPortFree,
   startEngine,
   stopEngine,
-} from "../engine/local-engine.js";
-import { connect } from "../release/connect.js";
-import { release } from "../release/release.js";
-import { UserError } from "../util/errors.js";
-import { localDir, relativeToRepo, repoPath, repoRoot } from "../util/paths.js";
-import { step as progressStep } from "../util/progress.js";
+} from "#core/engine/local-engine.js";
+import { connect } from "#core/release/connect.js";
+import { release } from "#core/release/release.js";
+import { UserError } from "#core/util/errors.js";
+import { localDir, relativeToRepo, repoPath, repoRoot } from "#core/util/paths.js";
+import { step as progressStep } from "#core/util/progress.js";
 import { stopWorkers } from "./down.js";
 import { isAlive, type PlatformState, platformDir, readState, workersLogFile, writeState } from "./state.js";
 

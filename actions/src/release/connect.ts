@@ -3,8 +3,8 @@
  * target it describes, credentials from the process environment, and a Camunda client that retries
  * connection failures and 502/503/504 with backoff (and says so on every retry).
  */
-import { type CamundaClient, createCamundaClient, resolveCamundaCredentials } from "../camunda/index.js";
-import { type LoadedEnvironment, loadEnvironment } from "../environments/load.js";
+import { type CamundaClient, createCamundaClient, resolveCamundaCredentials } from "#core/camunda/index.js";
+import { type LoadedEnvironment, loadEnvironment } from "#core/environments/load.js";
 import type { ReleaseTarget } from "./plan.js";
 
 export interface Connection {

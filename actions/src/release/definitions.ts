@@ -2,8 +2,8 @@
  * Which definitions a model file holds (the keys the engine will version) and what the engine has
  * deployed for each key: its latest version in the environment's tenant and that version's XML.
  */
-import type { CamundaClient } from "../camunda/index.js";
-import { parseModel } from "../lint/parse.js";
+import type { CamundaClient } from "#core/camunda/index.js";
+import { parseModel } from "#core/lint/parse.js";
 import type { ResourceKind } from "./source.js";
 
 export type DefinitionType = "process" | "decision";

@@ -7,9 +7,9 @@
  * ENGINE-22004 for a DMN it cannot transform (the resource name, nothing else). Where the engine gives
  * no position, it is recovered from the file: the element id's start tag, or the expression's text.
  */
-import type { CamundaError } from "../camunda/index.js";
-import { buildSourceMap, type Position, positionAt } from "../lint/source-map.js";
-import { UserError } from "../util/errors.js";
+import type { CamundaError } from "#core/camunda/index.js";
+import { buildSourceMap, type Position, positionAt } from "#core/lint/source-map.js";
+import { UserError } from "#core/util/errors.js";
 import type { Resource } from "./source.js";
 
 export interface DeployProblem {

@@ -4,9 +4,9 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { Finding, LintReport } from "../lint/index.js";
-import { UserError } from "../util/errors.js";
-import { repoRoot } from "../util/paths.js";
+import type { Finding, LintReport } from "#core/lint/index.js";
+import { UserError } from "#core/util/errors.js";
+import { repoRoot } from "#core/util/paths.js";
 
 export interface LintInput {
   /** Folder that holds processes/ (the repository or the export of a ref). */
@@ -31,7 +31,7 @@ export interface ProjectLintOptions {
  */
 export function projectLintGate(options: ProjectLintOptions = {}): LintGate {
   return async ({ root, processesDir }) => {
-    const { lint, DEFAULT_REGISTRY_FILE } = await import("../lint/index.js");
+    const { lint, DEFAULT_REGISTRY_FILE } = await import("#core/lint/index.js");
     const registryFile = path.join(options.toolRoot ?? repoRoot, DEFAULT_REGISTRY_FILE);
     return lint({
       root,

@@ -4,7 +4,7 @@
  * are parsed with the moddle packages (Camunda extensions included) and compared element by element,
  * so a re-indented file or a moved shape is reported as "layout only", not as a process change.
  */
-import { parseModel } from "../lint/parse.js";
+import { parseModel } from "#core/lint/parse.js";
 import type { ResourceKind } from "./source.js";
 
 export interface ElementChange {

@@ -4,8 +4,8 @@
  * unchanged. Planning only reads from the engine.
  */
 import { createHash } from "node:crypto";
-import type { CamundaClient } from "../camunda/index.js";
-import { errorMessage, UserError } from "../util/errors.js";
+import type { CamundaClient } from "#core/camunda/index.js";
+import { errorMessage, UserError } from "#core/util/errors.js";
 import {
   type DefinitionRef,
   type DeployedDefinition,

@@ -12,11 +12,11 @@
  * creates no deployment at all.
  */
 import path from "node:path";
-import { type CamundaClient, CamundaError } from "../camunda/index.js";
-import type { LintReport } from "../lint/index.js";
-import { UsageError, UserError } from "../util/errors.js";
-import { repoRoot as toolRepoRoot } from "../util/paths.js";
-import { step as progressStep } from "../util/progress.js";
+import { type CamundaClient, CamundaError } from "#core/camunda/index.js";
+import type { LintReport } from "#core/lint/index.js";
+import { UsageError, UserError } from "#core/util/errors.js";
+import { repoRoot as toolRepoRoot } from "#core/util/paths.js";
+import { step as progressStep } from "#core/util/progress.js";
 import { deployedXml, latestDefinition } from "./definitions.js";
 import { explainDeployFailure } from "./deploy-errors.js";
 import { type LintGate, projectLintGate, runLintGate } from "./lint-gate.js";

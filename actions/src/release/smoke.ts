@@ -14,9 +14,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import type { CamundaClient, components } from "../camunda/index.js";
-import { parseModel } from "../lint/parse.js";
-import { errorMessage } from "../util/errors.js";
+import type { CamundaClient, components } from "#core/camunda/index.js";
+import { parseModel } from "#core/lint/parse.js";
+import { errorMessage } from "#core/util/errors.js";
 import type { Resource } from "./source.js";
 
 export interface SmokeTarget {

@@ -15,8 +15,8 @@ import {
   listFiles,
   readBlob,
   resolveCommit,
-} from "../git/repository.js";
-import { UsageError } from "../util/errors.js";
+} from "#core/git/repository.js";
+import { UsageError } from "#core/util/errors.js";
 
 export type ResourceKind = "bpmn" | "dmn";
 

@@ -6,7 +6,7 @@
  * Waiting is always polling for the next observable state, never a fixed sleep.
  */
 import assert from "node:assert/strict";
-import type { CamundaClient } from "../../../actions/src/camunda/index.js";
+import type { CamundaClient } from "#core/camunda/index.js";
 import { waitFor } from "../../../test/support/engine.js";
 import { plain, type TypedValue, type Variables } from "./values.js";
 

@@ -4,7 +4,7 @@
  * checks that the engine logged nothing alarming about them while deploying.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import type { CamundaClient } from "../../../actions/src/camunda/index.js";
+import type { CamundaClient } from "#core/camunda/index.js";
 import { modelFiles, readModels } from "./models.js";
 
 export interface ModelDeployment {

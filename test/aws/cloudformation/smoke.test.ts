@@ -18,13 +18,9 @@ import {
   type StackResourceSummary,
 } from "@aws-sdk/client-cloudformation";
 import { GetBucketEncryptionCommand, S3Client } from "@aws-sdk/client-s3";
-import { listEnvironments, loadEnvironment } from "../../../actions/src/environments/load.js";
-import {
-  exampleRepository,
-  planStack,
-  toParameterFile,
-} from "../../../actions/src/infrastructure/parameters.js";
-import { repoPath } from "../../../actions/src/util/paths.js";
+import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
+import { exampleRepository, planStack, toParameterFile } from "#core/infrastructure/parameters.js";
+import { repoPath } from "#core/util/paths.js";
 import { type MotoServer, startMoto } from "../../support/moto.js";
 import { type Json, parseTemplate } from "../../unit/cloudformation/templates.js";
 

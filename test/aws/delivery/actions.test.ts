@@ -20,8 +20,8 @@ import {
   PutBucketVersioningCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { loadEnvironment } from "../../../actions/src/environments/load.js";
-import { repoPath, repoRoot } from "../../../actions/src/util/paths.js";
+import { loadEnvironment } from "#core/environments/load.js";
+import { repoPath, repoRoot } from "#core/util/paths.js";
 import { type MotoServer, startMoto } from "../../support/moto.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "actions-"));

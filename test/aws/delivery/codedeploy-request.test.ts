@@ -12,11 +12,11 @@ import {
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
 } from "@aws-sdk/client-codedeploy";
-import { createCodeDeployClient } from "../../../actions/src/aws/clients.js";
-import type { Clock } from "../../../actions/src/codedeploy/clock.js";
-import { runDeployment } from "../../../actions/src/codedeploy/deploy.js";
-import { deploymentDescription } from "../../../actions/src/codedeploy/request.js";
-import { UserError } from "../../../actions/src/util/errors.js";
+import { createCodeDeployClient } from "#core/aws/clients.js";
+import type { Clock } from "#core/codedeploy/clock.js";
+import { runDeployment } from "#core/codedeploy/deploy.js";
+import { deploymentDescription } from "#core/codedeploy/request.js";
+import { UserError } from "#core/util/errors.js";
 import { applyEnv, type MotoServer, startMoto } from "../../support/moto.js";
 
 let moto: MotoServer;

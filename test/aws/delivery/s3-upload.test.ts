@@ -15,10 +15,10 @@ import {
   PutBucketVersioningCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { createS3Client } from "../../../actions/src/aws/clients.js";
-import { buildBundle } from "../../../actions/src/bundle/build.js";
-import { uploadBundle } from "../../../actions/src/bundle/upload.js";
-import { UserError } from "../../../actions/src/util/errors.js";
+import { createS3Client } from "#core/aws/clients.js";
+import { buildBundle } from "#core/bundle/build.js";
+import { uploadBundle } from "#core/bundle/upload.js";
+import { UserError } from "#core/util/errors.js";
 import { applyEnv, type MotoServer, startMoto } from "../../support/moto.js";
 
 const bucket = "camunda-test-artifacts";

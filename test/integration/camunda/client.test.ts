@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CamundaError, createCamundaClient } from "../../../actions/src/camunda/index.js";
+import { CamundaError, createCamundaClient } from "#core/camunda/index.js";
 import { testEngine, uniqueId, waitFor } from "../../support/engine.js";
 
 /** A one-task process: start -> external task -> end, with the history TTL 7.23 enforces. */

@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { CamundaClient } from "../../../actions/src/camunda/index.js";
-import { findFreePort } from "../../../actions/src/engine/ports.js";
-import { repoRoot } from "../../../actions/src/util/paths.js";
+import type { CamundaClient } from "#core/camunda/index.js";
+import { findFreePort } from "#core/engine/ports.js";
+import { repoRoot } from "#core/util/paths.js";
 import { waitFor } from "../../support/engine.js";
 
 export type Example = "green" | "yellow" | "red" | "incomplete";

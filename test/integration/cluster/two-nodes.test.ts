@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type CamundaClient, createCamundaClient } from "../../../actions/src/camunda/index.js";
+import { type CamundaClient, createCamundaClient } from "#core/camunda/index.js";
 import {
   defaultJvmArgs,
   type EngineHandle,
@@ -25,7 +25,7 @@ import {
   startEngine,
   startupFailureLines,
   stopEngine,
-} from "../../../actions/src/engine/local-engine.js";
+} from "#core/engine/local-engine.js";
 import { readModels } from "../../../processes/tests/support/models.js";
 import { waitFor } from "../../support/engine.js";
 import { type PostgresDatabase, postgresDatabase } from "../../support/postgres.js";

@@ -17,9 +17,9 @@ import {
   isPortFree,
   startEngine,
   stopEngine,
-} from "../../../actions/src/engine/local-engine.js";
-import { isAlive, processMarker } from "../../../actions/src/engine/state.js";
-import { UserError } from "../../../actions/src/util/errors.js";
+} from "#core/engine/local-engine.js";
+import { isAlive, processMarker } from "#core/engine/state.js";
+import { UserError } from "#core/util/errors.js";
 
 // Force the generated-password path even where the caller's shell sets the admin variables.
 const noAdminEnv = { CAMUNDA_BPM_ADMIN_USER_ID: undefined, CAMUNDA_BPM_ADMIN_USER_PASSWORD: undefined };

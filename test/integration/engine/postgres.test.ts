@@ -9,13 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  type EngineHandle,
-  findFreePort,
-  startEngine,
-  stopEngine,
-} from "../../../actions/src/engine/local-engine.js";
-import { isAlive } from "../../../actions/src/engine/state.js";
+import { type EngineHandle, findFreePort, startEngine, stopEngine } from "#core/engine/local-engine.js";
+import { isAlive } from "#core/engine/state.js";
 
 const configured =
   process.env.CAMUNDA_TEST_DB === "postgres" &&

@@ -10,10 +10,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createCamundaClient } from "../../../actions/src/camunda/index.js";
-import { findFreePort } from "../../../actions/src/engine/ports.js";
-import { isAlive } from "../../../actions/src/engine/state.js";
-import { repoRoot } from "../../../actions/src/util/paths.js";
+import { createCamundaClient } from "#core/camunda/index.js";
+import { findFreePort } from "#core/engine/ports.js";
+import { isAlive } from "#core/engine/state.js";
+import { repoRoot } from "#core/util/paths.js";
 import { waitFor } from "../../support/engine.js";
 import { type PostgresDatabase, postgresDatabase } from "../../support/postgres.js";
 

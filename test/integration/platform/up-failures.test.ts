@@ -9,9 +9,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { engineStatus, findFreePort, stopEngine } from "../../../actions/src/engine/local-engine.js";
-import { up } from "../../../actions/src/platform/up.js";
-import { UserError } from "../../../actions/src/util/errors.js";
+import { engineStatus, findFreePort, stopEngine } from "#core/engine/local-engine.js";
+import { up } from "#core/platform/up.js";
+import { UserError } from "#core/util/errors.js";
 
 const quiet = (<T>(_title: string, fn: (s: { update(detail: string): void }) => Promise<T> | T) =>
   Promise.resolve(fn({ update() {} }))) as never;

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { repoRoot } from "../../../actions/src/util/paths.js";
+import { repoRoot } from "#core/util/paths.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
 import { processXml, TempRepo, uniqueKey } from "./support.js";
 

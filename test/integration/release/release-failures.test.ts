@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, describe, it } from "node:test";
-import {
-  CamundaError,
-  CamundaUnreachableError,
-  createCamundaClient,
-} from "../../../actions/src/camunda/index.js";
-import { latestDefinition } from "../../../actions/src/release/definitions.js";
-import { DeploymentRefusedError } from "../../../actions/src/release/deploy-errors.js";
-import { LintRefusedError } from "../../../actions/src/release/lint-gate.js";
-import { planRelease, release } from "../../../actions/src/release/release.js";
-import { UsageError } from "../../../actions/src/util/errors.js";
+import { CamundaError, CamundaUnreachableError, createCamundaClient } from "#core/camunda/index.js";
+import { latestDefinition } from "#core/release/definitions.js";
+import { DeploymentRefusedError } from "#core/release/deploy-errors.js";
+import { LintRefusedError } from "#core/release/lint-gate.js";
+import { planRelease, release } from "#core/release/release.js";
+import { UsageError } from "#core/util/errors.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
 import { decisionXml, isolatedTarget, processXml, quietSteps, TempRepo, uniqueKey } from "./support.js";
 

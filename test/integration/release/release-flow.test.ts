@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { deployedXml, latestDefinition } from "../../../actions/src/release/definitions.js";
-import { planRelease, RELEASE_INFO_RESOURCE, release } from "../../../actions/src/release/release.js";
+import { deployedXml, latestDefinition } from "#core/release/definitions.js";
+import { planRelease, RELEASE_INFO_RESOURCE, release } from "#core/release/release.js";
 import { testEngine } from "../../support/engine.js";
 import { decisionXml, isolatedTarget, processXml, quietSteps, TempRepo, uniqueKey } from "./support.js";
 

@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { ReleaseTarget } from "../../../actions/src/release/plan.js";
-import type { StepRunner } from "../../../actions/src/release/release.js";
+import type { ReleaseTarget } from "#core/release/plan.js";
+import type { StepRunner } from "#core/release/release.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
 
 /** A key that is unique on the shared engine and valid as a BPMN/DMN id. */

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { validateAppspec } from "../../../actions/src/bundle/appspec.js";
-import { buildBundle } from "../../../actions/src/bundle/build.js";
-import { UserError } from "../../../actions/src/util/errors.js";
-import { repoPath } from "../../../actions/src/util/paths.js";
+import { validateAppspec } from "#core/bundle/appspec.js";
+import { buildBundle } from "#core/bundle/build.js";
+import { UserError } from "#core/util/errors.js";
+import { repoPath } from "#core/util/paths.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "appspec-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -135,7 +135,7 @@ describe("appspec validation before packaging", () => {
 
 describe("workers Dockerfile against the bundle", () => {
   test("COPY sources missing from the bundle are reported with their line; stage copies and present paths pass", async () => {
-    const { checkCopySources } = await import("../../../actions/src/bundle/dockerfile.js");
+    const { checkCopySources } = await import("#core/bundle/dockerfile.js");
     const present = new Set(["package.json", "package-lock.json", "workers", "actions/src/camunda"]);
     const dockerfile = [
       "FROM node:20-slim AS build",

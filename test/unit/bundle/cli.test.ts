@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { main } from "../../../actions/src/cli/main.js";
+import { main } from "#core/cli/main.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "delivery-cli-"));
 after(() => rmSync(work, { recursive: true, force: true }));

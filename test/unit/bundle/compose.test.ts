@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { parse } from "yaml";
-import { repoPath } from "../../../actions/src/util/paths.js";
+import { repoPath } from "#core/util/paths.js";
 
 interface Service {
   image: string;

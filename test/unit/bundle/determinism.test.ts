@@ -5,8 +5,8 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { buildBundle } from "../../../actions/src/bundle/build.js";
-import { repoPath } from "../../../actions/src/util/paths.js";
+import { buildBundle } from "#core/bundle/build.js";
+import { repoPath } from "#core/util/paths.js";
 import { readCentralDirectory } from "./zip-reader.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "bundle-determinism-"));

@@ -19,8 +19,8 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { buildBundle } from "../../../actions/src/bundle/build.js";
-import { repoPath } from "../../../actions/src/util/paths.js";
+import { buildBundle } from "#core/bundle/build.js";
+import { repoPath } from "#core/util/paths.js";
 import { readCentralDirectory } from "./zip-reader.js";
 
 // Under /tmp on purpose: before-install.sh only empties install directories under /opt, /srv or /tmp.

@@ -7,7 +7,7 @@ import {
   CamundaUnreachableError,
   createCamundaClient,
   parseResourceReports,
-} from "../../../actions/src/camunda/index.js";
+} from "#core/camunda/index.js";
 
 describe("parseResourceReports", () => {
   it("accepts both the Latin and the Cyrillic spelling of elementIds", () => {

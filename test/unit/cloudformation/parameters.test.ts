@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { listEnvironments, loadEnvironment } from "../../../actions/src/environments/load.js";
-import type { EnvironmentConfig } from "../../../actions/src/environments/schema.js";
-import { run } from "../../../actions/src/infrastructure/cli.js";
+import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
+import type { EnvironmentConfig } from "#core/environments/schema.js";
+import { run } from "#core/infrastructure/cli.js";
 import {
   allStacks,
   createsOidcProvider,
@@ -20,8 +20,8 @@ import {
   planStack,
   runtimeParameterPath,
   stackNames,
-} from "../../../actions/src/infrastructure/parameters.js";
-import { UsageError } from "../../../actions/src/util/errors.js";
+} from "#core/infrastructure/parameters.js";
+import { UsageError } from "#core/util/errors.js";
 import { loadTemplates } from "./templates.js";
 
 const templates = loadTemplates();

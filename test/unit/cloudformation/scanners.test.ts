@@ -9,14 +9,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { listEnvironments, loadEnvironment } from "../../../actions/src/environments/load.js";
-import {
-  allStacks,
-  exampleRepository,
-  planStack,
-  toParameterFile,
-} from "../../../actions/src/infrastructure/parameters.js";
-import { repoPath } from "../../../actions/src/util/paths.js";
+import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
+import { allStacks, exampleRepository, planStack, toParameterFile } from "#core/infrastructure/parameters.js";
+import { repoPath } from "#core/util/paths.js";
 import { loadTemplates, templateFiles, templatesDir } from "./templates.js";
 
 const cfnLintPython = repoPath(".venv", "tools", "bin", "python");

@@ -11,9 +11,9 @@ import {
   StopDeploymentCommand,
 } from "@aws-sdk/client-codedeploy";
 import { mockClient } from "aws-sdk-client-mock";
-import { type DeployOptions, runDeployment, stopIfActive } from "../../../actions/src/codedeploy/deploy.js";
-import { pollDeployment } from "../../../actions/src/codedeploy/poll.js";
-import { UserError } from "../../../actions/src/util/errors.js";
+import { type DeployOptions, runDeployment, stopIfActive } from "#core/codedeploy/deploy.js";
+import { pollDeployment } from "#core/codedeploy/poll.js";
+import { UserError } from "#core/util/errors.js";
 import { awsError, client, group, virtualClock } from "./support.js";
 
 const cd = client();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isFatalAwsError } from "../../../actions/src/aws/clients.js";
-import { deploymentDescription, maxDescriptionLength } from "../../../actions/src/codedeploy/request.js";
+import { isFatalAwsError } from "#core/aws/clients.js";
+import { deploymentDescription, maxDescriptionLength } from "#core/codedeploy/request.js";
 import { awsError } from "./support.js";
 
 describe("deployment request helpers", () => {

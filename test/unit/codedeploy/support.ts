@@ -1,5 +1,5 @@
 import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
-import type { Clock } from "../../../actions/src/codedeploy/clock.js";
+import type { Clock } from "#core/codedeploy/clock.js";
 
 /** A clock whose sleep advances time instantly: the poller's logic is tested without waiting. */
 export function virtualClock(start = 0): Clock & { slept: number[] } {

@@ -10,8 +10,8 @@ import {
   engineStaleness,
   engineStamp,
   parseJavaMajor,
-} from "../../../actions/src/engine/build.js";
-import { UserError } from "../../../actions/src/util/errors.js";
+} from "#core/engine/build.js";
+import { UserError } from "#core/util/errors.js";
 
 /** A throwaway engine folder: pom.xml and a source tree, as engine/ has. */
 function fakeEngineDir(): string {

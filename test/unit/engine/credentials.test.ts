@@ -3,12 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import {
-  credentialsFile,
-  isValidUserId,
-  resolveEngineCredentials,
-} from "../../../actions/src/engine/credentials.js";
-import { UsageError } from "../../../actions/src/util/errors.js";
+import { credentialsFile, isValidUserId, resolveEngineCredentials } from "#core/engine/credentials.js";
+import { UsageError } from "#core/util/errors.js";
 
 describe("local engine credentials", () => {
   let dataDir: string;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseManifest } from "../../../actions/src/engine/jar-manifest.js";
+import { parseManifest } from "#core/engine/jar-manifest.js";
 
 describe("jar manifest", () => {
   it("joins 72-byte continuation lines and keeps the class path order", () => {

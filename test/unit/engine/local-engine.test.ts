@@ -4,9 +4,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { engineStatus, startEngine, stopEngine } from "../../../actions/src/engine/local-engine.js";
-import { readState, stateFile, writeState } from "../../../actions/src/engine/state.js";
-import { UsageError, UserError } from "../../../actions/src/util/errors.js";
+import { engineStatus, startEngine, stopEngine } from "#core/engine/local-engine.js";
+import { readState, stateFile, writeState } from "#core/engine/state.js";
+import { UsageError, UserError } from "#core/util/errors.js";
 
 /** The checks that run before anything is built or spawned; no engine is started here. */
 describe("local engine control without an engine", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { withFileLock } from "../../../actions/src/engine/lock.js";
+import { withFileLock } from "#core/engine/lock.js";
 
 describe("withFileLock", () => {
   let dir: string;

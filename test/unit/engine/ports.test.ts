@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { describe, it } from "node:test";
-import { findFreePort, isPortFree } from "../../../actions/src/engine/ports.js";
+import { findFreePort, isPortFree } from "#core/engine/ports.js";
 
 function listen(port: number, host: string): Promise<net.Server> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
-import { formatDuration, step } from "../../../actions/src/util/progress.js";
+import { formatDuration, step } from "#core/util/progress.js";
 
 const esc = String.fromCharCode(27);
 const redraw = `\r${esc}[2K`;

@@ -14,7 +14,7 @@ import {
   removeState,
   stateFile,
   writeState,
-} from "../../../actions/src/engine/state.js";
+} from "#core/engine/state.js";
 
 const sample: EngineState = {
   pid: 4242,

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { listEnvironments } from "../../../actions/src/environments/load.js";
-import { repoPath } from "../../../actions/src/util/paths.js";
+import { listEnvironments } from "#core/environments/load.js";
+import { repoPath } from "#core/util/paths.js";
 import {
   environmentSchemaFile,
   renderEnvironmentSchema,

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { listEnvironments, loadEnvironment } from "../../../actions/src/environments/load.js";
-import { UsageError } from "../../../actions/src/util/errors.js";
+import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
+import { UsageError } from "#core/util/errors.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "environments-test-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,8 +4,8 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { lint } from "../../../actions/src/lint/index.js";
-import { relativeToRepo, repoPath } from "../../../actions/src/util/paths.js";
+import { lint } from "#core/lint/index.js";
+import { relativeToRepo, repoPath } from "#core/util/paths.js";
 import { fixtures } from "./support.js";
 
 interface ReferenceFinding {

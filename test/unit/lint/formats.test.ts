@@ -6,7 +6,7 @@ import {
   formatMarkdown,
   formatReport,
   type LintReport,
-} from "../../../actions/src/lint/index.js";
+} from "#core/lint/index.js";
 import { lintFixtures } from "./support.js";
 
 function report(findings: Finding[]): LintReport {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { lint } from "../../../actions/src/lint/index.js";
+import { lint } from "#core/lint/index.js";
 
 test("the repository's own processes lint clean with processes/.bpmnlintrc and the real topic registry", async () => {
   const report = await lint();

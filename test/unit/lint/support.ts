@@ -1,6 +1,6 @@
 import path from "node:path";
-import { type LintOptions, lint } from "../../../actions/src/lint/index.js";
-import { repoRoot } from "../../../actions/src/util/paths.js";
+import { type LintOptions, lint } from "#core/lint/index.js";
+import { repoRoot } from "#core/util/paths.js";
 
 export const fixtures = path.join(repoRoot, "test/fixtures/lint");
 export const fixtureRegistry = { file: "test/fixtures/lint/registry/registry.ts" };

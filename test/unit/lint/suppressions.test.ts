@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { lint } from "../../../actions/src/lint/index.js";
+import { lint } from "#core/lint/index.js";
 import { fixtures } from "./support.js";
 
 async function lintText(text: string, config?: object) {

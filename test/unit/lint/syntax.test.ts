@@ -1,9 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: JUEL expressions are the test data here
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkFeel } from "../../../actions/src/lint/syntax/feel.js";
-import { isIsoDateTime, isIsoDuration, isTimeCycle } from "../../../actions/src/lint/syntax/iso8601.js";
-import { checkJuel, checkJuelCondition } from "../../../actions/src/lint/syntax/juel.js";
+import { checkFeel } from "#core/lint/syntax/feel.js";
+import { isIsoDateTime, isIsoDuration, isTimeCycle } from "#core/lint/syntax/iso8601.js";
+import { checkJuel, checkJuelCondition } from "#core/lint/syntax/juel.js";
 
 describe("JUEL syntax", () => {
   const valid = [

@@ -2,11 +2,11 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { CamundaError, parseResourceReports } from "../../../actions/src/camunda/index.js";
-import { annotationsFor } from "../../../actions/src/release/annotations.js";
-import { explainDeployFailure } from "../../../actions/src/release/deploy-errors.js";
-import { LintRefusedError } from "../../../actions/src/release/lint-gate.js";
-import type { Resource } from "../../../actions/src/release/source.js";
+import { CamundaError, parseResourceReports } from "#core/camunda/index.js";
+import { annotationsFor } from "#core/release/annotations.js";
+import { explainDeployFailure } from "#core/release/deploy-errors.js";
+import { LintRefusedError } from "#core/release/lint-gate.js";
+import type { Resource } from "#core/release/source.js";
 import { decisionXml, processXml } from "../../integration/release/support.js";
 
 function resource(name: string, text: string): Resource {

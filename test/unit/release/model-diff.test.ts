@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: JUEL expressions in BPMN text, not templates
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { diffModels, summarizeDiff } from "../../../actions/src/release/model-diff.js";
+import { diffModels, summarizeDiff } from "#core/release/model-diff.js";
 import { decisionXml, processXml } from "../../integration/release/support.js";
 
 describe("semantic summary of a model change", () => {

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Plan } from "../../../actions/src/release/plan.js";
-import { type ReleaseResult, releaseInfo } from "../../../actions/src/release/release.js";
+import type { Plan } from "#core/release/plan.js";
+import { type ReleaseResult, releaseInfo } from "#core/release/release.js";
 import {
   formatPlanText,
   formatReleaseMarkdown,
   formatReleaseText,
   releaseJson,
-} from "../../../actions/src/release/report.js";
+} from "#core/release/report.js";
 
 const plan: Plan = {
   target: {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { openSource } from "../../../actions/src/release/source.js";
-import { UsageError } from "../../../actions/src/util/errors.js";
+import { openSource } from "#core/release/source.js";
+import { UsageError } from "#core/util/errors.js";
 import { decisionXml, processXml, TempRepo } from "../../integration/release/support.js";
 
 describe("what a release reads", () => {

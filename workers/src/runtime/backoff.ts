@@ -27,4 +27,4 @@ export class Backoff {
   }
 }
 
-export { sleep } from "../../../actions/src/util/sleep.js";
+export { sleep } from "#core/util/sleep.js";

@@ -6,8 +6,8 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { UsageError } from "../../../actions/src/util/errors.js";
-import { topicNames } from "../registry.js";
+import { UsageError } from "#core/util/errors.js";
+import { topicNames } from "#workers/registry.js";
 
 /** The engine refuses long polls above 30 minutes. */
 export const MAX_LONG_POLL_MS = 1_800_000;

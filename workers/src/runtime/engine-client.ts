@@ -6,8 +6,8 @@
  * Auth is the same HTTP Basic header, and engine errors are the same CamundaError, so messages read
  * alike across the repository.
  */
-import { CamundaError } from "../../../actions/src/camunda/errors.js";
-import type { components } from "../../../actions/src/camunda/openapi.js";
+import { CamundaError } from "#core/camunda/errors.js";
+import type { components } from "#core/camunda/openapi.js";
 
 export type FetchAndLockRequest = components["schemas"]["FetchExternalTasksDto"];
 export type LockedTask = components["schemas"]["LockedExternalTaskDto"];

@@ -4,11 +4,11 @@
  * configuration, and wires SIGTERM/SIGINT to a graceful stop (a second signal skips the grace period).
  */
 import path from "node:path";
-import type { TopicDefinition } from "../handler.js";
-import { FileIdempotencyStore } from "../ports/file-idempotency-store.js";
-import { OutboxNotifier } from "../ports/notifier.js";
-import { IdempotentPolicyStore } from "../ports/policy-store.js";
-import { topicRegistry } from "../registry.js";
+import type { TopicDefinition } from "#workers/handler.js";
+import { FileIdempotencyStore } from "#workers/ports/file-idempotency-store.js";
+import { OutboxNotifier } from "#workers/ports/notifier.js";
+import { IdempotentPolicyStore } from "#workers/ports/policy-store.js";
+import { topicRegistry } from "#workers/registry.js";
 import type { WorkerConfig } from "./config.js";
 import { type HealthServer, startHealthServer } from "./health-server.js";
 import { createLogger, type Logger } from "./logger.js";

@@ -3,8 +3,8 @@
  * numbers as numbers); their outputs are typed here: whole numbers become Integer (or Long beyond
  * 32 bits), other numbers Double, lists and objects Json (the engine has Spin), null Null.
  */
-import type { components } from "../../../actions/src/camunda/openapi.js";
-import type { VariableValue } from "../handler.js";
+import type { components } from "#core/camunda/openapi.js";
+import type { VariableValue } from "#workers/handler.js";
 
 export type TypedValue = components["schemas"]["VariableValueDto"];
 

@@ -5,12 +5,12 @@
  * incident appears when they run out); capped, jittered backoff while the engine is unreachable;
  * and a graceful stop that aborts the pending poll, drains, and unlocks what cannot finish.
  */
-import { CamundaError } from "../../../actions/src/camunda/errors.js";
-import type { HandlerContext, HandlerResult, TopicDefinition } from "../handler.js";
-import { failure } from "../handler.js";
-import { parseInput } from "../input.js";
-import type { Notifier } from "../ports/notifier.js";
-import type { PolicyStore } from "../ports/policy-store.js";
+import { CamundaError } from "#core/camunda/errors.js";
+import type { HandlerContext, HandlerResult, TopicDefinition } from "#workers/handler.js";
+import { failure } from "#workers/handler.js";
+import { parseInput } from "#workers/input.js";
+import type { Notifier } from "#workers/ports/notifier.js";
+import type { PolicyStore } from "#workers/ports/policy-store.js";
 import { Backoff, sleep } from "./backoff.js";
 import { EngineClient, isAbort, isTransient, type LockedTask } from "./engine-client.js";
 import { describeError, failureReport, type RetryPolicy } from "./failure-report.js";

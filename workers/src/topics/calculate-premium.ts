@@ -4,9 +4,9 @@
  * those, so no policy is ever issued at that price.
  */
 import { z } from "zod";
-import { premiumPence, vehicleClass } from "../domain/premium-table.js";
-import { applicationId, nonEmptyText } from "../domain/variables.js";
-import { complete, defineTopic } from "../handler.js";
+import { premiumPence, vehicleClass } from "#workers/domain/premium-table.js";
+import { applicationId, nonEmptyText } from "#workers/domain/variables.js";
+import { complete, defineTopic } from "#workers/handler.js";
 
 export const calculatePremium = defineTopic({
   topic: "calculate-premium",

@@ -4,8 +4,8 @@
  * the application gets one policy and the same policy number every time.
  */
 import { z } from "zod";
-import { applicationId, nonEmptyText, riskGroup } from "../domain/variables.js";
-import { bpmnError, complete, defineTopic } from "../handler.js";
+import { applicationId, nonEmptyText, riskGroup } from "#workers/domain/variables.js";
+import { bpmnError, complete, defineTopic } from "#workers/handler.js";
 
 export const issuePolicy = defineTopic({
   topic: "issue-policy",

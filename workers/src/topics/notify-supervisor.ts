@@ -4,8 +4,8 @@
  * re-locked task does not send twice, a later escalation does send.
  */
 import { z } from "zod";
-import { applicationId, nonEmptyText, optional, riskGroup } from "../domain/variables.js";
-import { complete, defineTopic } from "../handler.js";
+import { applicationId, nonEmptyText, optional, riskGroup } from "#workers/domain/variables.js";
+import { complete, defineTopic } from "#workers/handler.js";
 
 export const notifySupervisor = defineTopic({
   topic: "notify-supervisor",

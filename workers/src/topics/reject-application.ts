@@ -4,8 +4,8 @@
  * the risk decision said RED, a reviewer declined, or the documents never arrived.
  */
 import { z } from "zod";
-import { applicationId, optional, riskGroup } from "../domain/variables.js";
-import { complete, defineTopic, failure } from "../handler.js";
+import { applicationId, optional, riskGroup } from "#workers/domain/variables.js";
+import { complete, defineTopic, failure } from "#workers/handler.js";
 
 export const REJECTION_REASONS = [
   "RISK_NOT_INSURABLE",

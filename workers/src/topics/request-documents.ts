@@ -4,9 +4,9 @@
  * task and a new message.
  */
 import { z } from "zod";
-import { documentList } from "../domain/messages.js";
-import { applicationId, email, nonEmptyText, optional, stringList } from "../domain/variables.js";
-import { complete, defineTopic } from "../handler.js";
+import { documentList } from "#workers/domain/messages.js";
+import { applicationId, email, nonEmptyText, optional, stringList } from "#workers/domain/variables.js";
+import { complete, defineTopic } from "#workers/handler.js";
 
 export const requestDocuments = defineTopic({
   topic: "request-documents",

@@ -6,10 +6,10 @@
  * however often the task runs.
  */
 import { z } from "zod";
-import { formatPounds, rejectionText } from "../domain/messages.js";
-import { applicationId, email, nonEmptyText, optional } from "../domain/variables.js";
-import { complete, defineTopic, failure } from "../handler.js";
-import type { Notification } from "../ports/notifier.js";
+import { formatPounds, rejectionText } from "#workers/domain/messages.js";
+import { applicationId, email, nonEmptyText, optional } from "#workers/domain/variables.js";
+import { complete, defineTopic, failure } from "#workers/handler.js";
+import type { Notification } from "#workers/ports/notifier.js";
 
 const KINDS = { POLICY_ISSUED: "policy-issued", APPLICATION_REJECTED: "application-rejected" } as const;
 

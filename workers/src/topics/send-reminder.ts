@@ -2,9 +2,9 @@
  * send-reminder: reminds the applicant that documents are still missing. Once per reminder task.
  */
 import { z } from "zod";
-import { documentList } from "../domain/messages.js";
-import { applicationId, email, nonEmptyText, stringList } from "../domain/variables.js";
-import { complete, defineTopic } from "../handler.js";
+import { documentList } from "#workers/domain/messages.js";
+import { applicationId, email, nonEmptyText, stringList } from "#workers/domain/variables.js";
+import { complete, defineTopic } from "#workers/handler.js";
 
 export const sendReminder = defineTopic({
   topic: "send-reminder",

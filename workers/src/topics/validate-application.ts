@@ -5,9 +5,9 @@
  * no amount of waiting for documents fixes it.
  */
 import { z } from "zod";
-import { attachedDocuments, missingDocuments } from "../domain/documents.js";
-import { applicationId, email, nonEmptyText } from "../domain/variables.js";
-import { complete, defineTopic } from "../handler.js";
+import { attachedDocuments, missingDocuments } from "#workers/domain/documents.js";
+import { applicationId, email, nonEmptyText } from "#workers/domain/variables.js";
+import { complete, defineTopic } from "#workers/handler.js";
 
 export const validateApplication = defineTopic({
   topic: "validate-application",

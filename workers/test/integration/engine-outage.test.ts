@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { z } from "zod";
-import { createCamundaClient } from "../../../actions/src/camunda/index.js";
-import { findFreePort, startEngine, stopEngine } from "../../../actions/src/engine/local-engine.js";
+import { createCamundaClient } from "#core/camunda/index.js";
+import { findFreePort, startEngine, stopEngine } from "#core/engine/local-engine.js";
+import { complete, defineTopic, type TopicDefinition } from "#workers/handler.js";
 import { uniqueId, waitFor } from "../../../test/support/engine.js";
-import { complete, defineTopic, type TopicDefinition } from "../../src/handler.js";
 import {
   deploySingleTask,
   newTenant,

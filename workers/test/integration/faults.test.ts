@@ -9,11 +9,11 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { defineTopic, type TopicDefinition } from "#workers/handler.js";
+import { FileIdempotencyStore } from "#workers/ports/file-idempotency-store.js";
+import type { OutboxMessage } from "#workers/ports/notifier.js";
+import type { Policy } from "#workers/ports/policy-store.js";
 import { testEngine, uniqueId, waitFor } from "../../../test/support/engine.js";
-import { defineTopic, type TopicDefinition } from "../../src/handler.js";
-import { FileIdempotencyStore } from "../../src/ports/file-idempotency-store.js";
-import type { OutboxMessage } from "../../src/ports/notifier.js";
-import type { Policy } from "../../src/ports/policy-store.js";
 import {
   deployProcesses,
   deploySingleTask,

@@ -1,10 +1,10 @@
 /** Runs a topic the way the runtime does (validate variables, then call the handler) with in-memory ports. */
-import type { HandlerContext, HandlerResult } from "../../src/handler.js";
-import { parseInput } from "../../src/input.js";
-import { MemoryIdempotencyStore } from "../../src/ports/idempotency-store.js";
-import { type OutboxMessage, OutboxNotifier } from "../../src/ports/notifier.js";
-import { IdempotentPolicyStore } from "../../src/ports/policy-store.js";
-import { topicRegistry } from "../../src/registry.js";
+import type { HandlerContext, HandlerResult } from "#workers/handler.js";
+import { parseInput } from "#workers/input.js";
+import { MemoryIdempotencyStore } from "#workers/ports/idempotency-store.js";
+import { type OutboxMessage, OutboxNotifier } from "#workers/ports/notifier.js";
+import { IdempotentPolicyStore } from "#workers/ports/policy-store.js";
+import { topicRegistry } from "#workers/registry.js";
 
 export interface Harness {
   store: MemoryIdempotencyStore;

@@ -1,12 +1,12 @@
 /** Builds a Worker with test topics against a FakeEngine, with in-memory ports and silent logs. */
 import { z } from "zod";
-import { bpmnError, complete, defineTopic, type TopicDefinition } from "../../src/handler.js";
-import { MemoryIdempotencyStore } from "../../src/ports/idempotency-store.js";
-import { OutboxNotifier } from "../../src/ports/notifier.js";
-import { IdempotentPolicyStore } from "../../src/ports/policy-store.js";
-import { createLogger } from "../../src/runtime/logger.js";
-import { createMetrics, type WorkerMetrics } from "../../src/runtime/metrics.js";
-import { Worker, type WorkerSettings } from "../../src/runtime/worker.js";
+import { bpmnError, complete, defineTopic, type TopicDefinition } from "#workers/handler.js";
+import { MemoryIdempotencyStore } from "#workers/ports/idempotency-store.js";
+import { OutboxNotifier } from "#workers/ports/notifier.js";
+import { IdempotentPolicyStore } from "#workers/ports/policy-store.js";
+import { createLogger } from "#workers/runtime/logger.js";
+import { createMetrics, type WorkerMetrics } from "#workers/runtime/metrics.js";
+import { Worker, type WorkerSettings } from "#workers/runtime/worker.js";
 
 /** A promise you resolve from outside: lets a test hold a handler mid-flight. */
 export class Gate {

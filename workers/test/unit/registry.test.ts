@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { topicNames, topicRegistry } from "../../src/registry.js";
+import { topicNames, topicRegistry } from "#workers/registry.js";
 
 describe("topic registry", () => {
   it("serves exactly the topics the processes use", () => {

@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { createCodeDeployClient } from "../../aws/clients.js";
-import { loadLastPackage } from "../../bundle/last-package.js";
-import { awsConfigOf } from "../../bundle/publish.js";
-import { describeOutcome, runDeployment } from "../../codedeploy/deploy.js";
-import { deploymentDescription, type RevisionLocation } from "../../codedeploy/request.js";
-import { UsageError } from "../../util/errors.js";
-import { repoRoot } from "../../util/paths.js";
-import { step } from "../../util/progress.js";
-import { type Command, intOption, parseCommandArgs } from "../command.js";
+import { createCodeDeployClient } from "#core/aws/clients.js";
+import { loadLastPackage } from "#core/bundle/last-package.js";
+import { awsConfigOf } from "#core/bundle/publish.js";
+import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { describeOutcome, runDeployment } from "#core/codedeploy/deploy.js";
+import { deploymentDescription, type RevisionLocation } from "#core/codedeploy/request.js";
+import { UsageError } from "#core/util/errors.js";
+import { repoRoot } from "#core/util/paths.js";
+import { step } from "#core/util/progress.js";
 
 const fileExistsBehaviors = ["DISALLOW", "OVERWRITE", "RETAIN"] as const;
 

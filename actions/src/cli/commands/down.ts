@@ -1,5 +1,5 @@
-import { down } from "../../platform/down.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { down } from "#core/platform/down.js";
 
 export const command: Command = {
   name: "down",

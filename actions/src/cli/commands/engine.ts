@@ -1,5 +1,6 @@
 import path from "node:path";
-import { displayPath } from "../../engine/display.js";
+import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { displayPath } from "#core/engine/display.js";
 import {
   buildEngine,
   defaultDataDir,
@@ -10,11 +11,10 @@ import {
   engineStatus,
   startEngine,
   stopEngine,
-} from "../../engine/local-engine.js";
-import { UsageError } from "../../util/errors.js";
-import { relativeToRepo } from "../../util/paths.js";
-import { formatDuration, step } from "../../util/progress.js";
-import { type Command, intOption, parseCommandArgs } from "../command.js";
+} from "#core/engine/local-engine.js";
+import { UsageError } from "#core/util/errors.js";
+import { relativeToRepo } from "#core/util/paths.js";
+import { formatDuration, step } from "#core/util/progress.js";
 
 const help = `Usage: camunda-gitops engine <start|stop|status|build> [options]
 

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
-import { FORMATS, type Format, formatReport, lint, reportFails } from "../../lint/index.js";
-import { UsageError } from "../../util/errors.js";
-import { type Command, intOption, parseCommandArgs } from "../command.js";
+import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { FORMATS, type Format, formatReport, lint, reportFails } from "#core/lint/index.js";
+import { UsageError } from "#core/util/errors.js";
 
 const help = `Usage: camunda-gitops lint [paths...] [options]
 

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { saveLastPackage } from "../../bundle/last-package.js";
-import { packageBundle } from "../../bundle/publish.js";
-import { localDir, relativeToRepo } from "../../util/paths.js";
-import { step } from "../../util/progress.js";
-import { type Command, intOption, parseCommandArgs } from "../command.js";
+import { saveLastPackage } from "#core/bundle/last-package.js";
+import { packageBundle } from "#core/bundle/publish.js";
+import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { localDir, relativeToRepo } from "#core/util/paths.js";
+import { step } from "#core/util/progress.js";
 
 const defaultOut = path.join(localDir, "delivery", "bundle.zip");
 

@@ -1,8 +1,8 @@
-import { connect } from "../../release/connect.js";
-import { planRelease } from "../../release/release.js";
-import { formatPlanText, planJson } from "../../release/report.js";
-import { UsageError } from "../../util/errors.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { connect } from "#core/release/connect.js";
+import { planRelease } from "#core/release/release.js";
+import { formatPlanText, planJson } from "#core/release/report.js";
+import { UsageError } from "#core/util/errors.js";
 
 const help = `Usage: camunda-gitops plan --env <name> [--ref <tag|sha>] [--format text|json]
 

@@ -1,8 +1,8 @@
-import { connect } from "../../release/connect.js";
-import { release, SmokeFailedError } from "../../release/release.js";
-import { formatReleaseText, releaseJson } from "../../release/report.js";
-import { UsageError } from "../../util/errors.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { connect } from "#core/release/connect.js";
+import { release, SmokeFailedError } from "#core/release/release.js";
+import { formatReleaseText, releaseJson } from "#core/release/report.js";
+import { UsageError } from "#core/util/errors.js";
 
 const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--format text|json]
 

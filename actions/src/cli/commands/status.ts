@@ -1,6 +1,6 @@
-import { resolveCamundaCredentials } from "../../camunda/index.js";
-import { formatStatus, readPlatformStatus } from "../../platform/status.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { resolveCamundaCredentials } from "#core/camunda/index.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { formatStatus, readPlatformStatus } from "#core/platform/status.js";
 
 export const command: Command = {
   name: "status",

@@ -1,11 +1,11 @@
-import { localCredentialsFile } from "../../camunda/credentials.js";
-import { resolveCamundaCredentials } from "../../camunda/index.js";
-import { type EngineDb, engineDbs } from "../../engine/local-engine.js";
-import { formatStatus, readPlatformStatus } from "../../platform/status.js";
-import { up } from "../../platform/up.js";
-import { UsageError } from "../../util/errors.js";
-import { relativeToRepo } from "../../util/paths.js";
-import { type Command, intOption, parseCommandArgs } from "../command.js";
+import { localCredentialsFile } from "#core/camunda/credentials.js";
+import { resolveCamundaCredentials } from "#core/camunda/index.js";
+import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { type EngineDb, engineDbs } from "#core/engine/local-engine.js";
+import { formatStatus, readPlatformStatus } from "#core/platform/status.js";
+import { up } from "#core/platform/up.js";
+import { UsageError } from "#core/util/errors.js";
+import { relativeToRepo } from "#core/util/paths.js";
 
 const help = `Usage: camunda-gitops up [--db h2|postgres] [--port N] [--samples N]   (npm start)
 

@@ -1,10 +1,10 @@
-import { loadWorkerConfig } from "../../../../workers/src/runtime/config.js";
-import { runWorkers } from "../../../../workers/src/runtime/run.js";
-import { resolveCamundaCredentials } from "../../camunda/credentials.js";
-import { defaultDataDir, engineStatus } from "../../engine/local-engine.js";
-import { loadEnvironment } from "../../environments/load.js";
-import { repoPath } from "../../util/paths.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { resolveCamundaCredentials } from "#core/camunda/credentials.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { defaultDataDir, engineStatus } from "#core/engine/local-engine.js";
+import { loadEnvironment } from "#core/environments/load.js";
+import { repoPath } from "#core/util/paths.js";
+import { loadWorkerConfig } from "#workers/runtime/config.js";
+import { runWorkers } from "#workers/runtime/run.js";
 
 const help = `Usage: camunda-gitops workers [--env NAME] [--topics a,b] [--parallelism N] [--port N]
 

@@ -1,4 +1,4 @@
-import type { Finding, LintReport } from "../types.js";
+import type { Finding, LintReport } from "#core/lint/types.js";
 
 /** GitHub shows at most this many annotations of each kind per step; the rest are dropped silently. */
 export const ANNOTATIONS_PER_KIND = 10;

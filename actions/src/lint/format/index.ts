@@ -1,4 +1,4 @@
-import type { LintReport } from "../types.js";
+import type { LintReport } from "#core/lint/types.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
 import { formatSarif } from "./sarif.js";

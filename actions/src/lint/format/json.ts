@@ -1,4 +1,4 @@
-import type { LintReport } from "../types.js";
+import type { LintReport } from "#core/lint/types.js";
 
 /** The stable JSON contract: `{"findings":[…],"summary":{…}}`, keys in a fixed order. */
 export function formatJson(report: LintReport): string {

@@ -1,4 +1,4 @@
-import type { LintReport } from "../types.js";
+import type { LintReport } from "#core/lint/types.js";
 
 /** Builds a link to a file's line in the repository's web view, or null when there is no web view. */
 export type LineLink = (file: string, line: number) => string | null;

@@ -1,5 +1,5 @@
-import { projectRules } from "../plugin/index.js";
-import type { Finding, LintReport, Suppressed } from "../types.js";
+import { projectRules } from "#core/lint/plugin/index.js";
+import type { Finding, LintReport, Suppressed } from "#core/lint/types.js";
 
 const LEVEL: Record<Finding["severity"], "error" | "warning" | "note"> = {
   error: "error",

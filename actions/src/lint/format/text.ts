@@ -1,4 +1,4 @@
-import type { Finding, LintReport } from "../types.js";
+import type { Finding, LintReport } from "#core/lint/types.js";
 
 const COLOURS = {
   error: "\u001b[31m",

@@ -1,6 +1,6 @@
-import type { ImportWarning, ModdleElement } from "../parse.js";
-import type { SourceMap } from "../source-map.js";
-import type { FileKind } from "../types.js";
+import type { ImportWarning, ModdleElement } from "#core/lint/parse.js";
+import type { SourceMap } from "#core/lint/source-map.js";
+import type { FileKind } from "#core/lint/types.js";
 
 /** Where a topic, process or decision is used or defined: for messages and project-level findings. */
 export interface Occurrence {

@@ -1,5 +1,5 @@
-import type { ModdleElement } from "../parse.js";
-import type { FileKind } from "../types.js";
+import type { ModdleElement } from "#core/lint/parse.js";
+import type { FileKind } from "#core/lint/types.js";
 import type { RuleContext } from "./context.js";
 
 export interface Reporter {

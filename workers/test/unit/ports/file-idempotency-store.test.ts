@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { FileIdempotencyStore } from "../../../src/ports/file-idempotency-store.js";
-import { IdempotentPolicyStore, type Policy } from "../../../src/ports/policy-store.js";
+import { FileIdempotencyStore } from "#workers/ports/file-idempotency-store.js";
+import { IdempotentPolicyStore, type Policy } from "#workers/ports/policy-store.js";
 
 const directory = mkdtempSync(path.join(tmpdir(), "idempotency-"));
 after(() => rmSync(directory, { recursive: true, force: true }));

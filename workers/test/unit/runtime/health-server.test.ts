@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { startHealthServer } from "../../../src/runtime/health-server.js";
-import { createMetrics } from "../../../src/runtime/metrics.js";
+import { startHealthServer } from "#workers/runtime/health-server.js";
+import { createMetrics } from "#workers/runtime/metrics.js";
 
 describe("health server", () => {
   it("answers /healthz, /readyz by state and /metrics in Prometheus format", async () => {

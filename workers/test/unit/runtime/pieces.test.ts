@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { topicNames } from "../../../src/registry.js";
-import { Backoff } from "../../../src/runtime/backoff.js";
-import { loadWorkerConfig } from "../../../src/runtime/config.js";
-import { failureReport, retriesLeft, truncateMessage } from "../../../src/runtime/failure-report.js";
-import { fromTyped, toTyped, UNPARSEABLE } from "../../../src/runtime/variables.js";
+import { topicNames } from "#workers/registry.js";
+import { Backoff } from "#workers/runtime/backoff.js";
+import { loadWorkerConfig } from "#workers/runtime/config.js";
+import { failureReport, retriesLeft, truncateMessage } from "#workers/runtime/failure-report.js";
+import { fromTyped, toTyped, UNPARSEABLE } from "#workers/runtime/variables.js";
 
 const minimal = {
   CAMUNDA_URL: "http://localhost:8080/engine-rest/",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { BASE_PREMIUM_PENCE, vehicleClass } from "../../../src/domain/premium-table.js";
+import { BASE_PREMIUM_PENCE, vehicleClass } from "#workers/domain/premium-table.js";
 import { harness } from "../../support/handlers.js";
 
 const base = { applicationId: "APP-1", vehicleMake: "Volkswagen", vehicleModel: "Golf" };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Policy } from "../../../src/ports/policy-store.js";
+import type { Policy } from "#workers/ports/policy-store.js";
 import { harness } from "../../support/handlers.js";
 
 const accepted = {

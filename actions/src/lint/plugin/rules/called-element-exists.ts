@@ -1,4 +1,4 @@
-import { camundaProperty, defineRule, idOf, is, isExpression } from "../helpers.js";
+import { camundaProperty, defineRule, idOf, is, isExpression } from "#core/lint/plugin/helpers.js";
 
 /**
  * Config: `{ "external": ["processKey", …] }` lists processes deployed from elsewhere; a call activity

@@ -1,4 +1,4 @@
-import { defineRule, idOf, is, isExpression } from "../helpers.js";
+import { defineRule, idOf, is, isExpression } from "#core/lint/plugin/helpers.js";
 
 export default defineRule({
   name: "decision-ref-exists",

@@ -1,5 +1,5 @@
-import { checkFeel } from "../../syntax/feel.js";
-import { defineRule, idOf, is } from "../helpers.js";
+import { defineRule, idOf, is } from "#core/lint/plugin/helpers.js";
+import { checkFeel } from "#core/lint/syntax/feel.js";
 
 /**
  * Input entries are FEEL unary tests, output entries and input expressions FEEL expressions (the

@@ -1,4 +1,4 @@
-import { defineRule, is } from "../helpers.js";
+import { defineRule, is } from "#core/lint/plugin/helpers.js";
 
 /** Hit policies the Camunda 7 DMN engine implements (PRIORITY and OUTPUT ORDER are not). */
 const SUPPORTED = new Set(["UNIQUE", "FIRST", "ANY", "COLLECT", "RULE ORDER"]);

@@ -1,4 +1,4 @@
-import { defineRule, is } from "../helpers.js";
+import { defineRule, is } from "#core/lint/plugin/helpers.js";
 
 /** Types the Camunda 7 DMN engine converts values to; anything else passes values through untyped. */
 const KNOWN = new Set(["string", "boolean", "integer", "long", "double", "date"]);

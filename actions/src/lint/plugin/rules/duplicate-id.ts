@@ -1,4 +1,4 @@
-import { defineRule } from "../helpers.js";
+import { defineRule } from "#core/lint/plugin/helpers.js";
 
 export default defineRule({
   name: "duplicate-id",

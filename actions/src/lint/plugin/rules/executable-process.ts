@@ -1,4 +1,4 @@
-import { defineRule, is } from "../helpers.js";
+import { defineRule, is } from "#core/lint/plugin/helpers.js";
 
 export default defineRule({
   name: "executable-process",

@@ -1,5 +1,5 @@
-import type { ModdleElement } from "../../parse.js";
-import { defineRule, is, isAny } from "../helpers.js";
+import type { ModdleElement } from "#core/lint/parse.js";
+import { defineRule, is, isAny } from "#core/lint/plugin/helpers.js";
 
 export default defineRule({
   name: "gateway-flow-conditions",

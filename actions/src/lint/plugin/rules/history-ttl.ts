@@ -1,4 +1,4 @@
-import { defineRule, idOf, is } from "../helpers.js";
+import { defineRule, idOf, is } from "#core/lint/plugin/helpers.js";
 
 export default defineRule({
   name: "history-ttl",

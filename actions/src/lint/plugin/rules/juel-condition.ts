@@ -1,5 +1,5 @@
-import { checkJuelCondition } from "../../syntax/juel.js";
-import { defineRule, idOf, is } from "../helpers.js";
+import { defineRule, idOf, is } from "#core/lint/plugin/helpers.js";
+import { checkJuelCondition } from "#core/lint/syntax/juel.js";
 
 export default defineRule({
   name: "juel-condition",

@@ -1,4 +1,4 @@
-import { defineRule, idOf, is, isAny } from "../helpers.js";
+import { defineRule, idOf, is, isAny } from "#core/lint/plugin/helpers.js";
 
 export default defineRule({
   name: "service-task-implementation",

@@ -1,6 +1,6 @@
-import { isIsoDateTime, isIsoDuration, isTimeCycle } from "../../syntax/iso8601.js";
-import { checkJuel } from "../../syntax/juel.js";
-import { defineRule, expressionText, idOf, is } from "../helpers.js";
+import { defineRule, expressionText, idOf, is } from "#core/lint/plugin/helpers.js";
+import { isIsoDateTime, isIsoDuration, isTimeCycle } from "#core/lint/syntax/iso8601.js";
+import { checkJuel } from "#core/lint/syntax/juel.js";
 
 const KINDS = [
   {

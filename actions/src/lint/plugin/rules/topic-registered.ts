@@ -1,4 +1,4 @@
-import { defineRule, idOf, isAny, isExpression } from "../helpers.js";
+import { defineRule, idOf, isAny, isExpression } from "#core/lint/plugin/helpers.js";
 import { EXTERNAL_TASK_TYPES } from "./topic-required.js";
 
 export default defineRule({

@@ -1,4 +1,4 @@
-import { defineRule, idOf, isAny } from "../helpers.js";
+import { defineRule, idOf, isAny } from "#core/lint/plugin/helpers.js";
 
 /** Elements that take camunda:type="external" (moddle's camunda:ServiceTaskLike). */
 export const EXTERNAL_TASK_TYPES = [

@@ -1,5 +1,5 @@
-import type { ModdleElement } from "../../parse.js";
-import { defineRule, idOf, is } from "../helpers.js";
+import type { ModdleElement } from "#core/lint/parse.js";
+import { defineRule, idOf, is } from "#core/lint/plugin/helpers.js";
 
 const CATCHING = ["bpmn:StartEvent", "bpmn:IntermediateCatchEvent", "bpmn:BoundaryEvent"];
 

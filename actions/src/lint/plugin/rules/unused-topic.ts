@@ -1,5 +1,5 @@
-import type { ProjectReport } from "../helpers.js";
-import { defineRule } from "../helpers.js";
+import type { ProjectReport } from "#core/lint/plugin/helpers.js";
+import { defineRule } from "#core/lint/plugin/helpers.js";
 
 export default defineRule({
   name: "unused-topic",
