@@ -10,7 +10,8 @@ import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { environmentSchema } from "#core/environments/schema.js";
-import { relativeToRepo, repoPath } from "#core/util/paths.js";
+import { displayPath } from "#core/util/paths.js";
+import { repoPath } from "../test/support/repo.js";
 
 export const environmentSchemaFile = repoPath("environments", "environment.schema.json");
 
@@ -33,5 +34,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   execFileSync(repoPath("node_modules", ".bin", "biome"), ["format", "--write", environmentSchemaFile], {
     stdio: "ignore",
   });
-  console.log(`wrote ${relativeToRepo(environmentSchemaFile)}`);
+  console.log(`wrote ${displayPath(environmentSchemaFile)}`);
 }

@@ -11,7 +11,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../test/support/repo.js";
 
 const version = "7.23.0";
 const jar = path.join(

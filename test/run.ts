@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { findFreePort } from "#core/engine/ports.js";
-import { repoRoot } from "#core/util/paths.js";
+import { engineDir, repoRoot } from "./support/repo.js";
 
 const roots = ["test", "processes/tests", "workers/test"];
 
@@ -122,6 +122,7 @@ async function startTestEngine(env: NodeJS.ProcessEnv) {
   const started = Date.now();
   try {
     const handle = await startEngine({
+      engineDir,
       port,
       db,
       dataDir,

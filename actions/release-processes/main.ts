@@ -1,4 +1,3 @@
-import path from "node:path";
 import * as core from "@actions/core";
 import { importRegistryWithTsx } from "#core/lint/registry-import.js";
 import { annotationsFor } from "#core/release/annotations.js";
@@ -24,7 +23,7 @@ async function run(): Promise<void> {
   const environment = core.getInput("environment", { required: true });
   const smoke = core.getBooleanInput("smoke");
   const connection = connect(environment, {
-    environmentsDir: path.join(workspace, "environments"),
+    root: workspace,
     log: (line) => core.info(line),
   });
   try {

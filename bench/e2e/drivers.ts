@@ -9,8 +9,8 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "#core/util/paths.js";
 import { topicRegistry } from "#workers/registry.js";
+import { repoRoot } from "../../test/support/repo.js";
 import type { Latencies } from "./measure.js";
 
 /** The external tasks of the GREEN path, in order. */

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "#core/util/paths.js";
+import { repoRoot } from "../../test/support/repo.js";
 import { median } from "./measure.js";
 
 export interface RunResult {

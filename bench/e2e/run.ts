@@ -22,6 +22,7 @@ import { localDir } from "#core/util/paths.js";
 import { readModels } from "../../processes/tests/support/models.js";
 import { startWorkers, type WorkersProcess } from "../../test/integration/cluster/support.js";
 import { type PostgresDatabase, postgresDatabase } from "../../test/support/postgres.js";
+import { engineDir, repoRoot } from "../../test/support/repo.js";
 import { bareLoop, type Engine, engine, finishedCount, startApplications } from "./drivers.js";
 import {
   histogramByTopic,
@@ -212,6 +213,7 @@ async function main(): Promise<void> {
       `PostgreSQL database ${db.database} on ${db.host}:${db.port}${statements ? " (pg_stat_statements on)" : ""}`,
     );
     const handle = await startEngine({
+      engineDir,
       db: "postgres",
       port: await findFreePort(),
       dataDir,
@@ -247,7 +249,11 @@ async function main(): Promise<void> {
         results.push(await runOnce(ctx, mode, run, applications));
     }
     // The raw figures of every run, for a closer look than the medians.
-    const raw = path.join(localDir, "bench", `e2e-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    const raw = path.join(
+      localDir(repoRoot),
+      "bench",
+      `e2e-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+    );
     mkdirSync(path.dirname(raw), { recursive: true });
     writeFileSync(raw, `${JSON.stringify(results, null, 2)}\n`);
     log(`raw results in ${path.relative(process.cwd(), raw)}`);

@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../test/support/repo.js";
 import { generateCorpus } from "./generate.js";
 
 interface Sample {

@@ -18,7 +18,6 @@ import { BasicAuthInterceptor, Client } from "camunda-external-task-client-js";
 import { z } from "zod";
 import { type CamundaClient, createCamundaClient } from "#core/camunda/index.js";
 import { findFreePort, startEngine, stopEngine } from "#core/engine/local-engine.js";
-import { repoPath } from "#core/util/paths.js";
 import { complete, defineTopic, type TopicDefinition } from "#workers/handler.js";
 import { MemoryIdempotencyStore } from "#workers/ports/idempotency-store.js";
 import { OutboxNotifier } from "#workers/ports/notifier.js";
@@ -27,6 +26,7 @@ import { loadWorkerConfig } from "#workers/runtime/config.js";
 import { createLogger } from "#workers/runtime/logger.js";
 import { createMetrics } from "#workers/runtime/metrics.js";
 import { Worker } from "#workers/runtime/worker.js";
+import { engineDir, repoPath } from "../../test/support/repo.js";
 import { startPostgres } from "./postgres.js";
 
 const N = Number(process.env.BENCH_TASKS ?? 2000);
@@ -368,6 +368,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "bench-engine-"));
   try {
     const handle = await startEngine({
+      engineDir,
       port: await findFreePort(),
       db: "postgres",
       dataDir,

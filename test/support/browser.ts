@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { repoRoot } from "#core/util/paths.js";
+import { repoRoot } from "./repo.js";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const screenshotDir = path.join(repoRoot, ".local", "test-logs", "screenshots");

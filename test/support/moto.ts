@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { findFreePort } from "#core/engine/ports.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "./repo.js";
 
 export const motoBinary = repoPath(".venv", "tools", "bin", "moto_server");
 

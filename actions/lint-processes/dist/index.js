@@ -36517,15 +36517,6 @@ function errorMessage(error65) {
   return String(error65);
 }
 
-// actions/src/util/paths.ts
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-var repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-var localDir = path.join(repoRoot, ".local");
-function relativeToRepo(file2) {
-  return path.relative(repoRoot, path.resolve(file2)).split(path.sep).join("/");
-}
-
 // actions/src/lint/config.ts
 import { readFile } from "node:fs/promises";
 
@@ -56246,6 +56237,12 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// actions/src/util/paths.ts
+import path from "node:path";
+function relativePath(root, file2) {
+  return path.relative(root, path.resolve(file2)).split(path.sep).join("/");
+}
+
 // actions/src/lint/input.ts
 import { open as open3, stat as stat2 } from "node:fs/promises";
 
@@ -56419,11 +56416,11 @@ var configFile = external_exports.object({
   [PLUGIN_NAME]: projectSettings.optional()
 });
 var DEFAULT_EXTENDS = ["bpmnlint:recommended", `plugin:${PLUGIN_NAME}/recommended`];
-async function loadConfig(file2) {
+async function loadConfig(file2, root) {
   if (file2 === null) {
     return { source: null, bpmnlint: { extends: DEFAULT_EXTENDS }, settings: projectSettings.parse({}) };
   }
-  const where = relativeToRepo(file2);
+  const where = relativePath(root, file2);
   let text;
   try {
     text = await readFile(file2, "utf8");
@@ -65878,10 +65875,10 @@ function runRules(root, rules) {
 
 // actions/src/lint/linter.ts
 var SEVERITY = { error: "error", warn: "warning", info: "info" };
-async function lint(options = {}) {
-  const root = path4.resolve(options.root ?? repoRoot);
+async function lint(options) {
+  const root = path4.resolve(options.root);
   const configFile2 = options.configFile === void 0 ? defaultConfigFile(root) : options.configFile === null ? null : path4.resolve(options.configFile);
-  const config2 = await loadConfig(configFile2);
+  const config2 = await loadConfig(configFile2, root);
   const relative = (file2) => path4.relative(root, file2).split(path4.sep).join("/");
   const lintPaths = await discoverFiles(options.paths ?? [path4.join(root, "processes")], true);
   const indexOnly = (await discoverFiles(options.indexPaths ?? [path4.join(root, "processes")], false)).filter(

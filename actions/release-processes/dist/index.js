@@ -1088,14 +1088,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin2 = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path12 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path11 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path11 && path11[0] !== "/") {
+          path11 = `/${path11}`;
         }
-        return new URL(`${origin2}${path12}`);
+        return new URL(`${origin2}${path11}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1546,39 +1546,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 }
+          request: { method, path: path11, origin: origin2 }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin2, path12);
+        debuglog("sending request to %s %s/%s", method, origin2, path11);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 },
+          request: { method, path: path11, origin: origin2 },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin2,
-          path12,
+          path11,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 }
+          request: { method, path: path11, origin: origin2 }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin2, path12);
+        debuglog("trailers received from %s %s/%s", method, origin2, path11);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 },
+          request: { method, path: path11, origin: origin2 },
           error: error65
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin2,
-          path12,
+          path11,
           error65.message
         );
       });
@@ -1627,9 +1627,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin: origin2 }
+            request: { method, path: path11, origin: origin2 }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin2, path12);
+          debuglog("sending request to %s %s/%s", method, origin2, path11);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1692,7 +1692,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request2 = class {
       constructor(origin2, {
-        path: path12,
+        path: path11,
         method,
         body,
         headers,
@@ -1707,11 +1707,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path11 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path11)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1777,7 +1777,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path11, query) : path11;
         this.origin = origin2;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6470,7 +6470,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request;
+      const { method, path: path11, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6551,7 +6551,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path11} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7080,7 +7080,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7177,7 +7177,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path11;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7530,9 +7530,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path11 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path12;
+        this.opts.path = path11;
         this.opts.origin = origin2;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8771,10 +8771,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin: origin2,
-          path: path12 = "/",
+          path: path11 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path12;
+        opts.path = origin2 + path11;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin2);
           headers.host = host;
@@ -10746,20 +10746,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path11) {
+      if (typeof path11 !== "string") {
+        return path11;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path11.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path11;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path11);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10781,7 +10781,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10819,9 +10819,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path11, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path11,
         method,
         body,
         headers,
@@ -11284,10 +11284,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path12,
+            Path: path11,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16166,9 +16166,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i = 0; i < path12.length; ++i) {
-        const code = path12.charCodeAt(i);
+    function validateCookiePath(path11) {
+      for (let i = 0; i < path11.length; ++i) {
+        const code = path11.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19088,11 +19088,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path11 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path11 = `/${path11}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path12);
+          url2 = new URL(util.parseOrigin(url2).origin + path11);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21199,24 +21199,6 @@ var init_errors = __esm({
         this.name = "UsageError";
       }
     };
-  }
-});
-
-// actions/src/util/paths.ts
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-function repoPath(...segments) {
-  return path.join(repoRoot, ...segments);
-}
-function relativeToRepo(file2) {
-  return path.relative(repoRoot, path.resolve(file2)).split(path.sep).join("/");
-}
-var repoRoot, localDir;
-var init_paths = __esm({
-  "actions/src/util/paths.ts"() {
-    "use strict";
-    repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-    localDir = path.join(repoRoot, ".local");
   }
 });
 
@@ -28764,9 +28746,9 @@ function bind(fn2, target2) {
 function assign(target2, ...others) {
   return Object.assign(target2, ...others);
 }
-function set(target2, path12, value) {
+function set(target2, path11, value) {
   let currentTarget = target2;
-  forEach(path12, function(key, idx) {
+  forEach(path11, function(key, idx) {
     if (typeof key !== "number" && typeof key !== "string") {
       throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
     }
@@ -28776,7 +28758,7 @@ function set(target2, path12, value) {
     if (key === "__proto__") {
       throw new Error("illegal key: __proto__");
     }
-    let nextKey = path12[idx + 1];
+    let nextKey = path11[idx + 1];
     let nextTarget = currentTarget[key];
     if (isDefined(nextKey) && isNil(nextTarget)) {
       nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
@@ -28793,9 +28775,9 @@ function set(target2, path12, value) {
   });
   return target2;
 }
-function get(target2, path12, defaultValue) {
+function get(target2, path11, defaultValue) {
   let currentTarget = target2;
-  forEach(path12, function(key) {
+  forEach(path11, function(key) {
     if (isNil(currentTarget)) {
       currentTarget = void 0;
       return false;
@@ -33530,10 +33512,10 @@ var init_dmn_requirement_cycle = __esm({
         }
         const state = /* @__PURE__ */ new Map();
         const reported = /* @__PURE__ */ new Set();
-        const visit2 = (id2, path12) => {
+        const visit2 = (id2, path11) => {
           if (state.get(id2) === "done") return;
           if (state.get(id2) === "visiting") {
-            const loop = [...path12.slice(path12.indexOf(id2)), id2];
+            const loop = [...path11.slice(path11.indexOf(id2)), id2];
             const start2 = loop[0] ?? id2;
             if (!reported.has(start2)) {
               for (const member of loop) reported.add(member);
@@ -33542,7 +33524,7 @@ var init_dmn_requirement_cycle = __esm({
             return;
           }
           state.set(id2, "visiting");
-          for (const target2 of requires.get(id2) ?? []) if (requires.has(target2)) visit2(target2, [...path12, id2]);
+          for (const target2 of requires.get(id2) ?? []) if (requires.has(target2)) visit2(target2, [...path11, id2]);
           state.set(id2, "done");
         };
         for (const id2 of requires.keys()) visit2(id2, []);
@@ -34602,21 +34584,21 @@ var require_test_rule = __commonJS({
        * });
        * ```
        */
-      report(id2, message, path12) {
+      report(id2, message, path11) {
         let report = {
           id: id2,
           message
         };
-        if (path12 && isArray3(path12)) {
+        if (path11 && isArray3(path11)) {
           report = {
             ...report,
-            path: path12
+            path: path11
           };
         }
-        if (path12 && isObject3(path12)) {
+        if (path11 && isObject3(path11)) {
           report = {
             ...report,
-            ...path12
+            ...path11
           };
         }
         this.messages.push(report);
@@ -35152,10 +35134,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path12) {
-  if (!path12)
+function getElementAtPath(obj, path11) {
+  if (!path11)
     return obj;
-  return path12.reduce((acc, key) => acc?.[key], obj);
+  return path11.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys2 = Object.keys(promisesObj);
@@ -35414,11 +35396,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path12, issues) {
+function prefixIssues(path11, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path12);
+    iss.path.unshift(path11);
     return iss;
   });
 }
@@ -35951,16 +35933,16 @@ function flattenError(error65, mapper = (issue3) => issue3.message) {
 }
 function formatError(error65, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error66, path12 = []) => {
+  const processError = (error66, path11 = []) => {
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path12, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path11, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
       } else {
-        const fullpath = [...path12, ...issue3.path];
+        const fullpath = [...path11, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -35999,17 +35981,17 @@ function formatError(error65, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error65, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error66, path12 = []) => {
+  const processError = (error66, path11 = []) => {
     var _a3;
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path12, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path11, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
       } else {
-        const fullpath = [...path12, ...issue3.path];
+        const fullpath = [...path11, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -36048,8 +36030,8 @@ function treeifyError(error65, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path12 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path12) {
+  const path11 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path11) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -54081,13 +54063,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path12 = ref.slice(1).split("/").filter(Boolean);
-  if (path12.length === 0) {
+  const path11 = ref.slice(1).split("/").filter(Boolean);
+  if (path11.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path12[0] === defsKey) {
-    const key = path12[1] === void 0 ? void 0 : decodeJSONPointerSegment(path12[1]);
+  if (path11[0] === defsKey) {
+    const key = path11[1] === void 0 ? void 0 : decodeJSONPointerSegment(path11[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -55338,6 +55320,24 @@ var init_zod = __esm({
   }
 });
 
+// actions/src/util/paths.ts
+import path from "node:path";
+function localDir(root) {
+  return path.join(root, ".local");
+}
+function relativePath(root, file2) {
+  return path.relative(root, path.resolve(file2)).split(path.sep).join("/");
+}
+function displayPath(file2, base = process.cwd()) {
+  const relative = relativePath(base, file2);
+  return relative === "" ? "." : relative.startsWith("../") || relative === ".." ? path.resolve(file2) : relative;
+}
+var init_paths = __esm({
+  "actions/src/util/paths.ts"() {
+    "use strict";
+  }
+});
+
 // actions/src/lint/input.ts
 import { open as open3, stat as stat2 } from "node:fs/promises";
 async function readSource(file2, maxBytes) {
@@ -55403,11 +55403,11 @@ var init_input = __esm({
 
 // actions/src/lint/config.ts
 import { readFile } from "node:fs/promises";
-async function loadConfig(file2) {
+async function loadConfig(file2, root) {
   if (file2 === null) {
     return { source: null, bpmnlint: { extends: DEFAULT_EXTENDS }, settings: projectSettings.parse({}) };
   }
-  const where = relativeToRepo(file2);
+  const where = relativePath(root, file2);
   let text;
   try {
     text = await readFile(file2, "utf8");
@@ -66491,10 +66491,10 @@ var init_traverse = __esm({
 // actions/src/lint/linter.ts
 import { existsSync as existsSync2 } from "node:fs";
 import path4 from "node:path";
-async function lint(options = {}) {
-  const root = path4.resolve(options.root ?? repoRoot);
+async function lint(options) {
+  const root = path4.resolve(options.root);
   const configFile2 = options.configFile === void 0 ? defaultConfigFile(root) : options.configFile === null ? null : path4.resolve(options.configFile);
-  const config2 = await loadConfig(configFile2);
+  const config2 = await loadConfig(configFile2, root);
   const relative = (file2) => path4.relative(root, file2).split(path4.sep).join("/");
   const lintPaths = await discoverFiles(options.paths ?? [path4.join(root, "processes")], true);
   const indexOnly = (await discoverFiles(options.indexPaths ?? [path4.join(root, "processes")], false)).filter(
@@ -66722,7 +66722,6 @@ var init_linter = __esm({
     "use strict";
     import_bpmnlint = __toESM(require_lib(), 1);
     init_errors();
-    init_paths();
     init_config();
     init_discover();
     init_load();
@@ -66894,17 +66893,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path12) {
-      const ctrl = callVisitor(key, node2, visitor, path12);
+    function visit_(key, node2, visitor, path11) {
+      const ctrl = callVisitor(key, node2, visitor, path11);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visit_(key, ctrl, visitor, path12);
+        replaceNode(key, path11, ctrl);
+        return visit_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
+          path11 = Object.freeze(path11.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path12);
+            const ci = visit_(i, node2.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -66915,13 +66914,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path12);
+          path11 = Object.freeze(path11.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path12);
+          const cv = visit_("value", node2.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -66942,17 +66941,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path12) {
-      const ctrl = await callVisitor(key, node2, visitor, path12);
+    async function visitAsync_(key, node2, visitor, path11) {
+      const ctrl = await callVisitor(key, node2, visitor, path11);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visitAsync_(key, ctrl, visitor, path12);
+        replaceNode(key, path11, ctrl);
+        return visitAsync_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
+          path11 = Object.freeze(path11.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path12);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -66963,13 +66962,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path12);
+          path11 = Object.freeze(path11.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path12);
+          const cv = await visitAsync_("value", node2.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -66996,23 +66995,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path12) {
+    function callVisitor(key, node2, visitor, path11) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path12);
+        return visitor(key, node2, path11);
       if (identity2.isMap(node2))
-        return visitor.Map?.(key, node2, path12);
+        return visitor.Map?.(key, node2, path11);
       if (identity2.isSeq(node2))
-        return visitor.Seq?.(key, node2, path12);
+        return visitor.Seq?.(key, node2, path11);
       if (identity2.isPair(node2))
-        return visitor.Pair?.(key, node2, path12);
+        return visitor.Pair?.(key, node2, path11);
       if (identity2.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path12);
+        return visitor.Scalar?.(key, node2, path11);
       if (identity2.isAlias(node2))
-        return visitor.Alias?.(key, node2, path12);
+        return visitor.Alias?.(key, node2, path11);
       return void 0;
     }
-    function replaceNode(key, path12, node2) {
-      const parent = path12[path12.length - 1];
+    function replaceNode(key, path11, node2) {
+      const parent = path11[path11.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity2.isPair(parent)) {
@@ -67624,10 +67623,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path12, value) {
+    function collectionFromPath(schema, path11, value) {
       let v = value;
-      for (let i = path12.length - 1; i >= 0; --i) {
-        const k = path12[i];
+      for (let i = path11.length - 1; i >= 0; --i) {
+        const k = path11[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -67646,7 +67645,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -67676,11 +67675,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path12, value) {
-        if (isEmptyPath(path12))
+      addIn(path11, value) {
+        if (isEmptyPath(path11))
           this.add(value);
         else {
-          const [key, ...rest] = path12;
+          const [key, ...rest] = path11;
           const node2 = this.get(key, true);
           if (identity2.isCollection(node2))
             node2.addIn(rest, value);
@@ -67694,8 +67693,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        const [key, ...rest] = path12;
+      deleteIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -67709,8 +67708,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        const [key, ...rest] = path12;
+      getIn(path11, keepScalar) {
+        const [key, ...rest] = path11;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
@@ -67728,8 +67727,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path12) {
-        const [key, ...rest] = path12;
+      hasIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -67739,8 +67738,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        const [key, ...rest] = path12;
+      setIn(path11, value) {
+        const [key, ...rest] = path11;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -70255,9 +70254,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path12, value) {
+      addIn(path11, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path12, value);
+          this.contents.addIn(path11, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -70332,14 +70331,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        if (Collection.isEmptyPath(path12)) {
+      deleteIn(path11) {
+        if (Collection.isEmptyPath(path11)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -70354,10 +70353,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        if (Collection.isEmptyPath(path12))
+      getIn(path11, keepScalar) {
+        if (Collection.isEmptyPath(path11))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -70368,10 +70367,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path12) {
-        if (Collection.isEmptyPath(path12))
+      hasIn(path11) {
+        if (Collection.isEmptyPath(path11))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -70388,13 +70387,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        if (Collection.isEmptyPath(path12)) {
+      setIn(path11, value) {
+        if (Collection.isEmptyPath(path11)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path12, value);
+          this.contents.setIn(path11, value);
         }
       }
       /**
@@ -72355,9 +72354,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path12) => {
+    visit2.itemAtPath = (cst, path11) => {
       let item = cst;
-      for (const [field, index] of path12) {
+      for (const [field, index] of path11) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -72366,23 +72365,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path12) => {
-      const parent = visit2.itemAtPath(cst, path12.slice(0, -1));
-      const field = path12[path12.length - 1][0];
+    visit2.parentCollection = (cst, path11) => {
+      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
+      const field = path11[path11.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path12, item, visitor) {
-      let ctrl = visitor(item, path12);
+    function _visit(path11, item, visitor) {
+      let ctrl = visitor(item, path11);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -72393,10 +72392,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path12);
+            ctrl = ctrl(item, path11);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -74147,9 +74146,6 @@ var require_dist2 = __commonJS({
   }
 });
 
-// actions/release-processes/main.ts
-import path11 from "node:path";
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -74812,13 +74808,12 @@ function explainDeployFailure(error65, candidates) {
 
 // actions/src/release/lint-gate.ts
 init_errors();
-init_paths();
 import { existsSync as existsSync3 } from "node:fs";
 import path5 from "node:path";
-function projectLintGate(options = {}) {
+function projectLintGate(options) {
   return async ({ root, processesDir }) => {
     const { lint: lint2, DEFAULT_REGISTRY_FILE: DEFAULT_REGISTRY_FILE2 } = await Promise.resolve().then(() => (init_lint(), lint_exports));
-    const registryFile = path5.join(options.toolRoot ?? repoRoot, DEFAULT_REGISTRY_FILE2);
+    const registryFile = path5.join(options.toolRoot, DEFAULT_REGISTRY_FILE2);
     return lint2({
       root,
       paths: [processesDir],
@@ -75458,12 +75453,12 @@ function createCamundaClient(options) {
   });
   const toError = async (response, body) => {
     const url2 = new URL(response.url || baseUrl);
-    const path12 = url2.pathname.replace(new URL(baseUrl).pathname, "") + url2.search;
+    const path11 = url2.pathname.replace(new URL(baseUrl).pathname, "") + url2.search;
     const json2 = body && typeof body === "object" ? body : {};
     return new CamundaError({
       status: response.status,
       method: response.method ?? "",
-      path: path12,
+      path: path11,
       baseUrl,
       type: json2.type,
       engineMessage: json2.message ?? (typeof body === "string" && body ? body.slice(0, 300) : void 0),
@@ -75576,7 +75571,9 @@ init_errors();
 init_paths();
 import { existsSync as existsSync4, readFileSync } from "node:fs";
 import path6 from "node:path";
-var localCredentialsFile = path6.join(localDir, "engine", "credentials.json");
+function localCredentialsFile(root) {
+  return path6.join(localDir(root), "engine", "credentials.json");
+}
 function resolveCamundaCredentials(options = {}) {
   const env = options.env ?? process.env;
   const where = options.environmentName ? ` for environment "${options.environmentName}"` : "";
@@ -75591,20 +75588,20 @@ function resolveCamundaCredentials(options = {}) {
     const missing = env.CAMUNDA_USERNAME ? "CAMUNDA_PASSWORD" : "CAMUNDA_USERNAME";
     throw new UsageError(`${missing} is not set${where}; set both CAMUNDA_USERNAME and CAMUNDA_PASSWORD.`);
   }
-  const file2 = options.file ?? localCredentialsFile;
-  if (options.allowLocalFile && existsSync4(file2)) {
+  const file2 = options.localFile;
+  if (file2 !== void 0 && existsSync4(file2)) {
     try {
       const parsed = JSON.parse(readFileSync(file2, "utf8"));
       if (typeof parsed.username === "string" && typeof parsed.password === "string") {
-        return { username: parsed.username, password: parsed.password, source: relativeToRepo(file2) };
+        return { username: parsed.username, password: parsed.password, source: displayPath(file2) };
       }
     } catch {
     }
     throw new UsageError(
-      `${relativeToRepo(file2)} is not valid ({"username","password"} expected); delete it and run \`camunda-gitops engine start\` again.`
+      `${displayPath(file2)} is not valid ({"username","password"} expected); delete it and run \`camunda-gitops engine start\` again.`
     );
   }
-  const hint = options.allowLocalFile ? " or start the local engine with `camunda-gitops engine start`" : "";
+  const hint = file2 !== void 0 ? " or start the local engine with `camunda-gitops engine start`" : "";
   throw new UsageError(`no Camunda credentials${where}: set CAMUNDA_USERNAME and CAMUNDA_PASSWORD${hint}.`);
 }
 
@@ -75723,22 +75720,24 @@ function isLoopback(hostname3) {
 }
 
 // actions/src/environments/load.ts
-var environmentsDir = repoPath("environments");
-function listEnvironments(dir = environmentsDir) {
+function environmentsDir(root) {
+  return path7.join(root, "environments");
+}
+function listEnvironments(dir) {
   if (!existsSync5(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith(".yaml") && !f.startsWith("_")).map((f) => f.slice(0, -".yaml".length)).sort();
 }
-function loadEnvironment(name4, options = {}) {
-  const dir = options.dir ?? environmentsDir;
+function loadEnvironment(name4, options) {
+  const dir = options.dir;
   const env = options.env ?? process.env;
   const known = listEnvironments(dir);
   if (!/^[a-z][a-z0-9-]{0,31}$/.test(name4) || !known.includes(name4)) {
     throw new UsageError(
-      `unknown environment "${name4}": there is no ${relativeToRepo(path7.join(dir, `${name4}.yaml`))}; choose one of ${known.join(", ") || "(none)"}.`
+      `unknown environment "${name4}": there is no ${displayPath(path7.join(dir, `${name4}.yaml`))}; choose one of ${known.join(", ") || "(none)"}.`
     );
   }
   const file2 = path7.join(dir, `${name4}.yaml`);
-  const shown = relativeToRepo(file2);
+  const shown = displayPath(file2);
   const text = readFileSync2(file2, "utf8");
   const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -75795,17 +75794,14 @@ function releaseTarget(environment) {
     deploymentSource: camunda.deploymentSource
   };
 }
-function connect(environmentName, options = {}) {
+function connect(environmentName, options) {
   const env = options.env ?? process.env;
-  const environment = loadEnvironment(environmentName, {
-    env,
-    ...options.environmentsDir ? { dir: options.environmentsDir } : {}
-  });
+  const environment = loadEnvironment(environmentName, { env, dir: environmentsDir(options.root) });
   const credentials = resolveCamundaCredentials({
     environmentName,
+    env,
     // Only the local engine has a generated credentials file; every other engine needs the variables.
-    allowLocalFile: environmentName === "local",
-    env
+    ...environmentName === "local" ? { localFile: localCredentialsFile(options.root) } : {}
   });
   const retries = options.retries ?? 4;
   const log = options.log ?? ((line) => process.stderr.write(`${line}
@@ -76155,7 +76151,6 @@ function planHasChanges(plan) {
 // actions/src/release/release.ts
 import path10 from "node:path";
 init_errors();
-init_paths();
 
 // actions/src/util/progress.ts
 var frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -76487,31 +76482,31 @@ function resourceKind(file2) {
   return null;
 }
 async function openSource(options) {
-  const repoRoot2 = path9.resolve(options.repoRoot);
+  const repoRoot = path9.resolve(options.repoRoot);
   const processesPath = (options.processesPath ?? "processes").replace(/\\/g, "/").replace(/\/+$/, "");
-  if (options.ref !== void 0) return openRef(repoRoot2, processesPath, options.ref);
-  const processesDir = path9.join(repoRoot2, processesPath);
+  if (options.ref !== void 0) return openRef(repoRoot, processesPath, options.ref);
+  const processesDir = path9.join(repoRoot, processesPath);
   if (!existsSync7(processesDir)) {
     throw new UsageError(
-      `${processesPath}/ does not exist in ${repoRoot2}; run from the repository that holds the models.`
+      `${processesPath}/ does not exist in ${repoRoot}; run from the repository that holds the models.`
     );
   }
-  const commit = await headCommit(repoRoot2);
+  const commit = await headCommit(repoRoot);
   return {
-    root: repoRoot2,
+    root: repoRoot,
     processesDir,
     processesPath,
     commit,
-    ref: commit ? await currentBranch(repoRoot2) : null,
-    dirty: commit ? await hasLocalChanges(repoRoot2, processesPath) : false,
+    ref: commit ? await currentBranch(repoRoot) : null,
+    dirty: commit ? await hasLocalChanges(repoRoot, processesPath) : false,
     resources: await readResources(processesDir, processesPath),
     dispose: async () => {
     }
   };
 }
-async function openRef(repoRoot2, processesPath, ref) {
-  const commit = await resolveCommit(repoRoot2, ref);
-  const entries = await listFiles(repoRoot2, commit, processesPath);
+async function openRef(repoRoot, processesPath, ref) {
+  const commit = await resolveCommit(repoRoot, ref);
+  const entries = await listFiles(repoRoot, commit, processesPath);
   if (entries.length === 0) {
     throw new UsageError(
       `${ref} (${commit.slice(0, 12)}) has no ${processesPath}/ folder; choose a ref that holds the models.`
@@ -76522,7 +76517,7 @@ async function openRef(repoRoot2, processesPath, ref) {
     for (const entry of entries) {
       const target2 = path9.join(root, ...entry.path.split("/"));
       await mkdir2(path9.dirname(target2), { recursive: true });
-      await writeFile2(target2, await readBlob(repoRoot2, entry.object));
+      await writeFile2(target2, await readBlob(repoRoot, entry.object));
     }
     const processesDir = path9.join(root, processesPath);
     return {
@@ -76606,7 +76601,7 @@ function planRows(plan) {
 }
 async function withSource(options, fn2) {
   const source = await openSource({
-    repoRoot: options.repoRoot ?? repoRoot,
+    repoRoot: options.repoRoot,
     ...options.processesPath ? { processesPath: options.processesPath } : {},
     ref: options.ref
   });
@@ -76642,7 +76637,7 @@ async function release(options) {
   }
   return withSource(options, async (source) => {
     let lint2 = null;
-    const gate = options.lint === void 0 ? projectLintGate() : options.lint;
+    const gate = options.lint;
     if (gate) {
       const report = await step2(
         `Linting ${source.resources.length} model file(s)`,
@@ -76923,7 +76918,7 @@ async function run2() {
   const environment = getInput("environment", { required: true });
   const smoke = getBooleanInput("smoke");
   const connection = connect(environment, {
-    environmentsDir: path11.join(workspace, "environments"),
+    root: workspace,
     log: (line) => info(line)
   });
   try {

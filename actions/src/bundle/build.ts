@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "#core/util/errors.js";
-import { relativeToRepo, repoRoot } from "#core/util/paths.js";
+import { displayPath } from "#core/util/paths.js";
 import { type AppspecHook, type BundleEntryInfo, validateAppspec } from "./appspec.js";
 import { checkCopySources } from "./dockerfile.js";
 import { compareBytes, writeDeterministicZip, type ZipEntry } from "./zip.js";
@@ -66,13 +66,13 @@ export interface BuildOptions {
   /** Where the zip goes. */
   out: string;
   /** Repository root to read from (tests point it at a fixture tree). */
-  root?: string;
+  root: string;
   layout?: readonly BundleSource[];
 }
 
 /** Collects the entries, validates appspec.yml against them, then writes the deterministic zip. */
 export async function buildBundle(options: BuildOptions): Promise<BuiltBundle> {
-  const root = path.resolve(options.root ?? repoRoot);
+  const root = path.resolve(options.root);
   const layout = options.layout ?? defaultLayout;
   const entries = await collectEntries(root, layout);
   const appspec = entries.find((e) => e.path === "appspec.yml");
@@ -173,5 +173,5 @@ async function walk(root: string, dir: string): Promise<string[]> {
 }
 
 function shown(root: string, file: string): string {
-  return root === repoRoot ? relativeToRepo(path.join(root, file)) : path.join(root, file);
+  return displayPath(path.join(root, file));
 }

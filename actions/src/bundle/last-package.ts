@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { UsageError } from "#core/util/errors.js";
-import { localDir, relativeToRepo } from "#core/util/paths.js";
+import { displayPath, localDir } from "#core/util/paths.js";
 
 /**
  * What the last `camunda-gitops package --env E` uploaded, so `camunda-gitops deploy --env E` can
@@ -21,14 +21,17 @@ const recordSchema = z.object({
 
 export type LastPackage = z.infer<typeof recordSchema>;
 
-export const lastPackageFile = path.join(localDir, "delivery", "last-package.json");
+/** Where a checkout remembers its last upload. */
+export function lastPackageFile(root: string): string {
+  return path.join(localDir(root), "delivery", "last-package.json");
+}
 
-export function saveLastPackage(record: LastPackage, file = lastPackageFile): void {
+export function saveLastPackage(record: LastPackage, file: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
-export function loadLastPackage(environment: string, file = lastPackageFile): LastPackage {
+export function loadLastPackage(environment: string, file: string): LastPackage {
   if (!existsSync(file)) {
     throw new UsageError(
       `no bundle to deploy: run \`camunda-gitops package --env ${environment}\` first, or pass --bucket and --key.`,
@@ -37,7 +40,7 @@ export function loadLastPackage(environment: string, file = lastPackageFile): La
   const parsed = recordSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) {
     throw new UsageError(
-      `${relativeToRepo(file)} is not a package record; run \`camunda-gitops package --env ${environment}\` again.`,
+      `${displayPath(file)} is not a package record; run \`camunda-gitops package --env ${environment}\` again.`,
     );
   }
   if (parsed.data.environment !== environment) {

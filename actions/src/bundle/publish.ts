@@ -1,18 +1,17 @@
-import path from "node:path";
 import { createS3Client } from "#core/aws/clients.js";
-import { loadEnvironment } from "#core/environments/load.js";
+import { environmentsDir, loadEnvironment } from "#core/environments/load.js";
 import type { AwsConfig } from "#core/environments/schema.js";
 import { UsageError } from "#core/util/errors.js";
-import { relativeToRepo } from "#core/util/paths.js";
+import { displayPath } from "#core/util/paths.js";
 import { type BuiltBundle, buildBundle } from "./build.js";
 import { type UploadResult, uploadBundle } from "./upload.js";
 
 /** The AWS settings of an environment, or a usage error naming the file when it has none. */
-export function awsConfigOf(environment: string, root?: string): AwsConfig {
-  const { config, file } = loadEnvironment(environment, root ? { dir: path.join(root, "environments") } : {});
+export function awsConfigOf(environment: string, root: string): AwsConfig {
+  const { config, file } = loadEnvironment(environment, { dir: environmentsDir(root) });
   if (!config.aws) {
     throw new UsageError(
-      `${relativeToRepo(file)} has no aws section, so there is nowhere to deliver to; choose an AWS environment such as dev.`,
+      `${displayPath(file)} has no aws section, so there is nowhere to deliver to; choose an AWS environment such as dev.`,
     );
   }
   return config.aws;
@@ -20,8 +19,8 @@ export function awsConfigOf(environment: string, root?: string): AwsConfig {
 
 export interface PackageOptions {
   out: string;
-  /** Repository root (defaults to this checkout; the GitHub Action passes GITHUB_WORKSPACE). */
-  root?: string;
+  /** Repository root (the CLI's checkout; the GitHub Action passes GITHUB_WORKSPACE). */
+  root: string;
   /** Upload to this environment's artifact bucket after building. */
   environment?: string;
   partSize?: number;
@@ -41,7 +40,7 @@ export async function packageBundle(options: PackageOptions): Promise<PackageRes
   const aws = options.environment ? awsConfigOf(options.environment, options.root) : undefined;
   const bundle = await buildBundle({ out: options.out, root: options.root });
   options.onProgress?.(
-    `built ${relativeToRepo(bundle.file)}: ${bundle.entries.length} files, ${bundle.size} bytes, sha256 ${bundle.sha256}`,
+    `built ${displayPath(bundle.file)}: ${bundle.entries.length} files, ${bundle.size} bytes, sha256 ${bundle.sha256}`,
   );
   if (!aws) return { bundle };
   const client = createS3Client({ region: aws.region });

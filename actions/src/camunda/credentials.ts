@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "#core/util/errors.js";
-import { localDir, relativeToRepo } from "#core/util/paths.js";
+import { displayPath, localDir } from "#core/util/paths.js";
 
 export interface CamundaCredentials {
   username: string;
@@ -11,7 +11,9 @@ export interface CamundaCredentials {
 }
 
 /** Written by `camunda-gitops engine start` when no admin password was given. Git-ignored. */
-export const localCredentialsFile = path.join(localDir, "engine", "credentials.json");
+export function localCredentialsFile(root: string): string {
+  return path.join(localDir(root), "engine", "credentials.json");
+}
 
 /**
  * Credentials for a Camunda client: CAMUNDA_USERNAME / CAMUNDA_PASSWORD from the environment, or —
@@ -21,9 +23,9 @@ export const localCredentialsFile = path.join(localDir, "engine", "credentials.j
 export function resolveCamundaCredentials(
   options: {
     environmentName?: string;
-    allowLocalFile?: boolean;
     env?: NodeJS.ProcessEnv;
-    file?: string;
+    /** The local engine's generated credentials file (localCredentialsFile): only the local environment has one. */
+    localFile?: string;
   } = {},
 ): CamundaCredentials {
   const env = options.env ?? process.env;
@@ -39,20 +41,20 @@ export function resolveCamundaCredentials(
     const missing = env.CAMUNDA_USERNAME ? "CAMUNDA_PASSWORD" : "CAMUNDA_USERNAME";
     throw new UsageError(`${missing} is not set${where}; set both CAMUNDA_USERNAME and CAMUNDA_PASSWORD.`);
   }
-  const file = options.file ?? localCredentialsFile;
-  if (options.allowLocalFile && existsSync(file)) {
+  const file = options.localFile;
+  if (file !== undefined && existsSync(file)) {
     try {
       const parsed = JSON.parse(readFileSync(file, "utf8")) as { username?: unknown; password?: unknown };
       if (typeof parsed.username === "string" && typeof parsed.password === "string") {
-        return { username: parsed.username, password: parsed.password, source: relativeToRepo(file) };
+        return { username: parsed.username, password: parsed.password, source: displayPath(file) };
       }
     } catch {
       // fall through to the error below, which says what to do
     }
     throw new UsageError(
-      `${relativeToRepo(file)} is not valid ({"username","password"} expected); delete it and run \`camunda-gitops engine start\` again.`,
+      `${displayPath(file)} is not valid ({"username","password"} expected); delete it and run \`camunda-gitops engine start\` again.`,
     );
   }
-  const hint = options.allowLocalFile ? " or start the local engine with `camunda-gitops engine start`" : "";
+  const hint = file !== undefined ? " or start the local engine with `camunda-gitops engine start`" : "";
   throw new UsageError(`no Camunda credentials${where}: set CAMUNDA_USERNAME and CAMUNDA_PASSWORD${hint}.`);
 }

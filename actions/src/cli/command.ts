@@ -1,14 +1,20 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "#core/util/errors.js";
 
-/** One CLI verb. `run` returns the exit code (0 ok, 1 the work failed); usage errors throw UsageError. */
+/** What every verb is told by the entry point instead of working it out itself. */
+export interface CommandContext {
+  /** The checkout the CLI belongs to: its environments/, engine/, processes/ and .local/. */
+  readonly root: string;
+}
+
+/**
+ * One CLI verb. `run` returns the exit code (0 ok, 1 the work failed); usage errors throw UsageError.
+ * Its one-line summary lives in main.ts, so `--help` lists every verb without loading any of them.
+ */
 export interface Command {
-  readonly name: string;
-  /** One line for the overview in `camunda-gitops --help`. */
-  readonly summary: string;
   /** Full help text printed by `camunda-gitops <verb> --help`. */
   readonly help: string;
-  run(argv: string[]): Promise<number>;
+  run(argv: string[], context: CommandContext): Promise<number>;
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;

@@ -1,5 +1,5 @@
 import { errorMessage, UserError } from "#core/util/errors.js";
-import type { Command } from "./command.js";
+import type { Command, CommandContext } from "./command.js";
 import { wantsHelp } from "./command.js";
 
 /**
@@ -57,7 +57,8 @@ function overview(): string {
   ].join("\n");
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one verb; `context.root` comes from the entry point (bin/camunda-gitops.mjs knows where it is installed). */
+export async function main(argv: string[], context: CommandContext): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === "--help" || verb === "-h" || verb === "help") {
     console.log(overview());
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(command.help);
       return 0;
     }
-    return await command.run(rest);
+    return await command.run(rest, context);
   } catch (error) {
     return reportError(error);
   }

@@ -10,20 +10,23 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { UserError } from "#core/util/errors.js";
-import { repoPath } from "#core/util/paths.js";
+import { displayPath } from "#core/util/paths.js";
 import { createArchive, type EngineLaunch, javaIdentity, readyArchive } from "./cds.js";
-import { displayPath } from "./display.js";
 import { withFileLock } from "./lock.js";
 
-export const defaultEngineDir = repoPath("engine");
+/** The engine's Maven project in a checkout. */
+export function engineProjectDir(root: string): string {
+  return path.join(root, "engine");
+}
+
 const jarName = "camunda-engine.jar";
 const minimumJava = 17;
 
-export function engineJar(engineDir = defaultEngineDir): string {
+export function engineJar(engineDir: string): string {
   return path.join(engineDir, "target", jarName);
 }
 
-export function engineStamp(engineDir = defaultEngineDir): string {
+export function engineStamp(engineDir: string): string {
   return path.join(engineDir, "target", `${jarName}.stamp`);
 }
 
@@ -39,7 +42,7 @@ function listFiles(dir: string): string[] {
 }
 
 /** sha256 over the relative path and content of pom.xml and every file under src/, in a stable order. */
-export function engineSourceHash(engineDir = defaultEngineDir): string {
+export function engineSourceHash(engineDir: string): string {
   const files = [path.join(engineDir, "pom.xml"), ...listFiles(path.join(engineDir, "src"))]
     .filter((file) => existsSync(file))
     .map((file) => ({ file, key: path.relative(engineDir, file).split(path.sep).join("/") }))
@@ -56,7 +59,7 @@ export function engineSourceHash(engineDir = defaultEngineDir): string {
 
 export type Staleness = { stale: false } | { stale: true; reason: "no jar" | "no stamp" | "sources changed" };
 
-export function engineStaleness(engineDir = defaultEngineDir): Staleness {
+export function engineStaleness(engineDir: string): Staleness {
   if (!existsSync(engineJar(engineDir))) return { stale: true, reason: "no jar" };
   const stampFile = engineStamp(engineDir);
   if (!existsSync(stampFile)) return { stale: true, reason: "no stamp" };
@@ -120,8 +123,8 @@ export interface BuildEngineOptions {
   /** Prepare the class data archive that speeds up engine starts (default true). */
   classDataSharing?: boolean;
   onProgress?: (line: string) => void;
-  /** The engine's Maven project; engine/ of this repository by default (tests point it elsewhere). */
-  engineDir?: string;
+  /** The engine's Maven project: engineProjectDir(root) (tests point it elsewhere). */
+  engineDir: string;
 }
 
 export interface BuildEngineResult {
@@ -192,8 +195,8 @@ function jarHash(engineDir: string): string {
  * makes sure its class data archive exists for the current JVM. One build at a time per engine folder,
  * across processes.
  */
-export async function buildEngine(options: BuildEngineOptions = {}): Promise<BuildEngineResult> {
-  const engineDir = options.engineDir ?? defaultEngineDir;
+export async function buildEngine(options: BuildEngineOptions): Promise<BuildEngineResult> {
+  const engineDir = options.engineDir;
   const jar = engineJar(engineDir);
   const targetDir = path.dirname(jar);
   const started = Date.now();

@@ -11,11 +11,10 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync } 
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError, UserError } from "#core/util/errors.js";
-import { localDir } from "#core/util/paths.js";
+import { displayPath, localDir } from "#core/util/paths.js";
 import { buildEngine, checkJava } from "./build.js";
 import { defaultJvmArgs } from "./cds.js";
 import { type EngineCredentials, resolveEngineCredentials } from "./credentials.js";
-import { displayPath } from "./display.js";
 import { withFileLock } from "./lock.js";
 import { isPortFree } from "./ports.js";
 import {
@@ -30,13 +29,16 @@ import {
   writeState,
 } from "./state.js";
 
-export { type BuildEngineOptions, type BuildEngineResult, buildEngine } from "./build.js";
+export { type BuildEngineOptions, type BuildEngineResult, buildEngine, engineProjectDir } from "./build.js";
 export { defaultJvmArgs, type EngineLaunch } from "./cds.js";
 export { credentialsFile, type EngineCredentials } from "./credentials.js";
 export { findFreePort, isPortFree } from "./ports.js";
 export { type EngineDb, engineDbs } from "./state.js";
 
-export const defaultDataDir = path.join(localDir, "engine");
+/** The data folder `camunda-gitops engine start` uses when none is given. */
+export function defaultDataDir(root: string): string {
+  return path.join(localDir(root), "engine");
+}
 export const defaultPort = 8080;
 /** Loopback by default: the local engine is for this machine. Pass host "0.0.0.0" to expose it. */
 export const defaultHost = "127.0.0.1";
@@ -55,8 +57,10 @@ export interface StartEngineOptions {
   port?: number;
   /** Default "h2" (files under dataDir/h2); "postgres" needs SPRING_DATASOURCE_URL/_USERNAME/_PASSWORD. */
   db?: EngineDb;
-  /** Default .local/engine. One engine per data folder. */
-  dataDir?: string;
+  /** One engine per data folder; the CLI's default is defaultDataDir(root). */
+  dataDir: string;
+  /** The engine's Maven project (engineProjectDir(root)), built when its jar is missing or stale. */
+  engineDir: string;
   /** Address to bind; default 127.0.0.1. */
   host?: string;
   /** Extra environment for the engine, over process.env (admin user, datasource variables). */
@@ -125,16 +129,13 @@ function urls(host: string, port: number) {
   };
 }
 
-function resolveDataDir(dataDir: string | undefined): string {
-  return path.resolve(dataDir ?? defaultDataDir);
-}
-
 function logFileOf(dataDir: string): string {
   return path.join(dataDir, "engine.log");
 }
 
 function stopCommand(dataDir: string): string {
-  return dataDir === path.resolve(defaultDataDir)
+  // A checkout's default folder (.local/engine) needs no option; any other one does.
+  return path.basename(dataDir) === "engine" && path.basename(path.dirname(dataDir)) === ".local"
     ? "camunda-gitops engine stop"
     : `camunda-gitops engine stop --data-dir ${displayPath(dataDir)}`;
 }
@@ -330,8 +331,8 @@ function credentialsMismatch(credentials: EngineCredentials, db: EngineDb, dataD
  * Starts the engine of dataDir in the background and resolves once GET /engine-rest/engine answers and
  * the admin credentials are accepted. When that engine is already running, returns it (idempotent).
  */
-export async function startEngine(options: StartEngineOptions = {}): Promise<EngineHandle> {
-  const dataDir = resolveDataDir(options.dataDir);
+export async function startEngine(options: StartEngineOptions): Promise<EngineHandle> {
+  const dataDir = path.resolve(options.dataDir);
   const db = options.db ?? "h2";
   if (!engineDbs.includes(db))
     throw new UsageError(`--db must be one of ${engineDbs.join(", ")}, got "${db}".`);
@@ -358,7 +359,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
           `Port ${port} on ${host} is already in use; stop whatever listens there or choose another port with --port.`,
         );
       }
-      const { launch } = await buildEngine({ onProgress: progress });
+      const { launch } = await buildEngine({ engineDir: options.engineDir, onProgress: progress });
       const java = checkJava(process.env).command;
       const credentials = resolveEngineCredentials({ dataDir, env: baseEnv, generate: true })!;
       if (credentials.source === "generated")
@@ -472,10 +473,8 @@ async function reuseRunningEngine(
 }
 
 /** Stops exactly the process named in dataDir's state file, if it still is that engine. */
-export async function stopEngine(
-  options: { dataDir?: string; graceMs?: number } = {},
-): Promise<StopEngineResult> {
-  const dataDir = resolveDataDir(options.dataDir);
+export async function stopEngine(options: { dataDir: string; graceMs?: number }): Promise<StopEngineResult> {
+  const dataDir = path.resolve(options.dataDir);
   const state = readState(dataDir);
   if (!state) return { wasRunning: false, forced: false };
   if (!isEngineProcess(state.pid, dataDir)) {
@@ -489,8 +488,8 @@ export async function stopEngine(
 }
 
 /** Whether the engine of dataDir runs, and whether its REST API answers. */
-export async function engineStatus(options: { dataDir?: string } = {}): Promise<EngineStatus> {
-  const dataDir = resolveDataDir(options.dataDir);
+export async function engineStatus(options: { dataDir: string }): Promise<EngineStatus> {
+  const dataDir = path.resolve(options.dataDir);
   const logFile = logFileOf(dataDir);
   const state = readState(dataDir);
   if (!state || !isEngineProcess(state.pid, dataDir))

@@ -2,13 +2,16 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isMap, parseDocument } from "yaml";
 import { UsageError } from "#core/util/errors.js";
-import { relativeToRepo, repoPath } from "#core/util/paths.js";
+import { displayPath } from "#core/util/paths.js";
 import { type EnvironmentConfig, environmentSchema } from "./schema.js";
 
-export const environmentsDir = repoPath("environments");
+/** Where a checkout keeps its environment files. */
+export function environmentsDir(root: string): string {
+  return path.join(root, "environments");
+}
 
-/** Names of the environments that have a file, sorted. */
-export function listEnvironments(dir = environmentsDir): string[] {
+/** Names of the environments that have a file in `dir`, sorted. */
+export function listEnvironments(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".yaml") && !f.startsWith("_"))
@@ -22,24 +25,24 @@ export interface LoadedEnvironment {
 }
 
 /**
- * Loads and validates `environments/<name>.yaml`. Every problem is a UsageError (exit 2) that names
+ * Loads and validates `<dir>/<name>.yaml` (dir: environmentsDir(root)). Every problem is a UsageError (exit 2) that names
  * the file, the line and the field. `CAMUNDA_URL` in the process environment overrides camunda.restUrl
  * (for tests and one-off runs) and is validated by the same rules.
  */
 export function loadEnvironment(
   name: string,
-  options: { dir?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { dir: string; env?: NodeJS.ProcessEnv },
 ): LoadedEnvironment {
-  const dir = options.dir ?? environmentsDir;
+  const dir = options.dir;
   const env = options.env ?? process.env;
   const known = listEnvironments(dir);
   if (!/^[a-z][a-z0-9-]{0,31}$/.test(name) || !known.includes(name)) {
     throw new UsageError(
-      `unknown environment "${name}": there is no ${relativeToRepo(path.join(dir, `${name}.yaml`))}; choose one of ${known.join(", ") || "(none)"}.`,
+      `unknown environment "${name}": there is no ${displayPath(path.join(dir, `${name}.yaml`))}; choose one of ${known.join(", ") || "(none)"}.`,
     );
   }
   const file = path.join(dir, `${name}.yaml`);
-  const shown = relativeToRepo(file);
+  const shown = displayPath(file);
   const text = readFileSync(file, "utf8");
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
+import { environmentsDir, listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { errorMessage, UsageError, UserError } from "#core/util/errors.js";
 import {
   allStacks,
@@ -26,7 +26,9 @@ import {
   toParameterFile,
 } from "./parameters.js";
 
-export function run(argv: string[], env: NodeJS.ProcessEnv = process.env): string {
+/** `root`: the checkout whose environments/ to read (the entry below passes the working directory). */
+export function run(argv: string[], env: NodeJS.ProcessEnv = process.env, root = process.cwd()): string {
+  const dir = environmentsDir(root);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -38,9 +40,9 @@ export function run(argv: string[], env: NodeJS.ProcessEnv = process.env): strin
   const { values, positionals } = parsed;
   const name = positionals[0];
   if (!name || positionals.length > 1) {
-    throw new UsageError(`give exactly one environment name (one of ${listEnvironments().join(", ")}).`);
+    throw new UsageError(`give exactly one environment name (one of ${listEnvironments(dir).join(", ")}).`);
   }
-  const config = loadEnvironment(name).config;
+  const config = loadEnvironment(name, { dir }).config;
   assertAwsEnvironment(config);
   const problems = environmentProblems(config);
   if (problems.length > 0) {
@@ -54,7 +56,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv = process.env): strin
     throw new UsageError(`unknown stack "${stack}"; choose one of ${allStacks.join(", ")}.`);
   }
   const keys: StackKey[] = stack ? [stack] : [...deployOrder];
-  const allEnvironments = listEnvironments().map((n) => loadEnvironment(n).config);
+  const allEnvironments = listEnvironments(dir).map((n) => loadEnvironment(n, { dir }).config);
   const repository = values.repository ?? env.GITHUB_REPOSITORY;
   const plans: StackPlan[] = keys.map((key) => planStack(config, key, { repository, allEnvironments }));
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { UsageError } from "#core/util/errors.js";
-import { relativeToRepo } from "#core/util/paths.js";
+import { relativePath } from "#core/util/paths.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./input.js";
 import { PLUGIN_NAME } from "./plugin/index.js";
 
@@ -41,11 +41,11 @@ export interface LintConfig {
 /** Used when there is no processes/.bpmnlintrc: bpmnlint's recommended rules plus the project's pack. */
 export const DEFAULT_EXTENDS = ["bpmnlint:recommended", `plugin:${PLUGIN_NAME}/recommended`];
 
-export async function loadConfig(file: string | null): Promise<LintConfig> {
+export async function loadConfig(file: string | null, root: string): Promise<LintConfig> {
   if (file === null) {
     return { source: null, bpmnlint: { extends: DEFAULT_EXTENDS }, settings: projectSettings.parse({}) };
   }
-  const where = relativeToRepo(file);
+  const where = relativePath(root, file);
   let text: string;
   try {
     text = await readFile(file, "utf8");

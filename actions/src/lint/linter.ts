@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { Linter } from "bpmnlint";
 import { errorMessage, UsageError } from "#core/util/errors.js";
-import { repoRoot } from "#core/util/paths.js";
 import { type LintConfig, loadConfig } from "./config.js";
 import { discoverFiles, kindOf } from "./discover.js";
 import { type LoadedFile, loadFile, parseLoaded } from "./load.js";
@@ -21,8 +20,8 @@ import type { FileSummary, Finding, LintReport, Severity, Suppressed } from "./t
 export interface LintOptions {
   /** Files and folders to lint; default: the repository's processes/ folder. */
   paths?: readonly string[];
-  /** Repository root: findings' paths are relative to it. Default: this repository. */
-  root?: string;
+  /** Repository root: findings' paths are relative to it. */
+  root: string;
   /** bpmnlint config file; default <root>/processes/.bpmnlintrc, or the built-in default when absent. */
   configFile?: string | null;
   /** Where the cross-file checks look for processes and decisions; default <root>/processes. */
@@ -41,15 +40,15 @@ type RuleDefinition = {
 const SEVERITY: Record<string, Severity> = { error: "error", warn: "warning", info: "info" };
 
 /** Lints BPMN/DMN files: every file parsed once, bpmnlint + project rules, cross-file checks, suppressions. */
-export async function lint(options: LintOptions = {}): Promise<LintReport> {
-  const root = path.resolve(options.root ?? repoRoot);
+export async function lint(options: LintOptions): Promise<LintReport> {
+  const root = path.resolve(options.root);
   const configFile =
     options.configFile === undefined
       ? defaultConfigFile(root)
       : options.configFile === null
         ? null
         : path.resolve(options.configFile);
-  const config = await loadConfig(configFile);
+  const config = await loadConfig(configFile, root);
   const relative = (file: string) => path.relative(root, file).split(path.sep).join("/");
 
   const lintPaths = await discoverFiles(options.paths ?? [path.join(root, "processes")], true);

@@ -3,7 +3,7 @@
  * started it — and nothing else.
  */
 import { stopEngine } from "#core/engine/local-engine.js";
-import { clearState, isAlive, readState } from "./state.js";
+import { clearState, isAlive, platformFiles, readState } from "./state.js";
 
 export interface DownResult {
   workers: "stopped" | "not running";
@@ -23,8 +23,10 @@ export async function stopWorkers(pid: number, graceMs = 30_000): Promise<void> 
   if (isAlive(pid)) process.kill(pid, "SIGKILL");
 }
 
-export async function down(): Promise<DownResult> {
-  const state = readState();
+/** `root`: the checkout whose platform `up` started. */
+export async function down(root: string): Promise<DownResult> {
+  const { stateFile } = platformFiles(root);
+  const state = readState(stateFile);
   if (!state) return { workers: "not running", engine: "not running" };
   let workers: DownResult["workers"] = "not running";
   if (state.workers && isAlive(state.workers.pid)) {
@@ -36,6 +38,6 @@ export async function down(): Promise<DownResult> {
     const stopped = await stopEngine({ dataDir: state.engine.dataDir });
     engine = stopped.wasRunning ? "stopped" : "not running";
   }
-  clearState();
+  clearState(stateFile);
   return { workers, engine };
 }

@@ -7,9 +7,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from "node:path";
 import { localDir } from "#core/util/paths.js";
 
-export const platformDir = path.join(localDir, "platform");
-export const stateFile = path.join(platformDir, "state.json");
-export const workersLogFile = path.join(platformDir, "workers.log");
+/** Where a checkout keeps the platform's state and the workers' log. */
+export function platformFiles(root: string): { dir: string; stateFile: string; workersLogFile: string } {
+  const dir = path.join(localDir(root), "platform");
+  return { dir, stateFile: path.join(dir, "state.json"), workersLogFile: path.join(dir, "workers.log") };
+}
 
 export interface PlatformState {
   startedAt: string;
@@ -17,7 +19,7 @@ export interface PlatformState {
   workers: { pid: number; port: number; logFile: string; dataDir: string } | null;
 }
 
-export function readState(file = stateFile): PlatformState | null {
+export function readState(file: string): PlatformState | null {
   if (!existsSync(file)) return null;
   try {
     return JSON.parse(readFileSync(file, "utf8")) as PlatformState;
@@ -26,14 +28,14 @@ export function readState(file = stateFile): PlatformState | null {
   }
 }
 
-export function writeState(state: PlatformState, file = stateFile): void {
+export function writeState(state: PlatformState, file: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(temp, file);
 }
 
-export function clearState(file = stateFile): void {
+export function clearState(file: string): void {
   rmSync(file, { force: true });
 }
 

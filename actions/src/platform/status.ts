@@ -5,9 +5,9 @@
  */
 import type { CamundaClient } from "#core/camunda/index.js";
 import { createCamundaClient } from "#core/camunda/index.js";
-import { engineStatus } from "#core/engine/local-engine.js";
-import { relativeToRepo } from "#core/util/paths.js";
-import { isAlive, type PlatformState, readState } from "./state.js";
+import { defaultDataDir, engineStatus } from "#core/engine/local-engine.js";
+import { displayPath } from "#core/util/paths.js";
+import { isAlive, type PlatformState, platformFiles, readState } from "./state.js";
 
 export interface DefinitionRow {
   type: "process" | "decision";
@@ -34,11 +34,15 @@ export interface PlatformStatus {
   incidents: number;
 }
 
-export async function readPlatformStatus(
-  options: { dataDir?: string; credentials?: { username: string; password: string; where: string } } = {},
-): Promise<PlatformStatus> {
-  const state = readState();
-  const engine = await engineStatus(options.dataDir ? { dataDir: options.dataDir } : {});
+export async function readPlatformStatus(options: {
+  /** The checkout whose platform to describe. */
+  root: string;
+  /** The engine's data folder; default defaultDataDir(root). */
+  dataDir?: string;
+  credentials?: { username: string; password: string; where: string };
+}): Promise<PlatformStatus> {
+  const state = readState(platformFiles(options.root).stateFile);
+  const engine = await engineStatus({ dataDir: options.dataDir ?? defaultDataDir(options.root) });
   const workers = await workersStatus(state);
   const status: PlatformStatus = {
     engine: { running: engine.answering },
@@ -82,7 +86,7 @@ async function workersStatus(state: PlatformState | null): Promise<PlatformStatu
     ...(pid ? { pid } : {}),
     ready,
     metricsUrl: `${base}/metrics`,
-    logFile: relativeToRepo(state.workers.logFile),
+    logFile: displayPath(state.workers.logFile),
   };
 }
 

@@ -12,20 +12,24 @@ import {
   defaultDataDir,
   type EngineDb,
   type EngineHandle,
+  engineProjectDir,
   findFreePort,
   isPortFree,
   startEngine,
   stopEngine,
 } from "#core/engine/local-engine.js";
 import { connect } from "#core/release/connect.js";
+import { projectLintGate } from "#core/release/lint-gate.js";
 import { release } from "#core/release/release.js";
 import { UserError } from "#core/util/errors.js";
-import { localDir, relativeToRepo, repoPath, repoRoot } from "#core/util/paths.js";
+import { displayPath, localDir } from "#core/util/paths.js";
 import { step as progressStep } from "#core/util/progress.js";
 import { stopWorkers } from "./down.js";
-import { isAlive, type PlatformState, platformDir, readState, workersLogFile, writeState } from "./state.js";
+import { isAlive, type PlatformState, platformFiles, readState, writeState } from "./state.js";
 
 export interface UpOptions {
+  /** The checkout that runs the platform: its engine/, .local/, bin/ and processes/examples/. */
+  root: string;
   db?: EngineDb;
   port?: number;
   /** Sample applications to submit, cycling through processes/examples/. Default 4 (one per path). */
@@ -33,9 +37,9 @@ export interface UpOptions {
   /** Port of the workers' /healthz, /readyz and /metrics; default 9464 or the next free one. */
   workersPort?: number;
   step?: typeof progressStep;
-  /** Engine data folder; default .local/engine. Tests use a folder of their own. */
+  /** Engine data folder; default defaultDataDir(root). Tests use a folder of their own. */
   dataDir?: string;
-  /** Repository whose processes/ is released; default this checkout. */
+  /** Repository whose processes/ is released; default root. */
   repoRoot?: string;
 }
 
@@ -48,14 +52,16 @@ export interface UpResult {
 
 const workersReadyTimeoutMs = 60_000;
 
-export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyRunning: true }> {
+export async function up(options: UpOptions): Promise<UpResult | { alreadyRunning: true }> {
   const step = options.step ?? progressStep;
-  const existing = readState();
+  const { root } = options;
+  const files = platformFiles(root);
+  const existing = readState(files.stateFile);
   if (existing?.workers && isAlive(existing.workers.pid)) {
     return { alreadyRunning: true };
   }
 
-  const dataDir = options.dataDir ?? defaultDataDir;
+  const dataDir = options.dataDir ?? defaultDataDir(root);
   const started: { engine: boolean; workersPid: number | null } = { engine: false, workersPid: null };
   try {
     const engine = await step("Starting the Camunda 7.23 engine", (s) =>
@@ -63,12 +69,14 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
         ...(options.port ? { port: options.port } : {}),
         db: options.db ?? "h2",
         dataDir,
+        engineDir: engineProjectDir(root),
         onProgress: s.update,
       }),
     );
     started.engine = !engine.alreadyRunning;
 
     const connection = connect("local", {
+      root,
       env: {
         ...process.env,
         CAMUNDA_URL: engine.restUrl,
@@ -80,15 +88,16 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
       client: connection.client,
       target: connection.target,
       step: wrapStep(step),
-      ...(options.repoRoot ? { repoRoot: options.repoRoot } : {}),
+      repoRoot: options.repoRoot ?? root,
+      lint: projectLintGate({ toolRoot: root }),
     });
 
     const workersPort = options.workersPort ?? ((await isPortFree(9464)) ? 9464 : await findFreePort());
     const workers = await step("Starting the workers", async (s) => {
-      const pid = startWorkersProcess(engine, workersPort);
+      const pid = startWorkersProcess(root, engine, workersPort);
       started.workersPid = pid;
-      s.update(`pid ${pid}, log ${relativeToRepo(workersLogFile)}`);
-      await waitForWorkers(workersPort, pid);
+      s.update(`pid ${pid}, log ${displayPath(files.workersLogFile)}`);
+      await waitForWorkers(workersPort, pid, files.workersLogFile);
       return { pid };
     });
 
@@ -98,17 +107,17 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
       workers: {
         pid: workers.pid,
         port: workersPort,
-        logFile: workersLogFile,
-        dataDir: path.join(localDir, "workers"),
+        logFile: files.workersLogFile,
+        dataDir: path.join(localDir(root), "workers"),
       },
     };
-    writeState(state);
+    writeState(state, files.stateFile);
 
     const sampleCount = options.samples ?? 4;
     const samples =
       sampleCount > 0
         ? await step(`Submitting ${sampleCount} sample application(s)`, () =>
-            submitSamples(connection.client, sampleCount),
+            submitSamples(connection.client, sampleCount, path.join(root, "processes", "examples")),
           )
         : [];
 
@@ -119,7 +128,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult | { alreadyR
         cockpitUrl: engine.cockpitUrl,
         username: engine.credentials.username,
         credentialsWhere: engine.credentialsFile
-          ? relativeToRepo(engine.credentialsFile)
+          ? displayPath(engine.credentialsFile)
           : "CAMUNDA_BPM_ADMIN_USER_PASSWORD",
       },
       released: { newVersions: released.newVersions },
@@ -138,12 +147,13 @@ function wrapStep(step: typeof progressStep) {
     step(title, (s) => fn(s.update));
 }
 
-function startWorkersProcess(engine: EngineHandle, port: number): number {
-  mkdirSync(platformDir, { recursive: true });
-  const log = openSync(workersLogFile, "a");
+function startWorkersProcess(root: string, engine: EngineHandle, port: number): number {
+  const files = platformFiles(root);
+  mkdirSync(files.dir, { recursive: true });
+  const log = openSync(files.workersLogFile, "a");
   try {
-    const child = spawn(process.execPath, [repoPath("bin/camunda-gitops.mjs"), "workers"], {
-      cwd: repoRoot,
+    const child = spawn(process.execPath, [path.join(root, "bin", "camunda-gitops.mjs"), "workers"], {
+      cwd: root,
       detached: true,
       stdio: ["ignore", log, log],
       env: {
@@ -153,7 +163,7 @@ function startWorkersProcess(engine: EngineHandle, port: number): number {
         CAMUNDA_PASSWORD: engine.credentials.password,
         WORKER_HTTP_HOST: "127.0.0.1",
         WORKER_HTTP_PORT: String(port),
-        WORKER_DATA_DIR: path.join(localDir, "workers"),
+        WORKER_DATA_DIR: path.join(localDir(root), "workers"),
       },
     });
     child.unref();
@@ -165,12 +175,12 @@ function startWorkersProcess(engine: EngineHandle, port: number): number {
   }
 }
 
-async function waitForWorkers(port: number, pid: number): Promise<void> {
+async function waitForWorkers(port: number, pid: number, logFile: string): Promise<void> {
   const deadline = Date.now() + workersReadyTimeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {
       throw new UserError(
-        `the workers exited during startup; see ${relativeToRepo(workersLogFile)} for the reason, fix it and run \`npm start\` again.`,
+        `the workers exited during startup; see ${displayPath(logFile)} for the reason, fix it and run \`npm start\` again.`,
       );
     }
     try {
@@ -182,7 +192,7 @@ async function waitForWorkers(port: number, pid: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new UserError(
-    `the workers did not report ready on http://127.0.0.1:${port}/readyz within ${workersReadyTimeoutMs / 1000} s; see ${relativeToRepo(workersLogFile)}.`,
+    `the workers did not report ready on http://127.0.0.1:${port}/readyz within ${workersReadyTimeoutMs / 1000} s; see ${displayPath(logFile)}.`,
   );
 }
 
@@ -192,9 +202,7 @@ interface Example {
 }
 
 /** processes/examples/*.json, in a fixed order so `--samples 4` covers each path once. */
-export function loadExamples(
-  dir = repoPath("processes", "examples"),
-): Array<{ name: string; example: Example }> {
+export function loadExamples(dir: string): Array<{ name: string; example: Example }> {
   const order = ["green", "yellow", "red", "incomplete"];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
@@ -210,8 +218,12 @@ export function loadExamples(
   }
 }
 
-async function submitSamples(client: CamundaClient, count: number): Promise<UpResult["samples"]> {
-  const examples = loadExamples();
+async function submitSamples(
+  client: CamundaClient,
+  count: number,
+  examplesDir: string,
+): Promise<UpResult["samples"]> {
+  const examples = loadExamples(examplesDir);
   if (examples.length === 0)
     throw new UserError("processes/examples/ holds no example; add one JSON file per path.");
   const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);

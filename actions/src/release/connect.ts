@@ -3,8 +3,13 @@
  * target it describes, credentials from the process environment, and a Camunda client that retries
  * connection failures and 502/503/504 with backoff (and says so on every retry).
  */
-import { type CamundaClient, createCamundaClient, resolveCamundaCredentials } from "#core/camunda/index.js";
-import { type LoadedEnvironment, loadEnvironment } from "#core/environments/load.js";
+import {
+  type CamundaClient,
+  createCamundaClient,
+  localCredentialsFile,
+  resolveCamundaCredentials,
+} from "#core/camunda/index.js";
+import { environmentsDir, type LoadedEnvironment, loadEnvironment } from "#core/environments/load.js";
 import type { ReleaseTarget } from "./plan.js";
 
 export interface Connection {
@@ -17,9 +22,9 @@ export interface Connection {
 }
 
 export interface ConnectOptions {
+  /** The checkout whose environments/ (and, for local, whose engine credentials) to use. */
+  root: string;
   env?: NodeJS.ProcessEnv;
-  /** Folder of the environment files; default environments/ of this checkout. */
-  environmentsDir?: string;
   retries?: number;
   /** Where retry notices go; default stderr. */
   log?: (line: string) => void;
@@ -36,17 +41,14 @@ export function releaseTarget(environment: LoadedEnvironment): ReleaseTarget {
   };
 }
 
-export function connect(environmentName: string, options: ConnectOptions = {}): Connection {
+export function connect(environmentName: string, options: ConnectOptions): Connection {
   const env = options.env ?? process.env;
-  const environment = loadEnvironment(environmentName, {
-    env,
-    ...(options.environmentsDir ? { dir: options.environmentsDir } : {}),
-  });
+  const environment = loadEnvironment(environmentName, { env, dir: environmentsDir(options.root) });
   const credentials = resolveCamundaCredentials({
     environmentName,
-    // Only the local engine has a generated credentials file; every other engine needs the variables.
-    allowLocalFile: environmentName === "local",
     env,
+    // Only the local engine has a generated credentials file; every other engine needs the variables.
+    ...(environmentName === "local" ? { localFile: localCredentialsFile(options.root) } : {}),
   });
   const retries = options.retries ?? 4;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));

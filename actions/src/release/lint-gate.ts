@@ -6,7 +6,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Finding, LintReport } from "#core/lint/index.js";
 import { UserError } from "#core/util/errors.js";
-import { repoRoot } from "#core/util/paths.js";
 
 export interface LintInput {
   /** Folder that holds processes/ (the repository or the export of a ref). */
@@ -19,8 +18,8 @@ export interface LintInput {
 export type LintGate = (input: LintInput) => Promise<LintReport>;
 
 export interface ProjectLintOptions {
-  /** Checkout whose worker topic registry is used; default this one. */
-  toolRoot?: string;
+  /** Checkout whose worker topic registry is used: the one that runs the release. */
+  toolRoot: string;
   /** Loads the TypeScript registry module (a bundled action cannot import .ts itself). */
   importRegistry?: (absolutePath: string) => Promise<unknown>;
 }
@@ -29,10 +28,10 @@ export interface ProjectLintOptions {
  * The project's linter over the processes folder. The worker topic registry always comes from this
  * checkout (the workers that run are the ones built from it), also when the models come from an older ref.
  */
-export function projectLintGate(options: ProjectLintOptions = {}): LintGate {
+export function projectLintGate(options: ProjectLintOptions): LintGate {
   return async ({ root, processesDir }) => {
     const { lint, DEFAULT_REGISTRY_FILE } = await import("#core/lint/index.js");
-    const registryFile = path.join(options.toolRoot ?? repoRoot, DEFAULT_REGISTRY_FILE);
+    const registryFile = path.join(options.toolRoot, DEFAULT_REGISTRY_FILE);
     return lint({
       root,
       paths: [processesDir],

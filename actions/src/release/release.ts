@@ -15,11 +15,10 @@ import path from "node:path";
 import { type CamundaClient, CamundaError } from "#core/camunda/index.js";
 import type { LintReport } from "#core/lint/index.js";
 import { UsageError, UserError } from "#core/util/errors.js";
-import { repoRoot as toolRepoRoot } from "#core/util/paths.js";
 import { step as progressStep } from "#core/util/progress.js";
 import { deployedXml, latestDefinition } from "./definitions.js";
 import { explainDeployFailure } from "./deploy-errors.js";
-import { type LintGate, projectLintGate, runLintGate } from "./lint-gate.js";
+import { type LintGate, runLintGate } from "./lint-gate.js";
 import { computePlan, type Plan, planHasChanges, type ReleaseTarget } from "./plan.js";
 import { type SmokeOutcome, smokeTest } from "./smoke.js";
 import { openSource, type ReleaseSource, type Resource } from "./source.js";
@@ -38,8 +37,8 @@ export const RELEASE_INFO_RESOURCE = "release.json";
 export interface PlanOptions {
   client: CamundaClient;
   target: ReleaseTarget;
-  /** Repository root; default this checkout. Tests pass a temporary repository. */
-  repoRoot?: string;
+  /** Repository whose processes are released. Tests pass a temporary repository. */
+  repoRoot: string;
   /** Processes folder relative to the repository root; default `processes`. */
   processesPath?: string;
   /** Deploy the files of this git ref (tag, branch, sha) instead of the working tree. */
@@ -54,8 +53,8 @@ export interface ReleaseOptions extends PlanOptions {
   smoke?: boolean;
   /** From the environment file; `smoke` is refused when false. */
   allowSmokeTests?: boolean;
-  /** The linter gate; null skips it (only for tests of the engine's own checks). */
-  lint?: LintGate | null;
+  /** The linter gate (projectLintGate); null skips it (only for tests of the engine's own checks). */
+  lint: LintGate | null;
   /** Refuse to deploy unless the fresh plan has this digest (the plan people approved). */
   expectedPlanDigest?: string | undefined;
 }
@@ -108,7 +107,7 @@ function planRows(plan: Plan): ReleaseRow[] {
 
 async function withSource<T>(options: PlanOptions, fn: (source: ReleaseSource) => Promise<T>): Promise<T> {
   const source = await openSource({
-    repoRoot: options.repoRoot ?? toolRepoRoot,
+    repoRoot: options.repoRoot,
     ...(options.processesPath ? { processesPath: options.processesPath } : {}),
     ref: options.ref,
   });
@@ -158,7 +157,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
   }
   return withSource(options, async (source) => {
     let lint: ReleaseResult["lint"] = null;
-    const gate = options.lint === undefined ? projectLintGate() : options.lint;
+    const gate = options.lint;
     if (gate) {
       const report: LintReport = await step(`Linting ${source.resources.length} model file(s)`, () =>
         runLintGate(gate, { root: source.root, processesDir: source.processesDir }),

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { BpmnModdle } from "bpmn-moddle";
 import camundaBpmn from "camunda-bpmn-moddle/resources/camunda.json" with { type: "json" };
-import { repoRoot } from "#core/util/paths.js";
+import { repoRoot } from "../../../test/support/repo.js";
 
 export const processesDir = path.join(repoRoot, "processes");
 

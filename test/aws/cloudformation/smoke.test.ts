@@ -20,15 +20,19 @@ import {
 import { GetBucketEncryptionCommand, S3Client } from "@aws-sdk/client-s3";
 import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { exampleRepository, planStack, toParameterFile } from "#core/infrastructure/parameters.js";
-import { repoPath } from "#core/util/paths.js";
 import { type MotoServer, startMoto } from "../../support/moto.js";
+import { repoPath } from "../../support/repo.js";
 import { type Json, parseTemplate } from "../../unit/cloudformation/templates.js";
+
+const environmentsFolder = repoPath("environments");
 
 let moto: MotoServer;
 let cfn: CloudFormationClient;
 let s3: S3Client;
-const environments = listEnvironments().map((name) => loadEnvironment(name).config);
-const dev = loadEnvironment("dev").config;
+const environments = listEnvironments(environmentsFolder).map(
+  (name) => loadEnvironment(name, { dir: environmentsFolder }).config,
+);
+const dev = loadEnvironment("dev", { dir: environmentsFolder }).config;
 
 before(async () => {
   moto = await startMoto();

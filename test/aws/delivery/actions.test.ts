@@ -21,11 +21,11 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { loadEnvironment } from "#core/environments/load.js";
-import { repoPath, repoRoot } from "#core/util/paths.js";
 import { type MotoServer, startMoto } from "../../support/moto.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "actions-"));
-const aws = loadEnvironment("dev").config.aws!;
+const aws = loadEnvironment("dev", { dir: repoPath("environments") }).config.aws!;
 let moto: MotoServer;
 
 before(async () => {

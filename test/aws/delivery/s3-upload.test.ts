@@ -20,6 +20,7 @@ import { buildBundle } from "#core/bundle/build.js";
 import { uploadBundle } from "#core/bundle/upload.js";
 import { UserError } from "#core/util/errors.js";
 import { applyEnv, type MotoServer, startMoto } from "../../support/moto.js";
+import { repoRoot } from "../../support/repo.js";
 
 const bucket = "camunda-test-artifacts";
 const work = mkdtempSync(path.join(tmpdir(), "s3-upload-"));
@@ -57,7 +58,7 @@ async function bodySha256(key: string, versionId?: string): Promise<string> {
 
 describe("bundle upload against moto's S3", () => {
   test("uploads under the content-addressed key with SSE, and reports ETag and VersionId from the response", async () => {
-    const built = await buildBundle({ out: path.join(work, "bundle.zip") });
+    const built = await buildBundle({ root: repoRoot, out: path.join(work, "bundle.zip") });
     const progress: string[] = [];
     const result = await uploadBundle({
       client: s3,
@@ -83,7 +84,7 @@ describe("bundle upload against moto's S3", () => {
   });
 
   test("skips the upload when the same bundle is already there and returns the stored ETag and VersionId", async () => {
-    const built = await buildBundle({ out: path.join(work, "again.zip") });
+    const built = await buildBundle({ root: repoRoot, out: path.join(work, "again.zip") });
     const first = await uploadBundle({
       client: s3,
       bucket,
@@ -148,7 +149,7 @@ describe("bundle upload against moto's S3", () => {
   });
 
   test("with a KMS key the object is stored with SSE-KMS under that key", async () => {
-    const built = await buildBundle({ out: path.join(work, "kms.zip") });
+    const built = await buildBundle({ root: repoRoot, out: path.join(work, "kms.zip") });
     const keyId = "arn:aws:kms:eu-west-2:123456789012:key/0b5ad0e6-1111-2222-3333-444455556666";
     const result = await uploadBundle({
       client: s3,
@@ -164,7 +165,7 @@ describe("bundle upload against moto's S3", () => {
   });
 
   test("a missing bucket is one sentence that names it", async () => {
-    const built = await buildBundle({ out: path.join(work, "nobucket.zip") });
+    const built = await buildBundle({ root: repoRoot, out: path.join(work, "nobucket.zip") });
     await assert.rejects(
       uploadBundle({
         client: s3,

@@ -8,8 +8,8 @@ import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { CamundaClient } from "#core/camunda/index.js";
 import { findFreePort } from "#core/engine/ports.js";
-import { repoRoot } from "#core/util/paths.js";
 import { waitFor } from "../../support/engine.js";
+import { repoRoot } from "../../support/repo.js";
 
 export type Example = "green" | "yellow" | "red" | "incomplete";
 

@@ -29,6 +29,7 @@ import {
 import { readModels } from "../../../processes/tests/support/models.js";
 import { waitFor } from "../../support/engine.js";
 import { type PostgresDatabase, postgresDatabase } from "../../support/postgres.js";
+import { engineDir } from "../../support/repo.js";
 import {
   type Application,
   activityCount,
@@ -171,6 +172,7 @@ describe("two engine nodes on one PostgreSQL database", () => {
 
   const startNode = async (dataDir: string) =>
     startEngine({
+      engineDir,
       db: "postgres",
       port: await findFreePort(),
       dataDir,

@@ -20,6 +20,7 @@ import {
 } from "#core/engine/local-engine.js";
 import { isAlive, processMarker } from "#core/engine/state.js";
 import { UserError } from "#core/util/errors.js";
+import { engineDir } from "../../support/repo.js";
 
 // Force the generated-password path even where the caller's shell sets the admin variables.
 const noAdminEnv = { CAMUNDA_BPM_ADMIN_USER_ID: undefined, CAMUNDA_BPM_ADMIN_USER_PASSWORD: undefined };
@@ -70,7 +71,13 @@ describe("local engine lifecycle (own engine on a free port)", () => {
 
   it("starts, generating the admin password into credentials.json (0600)", async () => {
     const progress: string[] = [];
-    engine = await startEngine({ port, dataDir, env: noAdminEnv, onProgress: (line) => progress.push(line) });
+    engine = await startEngine({
+      engineDir,
+      port,
+      dataDir,
+      env: noAdminEnv,
+      onProgress: (line) => progress.push(line),
+    });
     assert.equal(engine.port, port);
     assert.equal(engine.db, "h2");
     assert.equal(engine.alreadyRunning, false);
@@ -111,7 +118,7 @@ describe("local engine lifecycle (own engine on a free port)", () => {
   });
 
   it("returns the running engine when started again (idempotent)", async () => {
-    const again = await startEngine({ dataDir, env: noAdminEnv });
+    const again = await startEngine({ engineDir, dataDir, env: noAdminEnv });
     assert.equal(again.alreadyRunning, true);
     assert.equal(again.pid, engine!.pid);
     assert.deepEqual(again.credentials, engine!.credentials);
@@ -124,11 +131,14 @@ describe("local engine lifecycle (own engine on a free port)", () => {
   it("refuses a second engine on the same port with a clear sentence", async () => {
     const otherDir = mkdtempSync(path.join(tmpdir(), "engine-lifecycle-other-"));
     try {
-      await assert.rejects(startEngine({ port, dataDir: otherDir, env: noAdminEnv }), (error: unknown) => {
-        assert.ok(error instanceof UserError);
-        assert.match(error.message, new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use;`));
-        return true;
-      });
+      await assert.rejects(
+        startEngine({ engineDir, port, dataDir: otherDir, env: noAdminEnv }),
+        (error: unknown) => {
+          assert.ok(error instanceof UserError);
+          assert.match(error.message, new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use;`));
+          return true;
+        },
+      );
     } finally {
       rmSync(otherDir, { recursive: true, force: true });
     }
@@ -147,7 +157,7 @@ describe("local engine lifecycle (own engine on a free port)", () => {
   });
 
   it("restarts on the same H2 files with the stored password", async () => {
-    const restarted = await startEngine({ port, dataDir, env: noAdminEnv });
+    const restarted = await startEngine({ engineDir, port, dataDir, env: noAdminEnv });
     assert.equal(restarted.credentialsSource, "file");
     assert.deepEqual(restarted.credentials, engine!.credentials);
     const auth = basic(restarted.credentials.username, restarted.credentials.password);
@@ -160,7 +170,7 @@ describe("local engine lifecycle (own engine on a free port)", () => {
     writeFileSync(credentialsFile(dataDir), JSON.stringify({ username: "admin", password: "not-the-one" }), {
       mode: 0o600,
     });
-    await assert.rejects(startEngine({ port, dataDir, env: noAdminEnv }), (error: unknown) => {
+    await assert.rejects(startEngine({ engineDir, port, dataDir, env: noAdminEnv }), (error: unknown) => {
       assert.ok(error instanceof UserError);
       assert.match(error.message, /already has an admin user "admin" with another password/);
       return true;

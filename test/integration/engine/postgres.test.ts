@@ -11,6 +11,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type EngineHandle, findFreePort, startEngine, stopEngine } from "#core/engine/local-engine.js";
 import { isAlive } from "#core/engine/state.js";
+import { engineDir } from "../../support/repo.js";
 
 const configured =
   process.env.CAMUNDA_TEST_DB === "postgres" &&
@@ -47,7 +48,7 @@ describe("two local engines on one PostgreSQL database", {
     for (let i = 0; i < 2; i++) {
       const dataDir = mkdtempSync(path.join(tmpdir(), `engine-pg-node${i}-`));
       dataDirs.push(dataDir);
-      nodes.push(await startEngine({ db: "postgres", port: await findFreePort(), dataDir, env }));
+      nodes.push(await startEngine({ engineDir, db: "postgres", port: await findFreePort(), dataDir, env }));
     }
   });
 
@@ -100,7 +101,7 @@ describe("two local engines on one PostgreSQL database", {
 
   it("stops both nodes without leaving a process behind", async () => {
     for (const [i, node] of nodes.entries()) {
-      const result = await stopEngine({ dataDir: dataDirs[i] });
+      const result = await stopEngine({ dataDir: dataDirs[i]! });
       assert.equal(result.wasRunning, true);
       assert.equal(isAlive(node.pid), false);
     }

@@ -13,9 +13,9 @@ import { after, before, describe, it } from "node:test";
 import { createCamundaClient } from "#core/camunda/index.js";
 import { findFreePort } from "#core/engine/ports.js";
 import { isAlive } from "#core/engine/state.js";
-import { repoRoot } from "#core/util/paths.js";
 import { waitFor } from "../../support/engine.js";
 import { type PostgresDatabase, postgresDatabase } from "../../support/postgres.js";
+import { repoRoot } from "../../support/repo.js";
 
 const minutes = (n: number) => n * 60_000;
 

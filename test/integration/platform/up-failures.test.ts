@@ -12,6 +12,7 @@ import { after, describe, it } from "node:test";
 import { engineStatus, findFreePort, stopEngine } from "#core/engine/local-engine.js";
 import { up } from "#core/platform/up.js";
 import { UserError } from "#core/util/errors.js";
+import { repoRoot } from "../../support/repo.js";
 
 const quiet = (<T>(_title: string, fn: (s: { update(detail: string): void }) => Promise<T> | T) =>
   Promise.resolve(fn({ update() {} }))) as never;
@@ -33,11 +34,14 @@ describe("up leaves nothing half-started", () => {
     const port = (server.address() as net.AddressInfo).port;
     const dataDir = tempDir("up-port-");
     try {
-      await assert.rejects(up({ port, dataDir, samples: 0, step: quiet }), (error: unknown) => {
-        assert.ok(error instanceof UserError);
-        assert.match(error.message, new RegExp(`Port ${port} .* already in use`));
-        return true;
-      });
+      await assert.rejects(
+        up({ root: repoRoot, port, dataDir, samples: 0, step: quiet }),
+        (error: unknown) => {
+          assert.ok(error instanceof UserError);
+          assert.match(error.message, new RegExp(`Port ${port} .* already in use`));
+          return true;
+        },
+      );
       assert.equal((await engineStatus({ dataDir })).running, false);
     } finally {
       server.close();
@@ -74,7 +78,7 @@ describe("up leaves nothing half-started", () => {
     const port = await findFreePort();
     try {
       await assert.rejects(
-        up({ port, dataDir, repoRoot: repo, samples: 0, step: quiet }),
+        up({ root: repoRoot, port, dataDir, repoRoot: repo, samples: 0, step: quiet }),
         (error: unknown) => {
           assert.ok(error instanceof UserError, String(error));
           assert.match(error.message, /lint/i);

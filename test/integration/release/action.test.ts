@@ -3,8 +3,8 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { repoRoot } from "#core/util/paths.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
+import { repoRoot } from "../../support/repo.js";
 import { processXml, TempRepo, uniqueKey } from "./support.js";
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a JUEL expression, not a template

@@ -8,7 +8,15 @@ import { LintRefusedError } from "#core/release/lint-gate.js";
 import { planRelease, release } from "#core/release/release.js";
 import { UsageError } from "#core/util/errors.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
-import { decisionXml, isolatedTarget, processXml, quietSteps, TempRepo, uniqueKey } from "./support.js";
+import {
+  decisionXml,
+  isolatedTarget,
+  processXml,
+  projectLint,
+  quietSteps,
+  TempRepo,
+  uniqueKey,
+} from "./support.js";
 
 /** A JUEL condition with a syntax error, as written in the XML. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a JUEL expression, not a template
@@ -38,7 +46,7 @@ function setup(prefix: string, files: Record<string, string>) {
     target,
     client,
     deploymentCount,
-    base: { client, target, repoRoot: repo.root, step: quietSteps },
+    base: { client, target, repoRoot: repo.root, step: quietSteps, lint: projectLint },
   };
 }
 

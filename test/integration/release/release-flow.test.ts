@@ -3,7 +3,15 @@ import { after, before, describe, it } from "node:test";
 import { deployedXml, latestDefinition } from "#core/release/definitions.js";
 import { planRelease, RELEASE_INFO_RESOURCE, release } from "#core/release/release.js";
 import { testEngine } from "../../support/engine.js";
-import { decisionXml, isolatedTarget, processXml, quietSteps, TempRepo, uniqueKey } from "./support.js";
+import {
+  decisionXml,
+  isolatedTarget,
+  processXml,
+  projectLint,
+  quietSteps,
+  TempRepo,
+  uniqueKey,
+} from "./support.js";
 
 /**
  * The life of one repository on the real engine, in order: plan on an empty tenant, first release,
@@ -19,7 +27,7 @@ describe("release to the real engine, from plan to rollback", () => {
   const review = uniqueKey("flow_review");
   const discount = uniqueKey("flow_discount");
   let firstCommit = "";
-  const base = { client, target, repoRoot: repo.root, step: quietSteps };
+  const base = { client, target, repoRoot: repo.root, step: quietSteps, lint: projectLint };
 
   const deploymentCount = async () =>
     (await client.ok(client.api.GET("/deployment/count", { params: { query: { tenantIdIn: tenantId } } })))

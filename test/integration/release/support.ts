@@ -6,14 +6,19 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { projectLintGate } from "#core/release/lint-gate.js";
 import type { ReleaseTarget } from "#core/release/plan.js";
 import type { StepRunner } from "#core/release/release.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
+import { repoRoot } from "../../support/repo.js";
 
 /** A key that is unique on the shared engine and valid as a BPMN/DMN id. */
 export function uniqueKey(prefix: string): string {
   return uniqueId(prefix).replace(/-/g, "_");
 }
+
+/** The project's linter as the release gate, with this checkout's worker topic registry. */
+export const projectLint = projectLintGate({ toolRoot: repoRoot });
 
 /** Progress goes nowhere in tests; the step's result and errors pass through. */
 export const quietSteps: StepRunner = (_title, fn) => fn(() => {});

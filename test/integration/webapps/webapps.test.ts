@@ -8,10 +8,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { repoRoot } from "#core/util/paths.js";
 import { deployModels } from "../../../processes/tests/support/deployment.js";
 import { launchBrowser, logIn, withScreenshotOnFailure } from "../../support/browser.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
+import { repoRoot } from "../../support/repo.js";
 
 const engine = testEngine();
 const appBase = `${engine.restUrl.replace(/\/engine-rest$/, "")}/camunda/app`;

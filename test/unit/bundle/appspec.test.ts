@@ -6,7 +6,7 @@ import { after, describe, test } from "node:test";
 import { validateAppspec } from "#core/bundle/appspec.js";
 import { buildBundle } from "#core/bundle/build.js";
 import { UserError } from "#core/util/errors.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "appspec-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -33,7 +33,7 @@ async function problemsOf(fixture: string): Promise<string[]> {
 describe("appspec validation before packaging", () => {
   test("the valid fixture and the repository's own appspec pass", async () => {
     assert.deepEqual(await problemsOf("valid"), []);
-    const built = await buildBundle({ out: path.join(work, "repo.zip") });
+    const built = await buildBundle({ root: repoRoot, out: path.join(work, "repo.zip") });
     assert.equal(built.hooks.length, 5);
   });
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { main } from "#core/cli/main.js";
+import { repoRoot } from "../../support/repo.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "delivery-cli-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
     return true;
   }) as typeof process.stderr.write;
   try {
-    return { code: await main(argv), out: out.join("\n"), err: err.join("\n") };
+    return { code: await main(argv, { root: repoRoot }), out: out.join("\n"), err: err.join("\n") };
   } finally {
     console.log = log;
     console.error = error;

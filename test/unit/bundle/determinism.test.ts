@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { buildBundle } from "#core/bundle/build.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 import { readCentralDirectory } from "./zip-reader.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "bundle-determinism-"));
@@ -18,8 +18,8 @@ const fixtureLayout = [
 
 describe("deterministic bundle", () => {
   test("two builds of the repository's bundle are byte-identical and the sha256 matches the file", async () => {
-    const a = await buildBundle({ out: path.join(work, "a.zip") });
-    const b = await buildBundle({ out: path.join(work, "b.zip") });
+    const a = await buildBundle({ root: repoRoot, out: path.join(work, "a.zip") });
+    const b = await buildBundle({ root: repoRoot, out: path.join(work, "b.zip") });
     assert.equal(a.sha256, b.sha256);
     assert.deepEqual(readFileSync(a.file), readFileSync(b.file));
     assert.equal(createHash("sha256").update(readFileSync(a.file)).digest("hex"), a.sha256);
@@ -27,7 +27,7 @@ describe("deterministic bundle", () => {
   });
 
   test("entries are sorted, carry one fixed DOS timestamp and no extended timestamp, scripts stay 0755", async () => {
-    const built = await buildBundle({ out: path.join(work, "layout.zip") });
+    const built = await buildBundle({ root: repoRoot, out: path.join(work, "layout.zip") });
     const entries = readCentralDirectory(built.file);
     const names = entries.map((e) => e.name);
     assert.deepEqual(
@@ -68,7 +68,7 @@ describe("deterministic bundle", () => {
     writeFileSync(
       script,
       `import { buildBundle } from ${JSON.stringify(repoPath("actions/src/bundle/build.ts"))};\n` +
-        "const r = await buildBundle({ out: process.argv[2] });\nprocess.stdout.write(r.sha256);\n",
+        `const r = await buildBundle({ root: ${JSON.stringify(repoRoot)}, out: process.argv[2] });\nprocess.stdout.write(r.sha256);\n`,
     );
     const shaIn = (zone: string) => {
       const run = spawnSync(

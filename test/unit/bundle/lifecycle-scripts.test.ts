@@ -20,7 +20,7 @@ import {
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildBundle } from "#core/bundle/build.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 import { readCentralDirectory } from "./zip-reader.js";
 
 // Under /tmp on purpose: before-install.sh only empties install directories under /opt, /srv or /tmp.
@@ -64,7 +64,7 @@ let bundleDir = "";
 let hooks: { event: string; location: string }[] = [];
 
 before(async () => {
-  const built = await buildBundle({ out: path.join(work, "bundle.zip") });
+  const built = await buildBundle({ root: repoRoot, out: path.join(work, "bundle.zip") });
   hooks = built.hooks;
   bundleDir = path.join(work, "archive");
   // Extract, then apply the modes stored in the zip: the scripts run with exactly the bits shipped.

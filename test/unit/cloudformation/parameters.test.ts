@@ -22,10 +22,15 @@ import {
   stackNames,
 } from "#core/infrastructure/parameters.js";
 import { UsageError } from "#core/util/errors.js";
+import { repoPath } from "../../support/repo.js";
 import { loadTemplates } from "./templates.js";
 
+const environmentsFolder = repoPath("environments");
+
 const templates = loadTemplates();
-const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+const environments = listEnvironments(environmentsFolder).map(
+  (name) => loadEnvironment(name, { dir: environmentsFolder }).config,
+);
 const awsEnvironments = environments.filter((e) => e.aws && e.infrastructure);
 
 function byName(name: string): EnvironmentConfig {

@@ -11,14 +11,16 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { allStacks, exampleRepository, planStack, toParameterFile } from "#core/infrastructure/parameters.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 import { loadTemplates, templateFiles, templatesDir } from "./templates.js";
+
+const environmentsFolder = repoPath("environments");
 
 const cfnLintPython = repoPath(".venv", "tools", "bin", "python");
 const batchScript = repoPath("test", "unit", "cloudformation", "cfn_lint_batch.py");
 const checkov = repoPath(".venv", "checkov", "bin", "checkov");
-const environments = listEnvironments()
-  .map((name) => loadEnvironment(name).config)
+const environments = listEnvironments(environmentsFolder)
+  .map((name) => loadEnvironment(name, { dir: environmentsFolder }).config)
   .filter((config) => config.aws && config.infrastructure);
 const work = mkdtempSync(path.join(tmpdir(), "cfn-params-"));
 after(() => rmSync(work, { recursive: true, force: true }));

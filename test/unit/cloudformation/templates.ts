@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isMap, isScalar, isSeq, type Node, parseDocument } from "yaml";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 
 export const templatesDir = repoPath("cloudformation");
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, test } from "node:test";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 import { parseTemplate } from "./templates.js";
 
 const shellcheck = repoPath(".venv", "tools", "bin", "shellcheck");

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { parse } from "yaml";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 
 interface Step {
   uses?: string;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { repoPath, repoRoot } from "#core/util/paths.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 
 const validator = repoPath(".venv/tools/bin/compose-validate");
 

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import { engineStatus, startEngine, stopEngine } from "#core/engine/local-engine.js";
 import { readState, stateFile, writeState } from "#core/engine/state.js";
 import { UsageError, UserError } from "#core/util/errors.js";
+import { engineDir } from "../../support/repo.js";
 
 /** The checks that run before anything is built or spawned; no engine is started here. */
 describe("local engine control without an engine", () => {
@@ -21,7 +22,7 @@ describe("local engine control without an engine", () => {
     await new Promise<void>((resolve) => server.listen({ port: 0, host: "127.0.0.1" }, resolve));
     const { port } = server.address() as net.AddressInfo;
     try {
-      await assert.rejects(startEngine({ port, dataDir }), (error: unknown) => {
+      await assert.rejects(startEngine({ engineDir, port, dataDir }), (error: unknown) => {
         assert.ok(error instanceof UserError);
         assert.equal(
           error.message,
@@ -41,7 +42,7 @@ describe("local engine control without an engine", () => {
       SPRING_DATASOURCE_USERNAME: undefined,
       SPRING_DATASOURCE_PASSWORD: undefined,
     };
-    await assert.rejects(startEngine({ db: "postgres", dataDir, env }), (error: unknown) => {
+    await assert.rejects(startEngine({ engineDir, db: "postgres", dataDir, env }), (error: unknown) => {
       assert.ok(error instanceof UsageError);
       assert.match(
         error.message,
@@ -57,11 +58,14 @@ describe("local engine control without an engine", () => {
       SPRING_DATASOURCE_USERNAME: "u",
       SPRING_DATASOURCE_PASSWORD: "p",
     };
-    await assert.rejects(startEngine({ db: "postgres", dataDir, env }), /must be a PostgreSQL JDBC URL/);
+    await assert.rejects(
+      startEngine({ engineDir, db: "postgres", dataDir, env }),
+      /must be a PostgreSQL JDBC URL/,
+    );
   });
 
   it("rejects a port outside 1..65535", async () => {
-    await assert.rejects(startEngine({ port: 70_000, dataDir }), UsageError);
+    await assert.rejects(startEngine({ engineDir, port: 70_000, dataDir }), UsageError);
   });
 
   it("stop says nothing was running when there is no state file", async () => {

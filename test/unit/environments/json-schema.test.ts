@@ -5,11 +5,11 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { listEnvironments } from "#core/environments/load.js";
-import { repoPath } from "#core/util/paths.js";
 import {
   environmentSchemaFile,
   renderEnvironmentSchema,
 } from "../../../scripts/generate-environment-schema.js";
+import { repoPath } from "../../support/repo.js";
 
 describe("environments/environment.schema.json", () => {
   it("is fresh: equal to what the zod schema generates", () => {
@@ -26,7 +26,7 @@ describe("environments/environment.schema.json", () => {
   });
 
   it("is referenced by every environment file for editors", () => {
-    for (const name of listEnvironments()) {
+    for (const name of listEnvironments(repoPath("environments"))) {
       const text = readFileSync(repoPath("environments", `${name}.yaml`), "utf8");
       assert.match(text, /^# yaml-language-server: \$schema=\.\/environment\.schema\.json$/m, `${name}.yaml`);
     }
@@ -38,7 +38,7 @@ describe("environments/environment.schema.json", () => {
     const python = repoPath(".venv", "tools", "bin", "python");
     assert.ok(existsSync(python), "the Python tools are missing: run scripts/setup-tools.sh");
     const documents: Record<string, unknown> = {};
-    for (const name of listEnvironments()) {
+    for (const name of listEnvironments(repoPath("environments"))) {
       documents[name] = parse(readFileSync(repoPath("environments", `${name}.yaml`), "utf8"));
     }
     documents["broken-on-purpose"] = {
@@ -59,7 +59,8 @@ describe("environments/environment.schema.json", () => {
     });
     assert.equal(run.status, 0, run.stderr);
     const errors = JSON.parse(run.stdout) as Record<string, string[]>;
-    for (const name of listEnvironments()) assert.deepEqual(errors[name], [], `${name}.yaml`);
+    for (const name of listEnvironments(repoPath("environments")))
+      assert.deepEqual(errors[name], [], `${name}.yaml`);
     assert.ok((errors["broken-on-purpose"] ?? []).length > 0, "the schema accepted an invalid tenant id");
   });
 });

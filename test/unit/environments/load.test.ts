@@ -5,6 +5,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { UsageError } from "#core/util/errors.js";
+import { repoPath } from "../../support/repo.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "environments-test-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -153,13 +154,17 @@ describe("environment loader", () => {
 
 describe("the repository's environment files", () => {
   it("are local, dev, staging and prod, and all of them load", () => {
-    const names = listEnvironments();
+    const names = listEnvironments(repoPath("environments"));
     for (const name of ["local", "dev", "staging", "prod"])
       assert.ok(names.includes(name), `${name}.yaml is missing`);
-    for (const name of names) assert.equal(loadEnvironment(name, { env: {} }).config.name, name);
+    for (const name of names)
+      assert.equal(loadEnvironment(name, { dir: repoPath("environments"), env: {} }).config.name, name);
   });
 
   it("never allow smoke tests in prod", () => {
-    assert.equal(loadEnvironment("prod", { env: {} }).config.camunda.allowSmokeTests, false);
+    assert.equal(
+      loadEnvironment("prod", { dir: repoPath("environments"), env: {} }).config.camunda.allowSmokeTests,
+      false,
+    );
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 
 /** Runs the real CLI; the fixtures' own config keeps the repository's registry out of these runs. */
 function cli(...args: string[]) {

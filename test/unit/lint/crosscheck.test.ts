@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { lint } from "#core/lint/index.js";
-import { relativeToRepo, repoPath } from "#core/util/paths.js";
+import { relativePath } from "#core/util/paths.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 import { fixtures } from "./support.js";
 
 interface ReferenceFinding {
@@ -21,7 +22,7 @@ function parseBpmnlintOutput(stdout: string): ReferenceFinding[] {
   let file = "";
   for (const line of stdout.split("\n")) {
     if (line.startsWith("/")) {
-      file = relativeToRepo(line.trim());
+      file = relativePath(repoRoot, line.trim());
       continue;
     }
     if (!line.startsWith("  ") || file === "") continue;
@@ -62,7 +63,7 @@ test("bpmnlint's own CLI finds nothing on the same files that our lint misses (s
   const reference = parseBpmnlintOutput(run.stdout);
   assert.ok(reference.length > 50, "bpmnlint reported on the fixtures");
 
-  const ours = await lint({ paths: files, indexPaths: [], registry: null, configFile: null });
+  const ours = await lint({ root: repoRoot, paths: files, indexPaths: [], registry: null, configFile: null });
   const have = new Set(ours.findings.map((f) => `${f.file}|${f.rule}|${f.elementId ?? ""}`));
   // bpmnlint reports moddle's import warnings without a rule name; ours files them under these rules.
   const importRules = new Set([

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { repoRoot } from "#core/util/paths.js";
+import { repoRoot } from "../../support/repo.js";
 
 /** Runs the CLI with a clean Camunda environment plus `env`; resolves its exit code and output. */
 function cli(args: string[], env: Record<string, string> = {}) {

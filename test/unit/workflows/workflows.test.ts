@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 
 const toolsBin = repoPath(".venv/tools/bin");
 const workflowsDir = repoPath(".github/workflows");

@@ -14,6 +14,7 @@ import { createCamundaClient } from "#core/camunda/index.js";
 import { findFreePort, startEngine, stopEngine } from "#core/engine/local-engine.js";
 import { complete, defineTopic, type TopicDefinition } from "#workers/handler.js";
 import { uniqueId, waitFor } from "../../../test/support/engine.js";
+import { engineDir } from "../../../test/support/repo.js";
 import {
   deploySingleTask,
   newTenant,
@@ -44,7 +45,7 @@ const noop = defineTopic({
 describe("engine outage", () => {
   it("backs off while the engine is down and resumes when it is back", { timeout: 600_000 }, async () => {
     const port = await findFreePort();
-    const engine = await startEngine({ port, dataDir });
+    const engine = await startEngine({ engineDir, port, dataDir });
     const credentials = { restUrl: engine.restUrl, ...engine.credentials };
     const client = createCamundaClient({ baseUrl: engine.restUrl, ...engine.credentials });
     const tenantId = newTenant("workers-outage");
@@ -63,7 +64,7 @@ describe("engine outage", () => {
       const downAt = Date.now();
       await waitFor("the worker to notice", async () => !workers.worker.ready, { timeoutMs: 30_000 });
       await new Promise((resolve) => setTimeout(resolve, 10_000));
-      const restarted = await startEngine({ port, dataDir });
+      const restarted = await startEngine({ engineDir, port, dataDir });
       const downFor = Date.now() - downAt;
       const whileDown = (workers.worker.requestCounts.fetchAndLock ?? 0) - downFrom;
       // A fixed 300 ms poll (the stock client's default) would have made downFor / 300 requests.

@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { repoPath } from "#core/util/paths.js";
 import { FileIdempotencyStore } from "#workers/ports/file-idempotency-store.js";
 import type { OutboxMessage } from "#workers/ports/notifier.js";
 import type { RunningWorkers } from "#workers/runtime/run.js";
 import { testEngine, uniqueId, waitFor } from "../../../test/support/engine.js";
+import { repoPath } from "../../../test/support/repo.js";
 import {
   deployProcesses,
   finalVariables,

@@ -6,12 +6,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { CamundaClient } from "#core/camunda/index.js";
-import { repoPath } from "#core/util/paths.js";
 import type { TopicDefinition } from "#workers/handler.js";
 import { loadWorkerConfig } from "#workers/runtime/config.js";
 import { createLogger } from "#workers/runtime/logger.js";
 import { type RunningWorkers, runWorkers } from "#workers/runtime/run.js";
 import { uniqueId, waitFor } from "../../../test/support/engine.js";
+import { repoPath } from "../../../test/support/repo.js";
 
 export type Typed = Record<string, { value: unknown; type: string }>;
 

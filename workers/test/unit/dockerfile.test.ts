@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { repoPath, repoRoot } from "#core/util/paths.js";
+import { repoPath, repoRoot } from "../../../test/support/repo.js";
 
 const dockerfile = repoPath("workers", "Dockerfile");
 const work = mkdtempSync(path.join(tmpdir(), "workers-image-"));

@@ -1,12 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { createCodeDeployClient } from "#core/aws/clients.js";
-import { loadLastPackage } from "#core/bundle/last-package.js";
+import { lastPackageFile, loadLastPackage } from "#core/bundle/last-package.js";
 import { awsConfigOf } from "#core/bundle/publish.js";
 import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
 import { describeOutcome, runDeployment } from "#core/codedeploy/deploy.js";
 import { deploymentDescription, type RevisionLocation } from "#core/codedeploy/request.js";
 import { UsageError } from "#core/util/errors.js";
-import { repoRoot } from "#core/util/paths.js";
 import { step } from "#core/util/progress.js";
 
 const fileExistsBehaviors = ["DISALLOW", "OVERWRITE", "RETAIN"] as const;
@@ -33,10 +32,8 @@ deployment (with rollback).
 Exit codes: 0 the deployment succeeded, 1 it failed (or timed out), 2 usage or configuration error.`;
 
 export const command: Command = {
-  name: "deploy",
-  summary: "start a CodeDeploy deployment and wait for it",
   help,
-  async run(argv) {
+  async run(argv, { root }) {
     const { values } = parseCommandArgs("deploy", argv, {
       env: { type: "string" },
       bucket: { type: "string" },
@@ -52,7 +49,7 @@ export const command: Command = {
       "keep-running-on-timeout": { type: "boolean", default: false },
     });
     if (!values.env) throw new UsageError("deploy: --env is required; see `camunda-gitops deploy --help`.");
-    const aws = awsConfigOf(values.env);
+    const aws = awsConfigOf(values.env, root);
     const timeoutMinutes = intOption("deploy", "timeout-minutes", values["timeout-minutes"], 30);
     const rollbackMinutes = intOption(
       "deploy",
@@ -71,7 +68,7 @@ export const command: Command = {
         `deploy: --file-exists-behavior must be one of ${fileExistsBehaviors.join(", ")}, got "${behavior}".`,
       );
     }
-    const revision = revisionFrom(values, values.env);
+    const revision = revisionFrom(values, values.env, lastPackageFile(root));
 
     const client = createCodeDeployClient({ region: aws.region });
     const controller = new AbortController();
@@ -88,7 +85,7 @@ export const command: Command = {
           application: aws.codeDeploy.application,
           deploymentGroup: aws.codeDeploy.deploymentGroup,
           revision,
-          description: deploymentDescription(localOrigin()),
+          description: deploymentDescription(localOrigin(root)),
           fileExistsBehavior: behavior as (typeof fileExistsBehaviors)[number],
           ignoreApplicationStopFailures: values["ignore-application-stop-failures"],
           whenActive,
@@ -112,6 +109,7 @@ export const command: Command = {
 function revisionFrom(
   values: { bucket?: string; key?: string; etag?: string; "version-id"?: string },
   environment: string,
+  lastPackage: string,
 ): RevisionLocation {
   if (values.bucket || values.key) {
     if (!values.bucket || !values.key)
@@ -120,16 +118,16 @@ function revisionFrom(
       throw new UsageError(`deploy: --key ${values.key} is not a .zip bundle.`);
     return { bucket: values.bucket, key: values.key, etag: values.etag, versionId: values["version-id"] };
   }
-  const last = loadLastPackage(environment);
+  const last = loadLastPackage(environment, lastPackage);
   return { bucket: last.bucket, key: last.key, etag: last.etag, versionId: last.versionId };
 }
 
 /** repo@sha for the description: GitHub's variables in CI, git locally. */
-function localOrigin() {
+function localOrigin(root: string) {
   const git = (args: string[]) => {
     try {
       return execFileSync("git", args, {
-        cwd: repoRoot,
+        cwd: root,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "ignore"],
       }).trim();

@@ -2,8 +2,6 @@ import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { down } from "#core/platform/down.js";
 
 export const command: Command = {
-  name: "down",
-  summary: "stop what `up` started",
   help: `Usage: camunda-gitops down   (npm run stop)
 
 Stops exactly what \`camunda-gitops up\` started: the workers (gracefully: running tasks finish or are
@@ -11,9 +9,9 @@ unlocked), and the engine if \`up\` started it. An engine started with \`camunda
 is left running. Data (H2 files, credentials) stays in .local/.
 
 Exit codes: 0 stopped or nothing to stop, 1 failure, 2 usage error.`,
-  async run(argv) {
+  async run(argv, { root }) {
     parseCommandArgs("down", argv, {});
-    const result = await down();
+    const result = await down(root);
     console.log(`workers: ${result.workers}`);
     console.log(`engine:  ${result.engine}`);
     return 0;

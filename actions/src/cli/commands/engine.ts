@@ -1,6 +1,5 @@
 import path from "node:path";
-import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
-import { displayPath } from "#core/engine/display.js";
+import { type Command, type CommandContext, intOption, parseCommandArgs } from "#core/cli/command.js";
 import {
   buildEngine,
   defaultDataDir,
@@ -8,12 +7,13 @@ import {
   type EngineDb,
   type EngineHandle,
   engineDbs,
+  engineProjectDir,
   engineStatus,
   startEngine,
   stopEngine,
 } from "#core/engine/local-engine.js";
 import { UsageError } from "#core/util/errors.js";
-import { relativeToRepo } from "#core/util/paths.js";
+import { displayPath } from "#core/util/paths.js";
 import { formatDuration, step } from "#core/util/progress.js";
 
 const help = `Usage: camunda-gitops engine <start|stop|status|build> [options]
@@ -29,7 +29,7 @@ camunda/camunda-bpm-platform:run-7.23.0 image) in the background.
                           SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD
         --host ADDRESS    address to listen on (default 127.0.0.1; 0.0.0.0 exposes it)
         --data-dir DIR    one folder per engine: database, log, pid file, credentials
-                          (default ${relativeToRepo(defaultDataDir)}); use another one to run a second engine
+                          (default .local/engine); use another one to run a second engine
       The admin user is CAMUNDA_BPM_ADMIN_USER_ID / CAMUNDA_BPM_ADMIN_USER_PASSWORD when set; otherwise
       a password is generated once into <data-dir>/credentials.json (user "admin").
 
@@ -46,11 +46,11 @@ Exit codes: 0 ok, 1 the work failed, 2 usage or configuration error.`;
 
 const subcommands = ["start", "stop", "status", "build"] as const;
 
-function dataDirOption(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : path.resolve(value);
+function dataDirOption(value: string | undefined, context: CommandContext): string {
+  return value === undefined ? defaultDataDir(context.root) : path.resolve(value);
 }
 
-function printHandle(handle: EngineHandle): void {
+function printHandle(handle: EngineHandle, context: CommandContext): void {
   const database =
     handle.db === "h2" ? `H2 in ${displayPath(path.join(handle.dataDir, "h2"))}` : "PostgreSQL";
   const login = handle.credentialsFile
@@ -64,12 +64,12 @@ function printHandle(handle: EngineHandle): void {
       `  Webapps:   ${handle.webappUrl}`,
       `  Login:     ${login}`,
       `  Log:       ${displayPath(handle.logFile)}`,
-      `Stop it with: camunda-gitops engine stop${handle.dataDir === path.resolve(defaultDataDir) ? "" : ` --data-dir ${displayPath(handle.dataDir)}`}`,
+      `Stop it with: camunda-gitops engine stop${handle.dataDir === path.resolve(defaultDataDir(context.root)) ? "" : ` --data-dir ${displayPath(handle.dataDir)}`}`,
     ].join("\n"),
   );
 }
 
-async function start(argv: string[]): Promise<number> {
+async function start(argv: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("engine start", argv, {
     port: { type: "string" },
     db: { type: "string" },
@@ -88,17 +88,18 @@ async function start(argv: string[]): Promise<number> {
       port,
       db: db as EngineDb | undefined,
       ...(values.host ? { host: values.host } : {}),
-      dataDir: dataDirOption(values["data-dir"]),
+      dataDir: dataDirOption(values["data-dir"], context),
+      engineDir: engineProjectDir(context.root),
       onProgress: s.update,
     }),
   );
-  printHandle(handle);
+  printHandle(handle, context);
   return 0;
 }
 
-async function stop(argv: string[]): Promise<number> {
+async function stop(argv: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("engine stop", argv, { "data-dir": { type: "string" } });
-  const dataDir = dataDirOption(values["data-dir"]);
+  const dataDir = dataDirOption(values["data-dir"], context);
   const status = await engineStatus({ dataDir });
   if (!status.running) {
     await stopEngine({ dataDir }); // clears a stale pid file, signals nothing
@@ -114,9 +115,9 @@ async function stop(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function status(argv: string[]): Promise<number> {
+async function status(argv: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("engine status", argv, { "data-dir": { type: "string" } });
-  const current = await engineStatus({ dataDir: dataDirOption(values["data-dir"]) });
+  const current = await engineStatus({ dataDir: dataDirOption(values["data-dir"], context) });
   if (!current.running) {
     console.log(
       `Engine not running (data folder ${displayPath(current.dataDir)}). Start it with: camunda-gitops engine start`,
@@ -135,10 +136,14 @@ async function status(argv: string[]): Promise<number> {
   return current.answering ? 0 : 1;
 }
 
-async function build(argv: string[]): Promise<number> {
+async function build(argv: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("engine build", argv, { force: { type: "boolean" } });
   const result = await step("Building the local engine", (s) =>
-    buildEngine({ force: values.force === true, onProgress: s.update }),
+    buildEngine({
+      engineDir: engineProjectDir(context.root),
+      force: values.force === true,
+      onProgress: s.update,
+    }),
   );
   console.log(
     result.built
@@ -149,20 +154,18 @@ async function build(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  name: "engine",
-  summary: "start, stop or inspect the local Camunda 7.23 engine",
   help,
-  async run(argv) {
+  async run(argv, context) {
     const [sub, ...rest] = argv;
     switch (sub) {
       case "start":
-        return start(rest);
+        return start(rest, context);
       case "stop":
-        return stop(rest);
+        return stop(rest, context);
       case "status":
-        return status(rest);
+        return status(rest, context);
       case "build":
-        return build(rest);
+        return build(rest, context);
       default:
         throw new UsageError(
           sub === undefined

@@ -23,10 +23,8 @@ or in .bpmnlintrc under "camunda-gitops": {"suppress": [{"file", "elementId", "r
 Exit codes: 0 no errors (and warnings within the limit), 1 findings fail, 2 usage error.`;
 
 export const command: Command = {
-  name: "lint",
-  summary: "lint BPMN/DMN files (text, json, github, sarif)",
   help,
-  async run(argv) {
+  async run(argv, { root }) {
     const { values, positionals } = parseCommandArgs(
       "lint",
       argv,
@@ -47,6 +45,7 @@ export const command: Command = {
         ? -1
         : intOption("lint", "max-warnings", values["max-warnings"], -1);
     const report = await lint({
+      root,
       ...(positionals.length > 0 ? { paths: positionals } : {}),
       ...(values.config ? { configFile: values.config } : {}),
     });

@@ -1,17 +1,9 @@
 import path from "node:path";
-import { saveLastPackage } from "#core/bundle/last-package.js";
+import { lastPackageFile, saveLastPackage } from "#core/bundle/last-package.js";
 import { packageBundle } from "#core/bundle/publish.js";
 import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
-import { localDir, relativeToRepo } from "#core/util/paths.js";
+import { displayPath, localDir } from "#core/util/paths.js";
 import { step } from "#core/util/progress.js";
-
-const defaultOut = path.join(localDir, "delivery", "bundle.zip");
-
-/** Repository-relative inside the checkout, absolute outside it (no "../../tmp/…"). */
-function shown(file: string): string {
-  const relative = relativeToRepo(file);
-  return relative.startsWith("..") ? path.resolve(file) : relative;
-}
 
 const help = `Usage: camunda-gitops package [--out FILE] [--env ENV] [--part-size-mib N] [--kms-key-id KEY] [--json]
 
@@ -20,7 +12,7 @@ workers' source) as a deterministic zip: the same commit always gives the same b
 appspec.yml is validated against the bundle first (hooks present and executable, timeouts within
 CodeDeploy's limits).
 
-  --out FILE         where to write the zip (default ${relativeToRepo(defaultOut)}); nothing is uploaded
+  --out FILE         where to write the zip (default .local/delivery/bundle.zip); nothing is uploaded
                      unless --env is given
   --env ENV          also upload it to ENV's artifact bucket (environments/ENV.yaml, aws.artifactBucket)
                      under <artifactPrefix><sha256>.zip, with server-side encryption; skipped when that
@@ -33,10 +25,8 @@ The upload is remembered in .local/delivery/last-package.json for \`camunda-gito
 Exit codes: 0 ok, 1 the work failed, 2 usage or configuration error.`;
 
 export const command: Command = {
-  name: "package",
-  summary: "build the CodeDeploy bundle (and upload it)",
   help,
-  async run(argv) {
+  async run(argv, { root }) {
     const { values } = parseCommandArgs("package", argv, {
       out: { type: "string" },
       env: { type: "string" },
@@ -45,10 +35,11 @@ export const command: Command = {
       json: { type: "boolean", default: false },
     });
     const partMiB = intOption("package", "part-size-mib", values["part-size-mib"], 8);
-    const out = path.resolve(values.out ?? defaultOut);
+    const out = path.resolve(values.out ?? path.join(localDir(root), "delivery", "bundle.zip"));
     const environment = values.env;
     const result = await step(environment ? `Packaging and uploading to ${environment}` : "Packaging", (s) =>
       packageBundle({
+        root,
         out,
         environment,
         partSize: Math.max(partMiB, 5) * 1024 * 1024,
@@ -58,21 +49,24 @@ export const command: Command = {
     );
     const { bundle, upload } = result;
     if (upload && environment) {
-      saveLastPackage({
-        environment,
-        bucket: upload.bucket,
-        key: upload.key,
-        etag: upload.etag,
-        versionId: upload.versionId,
-        sha256: bundle.sha256,
-        uploadedAt: new Date().toISOString(),
-      });
+      saveLastPackage(
+        {
+          environment,
+          bucket: upload.bucket,
+          key: upload.key,
+          etag: upload.etag,
+          versionId: upload.versionId,
+          sha256: bundle.sha256,
+          uploadedAt: new Date().toISOString(),
+        },
+        lastPackageFile(root),
+      );
     }
     if (values.json) {
       console.log(
         JSON.stringify(
           {
-            file: shown(bundle.file),
+            file: displayPath(bundle.file),
             sha256: bundle.sha256,
             size: bundle.size,
             files: bundle.entries.length,
@@ -85,7 +79,7 @@ export const command: Command = {
       return 0;
     }
     console.log(
-      `bundle   ${relativeToRepo(bundle.file)} (${bundle.entries.length} files, ${bundle.size} bytes)`,
+      `bundle   ${displayPath(bundle.file)} (${bundle.entries.length} files, ${bundle.size} bytes)`,
     );
     console.log(`sha256   ${bundle.sha256}`);
     if (upload) {

@@ -21,10 +21,8 @@ Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written
 Exit codes: 0 planned, 1 the engine could not be read, 2 usage or configuration error.`;
 
 export const command: Command = {
-  name: "plan",
-  summary: "show what a release would change in an environment",
   help,
-  async run(argv) {
+  async run(argv, { root }) {
     const { values } = parseCommandArgs("plan", argv, {
       env: { type: "string" },
       ref: { type: "string" },
@@ -36,10 +34,11 @@ export const command: Command = {
     if (format !== "text" && format !== "json") {
       throw new UsageError(`plan: --format must be text or json, got "${format}".`);
     }
-    const connection = connect(values.env);
+    const connection = connect(values.env, { root });
     const { plan, rows } = await planRelease({
       client: connection.client,
       target: connection.target,
+      repoRoot: root,
       ref: values.ref,
     });
     process.stdout.write(

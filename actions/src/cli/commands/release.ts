@@ -1,5 +1,6 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { connect } from "#core/release/connect.js";
+import { projectLintGate } from "#core/release/lint-gate.js";
 import { release, SmokeFailedError } from "#core/release/release.js";
 import { formatReleaseText, releaseJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
@@ -31,10 +32,8 @@ Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written
 Exit codes: 0 released (or nothing to release), 1 refused or failed, 2 usage or configuration error.`;
 
 export const command: Command = {
-  name: "release",
-  summary: "deploy processes/ to an environment's engine",
   help,
-  async run(argv) {
+  async run(argv, { root }) {
     const { values } = parseCommandArgs("release", argv, {
       env: { type: "string" },
       ref: { type: "string" },
@@ -54,7 +53,7 @@ export const command: Command = {
     if (values.smoke && values["dry-run"]) {
       throw new UsageError("release: --smoke needs a deployment and cannot be combined with --dry-run.");
     }
-    const connection = connect(values.env);
+    const connection = connect(values.env, { root });
     const write = (result: Parameters<typeof releaseJson>[0]) =>
       process.stdout.write(
         format === "json"
@@ -65,6 +64,8 @@ export const command: Command = {
       const result = await release({
         client: connection.client,
         target: connection.target,
+        repoRoot: root,
+        lint: projectLintGate({ toolRoot: root }),
         ref: values.ref,
         dryRun: values["dry-run"] ?? false,
         smoke: values.smoke ?? false,

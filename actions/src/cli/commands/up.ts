@@ -1,11 +1,10 @@
-import { localCredentialsFile } from "#core/camunda/credentials.js";
-import { resolveCamundaCredentials } from "#core/camunda/index.js";
+import { localCredentialsFile, resolveCamundaCredentials } from "#core/camunda/credentials.js";
 import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
 import { type EngineDb, engineDbs } from "#core/engine/local-engine.js";
 import { formatStatus, readPlatformStatus } from "#core/platform/status.js";
 import { up } from "#core/platform/up.js";
 import { UsageError } from "#core/util/errors.js";
-import { relativeToRepo } from "#core/util/paths.js";
+import { displayPath } from "#core/util/paths.js";
 
 const help = `Usage: camunda-gitops up [--db h2|postgres] [--port N] [--samples N]   (npm start)
 
@@ -25,10 +24,8 @@ Options:
 Exit codes: 0 up, 1 something failed (and what this run started was stopped again), 2 usage error.`;
 
 export const command: Command = {
-  name: "up",
-  summary: "run the whole platform locally",
   help,
-  async run(argv) {
+  async run(argv, { root }) {
     const { values } = parseCommandArgs("up", argv, {
       db: { type: "string" },
       port: { type: "string" },
@@ -39,7 +36,7 @@ export const command: Command = {
     const port = values.port === undefined ? undefined : intOption("up", "port", values.port, 8080);
     const samples = intOption("up", "samples", values.samples, 4);
 
-    const result = await up({ db, ...(port ? { port } : {}), samples });
+    const result = await up({ root, db, ...(port ? { port } : {}), samples });
     if (result.alreadyRunning)
       console.log("The platform is already running (stop it with `npm run stop`).\n");
     else if (result.samples.length > 0) {
@@ -47,11 +44,13 @@ export const command: Command = {
       for (const s of result.samples) console.log(`  ${s.businessKey}  (${s.example})`);
       console.log("");
     }
-    const credentials = resolveCamundaCredentials({ environmentName: "local", allowLocalFile: true });
+    const localFile = localCredentialsFile(root);
+    const credentials = resolveCamundaCredentials({ environmentName: "local", localFile });
     const status = await readPlatformStatus({
+      root,
       credentials: {
         ...credentials,
-        where: credentials.source.includes("/") ? credentials.source : relativeToRepo(localCredentialsFile),
+        where: credentials.source.includes("/") ? credentials.source : displayPath(localFile),
       },
     });
     console.log(formatStatus(status));

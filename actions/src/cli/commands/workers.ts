@@ -1,8 +1,9 @@
-import { resolveCamundaCredentials } from "#core/camunda/credentials.js";
+import path from "node:path";
+import { localCredentialsFile, resolveCamundaCredentials } from "#core/camunda/credentials.js";
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { defaultDataDir, engineStatus } from "#core/engine/local-engine.js";
-import { loadEnvironment } from "#core/environments/load.js";
-import { repoPath } from "#core/util/paths.js";
+import { environmentsDir, loadEnvironment } from "#core/environments/load.js";
+import { localDir } from "#core/util/paths.js";
 import { loadWorkerConfig } from "#workers/runtime/config.js";
 import { runWorkers } from "#workers/runtime/run.js";
 
@@ -25,10 +26,8 @@ an environment variable (WORKER_*), listed in workers/README.md. Logs are JSON l
 Exit codes: 0 stopped cleanly, 1 the workers failed, 2 usage or configuration error.`;
 
 export const command: Command = {
-  name: "workers",
-  summary: "run the external task workers in the foreground",
   help,
-  async run(argv) {
+  async run(argv, { root }) {
     const { values } = parseCommandArgs("workers", argv, {
       env: { type: "string", default: "local" },
       topics: { type: "string" },
@@ -42,21 +41,25 @@ export const command: Command = {
     if (values.port !== undefined) env.WORKER_HTTP_PORT = values.port;
     // On a laptop the health port stays on loopback unless asked otherwise; the container binds all.
     env.WORKER_HTTP_HOST ??= "127.0.0.1";
-    env.WORKER_DATA_DIR ??= repoPath(".local", "workers");
+    env.WORKER_DATA_DIR ??= path.join(localDir(root), "workers");
+    const dir = environmentsDir(root);
 
     if (!env.CAMUNDA_URL) {
-      const local = environment === "local" ? await engineStatus({ dataDir: defaultDataDir }) : undefined;
+      const local =
+        environment === "local" ? await engineStatus({ dataDir: defaultDataDir(root) }) : undefined;
       env.CAMUNDA_URL =
-        local?.running && local.restUrl ? local.restUrl : loadEnvironment(environment).config.camunda.restUrl;
+        local?.running && local.restUrl
+          ? local.restUrl
+          : loadEnvironment(environment, { dir }).config.camunda.restUrl;
     }
     if (!env.WORKER_TENANT_ID) {
-      const tenantId = loadEnvironment(environment, { env }).config.camunda.tenantId;
+      const tenantId = loadEnvironment(environment, { dir, env }).config.camunda.tenantId;
       if (tenantId) env.WORKER_TENANT_ID = tenantId;
     }
     const credentials = resolveCamundaCredentials({
       environmentName: environment,
-      allowLocalFile: environment === "local",
       env,
+      ...(environment === "local" ? { localFile: localCredentialsFile(root) } : {}),
     });
     const running = await runWorkers(loadWorkerConfig(env, credentials));
     const report = await running.finished;
