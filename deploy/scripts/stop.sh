@@ -14,8 +14,13 @@ if [[ -z "$running" ]]; then
   log "no container of project $PROJECT is running: nothing to stop"
   exit 0
 fi
-log "stopping project $PROJECT (grace ${STOP_TIMEOUT_SECONDS:-60} s for the workers to finish their tasks)"
+# Without --timeout each service gets its own stop_grace_period (workers 45 s to finish their tasks,
+# then the engine 75 s for Spring's graceful shutdown: 120 s together, within ApplicationStop's 180 s).
+# One --timeout for all would cut the engine's shutdown short; STOP_TIMEOUT_SECONDS still forces one.
+timeout_args=()
+if [[ -n "${STOP_TIMEOUT_SECONDS:-}" ]]; then timeout_args=(--timeout "$STOP_TIMEOUT_SECONDS"); fi
+log "stopping project $PROJECT (each service's stop_grace_period${STOP_TIMEOUT_SECONDS:+, overridden: $STOP_TIMEOUT_SECONDS s})"
 # By project name only: compose finds the containers by label, so this works even if the compose
 # file on disk already belongs to another revision or is gone.
-(cd / && docker compose --project-name "$PROJECT" down --remove-orphans --timeout "${STOP_TIMEOUT_SECONDS:-60}")
+(cd / && docker compose --project-name "$PROJECT" down --remove-orphans "${timeout_args[@]}")
 log "project $PROJECT stopped"

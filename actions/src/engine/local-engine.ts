@@ -15,6 +15,7 @@ import { displayPath, localDir } from "#core/util/paths.js";
 import { buildEngine, checkJava } from "./build.js";
 import { defaultJvmArgs } from "./cds.js";
 import { type EngineCredentials, resolveEngineCredentials } from "./credentials.js";
+import { fixedEngineEnvironment } from "./launch-environment.js";
 import { withFileLock } from "./lock.js";
 import { isPortFree } from "./ports.js";
 import {
@@ -208,6 +209,7 @@ function engineEnvironment(options: {
     // A PostgreSQL URL left in the shell must not silently win over an explicit H2 choice.
     for (const name of [...postgresVariables, "SPRING_DATASOURCE_DRIVER_CLASS_NAME"]) delete env[name];
   }
+  Object.assign(env, fixedEngineEnvironment);
   env.ENGINE_DATA_DIR = options.dataDir;
   env.SERVER_PORT = String(options.port);
   env.SERVER_ADDRESS = options.host;

@@ -180,7 +180,7 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
     const compose = `docker compose --project-name camunda-platform --project-directory ${h.appDir} --file ${h.appDir}/docker-compose.yml --env-file ${h.envFile}`;
     assert.deepEqual(callLines(h), [
       "docker ps --quiet --filter label=com.docker.compose.project=camunda-platform",
-      "docker compose --project-name camunda-platform down --remove-orphans --timeout 60",
+      "docker compose --project-name camunda-platform down --remove-orphans",
       "docker compose version",
       "docker compose version --short",
       "aws ssm get-parameters-by-path --path /camunda-platform/camunda-test-engine/ --recursive --with-decryption --query Parameters[].[Name,Value] --output text",

@@ -54,7 +54,10 @@ describe("compose files (compose-go)", () => {
     };
     assert.equal(compose.services.camunda?.image, "camunda/camunda-bpm-platform:run-7.23.0");
     assert.equal(compose.services.camunda?.environment.CAMUNDA_BPM_RUN_AUTH_ENABLED, "true");
-    assert.match(compose.services.camunda?.environment.DB_URL ?? "", /^jdbc:postgresql:\/\/postgres:5432\//);
+    assert.match(
+      compose.services.camunda?.environment.SPRING_DATASOURCE_URL ?? "",
+      /^jdbc:postgresql:\/\/postgres:5432\//,
+    );
     assert.equal(compose.services.workers?.build?.dockerfile, "workers/Dockerfile");
     assert.equal(compose.services.workers?.environment.CAMUNDA_URL, "http://camunda:8080/engine-rest");
   });
