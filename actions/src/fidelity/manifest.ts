@@ -45,6 +45,7 @@ export const manifestSchema = z
       .object({
         version: z.string(),
         scriptEngines: z.record(z.string(), z.string()),
+        scriptEngineNames: z.array(z.string()),
         spin: z.array(z.enum(["json", "xml"])),
         connectors: z.array(z.string()),
         timeZone: z.string(),

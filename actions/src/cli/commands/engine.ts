@@ -15,8 +15,9 @@ import {
 import { UsageError } from "#core/util/errors.js";
 import { displayPath } from "#core/util/paths.js";
 import { formatDuration, step } from "#core/util/progress.js";
+import { probe, probeHelp } from "./engine-probe.js";
 
-const help = `Usage: camunda-gitops engine <start|stop|status|build> [options]
+const help = `Usage: camunda-gitops engine <start|stop|status|build|probe> [options]
 
 Runs the local Camunda 7.23 engine (engine/, REST API and webapps like the production
 camunda/camunda-bpm-platform:run-7.23.0 image) in the background.
@@ -42,9 +43,11 @@ camunda/camunda-bpm-platform:run-7.23.0 image) in the background.
   engine build [--force]
       Builds engine/target/camunda-engine.jar if it is missing or stale (always with --force).
 
+${probeHelp}
+
 Exit codes: 0 ok, 1 the work failed, 2 usage or configuration error.`;
 
-const subcommands = ["start", "stop", "status", "build"] as const;
+const subcommands = ["start", "stop", "status", "build", "probe"] as const;
 
 function dataDirOption(value: string | undefined, context: CommandContext): string {
   return value === undefined ? defaultDataDir(context.root) : path.resolve(value);
@@ -166,6 +169,8 @@ export const command: Command = {
         return status(rest, context);
       case "build":
         return build(rest, context);
+      case "probe":
+        return probe(rest, context);
       default:
         throw new UsageError(
           sub === undefined
