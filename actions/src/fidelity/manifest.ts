@@ -4,12 +4,16 @@
  * once, and used by the drift checks (fidelity/drift.ts) and the capability probe (probe/).
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { UserError } from "#core/util/errors.js";
-import { relativeToRepo, repoPath } from "#core/util/paths.js";
+import { displayPath } from "#core/util/paths.js";
 
-export const defaultManifestFile = repoPath("engine", "run-7.23.0.yaml");
+/** The manifest of a checkout. */
+export function manifestFile(root: string): string {
+  return path.join(root, "engine", "run-7.23.0.yaml");
+}
 
 const version = z.union([z.string(), z.number()]).transform(String);
 const setting = z.object({ value: version, default: version }).strict();
@@ -64,31 +68,31 @@ export type FidelityManifest = z.infer<typeof manifestSchema>;
 export type ManifestCapabilities = FidelityManifest["capabilities"];
 
 /** Parses and validates a manifest text; errors name the file and the offending path. */
-export function parseManifest(text: string, file = defaultManifestFile): FidelityManifest {
+export function parseManifest(text: string, file: string): FidelityManifest {
   let raw: unknown;
   try {
     raw = parse(text);
   } catch (error) {
     throw new UserError(
-      `${relativeToRepo(file)} is not valid YAML (${(error as Error).message.split("\n")[0]}); fix the file.`,
+      `${displayPath(file)} is not valid YAML (${(error as Error).message.split("\n")[0]}); fix the file.`,
     );
   }
   const result = manifestSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new UserError(
-      `${relativeToRepo(file)}: ${issue.path.join(".") || "(top level)"} ${issue.message}; fix the manifest.`,
+      `${displayPath(file)}: ${issue.path.join(".") || "(top level)"} ${issue.message}; fix the manifest.`,
     );
   }
   return result.data;
 }
 
-export function loadManifest(file = defaultManifestFile): FidelityManifest {
+export function loadManifest(file: string): FidelityManifest {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new UserError(`The engine manifest ${relativeToRepo(file)} cannot be read; restore it from git.`);
+    throw new UserError(`The engine manifest ${displayPath(file)} cannot be read; restore it from git.`);
   }
   return parseManifest(text, file);
 }

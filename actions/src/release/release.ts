@@ -13,11 +13,14 @@
  */
 import path from "node:path";
 import { type CamundaClient, CamundaError } from "#core/camunda/index.js";
+import type { ManifestCapabilities } from "#core/fidelity/manifest.js";
 import type { LintReport } from "#core/lint/index.js";
+import type { ProbeReport } from "#core/probe/probe.js";
 import { UsageError, UserError } from "#core/util/errors.js";
 import { step as progressStep } from "#core/util/progress.js";
 import { deployedXml, latestDefinition } from "./definitions.js";
 import { explainDeployFailure } from "./deploy-errors.js";
+import { engineProbeFailures, probeReleasedEngine } from "./engine-probe.js";
 import { type LintGate, runLintGate } from "./lint-gate.js";
 import { computePlan, type Plan, planHasChanges, type ReleaseTarget } from "./plan.js";
 import { type SmokeOutcome, smokeTest } from "./smoke.js";
@@ -57,6 +60,11 @@ export interface ReleaseOptions extends PlanOptions {
   lint: LintGate | null;
   /** Refuse to deploy unless the fresh plan has this digest (the plan people approved). */
   expectedPlanDigest?: string | undefined;
+  /**
+   * With smoke: probe the engine read-only against these capabilities (the production image's, from
+   * engine/run-7.23.0.yaml of the tool's checkout). Without them the smoke test starts instances only.
+   */
+  engineCapabilities?: ManifestCapabilities | undefined;
 }
 
 export type RowStatus = "new" | "updated" | "unchanged" | "planned";
@@ -87,6 +95,8 @@ export interface ReleaseResult {
   newVersions: number;
   lint: { errors: number; warnings: number } | null;
   smoke: SmokeOutcome[];
+  /** With smoke: the read-only engine probe against the production image's capabilities; else null. */
+  engineProbe: ProbeReport | null;
 }
 
 function planRows(plan: Plan): ReleaseRow[] {
@@ -173,7 +183,13 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
         `the plan for ${target.environment} changed since it was approved (digest ${options.expectedPlanDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`,
       );
     }
-    const base = { environment: target.environment, plan, lint, smoke: [] as SmokeOutcome[] };
+    const base = {
+      environment: target.environment,
+      plan,
+      lint,
+      smoke: [] as SmokeOutcome[],
+      engineProbe: null as ProbeReport | null,
+    };
     if (options.dryRun) {
       return { ...base, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
     }
@@ -251,6 +267,14 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
         return outcomes;
       });
     }
+    // Part of the smoke test: is the engine the released models run on the one they were tested on?
+    const capabilities = options.engineCapabilities;
+    const engineProbe =
+      options.smoke && capabilities
+        ? await step(`Probing the engine of ${target.environment} (read-only)`, () =>
+            probeReleasedEngine(options.client, capabilities),
+          )
+        : null;
 
     const result: ReleaseResult = {
       ...base,
@@ -265,8 +289,9 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       rows,
       newVersions,
       smoke,
+      engineProbe,
     };
-    const failed = smoke.filter((s) => s.status === "failed");
+    const failed = [...smoke.filter((s) => s.status === "failed"), ...engineProbeFailures(engineProbe)];
     if (failed.length > 0) {
       throw new SmokeFailedError(result, failed);
     }

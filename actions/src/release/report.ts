@@ -77,9 +77,21 @@ function ignoredLines(plan: Plan): string[] {
 }
 
 function smokeLines(result: ReleaseResult): string[] {
-  return result.smoke.map(
+  const lines = result.smoke.map(
     (s) => `smoke ${s.status}: ${s.key}${s.example ? ` with ${s.example}` : ""} — ${s.detail}`,
   );
+  const probe = result.engineProbe;
+  if (probe) {
+    const ok = probe.checks.filter((c) => c.status === "ok").length;
+    lines.push(
+      `engine probe (read-only): ${ok} checks as in production, ${probe.differences} different` +
+        probe.checks
+          .filter((c) => c.status === "differs")
+          .map((c) => `; ${c.title}: ${c.observed} (production: ${c.expected})`)
+          .join(""),
+    );
+  }
+  return lines;
 }
 
 export function formatPlanText(plan: Plan, rows: ReleaseRow[]): string {
@@ -146,6 +158,7 @@ export function releaseJson(result: ReleaseResult) {
     })),
     ignored: result.plan.ignored,
     smoke: result.smoke,
+    engineProbe: result.engineProbe,
     lint: result.lint,
   };
 }

@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { createCamundaClient } from "#core/camunda/index.js";
-import { loadManifest } from "#core/fidelity/manifest.js";
+import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { dateOffset, type ProbeReport, probeEngine } from "#core/probe/probe.js";
-import { repoPath, repoRoot } from "#core/util/paths.js";
 import { testEngine } from "../../support/engine.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 
-const expected = loadManifest().capabilities;
+const expected = loadManifest(manifestFile(repoRoot)).capabilities;
 
 function recordingClient() {
   const engine = testEngine();

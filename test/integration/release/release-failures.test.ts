@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { after, describe, it } from "node:test";
 import { CamundaError, CamundaUnreachableError, createCamundaClient } from "#core/camunda/index.js";
+import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { latestDefinition } from "#core/release/definitions.js";
 import { DeploymentRefusedError } from "#core/release/deploy-errors.js";
 import { LintRefusedError } from "#core/release/lint-gate.js";
 import { planRelease, release } from "#core/release/release.js";
 import { UsageError } from "#core/util/errors.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
+import { repoRoot } from "../../support/repo.js";
 import {
   decisionXml,
   isolatedTarget,
@@ -285,12 +287,20 @@ describe("smoke test", () => {
         variables: { amount: { value: 5000, type: "Integer" } },
       }),
     });
-    const result = await release({ ...base, smoke: true, allowSmokeTests: true });
+    const result = await release({
+      ...base,
+      smoke: true,
+      allowSmokeTests: true,
+      engineCapabilities: loadManifest(manifestFile(repoRoot)).capabilities,
+    });
     assert.equal(result.smoke.length, 1);
     const [outcome] = result.smoke;
     assert.equal(outcome?.status, "passed", outcome?.detail);
     assert.equal(outcome?.example, `processes/examples/${key}.json`);
     assert.match(outcome?.detail ?? "", /waits at Task_Review "Review"/);
+    // The engine part of the smoke test: read-only, and this engine is the production image's equal.
+    assert.equal(result.engineProbe?.mode, "read-only");
+    assert.equal(result.engineProbe?.differences, 0, JSON.stringify(result.engineProbe?.checks));
 
     const { client } = testEngine();
     const running = await client.ok(

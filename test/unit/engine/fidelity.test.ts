@@ -16,15 +16,15 @@ import {
   launchDrift,
   parseDurationSeconds,
 } from "#core/fidelity/drift.js";
-import { type FidelityManifest, loadManifest, parseManifest } from "#core/fidelity/manifest.js";
+import { type FidelityManifest, loadManifest, manifestFile, parseManifest } from "#core/fidelity/manifest.js";
 import {
   parseDependencyList,
   type ResolvedDependencies,
   resolveEngineDependencies,
 } from "#core/fidelity/maven.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 
-const manifest = loadManifest();
+const manifest = loadManifest(manifestFile(repoRoot));
 const applicationYaml = readFileSync(repoPath("engine/src/main/resources/application.yaml"), "utf8");
 const composeFiles = ["deploy/docker-compose.yml", "docker-compose.dev.yml"].map((file) => ({
   file,

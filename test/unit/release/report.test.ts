@@ -115,6 +115,7 @@ const result: ReleaseResult = {
   newVersions: 1,
   lint: { errors: 0, warnings: 2 },
   smoke: [],
+  engineProbe: null,
 };
 
 describe("release reports", () => {
@@ -168,6 +169,7 @@ describe("release reports", () => {
       "definitions",
       "ignored",
       "smoke",
+      "engineProbe",
       "lint",
     ]);
     assert.deepEqual(json.definitions[0], {

@@ -3,8 +3,8 @@
  * image's capabilities in engine/run-7.23.0.yaml. Read-only (GET requests) against every environment
  * but local; the full probe deploys, runs and deletes the probe models.
  */
-import { parseCommandArgs } from "#core/cli/command.js";
-import { loadManifest } from "#core/fidelity/manifest.js";
+import { type CommandContext, parseCommandArgs } from "#core/cli/command.js";
+import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { formatProbeReport, type ProbeMode, probeEngine } from "#core/probe/probe.js";
 import { connect } from "#core/release/connect.js";
 import { UsageError } from "#core/util/errors.js";
@@ -18,7 +18,7 @@ export const probeHelp = `  engine probe --env <name> [--full] [--format text|js
       deletes its probe models. --full does that elsewhere too, only where the environment file allows
       smoke tests. Exit code 0 when everything checked is as in production, 1 when something differs.`;
 
-export async function probe(argv: string[]): Promise<number> {
+export async function probe(argv: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("engine probe", argv, {
     env: { type: "string" },
     full: { type: "boolean" },
@@ -33,14 +33,14 @@ export async function probe(argv: string[]): Promise<number> {
   if (format !== "text" && format !== "json") {
     throw new UsageError(`engine probe: --format must be text or json, got "${format}".`);
   }
-  const connection = connect(values.env);
+  const connection = connect(values.env, { root: context.root });
   if (values.full && values.env !== "local" && !connection.allowSmokeTests) {
     throw new UsageError(
       `engine probe: --full deploys and runs probe models, and environments/${values.env}.yaml does not allow smoke tests (camunda.allowSmokeTests); run the read-only probe there.`,
     );
   }
   const mode: ProbeMode = values.env === "local" || values.full ? "full" : "read-only";
-  const manifest = loadManifest();
+  const manifest = loadManifest(manifestFile(context.root));
   const report = await step(`Probing the engine of ${values.env} (${mode})`, (s) =>
     probeEngine(connection.client, { mode, expected: manifest.capabilities, onProgress: s.update }),
   );

@@ -1,4 +1,5 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { connect } from "#core/release/connect.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
 import { release, SmokeFailedError } from "#core/release/release.js";
@@ -70,6 +71,7 @@ export const command: Command = {
         dryRun: values["dry-run"] ?? false,
         smoke: values.smoke ?? false,
         allowSmokeTests: connection.allowSmokeTests,
+        ...(values.smoke ? { engineCapabilities: loadManifest(manifestFile(root)).capabilities } : {}),
       });
       write(result);
       return 0;
