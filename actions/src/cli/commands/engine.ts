@@ -1,5 +1,6 @@
 import path from "node:path";
 import { type Command, type CommandContext, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { probe, probeHelp } from "#core/cli/engine-probe.js";
 import {
   buildEngine,
   defaultDataDir,
@@ -15,7 +16,6 @@ import {
 import { UsageError } from "#core/util/errors.js";
 import { displayPath } from "#core/util/paths.js";
 import { formatDuration, step } from "#core/util/progress.js";
-import { probe, probeHelp } from "./engine-probe.js";
 
 const help = `Usage: camunda-gitops engine <start|stop|status|build|probe> [options]
 
