@@ -137,3 +137,95 @@ export async function listFiles(repo: string, commit: string, folder: string): P
 export async function readBlob(repo: string, object: string): Promise<Buffer> {
   return git(repo, ["cat-file", "blob", object]);
 }
+
+/** One file that differs between two trees (or a tree and the working tree). */
+export interface ChangedFile {
+  status: "added" | "removed" | "changed";
+  /** Path now (for a removed file: the path it had). */
+  path: string;
+  /** The path before a rename, when git paired the two. */
+  previousPath?: string;
+}
+
+/**
+ * Files under `paths` that differ between `base` and `head` (null: the working tree, untracked files
+ * included). Renames are paired, so a moved model reads as one changed file.
+ */
+export async function changedFiles(
+  repo: string,
+  base: string,
+  head: string | null,
+  paths: readonly string[],
+): Promise<ChangedFile[]> {
+  const spec = paths.length > 0 ? ["--", ...paths] : [];
+  const args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, ...(head ? [head] : []), ...spec];
+  const fields = (await git(repo, args)).toString("utf8").split("\0");
+  const files: ChangedFile[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const code = fields[i++] ?? "";
+    if (!code) continue;
+    const letter = code[0];
+    if (letter === "R" || letter === "C") {
+      const from = fields[i++] ?? "";
+      const to = fields[i++] ?? "";
+      if (letter === "R") files.push({ status: "changed", path: to, previousPath: from });
+      else files.push({ status: "added", path: to });
+      continue;
+    }
+    const file = fields[i++] ?? "";
+    if (letter === "A") files.push({ status: "added", path: file });
+    else if (letter === "D") files.push({ status: "removed", path: file });
+    else files.push({ status: "changed", path: file });
+  }
+  if (head === null) {
+    const untracked = await git(repo, ["ls-files", "-z", "--others", "--exclude-standard", ...spec]);
+    for (const file of untracked.toString("utf8").split("\0")) {
+      if (file) files.push({ status: "added", path: file });
+    }
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The bytes of `file` at `commit`, or null when the commit has no such file. */
+export async function readFileAt(repo: string, commit: string, file: string): Promise<Buffer | null> {
+  try {
+    return await git(repo, ["cat-file", "blob", `${commit}:${file}`]);
+  } catch (error) {
+    if (error instanceof GitCommandError) return null;
+    throw error;
+  }
+}
+
+/** The best common ancestor of two commits, or null when they share none. */
+export async function mergeBase(repo: string, a: string, b: string): Promise<string | null> {
+  try {
+    return (await git(repo, ["merge-base", a, b])).toString("utf8").trim() || null;
+  } catch (error) {
+    if (error instanceof GitCommandError) return null;
+    throw error;
+  }
+}
+
+/**
+ * The main branch as this clone knows it: the remote's default branch (`origin/HEAD`), else
+ * `origin/main`, `main`, `origin/master`, `master`; null when none exists.
+ */
+export async function mainBranch(repo: string): Promise<string | null> {
+  try {
+    const remoteHead = (await git(repo, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]))
+      .toString("utf8")
+      .trim();
+    if (remoteHead) return remoteHead;
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+  }
+  for (const candidate of ["origin/main", "main", "origin/master", "master"]) {
+    try {
+      await git(repo, ["rev-parse", "--verify", "--quiet", `${candidate}^{commit}`]);
+      return candidate;
+    } catch (error) {
+      if (!(error instanceof GitCommandError)) throw error;
+    }
+  }
+  return null;
+}
