@@ -15,6 +15,10 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ command: Co
     summary: "lint BPMN/DMN files (text, json, github, sarif)",
     load: () => import("./commands/lint.js"),
   },
+  diff: {
+    summary: "show what changed in the BPMN/DMN files between two commits",
+    load: () => import("./commands/diff.js"),
+  },
   plan: {
     summary: "show what a release would change in an environment",
     load: () => import("./commands/plan.js"),

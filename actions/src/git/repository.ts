@@ -229,3 +229,13 @@ export async function mainBranch(repo: string): Promise<string | null> {
   }
   return null;
 }
+
+/** The top folder of the work tree that holds `dir`, or null outside a git work tree. */
+export async function topLevel(dir: string): Promise<string | null> {
+  try {
+    return (await git(dir, ["rev-parse", "--show-toplevel"])).toString("utf8").trim() || null;
+  } catch (error) {
+    if (error instanceof GitCommandError) return null;
+    throw error;
+  }
+}
