@@ -28,7 +28,7 @@ function cell(text: string | null, max = 80): string {
   return `\`${value.replace(/`/g, "ʼ").replace(/\|/g, "\\|")}\``;
 }
 
-function escape(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
 }
 
@@ -44,7 +44,7 @@ function row(change: Change, withRunning: boolean): string {
   const what = change.migrationRelevant ? `⚠️ ${bold(TYPE_WORDS[change.type])}` : TYPE_WORDS[change.type];
   const cells = [
     what,
-    bold(escape(elementText(change))),
+    bold(escapeMarkdown(elementText(change))),
     change.property ? cell(change.property, 60) : "–",
     cell(change.before),
     cell(change.after),
@@ -113,7 +113,7 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions = {}
       continue;
     }
     if (file.problem) {
-      budget.add(`:x: ${escape(file.problem)}`);
+      budget.add(`:x: ${escapeMarkdown(file.problem)}`);
       continue;
     }
     const rows = [...s.migration, ...s.semantic];
@@ -130,7 +130,7 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions = {}
         "|---|---|---|---|",
         ...s.layout.map(
           (c) =>
-            `| ${escape(elementText(c))} | ${cell(c.property, 60)} | ${cell(c.before)} | ${cell(c.after)} |`,
+            `| ${escapeMarkdown(elementText(c))} | ${cell(c.property, 60)} | ${cell(c.before)} | ${cell(c.after)} |`,
         ),
         "",
         "</details>",
