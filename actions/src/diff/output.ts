@@ -15,6 +15,8 @@ import type { DiffReport } from "./types.js";
 
 export interface OutputOptions {
   outDir: string;
+  /** The checkout whose node_modules hold bpmn-js and playwright-core. */
+  toolRoot: string;
   /** Draw SVG/PNG pictures (default true). */
   pictures?: boolean;
   /** A Chromium or Chrome executable; default: CHROMIUM_PATH or the usual install locations. */
@@ -48,9 +50,9 @@ export async function writeReviewOutputs(report: DiffReport, options: OutputOpti
       );
     } else {
       try {
-        const browser = await launchHeadless(browserPath);
+        const browser = await launchHeadless(browserPath, options.toolRoot);
         try {
-          const result = await renderPictures(report.files, outDir, browser, (line) =>
+          const result = await renderPictures(report.files, outDir, browser, options.toolRoot, (line) =>
             progress(`drawing ${line}`),
           );
           pictures = result.pictures;
@@ -69,7 +71,7 @@ export async function writeReviewOutputs(report: DiffReport, options: OutputOpti
   await writeFile(path.join(outDir, "report.md"), formatMarkdown(report, { note: options.note ?? null }));
   await writeFile(
     path.join(outDir, "report.html"),
-    renderHtmlReport(report, { pictures, note: options.note ?? null }),
+    renderHtmlReport(report, { toolRoot: options.toolRoot, pictures, note: options.note ?? null }),
   );
   const files = ["report.json", "report.md", "report.html", ...pictures.flatMap((p) => [p.svg, p.png])];
   return { outDir, files, pictures, notes };

@@ -13,6 +13,7 @@ import { PNG } from "pngjs";
 import { type OutputResult, writeReviewOutputs } from "#core/diff/output.js";
 import type { DiffReport } from "#core/diff/types.js";
 import { chromiumPath, launchBrowser } from "../../support/browser.js";
+import { repoRoot } from "../../support/repo.js";
 import { fixtureDiff } from "./support.js";
 
 let outDir = "";
@@ -32,7 +33,7 @@ before(async () => {
       await fixtureDiff("dmn", "rules-reordered"),
     ],
   };
-  result = await writeReviewOutputs(report, { outDir, browserPath: chromiumPath });
+  result = await writeReviewOutputs(report, { outDir, toolRoot: repoRoot, browserPath: chromiumPath });
   browser = await launchBrowser();
 });
 
@@ -183,7 +184,7 @@ describe("the review's pictures and HTML report", () => {
     };
     const dir = mkdtempSync(path.join(os.tmpdir(), "diff-hostile-"));
     try {
-      await writeReviewOutputs(report, { outDir: dir, pictures: false });
+      await writeReviewOutputs(report, { outDir: dir, toolRoot: repoRoot, pictures: false });
       const page = await browser.newPage();
       await page.goto(pathToFileURL(path.join(dir, "report.html")).href);
       await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { diffModel } from "#core/diff/model.js";
 import type { Change, FileDiff, ModelKind } from "#core/diff/types.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 
 export function fixture(kind: ModelKind, name: string): string {
   return readFileSync(repoPath("test/fixtures/diff", kind, `${name}.${kind}`), "utf8");

@@ -45,6 +45,7 @@ async function render(
   format: Format,
   verbose: boolean,
   note: string | null,
+  toolRoot: string,
 ): Promise<string> {
   switch (format) {
     case "json":
@@ -52,7 +53,7 @@ async function render(
     case "markdown":
       return formatMarkdown(report, { note });
     case "html":
-      return renderHtmlReport(report, { note });
+      return renderHtmlReport(report, { toolRoot, note });
     default:
       return formatText(report, {
         colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
@@ -62,10 +63,8 @@ async function render(
 }
 
 export const command: Command = {
-  name: "diff",
-  summary: "show what changed in the BPMN/DMN files between two commits",
   help,
-  async run(argv) {
+  async run(argv, context) {
     const { values, positionals } = parseCommandArgs(
       "diff",
       argv,
@@ -97,7 +96,7 @@ export const command: Command = {
     let note: string | null = null;
     if (values.env) {
       const environment = values.env;
-      const connection = connect(environment, { environmentsDir: path.join(repo, "environments") });
+      const connection = connect(environment, { root: context.root });
       note = await step(`Counting running instances in ${environment}`, () =>
         addRunningInstances(report, {
           environment,
@@ -111,6 +110,7 @@ export const command: Command = {
       const result = await step(`Writing the review to ${path.relative(cwd, outDir) || "."}`, (s) =>
         writeReviewOutputs(report, {
           outDir,
+          toolRoot: context.root,
           pictures: values["no-pictures"] !== true,
           note,
           onProgress: s.update,
@@ -118,7 +118,7 @@ export const command: Command = {
       );
       for (const line of result.notes) process.stderr.write(`note: ${line}\n`);
     }
-    process.stdout.write(await render(report, format, values.verbose === true, note));
+    process.stdout.write(await render(report, format, values.verbose === true, note, context.root));
     if (note && format === "text") process.stdout.write(`${note}\n`);
     return report.files.some((f) => f.problem) ? 1 : 0;
   },

@@ -1,11 +1,11 @@
 /**
  * The bpmn-js viewer bundle and its stylesheets, read from the installed `bpmn-js` package so they
  * can be inlined: the HTML report opens without network access, and the pictures are drawn from a
- * page that loads nothing. Resolved at run time from the installed packages (the action's bundle
- * finds them in the checkout's node_modules), never fetched.
+ * page that loads nothing. Read at run time from the checkout's installed packages, never fetched.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { UserError } from "#core/util/errors.js";
 
 export interface ViewerAssets {
@@ -13,13 +13,17 @@ export interface ViewerAssets {
   css: string;
 }
 
-const resolver = createRequire(import.meta.url);
 const cache = new Map<string, ViewerAssets>();
 
-/** `viewer` draws (pictures); `navigated` adds zoom and scroll (the HTML report). */
-export function viewerAssets(flavour: "viewer" | "navigated"): ViewerAssets {
-  const cached = cache.get(flavour);
+/**
+ * `viewer` draws (pictures); `navigated` adds zoom and scroll (the HTML report). `toolRoot` is the
+ * checkout whose node_modules hold bpmn-js (the CLI's root, the action's workspace).
+ */
+export function viewerAssets(flavour: "viewer" | "navigated", toolRoot: string): ViewerAssets {
+  const key = `${flavour}:${toolRoot}`;
+  const cached = cache.get(key);
   if (cached) return cached;
+  const resolver = createRequire(path.join(toolRoot, "package.json"));
   const bundle =
     flavour === "viewer" ? "bpmn-viewer.production.min.js" : "bpmn-navigated-viewer.production.min.js";
   let assets: ViewerAssets;
@@ -32,10 +36,10 @@ export function viewerAssets(flavour: "viewer" | "navigated"): ViewerAssets {
     };
   } catch (error) {
     throw new UserError(
-      `the bpmn-js package is not installed next to camunda-gitops (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); run \`npm ci\` in the repository first.`,
+      `the bpmn-js package is not installed in ${toolRoot} (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); run \`npm ci\` there first.`,
     );
   }
-  cache.set(flavour, assets);
+  cache.set(key, assets);
   return assets;
 }
 

@@ -4,6 +4,8 @@
  * without a browser the pictures are skipped with a sentence that says how to get one.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { UserError } from "#core/util/errors.js";
 
@@ -26,15 +28,15 @@ export function findBrowser(explicit?: string | null, env: NodeJS.ProcessEnv = p
 export type HeadlessBrowser = Browser;
 export type BrowserPage = Page;
 
-export async function launchHeadless(executablePath: string): Promise<HeadlessBrowser> {
-  // A computed specifier: bundlers leave it alone, so the action finds the checkout's playwright-core.
-  const specifier = "playwright-core";
+/** `toolRoot` is the checkout whose node_modules hold playwright-core (it is not bundled into the action). */
+export async function launchHeadless(executablePath: string, toolRoot: string): Promise<HeadlessBrowser> {
   let chromium: typeof import("playwright-core").chromium;
   try {
-    ({ chromium } = (await import(specifier)) as typeof import("playwright-core"));
+    const load = createRequire(path.join(toolRoot, "package.json"));
+    ({ chromium } = load("playwright-core") as typeof import("playwright-core"));
   } catch {
     throw new UserError(
-      "playwright-core is not installed; run `npm ci` in the repository to draw the pictures.",
+      `playwright-core is not installed in ${toolRoot}; run \`npm ci\` there to draw the pictures.`,
     );
   }
   try {

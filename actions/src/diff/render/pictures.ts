@@ -27,8 +27,8 @@ export interface PictureResult {
   notes: string[];
 }
 
-function renderPage(xml: string, markers: MarkerMap, legend: MarkerKind[]): string {
-  const { script, css } = viewerAssets("viewer");
+function renderPage(xml: string, markers: MarkerMap, legend: MarkerKind[], toolRoot: string): string {
+  const { script, css } = viewerAssets("viewer", toolRoot);
   return `<!doctype html><html><head><meta charset="utf-8"><style>${css}
 html, body { margin: 0; background: #fff; } #canvas { width: 1600px; height: 1000px; }</style></head>
 <body><div id="canvas"></div>
@@ -57,8 +57,8 @@ function legendKinds(markers: MarkerMap): MarkerKind[] {
   return (["added", "removed", "changed", "moved", "migration"] as const).filter((k) => present.has(k));
 }
 
-async function draw(page: BrowserPage, xml: string, markers: MarkerMap): Promise<string> {
-  await page.setContent(renderPage(xml, markers, legendKinds(markers)), { waitUntil: "load" });
+async function draw(page: BrowserPage, xml: string, markers: MarkerMap, toolRoot: string): Promise<string> {
+  await page.setContent(renderPage(xml, markers, legendKinds(markers), toolRoot), { waitUntil: "load" });
   await page.waitForFunction("window.__result !== undefined", undefined, { timeout: 30_000 });
   const result = (await page.evaluate("window.__result")) as { svg?: string; error?: string };
   if (!result.svg) throw new Error(result.error ?? "bpmn-js produced no drawing");
@@ -88,6 +88,7 @@ export async function renderPictures(
   files: readonly FileDiff[],
   outDir: string,
   browser: HeadlessBrowser,
+  toolRoot: string,
   onProgress: (line: string) => void = () => {},
 ): Promise<PictureResult> {
   const pictures: Picture[] = [];
@@ -106,7 +107,7 @@ export async function renderPictures(
         onProgress(`${file.file} (${side})`);
         let svg: string;
         try {
-          svg = await draw(drawing, xml, markers[side]);
+          svg = await draw(drawing, xml, markers[side], toolRoot);
         } catch (error) {
           notes.push(
             `${file.file} (${side}) was not drawn: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,

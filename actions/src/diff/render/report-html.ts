@@ -12,6 +12,8 @@ import { PAGE_SCRIPT } from "./page-script.js";
 import type { Picture } from "./pictures.js";
 
 export interface HtmlOptions {
+  /** The checkout whose node_modules hold bpmn-js. */
+  toolRoot: string;
   title?: string;
   /** Pictures written next to the report (relative paths), linked under each diagram. */
   pictures?: readonly Picture[];
@@ -174,8 +176,8 @@ const INIT_SCRIPT = `
 })();
 `;
 
-export function renderHtmlReport(report: DiffReport, options: HtmlOptions = {}): string {
-  const { script, css } = viewerAssets("navigated");
+export function renderHtmlReport(report: DiffReport, options: HtmlOptions): string {
+  const { script, css } = viewerAssets("navigated", options.toolRoot);
   const files = orderedFiles(report);
   const t = totals(report);
   const data: Record<number, unknown> = {};
