@@ -26,7 +26,10 @@ describe("the review comment (Markdown)", () => {
       text,
       /3 model files changed \(`0123456` → `fedcba9`\) · 4 behaviour changes · \*\*1 migration-relevant change\*\* · 1 file with layout changes only/,
     );
-    assert.match(text, /\[HTML report\]\(https:\/\/example\.test\/run\/1#artifacts\)/);
+    assert.match(
+      text,
+      /HTML report in \[this run's artifacts\]\(https:\/\/example\.test\/run\/1#artifacts\)/,
+    );
     // task-removed: the removed task (migration-relevant, bold) comes before the re-targeted flow.
     const removedRow = lines.findIndex((l) => l.includes("Task\\_Escalate") && l.startsWith("| ⚠️"));
     const flowRow = lines.findIndex((l) => l.includes("Flow\\_Overdue"));

@@ -92,7 +92,7 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions = {}
   if (options.reportUrl) {
     header.push(
       "",
-      `Diagrams before and after, decision tables and every change: [HTML report](${options.reportUrl}).`,
+      `Diagrams before and after, decision tables and every change: HTML report in [this run's artifacts](${options.reportUrl}).`,
     );
   }
   const footerReserve = 400;
