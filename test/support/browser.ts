@@ -7,9 +7,11 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { findBrowser } from "#core/diff/render/browser.js";
 import { repoRoot } from "./repo.js";
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// Debian's chromium here; on GitHub's Ubuntu runners the preinstalled Google Chrome.
+export const chromiumPath = process.env.CHROMIUM_PATH ?? findBrowser() ?? "/usr/bin/chromium";
 export const screenshotDir = path.join(repoRoot, ".local", "test-logs", "screenshots");
 
 export async function launchBrowser(): Promise<Browser> {

@@ -126,7 +126,7 @@ describe("running instances per removed or migration-relevant activity (real eng
     await assert.rejects(
       addRunningInstances(await review(), { environment: "test", client, tenantId }),
       new RegExp(
-        `^Error: the Camunda engine rejected the credentials of user "${engine.username}" \\(401 at GET .*\\); check CAMUNDA_USERNAME and CAMUNDA_PASSWORD\\.$`,
+        `^CamundaError: the Camunda engine rejected the credentials of user "${engine.username}" \\(401 at GET .*\\); check CAMUNDA_USERNAME and CAMUNDA_PASSWORD\\.$`,
       ),
     );
   });
