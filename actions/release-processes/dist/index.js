@@ -4389,8 +4389,8 @@ var require_util2 = __commonJS({
         return true;
       }
       const strongest = getStrongestMetadata(parsedMetadata);
-      const metadata = filterMetadataListByAlgorithm(parsedMetadata, strongest);
-      for (const item of metadata) {
+      const metadata2 = filterMetadataListByAlgorithm(parsedMetadata, strongest);
+      for (const item of metadata2) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
         let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
@@ -4408,10 +4408,10 @@ var require_util2 = __commonJS({
       return false;
     }
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
-    function parseMetadata(metadata) {
+    function parseMetadata(metadata2) {
       const result = [];
       let empty2 = true;
-      for (const token of metadata.split(" ")) {
+      for (const token of metadata2.split(" ")) {
         empty2 = false;
         const parsedToken = parseHashWithOptions.exec(token);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
@@ -4433,13 +4433,13 @@ var require_util2 = __commonJS({
         return algorithm;
       }
       for (let i = 1; i < metadataList.length; ++i) {
-        const metadata = metadataList[i];
-        if (metadata.algo[3] === "5") {
+        const metadata2 = metadataList[i];
+        if (metadata2.algo[3] === "5") {
           algorithm = "sha512";
           break;
         } else if (algorithm[3] === "3") {
           continue;
-        } else if (metadata.algo[3] === "3") {
+        } else if (metadata2.algo[3] === "3") {
           algorithm = "sha384";
         }
       }
@@ -14671,11 +14671,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label2) {
-      if (!label2) {
+    function getEncoding(label3) {
+      if (!label3) {
         return "failure";
       }
-      switch (label2.trim().toLowerCase()) {
+      switch (label3.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -20130,14 +20130,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent2, mode2 = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent2, mode2 = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent2.length;
@@ -20154,14 +20154,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode2 === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent2.length);
+        i = consumeMoreIndentedLines(text2, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode2 === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -20178,12 +20178,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode2 === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent2.length);
+            i = consumeMoreIndentedLines(text2, i, indent2.length);
           end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -20195,12 +20195,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode2 === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -20215,39 +20215,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent2}${text.slice(0, end2)}`;
+${indent2}${text2.slice(0, end2)}`;
         else {
           if (mode2 === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent2}${text.slice(fold + 1, end2)}`;
+${indent2}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent2) {
+    function consumeMoreIndentedLines(text2, i, indent2) {
       let end = i;
       let start2 = i + 1;
-      let ch = text[start2];
+      let ch = text2[start2];
       while (ch === " " || ch === "	") {
         if (i < start2 + indent2) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start2 = i + 1;
-          ch = text[start2];
+          ch = text2[start2];
         }
       }
       return end;
@@ -25168,9 +25168,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -31217,14 +31217,14 @@ var init_memoizer = __esm({
         var _a3;
         (_a3 = inst._zod).deferred ?? (_a3.deferred = []);
         inst._zod.deferred.push(() => {
-          const base = inst._zod.parse;
+          const base3 = inst._zod.parse;
           const wrapped = (payload, ctx) => {
             if (ctx.direction !== "backward" && isBackEdge(ctx, payload.value))
               throw new $ZodCyclicError();
-            return base(payload, ctx);
+            return base3(payload, ctx);
           };
           inst._zod.parse = wrapped;
-          if (inst._zod.run === base)
+          if (inst._zod.run === base3)
             inst._zod.run = wrapped;
         });
       },
@@ -31236,15 +31236,15 @@ var init_memoizer = __esm({
         let lastBucket;
         (_a3 = inst._zod).deferred ?? (_a3.deferred = []);
         inst._zod.deferred.push(() => {
-          const base = inst._zod.parse;
+          const base3 = inst._zod.parse;
           const wrapped = (payload, ctx) => {
             if (isRecursiveInst === void 0) {
               const walked = isRecursive(inst, /* @__PURE__ */ new Set(), false);
               if (walked === NONE) {
-                inst._zod.parse = base;
+                inst._zod.parse = base3;
                 if (inst._zod.run === wrapped)
-                  inst._zod.run = base;
-                return base(payload, ctx);
+                  inst._zod.run = base3;
+                return base3(payload, ctx);
               }
               if (walked === PROVEN || rechecked)
                 isRecursiveInst = true;
@@ -31253,7 +31253,7 @@ var init_memoizer = __esm({
             }
             const input2 = payload.value;
             if (!isRef(input2))
-              return base(payload, ctx);
+              return base3(payload, ctx);
             let state = ctx[STATE];
             if (!state) {
               state = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
@@ -31282,7 +31282,7 @@ var init_memoizer = __esm({
             }
             handoff = bucket;
             const depth = open2.length;
-            const result = base(payload, ctx);
+            const result = base3(payload, ctx);
             handoff = void 0;
             const entry = open2.length > depth ? open2.pop() : void 0;
             if (result instanceof Promise) {
@@ -31297,7 +31297,7 @@ var init_memoizer = __esm({
             return result;
           };
           inst._zod.parse = wrapped;
-          if (inst._zod.run === base)
+          if (inst._zod.run === base3)
             inst._zod.run = wrapped;
         });
       }
@@ -35459,8 +35459,8 @@ var init_ko = __esm({
 });
 
 // node_modules/zod/v4/locales/lt.js
-function getUnitTypeFromNumber(number5) {
-  const abs = Math.abs(number5);
+function getUnitTypeFromNumber(number6) {
+  const abs = Math.abs(number6);
   const last2 = abs % 10;
   const last22 = abs % 100;
   if (last22 >= 11 && last22 <= 19 || last2 === 0)
@@ -35478,8 +35478,8 @@ var capitalizeFirstCharacter, error34;
 var init_lt = __esm({
   "node_modules/zod/v4/locales/lt.js"() {
     init_util();
-    capitalizeFirstCharacter = (text) => {
-      return text.charAt(0).toUpperCase() + text.slice(1);
+    capitalizeFirstCharacter = (text2) => {
+      return text2.charAt(0).toUpperCase() + text2.slice(1);
     };
     error34 = () => {
       const Sizable = {
@@ -39625,9 +39625,9 @@ function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
   return v;
 }
-function numericOperand(value, label2) {
+function numericOperand(value, label3) {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ZodCompileUnsupportedError(`${label2} bound of type ${typeof value}`);
+    throw new ZodCompileUnsupportedError(`${label3} bound of type ${typeof value}`);
   }
   return `${value}`;
 }
@@ -41959,12 +41959,12 @@ function describe(description) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function meta(metadata) {
+function meta(metadata2) {
   const ch = new $ZodCheck({ check: "meta" });
   ch._zod.onattach = [
     (inst) => {
       const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, ...metadata });
+      globalRegistry.add(inst, { ...existing, ...metadata2 });
     }
   ];
   ch._zod.check = () => {
@@ -46938,8 +46938,8 @@ function localDir(root) {
 function relativePath(root, file2) {
   return path.relative(root, path.resolve(file2)).split(path.sep).join("/");
 }
-function displayPath(file2, base = process.cwd()) {
-  const relative = relativePath(base, file2);
+function displayPath(file2, base3 = process.cwd()) {
+  const relative = relativePath(base3, file2);
   return relative === "" ? "." : relative.startsWith("../") || relative === ".." ? path.resolve(file2) : relative;
 }
 var init_paths = __esm({
@@ -48478,10 +48478,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
-                  const { text } = this;
+                  const { text: text2 } = this;
                   const slice = chunk.slice(start2, this.prevI);
-                  if (text.length !== 0) {
-                    handler(text + slice);
+                  if (text2.length !== 0) {
+                    handler(text2 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler(slice);
@@ -48548,10 +48548,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
-                  const { text } = this;
+                  const { text: text2 } = this;
                   const slice = chunk.slice(start2, this.prevI);
-                  if (text.length !== 0) {
-                    handler(text + slice);
+                  if (text2.length !== 0) {
+                    handler(text2 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler(slice);
@@ -48641,9 +48641,9 @@ var require_saxes = __commonJS({
         if (this.state !== S_BEGIN && this.state !== S_TEXT) {
           this.fail("unexpected end.");
         }
-        const { text } = this;
-        if (text.length !== 0) {
-          (_a3 = this.textHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, text);
+        const { text: text2 } = this;
+        if (text2.length !== 0) {
+          (_a3 = this.textHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, text2);
           this.text = "";
         }
         this._closed = true;
@@ -48857,7 +48857,7 @@ var require_saxes = __commonJS({
 });
 
 // actions/src/lint/source-map.ts
-function buildSourceMap(text) {
+function buildSourceMap(text2) {
   const map3 = {
     declarations: { processes: [], decisions: [], topics: [] },
     root: null,
@@ -48912,9 +48912,9 @@ function buildSourceMap(text) {
     const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id2;
     map3.declarations.topics.push({ topic, elementId: owner ?? "" });
   }
-  parser2.on("comment", (text2) => {
+  parser2.on("comment", (text3) => {
     const comment2 = {
-      text: text2,
+      text: text3,
       line: parser2.line,
       column: parser2.column,
       nextElementId: null,
@@ -48924,12 +48924,12 @@ function buildSourceMap(text) {
     pendingComments.push(comment2);
   });
   parser2.on("error", (error65) => {
-    const position = map3.root === null && /outside of root/.test(error65.message) ? positionAt(text, Math.max(0, text.search(/\S/))) : { line: parser2.line, column: Math.max(1, parser2.column) };
+    const position = map3.root === null && /outside of root/.test(error65.message) ? positionAt(text2, Math.max(0, text2.search(/\S/))) : { line: parser2.line, column: Math.max(1, parser2.column) };
     map3.error = { ...position, message: cleanSaxMessage(error65.message) };
     throw new StopParsing();
   });
   try {
-    parser2.write(text).close();
+    parser2.write(text2).close();
   } catch (error65) {
     if (!(error65 instanceof StopParsing)) throw error65;
   }
@@ -48938,10 +48938,10 @@ function buildSourceMap(text) {
 function cleanSaxMessage(message) {
   return message.replace(/^\d+:\d+: /, "").replace(/\.$/, "");
 }
-function positionAt(text, offset) {
+function positionAt(text2, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -48981,9 +48981,9 @@ function formatGithub(report) {
     else lines.push(annotation(finding));
   }
   const omitted = Object.entries(left).map(([kind, n]) => `${n} ${kind}${n === 1 ? "" : "s"}`);
-  const { summary: summary2 } = report;
+  const { summary: summary3 } = report;
   lines.push(
-    `camunda-gitops lint: ${summary2.files} file(s), ${summary2.errors} error(s), ${summary2.warnings} warning(s), ${summary2.suppressed.length} suppressed` + (omitted.length > 0 ? `; ${omitted.join(" and ")} not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} per kind and step): see the job summary or the SARIF results` : "")
+    `camunda-gitops lint: ${summary3.files} file(s), ${summary3.errors} error(s), ${summary3.warnings} warning(s), ${summary3.suppressed.length} suppressed` + (omitted.length > 0 ? `; ${omitted.join(" and ")} not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} per kind and step): see the job summary or the SARIF results` : "")
   );
   return `${lines.join("\n")}
 `;
@@ -53098,14 +53098,14 @@ function buildTree(data) {
       return makeTree(type, children2, positions2, length2, lookAhead2, contextHash2);
     };
   }
-  function makeRepeatLeaf(children2, positions2, base, i, from, to, type, lookAhead2, contextHash2) {
+  function makeRepeatLeaf(children2, positions2, base3, i, from, to, type, lookAhead2, contextHash2) {
     let localChildren = [], localPositions = [];
     while (children2.length > i) {
       localChildren.push(children2.pop());
-      localPositions.push(positions2.pop() + base - from);
+      localPositions.push(positions2.pop() + base3 - from);
     }
     children2.push(makeTree(nodeSet.types[type], localChildren, localPositions, to - from, lookAhead2 - to, contextHash2));
-    positions2.push(from - base);
+    positions2.push(from - base3);
   }
   function makeTree(type, children2, positions2, length2, lookAhead2, contextHash2, props) {
     if (contextHash2) {
@@ -54639,8 +54639,8 @@ var init_dist2 = __esm({
           this.reduceContext(type, this.reducePos);
           return;
         }
-        let base = this.stack.length - (depth - 1) * 3 - (action & 262144 ? 6 : 0);
-        let start2 = base ? this.stack[base - 2] : this.p.ranges[0].from;
+        let base3 = this.stack.length - (depth - 1) * 3 - (action & 262144 ? 6 : 0);
+        let start2 = base3 ? this.stack[base3 - 2] : this.p.ranges[0].from;
         if (type < parser2.minRepeatTerm && start2 == this.reducePos && this.reducePos < this.pos)
           this.reducePos = this.pos;
         let size2 = this.reducePos - start2;
@@ -54654,7 +54654,7 @@ var init_dist2 = __esm({
             this.p.lastBigReductionSize = size2;
           }
         }
-        let bufferBase = base ? this.stack[base - 1] : 0, count = this.bufferBase + this.buffer.length - bufferBase;
+        let bufferBase = base3 ? this.stack[base3 - 1] : 0, count = this.bufferBase + this.buffer.length - bufferBase;
         if (type < parser2.minRepeatTerm || action & 131072) {
           let pos = parser2.stateFlag(
             this.state,
@@ -54664,12 +54664,12 @@ var init_dist2 = __esm({
           this.storeNode(type, start2, pos, count + 4, true);
         }
         if (action & 262144) {
-          this.state = this.stack[base];
+          this.state = this.stack[base3];
         } else {
-          let baseStateID = this.stack[base - 3];
+          let baseStateID = this.stack[base3 - 3];
           this.state = parser2.getGoto(baseStateID, type, true);
         }
-        while (this.stack.length > base)
+        while (this.stack.length > base3)
           this.stack.pop();
         this.reduceContext(type, start2);
       }
@@ -54791,10 +54791,10 @@ var init_dist2 = __esm({
           off -= 4;
         while (off > 0 && parent.buffer[off - 2] > parent.reducePos)
           off -= 4;
-        let buffer = parent.buffer.slice(off), base = parent.bufferBase + off;
-        while (parent && base == parent.bufferBase)
+        let buffer = parent.buffer.slice(off), base3 = parent.bufferBase + off;
+        while (parent && base3 == parent.bufferBase)
           parent = parent.parent;
-        return new _Stack(this.p, this.stack.slice(), this.state, this.reducePos, this.pos, this.score, buffer, base, this.curContext, this.lookAhead, parent);
+        return new _Stack(this.p, this.stack.slice(), this.state, this.reducePos, this.pos, this.score, buffer, base3, this.curContext, this.lookAhead, parent);
       }
       // Try to recover from an error by 'deleting' (ignoring) one token.
       /**
@@ -55756,14 +55756,14 @@ var init_dist2 = __esm({
       // `split`, or added to `stacks` if they move `pos` forward.
       advanceStack(stack, stacks, split) {
         let start2 = stack.pos, { parser: parser2 } = this;
-        let base = verbose ? this.stackID(stack) + " -> " : "";
+        let base3 = verbose ? this.stackID(stack) + " -> " : "";
         if (this.stoppedAt != null && start2 > this.stoppedAt)
           return stack.forceReduce() ? stack : null;
         if (this.fragments) {
           let reused = stack.reducePos < start2 && stack.buffer.length && stack.buffer[stack.buffer.length - 2] <= stack.reducePos && this.fragments.lastRepeatPos == stack.reducePos && this.tryReuse(stack, stack.reducePos, this.fragments.lastRepeat, true) || this.tryReuse(stack, start2, this.fragments.nodeAt(start2), false);
           if (reused) {
             if (verbose)
-              console.log(base + this.stackID(stack) + ` (via reuse of ${parser2.getName(reused.type.id)})`);
+              console.log(base3 + this.stackID(stack) + ` (via reuse of ${parser2.getName(reused.type.id)})`);
             return true;
           }
         }
@@ -55775,7 +55775,7 @@ var init_dist2 = __esm({
         if (defaultReduce > 0) {
           stack.reduce(defaultReduce);
           if (verbose)
-            console.log(base + this.stackID(stack) + ` (via always-reduce ${parser2.getName(
+            console.log(base3 + this.stackID(stack) + ` (via always-reduce ${parser2.getName(
               defaultReduce & 65535
               /* Action.ValueMask */
             )})`);
@@ -55793,7 +55793,7 @@ var init_dist2 = __esm({
           let main = this.tokens.mainToken;
           localStack.apply(action, term, main ? main.start : localStack.pos, end);
           if (verbose)
-            console.log(base + this.stackID(localStack) + ` (via ${(action & 65536) == 0 ? "shift" : `reduce of ${parser2.getName(
+            console.log(base3 + this.stackID(localStack) + ` (via ${(action & 65536) == 0 ? "shift" : `reduce of ${parser2.getName(
               action & 65535
               /* Action.ValueMask */
             )}`} for ${parser2.getName(term)} @ ${start2}${localStack == stack ? "" : ", split"})`);
@@ -55824,19 +55824,19 @@ var init_dist2 = __esm({
         let finished = null, restarted = false;
         for (let i = 0; i < stacks.length; i++) {
           let stack = stacks[i], token = tokens[i << 1], tokenEnd = tokens[(i << 1) + 1];
-          let base = verbose ? this.stackID(stack) + " -> " : "";
+          let base3 = verbose ? this.stackID(stack) + " -> " : "";
           if (stack.deadEnd) {
             if (restarted)
               continue;
             restarted = true;
             stack.restart();
             if (verbose)
-              console.log(base + this.stackID(stack) + " (restarted)");
+              console.log(base3 + this.stackID(stack) + " (restarted)");
             let done = this.advanceFully(stack, newStacks);
             if (done)
               continue;
           }
-          let force = stack.split(), forceBase = base;
+          let force = stack.split(), forceBase = base3;
           for (let j = 0; j < 10 && force.forceReduce(); j++) {
             if (verbose)
               console.log(forceBase + this.stackID(force) + " (via force-reduce)");
@@ -55848,7 +55848,7 @@ var init_dist2 = __esm({
           }
           for (let insert of stack.recoverByInsert(token)) {
             if (verbose)
-              console.log(base + this.stackID(insert) + " (via recover-insert)");
+              console.log(base3 + this.stackID(insert) + " (via recover-insert)");
             this.advanceFully(insert, newStacks);
           }
           if (this.stream.end > stack.pos) {
@@ -55858,7 +55858,7 @@ var init_dist2 = __esm({
             }
             stack.recoverByDelete(token, tokenEnd);
             if (verbose)
-              console.log(base + this.stackID(stack) + ` (via recover-delete ${this.parser.getName(token)})`);
+              console.log(base3 + this.stackID(stack) + ` (via recover-delete ${this.parser.getName(token)})`);
             pushStackDedup(stack, newStacks);
           } else if (!finished || finished.score < force.score) {
             finished = force;
@@ -56684,10 +56684,10 @@ var init_dist4 = __esm({
       /**
       @internal
       */
-      constructor(name4, set3, base, modified) {
+      constructor(name4, set3, base3, modified) {
         this.name = name4;
         this.set = set3;
-        this.base = base;
+        this.base = base3;
         this.modified = modified;
         this.id = nextTagID++;
       }
@@ -56739,17 +56739,17 @@ var init_dist4 = __esm({
         this.instances = [];
         this.id = nextModifierID++;
       }
-      static get(base, mods) {
+      static get(base3, mods) {
         if (!mods.length)
-          return base;
-        let exists2 = mods[0].instances.find((t2) => t2.base == base && sameArray(mods, t2.modified));
+          return base3;
+        let exists2 = mods[0].instances.find((t2) => t2.base == base3 && sameArray(mods, t2.modified));
         if (exists2)
           return exists2;
-        let set3 = [], tag2 = new Tag(base.name, set3, base, mods);
+        let set3 = [], tag2 = new Tag(base3.name, set3, base3, mods);
         for (let m of mods)
           m.instances.push(tag2);
         let configs2 = powerSet(mods);
-        for (let parent of base.set)
+        for (let parent of base3.set)
           if (!parent.modified.length)
             for (let config2 of configs2)
               set3.push(_Modifier.get(parent, config2));
@@ -58554,8 +58554,8 @@ function offsetZone(offset) {
   const minutes = Math.floor(abs % 3600 / 60);
   const seconds = abs % 60;
   const pad = (n) => String(n).padStart(2, "0");
-  const base = `${sign}${pad(hours)}:${pad(minutes)}`;
-  return seconds ? `${base}:${pad(seconds)}` : base;
+  const base3 = `${sign}${pad(hours)}:${pad(minutes)}`;
+  return seconds ? `${base3}:${pad(seconds)}` : base3;
 }
 function parseDate(str) {
   if (str.startsWith("-")) {
@@ -59519,7 +59519,7 @@ function evalNode(node2, args, interpreterContext) {
           }
           return true;
         };
-        const join = (aContexts, bContextProducer) => {
+        const join2 = (aContexts, bContextProducer) => {
           const result = [];
           for (const aContext of aContexts) {
             const bContexts = bContextProducer(Object.assign(Object.assign({}, context), aContext));
@@ -59539,7 +59539,7 @@ function evalNode(node2, args, interpreterContext) {
           if (!bContextProducer) {
             return aContexts;
           }
-          return cartesian(join(aContexts, bContextProducer), ...otherContextProducers);
+          return cartesian(join2(aContexts, bContextProducer), ...otherContextProducers);
         };
         const cartesianProduct = (contextProducers) => {
           const [aContextProducer, ...otherContextProducers] = contextProducers;
@@ -60378,13 +60378,13 @@ var init_dist6 = __esm({
         if (decimalSeparator && decimalSeparator !== ".") {
           from = from.split(".").join("#").split(decimalSeparator).join(".");
         }
-        const number5 = +from;
-        if (isNaN(number5)) {
+        const number6 = +from;
+        if (isNaN(number6)) {
           return invalidArguments("number(from) expects a numeric string, got {from}", {
             from: original
           });
         }
-        return number5;
+        return number6;
       }, ["string", "string?", "string?"], ["from", "grouping separator", "decimal separator"]),
       "string": fn(function(from) {
         if (from === null) {
@@ -60821,30 +60821,30 @@ var init_dist6 = __esm({
         const adjust = 1e9;
         return Math.round((dividend % divisor + divisor) % divisor * adjust) / adjust;
       }, ["number", "number"], ["dividend", "divisor"]),
-      "sqrt": fn(function(number5) {
-        if (number5 < 0) {
+      "sqrt": fn(function(number6) {
+        if (number6 < 0) {
           return invalidArguments("sqrt(number) expects a non-negative number, got {number}", {
-            number: number5
+            number: number6
           });
         }
-        return Math.sqrt(number5);
+        return Math.sqrt(number6);
       }, ["number"], ["number"]),
-      "log": fn(function(number5) {
-        if (number5 <= 0) {
+      "log": fn(function(number6) {
+        if (number6 <= 0) {
           return invalidArguments("log(number) expects a positive number, got {number}", {
-            number: number5
+            number: number6
           });
         }
-        return Math.log(number5);
+        return Math.log(number6);
       }, ["number"], ["number"]),
-      "exp": fn(function(number5) {
-        return Math.exp(number5);
+      "exp": fn(function(number6) {
+        return Math.exp(number6);
       }, ["number"], ["number"]),
-      "odd": fn(function(number5) {
-        return Math.abs(number5) % 2 === 1;
+      "odd": fn(function(number6) {
+        return Math.abs(number6) % 2 === 1;
       }, ["number"], ["number"]),
-      "even": fn(function(number5) {
-        return Math.abs(number5) % 2 === 0;
+      "even": fn(function(number6) {
+        return Math.abs(number6) % 2 === 0;
       }, ["number"], ["number"]),
       // 10.3.4.6 Date and time functions
       "is": fn(function(value1, value2) {
@@ -61092,8 +61092,8 @@ var init_dist6 = __esm({
 });
 
 // actions/src/lint/syntax/feel.ts
-function checkFeel(text, kind) {
-  const trimmed = text.trim();
+function checkFeel(text2, kind) {
+  const trimmed = text2.trim();
   if (trimmed === "" || kind === "unary-tests" && trimmed === "-") return null;
   const tree = kind === "unary-tests" ? parseUnaryTests(trimmed, {}, void 0) : parseExpression(trimmed, {}, void 0);
   let errorAt = -1;
@@ -61111,37 +61111,37 @@ function checkFeel(text, kind) {
     certain: unbalanced !== null
   };
 }
-function unbalancedDelimiter(text) {
+function unbalancedDelimiter(text2) {
   const closing = { "(": ")", "[": "]", "{": "}" };
   const stack = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? "";
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i] ?? "";
     if (c === '"') {
-      const end = findStringEnd(text, i + 1);
+      const end = findStringEnd(text2, i + 1);
       if (end === -1) return `the string starting at character ${i + 1} is not closed`;
       i = end;
     } else if (c in closing) {
       stack.push(c);
     } else if (c === ")" || c === "]" || c === "}") {
       const open4 = stack.pop();
-      if (open4 === void 0 && !/\.\./.test(text)) return `"${c}" at character ${i + 1} closes nothing`;
-      if (open4 !== void 0 && closing[open4] !== c && !/\.\./.test(text)) {
+      if (open4 === void 0 && !/\.\./.test(text2)) return `"${c}" at character ${i + 1} closes nothing`;
+      if (open4 !== void 0 && closing[open4] !== c && !/\.\./.test(text2)) {
         return `"${c}" at character ${i + 1} does not match "${open4}"`;
       }
     }
   }
-  if (stack.length > 0 && !/\.\./.test(text)) return `"${stack[stack.length - 1]}" is never closed`;
+  if (stack.length > 0 && !/\.\./.test(text2)) return `"${stack[stack.length - 1]}" is never closed`;
   return null;
 }
-function findStringEnd(text, from) {
-  for (let i = from; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === '"') return i;
+function findStringEnd(text2, from) {
+  for (let i = from; i < text2.length; i++) {
+    if (text2[i] === "\\") i++;
+    else if (text2[i] === '"') return i;
   }
   return -1;
 }
-function shorten(text) {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+function shorten(text2) {
+  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
 }
 var init_feel = __esm({
   "actions/src/lint/syntax/feel.ts"() {
@@ -61450,26 +61450,26 @@ var init_history_ttl = __esm({
 });
 
 // actions/src/lint/syntax/juel.ts
-function checkJuel(text) {
+function checkJuel(text2) {
   let deferred = null;
   let i = 0;
-  while (i < text.length) {
-    const open4 = findEvalStart(text, i);
+  while (i < text2.length) {
+    const open4 = findEvalStart(text2, i);
     if (open4 === -1) break;
-    const isDeferred = text[open4] === "#";
+    const isDeferred = text2[open4] === "#";
     if (deferred !== null && deferred !== isDeferred) {
       return `an expression cannot mix \${…} and #{…}`;
     }
     deferred = isDeferred;
-    const parser2 = new JuelParser(text, open4 + 2);
+    const parser2 = new JuelParser(text2, open4 + 2);
     const problem = parser2.parseEval();
     if (problem) return problem;
     i = parser2.pos;
   }
   return null;
 }
-function checkJuelCondition(text) {
-  const trimmed = text.trim();
+function checkJuelCondition(text2) {
+  const trimmed = text2.trim();
   if (trimmed === "") return "the condition is empty";
   if (!/^[$#]\{/.test(trimmed) || !trimmed.endsWith("}")) {
     return `a condition must be one JUEL expression such as \${amount > 1000}`;
@@ -61483,14 +61483,14 @@ function checkJuelCondition(text) {
   }
   return null;
 }
-function findEvalStart(text, from) {
-  for (let i = from; i < text.length - 1; i++) {
-    const c = text[i];
-    if (c === "\\" && (text[i + 1] === "$" || text[i + 1] === "#")) {
+function findEvalStart(text2, from) {
+  for (let i = from; i < text2.length - 1; i++) {
+    const c = text2[i];
+    if (c === "\\" && (text2[i + 1] === "$" || text2[i + 1] === "#")) {
       i++;
       continue;
     }
-    if ((c === "$" || c === "#") && text[i + 1] === "{") return i;
+    if ((c === "$" || c === "#") && text2[i + 1] === "{") return i;
   }
   return -1;
 }
@@ -61517,8 +61517,8 @@ var init_juel = __esm({
     SyntaxProblem = class extends Error {
     };
     JuelParser = class _JuelParser {
-      constructor(text, start2) {
-        this.text = text;
+      constructor(text2, start2) {
+        this.text = text2;
         this.pos = start2;
         this.token = { kind: "end", value: "", at: start2 };
       }
@@ -61646,30 +61646,30 @@ var init_juel = __esm({
         this.expect(")");
       }
       next() {
-        const text = this.text;
-        while (this.pos < text.length && /\s/.test(text[this.pos] ?? "")) this.pos++;
+        const text2 = this.text;
+        while (this.pos < text2.length && /\s/.test(text2[this.pos] ?? "")) this.pos++;
         const at = this.pos;
-        if (at >= text.length) {
+        if (at >= text2.length) {
           this.token = { kind: "end", value: "", at };
           return;
         }
-        const rest = text.slice(at);
-        const c = text[at] ?? "";
+        const rest = text2.slice(at);
+        const c = text2[at] ?? "";
         if (c === "'" || c === '"') {
           let i = at + 1;
-          while (i < text.length && text[i] !== c) i += text[i] === "\\" ? 2 : 1;
-          if (i >= text.length) {
+          while (i < text2.length && text2[i] !== c) i += text2[i] === "\\" ? 2 : 1;
+          if (i >= text2.length) {
             this.token = { kind: "end", value: "", at };
             throw new SyntaxProblem(`a string starting at character ${at + 1} is not closed`);
           }
           this.pos = i + 1;
-          this.token = { kind: "string", value: text.slice(at, this.pos), at };
+          this.token = { kind: "string", value: text2.slice(at, this.pos), at };
           return;
         }
-        const number5 = /^(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)/.exec(rest);
-        if (number5) {
-          this.pos += number5[0].length;
-          this.token = { kind: "number", value: number5[0], at };
+        const number6 = /^(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)/.exec(rest);
+        if (number6) {
+          this.pos += number6[0].length;
+          this.token = { kind: "number", value: number6[0], at };
           return;
         }
         const ident = /^[A-Za-z_$][\w$]*/.exec(rest);
@@ -61888,10 +61888,10 @@ function closest(topic, topics) {
   let best = null;
   let bestDistance = Math.max(2, Math.floor(topic.length / 4)) + 1;
   for (const candidate of topics) {
-    const distance = editDistance(topic, candidate);
-    if (distance < bestDistance) {
+    const distance2 = editDistance(topic, candidate);
+    if (distance2 < bestDistance) {
       best = candidate;
-      bestDistance = distance;
+      bestDistance = distance2;
     }
   }
   return best;
@@ -62028,12 +62028,12 @@ var init_undefined_reference = __esm({
 });
 
 // actions/src/lint/plugin/rules/unused-topic.ts
-function locate(text, topic) {
-  if (text) {
-    for (const quote of ['"', "'", "`"]) {
-      const offset = text.indexOf(`${quote}${topic}${quote}`);
+function locate(text2, topic) {
+  if (text2) {
+    for (const quote2 of ['"', "'", "`"]) {
+      const offset = text2.indexOf(`${quote2}${topic}${quote2}`);
       if (offset !== -1) {
-        const before2 = text.slice(0, offset);
+        const before2 = text2.slice(0, offset);
         const line = before2.split("\n").length;
         return { line, column: offset - before2.lastIndexOf("\n") };
       }
@@ -62141,8 +62141,8 @@ function formatSarif(report, version4) {
   const all = [...report.findings, ...report.summary.suppressed];
   const ruleIds = [...new Set(all.map((f) => f.rule))].sort();
   const rules = ruleIds.map((id2) => {
-    const { text, helpUri } = describe3(id2);
-    return { id: id2, shortDescription: { text }, ...helpUri ? { helpUri } : {} };
+    const { text: text2, helpUri } = describe3(id2);
+    return { id: id2, shortDescription: { text: text2 }, ...helpUri ? { helpUri } : {} };
   });
   const results = all.map((f) => ({
     ruleId: f.rule,
@@ -62198,7 +62198,7 @@ var init_sarif = __esm({
 
 // actions/src/lint/format/text.ts
 function formatText(report, options) {
-  const paint = (colour, text) => options.colour ? `${COLOURS[colour]}${text}${COLOURS.reset}` : text;
+  const paint = (colour, text2) => options.colour ? `${COLOURS[colour]}${text2}${COLOURS.reset}` : text2;
   const lines = [];
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of report.findings) {
@@ -62215,17 +62215,17 @@ function formatText(report, options) {
     }
     lines.push("");
   }
-  const { summary: summary2 } = report;
-  if (summary2.suppressed.length > 0) {
-    lines.push(paint("bold", `Suppressed (${summary2.suppressed.length}):`));
-    for (const s of summary2.suppressed) {
+  const { summary: summary3 } = report;
+  if (summary3.suppressed.length > 0) {
+    lines.push(paint("bold", `Suppressed (${summary3.suppressed.length}):`));
+    for (const s of summary3.suppressed) {
       lines.push(`  ${s.file}:${s.line}:${s.column}  ${s.rule}  "${s.reason}"  (by ${s.suppressedBy})`);
     }
     lines.push("");
   }
-  const counts = `${summary2.errors} error(s), ${summary2.warnings} warning(s), ${summary2.infos} info`;
-  const tail = summary2.suppressed.length > 0 ? `, ${summary2.suppressed.length} suppressed` : "";
-  lines.push(`${summary2.files} file(s) linted: ${counts}${tail}`);
+  const counts = `${summary3.errors} error(s), ${summary3.warnings} warning(s), ${summary3.infos} info`;
+  const tail = summary3.suppressed.length > 0 ? `, ${summary3.suppressed.length} suppressed` : "";
+  lines.push(`${summary3.files} file(s) linted: ${counts}${tail}`);
   return `${lines.join("\n")}
 `;
 }
@@ -62692,25 +62692,25 @@ function checkText(bytes) {
   if (bytes.subarray(0, 8192).includes(0)) {
     return fail("binary-file", "the file is binary, not XML; commit the .bpmn/.dmn XML the modeler saves");
   }
-  let text;
+  let text2;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    text2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return fail("binary-file", "the file is not valid UTF-8 text; save it as UTF-8 XML");
   }
-  if (text.trim() === "") return empty();
-  const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
+  if (text2.trim() === "") return empty();
+  const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(text2);
   if (declaration) {
     return {
       ok: false,
       problem: {
-        ...positionAt(text, declaration.index),
+        ...positionAt(text2, declaration.index),
         rule: "camunda-gitops/doctype",
         message: `the file declares a ${declaration[1]?.toUpperCase()}, which is refused (entities are never resolved); remove the declaration`
       }
     };
   }
-  return { ok: true, text };
+  return { ok: true, text: text2 };
 }
 function empty() {
   return fail("empty-file", "the file is empty; add the model or delete the file");
@@ -62738,9 +62738,9 @@ async function loadConfig(file2, root) {
     return { source: null, bpmnlint: { extends: DEFAULT_EXTENDS }, settings: projectSettings.parse({}) };
   }
   const where = relativePath(root, file2);
-  let text;
+  let text2;
   try {
-    text = await readFile(file2, "utf8");
+    text2 = await readFile(file2, "utf8");
   } catch {
     throw new UsageError(
       `lint: cannot read the configuration ${where}; create it or pass --config with an existing file.`
@@ -62748,7 +62748,7 @@ async function loadConfig(file2, root) {
   }
   let json2;
   try {
-    json2 = JSON.parse(text);
+    json2 = JSON.parse(text2);
   } catch (error65) {
     throw new UsageError(`lint: ${where} is not valid JSON (${error65.message}); fix the file.`);
   }
@@ -63085,10 +63085,10 @@ var init_dist7 = __esm({
       }
     };
     DescriptorBuilder.prototype.assertNotDefined = function(p, name4) {
-      var propertyName2 = p.name, definedProperty = this.propertiesByName[propertyName2];
+      var propertyName3 = p.name, definedProperty = this.propertiesByName[propertyName3];
       if (definedProperty) {
         throw new Error(
-          "property <" + propertyName2 + "> already defined; override of <" + definedProperty.definedBy.ns.name + "#" + definedProperty.ns.name + "> by <" + p.definedBy.ns.name + "#" + p.ns.name + "> not allowed without redefines"
+          "property <" + propertyName3 + "> already defined; override of <" + definedProperty.definedBy.ns.name + "#" + definedProperty.ns.name + "> by <" + p.definedBy.ns.name + "#" + p.ns.name + "> not allowed without redefines"
         );
       }
     };
@@ -63154,15 +63154,15 @@ var init_dist7 = __esm({
       });
       var ns = parseName2(type.name, pkg.prefix), name4 = ns.name, propertiesByName = /* @__PURE__ */ Object.create(null);
       forEach(type.properties, bind(function(p) {
-        var propertyNs = parseName2(p.name, ns.prefix), propertyName2 = propertyNs.name;
+        var propertyNs = parseName2(p.name, ns.prefix), propertyName3 = propertyNs.name;
         if (!isBuiltIn(p.type)) {
           p.type = parseName2(p.type, propertyNs.prefix).name;
         }
         assign(p, {
           ns: propertyNs,
-          name: propertyName2
+          name: propertyName3
         });
-        propertiesByName[propertyName2] = p;
+        propertiesByName[propertyName3] = p;
       }, this));
       assign(type, {
         ns,
@@ -63216,17 +63216,17 @@ var init_dist7 = __esm({
         throw new TypeError("property name must be a non-empty string");
       }
       var property = this.getProperty(target2, name4);
-      var propertyName2 = property && property.name;
+      var propertyName3 = property && property.name;
       if (isUndefined2(value)) {
         if (property) {
-          delete target2[propertyName2];
+          delete target2[propertyName3];
         } else {
           delete target2.$attrs[stripGlobal(name4)];
         }
       } else {
         if (property) {
-          if (propertyName2 in target2) {
-            target2[propertyName2] = value;
+          if (propertyName3 in target2) {
+            target2[propertyName3] = value;
           } else {
             defineProperty(target2, property, value);
           }
@@ -63240,11 +63240,11 @@ var init_dist7 = __esm({
       if (!property) {
         return target2.$attrs[stripGlobal(name4)];
       }
-      var propertyName2 = property.name;
-      if (!target2[propertyName2] && property.isMany) {
+      var propertyName3 = property.name;
+      if (!target2[propertyName3] && property.isMany) {
         defineProperty(target2, property, []);
       }
-      return target2[propertyName2];
+      return target2[propertyName3];
     };
     Properties.prototype.define = function(target2, name4, options) {
       if (!options.writable) {
@@ -64454,8 +64454,8 @@ var init_dist9 = __esm({
       return this;
     };
     BodyHandler.prototype = Object.create(BaseHandler.prototype);
-    BodyHandler.prototype.handleText = function(text) {
-      this.body = (this.body || "") + text;
+    BodyHandler.prototype.handleText = function(text2) {
+      this.body = (this.body || "") + text2;
     };
     ReferenceHandler.prototype = Object.create(BodyHandler.prototype);
     ReferenceHandler.prototype.handleNode = function(node2) {
@@ -64500,12 +64500,12 @@ var init_dist9 = __esm({
     ElementHandler.prototype.addReference = function(reference) {
       this.context.addReference(reference);
     };
-    ElementHandler.prototype.handleText = function(text) {
+    ElementHandler.prototype.handleText = function(text2) {
       var element = this.element, descriptor = getModdleDescriptor(element), bodyProperty = descriptor.bodyProperty;
       if (!bodyProperty) {
-        throw error64("unexpected body text <" + text + ">");
+        throw error64("unexpected body text <" + text2 + ">");
       }
-      BodyHandler.prototype.handleText.call(this, text);
+      BodyHandler.prototype.handleText.call(this, text2);
     };
     ElementHandler.prototype.handleEnd = function() {
       var value = this.body, element = this.element, descriptor = getModdleDescriptor(element), bodyProperty = descriptor.bodyProperty;
@@ -64560,7 +64560,7 @@ var init_dist9 = __esm({
       var name4 = node2.name;
       var nameNs = parseName2(name4);
       var type = this.type, model = this.model, descriptor = getModdleDescriptor(type);
-      var propertyName2 = nameNs.name, property = descriptor.propertiesByName[propertyName2];
+      var propertyName3 = nameNs.name, property = descriptor.propertiesByName[propertyName3];
       if (property && !property.isAttr) {
         const serializationType = getSerializationType(property);
         if (serializationType) {
@@ -64769,18 +64769,18 @@ var init_dist9 = __esm({
           }
         }
       }
-      function handleCData(text, getContext) {
+      function handleCData(text2, getContext) {
         try {
-          stack.peek().handleText(text);
+          stack.peek().handleText(text2);
         } catch (err) {
           handleWarning(err, getContext);
         }
       }
-      function handleText(text, getContext) {
-        if (!text.trim()) {
+      function handleText(text2, getContext) {
+        if (!text2.trim()) {
           return;
         }
-        handleCData(text, getContext);
+        handleCData(text2, getContext);
       }
       var uriMap = model.getPackages().reduce(function(uriMap2, p) {
         uriMap2[p.uri] = p.prefix;
@@ -64803,8 +64803,8 @@ var init_dist9 = __esm({
           ns: obj.ns
         };
         handleOpen(node2, getContext);
-      }).on("question", handleQuestion).on("closeTag", handleClose).on("cdata", handleCData).on("text", function(text, decodeEntities2, getContext) {
-        handleText(decodeEntities2(text), getContext);
+      }).on("question", handleQuestion).on("closeTag", handleClose).on("cdata", handleCData).on("text", function(text2, decodeEntities2, getContext) {
+        handleText(decodeEntities2(text2), getContext);
       }).on("error", handleError).on("warn", handleWarning);
       return new Promise(function(resolve, reject) {
         var err;
@@ -71861,9 +71861,9 @@ var init_dist11 = __esm({
 });
 
 // actions/src/lint/parse.ts
-async function parseModel(kind, text) {
+async function parseModel(kind, text2) {
   let moddle;
-  let source = text;
+  let source = text2;
   if (kind === "bpmn") {
     bpmnModdle ??= new BpmnModdle2({ camunda: camunda_default });
     moddle = bpmnModdle;
@@ -72017,11 +72017,11 @@ import { pathToFileURL as pathToFileURL2 } from "node:url";
 async function loadRegistry(root, source) {
   const absolute = path4.resolve(root, source.file);
   const file2 = path4.relative(root, absolute).split(path4.sep).join("/");
-  const text = await readFile2(absolute, "utf8").catch(() => null);
+  const text2 = await readFile2(absolute, "utf8").catch(() => null);
   if ("topics" in source) {
-    return { ok: true, registry: { file: file2, text, topics: new Set(source.topics) } };
+    return { ok: true, registry: { file: file2, text: text2, topics: new Set(source.topics) } };
   }
-  if (text === null) return { ok: false, file: file2, reason: `the topic registry ${file2} does not exist` };
+  if (text2 === null) return { ok: false, file: file2, reason: `the topic registry ${file2} does not exist` };
   let module;
   try {
     module = await (source.importModule ?? ((p) => import(pathToFileURL2(p).href)))(absolute);
@@ -72040,7 +72040,7 @@ async function loadRegistry(root, source) {
       reason: `the topic registry ${file2} does not export topicNames as a list of strings`
     };
   }
-  return { ok: true, registry: { file: file2, text, topics: new Set(names) } };
+  return { ok: true, registry: { file: file2, text: text2, topics: new Set(names) } };
 }
 var DEFAULT_REGISTRY_FILE;
 var init_registry = __esm({
@@ -72151,7 +72151,7 @@ var require_recommended = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/bpmnlint-utils/dist/index.cjs"(exports) {
     "use strict";
-    function is2(node2, type) {
+    function is3(node2, type) {
       if (type.indexOf(":") === -1) {
         type = "bpmn:" + type;
       }
@@ -72159,10 +72159,10 @@ var require_dist2 = __commonJS({
     }
     function isAny2(node2, types3) {
       return types3.some(function(type) {
-        return is2(node2, type);
+        return is3(node2, type);
       });
     }
-    exports.is = is2;
+    exports.is = is3;
     exports.isAny = isAny2;
   }
 });
@@ -72171,12 +72171,12 @@ var require_dist2 = __commonJS({
 var require_helper = __commonJS({
   "node_modules/bpmnlint/rules/helper.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     function checkDiscouragedNodeType(type, ruleName) {
       return function() {
         function check3(node2, reporter) {
-          if (is2(node2, type)) {
+          if (is3(node2, type)) {
             reporter.report(node2.id, "Element type <" + type + "> is discouraged");
           }
         }
@@ -72194,7 +72194,7 @@ var require_helper = __commonJS({
       if (!parent) {
         return node2;
       }
-      if (is2(parent, type)) {
+      if (is3(parent, type)) {
         return parent;
       }
       return findParent(parent, type);
@@ -72234,22 +72234,22 @@ var require_helper = __commonJS({
 var require_ad_hoc_sub_process = __commonJS({
   "node_modules/bpmnlint/rules/ad-hoc-sub-process.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:AdHocSubProcess")) {
+        if (!is3(node2, "bpmn:AdHocSubProcess")) {
           return;
         }
         const flowElements = node2.flowElements || [];
         flowElements.forEach(function(flowElement) {
-          if (is2(flowElement, "bpmn:StartEvent")) {
+          if (is3(flowElement, "bpmn:StartEvent")) {
             reporter.report(flowElement.id, "A <Start Event> is not allowed in <Ad Hoc Sub Process>");
           }
-          if (is2(flowElement, "bpmn:EndEvent")) {
+          if (is3(flowElement, "bpmn:EndEvent")) {
             reporter.report(flowElement.id, "An <End Event> is not allowed in <Ad Hoc Sub Process>");
           }
         });
@@ -72265,7 +72265,7 @@ var require_ad_hoc_sub_process = __commonJS({
 var require_conditional_event = __commonJS({
   "node_modules/bpmnlint/rules/conditional-event.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule,
@@ -72289,11 +72289,11 @@ var require_conditional_event = __commonJS({
       });
     };
     function getConditionalEventDefinition(node2) {
-      if (!is2(node2, "bpmn:Event")) {
+      if (!is3(node2, "bpmn:Event")) {
         return;
       }
       const eventDefinitions = node2.eventDefinitions || [];
-      return eventDefinitions.find((def) => is2(def, "bpmn:ConditionalEventDefinition"));
+      return eventDefinitions.find((def) => is3(def, "bpmn:ConditionalEventDefinition"));
     }
     function hasCondition(eventDefinition) {
       return !!eventDefinition.condition?.body;
@@ -72342,7 +72342,7 @@ var require_conditional_flows = __commonJS({
 var require_end_event_required = __commonJS({
   "node_modules/bpmnlint/rules/end-event-required.js"(exports, module) {
     var {
-      is: is2,
+      is: is3,
       isAny: isAny2
     } = require_dist2();
     var {
@@ -72351,17 +72351,17 @@ var require_end_event_required = __commonJS({
     module.exports = function() {
       function hasEndEvent(node2) {
         const flowElements = node2.flowElements || [];
-        return flowElements.some((node3) => is2(node3, "bpmn:EndEvent"));
+        return flowElements.some((node3) => is3(node3, "bpmn:EndEvent"));
       }
       function check3(node2, reporter) {
         if (!isAny2(node2, [
           "bpmn:Process",
           "bpmn:SubProcess"
-        ]) || is2(node2, "bpmn:AdHocSubProcess")) {
+        ]) || is3(node2, "bpmn:AdHocSubProcess")) {
           return;
         }
         if (!hasEndEvent(node2)) {
-          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
+          const type = is3(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
           reporter.report(node2.id, type + " is missing end event");
         }
       }
@@ -72376,14 +72376,14 @@ var require_end_event_required = __commonJS({
 var require_event_based_gateway = __commonJS({
   "node_modules/bpmnlint/rules/event-based-gateway.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:EventBasedGateway")) {
+        if (!is3(node2, "bpmn:EventBasedGateway")) {
           return;
         }
         const outgoing = node2.outgoing || [];
@@ -72410,19 +72410,19 @@ var require_event_based_gateway = __commonJS({
 var require_event_sub_process_typed_start_event = __commonJS({
   "node_modules/bpmnlint/rules/event-sub-process-typed-start-event.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:SubProcess") || !node2.triggeredByEvent) {
+        if (!is3(node2, "bpmn:SubProcess") || !node2.triggeredByEvent) {
           return;
         }
         const flowElements = node2.flowElements || [];
         flowElements.forEach(function(flowElement) {
-          if (!is2(flowElement, "bpmn:StartEvent")) {
+          if (!is3(flowElement, "bpmn:StartEvent")) {
             return false;
           }
           const eventDefinitions = flowElement.eventDefinitions || [];
@@ -72471,7 +72471,7 @@ var require_fake_join = __commonJS({
 var require_global3 = __commonJS({
   "node_modules/bpmnlint/rules/global.js"(exports, module) {
     var {
-      is: is2,
+      is: is3,
       isAny: isAny2
     } = require_dist2();
     var {
@@ -72479,7 +72479,7 @@ var require_global3 = __commonJS({
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:Definitions")) {
+        if (!is3(node2, "bpmn:Definitions")) {
           return false;
         }
         const rootElements = getRootElements(node2);
@@ -72505,16 +72505,16 @@ var require_global3 = __commonJS({
       function getReferencingElements(definitions) {
         const referencingElements = [];
         function traverse(element) {
-          if (is2(element, "bpmn:Definitions") && element.get("rootElements").length) {
+          if (is3(element, "bpmn:Definitions") && element.get("rootElements").length) {
             element.get("rootElements").forEach(traverse);
           }
-          if (is2(element, "bpmn:FlowElementsContainer") && element.get("flowElements").length) {
+          if (is3(element, "bpmn:FlowElementsContainer") && element.get("flowElements").length) {
             element.get("flowElements").forEach(traverse);
           }
-          if (is2(element, "bpmn:Event") && element.get("eventDefinitions").length) {
+          if (is3(element, "bpmn:Event") && element.get("eventDefinitions").length) {
             element.get("eventDefinitions").forEach((eventDefinition) => referencingElements.push(eventDefinition));
           }
-          if (is2(element, "bpmn:Collaboration") && element.get("messageFlows").length) {
+          if (is3(element, "bpmn:Collaboration") && element.get("messageFlows").length) {
             element.get("messageFlows").forEach(traverse);
           }
           if (isAny2(element, [
@@ -72532,17 +72532,17 @@ var require_global3 = __commonJS({
         return event.name?.trim() !== "";
       }
       function isReferenced(rootElement, referencingElements) {
-        if (is2(rootElement, "bpmn:Error")) {
+        if (is3(rootElement, "bpmn:Error")) {
           return referencingElements.some((referencingElement) => {
-            return is2(referencingElement, "bpmn:ErrorEventDefinition") && rootElement.get("id") === referencingElement.get("errorRef")?.get("id");
+            return is3(referencingElement, "bpmn:ErrorEventDefinition") && rootElement.get("id") === referencingElement.get("errorRef")?.get("id");
           });
         }
-        if (is2(rootElement, "bpmn:Escalation")) {
+        if (is3(rootElement, "bpmn:Escalation")) {
           return referencingElements.some((referencingElement) => {
-            return is2(referencingElement, "bpmn:EscalationEventDefinition") && rootElement.get("id") === referencingElement.get("escalationRef")?.get("id");
+            return is3(referencingElement, "bpmn:EscalationEventDefinition") && rootElement.get("id") === referencingElement.get("escalationRef")?.get("id");
           });
         }
-        if (is2(rootElement, "bpmn:Message")) {
+        if (is3(rootElement, "bpmn:Message")) {
           return referencingElements.some((referencingElement) => {
             return isAny2(referencingElement, [
               "bpmn:MessageEventDefinition",
@@ -72552,14 +72552,14 @@ var require_global3 = __commonJS({
             ]) && rootElement.get("id") === referencingElement.get("messageRef")?.get("id");
           });
         }
-        if (is2(rootElement, "bpmn:Signal")) {
+        if (is3(rootElement, "bpmn:Signal")) {
           return referencingElements.some((referencingElement) => {
-            return is2(referencingElement, "bpmn:SignalEventDefinition") && rootElement.get("id") === referencingElement.get("signalRef")?.get("id");
+            return is3(referencingElement, "bpmn:SignalEventDefinition") && rootElement.get("id") === referencingElement.get("signalRef")?.get("id");
           });
         }
       }
       function isUnique(rootElement, rootElements) {
-        return rootElements.filter((otherRootElement) => is2(otherRootElement, rootElement.$type) && rootElement.name === otherRootElement.name).length === 1;
+        return rootElements.filter((otherRootElement) => is3(otherRootElement, rootElement.$type) && rootElement.name === otherRootElement.name).length === 1;
       }
     };
   }
@@ -72569,7 +72569,7 @@ var require_global3 = __commonJS({
 var require_label_required = __commonJS({
   "node_modules/bpmnlint/rules/label-required.js"(exports, module) {
     var {
-      is: is2,
+      is: is3,
       isAny: isAny2
     } = require_dist2();
     var {
@@ -72583,13 +72583,13 @@ var require_label_required = __commonJS({
         ])) {
           return;
         }
-        if (is2(node2, "bpmn:Gateway") && !isForking(node2)) {
+        if (is3(node2, "bpmn:Gateway") && !isForking(node2)) {
           return;
         }
-        if (is2(node2, "bpmn:SubProcess")) {
+        if (is3(node2, "bpmn:SubProcess")) {
           return;
         }
-        if (is2(node2, "bpmn:SequenceFlow") && !hasCondition(node2)) {
+        if (is3(node2, "bpmn:SequenceFlow") && !hasCondition(node2)) {
           return;
         }
         if (isAny2(node2, [
@@ -72625,14 +72625,14 @@ var require_link_event = __commonJS({
       groupBy: groupBy2
     } = (init_dist3(), __toCommonJS(dist_exports));
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:FlowElementsContainer")) {
+        if (!is3(node2, "bpmn:FlowElementsContainer")) {
           return;
         }
         const links = (node2.flowElements || []).filter(isLinkEvent);
@@ -72669,21 +72669,21 @@ var require_link_event = __commonJS({
     };
     function isLinkEvent(node2) {
       var eventDefinitions = node2.eventDefinitions || [];
-      if (!is2(node2, "bpmn:Event")) {
+      if (!is3(node2, "bpmn:Event")) {
         return false;
       }
       return eventDefinitions.some(
-        (definition) => is2(definition, "bpmn:LinkEventDefinition")
+        (definition) => is3(definition, "bpmn:LinkEventDefinition")
       );
     }
     function getLinkName(linkEvent2) {
-      return linkEvent2.get("eventDefinitions").find((def) => is2(def, "bpmn:LinkEventDefinition")).name;
+      return linkEvent2.get("eventDefinitions").find((def) => is3(def, "bpmn:LinkEventDefinition")).name;
     }
     function isThrowEvent(node2) {
-      return is2(node2, "bpmn:ThrowEvent");
+      return is3(node2, "bpmn:ThrowEvent");
     }
     function isCatchEvent(node2) {
-      return is2(node2, "bpmn:CatchEvent");
+      return is3(node2, "bpmn:CatchEvent");
     }
   }
 });
@@ -72692,7 +72692,7 @@ var require_link_event = __commonJS({
 var require_no_bpmndi = __commonJS({
   "node_modules/bpmnlint/rules/no-bpmndi.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       flatten: flatten3
@@ -72702,7 +72702,7 @@ var require_no_bpmndi = __commonJS({
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:Definitions")) {
+        if (!is3(node2, "bpmn:Definitions")) {
           return false;
         }
         const bpmnElements = getAllBpmnElements(node2.rootElements);
@@ -72778,7 +72778,7 @@ var require_no_disconnected = __commonJS({
   "node_modules/bpmnlint/rules/no-disconnected.js"(exports, module) {
     var {
       isAny: isAny2,
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
@@ -72796,7 +72796,7 @@ var require_no_disconnected = __commonJS({
         if (isCompensationLinked(node2)) {
           return;
         }
-        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
+        if (is3(node2.$parent, "bpmn:AdHocSubProcess")) {
           return;
         }
         const incoming = node2.incoming || [];
@@ -72811,13 +72811,13 @@ var require_no_disconnected = __commonJS({
     };
     function isCompensationBoundary(node2) {
       var eventDefinitions = node2.eventDefinitions;
-      if (!is2(node2, "bpmn:BoundaryEvent")) {
+      if (!is3(node2, "bpmn:BoundaryEvent")) {
         return false;
       }
       if (!eventDefinitions || eventDefinitions.length !== 1) {
         return false;
       }
-      return is2(eventDefinitions[0], "bpmn:CompensateEventDefinition");
+      return is3(eventDefinitions[0], "bpmn:CompensateEventDefinition");
     }
     function isCompensationActivity(node2) {
       return node2.isForCompensation;
@@ -72834,7 +72834,7 @@ var require_no_disconnected = __commonJS({
 var require_no_duplicate_sequence_flows = __commonJS({
   "node_modules/bpmnlint/rules/no-duplicate-sequence-flows.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
@@ -72844,7 +72844,7 @@ var require_no_duplicate_sequence_flows = __commonJS({
       const outgoingReported = {};
       const incomingReported = {};
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:SequenceFlow")) {
+        if (!is3(node2, "bpmn:SequenceFlow")) {
           return;
         }
         const key = flowKey(node2);
@@ -72882,14 +72882,14 @@ var require_no_duplicate_sequence_flows = __commonJS({
 var require_no_gateway_join_fork = __commonJS({
   "node_modules/bpmnlint/rules/no-gateway-join-fork.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:Gateway")) {
+        if (!is3(node2, "bpmn:Gateway")) {
           return;
         }
         const incoming = node2.incoming || [];
@@ -72909,7 +72909,7 @@ var require_no_gateway_join_fork = __commonJS({
 var require_no_implicit_end = __commonJS({
   "node_modules/bpmnlint/rules/no-implicit-end.js"(exports, module) {
     var {
-      is: is2,
+      is: is3,
       isAny: isAny2
     } = require_dist2();
     var {
@@ -72920,20 +72920,20 @@ var require_no_implicit_end = __commonJS({
       function isLinkEvent(node2) {
         const eventDefinitions = node2.eventDefinitions || [];
         return eventDefinitions.length && eventDefinitions.every(
-          (definition) => is2(definition, "bpmn:LinkEventDefinition")
+          (definition) => is3(definition, "bpmn:LinkEventDefinition")
         );
       }
       function isCompensationEvent(node2) {
         const eventDefinitions = node2.eventDefinitions || [];
         return eventDefinitions.length && eventDefinitions.every(
-          (definition) => is2(definition, "bpmn:CompensateEventDefinition")
+          (definition) => is3(definition, "bpmn:CompensateEventDefinition")
         );
       }
       function hasCompensationActivity(node2) {
         const parent = findParent(node2, "bpmn:Process");
         const artifacts = parent.artifacts || [];
         return artifacts.some((element) => {
-          if (!is2(element, "bpmn:Association")) {
+          if (!is3(element, "bpmn:Association")) {
             return false;
           }
           const source = element.sourceRef;
@@ -72945,22 +72945,22 @@ var require_no_implicit_end = __commonJS({
       }
       function isImplicitEnd(node2) {
         const outgoing = node2.outgoing || [];
-        if (is2(node2, "bpmn:SubProcess") && node2.triggeredByEvent) {
+        if (is3(node2, "bpmn:SubProcess") && node2.triggeredByEvent) {
           return false;
         }
-        if (is2(node2, "bpmn:IntermediateThrowEvent") && isLinkEvent(node2)) {
+        if (is3(node2, "bpmn:IntermediateThrowEvent") && isLinkEvent(node2)) {
           return false;
         }
-        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
+        if (is3(node2.$parent, "bpmn:AdHocSubProcess")) {
           return false;
         }
-        if (is2(node2, "bpmn:EndEvent")) {
+        if (is3(node2, "bpmn:EndEvent")) {
           return false;
         }
-        if (is2(node2, "bpmn:BoundaryEvent") && isCompensationEvent(node2) && hasCompensationActivity(node2)) {
+        if (is3(node2, "bpmn:BoundaryEvent") && isCompensationEvent(node2) && hasCompensationActivity(node2)) {
           return false;
         }
-        if (is2(node2, "bpmn:Activity") && isForCompensation(node2)) {
+        if (is3(node2, "bpmn:Activity") && isForCompensation(node2)) {
           return false;
         }
         return outgoing.length === 0;
@@ -73022,7 +73022,7 @@ var require_no_implicit_split = __commonJS({
 var require_no_implicit_start = __commonJS({
   "node_modules/bpmnlint/rules/no-implicit-start.js"(exports, module) {
     var {
-      is: is2,
+      is: is3,
       isAny: isAny2
     } = require_dist2();
     var {
@@ -73032,7 +73032,7 @@ var require_no_implicit_start = __commonJS({
       function isLinkEvent(node2) {
         const eventDefinitions = node2.eventDefinitions || [];
         return eventDefinitions.length && eventDefinitions.every(
-          (definition) => is2(definition, "bpmn:LinkEventDefinition")
+          (definition) => is3(definition, "bpmn:LinkEventDefinition")
         );
       }
       function isForCompensation(node2) {
@@ -73040,16 +73040,16 @@ var require_no_implicit_start = __commonJS({
       }
       function isImplicitStart(node2) {
         const incoming = node2.incoming || [];
-        if (is2(node2, "bpmn:Activity") && isForCompensation(node2)) {
+        if (is3(node2, "bpmn:Activity") && isForCompensation(node2)) {
           return false;
         }
-        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
+        if (is3(node2.$parent, "bpmn:AdHocSubProcess")) {
           return false;
         }
-        if (is2(node2, "bpmn:SubProcess") && node2.triggeredByEvent) {
+        if (is3(node2, "bpmn:SubProcess") && node2.triggeredByEvent) {
           return false;
         }
-        if (is2(node2, "bpmn:IntermediateCatchEvent") && isLinkEvent(node2)) {
+        if (is3(node2, "bpmn:IntermediateCatchEvent") && isLinkEvent(node2)) {
           return false;
         }
         if (isAny2(node2, ["bpmn:StartEvent", "bpmn:BoundaryEvent"])) {
@@ -73084,14 +73084,14 @@ var require_no_inclusive_gateway = __commonJS({
 var require_no_overlapping_elements = __commonJS({
   "node_modules/bpmnlint/rules/no-overlapping-elements.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:Definitions")) {
+        if (!is3(node2, "bpmn:Definitions")) {
           return;
         }
         const rootElements = node2.rootElements || [];
@@ -73099,14 +73099,14 @@ var require_no_overlapping_elements = __commonJS({
         const elementsOutsideToReport = /* @__PURE__ */ new Set();
         const diObjects = getAllDiObjects(node2);
         const processElementsParentDiMap = /* @__PURE__ */ new Map();
-        rootElements.filter((element) => is2(element, "bpmn:Collaboration")).forEach((collaboration) => {
+        rootElements.filter((element) => is3(element, "bpmn:Collaboration")).forEach((collaboration) => {
           const participants = collaboration.participants || [];
           checkElementsArray(participants, elementsToReport, diObjects);
           participants.forEach((participant) => {
             processElementsParentDiMap.set(participant.processRef, diObjects.get(participant));
           });
         });
-        rootElements.filter((element) => is2(element, "bpmn:Process")).forEach((process2) => {
+        rootElements.filter((element) => is3(element, "bpmn:Process")).forEach((process2) => {
           const parentDi = processElementsParentDiMap.get(process2) || {};
           checkProcess(process2, elementsToReport, elementsOutsideToReport, diObjects, parentDi);
         });
@@ -73122,11 +73122,11 @@ var require_no_overlapping_elements = __commonJS({
       const flowElementsWithDi = flowElements.filter((element) => diObjects.has(element));
       checkElementsArray(flowElementsWithDi, elementsToReport, diObjects);
       flowElementsWithDi.forEach((element) => {
-        if (!is2(element, "bpmn:DataStoreReference") && isOutsideParentBoundary(diObjects.get(element).bounds, parentDi.bounds)) {
+        if (!is3(element, "bpmn:DataStoreReference") && isOutsideParentBoundary(diObjects.get(element).bounds, parentDi.bounds)) {
           elementsOutsideToReport.add(element);
         }
       });
-      const subProcesses = flowElements.filter((element) => is2(element, "bpmn:SubProcess"));
+      const subProcesses = flowElements.filter((element) => is3(element, "bpmn:SubProcess"));
       subProcesses.forEach((subProcess) => {
         const subProcessDi = diObjects.get(subProcess) || {};
         const subProcessParentBoundary = subProcessDi.isExpanded ? subProcessDi : {};
@@ -73193,7 +73193,7 @@ var require_no_overlapping_elements = __commonJS({
       return collisionX && collisionY;
     }
     function isValidShapeElement(bounds) {
-      return !!bounds && is2(bounds, "dc:Bounds") && typeof bounds.x === "number" && typeof bounds.y === "number" && typeof bounds.width === "number" && typeof bounds.height === "number";
+      return !!bounds && is3(bounds, "dc:Bounds") && typeof bounds.x === "number" && typeof bounds.y === "number" && typeof bounds.width === "number" && typeof bounds.height === "number";
     }
     function getAllDiObjects(node2) {
       const diObjects = /* @__PURE__ */ new Map();
@@ -73213,26 +73213,26 @@ var require_no_overlapping_elements = __commonJS({
 var require_single_blank_start_event = __commonJS({
   "node_modules/bpmnlint/rules/single-blank-start-event.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:FlowElementsContainer")) {
+        if (!is3(node2, "bpmn:FlowElementsContainer")) {
           return;
         }
         const flowElements = node2.flowElements || [];
         const blankStartEvents = flowElements.filter(function(flowElement) {
-          if (!is2(flowElement, "bpmn:StartEvent")) {
+          if (!is3(flowElement, "bpmn:StartEvent")) {
             return false;
           }
           const eventDefinitions = flowElement.eventDefinitions || [];
           return eventDefinitions.length === 0;
         });
         if (blankStartEvents.length > 1) {
-          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
+          const type = is3(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
           reporter.report(node2.id, type + " has multiple blank start events");
         }
       }
@@ -73247,14 +73247,14 @@ var require_single_blank_start_event = __commonJS({
 var require_single_event_definition = __commonJS({
   "node_modules/bpmnlint/rules/single-event-definition.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:Event")) {
+        if (!is3(node2, "bpmn:Event")) {
           return;
         }
         const eventDefinitions = node2.eventDefinitions || [];
@@ -73273,7 +73273,7 @@ var require_single_event_definition = __commonJS({
 var require_standard_size = __commonJS({
   "node_modules/bpmnlint/rules/standard-size.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
@@ -73305,7 +73305,7 @@ var require_standard_size = __commonJS({
         ...config2 || {}
       };
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmndi:BPMNShape")) {
+        if (!is3(node2, "bpmndi:BPMNShape")) {
           return;
         }
         const element = node2.bpmnElement;
@@ -73329,7 +73329,7 @@ var require_standard_size = __commonJS({
       });
     };
     function getExpectedSize(element, di, sizes) {
-      if (is2(element, "bpmn:Participant")) {
+      if (is3(element, "bpmn:Participant")) {
         if (element.processRef) {
           return null;
         }
@@ -73341,13 +73341,13 @@ var require_standard_size = __commonJS({
         }
         return horizontal ? { height: value } : { width: value };
       }
-      if (is2(element, "bpmn:Lane")) {
+      if (is3(element, "bpmn:Lane")) {
         return null;
       }
-      if (is2(element, "bpmn:SubProcess") && isExpanded(di)) {
+      if (is3(element, "bpmn:SubProcess") && isExpanded(di)) {
         return null;
       }
-      const type = CHECKED_TYPES.find((type2) => is2(element, type2));
+      const type = CHECKED_TYPES.find((type2) => is3(element, type2));
       if (!type) {
         return null;
       }
@@ -73369,7 +73369,7 @@ var require_standard_size = __commonJS({
       return !di || di.isHorizontal === void 0 || di.isHorizontal === true;
     }
     function isValidBounds(bounds) {
-      return !!bounds && is2(bounds, "dc:Bounds") && typeof bounds.width === "number" && typeof bounds.height === "number";
+      return !!bounds && is3(bounds, "dc:Bounds") && typeof bounds.width === "number" && typeof bounds.height === "number";
     }
   }
 });
@@ -73378,7 +73378,7 @@ var require_standard_size = __commonJS({
 var require_start_event_required = __commonJS({
   "node_modules/bpmnlint/rules/start-event-required.js"(exports, module) {
     var {
-      is: is2,
+      is: is3,
       isAny: isAny2
     } = require_dist2();
     var {
@@ -73387,17 +73387,17 @@ var require_start_event_required = __commonJS({
     module.exports = function() {
       function hasStartEvent(node2) {
         const flowElements = node2.flowElements || [];
-        return flowElements.some((node3) => is2(node3, "bpmn:StartEvent"));
+        return flowElements.some((node3) => is3(node3, "bpmn:StartEvent"));
       }
       function check3(node2, reporter) {
         if (!isAny2(node2, [
           "bpmn:Process",
           "bpmn:SubProcess"
-        ]) || is2(node2, "bpmn:AdHocSubProcess")) {
+        ]) || is3(node2, "bpmn:AdHocSubProcess")) {
           return;
         }
         if (!hasStartEvent(node2)) {
-          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
+          const type = is3(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
           reporter.report(node2.id, type + " is missing start event");
         }
       }
@@ -73412,19 +73412,19 @@ var require_start_event_required = __commonJS({
 var require_sub_process_blank_start_event = __commonJS({
   "node_modules/bpmnlint/rules/sub-process-blank-start-event.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:SubProcess") || node2.triggeredByEvent) {
+        if (!is3(node2, "bpmn:SubProcess") || node2.triggeredByEvent) {
           return;
         }
         const flowElements = node2.flowElements || [];
         flowElements.forEach(function(flowElement) {
-          if (!is2(flowElement, "bpmn:StartEvent")) {
+          if (!is3(flowElement, "bpmn:StartEvent")) {
             return false;
           }
           const eventDefinitions = flowElement.eventDefinitions || [];
@@ -73444,14 +73444,14 @@ var require_sub_process_blank_start_event = __commonJS({
 var require_superfluous_gateway = __commonJS({
   "node_modules/bpmnlint/rules/superfluous-gateway.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:Gateway")) {
+        if (!is3(node2, "bpmn:Gateway")) {
           return;
         }
         const incoming = node2.incoming || [];
@@ -73471,14 +73471,14 @@ var require_superfluous_gateway = __commonJS({
 var require_superfluous_label = __commonJS({
   "node_modules/bpmnlint/rules/superfluous-label.js"(exports, module) {
     var {
-      is: is2
+      is: is3
     } = require_dist2();
     var {
       annotateRule
     } = require_helper();
     module.exports = function() {
       function check3(node2, reporter) {
-        if (!is2(node2, "bpmn:SequenceFlow")) {
+        if (!is3(node2, "bpmn:SequenceFlow")) {
           return;
         }
         const name4 = (node2.name || "").trim();
@@ -73506,7 +73506,7 @@ var require_superfluous_label = __commonJS({
       if (!source) {
         return false;
       }
-      const isDecisionGateway = is2(source, "bpmn:ExclusiveGateway") || is2(source, "bpmn:InclusiveGateway");
+      const isDecisionGateway = is3(source, "bpmn:ExclusiveGateway") || is3(source, "bpmn:InclusiveGateway");
       return isDecisionGateway && (source.outgoing || []).length > 1;
     }
   }
@@ -73516,7 +73516,7 @@ var require_superfluous_label = __commonJS({
 var require_superfluous_termination = __commonJS({
   "node_modules/bpmnlint/rules/superfluous-termination.js"(exports, module) {
     var {
-      is: is2,
+      is: is3,
       isAny: isAny2
     } = require_dist2();
     var {
@@ -73529,7 +73529,7 @@ var require_superfluous_termination = __commonJS({
         }
         const flowElements = node2.flowElements || [];
         const ends = flowElements.filter(
-          (element) => is2(element, "bpmn:FlowNode") && (element.outgoing || []).length === 0
+          (element) => is3(element, "bpmn:FlowNode") && (element.outgoing || []).length === 0
         );
         const terminateEnds = ends.filter(isTerminateEnd);
         if (terminateEnds.length !== 1) {
@@ -73549,14 +73549,14 @@ var require_superfluous_termination = __commonJS({
       });
     };
     function isTerminateEnd(element) {
-      return is2(element, "bpmn:EndEvent") && (element.eventDefinitions || []).some(
-        (eventDefinition) => is2(eventDefinition, "bpmn:TerminateEventDefinition")
+      return is3(element, "bpmn:EndEvent") && (element.eventDefinitions || []).some(
+        (eventDefinition) => is3(eventDefinition, "bpmn:TerminateEventDefinition")
       );
     }
     function isInterruptingEventSub(element) {
-      const isEventSub = is2(element, "bpmn:SubProcess") && element.triggeredByEvent;
+      const isEventSub = is3(element, "bpmn:SubProcess") && element.triggeredByEvent;
       return isEventSub && (element.flowElements || []).some(
-        (element2) => is2(element2, "bpmn:StartEvent") && element2.isInterrupting
+        (element2) => is3(element2, "bpmn:StartEvent") && element2.isInterrupting
       );
     }
   }
@@ -74019,18 +74019,18 @@ function finish(all, suppressions, files) {
   const perFile = /* @__PURE__ */ new Map();
   for (const file2 of files) perFile.set(file2, { file: file2, errors: 0, warnings: 0, infos: 0, suppressed: 0 });
   const entry = (file2) => {
-    let summary2 = perFile.get(file2);
-    if (!summary2) {
-      summary2 = { file: file2, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
-      perFile.set(file2, summary2);
+    let summary3 = perFile.get(file2);
+    if (!summary3) {
+      summary3 = { file: file2, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
+      perFile.set(file2, summary3);
     }
-    return summary2;
+    return summary3;
   };
   for (const finding of findings) {
-    const summary2 = entry(finding.file);
-    if (finding.severity === "error") summary2.errors++;
-    else if (finding.severity === "warning") summary2.warnings++;
-    else summary2.infos++;
+    const summary3 = entry(finding.file);
+    if (finding.severity === "error") summary3.errors++;
+    else if (finding.severity === "warning") summary3.warnings++;
+    else summary3.infos++;
   }
   for (const finding of suppressed) entry(finding.file).suppressed++;
   const count = (severity) => findings.filter((f) => f.severity === severity).length;
@@ -74064,21 +74064,21 @@ var init_linter = __esm({
 });
 
 // actions/src/lint/format/markdown.ts
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+function cell(text2) {
+  return text2.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 function formatMarkdown(report, link, options = {}) {
   const top = options.top ?? 20;
-  const { summary: summary2 } = report;
+  const { summary: summary3 } = report;
   const lines = ["## BPMN/DMN lint", ""];
-  const verdict = summary2.errors > 0 ? "❌" : summary2.warnings > 0 ? "⚠️" : "✅";
+  const verdict = summary3.errors > 0 ? "❌" : summary3.warnings > 0 ? "⚠️" : "✅";
   lines.push(
-    `${verdict} ${summary2.files} file(s): **${summary2.errors} error(s)**, ${summary2.warnings} warning(s), ${summary2.suppressed.length} suppressed`,
+    `${verdict} ${summary3.files} file(s): **${summary3.errors} error(s)**, ${summary3.warnings} warning(s), ${summary3.suppressed.length} suppressed`,
     "",
     ...(options.notes ?? []).flatMap((note) => [`> ${note}`, ""]),
     "| File | Errors | Warnings | Suppressed |",
     "|---|---:|---:|---:|",
-    ...summary2.perFile.map((f) => `| \`${cell(f.file)}\` | ${f.errors} | ${f.warnings} | ${f.suppressed} |`),
+    ...summary3.perFile.map((f) => `| \`${cell(f.file)}\` | ${f.errors} | ${f.warnings} | ${f.suppressed} |`),
     ""
   );
   if (report.findings.length > 0) {
@@ -74097,14 +74097,14 @@ function formatMarkdown(report, link, options = {}) {
     }
     lines.push("");
   }
-  if (summary2.suppressed.length > 0) {
+  if (summary3.suppressed.length > 0) {
     lines.push(
       "### Suppressed findings",
       "",
       "| Where | Rule | Reason | Suppressed by |",
       "|---|---|---|---|"
     );
-    for (const s of summary2.suppressed) {
+    for (const s of summary3.suppressed) {
       lines.push(
         `| ${cell(`${s.file}:${s.line}`)} | \`${s.rule}\` | ${cell(s.reason)} | ${cell(s.suppressedBy)} |`
       );
@@ -74438,8 +74438,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -74508,8 +74508,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label2, content2) {
-    const element = this.wrap("details", this.wrap("summary", label2) + content2);
+  addDetails(label3, content2) {
+    const element = this.wrap("details", this.wrap("summary", label3) + content2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -74535,10 +74535,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag2 = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag2) ? tag2 : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -74567,9 +74567,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -74580,8 +74580,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -74700,10 +74700,10 @@ var manifestSchema = external_exports.object({
     historyTimeToLiveEnforced: external_exports.boolean()
   }).strict()
 }).strict();
-function parseManifest(text, file2) {
+function parseManifest(text2, file2) {
   let raw;
   try {
-    raw = (0, import_yaml.parse)(text);
+    raw = (0, import_yaml.parse)(text2);
   } catch (error65) {
     throw new UserError(
       `${displayPath(file2)} is not valid YAML (${error65.message.split("\n")[0]}); fix the file.`
@@ -74719,13 +74719,13 @@ function parseManifest(text, file2) {
   return result.data;
 }
 function loadManifest(file2) {
-  let text;
+  let text2;
   try {
-    text = readFileSync(file2, "utf8");
+    text2 = readFileSync(file2, "utf8");
   } catch {
     throw new UserError(`The engine manifest ${displayPath(file2)} cannot be read; restore it from git.`);
   }
-  return parseManifest(text, file2);
+  return parseManifest(text2, file2);
 }
 
 // actions/src/lint/registry-import.ts
@@ -74849,24 +74849,24 @@ function explainDeployFailure(error65, candidates) {
   }
   const expression = /ENGINE-01009 [\s\S]*?Error parsing '([\s\S]*)': ([\s\S]*)$/.exec(message);
   if (expression?.[1] !== void 0) {
-    const text = expression[1];
+    const text2 = expression[1];
     const reason = (expression[2] ?? "").trim().replace(/\.$/, "");
     const problems = [];
     for (const resource of candidates.filter((r) => r.kind === "bpmn")) {
-      const found = locateExpression(resource, text);
+      const found = locateExpression(resource, text2);
       if (!found) continue;
       problems.push({
         file: resource.file,
         line: found.line,
         column: found.column,
         elementId: found.elementId,
-        message: `the engine cannot parse the expression ${text}: ${reason}`,
+        message: `the engine cannot parse the expression ${text2}: ${reason}`,
         position: "model"
       });
     }
     const where = problems.length > 0 ? [...new Set(problems.map((p) => p.file))].join(", ") : "a process";
     return new DeploymentRefusedError(
-      `the engine refused the deployment: ${where} holds an expression it cannot parse (${text}); nothing was deployed — fix the expression and release again.`,
+      `the engine refused the deployment: ${where} holds an expression it cannot parse (${text2}); nothing was deployed — fix the expression and release again.`,
       problems,
       error65
     );
@@ -75584,12 +75584,12 @@ function createCamundaClient(options) {
   };
 }
 async function readBody(response) {
-  const text = await response.text();
-  if (!text) return void 0;
+  const text2 = await response.text();
+  if (!text2) return void 0;
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch {
-    return text;
+    return text2;
   }
 }
 function makeResilientFetch(options, baseUrl) {
@@ -75813,11 +75813,11 @@ function loadEnvironment(name4, options) {
   }
   const file2 = path8.join(dir, `${name4}.yaml`);
   const shown = displayPath(file2);
-  const text = readFileSync3(file2, "utf8");
-  const doc = (0, import_yaml2.parseDocument)(text, { prettyErrors: false });
+  const text2 = readFileSync3(file2, "utf8");
+  const doc = (0, import_yaml2.parseDocument)(text2, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    const line = first.linePos?.[0]?.line ?? text.slice(0, first.pos[0]).split("\n").length;
+    const line = first.linePos?.[0]?.line ?? text2.slice(0, first.pos[0]).split("\n").length;
     throw new UsageError(
       `${shown}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}.`
     );
@@ -75831,7 +75831,7 @@ function loadEnvironment(name4, options) {
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue3) => {
       const field = issue3.path.join(".") || "(root)";
-      const line = lineOf(text, doc, issue3.path);
+      const line = lineOf(text2, doc, issue3.path);
       return `${shown}${line ? `:${line}` : ""}: ${field}: ${issue3.message}`;
     });
     throw new UsageError(
@@ -75846,13 +75846,13 @@ function loadEnvironment(name4, options) {
   }
   return { config: parsed.data, file: file2 };
 }
-function lineOf(text, doc, fieldPath) {
+function lineOf(text2, doc, fieldPath) {
   for (let depth = fieldPath.length; depth >= 0; depth--) {
     const node2 = doc.getIn(fieldPath.slice(0, depth), true);
     const target2 = depth === 0 ? doc.contents : node2;
     const range = target2?.range;
     if (range && (depth > 0 || (0, import_yaml2.isMap)(doc.contents))) {
-      return text.slice(0, range[0]).split("\n").length;
+      return text2.slice(0, range[0]).split("\n").length;
     }
   }
   return void 0;
@@ -75908,8 +75908,8 @@ import { createHash } from "node:crypto";
 
 // actions/src/release/definitions.ts
 init_parse3();
-async function definitionsIn(kind, text) {
-  const { root } = await parseModel(kind, text);
+async function definitionsIn(kind, text2) {
+  const { root } = await parseModel(kind, text2);
   const name4 = (element) => typeof element.name === "string" ? element.name : null;
   if (kind === "bpmn") {
     return (root?.rootElements ?? []).filter((e) => e.$type === "bpmn:Process" && e.isExecutable === true && typeof e.id === "string").map((e) => ({ type: "process", key: e.id, name: name4(e) }));
@@ -75953,117 +75953,1281 @@ async function deployedXml(client, definition) {
   return diagram.dmnXml ?? "";
 }
 
-// actions/src/release/model-diff.ts
+// actions/src/diff/model.ts
 init_parse3();
-var DI_PREFIXES = ["bpmndi:", "dmndi:", "di:", "dc:", "biodi:", "color:"];
-var DERIVED = /* @__PURE__ */ new Set(["incoming", "outgoing"]);
-var TOOL_METADATA = /* @__PURE__ */ new Set(["exporter", "exporterVersion"]);
-var FOLDED = /* @__PURE__ */ new Set(["dmn:DecisionRule", "dmn:InputClause", "dmn:OutputClause"]);
-var ORDERED = /* @__PURE__ */ new Set(["dmn:DecisionTable.rule", "dmn:DecisionTable.input", "dmn:DecisionTable.output"]);
-function isDiagram(element) {
-  const type = typeof element?.$type === "string" ? element.$type : "";
-  return DI_PREFIXES.some((prefix3) => type.startsWith(prefix3));
-}
-function canonical(value, fold) {
-  if (value === null || value === void 0) return null;
-  if (typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => canonical(v, fold));
-  const element = value;
-  if (isDiagram(element)) return void 0;
-  if (typeof element.id === "string" && !fold) return `#${element.id}`;
-  return ownProperties(element, fold);
-}
-function ownProperties(element, fold) {
-  const out = { $type: element.$type };
-  const descriptors = element.$descriptor?.properties ?? [];
-  for (const descriptor of descriptors) {
-    const name4 = descriptor.name;
-    if (name4 === "id" || DERIVED.has(name4) || TOOL_METADATA.has(name4) || name4.startsWith("$")) continue;
-    const value = element.get ? element.get(name4) : element[name4];
-    if (value === void 0 || value === null || Array.isArray(value) && value.length === 0) continue;
-    if (descriptor.isReference) {
-      const ids = (Array.isArray(value) ? value : [value]).map(
-        (v) => typeof v === "object" && v ? `#${v.id ?? "?"}` : String(v)
-      );
-      out[name4] = descriptor.isMany ? ids : ids[0];
-      continue;
-    }
-    const childFold = fold || FOLDED.has(element.$type);
-    if (Array.isArray(value)) {
-      if (!childFold && ORDERED.has(`${element.$type}.${name4}`)) {
-        out[name4] = value.map((v) => `#${v?.id ?? "?"}`);
-        continue;
-      }
-      const items = value.filter((v) => !isDiagram(v)).filter((v) => childFold || typeof v !== "object" || v === null || typeof v.id !== "string").map((v) => canonical(v, childFold));
-      if (items.length > 0) out[name4] = items;
-      continue;
-    }
-    if (typeof value === "object") {
-      if (isDiagram(value)) continue;
-      if (!childFold && typeof value.id === "string") continue;
-      out[name4] = canonical(value, childFold);
-      continue;
-    }
-    out[name4] = value;
+init_source_map();
+
+// actions/src/diff/describe.ts
+function elementTypeLabel(element) {
+  const type = element.$type ?? "";
+  const local = type.slice(type.indexOf(":") + 1);
+  let words = local.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase();
+  if (type === "bpmn:SubProcess" && element.triggeredByEvent) words = "event sub-process";
+  else words = words.replace(/^sub process$/, "sub-process");
+  const definitions = element.eventDefinitions ?? [];
+  const first = definitions[0]?.$type;
+  if (first && definitions.length === 1) {
+    const kind = first.slice(first.indexOf(":") + 1).replace(/EventDefinition$/, "").toLowerCase();
+    words = `${kind} ${words}`;
+  } else if (definitions.length > 1) {
+    words = `multiple ${words}`;
   }
-  const attrs = element.$attrs ?? {};
-  for (const key of Object.keys(attrs).sort()) {
-    if (key === "xmlns" || key.startsWith("xmlns:") || /^modeler:/.test(key)) continue;
-    out[`@${key}`] = attrs[key];
-  }
+  return words;
+}
+var PROPERTY_LABELS = {
+  name: "name",
+  "camunda:topic": "external task topic",
+  "camunda:type": "implementation type",
+  "camunda:class": "Java class",
+  "camunda:delegateExpression": "delegate expression",
+  "camunda:expression": "expression",
+  "camunda:asyncBefore": "async before",
+  "camunda:asyncAfter": "async after",
+  "camunda:exclusive": "exclusive job",
+  "camunda:decisionRef": "called decision",
+  "camunda:calledElement": "called process",
+  calledElement: "called process",
+  "camunda:candidateGroups": "candidate groups",
+  "camunda:candidateUsers": "candidate users",
+  "camunda:assignee": "assignee",
+  "camunda:formKey": "form key",
+  "camunda:historyTimeToLive": "history time to live",
+  "camunda:versionTag": "version tag",
+  "camunda:jobPriority": "job priority",
+  "camunda:taskPriority": "task priority",
+  "camunda:resultVariable": "result variable",
+  "camunda:mapDecisionResult": "decision result mapping",
+  conditionExpression: "condition",
+  "timerEventDefinition.timeDuration": "timer duration",
+  "timerEventDefinition.timeDate": "timer date",
+  "timerEventDefinition.timeCycle": "timer cycle",
+  attachedToRef: "attached to",
+  cancelActivity: "interrupting",
+  isInterrupting: "interrupting",
+  default: "default flow",
+  sourceRef: "source",
+  targetRef: "target",
+  scope: "scope (process or sub-process)",
+  multiInstance: "multi-instance",
+  loop: "loop",
+  documentation: "documentation",
+  isExecutable: "executable"
+};
+function propertyLabel(property) {
+  const known = PROPERTY_LABELS[property];
+  if (known) return known;
+  const listener = /^camunda:(execution|task)Listener\[([^\]]+)\]/.exec(property);
+  if (listener) return `${listener[1]} listener on ${listener[2]}${property.slice(listener[0].length)}`;
+  const parameter = /^camunda:(input|output)Parameter\[([^\]]+)\]$/.exec(property);
+  if (parameter) return `${parameter[1]} mapping ${parameter[2]}`;
+  return property;
+}
+function quote(value, max = 120) {
+  if (value === null) return "(none)";
+  const line = value.replace(/\s+/g, " ").trim();
+  const cut = line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return `"${cut}"`;
+}
+function elementLabel(typeLabel, id2, name4) {
+  return `${typeLabel} ${id2}${name4 ? ` "${name4}"` : ""}`;
+}
+
+// actions/src/diff/flatten.ts
+var TRANSPARENT = /* @__PURE__ */ new Set([
+  "bpmn:ExtensionElements",
+  "camunda:InputOutput",
+  "camunda:Properties",
+  "camunda:FormData",
+  "camunda:Map",
+  "camunda:List"
+]);
+var SEGMENT_NAMES = {
+  "bpmn:MultiInstanceLoopCharacteristics": "multiInstance",
+  "bpmn:StandardLoopCharacteristics": "loop"
+};
+var ITEM_KEYS = {
+  "camunda:InputParameter": (i) => i.name,
+  "camunda:OutputParameter": (i) => i.name,
+  "camunda:Property": (i) => i.name,
+  "camunda:Field": (i) => i.name,
+  "camunda:Entry": (i) => i.key,
+  "camunda:Constraint": (i) => i.name,
+  "camunda:FormField": (i) => i.id,
+  "camunda:Value": (i) => i.id,
+  "camunda:ExecutionListener": (i) => i.event,
+  "camunda:TaskListener": (i) => i.event,
+  "camunda:In": (i) => i.target ?? (i.variables ? "variables" : i.businessKey !== void 0 ? "businessKey" : void 0),
+  "camunda:Out": (i) => i.target ?? (i.variables ? "variables" : void 0),
+  "camunda:ErrorEventDefinition": (i) => i.id,
+  "dmn:InformationRequirement": (i) => (i.requiredDecision ?? i.requiredInput)?.href,
+  "dmn:KnowledgeRequirement": (i) => i.requiredKnowledge?.href,
+  "dmn:AuthorityRequirement": (i) => (i.requiredAuthority ?? i.requiredDecision ?? i.requiredInput)?.href
+};
+var KEY_ATTRIBUTES = {
+  "camunda:InputParameter": "name",
+  "camunda:OutputParameter": "name",
+  "camunda:Property": "name",
+  "camunda:Field": "name",
+  "camunda:Entry": "key",
+  "camunda:Constraint": "name",
+  "camunda:FormField": "id",
+  "camunda:Value": "id",
+  "camunda:ErrorEventDefinition": "id",
+  "camunda:ExecutionListener": "event",
+  "camunda:TaskListener": "event"
+};
+function lowerFirst(text2) {
+  return text2.charAt(0).toLowerCase() + text2.slice(1);
+}
+function typeSegment(type, ownPrefix) {
+  const named = SEGMENT_NAMES[type];
+  if (named) return named;
+  const colon = type.indexOf(":");
+  const prefix3 = colon === -1 ? "" : type.slice(0, colon);
+  const local = lowerFirst(type.slice(colon + 1));
+  return prefix3 === "" || prefix3 === ownPrefix ? local : `${prefix3}:${local}`;
+}
+function propertyName2(descriptor, ownPrefix, elementPrefix) {
+  const prefix3 = descriptor.ns.prefix;
+  return prefix3 === ownPrefix || prefix3 === elementPrefix ? descriptor.ns.localName : descriptor.ns.name;
+}
+function prefixOf(type) {
+  return type.slice(0, Math.max(0, type.indexOf(":")));
+}
+function join(prefix3, segment) {
+  if (segment === "") return prefix3;
+  return prefix3 === "" ? segment : `${prefix3}.${segment}`;
+}
+function referenceText(value) {
+  if (value && typeof value === "object") return typeof value.id === "string" ? value.id : "?";
+  return String(value);
+}
+function isElement(value) {
+  return typeof value === "object" && value !== null && typeof value.$type === "string";
+}
+function flattenElement(element, options) {
+  const out = /* @__PURE__ */ new Map();
+  walk2(element, "", out, options, true);
   return out;
 }
-function collect(root) {
-  const found = /* @__PURE__ */ new Map();
-  const visit2 = (element, folded) => {
+var KEEP_DEFAULT = /* @__PURE__ */ new Set(["isSequential"]);
+function walk2(element, prefix3, out, options, top, skipAttribute) {
+  const descriptors = element.$descriptor?.properties ?? [];
+  const sizeBefore = out.size;
+  const transparent = !top && TRANSPARENT.has(element.$type);
+  const attributePrefix = transparent ? join(prefix3, typeSegment(element.$type, options.ownPrefix)) : prefix3;
+  for (const descriptor of descriptors) {
+    const qualified = descriptor.ns.name;
+    if (descriptor.name === "id") continue;
+    if (descriptor.name === skipAttribute || descriptor.name.startsWith("$")) continue;
+    if (options.skip.has(qualified)) continue;
+    const value = element.get ? element.get(descriptor.name) : element[descriptor.name];
+    if (value === void 0 || value === null) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (!top && descriptor.default !== void 0 && String(value) === String(descriptor.default) && !KEEP_DEFAULT.has(descriptor.name)) {
+      continue;
+    }
+    const name4 = propertyName2(descriptor, options.ownPrefix, top ? void 0 : prefixOf(element.$type));
+    if (descriptor.isReference) {
+      const ids = (Array.isArray(value) ? value : [value]).map(referenceText);
+      out.set(join(attributePrefix, name4), ids.join(", "));
+      continue;
+    }
+    if (descriptor.isBody) {
+      out.set(attributePrefix === "" ? name4 : attributePrefix, String(value));
+      continue;
+    }
+    if (Array.isArray(value)) {
+      walkList(value, descriptor, prefix3, out, options);
+      continue;
+    }
+    if (isElement(value)) {
+      if (options.isOwnElement(value)) continue;
+      const segment = descriptor.name === "extensionElements" ? "" : isTyped(descriptor, value) ? typeOf(value, options) : name4;
+      walk2(value, join(prefix3, segment), out, options, false);
+      continue;
+    }
+    if (typeof value === "object") continue;
+    out.set(join(attributePrefix, name4), String(value));
+  }
+  const attrs = element.$attrs ?? {};
+  for (const key of Object.keys(attrs)) {
+    if (key === "xmlns" || key.startsWith("xmlns:") || key === "xsi:type" || key.startsWith("modeler:"))
+      continue;
+    out.set(join(attributePrefix, `@${key}`), String(attrs[key]));
+  }
+  if (typeof element.$body === "string" && element.$body.trim() !== "")
+    out.set(prefix3 || "text", element.$body);
+  if (Array.isArray(element.$children)) {
+    walkList(element.$children, null, prefix3, out, options);
+  }
+  if (!top && !transparent && out.size === sizeBefore && prefix3 !== "") out.set(prefix3, "(present)");
+}
+function isTyped(descriptor, value) {
+  return descriptor.name === "loopCharacteristics" || value.$type.startsWith("camunda:");
+}
+function typeOf(value, options) {
+  return typeSegment(value.$type, options.ownPrefix);
+}
+function walkList(items, descriptor, prefix3, out, options) {
+  const seen = /* @__PURE__ */ new Map();
+  const primitives = [];
+  for (const item of items) {
+    if (!isElement(item)) {
+      if (item !== void 0 && item !== null) primitives.push(String(item));
+      continue;
+    }
+    if (options.isOwnElement(item)) continue;
+    if (TRANSPARENT.has(item.$type)) {
+      walk2(item, prefix3, out, options, false);
+      continue;
+    }
+    const type = item.$type;
+    const base3 = descriptor && (descriptor.name === "documentation" || !type.includes(":")) ? propertyName2(descriptor, options.ownPrefix) : typeOf(item, options);
+    const key = ITEM_KEYS[type]?.(item);
+    const label3 = key === void 0 ? base3 : `${base3}[${key}]`;
+    const count = (seen.get(label3) ?? 0) + 1;
+    seen.set(label3, count);
+    const segment = count === 1 ? label3 : `${label3}#${count}`;
+    walk2(item, join(prefix3, segment), out, options, false, KEY_ATTRIBUTES[type]);
+  }
+  if (primitives.length > 0 && descriptor) {
+    out.set(join(prefix3, propertyName2(descriptor, options.ownPrefix)), primitives.join(", "));
+  }
+}
+
+// actions/src/diff/bpmn-elements.ts
+var REPORTED = [
+  "bpmn:FlowElement",
+  "bpmn:Process",
+  "bpmn:Participant",
+  "bpmn:MessageFlow",
+  "bpmn:Lane",
+  "bpmn:Artifact",
+  "bpmn:RootElement"
+];
+var SCOPES = ["bpmn:Process", "bpmn:SubProcess"];
+function is2(element, types3) {
+  return typeof element?.$instanceOf === "function" && types3.some((t2) => element.$instanceOf(t2));
+}
+function isDiagram(element) {
+  const type = element?.$type ?? "";
+  return /^(bpmndi|di|dc):/.test(type);
+}
+function isReported(element) {
+  return is2(element, REPORTED) && !is2(element, ["bpmn:EventDefinition"]) && !isDiagram(element);
+}
+var BPMN_FLATTEN = {
+  isOwnElement: (element) => isReported(element) || is2(element, ["bpmn:LaneSet"]) || isDiagram(element),
+  // Derived from other properties (flows' sourceRef/targetRef, lanes' flowNodeRef, boundary events' attachedToRef).
+  skip: /* @__PURE__ */ new Set([
+    "bpmn:incoming",
+    "bpmn:outgoing",
+    "bpmn:lanes",
+    "bpmn:boundaryEventRefs",
+    "bpmn:diagrams",
+    "bpmn:exporter",
+    "bpmn:exporterVersion"
+  ]),
+  ownPrefix: "bpmn"
+};
+function canHoldInstances(element) {
+  if (!is2(element, ["bpmn:FlowNode"])) return false;
+  if (is2(element, [
+    "bpmn:Activity",
+    "bpmn:IntermediateCatchEvent",
+    "bpmn:BoundaryEvent",
+    "bpmn:EventBasedGateway",
+    "bpmn:ParallelGateway",
+    "bpmn:InclusiveGateway",
+    "bpmn:ComplexGateway"
+  ])) {
+    return true;
+  }
+  const flag = (name4) => {
+    const value = element.get ? element.get(name4) : element[name4];
+    return value === true || value === "true";
+  };
+  return flag("camunda:asyncBefore") || flag("camunda:asyncAfter") || flag("camunda:async");
+}
+function collectElements(definitions) {
+  const records = /* @__PURE__ */ new Map();
+  const visit2 = (element, scope, process2) => {
     if (!element || typeof element !== "object" || isDiagram(element)) return;
-    const fold = folded || FOLDED.has(element.$type);
-    if (typeof element.id === "string" && !folded) {
-      const properties = /* @__PURE__ */ new Map();
-      for (const [key, value] of Object.entries(ownProperties(element, false))) {
-        if (key !== "$type") properties.set(key, JSON.stringify(value));
-      }
-      found.set(element.id, {
-        type: String(element.$type),
-        name: typeof element.name === "string" ? element.name : typeof element.label === "string" ? element.label : null,
-        properties
+    let innerScope = scope;
+    let innerProcess = process2;
+    if (typeof element.id === "string" && isReported(element)) {
+      const properties = flattenElement(element, BPMN_FLATTEN);
+      if (is2(element, ["bpmn:FlowElement"]) && scope) properties.set("scope", scope);
+      const name4 = typeof element.name === "string" && element.name.trim() ? element.name.trim() : null;
+      records.set(element.id, {
+        id: element.id,
+        type: element.$type,
+        typeLabel: elementTypeLabel(element),
+        name: name4,
+        element,
+        properties,
+        scope,
+        process: process2
       });
+    }
+    if (typeof element.id === "string" && is2(element, SCOPES)) {
+      innerScope = element.id;
+      if (element.$type === "bpmn:Process") innerProcess = element.id;
     }
     const descriptors = element.$descriptor?.properties ?? [];
     for (const descriptor of descriptors) {
-      if (descriptor.isReference || descriptor.name.startsWith("$")) continue;
+      if (descriptor.isReference || descriptor.name.startsWith("$") || descriptor.name === "diagrams")
+        continue;
       const value = element.get ? element.get(descriptor.name) : element[descriptor.name];
-      if (Array.isArray(value)) for (const child of value) visit2(child, fold);
-      else if (value && typeof value === "object") visit2(value, fold);
+      if (Array.isArray(value)) for (const child of value) visit2(child, innerScope, innerProcess);
+      else if (value && typeof value === "object" && value.$type) visit2(value, innerScope, innerProcess);
     }
   };
-  visit2(root, false);
-  return found;
+  visit2(definitions, null, null);
+  return records;
 }
-function describe5(id2, print) {
-  return { id: id2, type: print.type.replace(/^[a-z]+:/, ""), name: print.name };
+
+// actions/src/diff/compare.ts
+function firstSegment(path12) {
+  let depth = 0;
+  for (let i = 0; i < path12.length; i++) {
+    const c = path12[i];
+    if (c === "[") depth++;
+    else if (c === "]") depth--;
+    else if (c === "." && depth === 0) return path12.slice(0, i);
+  }
+  return path12;
 }
-async function diffModels(kind, before2, after) {
-  const [old, next] = await Promise.all([parseModel(kind, before2), parseModel(kind, after)]);
-  const a = collect(old.root);
-  const b = collect(next.root);
-  const diff = { added: [], removed: [], changed: [], layoutOnly: false };
-  for (const [id2, print] of b) {
-    const previous = a.get(id2);
-    if (!previous) {
-      diff.added.push(describe5(id2, print));
+function under(map3, segment) {
+  return [...map3].filter(([key]) => key === segment || key.startsWith(`${segment}.`));
+}
+function summarize(entries, segment) {
+  return entries.map(([key, value]) => key === segment ? value : `${key.slice(segment.length + 1)} ${value}`).join(", ");
+}
+function compareProperties(before2, after) {
+  const changes = [];
+  const done = /* @__PURE__ */ new Set();
+  const keys2 = [.../* @__PURE__ */ new Set([...before2.keys(), ...after.keys()])];
+  for (const key of keys2) {
+    const a = before2.get(key) ?? null;
+    const b = after.get(key) ?? null;
+    if (a === b || done.has(key)) continue;
+    const segment = firstSegment(key);
+    const beforeGroup = under(before2, segment);
+    const afterGroup = under(after, segment);
+    const wholeSide = beforeGroup.length === 0 || afterGroup.length === 0;
+    if (wholeSide && segment !== key) {
+      for (const [k] of [...beforeGroup, ...afterGroup]) done.add(k);
+      changes.push({
+        property: segment,
+        before: beforeGroup.length > 0 ? summarize(beforeGroup, segment) : null,
+        after: afterGroup.length > 0 ? summarize(afterGroup, segment) : null,
+        whole: true
+      });
       continue;
     }
-    const keys2 = /* @__PURE__ */ new Set([...previous.properties.keys(), ...print.properties.keys()]);
-    const properties = [...keys2].filter((key) => previous.properties.get(key) !== print.properties.get(key)).sort();
-    if (previous.type !== print.type) properties.unshift("type");
-    if (properties.length > 0) diff.changed.push({ ...describe5(id2, print), properties });
+    done.add(key);
+    changes.push({ property: key, before: a, after: b, whole: wholeSide });
   }
-  for (const [id2, print] of a) if (!b.has(id2)) diff.removed.push(describe5(id2, print));
-  diff.layoutOnly = diff.added.length + diff.removed.length + diff.changed.length === 0 && before2 !== after;
+  return changes;
+}
+
+// actions/src/diff/layout.ts
+function number5(value) {
+  const n = Number(value);
+  return Number.isFinite(n) ? Math.round(n * 10) / 10 : 0;
+}
+function boundsOf(bounds) {
+  if (!bounds) return null;
+  return {
+    x: number5(bounds.x),
+    y: number5(bounds.y),
+    width: number5(bounds.width),
+    height: number5(bounds.height)
+  };
+}
+function describeShape(shape, properties) {
+  const bounds = boundsOf(shape.bounds);
+  if (bounds) {
+    properties.set("position", `(${bounds.x}, ${bounds.y})`);
+    properties.set("size", `${bounds.width} × ${bounds.height}`);
+  }
+  const label3 = boundsOf(shape.label?.bounds);
+  if (label3) properties.set("label position", `(${label3.x}, ${label3.y}) ${label3.width} × ${label3.height}`);
+  for (const flag of ["isExpanded", "isHorizontal", "isMarkerVisible"]) {
+    if (shape[flag] !== void 0) properties.set(flag, String(shape[flag]));
+  }
+  return bounds;
+}
+function describeEdge(edge, properties) {
+  const points = edge.waypoint ?? [];
+  properties.set("waypoints", points.map((p) => `(${number5(p.x)}, ${number5(p.y)})`).join(" → "));
+  const label3 = boundsOf(edge.label?.bounds);
+  if (label3) properties.set("label position", `(${label3.x}, ${label3.y}) ${label3.width} × ${label3.height}`);
+}
+function describeColours(element, properties) {
+  const colours = [];
+  for (const key of ["stroke", "fill", "background-color", "border-color"]) {
+    const value = element.get?.(key) ?? element[key];
+    if (typeof value === "string") colours.push(`${key} ${value}`);
+  }
+  for (const [key, value] of Object.entries(element.$attrs ?? {})) {
+    if (!key.startsWith("xmlns") && /colou?r|stroke|fill/i.test(key)) colours.push(`${key} ${String(value)}`);
+  }
+  if (colours.length > 0) properties.set("colour", colours.join(", "));
+}
+function collectLayout(definitions) {
+  const layouts = /* @__PURE__ */ new Map();
+  const add = (element, target2) => {
+    const id2 = typeof target2 === "object" && target2 ? target2.id : void 0;
+    if (typeof id2 !== "string") return;
+    const properties = /* @__PURE__ */ new Map();
+    let bounds = null;
+    if (Array.isArray(element.waypoint)) describeEdge(element, properties);
+    else bounds = describeShape(element, properties);
+    describeColours(element, properties);
+    const existing = layouts.get(id2);
+    if (existing) {
+      for (const [key, value] of properties) existing.properties.set(`${key}#2`, value);
+      return;
+    }
+    layouts.set(id2, { properties, bounds });
+  };
+  for (const diagram of definitions.diagrams ?? []) {
+    for (const element of diagram.plane?.planeElement ?? []) add(element, element.bpmnElement);
+  }
+  for (const diagram of definitions.dmnDI?.diagrams ?? []) {
+    for (const element of diagram.diagramElements ?? []) add(element, element.dmnElementRef);
+  }
+  return layouts;
+}
+function distance(a, b) {
+  if (!a || !b) return Number.POSITIVE_INFINITY;
+  const ax = a.x + a.width / 2;
+  const ay = a.y + a.height / 2;
+  const bx = b.x + b.width / 2;
+  const by = b.y + b.height / 2;
+  return Math.hypot(ax - bx, ay - by);
+}
+
+// actions/src/diff/metadata.ts
+function metadata(definitions) {
+  const values2 = /* @__PURE__ */ new Map();
+  for (const key of ["exporter", "exporterVersion"]) {
+    const value = definitions?.get ? definitions.get(key) : definitions?.[key];
+    if (typeof value === "string") values2.set(key, value);
+  }
+  for (const [key, value] of Object.entries(definitions?.$attrs ?? {})) {
+    if (key.startsWith("modeler:")) values2.set(key, String(value));
+  }
+  return values2;
+}
+function compareMetadata(before2, after) {
+  const a = metadata(before2);
+  const b = metadata(after);
+  const id2 = String(after?.id ?? before2?.id ?? "definitions");
+  const changes = [];
+  for (const key of /* @__PURE__ */ new Set([...a.keys(), ...b.keys()])) {
+    const from = a.get(key) ?? null;
+    const to = b.get(key) ?? null;
+    if (from === to) continue;
+    changes.push({
+      elementId: id2,
+      type: "layout",
+      property: key,
+      before: from,
+      after: to,
+      migrationRelevant: false,
+      message: `modeler metadata ${key} ${from ?? "(none)"} → ${to ?? "(none)"} (the saving tool; no change in behaviour)`,
+      elementType: "definitions",
+      elementName: null,
+      container: null
+    });
+  }
+  return changes;
+}
+function formattingChange(definitions) {
+  return {
+    elementId: String(definitions?.id ?? "definitions"),
+    type: "layout",
+    property: "formatting",
+    before: null,
+    after: null,
+    migrationRelevant: false,
+    message: "only formatting changed (whitespace, attribute order, comments or namespace declarations)",
+    elementType: "definitions",
+    elementName: null,
+    container: null
+  };
+}
+
+// actions/src/diff/renames.ts
+function neighbours(id2, records, mapping = (x) => x) {
+  const ends = [];
+  for (const record2 of records.values()) {
+    if (record2.type !== "bpmn:SequenceFlow") continue;
+    const source = record2.properties.get("sourceRef");
+    const target2 = record2.properties.get("targetRef");
+    if (source === id2 && target2) ends.push(`>${mapping(target2)}`);
+    if (target2 === id2 && source) ends.push(`<${mapping(source)}`);
+  }
+  return ends.sort().join(" ");
+}
+function findRenames(removed, added, before2, after, boundsBefore, boundsAfter) {
+  const candidates = [];
+  for (const old of removed) {
+    if (old.type === "bpmn:SequenceFlow" || !old.element.$instanceOf?.("bpmn:FlowNode")) continue;
+    for (const next of added) {
+      if (next.type !== old.type) continue;
+      const evidence = ["type"];
+      let score = 0;
+      if (old.name && old.name === next.name) {
+        evidence.push("name");
+        score += 2;
+      }
+      const d = distance(boundsBefore(old.id), boundsAfter(next.id));
+      if (d <= 5) {
+        evidence.push("position");
+        score += 2;
+      } else if (d <= 60) {
+        evidence.push("nearby position");
+        score += 1;
+      }
+      const a = neighbours(old.id, before2);
+      if (a !== "" && a === neighbours(next.id, after)) {
+        evidence.push("connections");
+        score += 1;
+      }
+      if (score >= 2) candidates.push({ from: old.id, to: next.id, evidence, score, distance: d });
+    }
+  }
+  candidates.sort((x, y) => y.score - x.score || x.distance - y.distance);
+  const taken = /* @__PURE__ */ new Set();
+  const renames = [];
+  for (const c of candidates) {
+    if (taken.has(c.from) || taken.has(c.to)) continue;
+    taken.add(c.from);
+    taken.add(c.to);
+    renames.push({ from: c.from, to: c.to, evidence: c.evidence });
+  }
+  const mapping = new Map(renames.map((r) => [r.from, r.to]));
+  const translate = (id2) => mapping.get(id2) ?? id2;
+  const flowsAdded = added.filter((r) => r.type === "bpmn:SequenceFlow");
+  for (const old of removed) {
+    if (old.type !== "bpmn:SequenceFlow") continue;
+    const ends = `${translate(old.properties.get("sourceRef") ?? "")}→${translate(old.properties.get("targetRef") ?? "")}`;
+    const matches2 = flowsAdded.filter(
+      (next) => !taken.has(next.id) && `${next.properties.get("sourceRef") ?? ""}→${next.properties.get("targetRef") ?? ""}` === ends
+    );
+    const only = matches2.length === 1 ? matches2[0] : void 0;
+    if (!only) continue;
+    taken.add(only.id);
+    renames.push({ from: old.id, to: only.id, evidence: ["type", "source and target"] });
+  }
+  return renames;
+}
+
+// actions/src/diff/bpmn.ts
+var ASYNC_PROPERTIES = /* @__PURE__ */ new Set([
+  "camunda:asyncBefore",
+  "camunda:asyncAfter",
+  "camunda:async",
+  "multiInstance.camunda:asyncBefore",
+  "multiInstance.camunda:asyncAfter"
+]);
+function base(record2) {
+  return { elementType: record2.typeLabel, elementName: record2.name, container: record2.process };
+}
+function label(record2) {
+  return elementLabel(record2.typeLabel, record2.id, record2.name);
+}
+function isMigrationRelevant(change, record2, other) {
+  const holds = canHoldInstances(record2.element) || canHoldInstances(other.element);
+  if (ASYNC_PROPERTIES.has(change.property)) return true;
+  if (!holds) return false;
+  const segment = firstSegment(change.property);
+  if (change.property === "scope" || change.property === "attachedToRef") return true;
+  if ((segment === "multiInstance" || segment === "loop") && change.whole) return true;
+  return /EventDefinition$/.test(segment) && change.whole;
+}
+function migrationNote(change) {
+  if (change.property === "scope") return ": running instances in it need a migration mapping";
+  if (ASYNC_PROPERTIES.has(change.property)) return ": changes where jobs wait; check running instances";
+  if (firstSegment(change.property) === "multiInstance" || firstSegment(change.property) === "loop")
+    return ": the instance tree changes; running instances need a migration plan";
+  return ": running instances need a migration mapping";
+}
+function propertyChanges(before2, after, rename2) {
+  const changes = [];
+  if (rename2) {
+    changes.push({
+      elementId: after.id,
+      type: "changed",
+      property: "id",
+      before: rename2.from,
+      after: rename2.to,
+      migrationRelevant: canHoldInstances(before2.element),
+      message: `${label(after)} is probably ${rename2.from} renamed (same ${rename2.evidence.join(", ")})${canHoldInstances(before2.element) ? `: instances waiting in ${rename2.from} are not moved to ${rename2.to} without a migration mapping` : ""}`,
+      ...base(after),
+      previousId: rename2.from
+    });
+  }
+  if (before2.type !== after.type) {
+    const relevant = canHoldInstances(before2.element) || canHoldInstances(after.element);
+    changes.push({
+      elementId: after.id,
+      type: "changed",
+      property: "type",
+      before: before2.typeLabel,
+      after: after.typeLabel,
+      migrationRelevant: relevant,
+      message: `${after.id}${after.name ? ` "${after.name}"` : ""} changed from ${before2.typeLabel} to ${after.typeLabel}${relevant ? ": running instances cannot be migrated across a type change without a plan" : ""}`,
+      ...base(after)
+    });
+  }
+  for (const change of compareProperties(before2.properties, after.properties)) {
+    const relevant = isMigrationRelevant(change, before2, after);
+    const what = propertyLabel(change.property);
+    const text2 = change.before === null ? `${what} added: ${quote(change.after)}` : change.after === null ? `${what} removed (was ${quote(change.before)})` : `${what} ${quote(change.before)} → ${quote(change.after)}`;
+    changes.push({
+      elementId: after.id,
+      type: "changed",
+      property: change.property,
+      before: change.before,
+      after: change.after,
+      migrationRelevant: relevant,
+      message: `${label(after)}: ${text2}${relevant ? migrationNote(change) : ""}`,
+      ...base(after)
+    });
+  }
+  return changes;
+}
+function layoutChanges(record2, before2, after) {
+  if (!before2 || !after) return [];
+  const changes = [];
+  for (const key of /* @__PURE__ */ new Set([...before2.properties.keys(), ...after.properties.keys()])) {
+    const a = before2.properties.get(key) ?? null;
+    const b = after.properties.get(key) ?? null;
+    if (a === b) continue;
+    changes.push({
+      elementId: record2.id,
+      type: "layout",
+      property: key,
+      before: a,
+      after: b,
+      migrationRelevant: false,
+      message: `${label(record2)}: ${key} ${a ?? "(none)"} → ${b ?? "(none)"} (diagram only)`,
+      ...base(record2)
+    });
+  }
+  return changes;
+}
+function translateReferences(record2, mapping) {
+  if (mapping.size === 0) return record2;
+  const properties = /* @__PURE__ */ new Map();
+  for (const [key, value] of record2.properties) {
+    properties.set(
+      key,
+      value.split(", ").map((part) => mapping.get(part) ?? part).join(", ")
+    );
+  }
+  return { ...record2, properties };
+}
+function diffBpmn(beforeRoot, afterRoot) {
+  const before2 = collectElements(beforeRoot);
+  const after = collectElements(afterRoot);
+  const layoutBefore = collectLayout(beforeRoot);
+  const layoutAfter = collectLayout(afterRoot);
+  const removed = [...before2.values()].filter((r) => !after.has(r.id));
+  const added = [...after.values()].filter((r) => !before2.has(r.id));
+  const renames = findRenames(
+    removed,
+    added,
+    before2,
+    after,
+    (id2) => layoutBefore.get(id2)?.bounds ?? null,
+    (id2) => layoutAfter.get(id2)?.bounds ?? null
+  );
+  const renamedTo = new Map(renames.map((r) => [r.to, r]));
+  const renamedFrom = new Set(renames.map((r) => r.from));
+  const mapping = new Map(renames.map((r) => [r.from, r.to]));
+  const semantic = [];
+  const layout = [];
+  for (const record2 of after.values()) {
+    const rename2 = renamedTo.get(record2.id);
+    const previous = before2.get(rename2?.from ?? record2.id);
+    if (!previous) {
+      semantic.push({
+        elementId: record2.id,
+        type: "added",
+        property: null,
+        before: null,
+        after: record2.name,
+        migrationRelevant: false,
+        message: `added ${label(record2)}`,
+        ...base(record2)
+      });
+      continue;
+    }
+    const changes = propertyChanges(translateReferences(previous, mapping), record2, rename2);
+    if (changes.length > 0) semantic.push(...changes);
+    else layout.push(...layoutChanges(record2, layoutBefore.get(previous.id), layoutAfter.get(record2.id)));
+  }
+  for (const record2 of removed) {
+    if (renamedFrom.has(record2.id)) continue;
+    const relevant = canHoldInstances(record2.element);
+    semantic.push({
+      elementId: record2.id,
+      type: "removed",
+      property: null,
+      before: record2.name,
+      after: null,
+      migrationRelevant: relevant,
+      message: `removed ${label(record2)}${relevant ? ": instances waiting in it cannot continue on the new version without a migration plan" : ""}`,
+      ...base(record2)
+    });
+  }
+  return [...semantic, ...layout, ...compareMetadata(beforeRoot, afterRoot)];
+}
+function listBpmn(root, type) {
+  const changes = [];
+  for (const record2 of collectElements(root).values()) {
+    const relevant = type === "removed" && record2.type === "bpmn:Process";
+    changes.push({
+      elementId: record2.id,
+      type,
+      property: null,
+      before: type === "removed" ? record2.name : null,
+      after: type === "added" ? record2.name : null,
+      migrationRelevant: relevant,
+      message: `${type} ${label(record2)}${relevant ? ": its running instances stay on the deployed version, with no newer version to migrate to" : ""}`,
+      ...base(record2)
+    });
+  }
+  return changes;
+}
+
+// actions/src/diff/dmn-table.ts
+var CLAUSE_FLATTEN = {
+  isOwnElement: () => false,
+  skip: /* @__PURE__ */ new Set(["biodi:width"]),
+  ownPrefix: "dmn"
+};
+var ORDERED_POLICIES = /* @__PURE__ */ new Set(["FIRST", "RULE ORDER"]);
+function text(value) {
+  return typeof value?.text === "string" ? value.text.trim() : "";
+}
+function readTable(table2) {
+  const inputs = table2.input ?? [];
+  const outputs = table2.output ?? [];
+  const annotations = table2.annotation ?? [];
+  const columns = [
+    ...inputs.map((input2, i) => ({
+      id: String(input2.id ?? `input${i + 1}`),
+      kind: "input",
+      label: String(input2.label || text(input2.inputExpression) || input2.id || `Input ${i + 1}`),
+      element: input2
+    })),
+    ...outputs.map((output2, i) => ({
+      id: String(output2.id ?? `output${i + 1}`),
+      kind: "output",
+      label: String(output2.label || output2.name || output2.id || `Output ${i + 1}`),
+      element: output2
+    })),
+    // DMN 1.3 annotation columns have names but no ids; Camunda Modeler writes the annotation as the rule's description.
+    ...annotations.map((annotation2, i) => ({
+      id: `annotation:${annotation2.name ?? i}`,
+      kind: "annotation",
+      label: String(annotation2.name || `Annotation ${i + 1}`),
+      element: annotation2
+    })),
+    { id: "description", kind: "annotation", label: "Annotation", element: null }
+  ];
+  const rules = (table2.rule ?? []).map((rule, index) => {
+    const entries = /* @__PURE__ */ new Map();
+    (rule.inputEntry ?? []).forEach((entry, i) => {
+      const column = columns[i];
+      if (column) entries.set(column.id, text(entry) || "-");
+    });
+    (rule.outputEntry ?? []).forEach((entry, i) => {
+      const column = columns[inputs.length + i];
+      if (column) entries.set(column.id, text(entry));
+    });
+    (rule.annotationEntry ?? []).forEach((entry, i) => {
+      const column = columns[inputs.length + outputs.length + i];
+      if (column) entries.set(column.id, text(entry));
+    });
+    const description = typeof rule.description === "string" ? rule.description.trim() : "";
+    if (description) entries.set("description", description);
+    return { id: String(rule.id ?? `row${index + 1}`), row: index + 1, entries };
+  });
+  const policy = String(table2.hitPolicy ?? "UNIQUE");
+  return {
+    hitPolicy: table2.aggregation ? `${policy} ${table2.aggregation}` : policy,
+    columns,
+    rules
+  };
+}
+function longestIncreasing(sequence) {
+  const tails = [];
+  const previous = new Array(sequence.length).fill(-1);
+  for (let i = 0; i < sequence.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if ((sequence[tails[mid]] ?? 0) < (sequence[i] ?? 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) previous[i] = tails[lo - 1];
+    tails[lo] = i;
+  }
+  const kept = /* @__PURE__ */ new Set();
+  for (let i = tails[tails.length - 1] ?? -1; i !== -1; i = previous[i]) kept.add(i);
+  return kept;
+}
+function summary2(rule, table2) {
+  const part = (kind) => table2.columns.filter((c) => c.kind === kind && rule.entries.has(c.id)).map((c) => `${c.label} ${rule.entries.get(c.id)}`).join(", ");
+  const when = part("input");
+  return `${when ? `when ${when}` : "always"} → ${part("output") || "(no output)"}`;
+}
+function diffTable(decision, beforeTable, afterTable) {
+  const a = readTable(beforeTable);
+  const b = readTable(afterTable);
+  const changes = [];
+  const where = `decision ${decision.id}${decision.name ? ` "${decision.name}"` : ""}`;
+  const orderMatters = ORDERED_POLICIES.has(b.hitPolicy) || ORDERED_POLICIES.has(a.hitPolicy);
+  const push = (change) => changes.push({ migrationRelevant: false, container: decision.id, ...change });
+  if (a.hitPolicy !== b.hitPolicy) {
+    push({
+      elementId: decision.id,
+      type: "changed",
+      property: "hit policy",
+      before: a.hitPolicy,
+      after: b.hitPolicy,
+      message: `${where}: hit policy ${a.hitPolicy} → ${b.hitPolicy}${ORDERED_POLICIES.has(b.hitPolicy) ? " (now the rule order decides which rule applies)" : ""}`,
+      elementType: "decision",
+      elementName: decision.name
+    });
+  }
+  const columnsBefore = new Map(a.columns.map((c) => [c.id, c]));
+  const columnsAfter = new Map(b.columns.map((c) => [c.id, c]));
+  const columnStatus = /* @__PURE__ */ new Map();
+  for (const column of [...a.columns, ...b.columns]) {
+    const old = columnsBefore.get(column.id);
+    const next = columnsAfter.get(column.id);
+    if (columnStatus.has(column.id) || column.id === "description") continue;
+    const type = `${column.kind} column`;
+    if (!old || !next) {
+      const status = old ? "removed" : "added";
+      columnStatus.set(column.id, status);
+      push({
+        elementId: column.id,
+        type: status,
+        property: null,
+        before: old ? old.label : null,
+        after: next ? next.label : null,
+        message: `${where}: ${type} "${column.label}" ${status}`,
+        elementType: type,
+        elementName: column.label
+      });
+      continue;
+    }
+    const properties = compareProperties(
+      old.element ? flattenElement(old.element, CLAUSE_FLATTEN) : /* @__PURE__ */ new Map(),
+      next.element ? flattenElement(next.element, CLAUSE_FLATTEN) : /* @__PURE__ */ new Map()
+    );
+    columnStatus.set(column.id, properties.length > 0 ? "changed" : "same");
+    for (const p of properties) {
+      push({
+        elementId: column.id,
+        type: "changed",
+        property: `${column.kind} "${next.label}" ${p.property}`,
+        before: p.before,
+        after: p.after,
+        message: `${where}: ${type} "${next.label}" ${p.property} ${quote(p.before)} → ${quote(p.after)}`,
+        elementType: type,
+        elementName: next.label
+      });
+    }
+  }
+  const rulesBefore = new Map(a.rules.map((r) => [r.id, r]));
+  const rulesAfter = new Map(b.rules.map((r) => [r.id, r]));
+  for (const rule of b.rules) {
+    const old = rulesBefore.get(rule.id);
+    if (!old) {
+      push({
+        elementId: rule.id,
+        type: "added",
+        property: null,
+        before: null,
+        after: summary2(rule, b),
+        message: `${where}: rule ${rule.id} added as row ${rule.row}: ${summary2(rule, b)}`,
+        elementType: "rule",
+        elementName: null
+      });
+      continue;
+    }
+    for (const column of b.columns) {
+      const before2 = columnsBefore.has(column.id) ? old.entries.get(column.id) ?? null : null;
+      const after = rule.entries.get(column.id) ?? null;
+      if (before2 === after || before2 === null && (after === "-" || after === "")) continue;
+      push({
+        elementId: rule.id,
+        type: "changed",
+        property: column.label,
+        before: before2,
+        after,
+        message: `${where}: rule ${rule.id} (row ${rule.row}), ${column.label}: ${before2 ?? "(new column)"} → ${after ?? "(empty)"}`,
+        elementType: "rule",
+        elementName: null
+      });
+    }
+  }
+  for (const rule of a.rules) {
+    if (rulesAfter.has(rule.id)) continue;
+    push({
+      elementId: rule.id,
+      type: "removed",
+      property: null,
+      before: summary2(rule, a),
+      after: null,
+      message: `${where}: rule ${rule.id} (row ${rule.row}) removed: ${summary2(rule, a)}`,
+      elementType: "rule",
+      elementName: null
+    });
+  }
+  const common = b.rules.filter((r) => rulesBefore.has(r.id));
+  const kept = longestIncreasing(common.map((r) => rulesBefore.get(r.id).row));
+  const moved = /* @__PURE__ */ new Set();
+  common.forEach((rule, i) => {
+    if (kept.has(i)) return;
+    moved.add(rule.id);
+    const from = rulesBefore.get(rule.id).row;
+    push({
+      elementId: rule.id,
+      type: orderMatters ? "changed" : "layout",
+      property: "position",
+      before: String(from),
+      after: String(rule.row),
+      message: orderMatters ? `${where}: rule ${rule.id} moved from row ${from} to row ${rule.row}; with hit policy ${b.hitPolicy} the first matching rule wins, so the order is business logic` : `${where}: rule ${rule.id} moved from row ${from} to row ${rule.row}; hit policy ${b.hitPolicy} ignores the order`,
+      elementType: "rule",
+      elementName: null
+    });
+  });
+  return {
+    changes,
+    view: tableView(decision, a, b, columnStatus, moved, changes, orderMatters)
+  };
+}
+function tableView(decision, a, b, columnStatus, moved, changes, orderMatters) {
+  const afterIds = new Set(b.columns.map((c) => c.id));
+  const removedColumns = a.columns.filter((c) => !afterIds.has(c.id));
+  const described = [...a.rules, ...b.rules].some((r) => r.entries.has("description"));
+  const columns = [...b.columns, ...removedColumns].filter((c) => c.id !== "description" || described);
+  const changedRules = new Set(changes.filter((c) => c.type === "changed").map((c) => c.elementId));
+  const before2 = new Map(a.rules.map((r) => [r.id, r]));
+  const afterRules = new Set(b.rules.map((r) => r.id));
+  const cells = (old, next) => columns.map((c) => ({ before: old?.entries.get(c.id) ?? null, after: next?.entries.get(c.id) ?? null }));
+  const rows = b.rules.map((rule) => {
+    const old = before2.get(rule.id);
+    const status = !old ? "added" : moved.has(rule.id) ? "moved" : changedRules.has(rule.id) ? "changed" : "same";
+    return { id: rule.id, status, before: old?.row ?? null, after: rule.row, cells: cells(old, rule) };
+  });
+  for (const rule of a.rules) {
+    if (afterRules.has(rule.id)) continue;
+    const row = {
+      id: rule.id,
+      status: "removed",
+      before: rule.row,
+      after: null,
+      cells: cells(rule, void 0)
+    };
+    const at = rows.findIndex((r) => r.before !== null && r.before > rule.row);
+    rows.splice(at === -1 ? rows.length : at, 0, row);
+  }
+  return {
+    decisionId: decision.id,
+    decisionName: decision.name,
+    hitPolicy: { before: a.hitPolicy, after: b.hitPolicy },
+    columns: columns.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      label: c.label,
+      status: columnStatus.get(c.id) ?? "same"
+    })),
+    rows,
+    orderMatters
+  };
+}
+function singleTableView(decision, table2, side) {
+  const t2 = readTable(table2);
+  const visible = t2.columns.filter((c) => c.id !== "description" || t2.rules.some((r) => r.entries.has(c.id)));
+  return {
+    decisionId: decision.id,
+    decisionName: decision.name,
+    hitPolicy: {
+      before: side === "removed" ? t2.hitPolicy : null,
+      after: side === "added" ? t2.hitPolicy : null
+    },
+    columns: visible.map((c) => ({ id: c.id, kind: c.kind, label: c.label, status: side })),
+    rows: t2.rules.map((rule) => ({
+      id: rule.id,
+      status: side,
+      before: side === "removed" ? rule.row : null,
+      after: side === "added" ? rule.row : null,
+      cells: visible.map((c) => {
+        const value = rule.entries.get(c.id) ?? null;
+        return side === "added" ? { before: null, after: value } : { before: value, after: null };
+      })
+    })),
+    orderMatters: ORDERED_POLICIES.has(t2.hitPolicy)
+  };
+}
+
+// actions/src/diff/dmn.ts
+var DMN_FLATTEN = {
+  isOwnElement: (element) => element.$instanceOf?.("dmn:DRGElement") || element.$instanceOf?.("dmn:Artifact") || element.$type === "dmn:DecisionTable" || /^(dmndi|di|dc):/.test(element.$type),
+  skip: /* @__PURE__ */ new Set([
+    "dmn:exporter",
+    "dmn:exporterVersion",
+    "dmn:dmnDI",
+    "biodi:width",
+    "biodi:annotationsWidth"
+  ]),
+  ownPrefix: "dmn"
+};
+function collect(definitions) {
+  const records = /* @__PURE__ */ new Map();
+  const elements = [...definitions.drgElement ?? [], ...definitions.artifact ?? []];
+  for (const element of elements) {
+    if (typeof element.id !== "string") continue;
+    const logic = element.decisionLogic;
+    records.set(element.id, {
+      id: element.id,
+      typeLabel: elementTypeLabel(element),
+      name: typeof element.name === "string" && element.name.trim() ? element.name.trim() : null,
+      element,
+      properties: flattenElement(element, DMN_FLATTEN),
+      table: logic?.$type === "dmn:DecisionTable" ? logic : null
+    });
+  }
+  return records;
+}
+function base2(record2) {
+  return { elementType: record2.typeLabel, elementName: record2.name, container: record2.id };
+}
+function diffDmn(beforeRoot, afterRoot) {
+  const before2 = collect(beforeRoot);
+  const after = collect(afterRoot);
+  const layoutBefore = collectLayout(beforeRoot);
+  const layoutAfter = collectLayout(afterRoot);
+  const semantic = [];
+  const layout = [];
+  const tables = [];
+  for (const record2 of after.values()) {
+    const previous = before2.get(record2.id);
+    const label3 = elementLabel(record2.typeLabel, record2.id, record2.name);
+    if (!previous) {
+      semantic.push({
+        elementId: record2.id,
+        type: "added",
+        property: null,
+        before: null,
+        after: record2.name,
+        migrationRelevant: false,
+        message: `added ${label3}`,
+        ...base2(record2)
+      });
+      if (record2.table) tables.push(singleTableView(record2, record2.table, "added"));
+      continue;
+    }
+    const own2 = compareProperties(previous.properties, record2.properties).map((p) => ({
+      elementId: record2.id,
+      type: "changed",
+      property: p.property,
+      before: p.before,
+      after: p.after,
+      migrationRelevant: false,
+      message: `${label3}: ${p.property} ${quote(p.before)} → ${quote(p.after)}`,
+      ...base2(record2)
+    }));
+    if (previous.table && record2.table) {
+      const table2 = diffTable(record2, previous.table, record2.table);
+      own2.push(...table2.changes.filter((c) => c.type !== "layout"));
+      layout.push(...table2.changes.filter((c) => c.type === "layout"));
+      tables.push(table2.view);
+    } else if (previous.table || record2.table) {
+      own2.push({
+        elementId: record2.id,
+        type: "changed",
+        property: "decision logic",
+        before: previous.table ? "decision table" : "literal expression",
+        after: record2.table ? "decision table" : "literal expression",
+        migrationRelevant: false,
+        message: `${label3}: decision logic changed from ${previous.table ? "a decision table" : "a literal expression"} to ${record2.table ? "a decision table" : "a literal expression"}`,
+        ...base2(record2)
+      });
+      if (record2.table) tables.push(singleTableView(record2, record2.table, "added"));
+    }
+    semantic.push(...own2);
+    if (own2.length > 0) continue;
+    const a = layoutBefore.get(record2.id);
+    const b = layoutAfter.get(record2.id);
+    if (!a || !b) continue;
+    for (const key of /* @__PURE__ */ new Set([...a.properties.keys(), ...b.properties.keys()])) {
+      const from = a.properties.get(key) ?? null;
+      const to = b.properties.get(key) ?? null;
+      if (from === to) continue;
+      layout.push({
+        elementId: record2.id,
+        type: "layout",
+        property: key,
+        before: from,
+        after: to,
+        migrationRelevant: false,
+        message: `${label3}: ${key} ${from ?? "(none)"} → ${to ?? "(none)"} (diagram only)`,
+        ...base2(record2)
+      });
+    }
+  }
+  for (const record2 of before2.values()) {
+    if (after.has(record2.id)) continue;
+    semantic.push({
+      elementId: record2.id,
+      type: "removed",
+      property: null,
+      before: record2.name,
+      after: null,
+      migrationRelevant: false,
+      message: `removed ${elementLabel(record2.typeLabel, record2.id, record2.name)}`,
+      ...base2(record2)
+    });
+    if (record2.table) tables.push(singleTableView(record2, record2.table, "removed"));
+  }
+  return { changes: [...semantic, ...layout, ...compareMetadata(beforeRoot, afterRoot)], tables };
+}
+function listDmn(root, type) {
+  const changes = [];
+  const tables = [];
+  for (const record2 of collect(root).values()) {
+    changes.push({
+      elementId: record2.id,
+      type,
+      property: null,
+      before: type === "removed" ? record2.name : null,
+      after: type === "added" ? record2.name : null,
+      migrationRelevant: false,
+      message: `${type} ${elementLabel(record2.typeLabel, record2.id, record2.name)}`,
+      ...base2(record2)
+    });
+    if (record2.table) tables.push(singleTableView(record2, record2.table, type));
+  }
+  return { changes, tables };
+}
+
+// actions/src/diff/model.ts
+var UnreadableModel = class extends Error {
+};
+async function read(kind, text2, side, file2) {
+  const map3 = buildSourceMap(text2);
+  if (map3.error) {
+    throw new UnreadableModel(
+      `${file2}:${map3.error.line}:${map3.error.column} (${side}) is not well-formed XML: ${map3.error.message}; fix the file (or re-export it from the modeler)`
+    );
+  }
+  if (map3.root?.local !== "definitions") {
+    throw new UnreadableModel(
+      `${file2} (${side}) has no <definitions> root element; is it a ${kind.toUpperCase()} file?`
+    );
+  }
+  try {
+    return (await parseModel(kind, text2)).root;
+  } catch (error65) {
+    const message = error65 instanceof Error ? error65.message.split("\n")[0] ?? "" : String(error65);
+    throw new UnreadableModel(`${file2} (${side}) cannot be read as ${kind.toUpperCase()}: ${message}`);
+  }
+}
+async function diffModel(versions) {
+  const { file: file2, kind, before: before2, after } = versions;
+  const status = before2 === null ? "added" : after === null ? "removed" : "changed";
+  const result = {
+    file: file2,
+    kind,
+    status,
+    layoutOnly: false,
+    changes: [],
+    sources: { before: before2, after },
+    ...versions.previousFile ? { previousFile: versions.previousFile } : {}
+  };
+  let changes = [];
+  let tables = [];
+  try {
+    const a = before2 === null ? null : await read(kind, before2, "before", versions.previousFile ?? file2);
+    const b = after === null ? null : await read(kind, after, "after", file2);
+    if (kind === "bpmn") {
+      if (a && b) changes = diffBpmn(a, b);
+      else if (b) changes = listBpmn(b, "added");
+      else if (a) changes = listBpmn(a, "removed");
+    } else {
+      const found = a && b ? diffDmn(a, b) : b ? listDmn(b, "added") : a ? listDmn(a, "removed") : null;
+      changes = found?.changes ?? [];
+      tables = found?.tables ?? [];
+    }
+    if (a && b && changes.length === 0 && before2 !== after && !versions.previousFile) {
+      changes.push(formattingChange(b));
+    }
+  } catch (error65) {
+    if (!(error65 instanceof UnreadableModel)) throw error65;
+    result.problem = error65.message;
+    return result;
+  }
+  if (versions.previousFile) {
+    changes.unshift({
+      elementId: file2,
+      type: "changed",
+      property: "file",
+      before: versions.previousFile,
+      after: file2,
+      migrationRelevant: false,
+      message: `file renamed from ${versions.previousFile}; the engine sees a new resource name`,
+      elementType: "file",
+      elementName: null,
+      container: null
+    });
+  }
+  result.changes = changes;
+  if (tables.length > 0) result.tables = tables;
+  result.layoutOnly = status === "changed" && changes.length > 0 && changes.every((c) => c.type === "layout");
+  return result;
+}
+
+// actions/src/release/model-diff.ts
+async function diffModels(kind, before2, after) {
+  const file2 = await diffModel({ file: "model", kind, before: before2, after });
+  if (file2.problem) throw new Error(file2.problem);
+  const diff = { added: [], removed: [], changed: [], layoutOnly: file2.layoutOnly };
+  const changed = /* @__PURE__ */ new Map();
+  for (const change of file2.changes) {
+    const element = {
+      id: change.elementId,
+      type: change.elementType ?? "",
+      name: change.elementName ?? null
+    };
+    if (change.type === "added") diff.added.push(element);
+    else if (change.type === "removed") diff.removed.push(element);
+    else if (change.type === "changed") {
+      const entry = changed.get(change.elementId) ?? { ...element, properties: [] };
+      if (change.property && !entry.properties.includes(change.property))
+        entry.properties.push(change.property);
+      changed.set(change.elementId, entry);
+    }
+  }
+  diff.changed = [...changed.values()];
   return diff;
 }
-function label(change) {
+function label2(change) {
   return change.name ? `${change.id} "${change.name}"` : change.id;
 }
 function list(items, max) {
@@ -76073,12 +77237,12 @@ function list(items, max) {
 function summarizeDiff(diff, max = 4) {
   if (diff.layoutOnly) return "no executable change (diagram layout, formatting or modeler metadata)";
   const parts = [];
-  if (diff.added.length) parts.push(`added ${list(diff.added.map(label), max)}`);
-  if (diff.removed.length) parts.push(`removed ${list(diff.removed.map(label), max)}`);
+  if (diff.added.length) parts.push(`added ${list(diff.added.map(label2), max)}`);
+  if (diff.removed.length) parts.push(`removed ${list(diff.removed.map(label2), max)}`);
   if (diff.changed.length) {
     parts.push(
       `changed ${list(
-        diff.changed.map((c) => `${label(c)} (${(c.properties ?? []).join(", ")})`),
+        diff.changed.map((c) => `${label2(c)} (${(c.properties ?? []).join(", ")})`),
         max
       )}`
     );
@@ -76124,7 +77288,7 @@ async function computePlan(client, source, target2, onProgress = () => {
     for (const ref of refs)
       definitions.push({ ...ref, previous: await latestDefinition(client, ref, tenantId) });
     let status = "unchanged";
-    let summary2 = null;
+    let summary3 = null;
     let outsideRelease = null;
     const reasons = [];
     if (definitions.every((d) => d.previous === null)) {
@@ -76155,7 +77319,7 @@ async function computePlan(client, source, target2, onProgress = () => {
         outsideRelease = await foreignDeployment(client, definitions, target2, deployments);
         if (outsideRelease) reasons.push(`the latest version comes from ${outsideRelease}`);
         status = "changed";
-        summary2 = reasons.map((r) => r.replace(/^diff:/, "")).join("; ");
+        summary3 = reasons.map((r) => r.replace(/^diff:/, "")).join("; ");
       }
     }
     resources.push({
@@ -76164,7 +77328,7 @@ async function computePlan(client, source, target2, onProgress = () => {
       kind: resource.kind,
       sha256: resource.sha256,
       status,
-      summary: summary2,
+      summary: summary3,
       outsideRelease,
       definitions
     });
@@ -76269,9 +77433,9 @@ async function step(title, fn2, options = {}) {
   }
   let frame = 0;
   const render = (symbol2, suffix) => {
-    const text = `${symbol2} ${title}${detail ? ` — ${detail}` : ""} ${suffix}`;
+    const text2 = `${symbol2} ${title}${detail ? ` — ${detail}` : ""} ${suffix}`;
     const width = stream.columns && stream.columns >= 20 ? stream.columns : 100;
-    const line = text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;
+    const line = text2.length > width - 1 ? `${text2.slice(0, width - 2)}…` : text2;
     stream.write(`\r\x1B[2K${line}`);
   };
   render(frames[0], `(${elapsed()})`);
@@ -76383,8 +77547,8 @@ async function remove(client, path12, query) {
   const call = client.api.DELETE;
   await client.ok(call(path12, { params: { query } }));
 }
-function dateOffset(text) {
-  const match = /([+-]\d{2}:?\d{2}|Z)$/.exec(text);
+function dateOffset(text2) {
+  const match = /([+-]\d{2}:?\d{2}|Z)$/.exec(text2);
   if (!match) return void 0;
   return match[1] === "Z" ? "+0000" : match[1].replace(":", "");
 }
@@ -76396,8 +77560,8 @@ function skipped(id2, title, expected, why) {
 }
 var list2 = (items) => items.length === 0 ? "none" : items.join(", ");
 function engineReason(error65) {
-  const text = error65 instanceof CamundaError ? error65.engineMessage ?? error65.message : errorMessage(error65);
-  return text.split("\n")[0].slice(0, 200);
+  const text2 = error65 instanceof CamundaError ? error65.engineMessage ?? error65.message : errorMessage(error65);
+  return text2.split("\n")[0].slice(0, 200);
 }
 async function runScriptsProcess(client) {
   try {
@@ -76459,8 +77623,8 @@ async function ttlEnforced(client) {
     await remove(client, `/deployment/${deployment.id}`, { cascade: "true" });
     return { enforced: false, reason: "a model without historyTimeToLive was accepted" };
   } catch (error65) {
-    const text = error65 instanceof CamundaError ? error65.engineMessage ?? error65.message : errorMessage(error65);
-    const ttl = /ENGINE-\d+ History Time To Live[^.]*/i.exec(text);
+    const text2 = error65 instanceof CamundaError ? error65.engineMessage ?? error65.message : errorMessage(error65);
+    const ttl = /ENGINE-\d+ History Time To Live[^.]*/i.exec(text2);
     return { enforced: ttl !== null, reason: ttl ? ttl[0] : engineReason(error65) };
   }
 }
@@ -76790,11 +77954,11 @@ function waitingActivities(tree) {
   return found;
 }
 async function smokeTest(client, target2, options) {
-  const base = { key: target2.key, definitionId: target2.definitionId };
+  const base3 = { key: target2.key, definitionId: target2.definitionId };
   const example = await findExample(options.examplesDir, target2.key, options.released);
   if (!example) {
     return {
-      ...base,
+      ...base3,
       status: "skipped",
       example: null,
       detail: "no example start variables in processes/examples/"
@@ -76806,7 +77970,7 @@ async function smokeTest(client, target2, options) {
     body = JSON.parse(await readFile3(example, "utf8"));
   } catch (error65) {
     return {
-      ...base,
+      ...base3,
       status: "failed",
       example: exampleFile,
       detail: `the example is not valid JSON (${errorMessage(error65)})`
@@ -76825,13 +77989,13 @@ async function smokeTest(client, target2, options) {
     instanceId = started.id ?? void 0;
     if (!instanceId)
       return {
-        ...base,
+        ...base3,
         status: "failed",
         example: exampleFile,
         detail: "the engine returned no instance id"
       };
     if (started.ended) {
-      return { ...base, status: "passed", example: exampleFile, detail: "ran to its end without waiting" };
+      return { ...base3, status: "passed", example: exampleFile, detail: "ran to its end without waiting" };
     }
     const incidents = await client.ok(
       client.api.GET("/incident", { params: { query: { processInstanceId: instanceId } } })
@@ -76839,7 +78003,7 @@ async function smokeTest(client, target2, options) {
     if (incidents.length > 0) {
       const first = incidents[0];
       return {
-        ...base,
+        ...base3,
         status: "failed",
         example: exampleFile,
         detail: `incident at ${first.activityId ?? "?"}: ${first.incidentMessage ?? first.incidentType ?? "no message"}`
@@ -76850,13 +78014,13 @@ async function smokeTest(client, target2, options) {
     );
     const waiting = waitingActivities(tree);
     return {
-      ...base,
+      ...base3,
       status: "passed",
       example: exampleFile,
       detail: waiting.length ? `waits at ${waiting.join(", ")}` : "waits"
     };
   } catch (error65) {
-    return { ...base, status: "failed", example: exampleFile, detail: errorMessage(error65) };
+    return { ...base3, status: "failed", example: exampleFile, detail: errorMessage(error65) };
   } finally {
     if (instanceId) await deleteInstance(client, instanceId);
   }
@@ -77056,7 +78220,7 @@ async function notForRelease(processesDir) {
 async function readResources(processesDir, processesPath) {
   const excluded = await notForRelease(processesDir);
   const resources = [];
-  const walk2 = async (dir, relative) => {
+  const walk3 = async (dir, relative) => {
     const entries = await readdir4(dir, { withFileTypes: true });
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
@@ -77065,7 +78229,7 @@ async function readResources(processesDir, processesPath) {
       if (entry.isDirectory()) {
         if (relative === "" && NEVER_RELEASED.has(entry.name)) continue;
         if (excluded.some((prefix3) => `${file2}/`.startsWith(prefix3))) continue;
-        await walk2(path10.join(dir, entry.name), name4);
+        await walk3(path10.join(dir, entry.name), name4);
         continue;
       }
       const kind = resourceKind(entry.name);
@@ -77084,7 +78248,7 @@ async function readResources(processesDir, processesPath) {
       });
     }
   };
-  await walk2(processesDir, "");
+  await walk3(processesDir, "");
   return resources.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
@@ -77161,7 +78325,7 @@ async function release(options) {
         `the plan for ${target2.environment} changed since it was approved (digest ${options.expectedPlanDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`
       );
     }
-    const base = {
+    const base3 = {
       environment: target2.environment,
       plan,
       lint: lint2,
@@ -77169,7 +78333,7 @@ async function release(options) {
       engineProbe: null
     };
     if (options.dryRun) {
-      return { ...base, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
+      return { ...base3, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
     }
     const byName = new Map(source.resources.map((r) => [r.name, r]));
     const deployable = plan.resources.map((r) => byName.get(r.name)).filter((r) => r !== void 0);
@@ -77237,7 +78401,7 @@ async function release(options) {
       () => probeReleasedEngine(options.client, capabilities)
     ) : null;
     const result = {
-      ...base,
+      ...base3,
       dryRun: false,
       deployment: {
         id: deployment.id ?? "",

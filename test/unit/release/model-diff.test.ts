@@ -10,7 +10,7 @@ describe("semantic summary of a model change", () => {
   it("names a renamed task and the property that changed", async () => {
     const diff = await diffModels("bpmn", before, processXml("diff_p", { taskName: "Check the claim" }));
     assert.deepEqual(diff.changed, [
-      { id: "Task_Review", type: "UserTask", name: "Check the claim", properties: ["name"] },
+      { id: "Task_Review", type: "user task", name: "Check the claim", properties: ["name"] },
     ]);
     assert.deepEqual([diff.added, diff.removed, diff.layoutOnly], [[], [], false]);
     assert.equal(summarizeDiff(diff), 'changed Task_Review "Check the claim" (name)');
@@ -59,10 +59,10 @@ describe("semantic summary of a model change", () => {
     assert.equal(diff.layoutOnly, true);
   });
 
-  it("reports a DMN rule by its id, and a reordered table as a change of the table", async () => {
+  it("reports a DMN rule by its id and column, and a reordered FIRST table by the rule that moved", async () => {
     const dmn = decisionXml("diff_d");
     const changedRule = await diffModels("dmn", dmn, decisionXml("diff_d", { discount: "0.2" }));
-    assert.equal(summarizeDiff(changedRule), "changed Rule_Large (outputEntry)");
+    assert.equal(summarizeDiff(changedRule), "changed Rule_Large (Discount)");
     const reordered = dmn.replace(
       /(<rule id="Rule_Large">[\s\S]*?<\/rule>)(\s*)(<rule id="Rule_Other">[\s\S]*?<\/rule>)/,
       "$3$2$1",
@@ -70,7 +70,7 @@ describe("semantic summary of a model change", () => {
     const diff = await diffModels("dmn", dmn, reordered);
     assert.deepEqual(
       diff.changed.map((c) => [c.id, c.properties]),
-      [["Table_diff_d", ["rule"]]],
+      [["Rule_Other", ["position"]]],
     );
   });
 
