@@ -45380,6 +45380,45 @@ async function addRunningInstances(report, engine) {
   return `Running instances in ${engine.environment} now: ${parts.join(", ")}.`;
 }
 
+// actions/src/diff/review.ts
+async function runningNote(report, engine, warn) {
+  try {
+    const { client, tenantId } = engine.connect();
+    return await addRunningInstances(report, { environment: engine.environment, client, tenantId });
+  } catch (error65) {
+    if (!(error65 instanceof UserError)) throw error65;
+    warn(`Running instances in ${engine.environment} were not counted: ${error65.message}`);
+    return `Running instances in ${engine.environment} could not be counted: ${error65.message}`;
+  }
+}
+async function review(request2) {
+  const progress = request2.onProgress ?? (() => {
+  });
+  const warn = request2.onWarning ?? progress;
+  const report = await diffRepository(request2);
+  const t = totals(report);
+  progress(
+    `${t.files} model file(s) changed, ${t.changes} behaviour change(s), ${t.migrationRelevant} migration-relevant`
+  );
+  const note = request2.engine ? await runningNote(report, request2.engine, warn) : null;
+  const output2 = await writeReviewOutputs(report, {
+    outDir: request2.outDir,
+    toolRoot: request2.toolRoot,
+    pictures: request2.pictures ?? true,
+    browserPath: request2.browserPath ?? null,
+    note,
+    onProgress: progress
+  });
+  for (const line of output2.notes) warn(line);
+  return {
+    report,
+    totals: t,
+    note,
+    output: output2,
+    markdown: (marker) => formatMarkdown(report, { ...marker ? { marker } : {}, note, reportUrl: request2.reportUrl ?? null })
+  };
+}
+
 // node_modules/openapi-fetch/dist/index.mjs
 var PATH_PARAM_RE = /\{[^{}]+\}/g;
 var supportsRequestInitExt = () => {
@@ -66085,23 +66124,7 @@ async function upsertStickyComment(octokit, target, body) {
 
 // actions/review-processes/review.ts
 var WORKFLOW_AUTHOR = "github-actions[bot]";
-async function runningNote(environment, workspace, report) {
-  if (process.env.CAMUNDA_PASSWORD) setSecret(process.env.CAMUNDA_PASSWORD);
-  try {
-    const connection = connect(environment, { root: workspace, log: (line) => info(line) });
-    return await addRunningInstances(report, {
-      environment,
-      client: connection.client,
-      tenantId: connection.target.tenantId
-    });
-  } catch (error65) {
-    if (!(error65 instanceof UserError)) throw error65;
-    warning(`Running instances in ${environment} were not counted: ${error65.message}`);
-    return `Running instances in ${environment} could not be counted: ${error65.message}`;
-  }
-}
 async function comment(pr, body) {
-  const { owner, repo } = context2.repo;
   const fork = pr.head?.repo?.full_name && pr.head.repo.full_name !== pr.base?.repo?.full_name;
   if (fork) {
     notice(
@@ -66114,10 +66137,10 @@ async function comment(pr, body) {
     notice("No token given: the review is in the job summary only.");
     return null;
   }
+  const { owner, repo } = context2.repo;
   try {
-    const octokit = getOctokit(token);
     const result = await upsertStickyComment(
-      octokit,
+      getOctokit(token),
       { owner, repo, issueNumber: pr.number, marker: COMMENT_MARKER, author: WORKFLOW_AUTHOR },
       body
     );
@@ -66127,57 +66150,49 @@ async function comment(pr, body) {
     return result.url;
   } catch (error65) {
     const status = error65.status;
-    if (status === 403 || status === 404) {
-      warning(
-        `The token cannot write the review comment on #${pr.number} (${status}: ${errorMessage(error65)}); give the job "pull-requests: write". The review is in the job summary.`
-      );
-      return null;
-    }
-    throw error65;
+    if (status !== 403 && status !== 404) throw error65;
+    warning(
+      `The token cannot write the review comment on #${pr.number} (${status}: ${errorMessage(error65)}); give the job "pull-requests: write". The review is in the job summary.`
+    );
+    return null;
   }
 }
 async function run2() {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const pr = context2.payload.pull_request;
   const paths = getMultilineInput("paths").flatMap((p) => p.split(/\s+/)).filter(Boolean);
-  const report = await diffRepository({
-    repoRoot: workspace,
-    base: getInput("base") || pr?.base?.sha || void 0,
-    paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path9.resolve(workspace, p))
-  });
-  const t = totals(report);
-  info(
-    `${t.files} model file(s) changed, ${t.changes} behaviour change(s), ${t.migrationRelevant} migration-relevant.`
-  );
   const environment = getInput("environment");
-  const note = environment ? await runningNote(environment, workspace, report) : null;
-  const reportDir = path9.resolve(
-    workspace,
-    getInput("report-dir") || path9.join(process.env.RUNNER_TEMP ?? workspace, "process-review")
-  );
-  const output2 = await writeReviewOutputs(report, {
-    outDir: reportDir,
+  if (environment && process.env.CAMUNDA_PASSWORD) setSecret(process.env.CAMUNDA_PASSWORD);
+  const { serverUrl, runId, repo } = context2;
+  const result = await review({
+    repoRoot: workspace,
     toolRoot: workspace,
+    base: getInput("base") || pr?.base?.sha || void 0,
+    paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path9.resolve(workspace, p)),
+    outDir: path9.resolve(
+      workspace,
+      getInput("report-dir") || path9.join(process.env.RUNNER_TEMP ?? workspace, "process-review")
+    ),
     pictures: getBooleanInput("pictures"),
-    note,
-    onProgress: (line) => info(line)
+    engine: environment ? {
+      environment,
+      connect: () => {
+        const c = connect(environment, { root: workspace, log: (line) => info(line) });
+        return { client: c.client, tenantId: c.target.tenantId };
+      }
+    } : null,
+    reportUrl: runId ? `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}#artifacts` : null,
+    onProgress: (line) => info(line),
+    onWarning: (line) => warning(line)
   });
-  for (const line of output2.notes) warning(line);
-  const { serverUrl, runId } = context2;
-  const runUrl = runId ? `${serverUrl}/${context2.repo.owner}/${context2.repo.repo}/actions/runs/${runId}` : null;
-  const markdown = (marker) => formatMarkdown(report, {
-    ...marker ? { marker } : {},
-    note,
-    reportUrl: runUrl ? `${runUrl}#artifacts` : null
-  });
-  await summary.addRaw(markdown()).write();
-  const commentUrl = pr && getBooleanInput("comment") ? await comment(pr, markdown(COMMENT_MARKER)) : null;
-  setOutput("report-dir", reportDir);
-  setOutput("changed-files", t.files);
-  setOutput("behaviour-changes", t.changes);
-  setOutput("migration-relevant", t.migrationRelevant);
+  await summary.addRaw(result.markdown()).write();
+  const commentUrl = pr && getBooleanInput("comment") ? await comment(pr, result.markdown(COMMENT_MARKER)) : null;
+  setOutput("report-dir", result.output.outDir);
+  setOutput("changed-files", result.totals.files);
+  setOutput("behaviour-changes", result.totals.changes);
+  setOutput("migration-relevant", result.totals.migrationRelevant);
   setOutput("comment-url", commentUrl ?? "");
-  const unreadable = report.files.filter((f) => f.problem);
+  const unreadable = result.report.files.filter((f) => f.problem);
   if (unreadable.length > 0) {
     setFailed(
       [

@@ -7,5 +7,6 @@ export { diffModel, type ModelVersions } from "./model.js";
 export { type OutputOptions, type OutputResult, writeReviewOutputs } from "./output.js";
 export { renderHtmlReport } from "./render/report-html.js";
 export { type DiffOptions, diffRepository } from "./repository.js";
+export { type EngineAccess, type Review, type ReviewRequest, review } from "./review.js";
 export { addRunningInstances, annotateRunning, countRunning, processesToCount } from "./running.js";
 export * from "./types.js";
