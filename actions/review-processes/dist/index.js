@@ -33946,7 +33946,8 @@ function shortSha(sha) {
 }
 function elementText(change2) {
   const type = change2.elementType && change2.elementType !== "definitions" ? `${change2.elementType} ` : "";
-  return `${type}${change2.elementId}${change2.elementName ? ` "${change2.elementName}"` : ""}`;
+  const decision = change2.container && change2.container !== change2.elementId && /^(rule|input column|output column)$/.test(change2.elementType ?? "") ? ` in ${change2.container}` : "";
+  return `${type}${change2.elementId}${change2.elementName ? ` "${change2.elementName}"` : ""}${decision}`;
 }
 function plural(n, word, many = `${word}s`) {
   return `${n} ${n === 1 ? word : many}`;
@@ -34043,6 +34044,14 @@ function formatMarkdown(report, options = {}) {
     if (file2.problem) {
       budget.add(`:x: ${escapeMarkdown(file2.problem)}`);
       continue;
+    }
+    for (const table of file2.tables ?? []) {
+      if (!table.orderMatters || !table.rows.some((r) => r.status === "moved")) continue;
+      const policy = table.hitPolicy.after ?? table.hitPolicy.before ?? "";
+      budget.add(
+        `> Hit policy **${policy}** in decision ${escapeMarkdown(table.decisionId)}: the first matching rule wins, so the order of the rules is business logic.
+`
+      );
     }
     const rows = [...s.migration, ...s.semantic];
     if (rows.length > 0) {

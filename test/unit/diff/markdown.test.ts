@@ -38,13 +38,32 @@ describe("the review comment (Markdown)", () => {
       lines[removedRow]!,
       /^\| ⚠️ \*\*removed\*\* \| \*\*service task Task\\_Escalate "Escalate review"\*\* \|/,
     );
-    assert.ok(text.includes("| changed | rule Rule\\_London | `Premium factor` | `1.25` | `1.3` |"), text);
+    assert.ok(
+      text.includes(
+        "| changed | rule Rule\\_London in premium\\_factor | `Premium factor` | `1.25` | `1.3` |",
+      ),
+      text,
+    );
     // The layout-only file is listed in a collapsed block at the end.
     const details = text.lastIndexOf(
       "<details><summary>1 file with layout or modeler metadata changes only</summary>",
     );
     assert.ok(details > text.indexOf("rule-value.dmn"));
     assert.ok(text.includes("- `processes/layout-only.bpmn`: 5 layout or metadata changes"));
+  });
+
+  test("a moved rule under FIRST says that the order is business logic", async () => {
+    const text = formatMarkdown(await report(["dmn", "rules-reordered"]));
+    assert.ok(
+      text.includes(
+        "> Hit policy **FIRST** in decision premium\\_factor: the first matching rule wins, so the order of the rules is business logic.",
+      ),
+      text,
+    );
+    assert.ok(
+      text.includes("| changed | rule Rule\\_OldVehicle in premium\\_factor | `position` | `3` | `1` |"),
+      text,
+    );
   });
 
   test("values cannot break the table or inject HTML", async () => {

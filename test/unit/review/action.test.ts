@@ -42,7 +42,9 @@ describe("review-processes action (GitHub API answered by a local fake server)",
     const [comment] = comments;
     assert.ok(comment!.body.startsWith(`${COMMENT_MARKER}\n### Process changes`));
     assert.ok(
-      comment!.body.includes("| changed | rule Rule\\_London | `Premium factor` | `1.25` | `1.3` |"),
+      comment!.body.includes(
+        "| changed | rule Rule\\_London in premium\\_factor | `Premium factor` | `1.25` | `1.3` |",
+      ),
       comment!.body,
     );
     assert.ok(

@@ -116,6 +116,14 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions = {}
       budget.add(`:x: ${escapeMarkdown(file.problem)}`);
       continue;
     }
+    for (const table of file.tables ?? []) {
+      // Under FIRST (or RULE ORDER) a moved rule changes which rule applies: say so above the table.
+      if (!table.orderMatters || !table.rows.some((r) => r.status === "moved")) continue;
+      const policy = table.hitPolicy.after ?? table.hitPolicy.before ?? "";
+      budget.add(
+        `> Hit policy **${policy}** in decision ${escapeMarkdown(table.decisionId)}: the first matching rule wins, so the order of the rules is business logic.\n`,
+      );
+    }
     const rows = [...s.migration, ...s.semantic];
     if (rows.length > 0) {
       budget.add(tableHead);

@@ -55,7 +55,14 @@ export function shortSha(sha: string): string {
 /** `user task Task_Review "Review claim"`, or the id alone when nothing else is known. */
 export function elementText(change: Change): string {
   const type = change.elementType && change.elementType !== "definitions" ? `${change.elementType} ` : "";
-  return `${type}${change.elementId}${change.elementName ? ` "${change.elementName}"` : ""}`;
+  // A rule or column belongs to a decision; a DMN file may hold several.
+  const decision =
+    change.container &&
+    change.container !== change.elementId &&
+    /^(rule|input column|output column)$/.test(change.elementType ?? "")
+      ? ` in ${change.container}`
+      : "";
+  return `${type}${change.elementId}${change.elementName ? ` "${change.elementName}"` : ""}${decision}`;
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
