@@ -95492,11 +95492,37 @@ var defaults = {
   stopGraceMs: 3 * 6e4
 };
 async function runDeployment(options) {
-  const { client, region, application, deploymentGroup } = options;
-  const clock = options.clock ?? systemClock;
-  const log = options.log ?? (() => {
-  });
-  const intervalMs = options.intervalMs ?? defaults.intervalMs;
+  const run = {
+    options,
+    clock: options.clock ?? systemClock,
+    log: options.log ?? (() => {
+    }),
+    intervalMs: options.intervalMs ?? defaults.intervalMs
+  };
+  const group4 = await preflight(run);
+  const deploymentId = await createDeployment(run, group4);
+  const watched = await watchDeployment(run, deploymentId);
+  const report = await reportFor(
+    options.client,
+    options.region,
+    watched.info,
+    group4.deploymentGroupId,
+    run.log
+  );
+  const outcome = {
+    ...report,
+    succeeded: watched.info.status === "Succeeded",
+    timedOut: watched.timedOut,
+    stopRequested: watched.stopRequested
+  };
+  if (outcome.succeeded || watched.aborted || !terminalStatuses.has(watched.info.status ?? ""))
+    return outcome;
+  const rollback = await followRollback(run, watched.info, group4.deploymentGroupId);
+  if (rollback) outcome.rollback = rollback;
+  return outcome;
+}
+async function preflight({ options, clock, log, intervalMs }) {
+  const { client, application, deploymentGroup } = options;
   const group4 = await getDeploymentGroup(client, application, deploymentGroup);
   if (group4.computePlatform && group4.computePlatform !== "Server") {
     throw new UserError(
@@ -95514,6 +95540,10 @@ async function runDeployment(options) {
     log,
     signal: options.signal
   });
+  return group4;
+}
+async function createDeployment({ options, log }, group4) {
+  const { client, application, deploymentGroup } = options;
   const input2 = createDeploymentInput({
     application,
     deploymentGroup,
@@ -95533,7 +95563,11 @@ async function runDeployment(options) {
     throw awsFailure(`CreateDeployment in ${application}/${deploymentGroup}`, error64);
   }
   await options.onCreated?.(deploymentId);
-  log(`deployment ${deploymentId} created: ${consoleUrl(region, deploymentId)}`);
+  log(`deployment ${deploymentId} created: ${consoleUrl(options.region, deploymentId)}`);
+  return deploymentId;
+}
+async function watchDeployment({ options, clock, log, intervalMs }, deploymentId) {
+  const { client } = options;
   const polled = await pollDeployment({
     client,
     deploymentId,
@@ -95543,16 +95577,16 @@ async function runDeployment(options) {
     log,
     signal: options.signal
   });
-  let info2 = polled.info;
-  let stopRequested = false;
+  const seconds = Math.round(options.timeoutMs / 1e3);
+  const result = { ...polled, stopRequested: false };
   if (polled.aborted || polled.timedOut && (options.stopOnTimeout ?? true)) {
     log(
-      polled.aborted ? `cancelled: stopping deployment ${deploymentId} with rollback` : `timed out after ${Math.round(options.timeoutMs / 1e3)} s: stopping deployment ${deploymentId} with rollback`
+      polled.aborted ? `cancelled: stopping deployment ${deploymentId} with rollback` : `timed out after ${seconds} s: stopping deployment ${deploymentId} with rollback`
     );
     await stopDeployment(client, deploymentId, log);
-    stopRequested = true;
+    result.stopRequested = true;
     if (polled.aborted) {
-      info2 = await getDeployment(client, deploymentId).catch(() => info2);
+      result.info = await getDeployment(client, deploymentId).catch(() => polled.info);
     } else {
       const settled = await pollDeployment({
         client,
@@ -95563,37 +95597,31 @@ async function runDeployment(options) {
         log,
         signal: options.signal
       });
-      info2 = settled.info;
+      result.info = settled.info;
     }
   } else if (polled.timedOut) {
-    log(
-      `timed out after ${Math.round(options.timeoutMs / 1e3)} s; deployment ${deploymentId} is still ${info2.status}`
-    );
+    log(`timed out after ${seconds} s; deployment ${deploymentId} is still ${polled.info.status}`);
   }
-  const report = await reportFor(client, region, info2, group4.deploymentGroupId, log);
-  const outcome = {
-    ...report,
-    succeeded: info2.status === "Succeeded",
-    timedOut: polled.timedOut,
-    stopRequested
-  };
-  if (outcome.succeeded || polled.aborted || !terminalStatuses.has(info2.status ?? "")) return outcome;
-  const rollbackId = await findRollback(client, info2, { clock, intervalMs, log, signal: options.signal });
-  if (rollbackId) {
-    log(`automatic rollback ${rollbackId} started for ${deploymentId}: ${consoleUrl(region, rollbackId)}`);
-    const rolled = await pollDeployment({
-      client,
-      deploymentId: rollbackId,
-      intervalMs,
-      deadline: clock.now() + (options.rollbackTimeoutMs ?? defaults.rollbackTimeoutMs),
-      clock,
-      log,
-      signal: options.signal
-    });
-    const rollbackReport = await reportFor(client, region, rolled.info, group4.deploymentGroupId, log);
-    outcome.rollback = { ...rollbackReport, timedOut: rolled.timedOut };
-  }
-  return outcome;
+  return result;
+}
+async function followRollback({ options, clock, log, intervalMs }, failed, deploymentGroupId) {
+  const { client, region } = options;
+  const rollbackId = await findRollback(client, failed, { clock, intervalMs, log, signal: options.signal });
+  if (!rollbackId) return void 0;
+  log(
+    `automatic rollback ${rollbackId} started for ${failed.deploymentId}: ${consoleUrl(region, rollbackId)}`
+  );
+  const rolled = await pollDeployment({
+    client,
+    deploymentId: rollbackId,
+    intervalMs,
+    deadline: clock.now() + (options.rollbackTimeoutMs ?? defaults.rollbackTimeoutMs),
+    clock,
+    log,
+    signal: options.signal
+  });
+  const report = await reportFor(client, region, rolled.info, deploymentGroupId, log);
+  return { ...report, timedOut: rolled.timedOut };
 }
 async function reportFor(client, region, info2, deploymentGroupId, log) {
   const deploymentId = info2.deploymentId ?? "unknown";

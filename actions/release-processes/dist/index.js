@@ -75576,6 +75576,7 @@ function createCamundaClient(options) {
     async ping() {
       try {
         const response = await resilientFetch(new Request(`${baseUrl}/engine`));
+        await response.body?.cancel();
         return response.ok;
       } catch {
         return false;
@@ -78252,6 +78253,51 @@ async function readResources(processesDir, processesPath) {
   return resources.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
+// actions/src/release/verify.ts
+init_errors3();
+async function verify(client, plan, resources, target2) {
+  const rows = [];
+  const problems = [];
+  for (const planned of plan.resources) {
+    const resource = resources.get(planned.name);
+    for (const definition of planned.definitions) {
+      const latest = await latestDefinition(client, definition, target2.tenantId ?? void 0);
+      const previous = definition.previous;
+      if (!latest) {
+        problems.push(`${planned.file}: ${definition.type} ${definition.key} is not deployed`);
+        continue;
+      }
+      if (latest.resource !== planned.name) {
+        problems.push(
+          `${planned.file}: the latest ${definition.key} (version ${latest.version}) comes from resource ${latest.resource}`
+        );
+      } else if (await deployedXml(client, latest) !== resource.text) {
+        problems.push(
+          `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file; another deployment happened during the release`
+        );
+      }
+      rows.push({
+        type: definition.type,
+        key: definition.key,
+        file: planned.file,
+        previousVersion: previous?.version ?? null,
+        newVersion: latest.version,
+        definitionId: latest.id,
+        status: !previous ? "new" : previous.id === latest.id ? "unchanged" : "updated",
+        change: planned.status,
+        summary: planned.summary
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new UserError(
+      `verification failed on ${target2.environment}: ${problems.length} definition(s) are not what the repository holds; see below, then release again.`,
+      { exitCode: 1, details: problems }
+    );
+  }
+  return rows;
+}
+
 // actions/src/release/release.ts
 var defaultStepRunner = (title, fn2) => step(title, (handle) => fn2(handle.update));
 var RELEASE_INFO_RESOURCE = "release.json";
@@ -78307,24 +78353,12 @@ async function release(options) {
     );
   }
   return withSource(options, async (source) => {
-    let lint2 = null;
-    const gate = options.lint;
-    if (gate) {
-      const report = await step2(
-        `Linting ${source.resources.length} model file(s)`,
-        () => runLintGate(gate, { root: source.root, processesDir: source.processesDir })
-      );
-      lint2 = { errors: report.summary.errors, warnings: report.summary.warnings };
-    }
+    const lint2 = options.lint ? await lintModels(options.lint, source, step2) : null;
     const plan = await step2(
       `Planning against ${target2.environment} (${target2.restUrl})`,
       (update) => computePlan(options.client, source, target2, update)
     );
-    if (options.expectedPlanDigest && options.expectedPlanDigest !== plan.digest) {
-      throw new UserError(
-        `the plan for ${target2.environment} changed since it was approved (digest ${options.expectedPlanDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`
-      );
-    }
+    checkApprovedPlan(plan, options.expectedPlanDigest, target2);
     const base3 = {
       environment: target2.environment,
       plan,
@@ -78335,66 +78369,16 @@ async function release(options) {
     if (options.dryRun) {
       return { ...base3, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
     }
-    const byName = new Map(source.resources.map((r) => [r.name, r]));
-    const deployable = plan.resources.map((r) => byName.get(r.name)).filter((r) => r !== void 0);
-    const unfiltered = plan.resources.some((r) => r.outsideRelease !== null);
-    const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
-    const sent = unfiltered ? deployable.filter((r) => changed.has(r.name)) : deployable;
-    const parts = sent.map((r) => ({ name: r.name, content: r.content }));
-    if (planHasChanges(plan))
-      parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan)) });
-    const title = unfiltered ? `Deploying the ${sent.length} new or changed resource(s) to ${target2.environment} (some latest versions were deployed outside the releases)` : `Deploying ${sent.length} resource(s) to ${target2.environment}`;
-    const deployment = await step2(title, async () => {
-      try {
-        return await options.client.deploy({
-          name: target2.deploymentName,
-          source: target2.deploymentSource,
-          ...target2.tenantId ? { tenantId: target2.tenantId } : {},
-          enableDuplicateFiltering: !unfiltered,
-          deployChangedOnly: !unfiltered,
-          resources: parts
-        });
-      } catch (error65) {
-        if (error65 instanceof CamundaError) {
-          const ordered = [...sent].sort((a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name)));
-          throw explainDeployFailure(error65, ordered) ?? error65;
-        }
-        throw error65;
-      }
-    });
-    const created = Object.keys(deployment.deployedProcessDefinitions ?? {}).length + Object.keys(deployment.deployedDecisionDefinitions ?? {}).length > 0;
+    const selection = selectResources(plan, source);
+    const deployment = await step2(
+      selection.title(target2),
+      () => deployResources(options.client, target2, plan, selection)
+    );
     const rows = await step2(
       `Verifying ${target2.environment}`,
-      () => verify(options.client, plan, byName, target2)
+      () => verify(options.client, plan, selection.byName, target2)
     );
-    const newVersions = rows.filter((r) => r.status !== "unchanged").length;
-    let smoke = [];
-    if (options.smoke) {
-      const fresh = rows.filter((r) => r.type === "process" && r.status !== "unchanged" && r.definitionId);
-      smoke = await step2(`Smoke testing ${fresh.length} process(es)`, async (update) => {
-        const outcomes = [];
-        for (const row of fresh) {
-          update(row.key);
-          const resource = deployable.find((r) => r.file === row.file);
-          outcomes.push(
-            await smokeTest(
-              options.client,
-              { key: row.key, definitionId: row.definitionId, resource },
-              {
-                examplesDir: path11.join(source.processesDir, "examples"),
-                repoRelative: (file2) => path11.relative(source.root, file2).split(path11.sep).join("/"),
-                commit: plan.commit,
-                released: {
-                  keys: rows.filter((r) => r.type === "process").map((r) => r.key),
-                  resources: deployable
-                }
-              }
-            )
-          );
-        }
-        return outcomes;
-      });
-    }
+    const smoke = options.smoke ? await smokeTestNewProcesses(options.client, source, plan, rows, selection, step2) : [];
     const capabilities = options.engineCapabilities;
     const engineProbe = options.smoke && capabilities ? await step2(
       `Probing the engine of ${target2.environment} (read-only)`,
@@ -78405,21 +78389,96 @@ async function release(options) {
       dryRun: false,
       deployment: {
         id: deployment.id ?? "",
-        created,
+        created: Object.keys(deployment.deployedProcessDefinitions ?? {}).length + Object.keys(deployment.deployedDecisionDefinitions ?? {}).length > 0,
         name: target2.deploymentName,
         source: target2.deploymentSource,
         tenantId: target2.tenantId
       },
       rows,
-      newVersions,
+      newVersions: rows.filter((r) => r.status !== "unchanged").length,
       smoke,
       engineProbe
     };
     const failed = [...smoke.filter((s) => s.status === "failed"), ...engineProbeFailures(engineProbe)];
-    if (failed.length > 0) {
-      throw new SmokeFailedError(result, failed);
-    }
+    if (failed.length > 0) throw new SmokeFailedError(result, failed);
     return result;
+  });
+}
+async function lintModels(gate, source, step2) {
+  const report = await step2(
+    `Linting ${source.resources.length} model file(s)`,
+    () => runLintGate(gate, { root: source.root, processesDir: source.processesDir })
+  );
+  return { errors: report.summary.errors, warnings: report.summary.warnings };
+}
+function checkApprovedPlan(plan, approvedDigest, target2) {
+  if (approvedDigest && approvedDigest !== plan.digest) {
+    throw new UserError(
+      `the plan for ${target2.environment} changed since it was approved (digest ${approvedDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`
+    );
+  }
+}
+function selectResources(plan, source) {
+  const byName = new Map(source.resources.map((r) => [r.name, r]));
+  const deployable = plan.resources.map((r) => byName.get(r.name)).filter((r) => r !== void 0);
+  const unfiltered = plan.resources.some((r) => r.outsideRelease !== null);
+  const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
+  const sent = unfiltered ? deployable.filter((r) => changed.has(r.name)) : deployable;
+  return {
+    byName,
+    deployable,
+    sent,
+    changed,
+    unfiltered,
+    title: (target2) => unfiltered ? `Deploying the ${sent.length} new or changed resource(s) to ${target2.environment} (some latest versions were deployed outside the releases)` : `Deploying ${sent.length} resource(s) to ${target2.environment}`
+  };
+}
+async function deployResources(client, target2, plan, selection) {
+  const { sent, changed, unfiltered } = selection;
+  const parts = sent.map((r) => ({ name: r.name, content: r.content }));
+  if (planHasChanges(plan))
+    parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan)) });
+  try {
+    return await client.deploy({
+      name: target2.deploymentName,
+      source: target2.deploymentSource,
+      ...target2.tenantId ? { tenantId: target2.tenantId } : {},
+      enableDuplicateFiltering: !unfiltered,
+      deployChangedOnly: !unfiltered,
+      resources: parts
+    });
+  } catch (error65) {
+    if (error65 instanceof CamundaError) {
+      const ordered = [...sent].sort((a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name)));
+      throw explainDeployFailure(error65, ordered) ?? error65;
+    }
+    throw error65;
+  }
+}
+async function smokeTestNewProcesses(client, source, plan, rows, selection, step2) {
+  const fresh = rows.filter((r) => r.type === "process" && r.status !== "unchanged" && r.definitionId);
+  return step2(`Smoke testing ${fresh.length} process(es)`, async (update) => {
+    const outcomes = [];
+    for (const row of fresh) {
+      update(row.key);
+      const resource = selection.deployable.find((r) => r.file === row.file);
+      outcomes.push(
+        await smokeTest(
+          client,
+          { key: row.key, definitionId: row.definitionId, resource },
+          {
+            examplesDir: path11.join(source.processesDir, "examples"),
+            repoRelative: (file2) => path11.relative(source.root, file2).split(path11.sep).join("/"),
+            commit: plan.commit,
+            released: {
+              keys: rows.filter((r) => r.type === "process").map((r) => r.key),
+              resources: selection.deployable
+            }
+          }
+        )
+      );
+    }
+    return outcomes;
   });
 }
 var SmokeFailedError = class extends UserError {
@@ -78436,48 +78495,6 @@ var SmokeFailedError = class extends UserError {
   }
   result;
 };
-async function verify(client, plan, resources, target2) {
-  const rows = [];
-  const problems = [];
-  for (const planned of plan.resources) {
-    const resource = resources.get(planned.name);
-    for (const definition of planned.definitions) {
-      const latest = await latestDefinition(client, definition, target2.tenantId ?? void 0);
-      const previous = definition.previous;
-      if (!latest) {
-        problems.push(`${planned.file}: ${definition.type} ${definition.key} is not deployed`);
-        continue;
-      }
-      if (latest.resource !== planned.name) {
-        problems.push(
-          `${planned.file}: the latest ${definition.key} (version ${latest.version}) comes from resource ${latest.resource}`
-        );
-      } else if (await deployedXml(client, latest) !== resource.text) {
-        problems.push(
-          `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file; another deployment happened during the release`
-        );
-      }
-      rows.push({
-        type: definition.type,
-        key: definition.key,
-        file: planned.file,
-        previousVersion: previous?.version ?? null,
-        newVersion: latest.version,
-        definitionId: latest.id,
-        status: !previous ? "new" : previous.id === latest.id ? "unchanged" : "updated",
-        change: planned.status,
-        summary: planned.summary
-      });
-    }
-  }
-  if (problems.length > 0) {
-    throw new UserError(
-      `verification failed on ${target2.environment}: ${problems.length} definition(s) are not what the repository holds; see below, then release again.`,
-      { exitCode: 1, details: problems }
-    );
-  }
-  return rows;
-}
 
 // actions/src/release/report.ts
 var dash = "–";

@@ -46053,6 +46053,7 @@ function createCamundaClient(options) {
     async ping() {
       try {
         const response = await resilientFetch(new Request(`${baseUrl2}/engine`));
+        await response.body?.cancel();
         return response.ok;
       } catch {
         return false;

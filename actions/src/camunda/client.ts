@@ -131,6 +131,8 @@ export function createCamundaClient(options: CamundaClientOptions): CamundaClien
     async ping() {
       try {
         const response = await resilientFetch(new Request(`${baseUrl}/engine`));
+        // Read nothing: cancelling the body frees the connection at once.
+        await response.body?.cancel();
         return response.ok;
       } catch {
         return false;

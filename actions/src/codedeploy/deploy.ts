@@ -1,6 +1,7 @@
 import {
   type CodeDeployClient,
   CreateDeploymentCommand,
+  type DeploymentGroupInfo,
   type DeploymentInfo,
   type FileExistsBehavior,
   GetDeploymentCommand,
@@ -70,17 +71,53 @@ const defaults = {
   stopGraceMs: 3 * 60_000,
 };
 
+/** The options as the steps below share them, defaults applied. */
+interface Run {
+  options: DeployOptions;
+  clock: Clock;
+  log: (line: string) => void;
+  intervalMs: number;
+}
+
 /**
  * The whole deployment: pre-flight, CreateDeployment, progress, and on failure the per-target
  * diagnostics and the automatic rollback's outcome. Returns a report rather than throwing for a
  * failed deployment; throws UserError for problems that stop it from being judged at all.
  */
 export async function runDeployment(options: DeployOptions): Promise<DeployOutcome> {
-  const { client, region, application, deploymentGroup } = options;
-  const clock = options.clock ?? systemClock;
-  const log = options.log ?? (() => {});
-  const intervalMs = options.intervalMs ?? defaults.intervalMs;
+  const run: Run = {
+    options,
+    clock: options.clock ?? systemClock,
+    log: options.log ?? (() => {}),
+    intervalMs: options.intervalMs ?? defaults.intervalMs,
+  };
+  const group = await preflight(run);
+  const deploymentId = await createDeployment(run, group);
+  const watched = await watchDeployment(run, deploymentId);
 
+  const report = await reportFor(
+    options.client,
+    options.region,
+    watched.info,
+    group.deploymentGroupId,
+    run.log,
+  );
+  const outcome: DeployOutcome = {
+    ...report,
+    succeeded: watched.info.status === "Succeeded",
+    timedOut: watched.timedOut,
+    stopRequested: watched.stopRequested,
+  };
+  if (outcome.succeeded || watched.aborted || !terminalStatuses.has(watched.info.status ?? ""))
+    return outcome;
+  const rollback = await followRollback(run, watched.info, group.deploymentGroupId);
+  if (rollback) outcome.rollback = rollback;
+  return outcome;
+}
+
+/** Step 1: the group exists, is for EC2/on-premises instances, and is free (or becomes free in time). */
+async function preflight({ options, clock, log, intervalMs }: Run): Promise<DeploymentGroupInfo> {
+  const { client, application, deploymentGroup } = options;
   const group = await getDeploymentGroup(client, application, deploymentGroup);
   if (group.computePlatform && group.computePlatform !== "Server") {
     throw new UserError(
@@ -98,7 +135,12 @@ export async function runDeployment(options: DeployOptions): Promise<DeployOutco
     log,
     signal: options.signal,
   });
+  return group;
+}
 
+/** Step 2: CreateDeployment; the id is handed to onCreated at once (a cancellation needs it). */
+async function createDeployment({ options, log }: Run, group: DeploymentGroupInfo): Promise<string> {
+  const { client, application, deploymentGroup } = options;
   const input = createDeploymentInput({
     application,
     deploymentGroup,
@@ -118,8 +160,19 @@ export async function runDeployment(options: DeployOptions): Promise<DeployOutco
     throw awsFailure(`CreateDeployment in ${application}/${deploymentGroup}`, error);
   }
   await options.onCreated?.(deploymentId);
-  log(`deployment ${deploymentId} created: ${consoleUrl(region, deploymentId)}`);
+  log(`deployment ${deploymentId} created: ${consoleUrl(options.region, deploymentId)}`);
+  return deploymentId;
+}
 
+/**
+ * Step 3: follows the deployment to its end. A cancellation, or the timeout (unless told to keep it
+ * running), stops it with rollback, so it does not hold the group.
+ */
+async function watchDeployment(
+  { options, clock, log, intervalMs }: Run,
+  deploymentId: string,
+): Promise<{ info: DeploymentInfo; timedOut: boolean; aborted: boolean; stopRequested: boolean }> {
+  const { client } = options;
   const polled = await pollDeployment({
     client,
     deploymentId,
@@ -129,19 +182,19 @@ export async function runDeployment(options: DeployOptions): Promise<DeployOutco
     log,
     signal: options.signal,
   });
-  let info = polled.info;
-  let stopRequested = false;
+  const seconds = Math.round(options.timeoutMs / 1000);
+  const result = { ...polled, stopRequested: false };
   if (polled.aborted || (polled.timedOut && (options.stopOnTimeout ?? true))) {
     log(
       polled.aborted
         ? `cancelled: stopping deployment ${deploymentId} with rollback`
-        : `timed out after ${Math.round(options.timeoutMs / 1000)} s: stopping deployment ${deploymentId} with rollback`,
+        : `timed out after ${seconds} s: stopping deployment ${deploymentId} with rollback`,
     );
     await stopDeployment(client, deploymentId, log);
-    stopRequested = true;
+    result.stopRequested = true;
     if (polled.aborted) {
       // The run is going away (cancelled job, Ctrl-C): report what is known now.
-      info = await getDeployment(client, deploymentId).catch(() => info);
+      result.info = await getDeployment(client, deploymentId).catch(() => polled.info);
     } else {
       // Wait briefly for the stop to land, so the report says Stopped and the rollback can be followed.
       const settled = await pollDeployment({
@@ -153,39 +206,37 @@ export async function runDeployment(options: DeployOptions): Promise<DeployOutco
         log,
         signal: options.signal,
       });
-      info = settled.info;
+      result.info = settled.info;
     }
   } else if (polled.timedOut) {
-    log(
-      `timed out after ${Math.round(options.timeoutMs / 1000)} s; deployment ${deploymentId} is still ${info.status}`,
-    );
+    log(`timed out after ${seconds} s; deployment ${deploymentId} is still ${polled.info.status}`);
   }
+  return result;
+}
 
-  const report = await reportFor(client, region, info, group.deploymentGroupId, log);
-  const outcome: DeployOutcome = {
-    ...report,
-    succeeded: info.status === "Succeeded",
-    timedOut: polled.timedOut,
-    stopRequested,
-  };
-  if (outcome.succeeded || polled.aborted || !terminalStatuses.has(info.status ?? "")) return outcome;
-
-  const rollbackId = await findRollback(client, info, { clock, intervalMs, log, signal: options.signal });
-  if (rollbackId) {
-    log(`automatic rollback ${rollbackId} started for ${deploymentId}: ${consoleUrl(region, rollbackId)}`);
-    const rolled = await pollDeployment({
-      client,
-      deploymentId: rollbackId,
-      intervalMs,
-      deadline: clock.now() + (options.rollbackTimeoutMs ?? defaults.rollbackTimeoutMs),
-      clock,
-      log,
-      signal: options.signal,
-    });
-    const rollbackReport = await reportFor(client, region, rolled.info, group.deploymentGroupId, log);
-    outcome.rollback = { ...rollbackReport, timedOut: rolled.timedOut };
-  }
-  return outcome;
+/** Step 4, after a failure: the automatic rollback CodeDeploy started, followed to its own end. */
+async function followRollback(
+  { options, clock, log, intervalMs }: Run,
+  failed: DeploymentInfo,
+  deploymentGroupId: string | undefined,
+): Promise<DeployOutcome["rollback"]> {
+  const { client, region } = options;
+  const rollbackId = await findRollback(client, failed, { clock, intervalMs, log, signal: options.signal });
+  if (!rollbackId) return undefined;
+  log(
+    `automatic rollback ${rollbackId} started for ${failed.deploymentId}: ${consoleUrl(region, rollbackId)}`,
+  );
+  const rolled = await pollDeployment({
+    client,
+    deploymentId: rollbackId,
+    intervalMs,
+    deadline: clock.now() + (options.rollbackTimeoutMs ?? defaults.rollbackTimeoutMs),
+    clock,
+    log,
+    signal: options.signal,
+  });
+  const report = await reportFor(client, region, rolled.info, deploymentGroupId, log);
+  return { ...report, timedOut: rolled.timedOut };
 }
 
 async function reportFor(

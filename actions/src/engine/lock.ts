@@ -4,7 +4,7 @@
  * two engines on one data folder. A lock whose owner has died is taken over.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "#core/util/sleep.js";
 
 function ownerAlive(lockFile: string): boolean {
   let pid: number;

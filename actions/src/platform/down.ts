@@ -3,6 +3,7 @@
  * started it — and nothing else.
  */
 import { stopEngine } from "#core/engine/local-engine.js";
+import { waitUntil } from "#core/util/wait.js";
 import { clearState, isAlive, platformFiles, readState } from "./state.js";
 
 export interface DownResult {
@@ -18,9 +19,8 @@ export async function stopWorkers(pid: number, graceMs = 30_000): Promise<void> 
   } catch {
     return;
   }
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  if (!(await waitUntil(() => !isAlive(pid), { timeoutMs: graceMs, intervalMs: 100 })))
+    process.kill(pid, "SIGKILL");
 }
 
 /** `root`: the checkout whose platform `up` started. */

@@ -24,6 +24,7 @@ import { release } from "#core/release/release.js";
 import { UserError } from "#core/util/errors.js";
 import { displayPath, localDir } from "#core/util/paths.js";
 import { step as progressStep } from "#core/util/progress.js";
+import { waitUntil } from "#core/util/wait.js";
 import { stopWorkers } from "./down.js";
 import { isAlive, type PlatformState, platformFiles, readState, writeState } from "./state.js";
 
@@ -176,21 +177,26 @@ function startWorkersProcess(root: string, engine: EngineHandle, port: number): 
 }
 
 async function waitForWorkers(port: number, pid: number, logFile: string): Promise<void> {
-  const deadline = Date.now() + workersReadyTimeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) {
-      throw new UserError(
-        `the workers exited during startup; see ${displayPath(logFile)} for the reason, fix it and run \`npm start\` again.`,
-      );
-    }
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const ready = await waitUntil(
+    async () => {
+      if (!isAlive(pid)) {
+        throw new UserError(
+          `the workers exited during startup; see ${displayPath(logFile)} for the reason, fix it and run \`npm start\` again.`,
+        );
+      }
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/readyz`, {
+          signal: AbortSignal.timeout(2_000),
+        });
+        await response.body?.cancel();
+        return response.ok;
+      } catch {
+        return false; // not listening yet
+      }
+    },
+    { timeoutMs: workersReadyTimeoutMs, intervalMs: 250 },
+  );
+  if (ready) return;
   throw new UserError(
     `the workers did not report ready on http://127.0.0.1:${port}/readyz within ${workersReadyTimeoutMs / 1000} s; see ${displayPath(logFile)}.`,
   );

@@ -18,13 +18,13 @@ import type { LintReport } from "#core/lint/index.js";
 import type { ProbeReport } from "#core/probe/probe.js";
 import { UsageError, UserError } from "#core/util/errors.js";
 import { step as progressStep } from "#core/util/progress.js";
-import { deployedXml, latestDefinition } from "./definitions.js";
 import { explainDeployFailure } from "./deploy-errors.js";
 import { engineProbeFailures, probeReleasedEngine } from "./engine-probe.js";
 import { type LintGate, runLintGate } from "./lint-gate.js";
 import { computePlan, type Plan, planHasChanges, type ReleaseTarget } from "./plan.js";
 import { type SmokeOutcome, smokeTest } from "./smoke.js";
 import { openSource, type ReleaseSource, type Resource } from "./source.js";
+import { verify } from "./verify.js";
 
 /** Runs one named step with progress (a spinner on a terminal, a line per step in CI). */
 export type StepRunner = <T>(
@@ -166,23 +166,11 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
     );
   }
   return withSource(options, async (source) => {
-    let lint: ReleaseResult["lint"] = null;
-    const gate = options.lint;
-    if (gate) {
-      const report: LintReport = await step(`Linting ${source.resources.length} model file(s)`, () =>
-        runLintGate(gate, { root: source.root, processesDir: source.processesDir }),
-      );
-      lint = { errors: report.summary.errors, warnings: report.summary.warnings };
-    }
-
+    const lint = options.lint ? await lintModels(options.lint, source, step) : null;
     const plan = await step(`Planning against ${target.environment} (${target.restUrl})`, (update) =>
       computePlan(options.client, source, target, update),
     );
-    if (options.expectedPlanDigest && options.expectedPlanDigest !== plan.digest) {
-      throw new UserError(
-        `the plan for ${target.environment} changed since it was approved (digest ${options.expectedPlanDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`,
-      );
-    }
+    checkApprovedPlan(plan, options.expectedPlanDigest, target);
     const base = {
       environment: target.environment,
       plan,
@@ -194,79 +182,16 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       return { ...base, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
     }
 
-    const byName = new Map(source.resources.map((r) => [r.name, r]));
-    const deployable = plan.resources
-      .map((r) => byName.get(r.name))
-      .filter((r): r is Resource => r !== undefined);
-    // Versions deployed outside the releases are invisible to the engine's duplicate filter (it only
-    // compares with deployments of this name and source), so it could skip a file that differs from
-    // the engine's latest version. Then the plan decides instead: new and changed files, unfiltered.
-    const unfiltered = plan.resources.some((r) => r.outsideRelease !== null);
-    const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
-    const sent = unfiltered ? deployable.filter((r) => changed.has(r.name)) : deployable;
-    const parts = sent.map((r) => ({ name: r.name, content: r.content }));
-    if (planHasChanges(plan))
-      parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan)) });
-
-    const title = unfiltered
-      ? `Deploying the ${sent.length} new or changed resource(s) to ${target.environment} (some latest versions were deployed outside the releases)`
-      : `Deploying ${sent.length} resource(s) to ${target.environment}`;
-    const deployment = await step(title, async () => {
-      try {
-        return await options.client.deploy({
-          name: target.deploymentName,
-          source: target.deploymentSource,
-          ...(target.tenantId ? { tenantId: target.tenantId } : {}),
-          enableDuplicateFiltering: !unfiltered,
-          deployChangedOnly: !unfiltered,
-          resources: parts,
-        });
-      } catch (error) {
-        if (error instanceof CamundaError) {
-          // The files the plan expects the engine to parse are the likely culprits; list them first.
-          const ordered = [...sent].sort((a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name)));
-          throw explainDeployFailure(error, ordered) ?? error;
-        }
-        throw error;
-      }
-    });
-    const created =
-      Object.keys(deployment.deployedProcessDefinitions ?? {}).length +
-        Object.keys(deployment.deployedDecisionDefinitions ?? {}).length >
-      0;
-
-    const rows = await step(`Verifying ${target.environment}`, () =>
-      verify(options.client, plan, byName, target),
+    const selection = selectResources(plan, source);
+    const deployment = await step(selection.title(target), () =>
+      deployResources(options.client, target, plan, selection),
     );
-    const newVersions = rows.filter((r) => r.status !== "unchanged").length;
-
-    let smoke: SmokeOutcome[] = [];
-    if (options.smoke) {
-      const fresh = rows.filter((r) => r.type === "process" && r.status !== "unchanged" && r.definitionId);
-      smoke = await step(`Smoke testing ${fresh.length} process(es)`, async (update) => {
-        const outcomes: SmokeOutcome[] = [];
-        for (const row of fresh) {
-          update(row.key);
-          const resource = deployable.find((r) => r.file === row.file)!;
-          outcomes.push(
-            await smokeTest(
-              options.client,
-              { key: row.key, definitionId: row.definitionId!, resource },
-              {
-                examplesDir: path.join(source.processesDir, "examples"),
-                repoRelative: (file) => path.relative(source.root, file).split(path.sep).join("/"),
-                commit: plan.commit,
-                released: {
-                  keys: rows.filter((r) => r.type === "process").map((r) => r.key),
-                  resources: deployable,
-                },
-              },
-            ),
-          );
-        }
-        return outcomes;
-      });
-    }
+    const rows = await step(`Verifying ${target.environment}`, () =>
+      verify(options.client, plan, selection.byName, target),
+    );
+    const smoke = options.smoke
+      ? await smokeTestNewProcesses(options.client, source, plan, rows, selection, step)
+      : [];
     // Part of the smoke test: is the engine the released models run on the one they were tested on?
     const capabilities = options.engineCapabilities;
     const engineProbe =
@@ -275,27 +200,155 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
             probeReleasedEngine(options.client, capabilities),
           )
         : null;
-
     const result: ReleaseResult = {
       ...base,
       dryRun: false,
       deployment: {
         id: deployment.id ?? "",
-        created,
+        created:
+          Object.keys(deployment.deployedProcessDefinitions ?? {}).length +
+            Object.keys(deployment.deployedDecisionDefinitions ?? {}).length >
+          0,
         name: target.deploymentName,
         source: target.deploymentSource,
         tenantId: target.tenantId,
       },
       rows,
-      newVersions,
+      newVersions: rows.filter((r) => r.status !== "unchanged").length,
       smoke,
       engineProbe,
     };
     const failed = [...smoke.filter((s) => s.status === "failed"), ...engineProbeFailures(engineProbe)];
-    if (failed.length > 0) {
-      throw new SmokeFailedError(result, failed);
-    }
+    if (failed.length > 0) throw new SmokeFailedError(result, failed);
     return result;
+  });
+}
+
+/** Step 1: the linter refuses the release before anything reaches the engine. */
+async function lintModels(
+  gate: LintGate,
+  source: ReleaseSource,
+  step: StepRunner,
+): Promise<NonNullable<ReleaseResult["lint"]>> {
+  const report: LintReport = await step(`Linting ${source.resources.length} model file(s)`, () =>
+    runLintGate(gate, { root: source.root, processesDir: source.processesDir }),
+  );
+  return { errors: report.summary.errors, warnings: report.summary.warnings };
+}
+
+/** Step 2b: people approved one plan; refuse to deploy a different one. */
+function checkApprovedPlan(plan: Plan, approvedDigest: string | undefined, target: ReleaseTarget): void {
+  if (approvedDigest && approvedDigest !== plan.digest) {
+    throw new UserError(
+      `the plan for ${target.environment} changed since it was approved (digest ${approvedDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`,
+    );
+  }
+}
+
+/** What one deployment sends, and how. */
+interface ResourceSelection {
+  /** Every file of the release, by resource name. */
+  byName: Map<string, Resource>;
+  /** The release's files in plan order. */
+  deployable: Resource[];
+  /** The files sent to the engine. */
+  sent: Resource[];
+  /** Names of the new and changed files. */
+  changed: Set<string>;
+  /** The engine's duplicate filter cannot be trusted (see selectResources): the plan decides. */
+  unfiltered: boolean;
+  title(target: ReleaseTarget): string;
+}
+
+/**
+ * Step 3a: which files to send. Versions deployed outside the releases are invisible to the engine's
+ * duplicate filter (it only compares with deployments of this name and source), so it could skip a
+ * file that differs from the engine's latest version. Then the plan decides instead: new and changed
+ * files, unfiltered.
+ */
+function selectResources(plan: Plan, source: ReleaseSource): ResourceSelection {
+  const byName = new Map(source.resources.map((r) => [r.name, r]));
+  const deployable = plan.resources
+    .map((r) => byName.get(r.name))
+    .filter((r): r is Resource => r !== undefined);
+  const unfiltered = plan.resources.some((r) => r.outsideRelease !== null);
+  const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
+  const sent = unfiltered ? deployable.filter((r) => changed.has(r.name)) : deployable;
+  return {
+    byName,
+    deployable,
+    sent,
+    changed,
+    unfiltered,
+    title: (target) =>
+      unfiltered
+        ? `Deploying the ${sent.length} new or changed resource(s) to ${target.environment} (some latest versions were deployed outside the releases)`
+        : `Deploying ${sent.length} resource(s) to ${target.environment}`,
+  };
+}
+
+/** Step 3b: one atomic deployment; a parse failure is explained on the lines of the files concerned. */
+async function deployResources(
+  client: CamundaClient,
+  target: ReleaseTarget,
+  plan: Plan,
+  selection: ResourceSelection,
+) {
+  const { sent, changed, unfiltered } = selection;
+  const parts = sent.map((r) => ({ name: r.name, content: r.content }));
+  if (planHasChanges(plan))
+    parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan)) });
+  try {
+    return await client.deploy({
+      name: target.deploymentName,
+      source: target.deploymentSource,
+      ...(target.tenantId ? { tenantId: target.tenantId } : {}),
+      enableDuplicateFiltering: !unfiltered,
+      deployChangedOnly: !unfiltered,
+      resources: parts,
+    });
+  } catch (error) {
+    if (error instanceof CamundaError) {
+      // The files the plan expects the engine to parse are the likely culprits; list them first.
+      const ordered = [...sent].sort((a, b) => Number(changed.has(b.name)) - Number(changed.has(a.name)));
+      throw explainDeployFailure(error, ordered) ?? error;
+    }
+    throw error;
+  }
+}
+
+/** Step 5: start each process that got a new version once, with its example variables. */
+async function smokeTestNewProcesses(
+  client: CamundaClient,
+  source: ReleaseSource,
+  plan: Plan,
+  rows: ReleaseRow[],
+  selection: ResourceSelection,
+  step: StepRunner,
+): Promise<SmokeOutcome[]> {
+  const fresh = rows.filter((r) => r.type === "process" && r.status !== "unchanged" && r.definitionId);
+  return step(`Smoke testing ${fresh.length} process(es)`, async (update) => {
+    const outcomes: SmokeOutcome[] = [];
+    for (const row of fresh) {
+      update(row.key);
+      const resource = selection.deployable.find((r) => r.file === row.file)!;
+      outcomes.push(
+        await smokeTest(
+          client,
+          { key: row.key, definitionId: row.definitionId!, resource },
+          {
+            examplesDir: path.join(source.processesDir, "examples"),
+            repoRelative: (file) => path.relative(source.root, file).split(path.sep).join("/"),
+            commit: plan.commit,
+            released: {
+              keys: rows.filter((r) => r.type === "process").map((r) => r.key),
+              resources: selection.deployable,
+            },
+          },
+        ),
+      );
+    }
+    return outcomes;
   });
 }
 
@@ -314,56 +367,4 @@ export class SmokeFailedError extends UserError {
     );
     this.name = "SmokeFailedError";
   }
-}
-
-/**
- * Every definition the repository holds must now be the engine's latest version, deployed from the
- * same resource name, with XML equal to the repository's file.
- */
-async function verify(
-  client: CamundaClient,
-  plan: Plan,
-  resources: Map<string, Resource>,
-  target: ReleaseTarget,
-): Promise<ReleaseRow[]> {
-  const rows: ReleaseRow[] = [];
-  const problems: string[] = [];
-  for (const planned of plan.resources) {
-    const resource = resources.get(planned.name)!;
-    for (const definition of planned.definitions) {
-      const latest = await latestDefinition(client, definition, target.tenantId ?? undefined);
-      const previous = definition.previous;
-      if (!latest) {
-        problems.push(`${planned.file}: ${definition.type} ${definition.key} is not deployed`);
-        continue;
-      }
-      if (latest.resource !== planned.name) {
-        problems.push(
-          `${planned.file}: the latest ${definition.key} (version ${latest.version}) comes from resource ${latest.resource}`,
-        );
-      } else if ((await deployedXml(client, latest)) !== resource.text) {
-        problems.push(
-          `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file; another deployment happened during the release`,
-        );
-      }
-      rows.push({
-        type: definition.type,
-        key: definition.key,
-        file: planned.file,
-        previousVersion: previous?.version ?? null,
-        newVersion: latest.version,
-        definitionId: latest.id,
-        status: !previous ? "new" : previous.id === latest.id ? "unchanged" : "updated",
-        change: planned.status,
-        summary: planned.summary,
-      });
-    }
-  }
-  if (problems.length > 0) {
-    throw new UserError(
-      `verification failed on ${target.environment}: ${problems.length} definition(s) are not what the repository holds; see below, then release again.`,
-      { exitCode: 1, details: problems },
-    );
-  }
-  return rows;
 }

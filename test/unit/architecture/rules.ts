@@ -140,6 +140,18 @@ export function noPathFromOwnLocation(graph: ImportGraph): string[] {
   return problems;
 }
 
+/** Longer than this, a module is doing several jobs; generated files are exempt. */
+export const maxModuleLines = 400;
+const generated = new Set(["actions/src/camunda/openapi.d.ts"]);
+
+export function modulesStaySmall(graph: ImportGraph): string[] {
+  return graph.files
+    .filter((f) => (isCore(f) || isCli(f) || isActionAdapter(f) || isWorkers(f)) && !generated.has(f))
+    .map((f) => ({ file: f, lines: readFileSync(path.join(graph.root, f), "utf8").split("\n").length }))
+    .filter(({ lines }) => lines > maxModuleLines)
+    .map(({ file, lines }) => `${file}: ${lines} lines; split it into modules named after their jobs`);
+}
+
 export const rules = {
   "the core, the CLI and the workers never import @actions/*": coreImportsNoGitHub,
   "the core never imports workers/ (the CLI only their composition root)": coreImportsNoWorkers,
@@ -149,4 +161,5 @@ export const rules = {
   "shipped code never imports tests, benchmarks, scripts or process tests": sourcesImportNoTestCode,
   "no GitHub Action carries the local engine, the platform or the CLI": actionsCarryNoLocalOnlyCode,
   "no shipped module computes a path from its own location": noPathFromOwnLocation,
+  [`no shipped module is longer than ${maxModuleLines} lines`]: modulesStaySmall,
 } as const;

@@ -66,6 +66,11 @@ export function isTransient(error: unknown): boolean {
   return false;
 }
 
+/** 404: the task no longer exists (completed elsewhere after lock expiry, or its instance ended). */
+export function isGone(error: unknown): boolean {
+  return error instanceof CamundaError && error.status === 404;
+}
+
 export function isAbort(error: unknown): boolean {
   return error instanceof Error && error.name === "AbortError";
 }
