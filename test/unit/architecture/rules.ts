@@ -144,12 +144,31 @@ export function noPathFromOwnLocation(graph: ImportGraph): string[] {
 export const maxModuleLines = 400;
 const generated = new Set(["actions/src/camunda/openapi.d.ts"]);
 
+/**
+ * Modules that are known to be too long, each with its current length: a ratchet. They may shrink
+ * (then lower or drop the entry, which the rule asks for) but not grow, and no new one may join.
+ */
+export const tooLongForNow: ReadonlyMap<string, number> = new Map([
+  // One 270-line function runs every capability check; to be split into a module per check.
+  ["actions/src/probe/probe.ts", 484],
+]);
+
 export function modulesStaySmall(graph: ImportGraph): string[] {
-  return graph.files
-    .filter((f) => (isCore(f) || isCli(f) || isActionAdapter(f) || isWorkers(f)) && !generated.has(f))
-    .map((f) => ({ file: f, lines: readFileSync(path.join(graph.root, f), "utf8").split("\n").length }))
-    .filter(({ lines }) => lines > maxModuleLines)
-    .map(({ file, lines }) => `${file}: ${lines} lines; split it into modules named after their jobs`);
+  const problems: string[] = [];
+  for (const file of graph.files) {
+    if (!(isCore(file) || isCli(file) || isActionAdapter(file) || isWorkers(file)) || generated.has(file))
+      continue;
+    const lines = readFileSync(path.join(graph.root, file), "utf8").split("\n").length;
+    const allowed = tooLongForNow.get(file) ?? maxModuleLines;
+    if (lines > allowed) {
+      problems.push(`${file}: ${lines} lines; split it into modules named after their jobs`);
+    } else if (tooLongForNow.has(file) && lines < allowed) {
+      problems.push(
+        `${file}: now ${lines} lines; lower its entry in tooLongForNow to ${lines} (or drop it at ${maxModuleLines})`,
+      );
+    }
+  }
+  return problems;
 }
 
 export const rules = {
