@@ -32,6 +32,17 @@ if ! "$root/.venv/tools/bin/actionlint" --version 2>/dev/null | head -1 | grep -
   fi
 fi
 
+# nektos/act runs the workflows themselves in the tests (host mode, no Docker): a Go module, built here.
+act_version=v0.2.89
+if ! "$root/.venv/tools/bin/act" --version 2>/dev/null | grep -qx "act version ${act_version#v}"; then
+  if command -v go >/dev/null; then
+    echo "setup-tools: building act $act_version with Go into .venv/tools/bin (about 2 minutes on a cold module cache)"
+    GOBIN="$root/.venv/tools/bin" GOFLAGS=-mod=mod go install "github.com/nektos/act@$act_version"
+  else
+    echo "setup-tools: Go is not installed, so act cannot be built; the workflow runs will fail until it is" >&2
+  fi
+fi
+
 # Compose files are validated with compose-go (what Docker Compose uses) through a small Go program.
 compose_validate="$root/.venv/tools/bin/compose-validate"
 compose_stamp="$root/.venv/tools/.compose-validate"
