@@ -337,6 +337,8 @@ export interface RunOptions {
   /** Extra variables in act's environment, which host mode passes on to every step. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Stops act (and everything it started) when aborted, e.g. on Ctrl-C. */
+  signal?: AbortSignal;
   /**
    * Called for every JSON line as it arrives. While a returned promise is pending, act and every
    * process it started are stopped (SIGSTOP), so a test can change the world between two steps.
@@ -370,10 +372,15 @@ export interface WorkflowRun {
 }
 
 let runCounter = 0;
+let staleRemoved = false;
 
 export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
   if (!existsSync(actBinary)) {
     throw new Error(`act is not installed (${actBinary} is missing); run scripts/setup-tools.sh`);
+  }
+  if (!staleRemoved) {
+    staleRemoved = true;
+    removeStaleRuns();
   }
   prepareToolCache();
   const mappings = standInMappings(options.tree, options.workflow);
@@ -484,15 +491,19 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
       }
     }
   });
-  const timeoutMs = options.timeoutMs ?? 300_000;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  const stop = () => {
     signalGroup(child, "SIGCONT");
     signalGroup(child, "SIGTERM");
     setTimeout(() => signalGroup(child, "SIGKILL"), 5000).unref();
-  }, timeoutMs);
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, options.timeoutMs ?? 300_000);
+  options.signal?.addEventListener("abort", stop, { once: true });
   const exitCode = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   clearTimeout(timer);
+  options.signal?.removeEventListener("abort", stop);
   await pending.catch(() => {});
   // A step that left a process behind (a server started in the background) goes with the run.
   signalGroup(child, "SIGKILL");

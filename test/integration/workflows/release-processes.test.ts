@@ -170,4 +170,27 @@ describe("release-processes.yml run by act against the test engine", () => {
     );
     assert.deepEqual(await latestVersions(), { document_request: 2, insurance_process: 1, risk_rating: 1 });
   });
+
+  test("a lint error fails the plan job, with its annotation, and the release job never starts", async (t) => {
+    const file = "processes/insurance_process.bpmn";
+    const original = tree.read(file);
+    const broken = original.replace('camunda:topic="issue-policy"', 'camunda:topic="issue-polcy"');
+    assert.notEqual(broken, original);
+    const line = broken.split("\n").findIndex((l) => l.includes("issue-polcy")) + 1;
+    tree.write(file, broken);
+    tree.commit("a topic with a typo");
+    const before = await deployments();
+    try {
+      const run = await release(t, false);
+      assert.equal(run.jobResult("plan"), "failure", run.log());
+      assert.equal(run.exitCode, 1);
+      assert.deepEqual(run.startedJobs(), ["plan"], "release needs plan: a failed plan stops it");
+      const annotation = run.annotations("plan").find((a) => a.level === "error" && a.file === file);
+      assert.equal(annotation?.line, line, JSON.stringify(run.annotations("plan")));
+      assert.deepEqual(await deployments(), before);
+    } finally {
+      tree.write(file, original);
+      tree.commit("topic fixed");
+    }
+  });
 });
