@@ -40,6 +40,7 @@ const actionsNode = toolCacheNode["24"];
 const standIns: Record<string, string> = {
   "actions/setup-node": "setup-node",
   "github/codeql-action": "codeql-action",
+  "actions/upload-artifact": "upload-artifact",
 };
 /** act copies the work tree for a checkout of the repository itself; no stand-in needed. */
 const builtIn = new Set(["actions/checkout"]);
@@ -101,19 +102,57 @@ export function prepareToolCache(): string {
 // The npm ci stand-in: one real npm ci (the checkout's own), copied into every job.
 
 /**
- * A node_modules for the npm ci stand-in (test/workflows/stand-ins/npm-ci/npm), or undefined when the
- * checkout's own is not exactly what `npm ci` installs from package-lock.json (every non-optional
- * package at its locked version and integrity, nothing else): the jobs then run the real `npm ci`.
- * The stand-in hard-links it into each job (a second, 1 s instead of a 7-10 s copy or a 20 s+ install),
- * so it is a private copy under .local/act, made once per lock file: a job that wrote into its
+ * A node_modules for the npm ci stand-in (test/workflows/stand-ins/npm-ci/npm): what `npm ci` installs
+ * from the checkout's package-lock.json, made once per lock file under .local/act/node_modules/ and
+ * hard-linked into each job by the stand-in (a second, instead of a 7-10 s copy or an install that takes
+ * 20 s to minutes on a busy machine). It is a copy of the checkout's own node_modules when that is
+ * exactly what the lock file says (every non-optional package at its locked version and integrity,
+ * nothing else), else the result of one real `npm ci`. Being a private copy, a job that wrote into its
  * node_modules could never reach the checkout's.
  */
-function preparedNodeModules(): { dir: string; lockSha256: string } | undefined {
-  const lockFile = repoPath("package-lock.json");
+function preparedNodeModules(): { dir: string; lockSha256: string } {
+  const lockText = readFileSync(repoPath("package-lock.json"), "utf8");
+  const lockSha256 = createHash("sha256").update(lockText).digest("hex");
+  const parent = path.join(actHome, "node_modules");
+  const dir = path.join(parent, lockSha256.slice(0, 16));
+  const ready = path.join(dir, "node_modules", ".package-lock.json");
+  if (existsSync(ready)) return { dir: path.join(dir, "node_modules"), lockSha256 };
+
+  const staging = `${dir}.staging-${randomBytes(4).toString("hex")}`;
+  mkdirSync(staging, { recursive: true });
+  try {
+    if (checkoutMatchesLock(lockText)) {
+      execFileSync("cp", ["-a", repoPath("node_modules"), path.join(staging, "node_modules")]);
+    } else {
+      copyFileSync(repoPath("package.json"), path.join(staging, "package.json"));
+      copyFileSync(repoPath("package-lock.json"), path.join(staging, "package-lock.json"));
+      execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+        cwd: staging,
+        stdio: ["ignore", "ignore", "pipe"],
+        timeout: 900_000,
+      });
+    }
+    try {
+      renameSync(staging, dir);
+    } catch (error) {
+      if (!existsSync(ready)) throw error;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  // Copies made for earlier lock files are of no further use.
+  for (const entry of readdirSync(parent)) {
+    if (entry !== path.basename(dir) && !entry.includes(".staging-"))
+      rmSync(path.join(parent, entry), { recursive: true, force: true });
+  }
+  return { dir: path.join(dir, "node_modules"), lockSha256 };
+}
+
+/** Whether the checkout's node_modules is what `npm ci` installs from this lock file. */
+function checkoutMatchesLock(lockText: string): boolean {
   const hidden = repoPath("node_modules", ".package-lock.json");
-  if (!existsSync(lockFile) || !existsSync(hidden)) return undefined;
+  if (!existsSync(hidden)) return false;
   type Entry = { version?: string; integrity?: string; optional?: boolean };
-  const lockText = readFileSync(lockFile, "utf8");
   const locked = (JSON.parse(lockText) as { packages: Record<string, Entry> }).packages;
   const installed = (JSON.parse(readFileSync(hidden, "utf8")) as { packages: Record<string, Entry> })
     .packages;
@@ -122,35 +161,11 @@ function preparedNodeModules(): { dir: string; lockSha256: string } | undefined 
     const found = installed[name];
     if (!found) {
       if (entry.optional) continue;
-      return undefined;
+      return false;
     }
-    if (found.version !== entry.version || found.integrity !== entry.integrity) return undefined;
+    if (found.version !== entry.version || found.integrity !== entry.integrity) return false;
   }
-  if (Object.keys(installed).some((name) => !(name in locked))) return undefined;
-
-  const lockSha256 = createHash("sha256").update(lockText).digest("hex");
-  const parent = path.join(actHome, "node_modules");
-  const dir = path.join(parent, lockSha256.slice(0, 16));
-  if (!existsSync(path.join(dir, "node_modules", ".package-lock.json"))) {
-    const staging = `${dir}.staging-${randomBytes(4).toString("hex")}`;
-    mkdirSync(staging, { recursive: true });
-    try {
-      execFileSync("cp", ["-a", repoPath("node_modules"), path.join(staging, "node_modules")]);
-      try {
-        renameSync(staging, dir);
-      } catch (error) {
-        if (!existsSync(path.join(dir, "node_modules", ".package-lock.json"))) throw error;
-      }
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
-    // Copies made for earlier lock files are of no further use.
-    for (const entry of readdirSync(parent)) {
-      if (entry !== path.basename(dir) && !entry.includes(".staging-"))
-        rmSync(path.join(parent, entry), { recursive: true, force: true });
-    }
-  }
-  return { dir: path.join(dir, "node_modules"), lockSha256 };
+  return Object.keys(installed).every((name) => name in locked);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -240,9 +255,10 @@ export class WorkflowTree {
 // ---------------------------------------------------------------------------------------------------
 // Event payloads (act takes github.event verbatim from the file).
 
+/** A pull request from the tree's HEAD; its base is `base` (default HEAD itself). */
 export function pullRequestEvent(
   tree: WorkflowTree,
-  options: { number?: number; headRepository?: string } = {},
+  options: { number?: number; headRepository?: string; base?: string } = {},
 ) {
   const number = options.number ?? 42;
   const head = tree.head();
@@ -263,7 +279,7 @@ export function pullRequestEvent(
         sha: head,
         repo: { full_name: options.headRepository ?? testRepository },
       },
-      base: { ref: "main", sha: head, repo: { full_name: testRepository } },
+      base: { ref: "main", sha: options.base ?? head, repo: { full_name: testRepository } },
     },
     repository: { ...repository, default_branch: "main" },
     sender: { login: "workflow-test" },
@@ -336,6 +352,11 @@ export interface RunOptions {
   vars?: Record<string, string>;
   /** Extra variables in act's environment, which host mode passes on to every step. */
   env?: Record<string, string>;
+  /**
+   * Variables act itself sets for every job (`--env`); the only way to change what act derives, e.g.
+   * GITHUB_API_URL to a local fake of GitHub's API.
+   */
+  actEnv?: Record<string, string>;
   timeoutMs?: number;
   /** Stops act (and everything it started) when aborted, e.g. on Ctrl-C. */
   signal?: AbortSignal;
@@ -416,11 +437,13 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
     "--json",
     "--concurrent-jobs",
     "1",
-    // Without a GITHUB_TOKEN secret act asks `gh` for one.
-    "--secret",
-    "GITHUB_TOKEN=",
-    ...Object.entries(options.secrets ?? {}).flatMap(([k, v]) => ["--secret", `${k}=${v}`]),
+    // Without a GITHUB_TOKEN secret act asks `gh` for one; it is github.token in the workflow.
+    ...Object.entries({ GITHUB_TOKEN: "", ...options.secrets }).flatMap(([k, v]) => [
+      "--secret",
+      `${k}=${v}`,
+    ]),
     ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}=${v}`]),
+    ...Object.entries(options.actEnv ?? {}).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
     ...mappings,
   ];
   if (options.job) args.push("--job", options.job);
@@ -441,9 +464,8 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
     ].join(path.delimiter),
     LANG: "C.UTF-8",
     ACT_DISABLE_VERSION_CHECK: "1",
-    ...(nodeModules
-      ? { STAND_IN_NODE_MODULES: nodeModules.dir, STAND_IN_LOCK_SHA256: nodeModules.lockSha256 }
-      : {}),
+    STAND_IN_NODE_MODULES: nodeModules.dir,
+    STAND_IN_LOCK_SHA256: nodeModules.lockSha256,
     ...options.env,
   };
 
