@@ -60,21 +60,23 @@ async function run(): Promise<void> {
         ]
       : [];
 
+  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = process.env.GITHUB_REPOSITORY;
+  const sha = headSha();
+  // Rule pages link to the reviewed commit, so the explanation matches the rules that ran.
+  const docsBase = repository && sha ? `${server}/${repository}/blob/${sha}/` : undefined;
   const sarifFile = path.join(process.env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
-  await writeFile(sarifFile, formatReport(report, "sarif", { version: "0.1.0" }));
+  await writeFile(sarifFile, formatReport(report, "sarif", { version: "0.1.0", ...(docsBase ? { docsBase } : {}) }));
   core.setOutput("error-count", report.summary.errors);
   core.setOutput("warning-count", report.summary.warnings);
   core.setOutput("sarif-file", sarifFile);
 
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
-  const repository = process.env.GITHUB_REPOSITORY;
-  const sha = headSha();
   await core.summary
     .addRaw(
       formatMarkdown(
         report,
-        (file, line) => (repository && sha ? `${server}/${repository}/blob/${sha}/${file}#L${line}` : null),
-        { notes },
+        (file, line) => (docsBase ? `${docsBase}${file}#L${line}` : null),
+        { notes, ...(docsBase ? { docsBase } : {}) },
       ),
     )
     .write();
@@ -92,7 +94,7 @@ function annotate(f: Finding): void {
     file: f.file,
     startLine: f.line,
     startColumn: f.column,
-    title: `${f.rule}${f.elementId ? ` (${f.elementId})` : ""}`,
+    title: `${f.consequence}: ${f.rule}${f.elementId ? ` (${f.elementId})` : ""}`,
   };
   if (f.severity === "error") core.error(f.message, properties);
   else if (f.severity === "warning") core.warning(f.message, properties);

@@ -4,7 +4,9 @@ export type { LintOptions } from "./linter.js";
 export { lint } from "./linter.js";
 export type { RegistrySource } from "./registry.js";
 export { DEFAULT_REGISTRY_FILE } from "./registry.js";
-export type { Finding, LintReport, LintSummary, Severity, Suppressed } from "./types.js";
+export { ruleDocs } from "./format/docs.js";
+export type { Consequence, Finding, LintReport, LintSummary, Severity, Suppressed } from "./types.js";
+export { CONSEQUENCES } from "./types.js";
 
 import type { LintReport } from "./types.js";
 

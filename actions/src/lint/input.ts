@@ -35,14 +35,21 @@ export async function readSource(file: string, maxBytes: number): Promise<Source
 
 export function checkText(bytes: Uint8Array): SourceText {
   if (bytes.length === 0) return empty();
-  if (bytes.subarray(0, 8192).includes(0)) {
+  const encoding = detectEncoding(bytes);
+  if (!encoding.utf16 && bytes.subarray(0, 8192).includes(0)) {
     return fail("binary-file", "the file is binary, not XML; commit the .bpmn/.dmn XML the modeler saves");
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return fail("binary-file", "the file is not valid UTF-8 text; save it as UTF-8 XML");
+    text = new TextDecoder(encoding.label, { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch (error) {
+    const unknown = error instanceof RangeError;
+    return fail(
+      "encoding",
+      unknown
+        ? `the file declares the encoding "${encoding.label}", which cannot be read; save it as UTF-8`
+        : `the file is not valid ${encoding.label} text; save it as UTF-8 XML`,
+    );
   }
   if (text.trim() === "") return empty();
   const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
@@ -57,6 +64,23 @@ export function checkText(bytes: Uint8Array): SourceText {
     };
   }
   return { ok: true, text };
+}
+
+/**
+ * The encoding as an XML parser determines it: a byte order mark, UTF-16 without one (recognised by
+ * "<?" in two bytes), else the XML declaration's encoding, else UTF-8.
+ */
+function detectEncoding(bytes: Uint8Array): { label: string; utf16: boolean } {
+  const [a, b, c, d] = bytes;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { label: "utf-8", utf16: false };
+  if (a === 0xff && b === 0xfe) return { label: "utf-16le", utf16: true };
+  if (a === 0xfe && b === 0xff) return { label: "utf-16be", utf16: true };
+  if (a === 0x3c && b === 0x00 && c === 0x3f && d === 0x00) return { label: "utf-16le", utf16: true };
+  if (a === 0x00 && b === 0x3c && c === 0x00 && d === 0x3f) return { label: "utf-16be", utf16: true };
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 200));
+  const declared = /^<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+  if (!declared || /^utf-?16/i.test(declared)) return { label: "utf-8", utf16: false };
+  return { label: declared.toLowerCase(), utf16: false };
 }
 
 function empty(): SourceText {

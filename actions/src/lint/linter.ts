@@ -3,6 +3,7 @@ import path from "node:path";
 import { Linter } from "bpmnlint";
 import { errorMessage, UsageError } from "#core/util/errors.js";
 import { type LintConfig, loadConfig } from "./config.js";
+import { BPMNLINT_CONSEQUENCES, builtInConsequence, defaultSeverity } from "./consequences.js";
 import { discoverFiles, kindOf } from "./discover.js";
 import { type LoadedFile, loadFile, parseLoaded } from "./load.js";
 import type { Occurrence, ProjectIndex, RuleContext, TopicRegistry } from "./plugin/context.js";
@@ -10,12 +11,22 @@ import { DEFAULT_REGISTRY_FILE, loadRegistry, type RegistrySource } from "./regi
 import { ProjectResolver, type RuleMeta } from "./resolver.js";
 import {
   findSuppression,
+  isCodePolicyRule,
   type Suppression,
+  suppressionsFromAllowList,
   suppressionsFromComments,
   suppressionsFromConfig,
 } from "./suppressions.js";
 import { runRules } from "./traverse.js";
-import type { FileSummary, Finding, LintReport, Severity, Suppressed } from "./types.js";
+import {
+  CONSEQUENCES,
+  type Consequence,
+  type FileSummary,
+  type Finding,
+  type LintReport,
+  type Severity,
+  type Suppressed,
+} from "./types.js";
 
 export interface LintOptions {
   /** Files and folders to lint; default: the repository's processes/ folder. */
@@ -38,6 +49,18 @@ type RuleDefinition = {
 };
 
 const SEVERITY: Record<string, Severity> = { error: "error", warn: "warning", info: "info" };
+
+/** Findings of one rule in one file beyond this many are summed up in one "and N more" finding. */
+export const MAX_FINDINGS_PER_RULE = 100;
+
+/**
+ * How a rule's findings are judged: its consequence, and the severity the configuration gives it when
+ * the configuration names the rule itself (a preset's severity gives way to the consequence's default).
+ */
+interface RulePolicy {
+  consequence: Consequence;
+  configured: Severity | null;
+}
 
 /** Lints BPMN/DMN files: every file parsed once, bpmnlint + project rules, cross-file checks, suppressions. */
 export async function lint(options: LintOptions): Promise<LintReport> {
@@ -76,6 +99,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
         elementId: null,
         rule: "camunda-gitops/topic-registry",
         severity: "warning",
+        consequence: "policy",
         message: `${result.reason}; topics were not checked against the workers`,
       });
     }
@@ -88,28 +112,35 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   };
   const resolver = new ProjectResolver(context);
   const definitions = await resolveRules(config, resolver);
+  const policies = new Map(definitions.map((d) => [d.name, rulePolicy(d, config)]));
 
   const suppressions: Suppression[] = config.source
     ? suppressionsFromConfig(config.settings.suppress, config.source)
     : [];
+  if (config.source) {
+    const allowed = suppressionsFromAllowList(config.settings.allowCode, config.allowCodeLines, config.source);
+    append(suppressions, allowed.suppressions);
+    append(findings, allowed.problems);
+  }
   for (const file of lintPaths) {
     const model = loaded.get(file);
     if (!model) continue;
     await parseLoaded(model);
-    findings.push(...model.problems);
+    append(findings, model.problems);
     if (!model.root || !model.sourceMap) continue;
     const fromComments = suppressionsFromComments(model.path, model.sourceMap.comments);
-    suppressions.push(...fromComments.suppressions);
-    findings.push(...fromComments.problems);
+    append(suppressions, fromComments.suppressions);
+    append(findings, fromComments.problems);
     context.file = {
       path: model.path,
       kind: model.kind,
       root: model.root,
       sourceMap: model.sourceMap,
       importWarnings: model.importWarnings,
+      tree: model.sourceMap.tree,
       releasable: !config.settings.notForRelease.some((prefix) => model.path.startsWith(prefix)),
     };
-    findings.push(...lintModel(model, definitions, resolver));
+    append(findings, lintModel(model, definitions, policies, resolver));
     // The index is built; letting the tree go keeps peak memory near one model's worth per file.
     model.root = null;
     model.sourceMap = null;
@@ -120,6 +151,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     for (const definition of definitions) {
       const project = definition.rule.meta?.project;
       if (!project?.checkProject) continue;
+      const policy = policies.get(definition.name) ?? rulePolicy(definition, config);
       for (const report of project.checkProject(
         (definition.config ?? {}) as Record<string, unknown>,
         context,
@@ -127,7 +159,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
         findings.push({
           ...report,
           rule: definition.name,
-          severity: SEVERITY[definition.category] ?? "error",
+          severity: policy.configured ?? defaultSeverity(policy.consequence),
+          consequence: policy.consequence,
         });
       }
     }
@@ -153,6 +186,28 @@ async function resolveRules(config: LintConfig, resolver: ProjectResolver): Prom
   }
 }
 
+/** Rule names as the configuration's own `rules` key writes them, normalized as bpmnlint does. */
+function explicitlyConfigured(config: LintConfig): Map<string, unknown> {
+  const named = new Map<string, unknown>();
+  for (const [name, value] of Object.entries(config.bpmnlint.rules ?? {})) {
+    named.set(name.replace(/^bpmnlint\//, "").replace(/^bpmnlint-plugin-/, ""), value);
+  }
+  return named;
+}
+
+function rulePolicy(definition: RuleDefinition, config: LintConfig): RulePolicy {
+  const own = definition.rule.meta?.project;
+  const consequence =
+    own?.consequence ?? BPMNLINT_CONSEQUENCES[definition.name] ?? builtInConsequence(definition.name);
+  const explicit = explicitlyConfigured(config).has(definition.name);
+  return { consequence, configured: explicit ? (SEVERITY[definition.category] ?? "error") : null };
+}
+
+/** `push(...items)` overflows the call stack for very large arrays; this does not. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 function appliesTo(definition: RuleDefinition, kind: LoadedFile["kind"]): boolean {
   const target = definition.rule.meta?.appliesTo ?? "bpmn";
   return target === kind || target === "both";
@@ -161,6 +216,7 @@ function appliesTo(definition: RuleDefinition, kind: LoadedFile["kind"]): boolea
 function lintModel(
   model: LoadedFile,
   definitions: readonly RuleDefinition[],
+  policies: ReadonlyMap<string, RulePolicy>,
   resolver: ProjectResolver,
 ): Finding[] {
   const findings: Finding[] = [];
@@ -169,15 +225,18 @@ function lintModel(
   const locate = (id: string | undefined) => (id ? sourceMap?.ids.get(id)?.[0] : undefined) ?? fallback;
 
   for (const warning of model.importWarnings) {
-    if (warning.kind !== "invalid-content") continue;
+    // Content the modeler's reader cannot place is dropped when the modeler saves the file; the engine
+    // reads the XML itself, so this is not a deployment problem.
+    if (warning.kind !== "invalid-content" || !warning.message.startsWith("unparsable content")) continue;
     const position = warning.elementId ? locate(warning.elementId) : (warning.position ?? fallback);
     findings.push({
       file: model.path,
       ...position,
       elementId: warning.elementId,
-      rule: "camunda-gitops/invalid-content",
-      severity: "error",
-      message: `${warning.message}; the engine refuses content it cannot read`,
+      rule: "camunda-gitops/modeler-compat",
+      severity: "warning",
+      consequence: "style",
+      message: `${warning.message}: Camunda Modeler cannot read this and drops it when it saves the file`,
     });
   }
 
@@ -194,18 +253,24 @@ function lintModel(
         elementId: null,
         rule: "camunda-gitops/rule-error",
         severity: "error",
+        consequence: "policy",
         message: `rule ${definition.name} failed on this file (${errorMessage(reporter.error)}); please report it`,
       });
       return;
     }
-    const configured = SEVERITY[definition.category] ?? "error";
-    for (const report of reporter.reports) {
+    const policy = policies.get(definition.name) as RulePolicy;
+    const reports = reporter.reports;
+    for (const report of reports.slice(0, MAX_FINDINGS_PER_RULE)) {
       const position =
         typeof report.line === "number"
           ? { line: report.line, column: report.column ?? 1 }
           : locate(report.id);
+      const consequence = CONSEQUENCES.includes(report.consequence as Consequence)
+        ? (report.consequence as Consequence)
+        : policy.consequence;
+      const base = policy.configured ?? defaultSeverity(consequence);
       // A rule may lower its own severity for uncertain findings, never raise it.
-      const severity = report.severity === "warning" && configured === "error" ? "warning" : configured;
+      const severity = report.severity === "warning" && base === "error" ? "warning" : base;
       findings.push({
         file: model.path,
         line: position.line,
@@ -213,7 +278,19 @@ function lintModel(
         elementId: report.id ? report.id : null,
         rule: definition.name,
         severity,
+        consequence,
         message: report.message,
+      });
+    }
+    if (reports.length > MAX_FINDINGS_PER_RULE) {
+      findings.push({
+        file: model.path,
+        ...fallback,
+        elementId: null,
+        rule: definition.name,
+        severity: policy.configured ?? defaultSeverity(policy.consequence),
+        consequence: policy.consequence,
+        message: `and ${reports.length - MAX_FINDINGS_PER_RULE} more findings of this rule in this file (the first ${MAX_FINDINGS_PER_RULE} are listed)`,
       });
     }
   });
@@ -255,14 +332,19 @@ function finish(all: Finding[], suppressions: Suppression[], files: readonly str
   }
   for (const suppression of suppressions) {
     if (suppression.used || !files.includes(suppression.file)) continue;
+    const allow = suppression.kind === "allow";
+    const triesCodePolicy = !allow && suppression.rules.some((rule) => isCodePolicyRule(rule.includes("/") ? rule : `camunda-gitops/${rule}`));
     findings.push({
-      file: suppression.origin.startsWith(suppression.file) ? suppression.file : suppression.origin,
+      file: allow ? suppression.origin.replace(/:\d+$/, "") : suppression.origin.startsWith(suppression.file) ? suppression.file : suppression.origin,
       line: suppression.line,
       column: 1,
       elementId: suppression.elementId,
-      rule: "camunda-gitops/suppression",
+      rule: allow ? "camunda-gitops/allow-code" : "camunda-gitops/suppression",
       severity: "warning",
-      message: `suppression of ${suppression.rules.join(", ")}${suppression.elementId ? ` on ${suppression.elementId}` : ""} for ${suppression.file} matches no finding; remove it`,
+      consequence: "policy",
+      message: triesCodePolicy
+        ? `code-policy findings (${suppression.rules.join(", ")}) can be waived only by a camunda-gitops.allowCode entry in the lint config, not by a suppression; move it there with its reason`
+        : `${allow ? "allowCode entry" : "suppression"} for ${suppression.rules.length > 1 && allow ? "code" : suppression.rules.join(", ")}${suppression.elementId ? ` on ${suppression.elementId}` : ""} in ${suppression.file} matches no finding; remove it`,
     });
   }
   const order = (a: Finding, b: Finding) =>
@@ -292,6 +374,8 @@ function finish(all: Finding[], suppressions: Suppression[], files: readonly str
   }
   for (const finding of suppressed) entry(finding.file).suppressed++;
   const count = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
+  const consequences = Object.fromEntries(CONSEQUENCES.map((c) => [c, 0])) as Record<Consequence, number>;
+  for (const finding of findings) consequences[finding.consequence]++;
   return {
     findings,
     summary: {
@@ -299,6 +383,7 @@ function finish(all: Finding[], suppressions: Suppression[], files: readonly str
       errors: count("error"),
       warnings: count("warning"),
       infos: count("info"),
+      consequences,
       suppressed,
       perFile: [...perFile.values()].sort((a, b) => a.file.localeCompare(b.file)),
     },

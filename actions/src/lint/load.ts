@@ -1,6 +1,7 @@
 import { errorMessage } from "#core/util/errors.js";
 import { readSource } from "./input.js";
 import { BPMN_NS, DMN_NAMESPACES, type ImportWarning, type ModdleElement, parseModel } from "./parse.js";
+import { builtInConsequence } from "./consequences.js";
 import { buildSourceMap, type SourceMap } from "./source-map.js";
 import type { FileKind, Finding } from "./types.js";
 
@@ -44,7 +45,16 @@ export async function loadFile(
     problems: [],
   };
   const problem = (rule: string, line: number, column: number, message: string) => {
-    loaded.problems.push({ file: relative, line, column, elementId: null, rule, severity: "error", message });
+    loaded.problems.push({
+      file: relative,
+      line,
+      column,
+      elementId: null,
+      rule,
+      severity: "error",
+      consequence: builtInConsequence(rule),
+      message,
+    });
     return loaded;
   };
 
@@ -62,7 +72,8 @@ export async function loadFile(
   if (!source.ok)
     return problem(source.problem.rule, source.problem.line, source.problem.column, source.problem.message);
 
-  const sourceMap = buildSourceMap(source.text);
+  // BPMN files also get the element tree the engine-faithful rules read.
+  const sourceMap = buildSourceMap(source.text, { tree: kind === "bpmn" });
   loaded.sourceMap = sourceMap;
   if (sourceMap.error) {
     const { line, column, message } = sourceMap.error;
@@ -73,6 +84,15 @@ export async function loadFile(
       `the file is not well-formed XML: ${message}; fix the XML (or re-export it from the modeler)`,
     );
   }
+  if (sourceMap.tooManyAttributes) {
+    const { line, column, name, count } = sourceMap.tooManyAttributes;
+    return problem(
+      "camunda-gitops/too-many-attributes",
+      line,
+      column,
+      `<${name}> has ${count} attributes; the engine's XML parser refuses more than 10,000`,
+    );
+  }
   const root = sourceMap.root;
   if (root?.local !== "definitions" || !ROOTS[kind].namespaces.includes(root.uri)) {
     const found = root
@@ -80,8 +100,8 @@ export async function loadFile(
       : "nothing";
     return problem(
       "camunda-gitops/wrong-root",
-      root?.position.line ?? 1,
-      root?.position.column ?? 1,
+      root?.end.line ?? 1,
+      root?.end.column ?? 1,
       `the root element is ${found}, expected ${ROOTS[kind].expected}; is this the right file type?`,
     );
   }
@@ -104,6 +124,7 @@ export async function parseLoaded(loaded: LoadedFile): Promise<void> {
       elementId: null,
       rule: "camunda-gitops/not-xml",
       severity: "error",
+      consequence: "deploy",
       message: `the model cannot be read: ${errorMessage(error).split("\n")[0]}`,
     });
   } finally {

@@ -2,6 +2,7 @@ import * as bpmnModdlePackage from "bpmn-moddle";
 import camundaBpmn from "camunda-bpmn-moddle/resources/camunda.json" with { type: "json" };
 import camundaDmn from "camunda-dmn-moddle/resources/camunda.json" with { type: "json" };
 import { DmnModdle } from "dmn-moddle";
+import { ACTIVITI_NS, CAMUNDA_NS } from "./engine/xml.js";
 import type { FileKind } from "./types.js";
 
 /** A moddle element; the tree is dynamic, rules read it through small helpers. */
@@ -60,13 +61,40 @@ export async function parseModel(kind: FileKind, text: string): Promise<ParsedMo
   if (kind === "bpmn") {
     bpmnModdle ??= new BpmnModdle({ camunda: camundaBpmn });
     moddle = bpmnModdle;
+    // The engine reads the legacy Activiti namespace as Camunda's; so do the rules.
+    source = source.split(ACTIVITI_NS).join(CAMUNDA_NS);
   } else {
     dmnModdle ??= new DmnModdle({ camunda: camundaDmn }) as unknown as ModdleInstance;
     moddle = dmnModdle;
     for (const [from, to] of DMN_MIGRATIONS) source = source.split(from).join(to);
   }
   const { rootElement, warnings } = await moddle.fromXML(source);
+  if (kind === "bpmn") linkFlowsToNodes(rootElement);
   return { root: rootElement, warnings: warnings.map(toImportWarning) };
+}
+
+/**
+ * Fills each flow node's `incoming` / `outgoing` from the sequence flows' sourceRef / targetRef, as the
+ * engine does: hand-written files often leave the redundant <incoming>/<outgoing> elements out, and
+ * graph rules that read only those would see every node as disconnected.
+ */
+function linkFlowsToNodes(root: ModdleElement): void {
+  const visit = (container: ModdleElement) => {
+    for (const element of container.flowElements ?? []) {
+      if (element.$type === "bpmn:SequenceFlow") {
+        addOnce(element.sourceRef, "outgoing", element);
+        addOnce(element.targetRef, "incoming", element);
+      }
+      if (element.flowElements) visit(element);
+    }
+  };
+  for (const element of root?.rootElements ?? []) if (element.flowElements) visit(element);
+}
+
+function addOnce(node: ModdleElement, property: "incoming" | "outgoing", flow: ModdleElement): void {
+  if (!node || typeof node.get !== "function") return;
+  const list: ModdleElement[] = node.get(property);
+  if (!list.includes(flow)) list.push(flow);
 }
 
 function toImportWarning(warning: Error & { element?: ModdleElement }): ImportWarning {

@@ -1,4 +1,12 @@
 import { SaxesParser, type SaxesTagPlain } from "saxes";
+import {
+  ACTIVITI_NS,
+  CAMUNDA_NS,
+  XML_NS,
+  XMLNS_NS,
+  type XmlAttribute,
+  type XmlElement,
+} from "./engine/xml.js";
 
 export interface Position {
   line: number;
@@ -23,16 +31,24 @@ export interface Declarations {
   topics: Array<{ topic: string; elementId: string }>;
 }
 
-const CAMUNDA_BPMN_NS = "http://camunda.org/schema/1.0/bpmn";
+const CAMUNDA_NAMESPACES = new Set([CAMUNDA_NS, ACTIVITI_NS]);
+
+/** The XML parser in the engine's JDK refuses an element with more attributes than this. */
+export const MAX_ATTRIBUTES = 10_000;
 
 export interface SourceMap {
   declarations: Declarations;
-  root: { name: string; local: string; uri: string; position: Position } | null;
+  /** The root element: `position` where its start tag begins, `end` just after it (the engine's position). */
+  root: { name: string; local: string; uri: string; position: Position; end: Position } | null;
   /** Every occurrence of every id attribute, in document order (duplicates keep all positions). */
   ids: Map<string, Position[]>;
   comments: SourceComment[];
   /** First well-formedness error, if the text is not XML. */
   error: (Position & { message: string }) | null;
+  /** The element tree with namespaces and positions, when asked for (`{ tree: true }`). */
+  tree: XmlElement | null;
+  /** The first element with more attributes than the engine's parser accepts. */
+  tooManyAttributes: (Position & { name: string; count: number }) | null;
 }
 
 /** Thrown inside the SAX handlers to stop at the first well-formedness error. */
@@ -40,43 +56,77 @@ class StopParsing extends Error {}
 
 /**
  * One SAX pass over the original text: where each id is (moddle keeps no positions), the root element,
- * the comments that may carry suppressions, and the first well-formedness error. The caller has
- * already rejected DOCTYPEs, so no entity can be declared, let alone resolved.
+ * the comments that may carry suppressions, the first well-formedness error and, on request, the
+ * element tree the engine-faithful rules read. The caller has already rejected DOCTYPEs, so no entity
+ * can be declared, let alone resolved.
  */
-export function buildSourceMap(text: string): SourceMap {
+export function buildSourceMap(text: string, options: { tree?: boolean } = {}): SourceMap {
   const map: SourceMap = {
     declarations: { processes: [], decisions: [], topics: [] },
     root: null,
     ids: new Map(),
     comments: [],
     error: null,
+    tree: null,
+    tooManyAttributes: null,
   };
-  let camundaPrefix: string | null = null;
+  const lines = lineStarts(text);
+  const at = (offset: number): Position => positionIn(lines, offset);
   // Message events carry their topic on the event definition; the finding belongs to the event.
   const openIds: Array<string | undefined> = [];
-  // Without xmlns processing saxes is markedly faster; only the root's namespace matters, resolved below.
+  // Namespaces are resolved here rather than by saxes: markedly faster, and only a few are needed.
+  const scopes: Array<Map<string, string>> = [new Map([["xml", XML_NS]])];
+  const open: XmlElement[] = [];
   const parser = new SaxesParser({ xmlns: false, position: true });
   const pendingComments: SourceComment[] = [];
   let depth = 0;
   let tagStart: Position = { line: 1, column: 1 };
 
-  parser.on("opentagstart", (tag) => {
-    // saxes reports the position after the tag name and its terminating character.
-    tagStart = { line: parser.line, column: Math.max(1, parser.column - tag.name.length - 1) };
+  parser.on("opentagstart", () => {
+    // saxes is past the name and the character after it; the tag starts at the last "<" before that.
+    tagStart = at(Math.max(0, text.lastIndexOf("<", parser.position - 1)));
   });
   parser.on("opentag", (tag: SaxesTagPlain) => {
-    if (depth === 0 && map.root === null) {
-      const colon = tag.name.indexOf(":");
-      const prefix = colon === -1 ? "" : tag.name.slice(0, colon);
-      const uri = tag.attributes[prefix === "" ? "xmlns" : `xmlns:${prefix}`] ?? "";
-      map.root = { name: tag.name, local: tag.name.slice(colon + 1), uri, position: tagStart };
-      for (const [name, value] of Object.entries(tag.attributes)) {
-        if (name.startsWith("xmlns:") && value === CAMUNDA_BPMN_NS)
-          camundaPrefix = name.slice("xmlns:".length);
+    const attributes = tag.attributes as Record<string, string>;
+    const names = Object.keys(attributes);
+    if (names.length > MAX_ATTRIBUTES && map.tooManyAttributes === null) {
+      map.tooManyAttributes = { ...tagStart, name: tag.name, count: names.length };
+    }
+    let scope = scopes[scopes.length - 1] as Map<string, string>;
+    for (const name of names) {
+      if (name === "xmlns" || name.startsWith("xmlns:")) {
+        if (scope === scopes[scopes.length - 1]) scope = new Map(scope);
+        scope.set(name === "xmlns" ? "" : name.slice(6), attributes[name] ?? "");
       }
     }
-    const value = tag.attributes.id;
-    collectDeclaration(tag, depth, value, openIds);
+    scopes.push(scope);
+    const colon = tag.name.indexOf(":");
+    const prefix = colon === -1 ? "" : tag.name.slice(0, colon);
+    const local = tag.name.slice(colon + 1);
+    const uri = scope.get(prefix) ?? "";
+    if (depth === 0 && map.root === null) {
+      map.root = { name: tag.name, local, uri, position: tagStart, end: at(parser.position) };
+    }
+    const value = attributes.id;
+    collectDeclaration(tag, local, scope, depth, value, openIds);
+    if (options.tree) {
+      const element: XmlElement = {
+        name: tag.name,
+        uri,
+        local,
+        tag: uri === "" ? tag.name : local,
+        attributes: names.map((name) => attribute(name, attributes[name] ?? "", scope)),
+        children: [],
+        parent: open[open.length - 1] ?? null,
+        text: "",
+        start: tagStart,
+        // saxes stands just after ">"; the engine's parser reports the column after it, 1-based.
+        end: at(parser.position),
+      };
+      if (element.parent) element.parent.children.push(element);
+      else map.tree = element;
+      open.push(element);
+    }
     // saxes emits closetag for self-closing tags too, so every open tag is balanced by a close.
     depth++;
     openIds.push(value);
@@ -90,28 +140,45 @@ export function buildSourceMap(text: string): SourceMap {
   parser.on("closetag", () => {
     depth--;
     openIds.pop();
+    scopes.pop();
+    if (options.tree) open.pop();
   });
+  if (options.tree) {
+    const append = (chunk: string) => {
+      const current = open[open.length - 1];
+      if (current) current.text += chunk;
+    };
+    parser.on("text", append);
+    parser.on("cdata", append);
+  }
 
   function collectDeclaration(
     tag: SaxesTagPlain,
+    local: string,
+    scope: Map<string, string>,
     level: number,
     id: string | undefined,
     parents: Array<string | undefined>,
   ) {
-    const local = tag.name.slice(tag.name.indexOf(":") + 1);
     if (level === 1 && id !== undefined) {
       if (local === "process") map.declarations.processes.push(id);
       else if (local === "decision") map.declarations.decisions.push(id);
     }
-    if (camundaPrefix === null) return;
-    const topic = tag.attributes[`${camundaPrefix}:topic`]?.trim();
-    if (!topic || tag.attributes[`${camundaPrefix}:type`] !== "external" || /^[$#]\{/.test(topic)) return;
+    let topic: string | undefined;
+    let type: string | undefined;
+    for (const [name, value] of Object.entries(tag.attributes as Record<string, string>)) {
+      const colon = name.indexOf(":");
+      if (colon === -1 || !CAMUNDA_NAMESPACES.has(scope.get(name.slice(0, colon)) ?? "")) continue;
+      if (name.endsWith(":topic")) topic = value.trim();
+      else if (name.endsWith(":type")) type = value;
+    }
+    if (!topic || type !== "external" || /^[$#]\{/.test(topic)) return;
     const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id;
     map.declarations.topics.push({ topic, elementId: owner ?? "" });
   }
-  parser.on("comment", (text) => {
+  parser.on("comment", (commentText) => {
     const comment: SourceComment = {
-      text,
+      text: commentText,
       line: parser.line,
       column: parser.column,
       nextElementId: null,
@@ -136,6 +203,32 @@ export function buildSourceMap(text: string): SourceMap {
     if (!(error instanceof StopParsing)) throw error;
   }
   return map;
+}
+
+function attribute(name: string, value: string, scope: Map<string, string>): XmlAttribute {
+  const colon = name.indexOf(":");
+  if (colon === -1) return { name, uri: name === "xmlns" ? XMLNS_NS : "", local: name, value };
+  const prefix = name.slice(0, colon);
+  const uri = prefix === "xmlns" ? XMLNS_NS : (scope.get(prefix) ?? "");
+  return { name, uri, local: name.slice(colon + 1), value };
+}
+
+/** Offsets at which each line starts, for positions in O(log n). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function positionIn(starts: readonly number[], offset: number): Position {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((starts[mid] ?? 0) <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
 }
 
 function cleanSaxMessage(message: string): string {

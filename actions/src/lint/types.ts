@@ -2,6 +2,15 @@
 export type Severity = "error" | "warning" | "info";
 
 /**
+ * What happens if the finding ships: `deploy` the engine rejects the deployment; `runtime` it deploys,
+ * then fails or misbehaves when that part of the model is reached; `policy` it breaks this repository's
+ * rules or the security policy; `style` it only hurts readability in the Modeler.
+ */
+export type Consequence = "deploy" | "runtime" | "policy" | "style";
+
+export const CONSEQUENCES: readonly Consequence[] = ["deploy", "runtime", "policy", "style"];
+
+/**
  * One lint finding. This shape is the `--format json` contract other tools rely on:
  * add fields only at the end, never rename or remove one.
  */
@@ -17,6 +26,7 @@ export interface Finding {
   /** Rule name: bpmnlint's own (`conditional-flows`) or the project's (`camunda-gitops/topic-required`). */
   rule: string;
   severity: Severity;
+  consequence: Consequence;
   message: string;
 }
 
@@ -40,6 +50,8 @@ export interface LintSummary {
   errors: number;
   warnings: number;
   infos: number;
+  /** Findings per consequence: what would happen if the models shipped as they are. */
+  consequences: Record<Consequence, number>;
   /** Every silenced finding with its reason, so a reviewer sees what was waived and why. */
   suppressed: Suppressed[];
   perFile: FileSummary[];

@@ -1,13 +1,20 @@
 import { writeFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
 import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
 import { FORMATS, type Format, formatReport, lint, reportFails } from "#core/lint/index.js";
 import { UsageError } from "#core/util/errors.js";
+import { repoRoot } from "#core/util/paths.js";
 
 const help = `Usage: camunda-gitops lint [paths...] [options]
 
 Lints BPMN and DMN files (default: processes/) with bpmnlint's recommended rules and the project's
 Camunda 7.23 rule pack, configured by processes/.bpmnlintrc. Cross-file checks use every model under
 processes/ and the worker topic registry (workers/src/registry.ts).
+
+Every finding says what happens if it ships: deploy (the engine rejects the deployment), runtime (it
+deploys, then fails when reached), policy (this repository's rules, e.g. no code inside processes),
+style (readability in the Modeler). Deploy, runtime and policy findings are errors, style warnings,
+unless processes/.bpmnlintrc names the rule under "rules". Each rule: docs/lint/rules/<rule>.md.
 
 Options:
   --format <f>          text (default), json, github (workflow annotations) or sarif (SARIF 2.1.0)
@@ -19,6 +26,8 @@ Suppress a finding with a reason, in the model:
   <!-- camunda-gitops-disable rule-name: reason -->       before the element
   <!-- camunda-gitops-disable-file rule-name: reason -->  anywhere, for the whole file
 or in .bpmnlintrc under "camunda-gitops": {"suppress": [{"file", "elementId", "rule", "reason"}]}.
+Code inside processes (scripts, Java classes, delegate expressions, connectors, method calls) is
+waived only in .bpmnlintrc: "camunda-gitops": {"allowCode": [{"file", "elementId", "rule", "reason"}]}.
 
 Exit codes: 0 no errors (and warnings within the limit), 1 findings fail, 2 usage error.`;
 
@@ -52,6 +61,7 @@ export const command: Command = {
     const output = formatReport(report, format, {
       colour: values.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR,
       version: process.env.npm_package_version ?? "0.1.0",
+      docsBase: `${pathToFileURL(repoRoot).href}/`,
     });
     if (values.output) await writeFile(values.output, output);
     else process.stdout.write(output);

@@ -16,7 +16,7 @@ function escapeProperty(value: string): string {
 }
 
 export function annotation(f: Finding): string {
-  const title = `${f.rule}${f.elementId ? ` (${f.elementId})` : ""}`;
+  const title = `${f.consequence}: ${f.rule}${f.elementId ? ` (${f.elementId})` : ""}`;
   const properties = `file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(title)}`;
   return `::${COMMAND[f.severity]} ${properties}::${escapeData(f.message)}`;
 }

@@ -10,7 +10,7 @@ export type Format = (typeof FORMATS)[number];
 export function formatReport(
   report: LintReport,
   format: Format,
-  options: { colour?: boolean; version?: string } = {},
+  options: { colour?: boolean; version?: string; docsBase?: string } = {},
 ): string {
   switch (format) {
     case "json":
@@ -18,7 +18,7 @@ export function formatReport(
     case "github":
       return formatGithub(report);
     case "sarif":
-      return formatSarif(report, options.version ?? "0.0.0");
+      return formatSarif(report, options.version ?? "0.0.0", options.docsBase);
     default:
       return formatText(report, { colour: options.colour ?? false });
   }

@@ -9,6 +9,7 @@ export function formatJson(report: LintReport): string {
     elementId: f.elementId,
     rule: f.rule,
     severity: f.severity,
+    consequence: f.consequence,
     message: f.message,
   }));
   return `${JSON.stringify({ findings, summary: report.summary }, null, 2)}\n`;

@@ -1,5 +1,5 @@
-import { projectRules } from "#core/lint/plugin/index.js";
 import type { Finding, LintReport, Suppressed } from "#core/lint/types.js";
+import { ruleDescription, ruleDocs } from "./docs.js";
 
 const LEVEL: Record<Finding["severity"], "error" | "warning" | "note"> = {
   error: "error",
@@ -7,21 +7,25 @@ const LEVEL: Record<Finding["severity"], "error" | "warning" | "note"> = {
   info: "note",
 };
 
-const BPMNLINT_DOCS = "https://github.com/bpmn-io/bpmnlint/blob/main/docs/rules";
-
-function describe(rule: string): { text: string; helpUri?: string } {
-  if (!rule.includes("/")) return { text: `bpmnlint rule ${rule}`, helpUri: `${BPMNLINT_DOCS}/${rule}.md` };
-  const own = projectRules.find((r) => `camunda-gitops/${r.name}` === rule);
-  return { text: own?.description ?? `camunda-gitops check ${rule.replace("camunda-gitops/", "")}` };
-}
-
-/** SARIF 2.1.0 for GitHub code scanning; suppressed findings are included as suppressed results. */
-export function formatSarif(report: LintReport, version: string): string {
+/**
+ * SARIF 2.1.0 for GitHub code scanning; suppressed findings are included as suppressed results. Each
+ * result carries its consequence as a property; `docsBase` (the repository's web address for the
+ * commit, ending in "/") makes the project's rule pages absolute links, as SARIF's helpUri must be.
+ */
+export function formatSarif(report: LintReport, version: string, docsBase?: string): string {
   const all: Array<Finding | Suppressed> = [...report.findings, ...report.summary.suppressed];
   const ruleIds = [...new Set(all.map((f) => f.rule))].sort();
   const rules = ruleIds.map((id) => {
-    const { text, helpUri } = describe(id);
-    return { id, shortDescription: { text }, ...(helpUri ? { helpUri } : {}) };
+    const text = ruleDescription(id);
+    const docs = ruleDocs(id, docsBase);
+    const absolute = /^[a-z]+:\/\//.test(docs);
+    return {
+      id,
+      shortDescription: { text },
+      ...(absolute ? { helpUri: docs } : {}),
+      help: { text: `${text} See ${docs}.`, markdown: `${text} [Rule documentation](${docs})` },
+      properties: { consequence: all.find((f) => f.rule === id)?.consequence },
+    };
   });
   const results = all.map((f) => ({
     ruleId: f.rule,
@@ -38,6 +42,7 @@ export function formatSarif(report: LintReport, version: string): string {
       },
     ],
     partialFingerprints: { elementRule: `${f.file}#${f.elementId ?? ""}#${f.rule}` },
+    properties: { consequence: f.consequence },
     ...("reason" in f ? { suppressions: [{ kind: "inSource", justification: f.reason }] } : {}),
   }));
   const sarif = {

@@ -1,4 +1,12 @@
-import type { Finding, LintReport } from "#core/lint/types.js";
+import type { Consequence, Finding, LintReport } from "#core/lint/types.js";
+
+/** What each consequence means, for the summary line. */
+const CONSEQUENCE_WORDS: Record<Consequence, string> = {
+  deploy: "the engine would reject",
+  runtime: "would fail at run time",
+  policy: "break the repository's policy",
+  style: "style",
+};
 
 const COLOURS = {
   error: "\u001b[31m",
@@ -9,7 +17,10 @@ const COLOURS = {
   reset: "\u001b[0m",
 };
 
-/** Human output grouped by file: `file:line:col  severity  rule  message  (elementId)`. */
+/**
+ * Human output grouped by file: `file:line:col  severity  consequence  rule  message  (elementId)`,
+ * then the counts per consequence: what would happen if these models shipped.
+ */
 export function formatText(report: LintReport, options: { colour: boolean }): string {
   const paint = (colour: keyof typeof COLOURS, text: string) =>
     options.colour ? `${COLOURS[colour]}${text}${COLOURS.reset}` : text;
@@ -25,7 +36,9 @@ export function formatText(report: LintReport, options: { colour: boolean }): st
     for (const f of findings) {
       const where = `${f.file}:${f.line}:${f.column}`;
       const element = f.elementId ? `  ${paint("dim", `(${f.elementId})`)}` : "";
-      lines.push(`  ${where}  ${paint(f.severity, f.severity.padEnd(7))}  ${f.rule}  ${f.message}${element}`);
+      lines.push(
+        `  ${where}  ${paint(f.severity, f.severity.padEnd(7))}  ${f.consequence.padEnd(7)}  ${f.rule}  ${f.message}${element}`,
+      );
     }
     lines.push("");
   }
@@ -39,6 +52,9 @@ export function formatText(report: LintReport, options: { colour: boolean }): st
   }
   const counts = `${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.infos} info`;
   const tail = summary.suppressed.length > 0 ? `, ${summary.suppressed.length} suppressed` : "";
-  lines.push(`${summary.files} file(s) linted: ${counts}${tail}`);
+  const shipped = Object.entries(summary.consequences ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([consequence, n]) => `${n} ${CONSEQUENCE_WORDS[consequence as Consequence]}`);
+  lines.push(`${summary.files} file(s) linted: ${counts}${tail}${shipped.length > 0 ? ` (${shipped.join(", ")})` : ""}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,5 @@
 import type { ImportWarning, ModdleElement } from "#core/lint/parse.js";
+import type { XmlElement } from "#core/lint/engine/xml.js";
 import type { SourceMap } from "#core/lint/source-map.js";
 import type { FileKind } from "#core/lint/types.js";
 
@@ -33,6 +34,8 @@ export interface CurrentFile {
   root: ModdleElement;
   sourceMap: SourceMap;
   importWarnings: readonly ImportWarning[];
+  /** The element tree as the engine reads it (BPMN files only). */
+  tree: XmlElement | null;
   /** False for files the configuration marks as not meant for release (examples, test models). */
   releasable: boolean;
 }

@@ -1,12 +1,13 @@
+import { type EngineParseResult, engineParse } from "#core/lint/engine/bpmn-parse.js";
 import type { ModdleElement } from "#core/lint/parse.js";
-import type { FileKind } from "#core/lint/types.js";
+import type { Consequence, FileKind } from "#core/lint/types.js";
 import type { RuleContext } from "./context.js";
 
 export interface Reporter {
   report(
     id: string,
     message: string,
-    extra?: { line?: number; column?: number; [key: string]: unknown },
+    extra?: { line?: number; column?: number; consequence?: Consequence; [key: string]: unknown },
   ): void;
 }
 
@@ -27,6 +28,8 @@ export interface ProjectReport {
 export interface ProjectRule {
   name: string;
   description: string;
+  /** What happens if a finding of this rule ships (a finding may name another, e.g. a timer's runtime failure). */
+  consequence: Consequence;
   appliesTo: FileKind | "both" | "project";
   create?: (config: Record<string, unknown>, context: RuleContext) => Check;
   checkProject?: (config: Record<string, unknown>, context: Omit<RuleContext, "file">) => ProjectReport[];
@@ -77,4 +80,52 @@ export function idOf(node: ModdleElement): string {
 
 export function list<T = ModdleElement>(value: T[] | undefined): T[] {
   return value ?? [];
+}
+
+/** The engine-faithful parse of the current BPMN file (computed once, shared by the rules that read it). */
+export function engineResult(context: RuleContext): EngineParseResult | null {
+  const tree = context.file.tree;
+  return tree ? engineParse(tree) : null;
+}
+
+/**
+ * A rule whose findings come from the engine-faithful parse: it reports, once per file, what the
+ * parse found under its name, at the position the engine would give.
+ */
+export function engineRule(rule: {
+  name: string;
+  description: string;
+  consequence?: Consequence;
+  /** Extra checks for DMN files, where the engine's BPMN parser is not involved. */
+  dmn?: (config: Record<string, unknown>, context: RuleContext) => Check;
+}): ProjectRule {
+  return {
+    name: rule.name,
+    description: rule.description,
+    consequence: rule.consequence ?? "deploy",
+    appliesTo: rule.dmn ? "both" : "bpmn",
+    create: (config, context) => {
+      const dmn = rule.dmn?.(config, context);
+      return (node, reporter) => {
+        if (context.file.kind === "dmn") return dmn ? dmn(node, reporter) : false;
+        if (node !== context.file.root) return false;
+        for (const finding of engineResult(context)?.findings ?? []) {
+          if (finding.rule !== rule.name) continue;
+          reportEngineFinding(reporter, finding);
+        }
+        return false;
+      };
+    },
+  };
+}
+
+/** Reports a finding at the engine's position: just after the start tag of the element it names. */
+export function reportEngineFinding(
+  reporter: Reporter,
+  finding: { message: string; elementId: string | null; element: { end: { line: number; column: number } } | null; consequence?: Consequence },
+): void {
+  reporter.report(finding.elementId ?? "", finding.message, {
+    ...(finding.element ? { line: finding.element.end.line, column: finding.element.end.column } : {}),
+    ...(finding.consequence ? { consequence: finding.consequence } : {}),
+  });
 }

@@ -42,6 +42,26 @@ export function checkJuelCondition(text: string): string | null {
   return null;
 }
 
+/**
+ * The calls, properties and names of every `${…}`/`#{…}` in the text, or null when it does not parse
+ * (the syntax rule reports that).
+ */
+export function analyzeJuel(text: string): JuelUsage | null {
+  const usage: JuelUsage = { calls: [], properties: [], identifiers: [] };
+  let i = 0;
+  while (i < text.length) {
+    const open = findEvalStart(text, i);
+    if (open === -1) break;
+    const parser = new JuelParser(text, open + 2);
+    if (parser.parseEval()) return null;
+    usage.calls.push(...parser.found.calls);
+    usage.properties.push(...parser.found.properties);
+    usage.identifiers.push(...parser.found.identifiers);
+    i = parser.pos;
+  }
+  return usage;
+}
+
 function findEvalStart(text: string, from: number): number {
   for (let i = from; i < text.length - 1; i++) {
     const c = text[i];
@@ -75,9 +95,18 @@ type Token = { kind: "ident" | "number" | "string" | "op" | "end"; value: string
 
 class SyntaxProblem extends Error {}
 
+/** What an expression does: the methods and functions it calls, the properties and names it reads. */
+export interface JuelUsage {
+  /** `receiver` is the path the method is called on (`execution`, `execution.processEngineServices`), null for a function. */
+  calls: Array<{ name: string; receiver: string | null }>;
+  properties: string[];
+  identifiers: string[];
+}
+
 class JuelParser {
   pos: number;
   private token: Token;
+  readonly found: JuelUsage = { calls: [], properties: [], identifiers: [] };
 
   constructor(
     private readonly text: string,
@@ -162,13 +191,9 @@ class JuelParser {
     const token = this.token;
     if (token.kind === "number" || token.kind === "string") {
       this.next();
-      return;
-    }
-    if (token.kind === "ident" && LITERAL_WORDS.has(token.value)) {
+    } else if (token.kind === "ident" && LITERAL_WORDS.has(token.value)) {
       this.next();
-      return;
-    }
-    if (this.isOp("(")) {
+    } else if (this.isOp("(")) {
       this.next();
       this.expression();
       this.expect(")");
@@ -177,23 +202,41 @@ class JuelParser {
       // ns:function(…) — EL functions with a prefix.
       if (this.isOp(":") && this.peekIdentifierCall()) {
         this.next();
+        const name = this.token.value;
         this.next();
+        this.found.calls.push({ name: `${token.value}:${name}`, receiver: null });
+        this.arguments();
+      } else if (this.isOp("(")) {
+        this.found.calls.push({ name: token.value, receiver: null });
+        this.arguments();
+      } else {
+        this.found.identifiers.push(token.value);
       }
-      if (this.isOp("(")) this.arguments();
     } else {
       this.fail(token.kind === "end" ? "the expression ends too early" : `unexpected "${token.value}"`);
     }
+    // Suffixes apply to any value, literals included: 'text'.concat(x), [a][0].
+    let receiver = token.value;
     for (;;) {
       if (this.isOp(".")) {
         this.next();
         if (this.token.kind !== "ident") this.fail("a property name is expected after '.'");
+        const name = this.token.value;
         this.next();
-        if (this.isOp("(")) this.arguments();
+        if (this.isOp("(")) {
+          this.found.calls.push({ name, receiver });
+          this.arguments();
+        } else this.found.properties.push(name);
+        receiver = `${receiver}.${name}`;
       } else if (this.isOp("[")) {
         this.next();
         this.expression();
         this.expect("]");
-        if (this.isOp("(")) this.arguments();
+        if (this.isOp("(")) {
+          this.found.calls.push({ name: "[…]", receiver });
+          this.arguments();
+        }
+        receiver = `${receiver}[…]`;
       } else {
         return;
       }
@@ -202,7 +245,7 @@ class JuelParser {
 
   /** After `name` and at `:`, tells `ns:fn(` (a function) from the `:` of `a ? b : c`. */
   private peekIdentifierCall(): boolean {
-    return /^\s*[A-Za-z_$][\w$]*\s*\(/.test(this.text.slice(this.pos));
+    return /^\s*[\p{L}_$][\p{L}\p{N}_$]*\s*\(/u.test(this.text.slice(this.pos));
   }
 
   private arguments(): void {
@@ -246,7 +289,8 @@ class JuelParser {
       this.token = { kind: "number", value: number[0], at };
       return;
     }
-    const ident = /^[A-Za-z_$][\w$]*/.exec(rest);
+    // Java identifiers: letters of any script, digits, _ and $.
+    const ident = /^[\p{L}_$][\p{L}\p{N}_$]*/u.exec(rest);
     if (ident) {
       this.pos += ident[0].length;
       this.token = { kind: "ident", value: ident[0], at };

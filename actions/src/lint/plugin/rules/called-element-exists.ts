@@ -7,6 +7,7 @@ import { camundaProperty, defineRule, idOf, is, isExpression } from "#core/lint/
 export default defineRule({
   name: "called-element-exists",
   appliesTo: "bpmn",
+  consequence: "runtime",
   description:
     "A call activity's calledElement must name a process in the repository, unless marked external.",
   create: (config, context) => {

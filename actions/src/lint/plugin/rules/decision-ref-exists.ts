@@ -3,6 +3,7 @@ import { defineRule, idOf, is, isExpression } from "#core/lint/plugin/helpers.js
 export default defineRule({
   name: "decision-ref-exists",
   appliesTo: "bpmn",
+  consequence: "runtime",
   description: "camunda:decisionRef must name a decision defined in the repository's DMN files.",
   create: (_config, context) => (node, reporter) => {
     if (!is(node, "bpmn:BusinessRuleTask")) return undefined;

@@ -3,6 +3,7 @@ import { defineRule, is } from "#core/lint/plugin/helpers.js";
 export default defineRule({
   name: "dmn-entry-count",
   appliesTo: "dmn",
+  consequence: "deploy",
   description: "Each rule of a decision table has one input entry per input and one output entry per output.",
   create: () => (node, reporter) => {
     if (!is(node, "dmn:DecisionTable")) return undefined;

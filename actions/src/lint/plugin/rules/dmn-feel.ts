@@ -10,6 +10,7 @@ import { checkFeel } from "#core/lint/syntax/feel.js";
 export default defineRule({
   name: "dmn-feel",
   appliesTo: "dmn",
+  consequence: "runtime",
   description: "DMN input and output entries must be valid FEEL.",
   create: () => (node, reporter) => {
     let kind: "unary-tests" | "expression";

@@ -6,6 +6,7 @@ const SUPPORTED = new Set(["UNIQUE", "FIRST", "ANY", "COLLECT", "RULE ORDER"]);
 export default defineRule({
   name: "dmn-hit-policy",
   appliesTo: "dmn",
+  consequence: "deploy",
   description:
     "Decision tables may use only the hit policies and aggregations the Camunda 7 engine supports.",
   create: () => (node, reporter) => {

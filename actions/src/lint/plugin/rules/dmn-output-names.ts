@@ -3,6 +3,7 @@ import { defineRule, is } from "#core/lint/plugin/helpers.js";
 export default defineRule({
   name: "dmn-output-names",
   appliesTo: "dmn",
+  consequence: "deploy",
   description: "With more than one output, every output needs a name and the names must be unique.",
   create: () => (node, reporter) => {
     if (!is(node, "dmn:DecisionTable")) return undefined;

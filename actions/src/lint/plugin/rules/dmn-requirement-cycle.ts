@@ -3,6 +3,7 @@ import { defineRule, is } from "#core/lint/plugin/helpers.js";
 export default defineRule({
   name: "dmn-requirement-cycle",
   appliesTo: "dmn",
+  consequence: "deploy",
   description: "Decision requirements must not form a loop: the engine cannot order the decisions.",
   create: () => (node, reporter) => {
     if (!is(node, "dmn:Definitions")) return undefined;

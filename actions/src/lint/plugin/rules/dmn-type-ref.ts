@@ -6,6 +6,7 @@ const KNOWN = new Set(["string", "boolean", "integer", "long", "double", "date"]
 export default defineRule({
   name: "dmn-type-ref",
   appliesTo: "dmn",
+  consequence: "runtime",
   description:
     "typeRef values must be types the Camunda 7 DMN engine knows (string, boolean, integer, long, double, date).",
   create: () => (node, reporter) => {
@@ -22,6 +23,8 @@ export default defineRule({
     reporter.report(
       owner?.id ?? "",
       `typeRef "${typeRef}" is not a type the engine knows, so values are passed through unchecked; use string, boolean, integer, long, double or date`,
+      // Unchecked values break only some comparisons: a warning, not a certain failure.
+      { severity: "warning" },
     );
     return undefined;
   },

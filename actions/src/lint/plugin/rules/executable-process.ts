@@ -3,6 +3,7 @@ import { defineRule, is } from "#core/lint/plugin/helpers.js";
 export default defineRule({
   name: "executable-process",
   appliesTo: "bpmn",
+  consequence: "runtime",
   description:
     "A process with flow elements in a file meant for release must be executable; the engine silently skips it otherwise.",
   create: (_config, context) => (node, reporter) => {

@@ -1,22 +1,25 @@
-import { defineRule, idOf, is } from "#core/lint/plugin/helpers.js";
-import { checkJuelCondition } from "#core/lint/syntax/juel.js";
+import { defineRule, engineResult } from "#core/lint/plugin/helpers.js";
+import { checkJuel, checkJuelCondition } from "#core/lint/syntax/juel.js";
 
 export default defineRule({
   name: "juel-condition",
   appliesTo: "bpmn",
-  description: `Sequence flow and conditional event conditions must be one well-formed JUEL expression (\${…})`,
-  create: () => (node, reporter) => {
-    let condition: { body?: string; language?: string; resource?: string } | undefined;
-    if (is(node, "bpmn:SequenceFlow")) condition = node.conditionExpression;
-    else if (is(node, "bpmn:ConditionalEventDefinition")) condition = node.condition;
-    if (!condition) return undefined;
-    // Script conditions (language="groovy", camunda:resource=…) are not JUEL.
-    if ((condition.language && !/^juel$/i.test(condition.language)) || condition.resource) return undefined;
-    const problem = checkJuelCondition(condition.body ?? "");
-    if (problem) {
-      const owner = is(node, "bpmn:ConditionalEventDefinition") ? node.$parent : node;
-      reporter.report(idOf(owner), `invalid condition "${(condition.body ?? "").trim()}": ${problem}`);
+  consequence: "runtime",
+  description:
+    "A JUEL condition (sequence flow, conditional event) must be one ${…} expression: literal text around it makes the result a string, and the engine fails when it evaluates the condition.",
+  create: (_config, context) => (node, reporter) => {
+    if (node !== context.file.root) return false;
+    for (const expression of engineResult(context)?.context.expressions ?? []) {
+      // Syntax errors are the expression-syntax rule's: the engine refuses those at deployment.
+      if (expression.what !== "condition" || checkJuel(expression.text) !== null) continue;
+      const problem = checkJuelCondition(expression.text);
+      if (!problem) continue;
+      reporter.report(
+        expression.elementId ?? "",
+        `condition "${expression.text.trim()}": ${problem}; the engine deploys it and fails when it evaluates it`,
+        { line: expression.element.end.line, column: expression.element.end.column },
+      );
     }
-    return undefined;
+    return false;
   },
 });

@@ -1,9 +1,17 @@
 import { defineRule, idOf, isAny, isExpression } from "#core/lint/plugin/helpers.js";
-import { EXTERNAL_TASK_TYPES } from "./topic-required.js";
+
+/** Elements that take camunda:type="external" (moddle's camunda:ServiceTaskLike). */
+const EXTERNAL_TASK_TYPES = [
+  "bpmn:ServiceTask",
+  "bpmn:SendTask",
+  "bpmn:BusinessRuleTask",
+  "bpmn:MessageEventDefinition",
+] as const;
 
 export default defineRule({
   name: "topic-registered",
   appliesTo: "bpmn",
+  consequence: "runtime",
   description: "Every external task topic must be served by a worker in the topic registry.",
   create: (_config, context) => (node, reporter) => {
     const registry = context.registry;

@@ -1,85 +1,26 @@
 import type { ModdleElement } from "#core/lint/parse.js";
-import { defineRule, idOf, is } from "#core/lint/plugin/helpers.js";
-
-const CATCHING = ["bpmn:StartEvent", "bpmn:IntermediateCatchEvent", "bpmn:BoundaryEvent"];
-
-/** Which element type each reference must point at. */
-const REFERENCES = [
-  {
-    definition: "bpmn:MessageEventDefinition",
-    property: "messageRef",
-    target: "bpmn:Message",
-    label: "message",
-  },
-  { definition: "bpmn:SignalEventDefinition", property: "signalRef", target: "bpmn:Signal", label: "signal" },
-  { definition: "bpmn:ErrorEventDefinition", property: "errorRef", target: "bpmn:Error", label: "error" },
-  {
-    definition: "bpmn:EscalationEventDefinition",
-    property: "escalationRef",
-    target: "bpmn:Escalation",
-    label: "escalation",
-  },
-  { definition: "bpmn:ReceiveTask", property: "messageRef", target: "bpmn:Message", label: "message" },
-] as const;
+import { defineRule, engineResult, is, reportEngineFinding } from "#core/lint/plugin/helpers.js";
 
 export default defineRule({
   name: "undefined-reference",
   appliesTo: "both",
+  consequence: "deploy",
   description:
-    "Message, signal, error and escalation references (and DMN decision requirements) must point at defined elements of the right type.",
+    "Message and signal references of events, a boundary event's attachedToRef, an error end event's error (with its errorCode) and DMN decision requirements must point at defined elements.",
   create: (_config, context) => (node, reporter) => {
-    // References moddle could not resolve are reported once, from the root.
-    if (node === context.file.root) {
-      for (const warning of context.file.importWarnings) {
-        if (warning.kind !== "unresolved-reference") continue;
-        reporter.report(
-          warning.elementId ?? "",
-          `${warning.message}: the engine refuses to deploy it; define "${warning.reference}" or fix the reference`,
-        );
+    if (node !== context.file.root) return false;
+    if (context.file.kind === "bpmn") {
+      // The engine resolves references itself: `tns:msg` through the target namespace, an errorRef
+      // without an <error> as the error code. Only what it refuses is reported.
+      for (const finding of engineResult(context)?.findings ?? []) {
+        if (finding.rule === "undefined-reference") reportEngineFinding(reporter, finding);
       }
-      if (is(node, "dmn:Definitions")) checkRequirements(node, reporter);
-      return undefined;
+      return false;
     }
-    for (const reference of REFERENCES) {
-      if (!is(node, reference.definition)) continue;
-      const owner = is(node, "bpmn:EventDefinition") ? node.$parent : node;
-      const target = node[reference.property];
-      if (target && !is(target, reference.target)) {
-        reporter.report(
-          idOf(owner),
-          `${reference.property} "${target.id}" is a ${String(target.$type).replace("bpmn:", "")}, not a ${reference.label}`,
-        );
-      } else if (target && (reference.label === "message" || reference.label === "signal") && !target.name) {
-        reporter.report(
-          idOf(owner),
-          `${reference.label} "${target.id}" has no name: the engine correlates by name; give it one`,
-        );
-      } else if (
-        !target &&
-        reference.label !== "error" &&
-        reference.label !== "escalation" &&
-        needsReference(node, owner) &&
-        // An unresolved reference is already reported above, from the root.
-        !context.file.importWarnings.some(
-          (w) => w.kind === "unresolved-reference" && w.elementId === owner.id,
-        )
-      ) {
-        reporter.report(
-          idOf(owner),
-          `${reference.label} event without a ${reference.property}: the engine refuses to deploy it; reference a ${reference.label}`,
-        );
-      }
-    }
-    return undefined;
+    if (is(node, "dmn:Definitions")) checkRequirements(node, reporter);
+    return false;
   },
 });
-
-/** Catching message and all signal events need their reference; throwing message events may be external tasks. */
-function needsReference(definition: { $type: string }, owner: { $type: string }): boolean {
-  if (definition.$type === "bpmn:ReceiveTask") return false;
-  if (definition.$type === "bpmn:SignalEventDefinition") return true;
-  return CATCHING.includes(owner.$type);
-}
 
 function checkRequirements(
   definitions: ModdleElement,
@@ -95,7 +36,7 @@ function checkRequirements(
       if (!decisions.has(target)) {
         reporter.report(
           element.id,
-          `requirement points at "${target}", which is not defined in this file; fix the href`,
+          `requirement points at "${target}", which is not defined in this file: the engine refuses the decisions; fix the href`,
         );
       }
     }

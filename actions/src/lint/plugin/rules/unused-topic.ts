@@ -4,6 +4,7 @@ import { defineRule } from "#core/lint/plugin/helpers.js";
 export default defineRule({
   name: "unused-topic",
   appliesTo: "project",
+  consequence: "style",
   description: "A topic in the worker registry that no BPMN file uses is dead code (or a renamed topic).",
   checkProject: (_config, context) => {
     const registry = context.registry;
