@@ -8,11 +8,11 @@ import type { Consequence, Severity } from "./types.js";
 export const BPMNLINT_CONSEQUENCES: Readonly<Record<string, Consequence>> = {
   "ad-hoc-sub-process": "runtime",
   "conditional-event": "style",
-  "conditional-flows": "runtime",
+  "conditional-flows": "style",
   "end-event-required": "style",
   "event-based-gateway": "style",
   "event-sub-process-typed-start-event": "style",
-  "fake-join": "runtime",
+  "fake-join": "style",
   global: "style",
   "label-required": "style",
   "link-event": "style",

@@ -40,6 +40,42 @@ function only(report: Awaited<ReturnType<typeof lint>>) {
   return report.findings[0]!;
 }
 
+describe("encodings the engine's XML parser reads are read too", () => {
+  const model = (declaration: string, name: string) =>
+    `<?xml version="1.0" encoding="${declaration}"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs" targetNamespace="urn:x">\n  <bpmn:process id="P" isExecutable="true" camunda:historyTimeToLive="1">\n    <bpmn:startEvent id="Start" name="${name}" />\n    <bpmn:task id="T" name="${name}" camunda:asyncBefore="true" camunda:jobPriority="high" />\n  </bpmn:process>\n</bpmn:definitions>\n`;
+  const priorityFinding = (report: Awaited<ReturnType<typeof lint>>) =>
+    report.findings.filter((f) => f.consequence === "deploy").map((f) => [f.rule, f.line, f.elementId]);
+
+  test("UTF-16 with a byte order mark, little and big endian: parsed, with lines", async () => {
+    const text = model("UTF-16", "Prüfung");
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const bytes of [le, be]) {
+      const report = await lintOne("utf16.bpmn", bytes);
+      assert.deepEqual(priorityFinding(report), [["camunda-gitops/attribute-values", 5, "T"]]);
+    }
+  });
+
+  test("UTF-16 without a byte order mark is recognised by its first characters", async () => {
+    const report = await lintOne("utf16-nobom.bpmn", Buffer.from(model("UTF-16", "x"), "utf16le"));
+    assert.deepEqual(priorityFinding(report), [["camunda-gitops/attribute-values", 5, "T"]]);
+  });
+
+  test("a declared windows-1252 or ISO-8859-1 encoding is honoured, not called binary", async () => {
+    for (const label of ["windows-1252", "ISO-8859-1"]) {
+      const report = await lintOne("latin.bpmn", Buffer.from(model(label, "Prüfung €"), "latin1"));
+      assert.deepEqual(priorityFinding(report), [["camunda-gitops/attribute-values", 5, "T"]]);
+    }
+  });
+
+  test("an encoding nobody can read is one clear finding", async () => {
+    const f = only(await lintOne("odd.bpmn", model("x-klingon", "x")));
+    assert.equal(f.rule, "camunda-gitops/encoding");
+    assert.match(f.message, /x-klingon.*save it as UTF-8/);
+  });
+});
+
 describe("unsafe or broken input is a finding, never a crash", () => {
   test("not XML: the finding names the file, the line and the column", async () => {
     const f = only(
@@ -124,7 +160,7 @@ describe("unsafe or broken input is a finding, never a crash", () => {
     assert.equal(only(report).rule, "camunda-gitops/file-too-large");
   });
 
-  test("a model with 5,000 elements is linted completely, with positions for the last element", async () => {
+  test("a model with 5,000 elements is linted completely: positions for the last element, findings capped per rule", async () => {
     const tasks: string[] = [];
     const flows: string[] = [];
     const n = 2500;
@@ -137,13 +173,30 @@ describe("unsafe or broken input is a finding, never a crash", () => {
         `    <bpmn:sequenceFlow id="Flow_${i}" sourceRef="${i === 0 ? "Start" : `Task_${i - 1}`}" targetRef="Task_${i}" />`,
       );
     }
-    const xml = `${BPMN_OPEN}  <bpmn:process id="Big" isExecutable="false">\n    <bpmn:startEvent id="Start" name="Start"><bpmn:outgoing>Flow_0</bpmn:outgoing></bpmn:startEvent>\n${tasks.join("\n")}\n${flows.join("\n")}\n    <bpmn:endEvent id="End" name="End"><bpmn:incoming>Flow_End</bpmn:incoming></bpmn:endEvent>\n    <bpmn:sequenceFlow id="Flow_End" sourceRef="Task_${n - 1}" targetRef="End" />\n  </bpmn:process>\n</bpmn:definitions>\n`;
+    // The last flow repeats an id: the one deploy finding, at the end of the file.
+    const xml = `${BPMN_OPEN}  <bpmn:process id="Big" isExecutable="true" camunda:historyTimeToLive="30" xmlns:camunda="http://camunda.org/schema/1.0/bpmn">\n    <bpmn:startEvent id="Start" name="Start"><bpmn:outgoing>Flow_0</bpmn:outgoing></bpmn:startEvent>\n${tasks.join("\n")}\n${flows.join("\n")}\n    <bpmn:endEvent id="End" name="End"><bpmn:incoming>Flow_End</bpmn:incoming></bpmn:endEvent>\n    <bpmn:sequenceFlow id="Flow_End" sourceRef="Task_${n - 1}" targetRef="End" />\n    <bpmn:dataStoreReference id="Flow_0" />\n  </bpmn:process>\n</bpmn:definitions>\n`;
     const report = await lintOne("big.bpmn", xml);
-    // This model lacks only its diagram (no-bpmndi, one per element) and is not executable.
-    const rules = new Set(report.findings.map((f) => f.rule));
-    assert.deepEqual([...rules].sort(), ["camunda-gitops/executable-process", "no-bpmndi"]);
-    assert.equal(report.findings.filter((f) => f.rule === "no-bpmndi").length, 2 * n + 3);
-    const last = report.findings.find((f) => f.elementId === `Flow_${n - 1}`);
-    assert.equal(last?.line, 4 + n + n);
+    // Without a diagram every element gets no-bpmndi: 100 listed, then one "and N more".
+    const bpmndi = report.findings.filter((f) => f.rule === "no-bpmndi");
+    assert.equal(bpmndi.length, 101);
+    assert.match(bpmndi.find((f) => f.elementId === null)?.message ?? "", /and 4903 more findings of this rule/);
+    const duplicate = report.findings.filter((f) => f.rule === "camunda-gitops/duplicate-id");
+    assert.equal(duplicate.length, 1);
+    assert.equal(duplicate[0]?.line, 7 + n + n);
+    assert.equal(duplicate[0]?.consequence, "deploy");
   });
+
+  test("100,000 findings of a rule do not crash the linter: the first 100 and one summing up the rest", async () => {
+    const tasks = Array.from({ length: 100_000 }, (_, i) => `    <bpmn:task id="T${i}" name="t" />`).join("\n");
+    const report = await lintOne(
+      "tasks.bpmn",
+      `${BPMN_OPEN}  <bpmn:process id="P" isExecutable="false">\n    <bpmn:startEvent id="Start" name="s" />\n${tasks}\n  </bpmn:process>\n</bpmn:definitions>\n`,
+    );
+    const bpmndi = report.findings.filter((f) => f.rule === "no-bpmndi");
+    assert.equal(bpmndi.length, 101);
+    assert.match(bpmndi.find((f) => f.elementId === null)?.message ?? "", /and 99901 more findings of this rule/);
+    assert.ok(formatReport(report, "json").length > 0);
+    assert.ok(formatReport(report, "sarif").length > 0);
+  });
+
 });

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { repoPath } from "../../support/repo.js";
@@ -25,7 +27,7 @@ describe("camunda-gitops lint exit codes", () => {
     assert.equal(code, 1);
     assert.match(
       stdout,
-      /test\/fixtures\/lint\/rules\/duplicate-id\/fail\.bpmn:6:5 {2}error {4}camunda-gitops\/duplicate-id/,
+      /test\/fixtures\/lint\/rules\/duplicate-id\/fail\.bpmn:6:47 {2}error {4}deploy {3}camunda-gitops\/duplicate-id/,
     );
   });
 
@@ -51,5 +53,17 @@ describe("camunda-gitops lint exit codes", () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no\/such\/folder does not exist/);
     assert.ok(!/\n\s+at /.test(missing.stderr));
+  });
+
+  test("2 for a configuration that is not JSON, without echoing a byte of it", (t) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "lint-config-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const secret = path.join(dir, "passwd");
+    writeFileSync(secret, "root:x:0:0:SECRET-TOKEN-1234:/root:/bin/bash\n");
+    const result = cli(repoPath(rules("duplicate-id/fail.bpmn")), "--config", secret);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /is not valid JSON/);
+    for (const fragment of ["root", "SECRET", "0:0", "bash"]) assert.ok(!result.stderr.includes(fragment), result.stderr);
+    assert.ok(!result.stdout.includes("SECRET"));
   });
 });

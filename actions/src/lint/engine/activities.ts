@@ -369,7 +369,8 @@ function parseSubProcess(ctx: ParseContext, element: XmlElement, scope: Scope): 
 }
 
 function parseMultiInstance(ctx: ParseContext, element: XmlElement, loop: XmlElement): void {
-  const bodyId = `${attr(element, "id")}#multiInstanceBody`;
+  // The engine names the multi-instance body ("<id>#multiInstanceBody"); a reader looks for the activity.
+  const bodyId = attr(element, "id") ?? null;
   const cardinality = child(loop, "loopCardinality");
   let hasCardinality = false;
   if (cardinality) {

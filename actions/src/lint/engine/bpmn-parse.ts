@@ -108,10 +108,10 @@ function parseDefinitions(ctx: ParseContext): void {
     const id = attr(signal, "id");
     const name = attr(signal, "name");
     if (name !== undefined && signalNames.has(name)) {
-      ctx.error("definitions", `signal name "${name}" is used by another signal; signal names must be unique`, signal);
+      ctx.error("definitions", `signal name "${name}" is used by another signal of the file; rename one (the engine needs unique signal names)`, signal);
     }
-    if (id === undefined) ctx.error("definitions", "signal has no id", signal);
-    else if (name === undefined) ctx.error("definitions", `signal "${id}" has no name`, signal);
+    if (id === undefined) ctx.error("definitions", "signal has no id; give it one so events can refer to it", signal);
+    else if (name === undefined) ctx.error("definitions", `signal "${id}" has no name; the engine broadcasts signals by name, give it one`, signal);
     else {
       ctx.expression(name, signal, "signal name");
       signalNames.add(name);
@@ -120,7 +120,7 @@ function parseDefinitions(ctx: ParseContext): void {
   }
   for (const error of children(root, "error")) {
     const id = attr(error, "id");
-    if (id === undefined) ctx.error("definitions", "error has no id", error);
+    if (id === undefined) ctx.error("definitions", "error has no id; give it one so error events can refer to it", error);
     const message = camundaAttr(error, "errorMessage");
     if (message !== undefined) ctx.expression(message, error, "camunda:errorMessage");
     definitions.errors.set(id, { errorCode: attr(error, "errorCode") });
@@ -128,7 +128,7 @@ function parseDefinitions(ctx: ParseContext): void {
   for (const escalation of children(root, "escalation")) {
     const id = attr(escalation, "id");
     if (id === undefined) {
-      ctx.error("definitions", "escalation has no id", escalation);
+      ctx.error("definitions", "escalation has no id; give it one so escalation events can refer to it", escalation);
       continue;
     }
     const code = attr(escalation, "escalationCode");

@@ -1,5 +1,5 @@
 import type { Consequence } from "../types.js";
-import { attr, type XmlElement } from "./xml.js";
+import { ACTIVITI_NS, attr, CAMUNDA_NS, type XmlElement } from "./xml.js";
 
 /** A problem the engine's BPMN parser would raise, with the element it would name. */
 export interface EngineFinding {
@@ -177,9 +177,13 @@ export class ParseContext {
   }
 }
 
-/** The element's id, or its nearest ancestor's: a reader needs an element to look at. */
+/**
+ * The id of the BPMN element a reader looks for: the element's own, or its nearest ancestor's.
+ * Ids of Camunda extension elements (form fields, listeners) are not element ids of the model.
+ */
 export function idOf(element: XmlElement | null): string | null {
   for (let current = element; current; current = current.parent) {
+    if (current.uri === CAMUNDA_NS || current.uri === ACTIVITI_NS) continue;
     const id = attr(current, "id");
     if (id !== undefined) return id;
   }

@@ -18,7 +18,7 @@ interface Property {
 }
 
 interface Registry {
-  getEffectiveDescriptor(name: string): { properties: Property[] } | undefined;
+  getEffectiveDescriptor(name: string): { properties: Property[]; allTypes: Array<{ name: string }> } | undefined;
   typeMap: Record<string, unknown>;
 }
 
@@ -35,6 +35,23 @@ function types(): Registry {
 function descriptor(type: string): Property[] | null {
   if (!(type in types().typeMap)) return null;
   return types().getEffectiveDescriptor(type)?.properties ?? null;
+}
+
+function supertypes(type: string): Set<string> {
+  if (!(type in types().typeMap)) return new Set();
+  return new Set(types().getEffectiveDescriptor(type)?.allTypes.map((t) => t.name) ?? []);
+}
+
+/**
+ * The position of a child element in its parent's content model: the index of the property it fills
+ * (by name, or by type for elements written by their type name such as <task>). The descriptors list
+ * properties in the schema's sequence order, base type first.
+ */
+function sequenceIndex(properties: Property[], local: string, childType: string): number {
+  const byName = properties.findIndex((p) => !p.isAttr && p.ns.localName === local);
+  if (byName !== -1) return byName;
+  const types_ = supertypes(childType);
+  return properties.findIndex((p) => !p.isAttr && !p.isReference && types_.has(p.type));
 }
 
 /** Attribute of a type as the XML writes it (`sourceRef`), typed as XML IDREF in the schema. */
@@ -86,8 +103,21 @@ export function checkSchema(root: XmlElement): EngineFinding[] {
         report(element, `${name}="${value}" names no element of this file: the engine's schema validation refuses the file`);
       }
     }
+    let furthest = -1;
+    let furthestChild: XmlElement | null = null;
     for (const child of element.children) {
       if (child.uri !== BPMN_NS) continue;
+      const childTypeName = `bpmn:${child.local.charAt(0).toUpperCase()}${child.local.slice(1)}`;
+      const index = sequenceIndex(properties, child.local, childTypeName);
+      if (index !== -1 && index < furthest && furthestChild) {
+        report(
+          child,
+          `<${child.tag}> comes after <${furthestChild.tag}>, but BPMN 2.0 puts it before: the engine's schema validation refuses the file; move it up`,
+        );
+      } else if (index > furthest) {
+        furthest = index;
+        furthestChild = child;
+      }
       if (IDREF_ELEMENTS.has(child.local)) {
         const value = child.text.trim();
         if (value !== "" && !ids.has(value)) {

@@ -41,6 +41,7 @@ export function parseServiceTaskLike(
         }
       }
       parseFieldDeclarations(ctx, element, ownerId);
+      ctx.script(element, "shell", fields.get("command") ?? null, null, "shell task", ownerId);
       activity.behavior = "shell";
     } else if (kind === "external") {
       parseExternalTask(ctx, element, ownerId);

@@ -13,14 +13,19 @@ export const scriptTask = defineRule({
   name: "script-task",
   appliesTo: "bpmn",
   consequence: "policy",
-  description: "Script tasks run Groovy or JavaScript inside the engine; do the work in an external task worker.",
+  description:
+    "Script tasks run Groovy or JavaScript, shell tasks an operating-system command, inside the engine; do the work in an external task worker.",
   create: (_config, context) => (node, reporter) => {
     if (node !== context.file.root) return false;
     for (const script of engineResult(context)?.context.scripts ?? []) {
-      if (script.what !== "script task") continue;
+      if (script.what !== "script task" && script.what !== "shell task") continue;
+      const runs =
+        script.what === "shell task"
+          ? `shell task runs the operating-system command "${script.source ?? ""}" on the engine's host`
+          : `script task runs ${script.language} code inside the engine${script.resource ? ` (from ${script.resource})` : ""}`;
       reporter.report(
         script.elementId ?? "",
-        `script task runs ${script.language} code inside the engine${script.resource ? ` (from ${script.resource})` : ""}: move the work to an external task worker, or allow-list this element with a reason`,
+        `${runs}: move the work to an external task worker, or allow-list this element with a reason`,
         at(script.element),
       );
     }
@@ -37,7 +42,7 @@ export const inlineScript = defineRule({
   create: (_config, context) => (node, reporter) => {
     if (node !== context.file.root) return false;
     for (const script of engineResult(context)?.context.scripts ?? []) {
-      if (script.what === "script task") continue;
+      if (script.what === "script task" || script.what === "shell task") continue;
       reporter.report(
         script.elementId ?? "",
         `${script.what} runs ${script.language} code inside the engine${script.resource ? ` (from ${script.resource})` : ""}: use an expression that reads variables, or allow-list this element with a reason`,
@@ -57,7 +62,8 @@ export const javaClass = defineRule({
   create: (_config, context) => (node, reporter) => {
     if (node !== context.file.root) return false;
     for (const code of engineResult(context)?.context.code ?? []) {
-      if (code.kind !== "class") continue;
+      // The engine's own form handlers are configuration, not code the model brings.
+      if (code.kind !== "class" || code.value.startsWith("org.camunda.bpm.engine.impl.form.handler.")) continue;
       reporter.report(
         code.elementId ?? "",
         `${code.what} "${code.value}" runs Java code inside the engine: use an external task (camunda:type="external"), or allow-list this element with a reason`,
@@ -118,8 +124,12 @@ export const expressionCode = defineRule({
     if (context.file.kind === "dmn") {
       if (!is(node, "dmn:LiteralExpression") && !is(node, "dmn:UnaryTests")) return undefined;
       if (!/^juel$/i.test(languageOf(node) ?? "")) return undefined;
-      for (const problem of unsafeExpressionUses(node.text ?? "")) {
-        reporter.report(ownerIdOf(node), `expression "${short(node.text ?? "")}" ${problem}: allow-list this element with a reason if it must`);
+      const problems = unsafeExpressionUses(node.text ?? "");
+      if (problems.length > 0) {
+        reporter.report(
+          ownerIdOf(node),
+          `expression "${short(node.text ?? "")}" ${problems.join("; ")}: write it in FEEL, or allow-list this element with a reason`,
+        );
       }
       return undefined;
     }
@@ -127,13 +137,13 @@ export const expressionCode = defineRule({
     for (const expression of engineResult(context)?.context.expressions ?? []) {
       // Delegate expressions are the delegate-expression rule's.
       if (expression.what.includes("elegateExpression")) continue;
-      for (const problem of unsafeExpressionUses(expression.text)) {
-        reporter.report(
-          expression.elementId ?? "",
-          `${expression.what} "${short(expression.text)}" ${problem}: expressions may only read variables; use a worker, or allow-list this element with a reason`,
-          at(expression.element),
-        );
-      }
+      const problems = unsafeExpressionUses(expression.text);
+      if (problems.length === 0) continue;
+      reporter.report(
+        expression.elementId ?? "",
+        `${expression.what} "${short(expression.text)}" ${problems.join("; ")}: expressions may only read variables; use a worker, or allow-list this element with a reason`,
+        at(expression.element),
+      );
     }
     return false;
   },
