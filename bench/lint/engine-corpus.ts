@@ -59,7 +59,9 @@ const { positionals, values } = parseArgs({
 
 const mode = positionals[0];
 if (!values.files || (mode !== "record" && mode !== "score")) {
-  console.error("usage: engine-corpus.ts record|score --files <folder> [--verdicts file] [--url engine-rest]");
+  console.error(
+    "usage: engine-corpus.ts record|score --files <folder> [--verdicts file] [--url engine-rest]",
+  );
   process.exit(2);
 }
 const filesRoot = path.resolve(values.files);
@@ -70,7 +72,8 @@ function listModels(folder: string): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.(bpmn|bpmn20\.xml)$/.test(entry.name)) found.push(path.relative(folder, full).split(path.sep).join("/"));
+      else if (/\.(bpmn|bpmn20\.xml)$/.test(entry.name))
+        found.push(path.relative(folder, full).split(path.sep).join("/"));
     }
   };
   walk(folder);
@@ -83,7 +86,11 @@ function prepareCopies(files: string[]): string {
   for (const file of files) {
     const target = path.join(dir, file);
     mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, withHistoryTtl(readFileSync(path.join(filesRoot, file), "latin1"), "latin1"), "latin1");
+    writeFileSync(
+      target,
+      withHistoryTtl(readFileSync(path.join(filesRoot, file), "latin1"), "latin1"),
+      "latin1",
+    );
   }
   return dir;
 }
@@ -114,15 +121,25 @@ const files = listModels(filesRoot).filter((f) => byFile.has(f));
 const copies = prepareCopies(files);
 
 const started = process.hrtime.bigint();
-const report = await lint({ paths: [copies], root: copies, indexPaths: [], registry: null, configFile: null });
+const report = await lint({
+  paths: [copies],
+  root: copies,
+  indexPaths: [],
+  registry: null,
+  configFile: null,
+});
 const inProcessSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 // The CLI as a user runs it, on the same files, for the wall time of one call.
 const cliStarted = process.hrtime.bigint();
-const cli = spawnSync(process.execPath, [repoPath("bin/camunda-gitops.mjs"), "lint", "--format", "json", copies], {
-  encoding: "utf8",
-  maxBuffer: 1024 * 1024 * 1024,
-});
+const cli = spawnSync(
+  process.execPath,
+  [repoPath("bin/camunda-gitops.mjs"), "lint", "--format", "json", copies],
+  {
+    encoding: "utf8",
+    maxBuffer: 1024 * 1024 * 1024,
+  },
+);
 const cliSeconds = Number(process.hrtime.bigint() - cliStarted) / 1e9;
 rmSync(copies, { recursive: true, force: true });
 if (cli.status === null || cli.status > 1) throw new Error(`the CLI failed: ${cli.stderr}`);
@@ -169,7 +186,10 @@ for (const file of files) {
     if (flagged) {
       caught++;
       tally.caught++;
-    } else misses.push(`${file}: ${verdict.errors[0]?.message ?? verdict.otherError?.message ?? ""}`.slice(0, 240));
+    } else
+      misses.push(
+        `${file}: ${verdict.errors[0]?.message ?? verdict.otherError?.message ?? ""}`.slice(0, 240),
+      );
     kinds.set(kindOf(verdict), tally);
   } else {
     if (anyError.has(file)) errorsOnAccepted++;
@@ -188,7 +208,6 @@ let positioned = 0;
 let lineExact = 0;
 let columnExact = 0;
 let within3 = 0;
-let located = 0;
 const offPositions: string[] = [];
 for (const file of files) {
   const verdict = byFile.get(file) as Verdict;
@@ -197,14 +216,16 @@ for (const file of files) {
     positioned++;
     const ours = deployFindings.get(file) ?? [];
     if (ours.length === 0) continue;
-    located++;
     const ids = new Set([error.mainElementId, ...error.elementIds].filter(Boolean));
     const sameElement = ours.filter((f) => f.elementId !== null && ids.has(f.elementId));
     const candidates = sameElement.length > 0 ? sameElement : ours;
     const column = error.rawColumn ?? error.column;
     if (candidates.some((f) => f.line === error.line && f.column === column)) columnExact++;
     if (candidates.some((f) => f.line === error.line)) lineExact++;
-    else offPositions.push(`${file}: engine ${error.line}:${column}, ours ${candidates.map((f) => `${f.line}:${f.column}`).join(",")}`);
+    else
+      offPositions.push(
+        `${file}: engine ${error.line}:${column}, ours ${candidates.map((f) => `${f.line}:${f.column}`).join(",")}`,
+      );
     if (candidates.some((f) => Math.abs(f.line - error.line) <= 3)) within3++;
   }
 }
@@ -232,7 +253,9 @@ const lines = [
   "",
   "| rejection kind | files | flagged |",
   "|---|---:|---:|",
-  ...[...kinds.entries()].sort((a, b) => b[1].rejected - a[1].rejected).map(([kind, t]) => `| ${kind} | ${t.rejected} | ${t.caught} |`),
+  ...[...kinds.entries()]
+    .sort((a, b) => b[1].rejected - a[1].rejected)
+    .map(([kind, t]) => `| ${kind} | ${t.rejected} | ${t.caught} |`),
   "",
   "Reproduce (see the script's header for getting the files and recording the verdicts): `node --import tsx bench/lint/engine-corpus.ts score --files <engine/src/test/resources> --verdicts <verdicts.json>`",
   "",
@@ -240,9 +263,15 @@ const lines = [
 const section = lines.join("\n");
 console.log(section);
 console.log(`not flagged (${misses.length}):\n  ${misses.join("\n  ")}`);
-for (const [rule, list] of falsePositives) console.log(`deploy findings on accepted files, ${rule} (${list.length}):\n  ${list.slice(0, 15).join("\n  ")}`);
+for (const [rule, list] of falsePositives)
+  console.log(
+    `deploy findings on accepted files, ${rule} (${list.length}):\n  ${list.slice(0, 15).join("\n  ")}`,
+  );
 console.log(`positions off (${offPositions.length}):\n  ${offPositions.slice(0, 40).join("\n  ")}`);
 if (values.details) {
-  writeFileSync(values.details, JSON.stringify({ misses, falsePositives: Object.fromEntries(falsePositives), offPositions }, null, 2));
+  writeFileSync(
+    values.details,
+    JSON.stringify({ misses, falsePositives: Object.fromEntries(falsePositives), offPositions }, null, 2),
+  );
 }
 if (!values["no-write"]) writeResultsSection("Lint against the engine", section);

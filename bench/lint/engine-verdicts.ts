@@ -9,7 +9,9 @@ import type { EngineError, Verdict } from "./engine-corpus.js";
 export async function recordVerdicts(folder: string, files: string[], url: string): Promise<Verdict[]> {
   const user = process.env.CAMUNDA_USERNAME;
   const password = process.env.CAMUNDA_PASSWORD;
-  const headers: Record<string, string> = user ? { authorization: `Basic ${Buffer.from(`${user}:${password ?? ""}`).toString("base64")}` } : {};
+  const headers: Record<string, string> = user
+    ? { authorization: `Basic ${Buffer.from(`${user}:${password ?? ""}`).toString("base64")}` }
+    : {};
   const verdicts: Verdict[] = [];
   let done = 0;
   for (const file of files) {
@@ -28,7 +30,8 @@ export async function recordVerdicts(folder: string, files: string[], url: strin
       for (const resource of Object.values(details)) {
         for (const error of resource.errors ?? []) verdict.errors.push(engineError(error));
       }
-      if (verdict.errors.length === 0) verdict.otherError = { type: String(body.type ?? ""), message: String(body.message ?? "") };
+      if (verdict.errors.length === 0)
+        verdict.otherError = { type: String(body.type ?? ""), message: String(body.message ?? "") };
     }
     verdicts.push(verdict);
     if (++done % 100 === 0) console.log(`${done}/${files.length} deployed`);

@@ -8,7 +8,8 @@ const ACTIVITI = "http://activiti.org/bpmn";
 
 export function withHistoryTtl(text: string, _encoding = "latin1", ttl = "P1D"): string {
   const skipped: Array<[number, number]> = [];
-  for (const m of text.matchAll(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g)) skipped.push([m.index, m.index + m[0].length]);
+  for (const m of text.matchAll(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g))
+    skipped.push([m.index, m.index + m[0].length]);
   const inSkipped = (offset: number) => skipped.some(([from, to]) => offset >= from && offset < to);
   const startTag = (from: number) => text.slice(from, tagEnd(text, from));
 

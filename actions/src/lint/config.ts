@@ -93,7 +93,12 @@ export async function loadConfig(file: string | null, root: string): Promise<Lin
   }
   const { [PLUGIN_NAME]: settings, ...bpmnlint } = parsed.data;
   const project = projectSettings.parse(settings ?? {});
-  return { source: where, bpmnlint, settings: project, allowCodeLines: entryLines(text, "allowCode", project.allowCode.length) };
+  return {
+    source: where,
+    bpmnlint,
+    settings: project,
+    allowCodeLines: entryLines(text, "allowCode", project.allowCode.length),
+  };
 }
 
 /** Line of each object in the array under `key` (the first such key), for pointing at entries. */

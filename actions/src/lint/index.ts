@@ -1,10 +1,10 @@
+export { ruleDocs } from "./format/docs.js";
 export { ANNOTATIONS_PER_KIND, annotation } from "./format/github.js";
 export { FORMATS, type Format, formatReport } from "./format/index.js";
 export type { LintOptions } from "./linter.js";
 export { lint } from "./linter.js";
 export type { RegistrySource } from "./registry.js";
 export { DEFAULT_REGISTRY_FILE } from "./registry.js";
-export { ruleDocs } from "./format/docs.js";
 export type { Consequence, Finding, LintReport, LintSummary, Severity, Suppressed } from "./types.js";
 export { CONSEQUENCES } from "./types.js";
 

@@ -118,7 +118,11 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     ? suppressionsFromConfig(config.settings.suppress, config.source)
     : [];
   if (config.source) {
-    const allowed = suppressionsFromAllowList(config.settings.allowCode, config.allowCodeLines, config.source);
+    const allowed = suppressionsFromAllowList(
+      config.settings.allowCode,
+      config.allowCodeLines,
+      config.source,
+    );
     append(suppressions, allowed.suppressions);
     append(findings, allowed.problems);
   }
@@ -333,9 +337,17 @@ function finish(all: Finding[], suppressions: Suppression[], files: readonly str
   for (const suppression of suppressions) {
     if (suppression.used || !files.includes(suppression.file)) continue;
     const allow = suppression.kind === "allow";
-    const triesCodePolicy = !allow && suppression.rules.some((rule) => isCodePolicyRule(rule.includes("/") ? rule : `camunda-gitops/${rule}`));
+    const triesCodePolicy =
+      !allow &&
+      suppression.rules.some((rule) =>
+        isCodePolicyRule(rule.includes("/") ? rule : `camunda-gitops/${rule}`),
+      );
     findings.push({
-      file: allow ? suppression.origin.replace(/:\d+$/, "") : suppression.origin.startsWith(suppression.file) ? suppression.file : suppression.origin,
+      file: allow
+        ? suppression.origin.replace(/:\d+$/, "")
+        : suppression.origin.startsWith(suppression.file)
+          ? suppression.file
+          : suppression.origin,
       line: suppression.line,
       column: 1,
       elementId: suppression.elementId,

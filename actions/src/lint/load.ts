@@ -1,7 +1,7 @@
 import { errorMessage } from "#core/util/errors.js";
+import { builtInConsequence } from "./consequences.js";
 import { readSource } from "./input.js";
 import { BPMN_NS, DMN_NAMESPACES, type ImportWarning, type ModdleElement, parseModel } from "./parse.js";
-import { builtInConsequence } from "./consequences.js";
 import { buildSourceMap, type SourceMap } from "./source-map.js";
 import type { FileKind, Finding } from "./types.js";
 

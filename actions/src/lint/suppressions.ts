@@ -126,7 +126,9 @@ export function suppressionsFromAllowList(
       return;
     }
     if (rule !== undefined && !CODE_RULES.includes(rule)) {
-      problem(`allowCode entry ${i + 1} names "${entry.rule}", which is not a code-policy rule (${CODE_RULES.join(", ")})`);
+      problem(
+        `allowCode entry ${i + 1} names "${entry.rule}", which is not a code-policy rule (${CODE_RULES.join(", ")})`,
+      );
       return;
     }
     suppressions.push({

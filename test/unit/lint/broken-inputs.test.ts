@@ -179,7 +179,10 @@ describe("unsafe or broken input is a finding, never a crash", () => {
     // Without a diagram every element gets no-bpmndi: 100 listed, then one "and N more".
     const bpmndi = report.findings.filter((f) => f.rule === "no-bpmndi");
     assert.equal(bpmndi.length, 101);
-    assert.match(bpmndi.find((f) => f.elementId === null)?.message ?? "", /and 4903 more findings of this rule/);
+    assert.match(
+      bpmndi.find((f) => f.elementId === null)?.message ?? "",
+      /and 4903 more findings of this rule/,
+    );
     const duplicate = report.findings.filter((f) => f.rule === "camunda-gitops/duplicate-id");
     assert.equal(duplicate.length, 1);
     assert.equal(duplicate[0]?.line, 7 + n + n);
@@ -187,16 +190,20 @@ describe("unsafe or broken input is a finding, never a crash", () => {
   });
 
   test("100,000 findings of a rule do not crash the linter: the first 100 and one summing up the rest", async () => {
-    const tasks = Array.from({ length: 100_000 }, (_, i) => `    <bpmn:task id="T${i}" name="t" />`).join("\n");
+    const tasks = Array.from({ length: 100_000 }, (_, i) => `    <bpmn:task id="T${i}" name="t" />`).join(
+      "\n",
+    );
     const report = await lintOne(
       "tasks.bpmn",
       `${BPMN_OPEN}  <bpmn:process id="P" isExecutable="false">\n    <bpmn:startEvent id="Start" name="s" />\n${tasks}\n  </bpmn:process>\n</bpmn:definitions>\n`,
     );
     const bpmndi = report.findings.filter((f) => f.rule === "no-bpmndi");
     assert.equal(bpmndi.length, 101);
-    assert.match(bpmndi.find((f) => f.elementId === null)?.message ?? "", /and 99901 more findings of this rule/);
+    assert.match(
+      bpmndi.find((f) => f.elementId === null)?.message ?? "",
+      /and 99901 more findings of this rule/,
+    );
     assert.ok(formatReport(report, "json").length > 0);
     assert.ok(formatReport(report, "sarif").length > 0);
   });
-
 });

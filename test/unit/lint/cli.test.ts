@@ -63,7 +63,8 @@ describe("camunda-gitops lint exit codes", () => {
     const result = cli(repoPath(rules("duplicate-id/fail.bpmn")), "--config", secret);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /is not valid JSON/);
-    for (const fragment of ["root", "SECRET", "0:0", "bash"]) assert.ok(!result.stderr.includes(fragment), result.stderr);
+    for (const fragment of ["root", "SECRET", "0:0", "bash"])
+      assert.ok(!result.stderr.includes(fragment), result.stderr);
     assert.ok(!result.stdout.includes("SECRET"));
   });
 });

@@ -57,7 +57,12 @@ describe("output formats", () => {
     assert.equal(typeof json.summary.errors, "number");
     assert.ok(Array.isArray(json.summary.suppressed));
     assert.deepEqual(Object.keys(json.summary.consequences), ["deploy", "runtime", "policy", "style"]);
-    assert.ok(json.findings.some((f: { rule: string; consequence: string }) => f.rule === "camunda-gitops/topic-required" && f.consequence === "deploy"));
+    assert.ok(
+      json.findings.some(
+        (f: { rule: string; consequence: string }) =>
+          f.rule === "camunda-gitops/topic-required" && f.consequence === "deploy",
+      ),
+    );
   });
 
   test("github: escaped workflow commands, capped per kind, with a line saying what was left out", () => {
@@ -100,7 +105,10 @@ describe("output formats", () => {
     const bpmnlintRule = JSON.parse(
       formatReport(await lintFixtures(["rules/gateway-flow-conditions/fail.bpmn"]), "sarif"),
     ).runs[0].tool.driver.rules.find((r: { id: string }) => r.id === "end-event-required");
-    assert.equal(bpmnlintRule.helpUri, "https://github.com/bpmn-io/bpmnlint/blob/main/docs/rules/end-event-required.md");
+    assert.equal(
+      bpmnlintRule.helpUri,
+      "https://github.com/bpmn-io/bpmnlint/blob/main/docs/rules/end-event-required.md",
+    );
   });
 
   test("text: grouped by file, one line per finding, no colour unless asked", () => {
@@ -113,7 +121,10 @@ describe("output formats", () => {
     );
     assert.ok(!text.includes("\u001b["));
     assert.ok(formatReport(report([finding(0)]), "text", { colour: true }).includes("\u001b[31m"));
-    assert.match(text, /1 file\(s\) linted: 1 error\(s\), 1 warning\(s\), 0 info \(2 the engine would reject\)/);
+    assert.match(
+      text,
+      /1 file\(s\) linted: 1 error\(s\), 1 warning\(s\), 0 info \(2 the engine would reject\)/,
+    );
   });
 
   test("markdown job summary: counts per consequence, per-file table, findings grouped by consequence with line and rule links, notes", async () => {
@@ -132,7 +143,10 @@ describe("output formats", () => {
     const deploy = markdown.indexOf("### The engine would reject the deployment (`deploy`): 1 of 2");
     const runtime = markdown.indexOf("### Deploys, then fails or misbehaves at run time (`runtime`): 1 of 2");
     assert.ok(deploy !== -1 && runtime > deploy, markdown);
-    assert.match(markdown, /\[`camunda-gitops\/topic-required`\]\(https:\/\/example\.test\/docs\/lint\/rules\/topic-required\.md\)/);
+    assert.match(
+      markdown,
+      /\[`camunda-gitops\/topic-required`\]\(https:\/\/example\.test\/docs\/lint\/rules\/topic-required\.md\)/,
+    );
     assert.match(
       markdown,
       /\| `test\/fixtures\/lint\/rules\/topic-required\/fail\.bpmn` \| 2 \| \d+ \| 0 \|/,

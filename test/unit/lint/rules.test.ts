@@ -165,7 +165,12 @@ const cases: Array<{ rule: string; file: string; pass?: string; findings: Expect
       [9, "Gateway_Events"],
     ],
   },
-  { rule: "history-ttl", file: "fail-decision.dmn", pass: "pass-decision.dmn", findings: [[3, "Decision_NoTtl"]] },
+  {
+    rule: "history-ttl",
+    file: "fail-decision.dmn",
+    pass: "pass-decision.dmn",
+    findings: [[3, "Decision_NoTtl"]],
+  },
   {
     rule: "history-ttl",
     file: "fail.bpmn",

@@ -77,13 +77,12 @@ describe("FEEL entries", () => {
     }
     assert.equal(checkFeel("amount * 1.2", "expression"), null);
   });
-  test("unbalanced delimiters are certain errors", () => {
-    assert.deepEqual(checkFeel('"high', "unary-tests")?.certain, true);
-    assert.deepEqual(checkFeel("(amount * 2", "expression")?.certain, true);
+  test("unbalanced delimiters are named", () => {
+    assert.match(checkFeel('"high', "unary-tests")?.message ?? "", /not closed/);
+    assert.match(checkFeel("(amount * 2", "expression")?.message ?? "", /never closed/);
   });
-  test("a parse error feelin alone reports is uncertain, so only a warning", () => {
-    const problem = checkFeel("if a then b", "expression");
-    assert.ok(problem);
-    assert.equal(problem.certain, false);
+  test("any entry that does not parse is a problem, such as a comparison without its operand", () => {
+    for (const broken of [">= 5 and <", "[1..5", "x +"]) assert.ok(checkFeel(broken, "unary-tests"), broken);
+    assert.ok(checkFeel("if a then b", "expression"));
   });
 });

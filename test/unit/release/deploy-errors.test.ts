@@ -183,6 +183,7 @@ describe("annotations of a failed release", () => {
         elementId: "Flow_1",
         rule: "r",
         severity: "error",
+        consequence: "deploy",
         message: "bad",
       },
       {
@@ -192,6 +193,7 @@ describe("annotations of a failed release", () => {
         elementId: null,
         rule: "w",
         severity: "warning",
+        consequence: "style",
         message: "meh",
       },
     ]);

@@ -5,17 +5,6 @@
 import { findAtLevel, parseCondition, parseScope } from "./bpmn-parse.js";
 import type { Activity, ParseContext, Scope } from "./context.js";
 import {
-  commaSeparated,
-  ensureNoInputOutput,
-  parseExecutionListeners,
-  parseFieldDeclarations,
-  parseForms,
-  parseFormDefinition,
-  parseInputOutput,
-  parsePriority,
-  parseTaskListeners,
-} from "./extensions.js";
-import {
   checkMessageStartName,
   escalationHandler,
   findEscalation,
@@ -24,11 +13,26 @@ import {
   signalSubscription,
   subscribe,
 } from "./events.js";
+import {
+  commaSeparated,
+  ensureNoInputOutput,
+  parseExecutionListeners,
+  parseFormDefinition,
+  parseForms,
+  parseInputOutput,
+  parsePriority,
+  parseTaskListeners,
+} from "./extensions.js";
 import { parseEventBasedGateway } from "./gateways.js";
-import { parseServiceTaskLike, parseScriptTask } from "./tasks.js";
+import { parseScriptTask, parseServiceTaskLike } from "./tasks.js";
 import { attr, camundaAttr, child, children, extension, type XmlElement } from "./xml.js";
 
-export function createActivity(ctx: ParseContext, element: XmlElement, scope: Scope, type = element.tag): Activity {
+export function createActivity(
+  ctx: ParseContext,
+  element: XmlElement,
+  scope: Scope,
+  type = element.tag,
+): Activity {
   const id = attr(element, "id") ?? null;
   const activity: Activity = {
     id,
@@ -78,12 +82,7 @@ export function parseStartEvents(ctx: ParseContext, parent: XmlElement, scope: S
     if (activity.type !== "startEvent" && activity.type !== "startTimerEvent") continue;
     if (first === null) first = activity;
     else {
-      ctx.error(
-        "start-events",
-        "a process may have only one none or timer start event",
-        parent,
-        activity.id,
-      );
+      ctx.error("start-events", "a process may have only one none or timer start event", parent, activity.id);
     }
   }
   const startedBy = first ?? (created.length === 1 ? created[0] : null);
@@ -112,12 +111,18 @@ function parseProcessStartEvent(ctx: ParseContext, element: XmlElement, activity
   } else if (signal) {
     activity.type = "signalStartEvent";
     const name = signalSubscription(ctx, signal, activity.id, false);
-    if (name !== undefined) subscribe(ctx, scope, { type: "signal", name, startEvent: true, activityId: activity.id }, signal);
+    if (name !== undefined)
+      subscribe(ctx, scope, { type: "signal", name, startEvent: true, activityId: activity.id }, signal);
   } else if (conditional) {
     activity.type = "conditionalStartEvent";
     const condition = parseConditionalDefinition(ctx, conditional, activity);
     if (condition !== undefined) {
-      subscribe(ctx, scope, { type: "conditional", name: condition, startEvent: true, activityId: activity.id }, element);
+      subscribe(
+        ctx,
+        scope,
+        { type: "conditional", name: condition, startEvent: true, activityId: activity.id },
+        element,
+      );
     }
   }
 }
@@ -147,15 +152,32 @@ function parseScopeStartEvent(
     activity.eventScope = eventScope;
     if (error) {
       activity.type = "errorStartEvent";
-      if (!interrupting) ctx.error("start-events", "an error start event of an event sub-process must be interrupting", element);
+      if (!interrupting)
+        ctx.error(
+          "start-events",
+          "an error start event of an event sub-process must be interrupting",
+          element,
+        );
     } else if (message) {
       activity.type = "messageStartEvent";
       const name = messageSubscription(ctx, message, activity.id);
-      if (name !== undefined) subscribe(ctx, eventScope, { type: "message", name, startEvent: false, activityId: activity.id }, message);
+      if (name !== undefined)
+        subscribe(
+          ctx,
+          eventScope,
+          { type: "message", name, startEvent: false, activityId: activity.id },
+          message,
+        );
     } else if (signal) {
       activity.type = "signalStartEvent";
       const name = signalSubscription(ctx, signal, activity.id, false);
-      if (name !== undefined) subscribe(ctx, eventScope, { type: "signal", name, startEvent: false, activityId: activity.id }, signal);
+      if (name !== undefined)
+        subscribe(
+          ctx,
+          eventScope,
+          { type: "signal", name, startEvent: false, activityId: activity.id },
+          signal,
+        );
     } else if (timer) {
       activity.type = "startTimerEvent";
       parseTimer(ctx, timer, activity, false);
@@ -170,7 +192,12 @@ function parseScopeStartEvent(
       activity.type = "conditionalStartEvent";
       const condition = parseConditionalDefinition(ctx, conditional, activity);
       if (condition !== undefined) {
-        subscribe(ctx, eventScope, { type: "conditional", name: condition, startEvent: false, activityId: activity.id }, conditional);
+        subscribe(
+          ctx,
+          eventScope,
+          { type: "conditional", name: condition, startEvent: false, activityId: activity.id },
+          conditional,
+        );
       }
     } else {
       ctx.error(
@@ -208,9 +235,14 @@ function parseCompensationEventSubProcess(
     );
     return;
   }
-  if (!host.compensationHandler) host.compensationHandler = { id: eventSubProcess.id ?? "", subProcess: true };
+  if (!host.compensationHandler)
+    host.compensationHandler = { id: eventSubProcess.id ?? "", subProcess: true };
   else if (host.compensationHandler.subProcess) {
-    ctx.error("compensation", "a scope may hold only one event sub-process with a compensation start event", element);
+    ctx.error(
+      "compensation",
+      "a scope may hold only one event sub-process with a compensation start event",
+      element,
+    );
   } else {
     ctx.error(
       "compensation",
@@ -240,7 +272,12 @@ export function parseActivity(
     case "parallelGateway":
     case "task":
     case "manualTask":
-      activity = simple(ctx, element, scope, element.tag === "exclusiveGateway" ? "exclusiveGateway" : "task");
+      activity = simple(
+        ctx,
+        element,
+        scope,
+        element.tag === "exclusiveGateway" ? "exclusiveGateway" : "task",
+      );
       break;
     case "scriptTask":
       activity = createActivity(ctx, element, scope);
@@ -269,7 +306,13 @@ export function parseActivity(
       activity = simple(ctx, element, scope, "receiveTask");
       if (attr(element, "messageRef") !== undefined) {
         const name = messageSubscription(ctx, element, activity.id);
-        if (name !== undefined) subscribe(ctx, ownScope(activity), { type: "message", name, startEvent: false, activityId: activity.id }, element);
+        if (name !== undefined)
+          subscribe(
+            ctx,
+            ownScope(activity),
+            { type: "message", name, startEvent: false, activityId: activity.id },
+            element,
+          );
       }
       break;
     case "subProcess":
@@ -351,7 +394,9 @@ function parseSubProcess(ctx: ParseContext, element: XmlElement, scope: Scope): 
   activity.behavior = "subProcess";
   const triggered = attr(element, "triggeredByEvent");
   activity.triggeredByEvent =
-    element.tag === "subProcess" && triggered !== undefined && ["true", "enabled", "on", "active", "yes"].includes(triggered);
+    element.tag === "subProcess" &&
+    triggered !== undefined &&
+    ["true", "enabled", "on", "active", "yes"].includes(triggered);
   if (activity.triggeredByEvent) activity.eventScope = scope;
   activity.scope = {
     id: activity.id,
@@ -391,12 +436,24 @@ function parseMultiInstance(ctx: ParseContext, element: XmlElement, loop: XmlEle
     if (input.text.includes("{")) ctx.expression(input.text, input, "loopDataInputRef");
     hasCollection = true;
   }
-  const elementVariable = camundaAttr(loop, "elementVariable") ?? (child(loop, "inputDataItem") ? attr(child(loop, "inputDataItem") as XmlElement, "name") : undefined);
+  const elementVariable =
+    camundaAttr(loop, "elementVariable") ??
+    (child(loop, "inputDataItem") ? attr(child(loop, "inputDataItem") as XmlElement, "name") : undefined);
   if (!hasCardinality && !hasCollection) {
-    ctx.error("multi-instance", "multi-instance needs a loopCardinality or a collection (camunda:collection or loopDataInputRef)", loop, bodyId);
+    ctx.error(
+      "multi-instance",
+      "multi-instance needs a loopCardinality or a collection (camunda:collection or loopDataInputRef)",
+      loop,
+      bodyId,
+    );
   }
   if (!hasCollection && elementVariable !== undefined) {
-    ctx.error("multi-instance", "an element variable needs a collection (camunda:collection or loopDataInputRef)", loop, bodyId);
+    ctx.error(
+      "multi-instance",
+      "an element variable needs a collection (camunda:collection or loopDataInputRef)",
+      loop,
+      bodyId,
+    );
   }
 }
 
@@ -408,14 +465,21 @@ function parseUserTask(ctx: ParseContext, element: XmlElement, activity: Activit
   if (name !== undefined) ctx.expression(name, element, "task name");
   const documentation = children(element, "documentation");
   if (documentation.length > 0) {
-    ctx.expression(documentation.map((d) => d.text.trim()).join("\n\n"), documentation[0] as XmlElement, "task documentation");
+    ctx.expression(
+      documentation.map((d) => d.text.trim()).join("\n\n"),
+      documentation[0] as XmlElement,
+      "task documentation",
+    );
   }
   const performers = children(element, "humanPerformer");
   let assigneeFromPerformer = false;
   if (performers.length > 1) {
     ctx.error("attribute-values", "a user task may have only one humanPerformer", element);
   } else if (performers[0]) {
-    const expression = child(child(performers[0], "resourceAssignmentExpression") ?? performers[0], "formalExpression");
+    const expression = child(
+      child(performers[0], "resourceAssignmentExpression") ?? performers[0],
+      "formalExpression",
+    );
     if (expression && child(performers[0], "resourceAssignmentExpression")) {
       ctx.expression(expression.text, expression, "humanPerformer");
       assigneeFromPerformer = true;
@@ -432,7 +496,11 @@ function parseUserTask(ctx: ParseContext, element: XmlElement, activity: Activit
   const assignee = camundaAttr(element, "assignee");
   if (assignee !== undefined) {
     if (assigneeFromPerformer) {
-      ctx.error("attribute-values", "the assignee is set twice (humanPerformer and camunda:assignee); keep one", element);
+      ctx.error(
+        "attribute-values",
+        "the assignee is set twice (humanPerformer and camunda:assignee); keep one",
+        element,
+      );
     } else ctx.expression(assignee, element, "camunda:assignee");
   }
   for (const name of ["candidateUsers", "candidateGroups"]) {
@@ -469,7 +537,14 @@ const RESULT_MAPPERS = new Set(["singleEntry", "singleResult", "collectEntries",
 function parseDecisionTask(ctx: ParseContext, element: XmlElement, activity: Activity): void {
   activity.behavior = "decision";
   ctx.expression(camundaAttr(element, "decisionRef") ?? "", element, "camunda:decisionRef");
-  parseCallableBinding(ctx, element, "decisionRefBinding", "decisionRefVersion", "decisionRefVersionTag", "decisionRefTenantId");
+  parseCallableBinding(
+    ctx,
+    element,
+    "decisionRefBinding",
+    "decisionRefVersion",
+    "decisionRefVersionTag",
+    "decisionRefTenantId",
+  );
   const mapper = camundaAttr(element, "mapDecisionResult");
   if (mapper !== undefined && !RESULT_MAPPERS.has(mapper)) {
     ctx.error(
@@ -495,7 +570,11 @@ function parseCallableBinding(
     ctx.error("call-activities", `camunda:${bindingName}="version" needs camunda:${versionName}`, element);
   }
   if (binding === "versionTag" && versionTag === undefined) {
-    ctx.error("call-activities", `camunda:${bindingName}="versionTag" needs camunda:${versionTagName}`, element);
+    ctx.error(
+      "call-activities",
+      `camunda:${bindingName}="versionTag" needs camunda:${versionTagName}`,
+      element,
+    );
   }
   if (version !== undefined) ctx.expression(version, element, `camunda:${versionName}`);
   if (versionTag !== undefined) ctx.expression(versionTag, element, `camunda:${versionTagName}`);
@@ -509,21 +588,40 @@ function parseCallActivity(ctx: ParseContext, element: XmlElement): void {
   if (calledElement === undefined && caseRef === undefined) {
     ctx.error("call-activities", "call activity has neither calledElement nor camunda:caseRef", element);
   } else if (calledElement !== undefined && caseRef !== undefined) {
-    ctx.error("call-activities", "call activity has both calledElement and camunda:caseRef; keep one", element);
+    ctx.error(
+      "call-activities",
+      "call activity has both calledElement and camunda:caseRef; keep one",
+      element,
+    );
   }
   if (calledElement !== undefined) {
     const delegate = camundaAttr(element, "variableMappingDelegateExpression");
     const mappingClass = camundaAttr(element, "variableMappingClass");
-    if (mappingClass !== undefined) ctx.javaCode("class", mappingClass, element, "camunda:variableMappingClass");
+    if (mappingClass !== undefined)
+      ctx.javaCode("class", mappingClass, element, "camunda:variableMappingClass");
     else if (delegate !== undefined) {
       ctx.expression(delegate, element, "camunda:variableMappingDelegateExpression");
       ctx.javaCode("delegateExpression", delegate, element, "camunda:variableMappingDelegateExpression");
     }
     ctx.expression(calledElement, element, "calledElement");
-    parseCallableBinding(ctx, element, "calledElementBinding", "calledElementVersion", "calledElementVersionTag", "calledElementTenantId");
+    parseCallableBinding(
+      ctx,
+      element,
+      "calledElementBinding",
+      "calledElementVersion",
+      "calledElementVersionTag",
+      "calledElementTenantId",
+    );
   } else if (caseRef !== undefined) {
     ctx.expression(caseRef, element, "camunda:caseRef");
-    parseCallableBinding(ctx, element, "caseBinding", "caseVersion", "calledElementVersionTag", "caseTenantId");
+    parseCallableBinding(
+      ctx,
+      element,
+      "caseBinding",
+      "caseVersion",
+      "calledElementVersionTag",
+      "caseTenantId",
+    );
   }
   parseVariablePassing(ctx, element, "in");
   parseVariablePassing(ctx, element, "out");
@@ -534,7 +632,9 @@ export function parseVariablePassing(ctx: ParseContext, element: XmlElement, dir
   const holder = child(element, "extensionElements");
   if (!holder) return;
   const ownerId = attr(element, "id") ?? null;
-  for (const parameter of holder.children.filter((c) => c.local === direction && (c.uri.endsWith("/1.0/bpmn") || c.uri === "http://activiti.org/bpmn"))) {
+  for (const parameter of holder.children.filter(
+    (c) => c.local === direction && (c.uri.endsWith("/1.0/bpmn") || c.uri === "http://activiti.org/bpmn"),
+  )) {
     const businessKey = attr(parameter, "businessKey");
     if (direction === "in" && businessKey !== undefined && businessKey !== "") {
       ctx.expression(businessKey, parameter, "camunda:in businessKey");
@@ -542,14 +642,27 @@ export function parseVariablePassing(ctx: ParseContext, element: XmlElement, dir
     }
     if (attr(parameter, "variables") === "all") continue;
     let source = attr(parameter, "source");
-    if (source === "") ctx.error("call-activities", `camunda:${direction} has an empty source`, parameter, ownerId);
+    if (source === "")
+      ctx.error("call-activities", `camunda:${direction} has an empty source`, parameter, ownerId);
     if (source === undefined) {
       source = attr(parameter, "sourceExpression");
-      if (source === "") ctx.error("call-activities", `camunda:${direction} has an empty sourceExpression`, parameter, ownerId);
-      else if (source !== undefined) ctx.expression(source, parameter, `camunda:${direction} sourceExpression`, ownerId);
+      if (source === "")
+        ctx.error(
+          "call-activities",
+          `camunda:${direction} has an empty sourceExpression`,
+          parameter,
+          ownerId,
+        );
+      else if (source !== undefined)
+        ctx.expression(source, parameter, `camunda:${direction} sourceExpression`, ownerId);
     }
     if (source === undefined) {
-      ctx.error("call-activities", `camunda:${direction} has no source or sourceExpression`, parameter, ownerId);
+      ctx.error(
+        "call-activities",
+        `camunda:${direction} has no source or sourceExpression`,
+        parameter,
+        ownerId,
+      );
     }
     const target = attr(parameter, "target");
     if (target === undefined) {
@@ -583,7 +696,12 @@ function parseIntermediateThrowEvent(ctx: ParseContext, element: XmlElement, sco
   } else if (escalation) {
     const escalationDefinition = findEscalation(ctx, escalation, activity.id);
     if (escalationDefinition && escalationDefinition.code === null) {
-      ctx.error("escalations", "a throwing escalation event needs an escalation with an escalationCode", escalation, activity.id);
+      ctx.error(
+        "escalations",
+        "a throwing escalation event needs an escalation with an escalationCode",
+        escalation,
+        activity.id,
+      );
     }
   }
   parseExecutionListeners(ctx, element, false);
@@ -593,13 +711,20 @@ function parseIntermediateThrowEvent(ctx: ParseContext, element: XmlElement, sco
 export function isServiceTaskLike(element: XmlElement | undefined): boolean {
   if (!element) return false;
   return (
-    ["class", "expression", "delegateExpression", "type"].some((name) => camundaAttr(element, name) !== undefined) ||
+    ["class", "expression", "delegateExpression", "type"].some(
+      (name) => camundaAttr(element, name) !== undefined,
+    ) ||
     extension(element, "connector") !== undefined ||
     (child(element, "extensionElements")?.children.some((c) => c.tag === "connector") ?? false)
   );
 }
 
-export function parseCompensateThrow(ctx: ParseContext, definition: XmlElement, scope: Scope, ownerId: string | null): void {
+export function parseCompensateThrow(
+  ctx: ParseContext,
+  definition: XmlElement,
+  scope: Scope,
+  ownerId: string | null,
+): void {
   const activityRef = attr(definition, "activityRef");
   if (activityRef === undefined || findAtLevel(scope, activityRef)) return;
   let where = scope;
@@ -618,7 +743,11 @@ export function parseCompensateThrow(ctx: ParseContext, definition: XmlElement, 
   where.backlog.push(check);
 }
 
-export function parseConditionalDefinition(ctx: ParseContext, definition: XmlElement, activity: Activity): string | undefined {
+export function parseConditionalDefinition(
+  ctx: ParseContext,
+  definition: XmlElement,
+  activity: Activity,
+): string | undefined {
   const condition = child(definition, "condition");
   if (!condition) {
     ctx.error("event-definitions", "a conditional event needs a condition", definition, activity.id);
@@ -648,26 +777,51 @@ export function parseIntermediateCatchEvent(
   if (timer) parseTimer(ctx, timer, activity, false);
   else if (signal) {
     const name = signalSubscription(ctx, signal, activity.id, false);
-    if (name !== undefined) subscribe(ctx, eventScope, { type: "signal", name, startEvent: false, activityId: activity.id }, signal);
+    if (name !== undefined)
+      subscribe(
+        ctx,
+        eventScope,
+        { type: "signal", name, startEvent: false, activityId: activity.id },
+        signal,
+      );
   } else if (message) {
     const name = messageSubscription(ctx, message, activity.id);
-    if (name !== undefined) subscribe(ctx, eventScope, { type: "message", name, startEvent: false, activityId: activity.id }, message);
+    if (name !== undefined)
+      subscribe(
+        ctx,
+        eventScope,
+        { type: "message", name, startEvent: false, activityId: activity.id },
+        message,
+      );
   } else if (link) {
     activity.behavior = "link";
     if (gateway) ctx.error("gateways", "a link catch event cannot follow an event-based gateway", element);
     const name = attr(link, "name");
     if (name !== undefined && ctx.linkTargets.has(name)) {
-      ctx.error("sequence-flows", `another intermediate catch link event is already named "${name}"`, element);
+      ctx.error(
+        "sequence-flows",
+        `another intermediate catch link event is already named "${name}"`,
+        element,
+      );
     } else if (name === undefined) {
       ctx.error("sequence-flows", "link event definition has no name", link, activity.id);
     } else ctx.linkTargets.set(name, activity.id ?? undefined);
   } else if (conditional) {
     const condition = parseConditionalDefinition(ctx, conditional, activity);
     if (condition !== undefined) {
-      subscribe(ctx, eventScope, { type: "conditional", name: condition, startEvent: false, activityId: activity.id }, conditional);
+      subscribe(
+        ctx,
+        eventScope,
+        { type: "conditional", name: condition, startEvent: false, activityId: activity.id },
+        conditional,
+      );
     }
   } else {
-    ctx.error("event-definitions", "an intermediate catch event needs a timer, message, signal, link or conditional event definition", element);
+    ctx.error(
+      "event-definitions",
+      "an intermediate catch event needs a timer, message, signal, link or conditional event definition",
+      element,
+    );
   }
   parseExecutionListeners(ctx, element, false);
   parseActivityInputOutput(ctx, element, activity);
@@ -702,7 +856,12 @@ export function parseEndEvents(ctx: ParseContext, parent: XmlElement, scope: Sco
       }
     } else if (cancel) {
       if (scope.kind !== "transaction") {
-        ctx.error("transactions", "a cancel end event is only allowed inside a transaction sub-process", cancel, activity.id);
+        ctx.error(
+          "transactions",
+          "a cancel end event is only allowed inside a transaction sub-process",
+          cancel,
+          activity.id,
+        );
       }
     } else if (terminate) {
       // nothing to check
@@ -715,7 +874,12 @@ export function parseEndEvents(ctx: ParseContext, parent: XmlElement, scope: Sco
     } else if (escalation) {
       const definition = findEscalation(ctx, escalation, activity.id);
       if (definition && definition.code === null) {
-        ctx.error("escalations", "an escalation end event needs an escalation with an escalationCode", escalation, activity.id);
+        ctx.error(
+          "escalations",
+          "an escalation end event needs an escalation with an escalationCode",
+          escalation,
+          activity.id,
+        );
       }
     }
     parseActivityInputOutput(ctx, element, activity);
@@ -756,27 +920,62 @@ export function parseBoundaryEvents(ctx: ParseContext, parent: XmlElement, scope
     else if (error) activity.type = "boundaryError";
     else if (signal) {
       const name = signalSubscription(ctx, signal, activity.id, false);
-      if (name !== undefined) subscribe(ctx, eventScope, { type: "signal", name, startEvent: false, activityId: activity.id }, signal);
+      if (name !== undefined)
+        subscribe(
+          ctx,
+          eventScope,
+          { type: "signal", name, startEvent: false, activityId: activity.id },
+          signal,
+        );
     } else if (cancel) {
       activity.type = "cancelBoundaryCatch";
       if (attached.element.tag !== "transaction") {
-        ctx.error("transactions", "a cancel boundary event is only allowed on a transaction sub-process", cancel, activity.id);
+        ctx.error(
+          "transactions",
+          "a cancel boundary event is only allowed on a transaction sub-process",
+          cancel,
+          activity.id,
+        );
       }
       for (const sibling of scope.activities.values()) {
-        if (sibling !== activity && sibling.type === "cancelBoundaryCatch" && sibling.eventScope === attached) {
-          ctx.error("transactions", "a transaction may have only one cancel boundary event", cancel, activity.id);
+        if (
+          sibling !== activity &&
+          sibling.type === "cancelBoundaryCatch" &&
+          sibling.eventScope === attached
+        ) {
+          ctx.error(
+            "transactions",
+            "a transaction may have only one cancel boundary event",
+            cancel,
+            activity.id,
+          );
         }
       }
     } else if (compensate) {
       activity.type = "compensationBoundaryCatch";
       for (const sibling of scope.activities.values()) {
-        if (sibling !== activity && sibling.type === "compensationBoundaryCatch" && sibling.eventScope === attached) {
-          ctx.error("compensation", "an activity may have only one compensation boundary event", compensate, activity.id);
+        if (
+          sibling !== activity &&
+          sibling.type === "compensationBoundaryCatch" &&
+          sibling.eventScope === attached
+        ) {
+          ctx.error(
+            "compensation",
+            "an activity may have only one compensation boundary event",
+            compensate,
+            activity.id,
+          );
         }
       }
     } else if (message) {
       const name = messageSubscription(ctx, message, activity.id);
-      if (name !== undefined) subscribe(ctx, eventScope, { type: "message", name, startEvent: false, activityId: activity.id }, message);
+      if (name !== undefined)
+        subscribe(
+          ctx,
+          eventScope,
+          { type: "message", name, startEvent: false, activityId: activity.id },
+          message,
+        );
     } else if (escalation) {
       const tag = attached.element.tag;
       if (tag === "subProcess" || tag === "transaction" || tag === "callActivity" || tag === "userTask") {
@@ -792,7 +991,11 @@ export function parseBoundaryEvents(ctx: ParseContext, parent: XmlElement, scope
     } else if (conditional) {
       parseConditionalDefinition(ctx, conditional, activity);
     } else {
-      ctx.error("event-definitions", "a boundary event needs an event definition the engine supports", element);
+      ctx.error(
+        "event-definitions",
+        "a boundary event needs an event definition the engine supports",
+        element,
+      );
     }
     void cancelActivity;
     ensureNoInputOutput(ctx, element);
@@ -812,11 +1015,26 @@ export function addEscalationHandler(
   for (const existing of scope.escalationHandlers) {
     if (existing.subProcess !== handler.subProcess) continue;
     if (existing.code === null && handler.code === null) {
-      ctx.error("escalations", `a scope may have only one ${kind} without an escalation code (it catches every escalation)`, element, ownerId);
+      ctx.error(
+        "escalations",
+        `a scope may have only one ${kind} without an escalation code (it catches every escalation)`,
+        element,
+        ownerId,
+      );
     } else if (existing.code === null || handler.code === null) {
-      ctx.error("escalations", `a scope cannot mix an ${kind} without an escalation code and one with a code`, element, ownerId);
+      ctx.error(
+        "escalations",
+        `a scope cannot mix an ${kind} without an escalation code and one with a code`,
+        element,
+        ownerId,
+      );
     } else if (existing.code === handler.code) {
-      ctx.error("escalations", `two ${kind}s of one scope catch the escalation code "${handler.code}"`, element, ownerId);
+      ctx.error(
+        "escalations",
+        `two ${kind}s of one scope catch the escalation code "${handler.code}"`,
+        element,
+        ownerId,
+      );
     }
   }
   scope.escalationHandlers.push(handler);
@@ -828,18 +1046,38 @@ function parseActivityInputOutput(ctx: ParseContext, element: XmlElement, activi
   const mapping = parseInputOutput(ctx, holder, activity.id);
   if (!mapping) return;
   const tag = element.tag;
-  if (!(tag.toLowerCase().includes("task") || tag.includes("Event") || tag === "transaction" || tag === "subProcess" || tag === "callActivity")) {
+  if (
+    !(
+      tag.toLowerCase().includes("task") ||
+      tag.includes("Event") ||
+      tag === "transaction" ||
+      tag === "subProcess" ||
+      tag === "callActivity"
+    )
+  ) {
     ctx.error("listeners-and-mappings", `camunda:inputOutput is not supported on ${tag}`, element);
     return;
   }
   if (tag === "subProcess" && attr(element, "triggeredByEvent") === "true") {
-    ctx.error("listeners-and-mappings", "camunda:inputOutput is not supported on an event sub-process", element);
+    ctx.error(
+      "listeners-and-mappings",
+      "camunda:inputOutput is not supported on an event sub-process",
+      element,
+    );
     return;
   }
-  if (mapping.outputs === 0 && !child(holder, "inputOutput")?.children.some((c) => c.local === "outputParameter")) return;
+  if (
+    mapping.outputs === 0 &&
+    !child(holder, "inputOutput")?.children.some((c) => c.local === "outputParameter")
+  )
+    return;
   if (tag === "endEvent") {
     ctx.error("listeners-and-mappings", "camunda:outputParameter is not allowed on an end event", element);
   } else if (activity.multiInstance) {
-    ctx.error("listeners-and-mappings", "camunda:outputParameter is not allowed on a multi-instance activity", element);
+    ctx.error(
+      "listeners-and-mappings",
+      "camunda:outputParameter is not allowed on a multi-instance activity",
+      element,
+    );
   }
 }

@@ -34,8 +34,8 @@ import {
   descendants,
   extensions,
   XMLNS_NS,
-  XSI_NS,
   type XmlElement,
+  XSI_NS,
 } from "./xml.js";
 
 export interface EngineParseResult {
@@ -60,7 +60,8 @@ export function engineParse(root: XmlElement): EngineParseResult {
 
 function readDefinitions(root: XmlElement): Definitions {
   const prefixes = new Map<string, string>();
-  for (const a of root.attributes) if (a.uri === XMLNS_NS && a.name !== "xmlns") prefixes.set(a.local, a.value);
+  for (const a of root.attributes)
+    if (a.uri === XMLNS_NS && a.name !== "xmlns") prefixes.set(a.local, a.value);
   const ids = new Set<string>();
   const id = attr(root, "id");
   if (id !== undefined) ids.add(id);
@@ -108,10 +109,20 @@ function parseDefinitions(ctx: ParseContext): void {
     const id = attr(signal, "id");
     const name = attr(signal, "name");
     if (name !== undefined && signalNames.has(name)) {
-      ctx.error("definitions", `signal name "${name}" is used by another signal of the file; rename one (the engine needs unique signal names)`, signal);
+      ctx.error(
+        "definitions",
+        `signal name "${name}" is used by another signal of the file; rename one (the engine needs unique signal names)`,
+        signal,
+      );
     }
-    if (id === undefined) ctx.error("definitions", "signal has no id; give it one so events can refer to it", signal);
-    else if (name === undefined) ctx.error("definitions", `signal "${id}" has no name; the engine broadcasts signals by name, give it one`, signal);
+    if (id === undefined)
+      ctx.error("definitions", "signal has no id; give it one so events can refer to it", signal);
+    else if (name === undefined)
+      ctx.error(
+        "definitions",
+        `signal "${id}" has no name; the engine broadcasts signals by name, give it one`,
+        signal,
+      );
     else {
       ctx.expression(name, signal, "signal name");
       signalNames.add(name);
@@ -120,7 +131,8 @@ function parseDefinitions(ctx: ParseContext): void {
   }
   for (const error of children(root, "error")) {
     const id = attr(error, "id");
-    if (id === undefined) ctx.error("definitions", "error has no id; give it one so error events can refer to it", error);
+    if (id === undefined)
+      ctx.error("definitions", "error has no id; give it one so error events can refer to it", error);
     const message = camundaAttr(error, "errorMessage");
     if (message !== undefined) ctx.expression(message, error, "camunda:errorMessage");
     definitions.errors.set(id, { errorCode: attr(error, "errorCode") });
@@ -128,7 +140,11 @@ function parseDefinitions(ctx: ParseContext): void {
   for (const escalation of children(root, "escalation")) {
     const id = attr(escalation, "id");
     if (id === undefined) {
-      ctx.error("definitions", "escalation has no id; give it one so escalation events can refer to it", escalation);
+      ctx.error(
+        "definitions",
+        "escalation has no id; give it one so escalation events can refer to it",
+        escalation,
+      );
       continue;
     }
     const code = attr(escalation, "escalationCode");
@@ -184,7 +200,11 @@ function checkHistoryTimeToLive(ctx: ParseContext, process: XmlElement): void {
       process,
       id,
     );
-  } else if (!/^[-+]?\d+$/.test(days) || !Number.isSafeInteger(Number(days)) || Number(days) > 2_147_483_647) {
+  } else if (
+    !/^[-+]?\d+$/.test(days) ||
+    !Number.isSafeInteger(Number(days)) ||
+    Number(days) > 2_147_483_647
+  ) {
     ctx.error(
       "history-ttl",
       `camunda:historyTimeToLive "${value}" is not a number of days or P<n>D: the engine refuses the deployment; use e.g. 180 or P180D`,
@@ -192,7 +212,12 @@ function checkHistoryTimeToLive(ctx: ParseContext, process: XmlElement): void {
       id,
     );
   } else if (Number(days) < 0) {
-    ctx.error("history-ttl", `camunda:historyTimeToLive "${value}" is negative: the engine refuses the deployment`, process, id);
+    ctx.error(
+      "history-ttl",
+      `camunda:historyTimeToLive "${value}" is negative: the engine refuses the deployment`,
+      process,
+      id,
+    );
   }
 }
 
@@ -285,9 +310,17 @@ function parseSequenceFlows(
         targetRef,
       );
     } else if (!source) {
-      ctx.error("sequence-flows", `sequence flow source "${sourceRef ?? ""}" is not an activity of the same scope`, flow);
+      ctx.error(
+        "sequence-flows",
+        `sequence flow source "${sourceRef ?? ""}" is not an activity of the same scope`,
+        flow,
+      );
     } else if (!target) {
-      ctx.error("sequence-flows", `sequence flow target "${targetRef ?? ""}" is not an activity of the same scope`, flow);
+      ctx.error(
+        "sequence-flows",
+        `sequence flow target "${targetRef ?? ""}" is not an activity of the same scope`,
+        flow,
+      );
     } else if (source.behavior === "eventBasedGateway") {
       // The gateway's flows are read when the gateway is parsed.
     } else if (target.afterEventGateway) {
@@ -318,7 +351,12 @@ export function parseCondition(ctx: ParseContext, condition: XmlElement, ownerId
   if (type !== undefined) {
     const resolved = type.includes(":") ? resolveName(ctx, type) : `${BPMN_NS}:${type}`;
     if (resolved !== `${BPMN_NS}:tFormalExpression`) {
-      ctx.error("attribute-values", `condition xsi:type "${type}" is not tFormalExpression`, condition, ownerId);
+      ctx.error(
+        "attribute-values",
+        `condition xsi:type "${type}" is not tFormalExpression`,
+        condition,
+        ownerId,
+      );
     }
   }
   const language = attr(condition, "language");
@@ -435,7 +473,8 @@ function parseDiagrams(ctx: ParseContext): void {
   for (const participant of collaboration ? children(collaboration, "participant") : []) {
     const processRef = attr(participant, "processRef");
     const id = attr(participant, "id");
-    if (processRef && id !== undefined && ctx.processes.some((p) => p.id === processRef)) participants.set(id, processRef);
+    if (processRef && id !== undefined && ctx.processes.some((p) => p.id === processRef))
+      participants.set(id, processRef);
   }
   for (const diagram of ctx.root.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNDiagram")) {
     const plane = diagram.children.find((c) => c.uri === BPMNDI_NS && c.local === "BPMNPlane");
@@ -465,7 +504,8 @@ function parseShape(ctx: ParseContext, shape: XmlElement, participants: Map<stri
     return;
   }
   for (const process of ctx.processes) {
-    if (findDeep(process, ref) || findDeep(process, ref.replace(/#multiInstanceBody$/, ""))) parseBounds(ctx, shape);
+    if (findDeep(process, ref) || findDeep(process, ref.replace(/#multiInstanceBody$/, "")))
+      parseBounds(ctx, shape);
     else if (!ctx.definitions.ids.has(ref)) {
       ctx.error("diagram", `BPMNShape refers to "${ref}", which is not in the file`, shape);
     }

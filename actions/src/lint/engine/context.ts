@@ -154,14 +154,32 @@ export class ParseContext {
 
   /** A finding that is not a rejection: the model deploys, then fails or misbehaves at run time. */
   runtime(rule: string, message: string, element: XmlElement | null, mainId?: string | null): void {
-    this.findings.push({ rule, message, element, elementId: mainId ?? idOf(element), consequence: "runtime" });
+    this.findings.push({
+      rule,
+      message,
+      element,
+      elementId: mainId ?? idOf(element),
+      consequence: "runtime",
+    });
   }
 
-  expression(text: string, element: XmlElement, what: string, elementId?: string | null, atDeploy = true): void {
+  expression(
+    text: string,
+    element: XmlElement,
+    what: string,
+    elementId?: string | null,
+    atDeploy = true,
+  ): void {
     this.expressions.push({ text, element, what, elementId: elementId ?? idOf(element), atDeploy });
   }
 
-  javaCode(kind: CodeReference["kind"], value: string, element: XmlElement, what: string, elementId?: string | null): void {
+  javaCode(
+    kind: CodeReference["kind"],
+    value: string,
+    element: XmlElement,
+    what: string,
+    elementId?: string | null,
+  ): void {
     this.code.push({ kind, value, element, what, elementId: elementId ?? idOf(element) });
   }
 

@@ -3,20 +3,29 @@
  * subscriptions that must be unique per scope, and timers.
  */
 import { isIsoDateTime, isIsoDuration, isTimeCycle } from "../syntax/iso8601.js";
+import { parseVariablePassing } from "./activities.js";
 import { resolveName } from "./bpmn-parse.js";
 import type { Activity, ParseContext, Scope } from "./context.js";
 import { isExpressionText } from "./extensions.js";
-import { parseVariablePassing } from "./activities.js";
 import { attr, child, type XmlElement } from "./xml.js";
 
 /**
  * The message a message event definition (or receive task) subscribes to, by name; "" when the
  * message has no name. Undefined when the reference cannot be resolved (a finding is reported).
  */
-export function messageSubscription(ctx: ParseContext, element: XmlElement, ownerId: string | null): string | undefined {
+export function messageSubscription(
+  ctx: ParseContext,
+  element: XmlElement,
+  ownerId: string | null,
+): string | undefined {
   const ref = attr(element, "messageRef");
   if (ref === undefined) {
-    ctx.error("undefined-reference", "message event without messageRef: reference a message", element, ownerId);
+    ctx.error(
+      "undefined-reference",
+      "message event without messageRef: reference a message",
+      element,
+      ownerId,
+    );
     return undefined;
   }
   const message = ctx.definitions.messages.get(resolveName(ctx, ref));
@@ -36,7 +45,12 @@ export function signalSubscription(
 ): string | undefined {
   const ref = attr(definition, "signalRef");
   if (ref === undefined) {
-    ctx.error("undefined-reference", "signal event without signalRef: reference a signal", definition, ownerId);
+    ctx.error(
+      "undefined-reference",
+      "signal event without signalRef: reference a signal",
+      definition,
+      ownerId,
+    );
     return undefined;
   }
   const signal = ctx.definitions.signals.get(resolveName(ctx, ref));
@@ -49,7 +63,12 @@ export function signalSubscription(
 }
 
 /** A message start event is found by its literal name; an expression cannot be resolved before the start. */
-export function checkMessageStartName(ctx: ParseContext, definition: XmlElement, name: string, ownerId: string | null) {
+export function checkMessageStartName(
+  ctx: ParseContext,
+  definition: XmlElement,
+  name: string,
+  ownerId: string | null,
+) {
   if (name !== "" && isExpressionText(name)) {
     ctx.error(
       "event-subscriptions",
@@ -69,10 +88,19 @@ export function subscribe(
 ): void {
   const { type, name, startEvent, activityId } = subscription;
   if (type === "message" && name.trim() === "") {
-    ctx.error("event-subscriptions", "the message has no name, so nothing can correlate to this event", element, activityId);
+    ctx.error(
+      "event-subscriptions",
+      "the message has no name, so nothing can correlate to this event",
+      element,
+      activityId,
+    );
   }
   const clash = scope.subscriptions.some(
-    (s) => s.type === type && s.name === name && s.startEvent === startEvent && (type !== "conditional" || startEvent),
+    (s) =>
+      s.type === type &&
+      s.name === name &&
+      s.startEvent === startEvent &&
+      (type !== "conditional" || startEvent),
   );
   if (clash && type !== "conditional") {
     ctx.error(
@@ -93,7 +121,11 @@ export function subscribe(
 }
 
 /** The escalation code an escalation handler catches (null: every escalation). */
-export function escalationHandler(ctx: ParseContext, definition: XmlElement, ownerId: string | null): string | null {
+export function escalationHandler(
+  ctx: ParseContext,
+  definition: XmlElement,
+  ownerId: string | null,
+): string | null {
   const ref = attr(definition, "escalationRef");
   if (ref === undefined) return null;
   const escalation = ctx.definitions.escalations.get(ref);
@@ -121,7 +153,11 @@ export function findEscalation(ctx: ParseContext, definition: XmlElement, ownerI
 
 const TIMER_KINDS = [
   { tag: "timeDate", valid: isIsoDateTime, expected: "an ISO 8601 date-time such as 2026-01-31T09:00:00Z" },
-  { tag: "timeCycle", valid: isTimeCycle, expected: "an ISO 8601 cycle such as R3/PT10M, or a cron expression" },
+  {
+    tag: "timeCycle",
+    valid: isTimeCycle,
+    expected: "an ISO 8601 cycle such as R3/PT10M, or a cron expression",
+  },
   { tag: "timeDuration", valid: isIsoDuration, expected: "an ISO 8601 duration such as PT15M or P3D" },
 ] as const;
 
@@ -130,7 +166,12 @@ const TIMER_KINDS = [
  * value it cannot read fails when the timer is scheduled: at deployment for a process's start timer,
  * when the timer is reached for the others.
  */
-export function parseTimer(ctx: ParseContext, timer: XmlElement, activity: Activity, processStart: boolean): void {
+export function parseTimer(
+  ctx: ParseContext,
+  timer: XmlElement,
+  activity: Activity,
+  processStart: boolean,
+): void {
   const present = TIMER_KINDS.filter((kind) => child(timer, kind.tag));
   const used = present[0];
   if (!used) {
@@ -156,6 +197,18 @@ export function parseTimer(ctx: ParseContext, timer: XmlElement, activity: Activ
   ctx.expression(value, valueElement, used.tag, activity.id);
   if (isExpressionText(value) || used.valid(value)) return;
   const message = `${used.tag} "${value}" is not ${used.expected}`;
-  if (processStart) ctx.error("timer-definition", `${message}: the deployment fails when it schedules the start timer`, valueElement, activity.id);
-  else ctx.runtime("timer-definition", `${message}: the timer fails when it is reached`, valueElement, activity.id);
+  if (processStart)
+    ctx.error(
+      "timer-definition",
+      `${message}: the deployment fails when it schedules the start timer`,
+      valueElement,
+      activity.id,
+    );
+  else
+    ctx.runtime(
+      "timer-definition",
+      `${message}: the timer fails when it is reached`,
+      valueElement,
+      activity.id,
+    );
 }

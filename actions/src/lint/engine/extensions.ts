@@ -78,7 +78,12 @@ export function checkScript(
 }
 
 /** `<camunda:script scriptFormat resource>` in listeners and input/output parameters. */
-export function parseCamundaScript(ctx: ParseContext, script: XmlElement, ownerId: string | null, what: string) {
+export function parseCamundaScript(
+  ctx: ParseContext,
+  script: XmlElement,
+  ownerId: string | null,
+  what: string,
+) {
   const language = attr(script, "scriptFormat");
   if (language === undefined || language === "") {
     ctx.error("listeners-and-mappings", "camunda:script has no scriptFormat", script, ownerId);
@@ -95,7 +100,12 @@ export function parseExecutionListeners(ctx: ParseContext, element: XmlElement, 
     if (!onTransition) {
       const event = attr(listener, "event");
       if (event === undefined || event.trim() === "") {
-        ctx.error("listeners-and-mappings", "execution listener has no event; set event to start or end", listener, ownerId);
+        ctx.error(
+          "listeners-and-mappings",
+          "execution listener has no event; set event to start or end",
+          listener,
+          ownerId,
+        );
         continue;
       }
       if (event !== "start" && event !== "end") {
@@ -112,14 +122,20 @@ export function parseExecutionListeners(ctx: ParseContext, element: XmlElement, 
   }
 }
 
-function parseListenerImplementation(ctx: ParseContext, listener: XmlElement, ownerId: string | null, what: string) {
+function parseListenerImplementation(
+  ctx: ParseContext,
+  listener: XmlElement,
+  ownerId: string | null,
+  what: string,
+) {
   const className = attr(listener, "class");
   const expression = attr(listener, "expression");
   const delegate = attr(listener, "delegateExpression");
   const script = camundaChild(listener, "script");
   const execution = what === "execution listener";
   if (className !== undefined) {
-    if (className === "" && execution) ctx.error("listeners-and-mappings", `${what} has an empty class`, listener, ownerId);
+    if (className === "" && execution)
+      ctx.error("listeners-and-mappings", `${what} has an empty class`, listener, ownerId);
     else {
       ctx.javaCode("class", className, listener, `${what} class`, ownerId);
       parseFieldDeclarations(ctx, listener, ownerId);
@@ -149,7 +165,11 @@ function parseListenerImplementation(ctx: ParseContext, listener: XmlElement, ow
 const TASK_EVENTS = new Set(["create", "assignment", "complete", "update", "delete"]);
 
 /** `camunda:taskListener` of a user task; returns the timeout listeners' timers for the caller to parse. */
-export function parseTaskListeners(ctx: ParseContext, task: XmlElement, ownerId: string | null): XmlElement[] {
+export function parseTaskListeners(
+  ctx: ParseContext,
+  task: XmlElement,
+  ownerId: string | null,
+): XmlElement[] {
   const timers: XmlElement[] = [];
   for (const listener of extensions(task, "taskListener")) {
     const event = attr(listener, "event");
@@ -163,7 +183,12 @@ export function parseTaskListeners(ctx: ParseContext, task: XmlElement, ownerId:
       }
       const timer = child(listener, "timerEventDefinition");
       if (!timer) {
-        ctx.error("listeners-and-mappings", "a timeout task listener needs a timerEventDefinition", listener, ownerId);
+        ctx.error(
+          "listeners-and-mappings",
+          "a timeout task listener needs a timerEventDefinition",
+          listener,
+          ownerId,
+        );
       } else timers.push(timer);
     } else if (!TASK_EVENTS.has(event)) {
       ctx.error(
@@ -180,7 +205,11 @@ export function parseTaskListeners(ctx: ParseContext, task: XmlElement, ownerId:
 }
 
 /** `camunda:field` injections: a string or an expression, as an attribute or a child element, not both. */
-export function parseFieldDeclarations(ctx: ParseContext, element: XmlElement, ownerId?: string | null): string[] {
+export function parseFieldDeclarations(
+  ctx: ParseContext,
+  element: XmlElement,
+  ownerId?: string | null,
+): string[] {
   const holder = child(element, "extensionElements") ?? element;
   const owner = ownerId ?? idOf(element);
   const names: string[] = [];
@@ -190,7 +219,12 @@ export function parseFieldDeclarations(ctx: ParseContext, element: XmlElement, o
       const fromAttribute = attr(field, attribute);
       const elements = camundaChildren(field, tag);
       if (elements.length > 1) {
-        ctx.error("listeners-and-mappings", `camunda:field has several camunda:${tag} elements`, element, owner);
+        ctx.error(
+          "listeners-and-mappings",
+          `camunda:field has several camunda:${tag} elements`,
+          element,
+          owner,
+        );
         return null;
       }
       const fromElement = elements[0];
@@ -412,11 +446,19 @@ export function startsAsExpression(text: string): boolean {
 }
 
 /** `camunda:jobPriority` / `camunda:taskPriority`: an integer or an expression. */
-export function parsePriority(ctx: ParseContext, element: XmlElement, name: "jobPriority" | "taskPriority"): void {
+export function parsePriority(
+  ctx: ParseContext,
+  element: XmlElement,
+  name: "jobPriority" | "taskPriority",
+): void {
   const value = camundaAttr(element, name);
   if (value === undefined) return;
   if (!startsAsExpression(value) && !/^[-+]?\d+$/.test(value)) {
-    ctx.error("attribute-values", `camunda:${name}="${value}" is neither a whole number nor an expression`, element);
+    ctx.error(
+      "attribute-values",
+      `camunda:${name}="${value}" is neither a whole number nor an expression`,
+      element,
+    );
   }
   if (!/^[-+]?\d+$/.test(value)) ctx.expression(value, element, `camunda:${name}`);
 }

@@ -7,7 +7,7 @@
 import * as bpmnModdlePackage from "bpmn-moddle";
 import type { EngineFinding } from "./context.js";
 import { idOf } from "./context.js";
-import { BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, descendants, XSI_NS, type XmlElement } from "./xml.js";
+import { BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, descendants, type XmlElement, XSI_NS } from "./xml.js";
 
 interface Property {
   name: string;
@@ -18,7 +18,9 @@ interface Property {
 }
 
 interface Registry {
-  getEffectiveDescriptor(name: string): { properties: Property[]; allTypes: Array<{ name: string }> } | undefined;
+  getEffectiveDescriptor(
+    name: string,
+  ): { properties: Property[]; allTypes: Array<{ name: string }> } | undefined;
   typeMap: Record<string, unknown>;
 }
 
@@ -26,7 +28,8 @@ let registry: Registry | undefined;
 
 function types(): Registry {
   if (!registry) {
-    const BpmnModdle = (bpmnModdlePackage as unknown as { BpmnModdle: new () => { registry: Registry } }).BpmnModdle;
+    const BpmnModdle = (bpmnModdlePackage as unknown as { BpmnModdle: new () => { registry: Registry } })
+      .BpmnModdle;
     registry = new BpmnModdle().registry;
   }
   return registry;
@@ -39,7 +42,11 @@ function descriptor(type: string): Property[] | null {
 
 function supertypes(type: string): Set<string> {
   if (!(type in types().typeMap)) return new Set();
-  return new Set(types().getEffectiveDescriptor(type)?.allTypes.map((t) => t.name) ?? []);
+  return new Set(
+    types()
+      .getEffectiveDescriptor(type)
+      ?.allTypes.map((t) => t.name) ?? [],
+  );
 }
 
 /**
@@ -63,7 +70,17 @@ const IDREF_ATTRIBUTES: Record<string, readonly string[]> = {
   "bpmn:DataObjectReference": ["dataObjectRef"],
 };
 /** Child elements whose text is an XML IDREF. */
-const IDREF_ELEMENTS = new Set(["flowNodeRef", "dataInputRefs", "dataOutputRefs", "optionalInputRefs", "optionalOutputRefs", "whileExecutingInputRefs", "whileExecutingOutputRefs", "inputSetRefs", "outputSetRefs"]);
+const IDREF_ELEMENTS = new Set([
+  "flowNodeRef",
+  "dataInputRefs",
+  "dataOutputRefs",
+  "optionalInputRefs",
+  "optionalOutputRefs",
+  "whileExecutingInputRefs",
+  "whileExecutingOutputRefs",
+  "inputSetRefs",
+  "outputSetRefs",
+]);
 const ACTIVITY_TYPES = /Task$|^bpmn:(SubProcess|Transaction|CallActivity|AdHocSubProcess)$/;
 
 export function checkSchema(root: XmlElement): EngineFinding[] {
@@ -71,7 +88,13 @@ export function checkSchema(root: XmlElement): EngineFinding[] {
   if (root.uri !== BPMN_NS) return findings;
   const ids = new Set<string>();
   for (const element of [root, ...descendants(root)]) {
-    if (element.uri !== BPMN_NS && element.uri !== BPMNDI_NS && element.uri !== DC_NS && element.uri !== DI_NS) continue;
+    if (
+      element.uri !== BPMN_NS &&
+      element.uri !== BPMNDI_NS &&
+      element.uri !== DC_NS &&
+      element.uri !== DI_NS
+    )
+      continue;
     const id = element.attributes.find((a) => a.uri === "" && a.name === "id")?.value.trim();
     if (id !== undefined) ids.add(id);
   }
@@ -89,18 +112,19 @@ export function checkSchema(root: XmlElement): EngineFinding[] {
         `attribute "${attribute.name}" is not defined for <${element.tag}> in BPMN 2.0: the engine's schema validation refuses the file; remove it, or put it in the camunda namespace if it is a Camunda extension`,
       );
     }
-    const references = [
-      ...(IDREF_ATTRIBUTES[type] ?? []),
-      ...(ACTIVITY_TYPES.test(type) ? ["default"] : []),
-    ];
+    const references = [...(IDREF_ATTRIBUTES[type] ?? []), ...(ACTIVITY_TYPES.test(type) ? ["default"] : [])];
     for (const name of references) {
       const value = element.attributes.find((a) => a.uri === "" && a.name === name)?.value;
       if (value === undefined) {
-        if (type === "bpmn:SequenceFlow") report(element, `sequence flow has no ${name}: the engine's schema validation refuses the file`);
+        if (type === "bpmn:SequenceFlow")
+          report(element, `sequence flow has no ${name}: the engine's schema validation refuses the file`);
         continue;
       }
       if (!ids.has(value.trim())) {
-        report(element, `${name}="${value}" names no element of this file: the engine's schema validation refuses the file`);
+        report(
+          element,
+          `${name}="${value}" names no element of this file: the engine's schema validation refuses the file`,
+        );
       }
     }
     let furthest = -1;
@@ -121,7 +145,10 @@ export function checkSchema(root: XmlElement): EngineFinding[] {
       if (IDREF_ELEMENTS.has(child.local)) {
         const value = child.text.trim();
         if (value !== "" && !ids.has(value)) {
-          report(child, `<${child.local}>${value}</${child.local}> names no element of this file: the engine's schema validation refuses the file`);
+          report(
+            child,
+            `<${child.local}>${value}</${child.local}> names no element of this file: the engine's schema validation refuses the file`,
+          );
         }
         continue;
       }

@@ -25,19 +25,31 @@ export function parseServiceTaskLike(
     const kind = type.toLowerCase();
     if (kind === "mail") {
       const fields = parseFieldDeclarations(ctx, element, ownerId);
-      if (!fields.includes("to")) ctx.error("service-task-implementation", "a mail task needs a \"to\" field", element, ownerId);
+      if (!fields.includes("to"))
+        ctx.error("service-task-implementation", 'a mail task needs a "to" field', element, ownerId);
       if (!fields.includes("text") && !fields.includes("html")) {
-        ctx.error("service-task-implementation", "a mail task needs a \"text\" or \"html\" field", element, ownerId);
+        ctx.error(
+          "service-task-implementation",
+          'a mail task needs a "text" or "html" field',
+          element,
+          ownerId,
+        );
       }
       ctx.mailTasks.push(element);
       activity.behavior = "mail";
     } else if (kind === "shell") {
       const fields = shellFields(element);
-      if (!fields.has("command")) ctx.error("service-task-implementation", "a shell task needs a \"command\" field", element, ownerId);
+      if (!fields.has("command"))
+        ctx.error("service-task-implementation", 'a shell task needs a "command" field', element, ownerId);
       for (const name of ["wait", "redirectError", "cleanEnv"]) {
         const value = fields.get(name);
         if (value !== undefined && !["true", "false"].includes(value.toLowerCase())) {
-          ctx.error("service-task-implementation", `shell field ${name} must be true or false, not "${value}"`, element, ownerId);
+          ctx.error(
+            "service-task-implementation",
+            `shell field ${name} must be true or false, not "${value}"`,
+            element,
+            ownerId,
+          );
         }
       }
       parseFieldDeclarations(ctx, element, ownerId);
@@ -56,7 +68,12 @@ export function parseServiceTaskLike(
     }
   } else if (className !== undefined && className.trim() !== "") {
     if (resultVariable !== undefined) {
-      ctx.error("attribute-values", `camunda:resultVariable cannot be used with camunda:class on ${what}`, element, ownerId);
+      ctx.error(
+        "attribute-values",
+        `camunda:resultVariable cannot be used with camunda:class on ${what}`,
+        element,
+        ownerId,
+      );
     }
     ctx.javaCode("class", className, element, "camunda:class", ownerId);
     parseFieldDeclarations(ctx, element, ownerId);

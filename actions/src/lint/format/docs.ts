@@ -11,7 +11,9 @@ const OWN = new Set(projectRules.map((rule) => rule.name));
 export function ruleDocs(rule: string, base = ""): string {
   if (!rule.includes("/")) return `${BPMNLINT_DOCS}/${rule}.md`;
   const name = rule.slice(rule.indexOf("/") + 1);
-  return OWN.has(name) ? `${base}docs/lint/rules/${name}.md` : `${base}docs/lint/README.md#checks-of-the-linter-itself`;
+  return OWN.has(name)
+    ? `${base}docs/lint/rules/${name}.md`
+    : `${base}docs/lint/README.md#checks-of-the-linter-itself`;
 }
 
 export function ruleDescription(rule: string): string {

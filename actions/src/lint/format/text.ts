@@ -55,6 +55,8 @@ export function formatText(report: LintReport, options: { colour: boolean }): st
   const shipped = Object.entries(summary.consequences ?? {})
     .filter(([, n]) => n > 0)
     .map(([consequence, n]) => `${n} ${CONSEQUENCE_WORDS[consequence as Consequence]}`);
-  lines.push(`${summary.files} file(s) linted: ${counts}${tail}${shipped.length > 0 ? ` (${shipped.join(", ")})` : ""}`);
+  lines.push(
+    `${summary.files} file(s) linted: ${counts}${tail}${shipped.length > 0 ? ` (${shipped.join(", ")})` : ""}`,
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,5 @@
-import type { ImportWarning, ModdleElement } from "#core/lint/parse.js";
 import type { XmlElement } from "#core/lint/engine/xml.js";
+import type { ImportWarning, ModdleElement } from "#core/lint/parse.js";
 import type { SourceMap } from "#core/lint/source-map.js";
 import type { FileKind } from "#core/lint/types.js";
 

@@ -122,7 +122,12 @@ export function engineRule(rule: {
 /** Reports a finding at the engine's position: just after the start tag of the element it names. */
 export function reportEngineFinding(
   reporter: Reporter,
-  finding: { message: string; elementId: string | null; element: { end: { line: number; column: number } } | null; consequence?: Consequence },
+  finding: {
+    message: string;
+    elementId: string | null;
+    element: { end: { line: number; column: number } } | null;
+    consequence?: Consequence;
+  },
 ): void {
   reporter.report(finding.elementId ?? "", finding.message, {
     ...(finding.element ? { line: finding.element.end.line, column: finding.element.end.column } : {}),

@@ -112,7 +112,18 @@ const DANGEROUS_NAMES = new Set([
   "runtime",
 ]);
 
-const REFLECTION = new Set(["getClass", "forName", "getRuntime", "exec", "invoke", "newInstance", "getMethod", "getDeclaredMethod", "loadClass", "getClassLoader"]);
+const REFLECTION = new Set([
+  "getClass",
+  "forName",
+  "getRuntime",
+  "exec",
+  "invoke",
+  "newInstance",
+  "getMethod",
+  "getDeclaredMethod",
+  "loadClass",
+  "getClassLoader",
+]);
 
 /** One sentence per thing the expression does beyond reading variables; empty when it only reads. */
 export function unsafeExpressionUses(text: string): string[] {
@@ -123,7 +134,8 @@ export function unsafeExpressionUses(text: string): string[] {
     const root = call.receiver?.split(/[.[]/)[0] ?? null;
     if (call.receiver === null) {
       if (call.name.includes(":")) problems.add(`calls the static Java function ${call.name}()`);
-      else if (!FUNCTIONS.has(call.name)) problems.add(`calls ${call.name}(), which is not one of Camunda's expression functions`);
+      else if (!FUNCTIONS.has(call.name))
+        problems.add(`calls ${call.name}(), which is not one of Camunda's expression functions`);
       continue;
     }
     if (REFLECTION.has(call.name)) {

@@ -2,15 +2,14 @@ import { parseExpression, parseUnaryTests } from "feelin";
 
 export interface FeelProblem {
   message: string;
-  /** True when the text is certainly broken for any FEEL parser (the engine's included). */
-  certain: boolean;
 }
 
 /**
- * Checks a DMN input entry (unary tests) or an output entry / expression with feelin's parser.
- * feelin and the engine's FEEL implementation (feel-scala) do not accept exactly the same language,
- * so a feelin error alone is uncertain; it becomes certain when the text also has unbalanced quotes,
- * brackets or parentheses, which no FEEL parser accepts.
+ * Checks a DMN input entry (unary tests) or an output entry / expression with feelin's parser. The
+ * engine parses FEEL (feel-scala) when it evaluates a decision, so a parse error fails every
+ * evaluation that reaches the entry. feelin and feel-scala can disagree in corner cases; the
+ * pull-request's engine check evaluates every rule of the repository's decisions on the real engine
+ * and reports any entry where the two disagree.
  */
 export function checkFeel(text: string, kind: "unary-tests" | "expression"): FeelProblem | null {
   const trimmed = text.trim();
@@ -33,7 +32,6 @@ export function checkFeel(text: string, kind: "unary-tests" | "expression"): Fee
     message: unbalanced
       ? `"${shorten(trimmed)}" is not ${what}: ${unbalanced}`
       : `"${shorten(trimmed)}" does not parse as ${what} near character ${errorAt + 1}`,
-    certain: unbalanced !== null,
   };
 }
 

@@ -3,11 +3,15 @@
  * engine's database, credentials and network. Every place a model can carry code is an error unless
  * the lint config's allow-list covers that element with a reason (`camunda-gitops.allowCode`).
  */
-import { defineRule, engineResult, is } from "#core/lint/plugin/helpers.js";
+
 import type { ProjectRule } from "#core/lint/plugin/helpers.js";
+import { defineRule, engineResult, is } from "#core/lint/plugin/helpers.js";
 import { unsafeExpressionUses } from "#core/lint/syntax/expression-safety.js";
 
-const at = (element: { end: { line: number; column: number } }) => ({ line: element.end.line, column: element.end.column });
+const at = (element: { end: { line: number; column: number } }) => ({
+  line: element.end.line,
+  column: element.end.column,
+});
 
 export const scriptTask = defineRule({
   name: "script-task",
@@ -63,7 +67,8 @@ export const javaClass = defineRule({
     if (node !== context.file.root) return false;
     for (const code of engineResult(context)?.context.code ?? []) {
       // The engine's own form handlers are configuration, not code the model brings.
-      if (code.kind !== "class" || code.value.startsWith("org.camunda.bpm.engine.impl.form.handler.")) continue;
+      if (code.kind !== "class" || code.value.startsWith("org.camunda.bpm.engine.impl.form.handler."))
+        continue;
       reporter.report(
         code.elementId ?? "",
         `${code.what} "${code.value}" runs Java code inside the engine: use an external task (camunda:type="external"), or allow-list this element with a reason`,
@@ -159,16 +164,25 @@ export const dmnScript = defineRule({
     if (is(node, "dmn:Definitions")) {
       const language = node.expressionLanguage;
       if (typeof language === "string" && language !== "" && !SCRIPT_FREE.test(language)) {
-        reporter.report(node.id ?? "", `the default expression language "${language}" runs every expression as a script inside the engine: use FEEL`);
+        reporter.report(
+          node.id ?? "",
+          `the default expression language "${language}" runs every expression as a script inside the engine: use FEEL`,
+        );
       }
       return undefined;
     }
     if (!is(node, "dmn:LiteralExpression") && !is(node, "dmn:UnaryTests")) return undefined;
     const language = languageOf(node);
     if (language && !SCRIPT_FREE.test(language)) {
-      reporter.report(ownerIdOf(node), `"${short(node.text ?? "")}" is ${language} code that runs inside the engine: write it in FEEL, or allow-list this element with a reason`);
+      reporter.report(
+        ownerIdOf(node),
+        `"${short(node.text ?? "")}" is ${language} code that runs inside the engine: write it in FEEL, or allow-list this element with a reason`,
+      );
     } else if (/\bexternal\s*\{[\s\S]*\bjava\s*:/.test(node.text ?? "")) {
-      reporter.report(ownerIdOf(node), "a FEEL external function calls a Java method: remove it, or allow-list this element with a reason");
+      reporter.report(
+        ownerIdOf(node),
+        "a FEEL external function calls a Java method: remove it, or allow-list this element with a reason",
+      );
     }
     return undefined;
   },
@@ -180,7 +194,11 @@ function languageOf(node: { expressionLanguage?: string; $parent?: unknown }): s
 }
 
 function ownerIdOf(node: { id?: string; $parent?: unknown }): string {
-  for (let current = node as { id?: string; $parent?: unknown } | undefined; current; current = current.$parent as typeof current) {
+  for (
+    let current = node as { id?: string; $parent?: unknown } | undefined;
+    current;
+    current = current.$parent as typeof current
+  ) {
     if (typeof current.id === "string") return current.id;
   }
   return "";

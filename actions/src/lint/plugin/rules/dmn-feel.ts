@@ -4,8 +4,7 @@ import { checkFeel } from "#core/lint/syntax/feel.js";
 /**
  * Input entries are FEEL unary tests, output entries and input expressions FEEL expressions (the
  * engine's default language since 7.13). Entries in another language (juel, javascript, …) are skipped.
- * A feelin parse error that any FEEL parser would also reject is reported at the rule's severity;
- * a feelin-only error (feel-scala may accept it) is a warning.
+ * The engine parses FEEL only when it evaluates the decision: a broken entry deploys, then fails.
  */
 export default defineRule({
   name: "dmn-feel",
@@ -21,7 +20,10 @@ export default defineRule({
     if (language && !/feel/i.test(language)) return undefined;
     const problem = checkFeel(node.text ?? "", kind);
     if (!problem) return undefined;
-    reporter.report(idOf(node), problem.message, problem.certain ? {} : { severity: "warning" });
+    reporter.report(
+      idOf(node),
+      `${problem.message}: the decision deploys, and every evaluation that reaches this entry fails`,
+    );
     return undefined;
   },
 });

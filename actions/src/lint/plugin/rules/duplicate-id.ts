@@ -24,19 +24,27 @@ export default defineRule({
           seen.set(id, element);
           continue;
         }
-        reporter.report(id, `id "${id}" is already used on line ${first.start.line}: ids must be unique; rename one`, {
-          line: element.end.line,
-          column: element.end.column,
-        });
+        reporter.report(
+          id,
+          `id "${id}" is already used on line ${first.start.line}: ids must be unique; rename one`,
+          {
+            line: element.end.line,
+            column: element.end.column,
+          },
+        );
       }
       return false;
     }
     for (const [id, positions] of context.file.sourceMap.ids) {
       for (const position of positions.slice(1)) {
-        reporter.report(id, `id "${id}" is already used on line ${positions[0]?.line}: ids must be unique; rename one`, {
-          line: position.line,
-          column: position.column,
-        });
+        reporter.report(
+          id,
+          `id "${id}" is already used on line ${positions[0]?.line}: ids must be unique; rename one`,
+          {
+            line: position.line,
+            column: position.column,
+          },
+        );
       }
     }
     return false;

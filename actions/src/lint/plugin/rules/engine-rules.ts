@@ -12,7 +12,8 @@ export const engineRules = [
   }),
   engineRule({
     name: "definitions",
-    description: "Messages, signals, errors and escalations need ids (signals also unique names); imports are not supported.",
+    description:
+      "Messages, signals, errors and escalations need ids (signals also unique names); imports are not supported.",
   }),
   engineRule({
     name: "start-events",
@@ -41,7 +42,8 @@ export const engineRules = [
   }),
   engineRule({
     name: "transactions",
-    description: "Cancel events belong to transaction sub-processes: one cancel boundary event per transaction, cancel end events inside one.",
+    description:
+      "Cancel events belong to transaction sub-processes: one cancel boundary event per transaction, cancel end events inside one.",
   }),
   engineRule({
     name: "sequence-flows",
@@ -65,11 +67,13 @@ export const engineRules = [
   }),
   engineRule({
     name: "forms",
-    description: "Generated form fields need an id and a known type; validators must exist; form property flags are booleans.",
+    description:
+      "Generated form fields need an id and a known type; validators must exist; form property flags are booleans.",
   }),
   engineRule({
     name: "multi-instance",
-    description: "Multi-instance activities need a loop cardinality or a collection; an element variable needs a collection.",
+    description:
+      "Multi-instance activities need a loop cardinality or a collection; an element variable needs a collection.",
   }),
   engineRule({
     name: "call-activities",

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: JUEL syntax in the texts
 import { defineRule, engineResult } from "#core/lint/plugin/helpers.js";
 import { checkJuel, checkJuelCondition } from "#core/lint/syntax/juel.js";
 
