@@ -10,8 +10,10 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { CamundaError } from "#core/camunda/index.js";
 import { lint } from "#core/lint/index.js";
+import { projectRules } from "#core/lint/plugin/index.js";
+import { repoPath } from "#core/util/paths.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
-import { fixtureRegistry, fixtures } from "../../unit/lint/support.js";
+import { asFile, docsExample, fixtureRegistry, fixtures } from "../../unit/lint/support.js";
 
 const rulesDir = path.join(fixtures, "rules");
 const files = readdirSync(rulesDir)
@@ -25,6 +27,46 @@ const files = readdirSync(rulesDir)
 /** Errors the schema validator reports at the end of the document or of an element, not at a start tag. */
 const reportedAtEnd = (message: string) => message.startsWith("cvc-id.1") || /is not complete/.test(message);
 
+/** Deploys one file alone; null when the engine accepts it (the deployment is removed again). */
+async function refusalOf(name: string, content: string | Uint8Array): Promise<CamundaError | null> {
+  const { client } = testEngine();
+  try {
+    const deployment = await client.deploy({
+      name: uniqueId("lint-fixture"),
+      tenantId: uniqueId("lint"),
+      resources: [{ name, content }],
+    });
+    await client.ok(
+      client.api.DELETE("/deployment/{id}", {
+        params: { path: { id: deployment.id as string }, query: { cascade: true } },
+      }),
+    );
+    return null;
+  } catch (error) {
+    if (error instanceof CamundaError) return error;
+    throw error;
+  }
+}
+
+describe("rule pages' examples on the real engine: a deploy rule's failing example is refused, every fixed one deploys", () => {
+  for (const rule of projectRules) {
+    if (rule.name === "unused-topic") continue;
+    test(rule.name, async () => {
+      const page = readFileSync(repoPath("docs/lint/rules", `${rule.name}.md`), "utf8");
+      const failing = asFile(rule.name, docsExample(page, "Failing"));
+      const fixed = asFile(rule.name, docsExample(page, "Fixed"));
+      if (rule.consequence === "deploy") {
+        assert.ok(
+          await refusalOf(failing.name, failing.text),
+          `the failing example of ${rule.name} is refused`,
+        );
+      }
+      const refusal = await refusalOf(fixed.name, fixed.text);
+      assert.equal(refusal, null, `the fixed example of ${rule.name} deploys (${refusal?.message})`);
+    });
+  }
+});
+
 describe("rule fixtures on the real engine: refused exactly when the linter says deploy", () => {
   for (const file of files) {
     test(file, async () => {
@@ -35,23 +77,7 @@ describe("rule fixtures on the real engine: refused exactly when the linter says
         configFile: null,
       });
       const deploy = report.findings.filter((f) => f.consequence === "deploy");
-      const { client } = testEngine();
-      let refusal: CamundaError | null = null;
-      try {
-        const deployment = await client.deploy({
-          name: uniqueId("lint-fixture"),
-          tenantId: uniqueId("lint"),
-          resources: [{ name: path.basename(file), content: readFileSync(path.join(rulesDir, file)) }],
-        });
-        await client.ok(
-          client.api.DELETE("/deployment/{id}", {
-            params: { path: { id: deployment.id as string }, query: { cascade: true } },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof CamundaError)) throw error;
-        refusal = error;
-      }
+      const refusal = await refusalOf(path.basename(file), readFileSync(path.join(rulesDir, file)));
       assert.equal(
         refusal !== null,
         deploy.length > 0,
