@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../test/support/repo.js";
 
 /** Replaces the `## <heading>` section of bench/RESULTS.md (or appends it), leaving every other section as it is. */
 export function writeResultsSection(heading: string, section: string): void {

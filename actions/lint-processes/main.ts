@@ -66,18 +66,20 @@ async function run(): Promise<void> {
   // Rule pages link to the reviewed commit, so the explanation matches the rules that ran.
   const docsBase = repository && sha ? `${server}/${repository}/blob/${sha}/` : undefined;
   const sarifFile = path.join(process.env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
-  await writeFile(sarifFile, formatReport(report, "sarif", { version: "0.1.0", ...(docsBase ? { docsBase } : {}) }));
+  await writeFile(
+    sarifFile,
+    formatReport(report, "sarif", { version: "0.1.0", ...(docsBase ? { docsBase } : {}) }),
+  );
   core.setOutput("error-count", report.summary.errors);
   core.setOutput("warning-count", report.summary.warnings);
   core.setOutput("sarif-file", sarifFile);
 
   await core.summary
     .addRaw(
-      formatMarkdown(
-        report,
-        (file, line) => (docsBase ? `${docsBase}${file}#L${line}` : null),
-        { notes, ...(docsBase ? { docsBase } : {}) },
-      ),
+      formatMarkdown(report, (file, line) => (docsBase ? `${docsBase}${file}#L${line}` : null), {
+        notes,
+        ...(docsBase ? { docsBase } : {}),
+      }),
     )
     .write();
 

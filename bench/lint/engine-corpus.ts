@@ -23,7 +23,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { lint } from "#core/lint/index.js";
 import type { Finding } from "#core/lint/types.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../test/support/repo.js";
 import { writeResultsSection } from "../results.js";
 import { withHistoryTtl } from "./history-ttl.js";
 

@@ -43208,6 +43208,12 @@ function simple(additionalPackages, options) {
   return new DmnModdle(pks, options);
 }
 
+// actions/src/lint/engine/xml.ts
+var CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn";
+var ACTIVITI_NS = "http://activiti.org/bpmn";
+var XMLNS_NS = "http://www.w3.org/2000/xmlns/";
+var XML_NS = "http://www.w3.org/XML/1998/namespace";
+
 // actions/src/lint/parse.ts
 var DMN13_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/";
 var DMN_MIGRATIONS = [
@@ -43227,13 +43233,32 @@ async function parseModel(kind, text2) {
   if (kind === "bpmn") {
     bpmnModdle ??= new BpmnModdle2({ camunda: camunda_default });
     moddle = bpmnModdle;
+    source = source.split(ACTIVITI_NS).join(CAMUNDA_NS);
   } else {
     dmnModdle ??= new simple({ camunda: camunda_default2 });
     moddle = dmnModdle;
     for (const [from, to] of DMN_MIGRATIONS) source = source.split(from).join(to);
   }
   const { rootElement, warnings } = await moddle.fromXML(source);
+  if (kind === "bpmn") linkFlowsToNodes(rootElement);
   return { root: rootElement, warnings: warnings.map(toImportWarning) };
+}
+function linkFlowsToNodes(root) {
+  const visit2 = (container) => {
+    for (const element of container.flowElements ?? []) {
+      if (element.$type === "bpmn:SequenceFlow") {
+        addOnce(element.sourceRef, "outgoing", element);
+        addOnce(element.targetRef, "incoming", element);
+      }
+      if (element.flowElements) visit2(element);
+    }
+  };
+  for (const element of root?.rootElements ?? []) if (element.flowElements) visit2(element);
+}
+function addOnce(node2, property, flow) {
+  if (!node2 || typeof node2.get !== "function") return;
+  const list = node2.get(property);
+  if (!list.includes(flow)) list.push(flow);
 }
 function toImportWarning(warning2) {
   const message = warning2.message;
@@ -43263,39 +43288,73 @@ function toImportWarning(warning2) {
 
 // actions/src/lint/source-map.ts
 var import_saxes = __toESM(require_saxes(), 1);
-var CAMUNDA_BPMN_NS = "http://camunda.org/schema/1.0/bpmn";
+var CAMUNDA_NAMESPACES = /* @__PURE__ */ new Set([CAMUNDA_NS, ACTIVITI_NS]);
+var MAX_ATTRIBUTES = 1e4;
 var StopParsing = class extends Error {
 };
-function buildSourceMap(text2) {
+function buildSourceMap(text2, options = {}) {
   const map2 = {
     declarations: { processes: [], decisions: [], topics: [] },
     root: null,
     ids: /* @__PURE__ */ new Map(),
     comments: [],
-    error: null
+    error: null,
+    tree: null,
+    tooManyAttributes: null
   };
-  let camundaPrefix = null;
+  const lines = lineStarts(text2);
+  const at = (offset) => positionIn(lines, offset);
   const openIds = [];
+  const scopes = [/* @__PURE__ */ new Map([["xml", XML_NS]])];
+  const open3 = [];
   const parser = new import_saxes.SaxesParser({ xmlns: false, position: true });
   const pendingComments = [];
   let depth = 0;
   let tagStart = { line: 1, column: 1 };
-  parser.on("opentagstart", (tag) => {
-    tagStart = { line: parser.line, column: Math.max(1, parser.column - tag.name.length - 1) };
+  parser.on("opentagstart", () => {
+    tagStart = at(Math.max(0, text2.lastIndexOf("<", parser.position - 1)));
   });
   parser.on("opentag", (tag) => {
-    if (depth === 0 && map2.root === null) {
-      const colon = tag.name.indexOf(":");
-      const prefix3 = colon === -1 ? "" : tag.name.slice(0, colon);
-      const uri3 = tag.attributes[prefix3 === "" ? "xmlns" : `xmlns:${prefix3}`] ?? "";
-      map2.root = { name: tag.name, local: tag.name.slice(colon + 1), uri: uri3, position: tagStart };
-      for (const [name3, value2] of Object.entries(tag.attributes)) {
-        if (name3.startsWith("xmlns:") && value2 === CAMUNDA_BPMN_NS)
-          camundaPrefix = name3.slice("xmlns:".length);
+    const attributes = tag.attributes;
+    const names = Object.keys(attributes);
+    if (names.length > MAX_ATTRIBUTES && map2.tooManyAttributes === null) {
+      map2.tooManyAttributes = { ...tagStart, name: tag.name, count: names.length };
+    }
+    let scope = scopes[scopes.length - 1];
+    for (const name3 of names) {
+      if (name3 === "xmlns" || name3.startsWith("xmlns:")) {
+        if (scope === scopes[scopes.length - 1]) scope = new Map(scope);
+        scope.set(name3 === "xmlns" ? "" : name3.slice(6), attributes[name3] ?? "");
       }
     }
-    const value = tag.attributes.id;
-    collectDeclaration(tag, depth, value, openIds);
+    scopes.push(scope);
+    const colon = tag.name.indexOf(":");
+    const prefix3 = colon === -1 ? "" : tag.name.slice(0, colon);
+    const local = tag.name.slice(colon + 1);
+    const uri3 = scope.get(prefix3) ?? "";
+    if (depth === 0 && map2.root === null) {
+      map2.root = { name: tag.name, local, uri: uri3, position: tagStart, end: at(parser.position) };
+    }
+    const value = attributes.id;
+    collectDeclaration(tag, local, scope, depth, value, openIds);
+    if (options.tree) {
+      const element = {
+        name: tag.name,
+        uri: uri3,
+        local,
+        tag: uri3 === "" ? tag.name : local,
+        attributes: names.map((name3) => attribute(name3, attributes[name3] ?? "", scope)),
+        children: [],
+        parent: open3[open3.length - 1] ?? null,
+        text: "",
+        start: tagStart,
+        // saxes stands just after ">"; the engine's parser reports the column after it, 1-based.
+        end: at(parser.position)
+      };
+      if (element.parent) element.parent.children.push(element);
+      else map2.tree = element;
+      open3.push(element);
+    }
     depth++;
     openIds.push(value);
     if (value !== void 0) {
@@ -43308,22 +43367,37 @@ function buildSourceMap(text2) {
   parser.on("closetag", () => {
     depth--;
     openIds.pop();
+    scopes.pop();
+    if (options.tree) open3.pop();
   });
-  function collectDeclaration(tag, level, id, parents) {
-    const local = tag.name.slice(tag.name.indexOf(":") + 1);
+  if (options.tree) {
+    const append = (chunk) => {
+      const current = open3[open3.length - 1];
+      if (current) current.text += chunk;
+    };
+    parser.on("text", append);
+    parser.on("cdata", append);
+  }
+  function collectDeclaration(tag, local, scope, level, id, parents) {
     if (level === 1 && id !== void 0) {
       if (local === "process") map2.declarations.processes.push(id);
       else if (local === "decision") map2.declarations.decisions.push(id);
     }
-    if (camundaPrefix === null) return;
-    const topic = tag.attributes[`${camundaPrefix}:topic`]?.trim();
-    if (!topic || tag.attributes[`${camundaPrefix}:type`] !== "external" || /^[$#]\{/.test(topic)) return;
+    let topic;
+    let type;
+    for (const [name3, value] of Object.entries(tag.attributes)) {
+      const colon = name3.indexOf(":");
+      if (colon === -1 || !CAMUNDA_NAMESPACES.has(scope.get(name3.slice(0, colon)) ?? "")) continue;
+      if (name3.endsWith(":topic")) topic = value.trim();
+      else if (name3.endsWith(":type")) type = value;
+    }
+    if (!topic || type !== "external" || /^[$#]\{/.test(topic)) return;
     const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id;
     map2.declarations.topics.push({ topic, elementId: owner ?? "" });
   }
-  parser.on("comment", (text3) => {
+  parser.on("comment", (commentText) => {
     const comment2 = {
-      text: text3,
+      text: commentText,
       line: parser.line,
       column: parser.column,
       nextElementId: null,
@@ -43343,6 +43417,28 @@ function buildSourceMap(text2) {
     if (!(error65 instanceof StopParsing)) throw error65;
   }
   return map2;
+}
+function attribute(name3, value, scope) {
+  const colon = name3.indexOf(":");
+  if (colon === -1) return { name: name3, uri: name3 === "xmlns" ? XMLNS_NS : "", local: name3, value };
+  const prefix3 = name3.slice(0, colon);
+  const uri3 = prefix3 === "xmlns" ? XMLNS_NS : scope.get(prefix3) ?? "";
+  return { name: name3, uri: uri3, local: name3.slice(colon + 1), value };
+}
+function lineStarts(text2) {
+  const starts = [0];
+  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+function positionIn(starts, offset) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = low + high + 1 >> 1;
+    if ((starts[mid] ?? 0) <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
 }
 function cleanSaxMessage(message) {
   return message.replace(/^\d+:\d+: /, "").replace(/\.$/, "");

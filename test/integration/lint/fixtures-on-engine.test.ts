@@ -11,7 +11,7 @@ import { describe, test } from "node:test";
 import { CamundaError } from "#core/camunda/index.js";
 import { lint } from "#core/lint/index.js";
 import { projectRules } from "#core/lint/plugin/index.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
 import { asFile, docsExample, fixtureRegistry, fixtures } from "../../unit/lint/support.js";
 
@@ -71,6 +71,7 @@ describe("rule fixtures on the real engine: refused exactly when the linter says
   for (const file of files) {
     test(file, async () => {
       const report = await lint({
+        root: repoPath(),
         paths: [path.join(rulesDir, file)],
         indexPaths: [path.join(fixtures, "index")],
         registry: fixtureRegistry,

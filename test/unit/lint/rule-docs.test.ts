@@ -10,7 +10,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { lint, ruleDocs } from "#core/lint/index.js";
 import { projectRules } from "#core/lint/plugin/index.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 import { asFile, docsExample, fixtureRegistry, fixtures } from "./support.js";
 
 const pagesDir = repoPath("docs/lint/rules");

@@ -3,7 +3,6 @@ import { pathToFileURL } from "node:url";
 import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
 import { FORMATS, type Format, formatReport, lint, reportFails } from "#core/lint/index.js";
 import { UsageError } from "#core/util/errors.js";
-import { repoRoot } from "#core/util/paths.js";
 
 const help = `Usage: camunda-gitops lint [paths...] [options]
 
@@ -61,7 +60,7 @@ export const command: Command = {
     const output = formatReport(report, format, {
       colour: values.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR,
       version: process.env.npm_package_version ?? "0.1.0",
-      docsBase: `${pathToFileURL(repoRoot).href}/`,
+      docsBase: `${pathToFileURL(root).href}/`,
     });
     if (values.output) await writeFile(values.output, output);
     else process.stdout.write(output);
