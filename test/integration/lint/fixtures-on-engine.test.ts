@@ -11,8 +11,8 @@ import { describe, test } from "node:test";
 import { CamundaError } from "#core/camunda/index.js";
 import { lint } from "#core/lint/index.js";
 import { projectRules } from "#core/lint/plugin/index.js";
-import { repoPath } from "../../support/repo.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
+import { repoPath } from "../../support/repo.js";
 import { asFile, docsExample, fixtureRegistry, fixtures } from "../../unit/lint/support.js";
 
 const rulesDir = path.join(fixtures, "rules");

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { lint } from "#core/lint/index.js";
+import { REPLACED_BPMNLINT_RULES } from "#core/lint/plugin/index.js";
 import { relativePath } from "#core/util/paths.js";
 import { repoPath, repoRoot } from "../../support/repo.js";
-import { REPLACED_BPMNLINT_RULES } from "#core/lint/plugin/index.js";
 import { fixtures } from "./support.js";
 
 interface ReferenceFinding {
