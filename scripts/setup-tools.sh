@@ -43,6 +43,22 @@ if ! "$root/.venv/tools/bin/act" --version 2>/dev/null | grep -qx "act version $
   fi
 fi
 
+# GitHub's Ubuntu runner image has yq (mikefarah's; Debian's yq is another program with another
+# language) and the AWS CLI, and the workflows call both in run: steps. For the workflow runs under act,
+# .venv/runner/bin holds exactly these two and leads the steps' PATH.
+install_env awscli "$root/scripts/runner-tools.txt"
+mkdir -p "$root/.venv/runner/bin"
+ln -sfn ../../awscli/bin/aws "$root/.venv/runner/bin/aws"
+yq_version=v4.54.3
+if ! "$root/.venv/runner/bin/yq" --version 2>/dev/null | grep -q " ${yq_version}\$"; then
+  if command -v go >/dev/null; then
+    echo "setup-tools: building yq $yq_version with Go into .venv/runner/bin"
+    GOBIN="$root/.venv/runner/bin" GOFLAGS=-mod=mod go install "github.com/mikefarah/yq/v4@$yq_version"
+  else
+    echo "setup-tools: Go is not installed, so yq cannot be built; workflow runs that read YAML will fail until it is" >&2
+  fi
+fi
+
 # Compose files are validated with compose-go (what Docker Compose uses) through a small Go program.
 compose_validate="$root/.venv/tools/bin/compose-validate"
 compose_stamp="$root/.venv/tools/.compose-validate"

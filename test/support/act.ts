@@ -30,6 +30,8 @@ export const actBinary = repoPath(".venv", "tools", "bin", "act");
 const actHome = repoPath(".local", "act");
 const toolCache = path.join(actHome, "tool_cache");
 const standInsDir = repoPath("test", "workflows", "stand-ins");
+/** yq and the AWS CLI, as on GitHub's Ubuntu runner image (scripts/setup-tools.sh). */
+const runnerImageTools = repoPath(".venv", "runner", "bin");
 
 /** Node versions in the runner tool cache: setup-node's `node-version: 22`, and 24 for `using: node24`. */
 export const toolCacheNode = { "22": "22.23.5", "24": "24.22.3" } as const;
@@ -41,6 +43,8 @@ const standIns: Record<string, string> = {
   "actions/setup-node": "setup-node",
   "github/codeql-action": "codeql-action",
   "actions/upload-artifact": "upload-artifact",
+  "aws-actions/configure-aws-credentials": "configure-aws-credentials",
+  "aws-actions/aws-cloudformation-github-deploy": "aws-cloudformation-github-deploy",
 };
 /** act copies the work tree for a checkout of the repository itself; no stand-in needed. */
 const builtIn = new Set(["actions/checkout"]);
@@ -348,6 +352,8 @@ export interface RunOptions {
   payload: object;
   /** Job id (and its needs); all jobs of the workflow when absent. */
   job?: string;
+  /** Only these matrix legs, e.g. { environment: "dev" }. */
+  matrix?: Record<string, string>;
   secrets?: Record<string, string>;
   vars?: Record<string, string>;
   /** Extra variables in act's environment, which host mode passes on to every step. */
@@ -447,6 +453,7 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
     ...mappings,
   ];
   if (options.job) args.push("--job", options.job);
+  for (const [key, value] of Object.entries(options.matrix ?? {})) args.push("--matrix", `${key}:${value}`);
 
   const nodeModules = preparedNodeModules();
   const env: Record<string, string> = {
@@ -460,6 +467,7 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
     PATH: [
       path.join(standInsDir, "npm-ci"),
       path.join(toolCache, "node", actionsNode, "x64", "bin"),
+      runnerImageTools,
       process.env.PATH ?? "/usr/bin:/bin",
     ].join(path.delimiter),
     LANG: "C.UTF-8",

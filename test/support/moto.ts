@@ -85,3 +85,37 @@ export function applyEnv(vars: Record<string, string>): () => void {
     }
   };
 }
+
+/**
+ * Credentials for `accountId` on this moto server: moto keeps one set of resources per account and
+ * picks the account from the access key, so a role session (what the workflows' OIDC roles give)
+ * sees the resources of the role's account, not those of the default account (123456789012).
+ */
+export async function accountCredentials(
+  endpoint: string,
+  accountId: string,
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
+  const body = new URLSearchParams({
+    Action: "AssumeRoleWithWebIdentity",
+    Version: "2011-06-15",
+    RoleArn: `arn:aws:iam::${accountId}:role/test-setup`,
+    RoleSessionName: "test-setup",
+    WebIdentityToken: "test-setup",
+  });
+  const response = await fetch(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body,
+  });
+  const xml = await response.text();
+  const field = (name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1];
+  const accessKeyId = field("AccessKeyId");
+  const secretAccessKey = field("SecretAccessKey");
+  const sessionToken = field("SessionToken");
+  if (!response.ok || !accessKeyId || !secretAccessKey || !sessionToken) {
+    throw new Error(
+      `moto did not give credentials for account ${accountId}: HTTP ${response.status} ${xml.slice(0, 300)}`,
+    );
+  }
+  return { accessKeyId, secretAccessKey, sessionToken };
+}
