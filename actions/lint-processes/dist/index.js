@@ -23873,44 +23873,6 @@ function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
-// actions/src/lint/syntax/iso8601.ts
-var NUMBER = String.raw`\d+(?:[.,]\d+)?`;
-var DURATION = new RegExp(
-  String.raw`^P(?!$)(?:${NUMBER}Y)?(?:${NUMBER}M)?(?:${NUMBER}W)?(?:${NUMBER}D)?(?:T(?=\d)(?:${NUMBER}H)?(?:${NUMBER}M)?(?:${NUMBER}S)?)?$`
-);
-var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-var CRON_FIELD = /^[0-9A-Za-z*?/,#-]+$/;
-function isIsoDuration(value) {
-  return DURATION.test(value);
-}
-function isIsoDateTime(value) {
-  const match = DATE_TIME.exec(value);
-  if (!match) return false;
-  const [, , month, day, hour, minute, second] = match.map(
-    (part) => part === void 0 ? void 0 : Number(part)
-  );
-  if (month === void 0 || month < 1 || month > 12 || day === void 0 || day < 1 || day > 31)
-    return false;
-  if (hour !== void 0 && hour > 24) return false;
-  if (minute !== void 0 && minute > 59) return false;
-  return second === void 0 || second <= 60;
-}
-function isTimeCycle(value) {
-  if (value.startsWith("R")) {
-    const parts = value.split("/");
-    if (!/^R\d*$/.test(parts[0] ?? "")) return false;
-    const rest = parts.slice(1);
-    if (rest.length === 1) return isIsoDuration(rest[0] ?? "");
-    if (rest.length === 2) {
-      const [a = "", b = ""] = rest;
-      return isIsoDateTime(a) && isIsoDuration(b) || isIsoDuration(a) && isIsoDateTime(b);
-    }
-    return false;
-  }
-  const fields = value.split(/\s+/);
-  return (fields.length === 6 || fields.length === 7) && fields.every((field) => CRON_FIELD.test(field));
-}
-
 // actions/src/lint/engine/xml.ts
 var BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL";
 var BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI";
@@ -24303,88 +24265,6 @@ function ensureNoInputOutput(ctx, element) {
     );
   }
 }
-var FORM_TYPES = /* @__PURE__ */ new Set(["string", "long", "date", "boolean", "enum"]);
-var VALIDATORS = /* @__PURE__ */ new Set(["min", "max", "minlength", "maxlength", "required", "readonly"]);
-function parseForms(ctx, element) {
-  const holder = child(element, "extensionElements");
-  if (!holder) return;
-  for (const property of camundaChildren(holder, "formProperty")) {
-    if (attr(property, "id") === void 0) ctx.error("forms", "form property has no id", property);
-    formType(ctx, property, false);
-    for (const name4 of ["required", "readable", "writable"]) {
-      const value = attr(property, name4);
-      if (value !== void 0 && parseBoolean(value) === null) {
-        ctx.error(
-          "forms",
-          `form property attribute ${name4}="${value}" is not one of on, yes, true, enabled, active, off, no, false, disabled, inactive`,
-          property
-        );
-      }
-    }
-    for (const name4 of ["expression", "default"]) {
-      const value = attr(property, name4);
-      if (value !== void 0) ctx.expression(value, property, `form property ${name4}`);
-    }
-  }
-  const data = camundaChild(holder, "formData");
-  if (!data) return;
-  for (const field of camundaChildren(data, "formField")) {
-    const id2 = attr(field, "id");
-    if (id2 === void 0 || id2 === "") ctx.error("forms", "form field has no id", field);
-    const label = attr(field, "label");
-    if (label !== void 0) ctx.expression(label, field, "form field label");
-    const validation = camundaChild(field, "validation");
-    for (const constraint of validation ? camundaChildren(validation, "constraint") : []) {
-      const name4 = attr(constraint, "name");
-      const config2 = attr(constraint, "config");
-      if (name4 === "validator") {
-        if (config2 === void 0 || config2 === "") {
-          ctx.error("forms", "a custom validator needs a config (class name or expression)", constraint);
-        } else if (isExpressionText(config2)) {
-          ctx.expression(config2, constraint, "validator");
-          ctx.javaCode("delegateExpression", config2, constraint, "custom form validator");
-        } else ctx.javaCode("class", config2, constraint, "custom form validator");
-      } else if (name4 === void 0 || !VALIDATORS.has(name4)) {
-        ctx.error("forms", `no validator is named "${name4 ?? ""}"`, constraint);
-      }
-    }
-    formType(ctx, field, true);
-    const defaultValue = attr(field, "defaultValue");
-    if (defaultValue !== void 0) ctx.expression(defaultValue, field, "form field defaultValue");
-  }
-}
-function formType(ctx, element, required2) {
-  const type = attr(element, "type");
-  if (type === void 0) {
-    if (required2) ctx.error("forms", "form field has no type", element);
-    return;
-  }
-  if (!FORM_TYPES.has(type)) ctx.error("forms", `form type "${type}" is unknown to the engine`, element);
-}
-function parseFormDefinition(ctx, element) {
-  const formKey = camundaAttr(element, "formKey");
-  const formRef = camundaAttr(element, "formRef");
-  if (formKey !== void 0 && formRef !== void 0) {
-    ctx.error("attribute-values", "camunda:formKey and camunda:formRef are both set; keep one", element);
-  }
-  if (formKey !== void 0) ctx.expression(formKey, element, "camunda:formKey");
-  if (formRef === void 0) return;
-  ctx.expression(formRef, element, "camunda:formRef");
-  const binding = camundaAttr(element, "formRefBinding");
-  if (binding === void 0 || !["deployment", "latest", "version"].includes(binding)) {
-    ctx.error(
-      "attribute-values",
-      `camunda:formRefBinding must be deployment, latest or version, not ${binding === void 0 ? "missing" : `"${binding}"`}`,
-      element
-    );
-  }
-  if (binding === "version") {
-    const version2 = camundaAttr(element, "formRefVersion");
-    if (version2 === void 0) {
-      ctx.error("attribute-values", 'camunda:formRefBinding="version" needs camunda:formRefVersion', element);
-    } else ctx.expression(version2, element, "camunda:formRefVersion");
-  }
-}
 function startsAsExpression(text) {
   const t2 = text.trim();
   return t2.startsWith("${") || t2.startsWith("#{");
@@ -24400,6 +24280,456 @@ function parsePriority(ctx, element, name4) {
     );
   }
   if (!/^[-+]?\d+$/.test(value)) ctx.expression(value, element, `camunda:${name4}`);
+}
+
+// actions/src/lint/engine/flows.ts
+function parseSequenceFlows(ctx, element, scope, compensationHandlers) {
+  for (const flow of children(element, "sequenceFlow")) {
+    const id2 = attr(flow, "id") ?? null;
+    const sourceRef = attr(flow, "sourceRef");
+    let targetRef = attr(flow, "targetRef");
+    const linkName = targetRef === void 0 ? void 0 : ctx.linkSources.get(targetRef);
+    if (targetRef !== void 0 && ctx.linkSources.has(targetRef)) {
+      targetRef = linkName === void 0 ? void 0 : ctx.linkTargets.get(linkName);
+      if (targetRef === void 0) {
+        ctx.error(
+          "sequence-flows",
+          `sequence flow leads to the link event "${linkName}", but no intermediate catch link event has that name`,
+          flow
+        );
+        return;
+      }
+    }
+    const source = findAtLevel(scope, sourceRef);
+    const target = findAtLevel(scope, targetRef);
+    const isHandler = (ref, activity) => !activity && compensationHandlers.has(ref) || activity?.isCompensationHandler === true;
+    if (isHandler(sourceRef, source)) {
+      ctx.error(
+        "compensation",
+        `sequence flow leaves the compensation activity "${sourceRef}": a compensation activity has no incoming or outgoing flows`,
+        flow,
+        sourceRef
+      );
+    } else if (isHandler(targetRef, target)) {
+      ctx.error(
+        "compensation",
+        `sequence flow enters the compensation activity "${targetRef}": a compensation activity has no incoming or outgoing flows`,
+        flow,
+        targetRef
+      );
+    } else if (!source) {
+      ctx.error(
+        "sequence-flows",
+        `sequence flow source "${sourceRef ?? ""}" is not an activity of the same scope`,
+        flow
+      );
+    } else if (!target) {
+      ctx.error(
+        "sequence-flows",
+        `sequence flow target "${targetRef ?? ""}" is not an activity of the same scope`,
+        flow
+      );
+    } else if (source.behavior === "eventBasedGateway") {
+    } else if (target.afterEventGateway) {
+      ctx.error(
+        "gateways",
+        `intermediate catch event "${target.id}" follows an event-based gateway and cannot have other incoming flows`,
+        flow
+      );
+    } else if (source.triggeredByEvent && source.type === "subProcess") {
+      ctx.error("sequence-flows", "an event sub-process has no outgoing sequence flows", flow);
+    } else if (target.triggeredByEvent && target.type === "subProcess") {
+      ctx.error("sequence-flows", "an event sub-process has no incoming sequence flows", flow);
+    } else {
+      const transition = { id: id2, element: flow, hasCondition: false };
+      source.outgoing.push(transition);
+      if (id2 !== null) ctx.sequenceFlows.add(id2);
+      const condition = child(flow, "conditionExpression");
+      if (condition) transition.hasCondition = parseCondition(ctx, condition, id2);
+      parseExecutionListeners(ctx, flow, true);
+    }
+  }
+}
+function parseCondition(ctx, condition, ownerId) {
+  const text = condition.text.trim();
+  const type = condition.attributes.find((a) => a.uri === XSI_NS && a.local === "type")?.value;
+  if (type !== void 0) {
+    const resolved = type.includes(":") ? resolveName(ctx, type) : `${BPMN_NS}:${type}`;
+    if (resolved !== `${BPMN_NS}:tFormalExpression`) {
+      ctx.error(
+        "attribute-values",
+        `condition xsi:type "${type}" is not tFormalExpression`,
+        condition,
+        ownerId
+      );
+    }
+  }
+  const language = attr(condition, "language");
+  if (language === void 0) {
+    ctx.expression(text, condition, "condition", ownerId);
+    return true;
+  }
+  const resource = camundaAttr(condition, "resource");
+  if (language === "") {
+    ctx.error("attribute-values", "condition has an empty language", condition, ownerId);
+    return false;
+  }
+  const juel = language.toLowerCase() === "juel";
+  if (resource !== void 0 && resource !== "") {
+    if (!juel && /[$#]\{/.test(resource)) ctx.expression(resource, condition, "condition resource", ownerId);
+    ctx.script(condition, language, null, resource, "condition", ownerId);
+  } else if (juel) {
+    ctx.expression(text, condition, "condition", ownerId, false);
+  } else {
+    if (/[$#]\{/.test(text)) ctx.expression(text, condition, "condition source", ownerId);
+    ctx.script(condition, language, text, null, "condition", ownerId);
+  }
+  return true;
+}
+function parseAssociations(ctx, element, scope, compensationHandlers) {
+  for (const association of children(element, "association")) {
+    const sourceRef = attr(association, "sourceRef");
+    const targetRef = attr(association, "targetRef");
+    if (sourceRef === void 0) ctx.error("sequence-flows", "association has no sourceRef", association);
+    if (targetRef === void 0) ctx.error("sequence-flows", "association has no targetRef", association);
+    const source = findDeep(scope, sourceRef);
+    let target = findDeep(scope, targetRef);
+    if (!source && !ctx.definitions.ids.has(sourceRef ?? "\0")) {
+      ctx.error("sequence-flows", `association source "${sourceRef}" does not exist`, association);
+      continue;
+    }
+    if (!target && !ctx.definitions.ids.has(targetRef ?? "\0")) {
+      ctx.error("sequence-flows", `association target "${targetRef}" does not exist`, association);
+      continue;
+    }
+    if (source?.type !== "compensationBoundaryCatch") continue;
+    if (!target && compensationHandlers.has(targetRef)) {
+      const handler = compensationHandlers.get(targetRef);
+      target = parseActivity(ctx, handler, null, scope) ?? void 0;
+      compensationHandlers.delete(targetRef);
+    }
+    if (!target) continue;
+    if (!target.isCompensationHandler) {
+      ctx.error(
+        "compensation",
+        `compensation boundary event "${source.id}" is associated with "${target.id}", which is not marked isForCompensation="true"`,
+        association,
+        source.id
+      );
+      continue;
+    }
+    const compensated = source.eventScope;
+    if (compensated?.compensationHandler?.subProcess) {
+      ctx.error(
+        "compensation",
+        "a compensation boundary event and an event sub-process with a compensation start event cannot share a scope",
+        association,
+        compensated?.id ?? null
+      );
+    } else if (compensated) {
+      compensated.compensationHandler = { id: target.id ?? "", subProcess: false };
+    }
+  }
+}
+
+// actions/src/lint/engine/activity.ts
+function createActivity(ctx, element, scope, type = element.tag) {
+  const id2 = attr(element, "id") ?? null;
+  const activity = {
+    id: id2,
+    element,
+    type,
+    flowScope: scope,
+    eventScope: null,
+    scope: null,
+    events: null,
+    multiInstance: false,
+    compensationHandler: null,
+    isCompensationHandler: attr(element, "isForCompensation")?.toLowerCase() === "true",
+    asyncAfter: camundaAttr(element, "asyncAfter") === "true",
+    triggeredByEvent: false,
+    behavior: null,
+    outgoing: [],
+    afterEventGateway: false
+  };
+  if (id2 !== null) scope.activities.set(id2, activity);
+  parsePriority(ctx, element, "jobPriority");
+  return activity;
+}
+function ownScope(activity) {
+  if (activity.scope) return activity.scope;
+  activity.events ??= {
+    id: activity.id,
+    element: activity.element,
+    kind: "subProcess",
+    activity,
+    parent: activity.flowScope,
+    activities: /* @__PURE__ */ new Map(),
+    subscriptions: [],
+    escalationHandlers: [],
+    backlog: []
+  };
+  return activity.events;
+}
+function isServiceTaskLike(element) {
+  if (!element) return false;
+  return ["class", "expression", "delegateExpression", "type"].some(
+    (name4) => camundaAttr(element, name4) !== void 0
+  ) || extension(element, "connector") !== void 0 || (child(element, "extensionElements")?.children.some((c) => c.tag === "connector") ?? false);
+}
+function parseCompensateThrow(ctx, definition, scope, ownerId) {
+  const activityRef = attr(definition, "activityRef");
+  if (activityRef === void 0 || findAtLevel(scope, activityRef)) return;
+  let where = scope;
+  if (scope.activity?.triggeredByEvent && scope.parent) where = scope.parent;
+  const check2 = () => {
+    if (!findAtLevel(where, activityRef)) {
+      ctx.error(
+        "compensation",
+        `activityRef "${activityRef}" names no activity in the scope "${where.id}"`,
+        definition,
+        ownerId
+      );
+    }
+  };
+  if (findAtLevel(where, activityRef)) return;
+  where.backlog.push(check2);
+}
+function parseConditionalDefinition(ctx, definition, activity) {
+  const condition = child(definition, "condition");
+  if (!condition) {
+    ctx.error("event-definitions", "a conditional event needs a condition", definition, activity.id);
+    return void 0;
+  }
+  parseCondition(ctx, condition, activity.id);
+  return condition.text.trim();
+}
+function addEscalationHandler(ctx, scope, handler, element, ownerId) {
+  const kind = handler.subProcess ? "escalation event sub-process" : "escalation boundary event";
+  for (const existing of scope.escalationHandlers) {
+    if (existing.subProcess !== handler.subProcess) continue;
+    if (existing.code === null && handler.code === null) {
+      ctx.error(
+        "escalations",
+        `a scope may have only one ${kind} without an escalation code (it catches every escalation)`,
+        element,
+        ownerId
+      );
+    } else if (existing.code === null || handler.code === null) {
+      ctx.error(
+        "escalations",
+        `a scope cannot mix an ${kind} without an escalation code and one with a code`,
+        element,
+        ownerId
+      );
+    } else if (existing.code === handler.code) {
+      ctx.error(
+        "escalations",
+        `two ${kind}s of one scope catch the escalation code "${handler.code}"`,
+        element,
+        ownerId
+      );
+    }
+  }
+  scope.escalationHandlers.push(handler);
+}
+function parseActivityInputOutput(ctx, element, activity) {
+  const holder = child(element, "extensionElements");
+  if (!holder) return;
+  const mapping = parseInputOutput(ctx, holder, activity.id);
+  if (!mapping) return;
+  const tag2 = element.tag;
+  if (!(tag2.toLowerCase().includes("task") || tag2.includes("Event") || tag2 === "transaction" || tag2 === "subProcess" || tag2 === "callActivity")) {
+    ctx.error("listeners-and-mappings", `camunda:inputOutput is not supported on ${tag2}`, element);
+    return;
+  }
+  if (tag2 === "subProcess" && attr(element, "triggeredByEvent") === "true") {
+    ctx.error(
+      "listeners-and-mappings",
+      "camunda:inputOutput is not supported on an event sub-process",
+      element
+    );
+    return;
+  }
+  if (mapping.outputs === 0 && !child(holder, "inputOutput")?.children.some((c) => c.local === "outputParameter"))
+    return;
+  if (tag2 === "endEvent") {
+    ctx.error("listeners-and-mappings", "camunda:outputParameter is not allowed on an end event", element);
+  } else if (activity.multiInstance) {
+    ctx.error(
+      "listeners-and-mappings",
+      "camunda:outputParameter is not allowed on a multi-instance activity",
+      element
+    );
+  }
+}
+
+// actions/src/lint/engine/call-activities.ts
+var RESULT_MAPPERS = /* @__PURE__ */ new Set(["singleEntry", "singleResult", "collectEntries", "resultList"]);
+function parseDecisionTask(ctx, element, activity) {
+  activity.behavior = "decision";
+  ctx.expression(camundaAttr(element, "decisionRef") ?? "", element, "camunda:decisionRef");
+  parseCallableBinding(
+    ctx,
+    element,
+    "decisionRefBinding",
+    "decisionRefVersion",
+    "decisionRefVersionTag",
+    "decisionRefTenantId"
+  );
+  const mapper = camundaAttr(element, "mapDecisionResult");
+  if (mapper !== void 0 && !RESULT_MAPPERS.has(mapper)) {
+    ctx.error(
+      "attribute-values",
+      `camunda:mapDecisionResult "${mapper}" is not singleEntry, singleResult, collectEntries or resultList`,
+      element
+    );
+  }
+}
+function parseCallableBinding(ctx, element, bindingName, versionName, versionTagName, tenantName) {
+  const binding = camundaAttr(element, bindingName);
+  const version2 = camundaAttr(element, versionName);
+  const versionTag = camundaAttr(element, versionTagName);
+  if (binding === "version" && version2 === void 0) {
+    ctx.error("call-activities", `camunda:${bindingName}="version" needs camunda:${versionName}`, element);
+  }
+  if (binding === "versionTag" && versionTag === void 0) {
+    ctx.error(
+      "call-activities",
+      `camunda:${bindingName}="versionTag" needs camunda:${versionTagName}`,
+      element
+    );
+  }
+  if (version2 !== void 0) ctx.expression(version2, element, `camunda:${versionName}`);
+  if (versionTag !== void 0) ctx.expression(versionTag, element, `camunda:${versionTagName}`);
+  const tenant = camundaAttr(element, tenantName);
+  if (tenant !== void 0 && tenant !== "") ctx.expression(tenant, element, `camunda:${tenantName}`);
+}
+function parseCallActivity(ctx, element) {
+  const calledElement = attr(element, "calledElement");
+  const caseRef = camundaAttr(element, "caseRef");
+  if (calledElement === void 0 && caseRef === void 0) {
+    ctx.error("call-activities", "call activity has neither calledElement nor camunda:caseRef", element);
+  } else if (calledElement !== void 0 && caseRef !== void 0) {
+    ctx.error(
+      "call-activities",
+      "call activity has both calledElement and camunda:caseRef; keep one",
+      element
+    );
+  }
+  if (calledElement !== void 0) {
+    const delegate = camundaAttr(element, "variableMappingDelegateExpression");
+    const mappingClass = camundaAttr(element, "variableMappingClass");
+    if (mappingClass !== void 0)
+      ctx.javaCode("class", mappingClass, element, "camunda:variableMappingClass");
+    else if (delegate !== void 0) {
+      ctx.expression(delegate, element, "camunda:variableMappingDelegateExpression");
+      ctx.javaCode("delegateExpression", delegate, element, "camunda:variableMappingDelegateExpression");
+    }
+    ctx.expression(calledElement, element, "calledElement");
+    parseCallableBinding(
+      ctx,
+      element,
+      "calledElementBinding",
+      "calledElementVersion",
+      "calledElementVersionTag",
+      "calledElementTenantId"
+    );
+  } else if (caseRef !== void 0) {
+    ctx.expression(caseRef, element, "camunda:caseRef");
+    parseCallableBinding(
+      ctx,
+      element,
+      "caseBinding",
+      "caseVersion",
+      "calledElementVersionTag",
+      "caseTenantId"
+    );
+  }
+  parseVariablePassing(ctx, element, "in");
+  parseVariablePassing(ctx, element, "out");
+}
+function parseVariablePassing(ctx, element, direction) {
+  const holder = child(element, "extensionElements");
+  if (!holder) return;
+  const ownerId = attr(element, "id") ?? null;
+  for (const parameter of holder.children.filter(
+    (c) => c.local === direction && (c.uri.endsWith("/1.0/bpmn") || c.uri === "http://activiti.org/bpmn")
+  )) {
+    const businessKey = attr(parameter, "businessKey");
+    if (direction === "in" && businessKey !== void 0 && businessKey !== "") {
+      ctx.expression(businessKey, parameter, "camunda:in businessKey");
+      continue;
+    }
+    if (attr(parameter, "variables") === "all") continue;
+    let source = attr(parameter, "source");
+    if (source === "")
+      ctx.error("call-activities", `camunda:${direction} has an empty source`, parameter, ownerId);
+    if (source === void 0) {
+      source = attr(parameter, "sourceExpression");
+      if (source === "")
+        ctx.error(
+          "call-activities",
+          `camunda:${direction} has an empty sourceExpression`,
+          parameter,
+          ownerId
+        );
+      else if (source !== void 0)
+        ctx.expression(source, parameter, `camunda:${direction} sourceExpression`, ownerId);
+    }
+    if (source === void 0) {
+      ctx.error(
+        "call-activities",
+        `camunda:${direction} has no source or sourceExpression`,
+        parameter,
+        ownerId
+      );
+    }
+    const target = attr(parameter, "target");
+    if (target === void 0) {
+      ctx.error("call-activities", `camunda:${direction} has no target`, parameter, ownerId);
+    } else if (target === "") {
+      ctx.error("call-activities", `camunda:${direction} has an empty target`, parameter, ownerId);
+    }
+  }
+}
+
+// actions/src/lint/syntax/iso8601.ts
+var NUMBER = String.raw`\d+(?:[.,]\d+)?`;
+var DURATION = new RegExp(
+  String.raw`^P(?!$)(?:${NUMBER}Y)?(?:${NUMBER}M)?(?:${NUMBER}W)?(?:${NUMBER}D)?(?:T(?=\d)(?:${NUMBER}H)?(?:${NUMBER}M)?(?:${NUMBER}S)?)?$`
+);
+var DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+var CRON_FIELD = /^[0-9A-Za-z*?/,#-]+$/;
+function isIsoDuration(value) {
+  return DURATION.test(value);
+}
+function isIsoDateTime(value) {
+  const match = DATE_TIME.exec(value);
+  if (!match) return false;
+  const [, , month, day, hour, minute, second] = match.map(
+    (part) => part === void 0 ? void 0 : Number(part)
+  );
+  if (month === void 0 || month < 1 || month > 12 || day === void 0 || day < 1 || day > 31)
+    return false;
+  if (hour !== void 0 && hour > 24) return false;
+  if (minute !== void 0 && minute > 59) return false;
+  return second === void 0 || second <= 60;
+}
+function isTimeCycle(value) {
+  if (value.startsWith("R")) {
+    const parts = value.split("/");
+    if (!/^R\d*$/.test(parts[0] ?? "")) return false;
+    const rest = parts.slice(1);
+    if (rest.length === 1) return isIsoDuration(rest[0] ?? "");
+    if (rest.length === 2) {
+      const [a = "", b = ""] = rest;
+      return isIsoDateTime(a) && isIsoDuration(b) || isIsoDuration(a) && isIsoDateTime(b);
+    }
+    return false;
+  }
+  const fields = value.split(/\s+/);
+  return (fields.length === 6 || fields.length === 7) && fields.every((field) => CRON_FIELD.test(field));
 }
 
 // actions/src/lint/engine/events.ts
@@ -24552,82 +24882,6 @@ function parseTimer(ctx, timer, activity, processStart) {
       valueElement,
       activity.id
     );
-}
-
-// actions/src/lint/engine/gateways.ts
-function parseEventBasedGateway(ctx, element, parent, scope, gateway) {
-  if (gateway.asyncAfter) ctx.error("gateways", "an event-based gateway cannot be asyncAfter", element);
-  parseExecutionListeners(ctx, element, false);
-  if (!parent) return;
-  const siblings = /* @__PURE__ */ new Map();
-  for (const sibling of parent.children) siblings.set(attr(sibling, "id"), sibling);
-  for (const flow of children(parent, "sequenceFlow")) {
-    if (attr(flow, "sourceRef") !== gateway.id) continue;
-    const target = siblings.get(attr(flow, "targetRef"));
-    if (!target) continue;
-    if (target.tag === "intermediateCatchEvent") parseIntermediateCatchEvent(ctx, target, scope, gateway);
-    else {
-      ctx.error(
-        "gateways",
-        `event-based gateway leads to "${attr(target, "id")}", a ${target.tag}; it may only lead to intermediate catch events`,
-        element
-      );
-    }
-  }
-}
-function validateExclusiveGateway(ctx, gateway) {
-  const outgoing = gateway.outgoing;
-  const id2 = gateway.id;
-  if (outgoing.length === 0) {
-    ctx.error("gateways", `exclusive gateway "${id2}" has no outgoing sequence flow`, gateway.element, id2);
-    return;
-  }
-  if (outgoing.length === 1) {
-    const [only] = outgoing;
-    if (only?.hasCondition) {
-      ctx.error(
-        "gateways",
-        `exclusive gateway "${id2}" has one outgoing flow ("${only.id}"), which must not have a condition`,
-        gateway.element,
-        id2
-      );
-    }
-    return;
-  }
-  const defaultFlow = attr(gateway.element, "default");
-  const hasDefault = defaultFlow !== void 0 && defaultFlow !== "";
-  const unconditioned = [];
-  for (const flow of outgoing) {
-    const isDefault = flow.id !== null && flow.id === defaultFlow;
-    if (!flow.hasCondition && !isDefault) unconditioned.push(flow);
-    if (flow.hasCondition && isDefault) {
-      ctx.error(
-        "gateways",
-        `sequence flow "${flow.id}" is the default flow of exclusive gateway "${id2}" and has a condition; remove the condition`,
-        gateway.element,
-        id2
-      );
-    }
-  }
-  if (hasDefault || unconditioned.length > 1) {
-    for (const flow of unconditioned) {
-      ctx.error(
-        "gateways",
-        `sequence flow "${flow.id}" leaves exclusive gateway "${id2}" without a condition and is not its default flow; add a condition${hasDefault ? "" : " or make it the default"}`,
-        gateway.element,
-        id2
-      );
-    }
-  } else if (unconditioned.length === 1) {
-    const [flow] = unconditioned;
-    ctx.findings.push({
-      rule: "gateway-flow-conditions",
-      message: `sequence flow "${flow?.id}" leaves exclusive gateway "${id2}" without a condition: the engine takes it as the default flow; mark it as the default so the diagram says so`,
-      element: flow?.element ?? gateway.element,
-      elementId: flow?.id ?? id2,
-      consequence: "style"
-    });
-  }
 }
 
 // actions/src/lint/engine/tasks.ts
@@ -24790,654 +25044,7 @@ function parseScriptTask(ctx, element) {
   return true;
 }
 
-// actions/src/lint/engine/activities.ts
-function createActivity(ctx, element, scope, type = element.tag) {
-  const id2 = attr(element, "id") ?? null;
-  const activity = {
-    id: id2,
-    element,
-    type,
-    flowScope: scope,
-    eventScope: null,
-    scope: null,
-    events: null,
-    multiInstance: false,
-    compensationHandler: null,
-    isCompensationHandler: attr(element, "isForCompensation")?.toLowerCase() === "true",
-    asyncAfter: camundaAttr(element, "asyncAfter") === "true",
-    triggeredByEvent: false,
-    behavior: null,
-    outgoing: [],
-    afterEventGateway: false
-  };
-  if (id2 !== null) scope.activities.set(id2, activity);
-  parsePriority(ctx, element, "jobPriority");
-  return activity;
-}
-function parseStartEvents(ctx, parent, scope) {
-  const starts = children(parent, "startEvent");
-  const created = [];
-  if (starts.length === 0 && (parent.tag === "process" || parent.tag === "subProcess")) {
-    ctx.error("start-events", `${parent.tag} has no start event`, parent);
-  }
-  let initial = null;
-  for (const element of starts) {
-    const activity = createActivity(ctx, element, scope);
-    if (scope.kind === "process") {
-      parseProcessStartEvent(ctx, element, activity, scope);
-      created.push(activity);
-    } else parseScopeStartEvent(ctx, element, activity, scope, initial);
-    initial ??= activity;
-    ensureNoInputOutput(ctx, element);
-    parseExecutionListeners(ctx, element, false);
-  }
-  if (scope.kind !== "process") return;
-  let first = null;
-  for (const activity of created) {
-    if (activity.type !== "startEvent" && activity.type !== "startTimerEvent") continue;
-    if (first === null) first = activity;
-    else {
-      ctx.error("start-events", "a process may have only one none or timer start event", parent, activity.id);
-    }
-  }
-  const startedBy = first ?? (created.length === 1 ? created[0] : null);
-  if (startedBy) {
-    checkFormHandlerClass(ctx, startedBy.element);
-    parseForms(ctx, startedBy.element);
-    parseFormDefinition(ctx, startedBy.element);
-  }
-}
-function parseProcessStartEvent(ctx, element, activity, scope) {
-  const timer = child(element, "timerEventDefinition");
-  const message = child(element, "messageEventDefinition");
-  const signal = child(element, "signalEventDefinition");
-  const conditional = child(element, "conditionalEventDefinition");
-  if (timer) {
-    activity.type = "startTimerEvent";
-    parseTimer(ctx, timer, activity, true);
-  } else if (message) {
-    activity.type = "messageStartEvent";
-    const name4 = messageSubscription(ctx, message, activity.id);
-    if (name4 !== void 0) {
-      checkMessageStartName(ctx, message, name4, activity.id);
-      subscribe(ctx, scope, { type: "message", name: name4, startEvent: true, activityId: activity.id }, element);
-    }
-  } else if (signal) {
-    activity.type = "signalStartEvent";
-    const name4 = signalSubscription(ctx, signal, activity.id, false);
-    if (name4 !== void 0)
-      subscribe(ctx, scope, { type: "signal", name: name4, startEvent: true, activityId: activity.id }, signal);
-  } else if (conditional) {
-    activity.type = "conditionalStartEvent";
-    const condition = parseConditionalDefinition(ctx, conditional, activity);
-    if (condition !== void 0) {
-      subscribe(
-        ctx,
-        scope,
-        { type: "conditional", name: condition, startEvent: true, activityId: activity.id },
-        element
-      );
-    }
-  }
-}
-function parseScopeStartEvent(ctx, element, activity, scope, initial) {
-  if (initial) {
-    ctx.error("start-events", "a sub-process may have only one start event", scope.element, activity.id);
-  }
-  const definition = (tag2) => child(element, tag2);
-  const error65 = definition("errorEventDefinition");
-  const message = definition("messageEventDefinition");
-  const signal = definition("signalEventDefinition");
-  const timer = definition("timerEventDefinition");
-  const compensate = definition("compensateEventDefinition");
-  const escalation = definition("escalationEventDefinition");
-  const conditional = definition("conditionalEventDefinition");
-  const subProcess = scope.activity;
-  if (subProcess?.triggeredByEvent) {
-    const interrupting = (attr(element, "isInterrupting") ?? "true").toLowerCase() === "true";
-    const eventScope = subProcess.flowScope;
-    activity.eventScope = eventScope;
-    if (error65) {
-      activity.type = "errorStartEvent";
-      if (!interrupting)
-        ctx.error(
-          "start-events",
-          "an error start event of an event sub-process must be interrupting",
-          element
-        );
-    } else if (message) {
-      activity.type = "messageStartEvent";
-      const name4 = messageSubscription(ctx, message, activity.id);
-      if (name4 !== void 0)
-        subscribe(
-          ctx,
-          eventScope,
-          { type: "message", name: name4, startEvent: false, activityId: activity.id },
-          message
-        );
-    } else if (signal) {
-      activity.type = "signalStartEvent";
-      const name4 = signalSubscription(ctx, signal, activity.id, false);
-      if (name4 !== void 0)
-        subscribe(
-          ctx,
-          eventScope,
-          { type: "signal", name: name4, startEvent: false, activityId: activity.id },
-          signal
-        );
-    } else if (timer) {
-      activity.type = "startTimerEvent";
-      parseTimer(ctx, timer, activity, false);
-    } else if (compensate) {
-      activity.type = "compensationStartEvent";
-      parseCompensationEventSubProcess(ctx, element, activity, subProcess);
-    } else if (escalation) {
-      activity.type = "escalationStartEvent";
-      const code = escalationHandler(ctx, escalation, activity.id);
-      addEscalationHandler(ctx, eventScope, { code, subProcess: true }, escalation, activity.id);
-    } else if (conditional) {
-      activity.type = "conditionalStartEvent";
-      const condition = parseConditionalDefinition(ctx, conditional, activity);
-      if (condition !== void 0) {
-        subscribe(
-          ctx,
-          eventScope,
-          { type: "conditional", name: condition, startEvent: false, activityId: activity.id },
-          conditional
-        );
-      }
-    } else {
-      ctx.error(
-        "start-events",
-        "the start event of an event sub-process needs an error, message, timer, signal, compensation, escalation or conditional event definition",
-        element
-      );
-    }
-    return;
-  }
-  const misplaced = [
-    [conditional, "conditionalEventDefinition is not allowed on the start event of a sub-process"],
-    [timer, "timerEventDefinition is not allowed on the start event of a sub-process"],
-    [escalation, "escalationEventDefinition is not allowed on the start event of a sub-process"],
-    [compensate, "compensateEventDefinition is not allowed on the start event of a sub-process"],
-    [error65, "errorEventDefinition is allowed on a sub-process start event only in an event sub-process"],
-    [message, "messageEventDefinition is allowed on a sub-process start event only in an event sub-process"],
-    [signal, "signalEventDefinition is allowed on a sub-process start event only in an event sub-process"]
-  ];
-  for (const [found, message2] of misplaced) if (found) ctx.error("start-events", message2, found, activity.id);
-}
-function parseCompensationEventSubProcess(ctx, element, activity, eventSubProcess) {
-  const host = eventSubProcess.flowScope.activity;
-  if (!host) {
-    ctx.error(
-      "compensation",
-      "an event sub-process with a compensation start event is only supported inside an embedded sub-process",
-      element
-    );
-    return;
-  }
-  if (!host.compensationHandler)
-    host.compensationHandler = { id: eventSubProcess.id ?? "", subProcess: true };
-  else if (host.compensationHandler.subProcess) {
-    ctx.error(
-      "compensation",
-      "a scope may hold only one event sub-process with a compensation start event",
-      element
-    );
-  } else {
-    ctx.error(
-      "compensation",
-      "a compensation boundary event and an event sub-process with a compensation start event cannot share a scope",
-      element
-    );
-  }
-  void activity;
-}
-function parseActivity(ctx, element, parent, scope) {
-  const loop = child(element, "multiInstanceLoopCharacteristics");
-  const multiInstance = loop !== void 0 && EXECUTABLE.has(element.tag);
-  if (multiInstance && loop) parseMultiInstance(ctx, element, loop);
-  let activity = null;
-  switch (element.tag) {
-    case "exclusiveGateway":
-    case "inclusiveGateway":
-    case "parallelGateway":
-    case "task":
-    case "manualTask":
-      activity = simple(
-        ctx,
-        element,
-        scope,
-        element.tag === "exclusiveGateway" ? "exclusiveGateway" : "task"
-      );
-      break;
-    case "scriptTask":
-      activity = createActivity(ctx, element, scope);
-      activity.behavior = parseScriptTask(ctx, element) ? "script" : null;
-      if (activity.behavior) parseExecutionListeners(ctx, element, false);
-      break;
-    case "serviceTask":
-    case "sendTask":
-      activity = createActivity(ctx, element, scope);
-      parseServiceTaskLike(ctx, activity, element, element, element.tag === "sendTask");
-      parseExecutionListeners(ctx, element, false);
-      break;
-    case "businessRuleTask":
-      activity = createActivity(ctx, element, scope);
-      if (camundaAttr(element, "decisionRef") !== void 0) parseDecisionTask(ctx, element, activity);
-      else parseServiceTaskLike(ctx, activity, element, element, false);
-      parseExecutionListeners(ctx, element, false);
-      break;
-    case "userTask":
-      activity = createActivity(ctx, element, scope);
-      activity.behavior = "userTask";
-      parseUserTask(ctx, element, activity);
-      parseExecutionListeners(ctx, element, false);
-      break;
-    case "receiveTask":
-      activity = simple(ctx, element, scope, "receiveTask");
-      if (attr(element, "messageRef") !== void 0) {
-        const name4 = messageSubscription(ctx, element, activity.id);
-        if (name4 !== void 0)
-          subscribe(
-            ctx,
-            ownScope(activity),
-            { type: "message", name: name4, startEvent: false, activityId: activity.id },
-            element
-          );
-      }
-      break;
-    case "subProcess":
-    case "transaction":
-      activity = parseSubProcess(ctx, element, scope);
-      break;
-    case "callActivity":
-      activity = createActivity(ctx, element, scope);
-      activity.behavior = "callActivity";
-      parseCallActivity(ctx, element);
-      parseExecutionListeners(ctx, element, false);
-      break;
-    case "intermediateThrowEvent":
-      activity = parseIntermediateThrowEvent(ctx, element, scope);
-      break;
-    case "eventBasedGateway":
-      activity = createActivity(ctx, element, scope);
-      activity.behavior = "eventBasedGateway";
-      parseEventBasedGateway(ctx, element, parent, scope, activity);
-      break;
-    default:
-      return null;
-  }
-  if (!activity) return null;
-  activity.multiInstance = multiInstance;
-  parseActivityInputOutput(ctx, element, activity);
-  return activity;
-}
-var EXECUTABLE = /* @__PURE__ */ new Set([
-  "exclusiveGateway",
-  "inclusiveGateway",
-  "parallelGateway",
-  "scriptTask",
-  "serviceTask",
-  "businessRuleTask",
-  "task",
-  "manualTask",
-  "userTask",
-  "sendTask",
-  "receiveTask",
-  "subProcess",
-  "callActivity",
-  "intermediateThrowEvent",
-  "eventBasedGateway",
-  "transaction"
-]);
-function simple(ctx, element, scope, behavior) {
-  const activity = createActivity(ctx, element, scope);
-  activity.behavior = behavior;
-  parseExecutionListeners(ctx, element, false);
-  return activity;
-}
-function ownScope(activity) {
-  if (activity.scope) return activity.scope;
-  activity.events ??= {
-    id: activity.id,
-    element: activity.element,
-    kind: "subProcess",
-    activity,
-    parent: activity.flowScope,
-    activities: /* @__PURE__ */ new Map(),
-    subscriptions: [],
-    escalationHandlers: [],
-    backlog: []
-  };
-  return activity.events;
-}
-function parseSubProcess(ctx, element, scope) {
-  const activity = createActivity(ctx, element, scope);
-  activity.behavior = "subProcess";
-  const triggered = attr(element, "triggeredByEvent");
-  activity.triggeredByEvent = element.tag === "subProcess" && triggered !== void 0 && ["true", "enabled", "on", "active", "yes"].includes(triggered);
-  if (activity.triggeredByEvent) activity.eventScope = scope;
-  activity.scope = {
-    id: activity.id,
-    element,
-    kind: element.tag === "transaction" ? "transaction" : "subProcess",
-    activity,
-    parent: scope,
-    activities: /* @__PURE__ */ new Map(),
-    subscriptions: [],
-    escalationHandlers: [],
-    backlog: []
-  };
-  parseScope(ctx, element, activity.scope);
-  return activity;
-}
-function parseMultiInstance(ctx, element, loop) {
-  const bodyId = attr(element, "id") ?? null;
-  const cardinality = child(loop, "loopCardinality");
-  let hasCardinality = false;
-  if (cardinality) {
-    if (cardinality.text === "") ctx.error("multi-instance", "loopCardinality is empty", loop, bodyId);
-    ctx.expression(cardinality.text, cardinality, "loopCardinality");
-    hasCardinality = true;
-  }
-  const completion = child(loop, "completionCondition");
-  if (completion) ctx.expression(completion.text, completion, "completionCondition");
-  let hasCollection = false;
-  const collection = camundaAttr(loop, "collection");
-  if (collection !== void 0) {
-    if (collection.includes("{")) ctx.expression(collection, loop, "camunda:collection");
-    hasCollection = true;
-  }
-  const input2 = child(loop, "loopDataInputRef");
-  if (input2) {
-    if (input2.text.includes("{")) ctx.expression(input2.text, input2, "loopDataInputRef");
-    hasCollection = true;
-  }
-  const elementVariable = camundaAttr(loop, "elementVariable") ?? (child(loop, "inputDataItem") ? attr(child(loop, "inputDataItem"), "name") : void 0);
-  if (!hasCardinality && !hasCollection) {
-    ctx.error(
-      "multi-instance",
-      "multi-instance needs a loopCardinality or a collection (camunda:collection or loopDataInputRef)",
-      loop,
-      bodyId
-    );
-  }
-  if (!hasCollection && elementVariable !== void 0) {
-    ctx.error(
-      "multi-instance",
-      "an element variable needs a collection (camunda:collection or loopDataInputRef)",
-      loop,
-      bodyId
-    );
-  }
-}
-function parseUserTask(ctx, element, activity) {
-  checkFormHandlerClass(ctx, element);
-  parseForms(ctx, element);
-  parseFormDefinition(ctx, element);
-  const name4 = attr(element, "name");
-  if (name4 !== void 0) ctx.expression(name4, element, "task name");
-  const documentation = children(element, "documentation");
-  if (documentation.length > 0) {
-    ctx.expression(
-      documentation.map((d) => d.text.trim()).join("\n\n"),
-      documentation[0],
-      "task documentation"
-    );
-  }
-  const performers = children(element, "humanPerformer");
-  let assigneeFromPerformer = false;
-  if (performers.length > 1) {
-    ctx.error("attribute-values", "a user task may have only one humanPerformer", element);
-  } else if (performers[0]) {
-    const expression = child(
-      child(performers[0], "resourceAssignmentExpression") ?? performers[0],
-      "formalExpression"
-    );
-    if (expression && child(performers[0], "resourceAssignmentExpression")) {
-      ctx.expression(expression.text, expression, "humanPerformer");
-      assigneeFromPerformer = true;
-    }
-  }
-  for (const owner of children(element, "potentialOwner")) {
-    const assignment = child(owner, "resourceAssignmentExpression");
-    const expression = assignment ? child(assignment, "formalExpression") : void 0;
-    if (!expression) continue;
-    for (const entry of commaSeparated(expression.text)) {
-      ctx.expression(entry.replace(/^(user|group)\((.*)\)$/, "$2").trim(), expression, "potentialOwner");
-    }
-  }
-  const assignee = camundaAttr(element, "assignee");
-  if (assignee !== void 0) {
-    if (assigneeFromPerformer) {
-      ctx.error(
-        "attribute-values",
-        "the assignee is set twice (humanPerformer and camunda:assignee); keep one",
-        element
-      );
-    } else ctx.expression(assignee, element, "camunda:assignee");
-  }
-  for (const name5 of ["candidateUsers", "candidateGroups"]) {
-    const value = camundaAttr(element, name5);
-    if (value === void 0) continue;
-    for (const entry of commaSeparated(value)) ctx.expression(entry.trim(), element, `camunda:${name5}`);
-  }
-  for (const timer of parseTaskListeners(ctx, element, activity.id)) parseTimer(ctx, timer, activity, false);
-  for (const name5 of ["dueDate", "followUpDate", "priority"]) {
-    const value = camundaAttr(element, name5);
-    if (value !== void 0) ctx.expression(value, element, `camunda:${name5}`);
-  }
-  for (const property of children(element, "property")) {
-    if (attr(property, "id") === void 0 && attr(property, "name") === void 0) {
-      ctx.error("attribute-values", "a property needs an id or a name", property, activity.id);
-    }
-    for (const name5 of ["srcExpr", "dstExpr", "linkExpr"]) {
-      const value = camundaAttr(property, name5);
-      if (value !== void 0) ctx.expression(value, property, `camunda:${name5}`);
-    }
-  }
-}
-function checkFormHandlerClass(ctx, element) {
-  const className = camundaAttr(element, "formHandlerClass");
-  if (className === void 0) return;
-  ctx.classes.push({ className, element, what: "camunda:formHandlerClass" });
-  ctx.javaCode("class", className, element, "camunda:formHandlerClass");
-}
-var RESULT_MAPPERS = /* @__PURE__ */ new Set(["singleEntry", "singleResult", "collectEntries", "resultList"]);
-function parseDecisionTask(ctx, element, activity) {
-  activity.behavior = "decision";
-  ctx.expression(camundaAttr(element, "decisionRef") ?? "", element, "camunda:decisionRef");
-  parseCallableBinding(
-    ctx,
-    element,
-    "decisionRefBinding",
-    "decisionRefVersion",
-    "decisionRefVersionTag",
-    "decisionRefTenantId"
-  );
-  const mapper = camundaAttr(element, "mapDecisionResult");
-  if (mapper !== void 0 && !RESULT_MAPPERS.has(mapper)) {
-    ctx.error(
-      "attribute-values",
-      `camunda:mapDecisionResult "${mapper}" is not singleEntry, singleResult, collectEntries or resultList`,
-      element
-    );
-  }
-}
-function parseCallableBinding(ctx, element, bindingName, versionName, versionTagName, tenantName) {
-  const binding = camundaAttr(element, bindingName);
-  const version2 = camundaAttr(element, versionName);
-  const versionTag = camundaAttr(element, versionTagName);
-  if (binding === "version" && version2 === void 0) {
-    ctx.error("call-activities", `camunda:${bindingName}="version" needs camunda:${versionName}`, element);
-  }
-  if (binding === "versionTag" && versionTag === void 0) {
-    ctx.error(
-      "call-activities",
-      `camunda:${bindingName}="versionTag" needs camunda:${versionTagName}`,
-      element
-    );
-  }
-  if (version2 !== void 0) ctx.expression(version2, element, `camunda:${versionName}`);
-  if (versionTag !== void 0) ctx.expression(versionTag, element, `camunda:${versionTagName}`);
-  const tenant = camundaAttr(element, tenantName);
-  if (tenant !== void 0 && tenant !== "") ctx.expression(tenant, element, `camunda:${tenantName}`);
-}
-function parseCallActivity(ctx, element) {
-  const calledElement = attr(element, "calledElement");
-  const caseRef = camundaAttr(element, "caseRef");
-  if (calledElement === void 0 && caseRef === void 0) {
-    ctx.error("call-activities", "call activity has neither calledElement nor camunda:caseRef", element);
-  } else if (calledElement !== void 0 && caseRef !== void 0) {
-    ctx.error(
-      "call-activities",
-      "call activity has both calledElement and camunda:caseRef; keep one",
-      element
-    );
-  }
-  if (calledElement !== void 0) {
-    const delegate = camundaAttr(element, "variableMappingDelegateExpression");
-    const mappingClass = camundaAttr(element, "variableMappingClass");
-    if (mappingClass !== void 0)
-      ctx.javaCode("class", mappingClass, element, "camunda:variableMappingClass");
-    else if (delegate !== void 0) {
-      ctx.expression(delegate, element, "camunda:variableMappingDelegateExpression");
-      ctx.javaCode("delegateExpression", delegate, element, "camunda:variableMappingDelegateExpression");
-    }
-    ctx.expression(calledElement, element, "calledElement");
-    parseCallableBinding(
-      ctx,
-      element,
-      "calledElementBinding",
-      "calledElementVersion",
-      "calledElementVersionTag",
-      "calledElementTenantId"
-    );
-  } else if (caseRef !== void 0) {
-    ctx.expression(caseRef, element, "camunda:caseRef");
-    parseCallableBinding(
-      ctx,
-      element,
-      "caseBinding",
-      "caseVersion",
-      "calledElementVersionTag",
-      "caseTenantId"
-    );
-  }
-  parseVariablePassing(ctx, element, "in");
-  parseVariablePassing(ctx, element, "out");
-}
-function parseVariablePassing(ctx, element, direction) {
-  const holder = child(element, "extensionElements");
-  if (!holder) return;
-  const ownerId = attr(element, "id") ?? null;
-  for (const parameter of holder.children.filter(
-    (c) => c.local === direction && (c.uri.endsWith("/1.0/bpmn") || c.uri === "http://activiti.org/bpmn")
-  )) {
-    const businessKey = attr(parameter, "businessKey");
-    if (direction === "in" && businessKey !== void 0 && businessKey !== "") {
-      ctx.expression(businessKey, parameter, "camunda:in businessKey");
-      continue;
-    }
-    if (attr(parameter, "variables") === "all") continue;
-    let source = attr(parameter, "source");
-    if (source === "")
-      ctx.error("call-activities", `camunda:${direction} has an empty source`, parameter, ownerId);
-    if (source === void 0) {
-      source = attr(parameter, "sourceExpression");
-      if (source === "")
-        ctx.error(
-          "call-activities",
-          `camunda:${direction} has an empty sourceExpression`,
-          parameter,
-          ownerId
-        );
-      else if (source !== void 0)
-        ctx.expression(source, parameter, `camunda:${direction} sourceExpression`, ownerId);
-    }
-    if (source === void 0) {
-      ctx.error(
-        "call-activities",
-        `camunda:${direction} has no source or sourceExpression`,
-        parameter,
-        ownerId
-      );
-    }
-    const target = attr(parameter, "target");
-    if (target === void 0) {
-      ctx.error("call-activities", `camunda:${direction} has no target`, parameter, ownerId);
-    } else if (target === "") {
-      ctx.error("call-activities", `camunda:${direction} has an empty target`, parameter, ownerId);
-    }
-  }
-}
-function parseIntermediateThrowEvent(ctx, element, scope) {
-  const link = child(element, "linkEventDefinition");
-  const id2 = attr(element, "id");
-  if (link) {
-    if (id2 !== void 0) ctx.linkSources.set(id2, attr(link, "name") ?? "");
-    return null;
-  }
-  const activity = createActivity(ctx, element, scope);
-  activity.behavior = "throw";
-  const signal = child(element, "signalEventDefinition");
-  const compensate = child(element, "compensateEventDefinition");
-  const message = child(element, "messageEventDefinition");
-  const escalation = child(element, "escalationEventDefinition");
-  if (signal) {
-    signalSubscription(ctx, signal, activity.id, true);
-  } else if (compensate) {
-    parseCompensateThrow(ctx, compensate, scope, activity.id);
-  } else if (message && isServiceTaskLike(message)) {
-    parseServiceTaskLike(ctx, activity, message, element, false);
-  } else if (escalation) {
-    const escalationDefinition = findEscalation(ctx, escalation, activity.id);
-    if (escalationDefinition && escalationDefinition.code === null) {
-      ctx.error(
-        "escalations",
-        "a throwing escalation event needs an escalation with an escalationCode",
-        escalation,
-        activity.id
-      );
-    }
-  }
-  parseExecutionListeners(ctx, element, false);
-  return activity;
-}
-function isServiceTaskLike(element) {
-  if (!element) return false;
-  return ["class", "expression", "delegateExpression", "type"].some(
-    (name4) => camundaAttr(element, name4) !== void 0
-  ) || extension(element, "connector") !== void 0 || (child(element, "extensionElements")?.children.some((c) => c.tag === "connector") ?? false);
-}
-function parseCompensateThrow(ctx, definition, scope, ownerId) {
-  const activityRef = attr(definition, "activityRef");
-  if (activityRef === void 0 || findAtLevel(scope, activityRef)) return;
-  let where = scope;
-  if (scope.activity?.triggeredByEvent && scope.parent) where = scope.parent;
-  const check2 = () => {
-    if (!findAtLevel(where, activityRef)) {
-      ctx.error(
-        "compensation",
-        `activityRef "${activityRef}" names no activity in the scope "${where.id}"`,
-        definition,
-        ownerId
-      );
-    }
-  };
-  if (findAtLevel(where, activityRef)) return;
-  where.backlog.push(check2);
-}
-function parseConditionalDefinition(ctx, definition, activity) {
-  const condition = child(definition, "condition");
-  if (!condition) {
-    ctx.error("event-definitions", "a conditional event needs a condition", definition, activity.id);
-    return void 0;
-  }
-  parseCondition(ctx, condition, activity.id);
-  return condition.text.trim();
-}
+// actions/src/lint/engine/catch-events.ts
 function parseIntermediateCatchEvent(ctx, element, scope, gateway) {
   const activity = createActivity(ctx, element, scope);
   activity.behavior = "catch";
@@ -25665,63 +25272,518 @@ function parseBoundaryEvents(ctx, parent, scope) {
     parseExecutionListeners(ctx, element, false);
   }
 }
-function addEscalationHandler(ctx, scope, handler, element, ownerId) {
-  const kind = handler.subProcess ? "escalation event sub-process" : "escalation boundary event";
-  for (const existing of scope.escalationHandlers) {
-    if (existing.subProcess !== handler.subProcess) continue;
-    if (existing.code === null && handler.code === null) {
+
+// actions/src/lint/engine/gateways.ts
+function parseEventBasedGateway(ctx, element, parent, scope, gateway) {
+  if (gateway.asyncAfter) ctx.error("gateways", "an event-based gateway cannot be asyncAfter", element);
+  parseExecutionListeners(ctx, element, false);
+  if (!parent) return;
+  const siblings = /* @__PURE__ */ new Map();
+  for (const sibling of parent.children) siblings.set(attr(sibling, "id"), sibling);
+  for (const flow of children(parent, "sequenceFlow")) {
+    if (attr(flow, "sourceRef") !== gateway.id) continue;
+    const target = siblings.get(attr(flow, "targetRef"));
+    if (!target) continue;
+    if (target.tag === "intermediateCatchEvent") parseIntermediateCatchEvent(ctx, target, scope, gateway);
+    else {
       ctx.error(
-        "escalations",
-        `a scope may have only one ${kind} without an escalation code (it catches every escalation)`,
-        element,
-        ownerId
-      );
-    } else if (existing.code === null || handler.code === null) {
-      ctx.error(
-        "escalations",
-        `a scope cannot mix an ${kind} without an escalation code and one with a code`,
-        element,
-        ownerId
-      );
-    } else if (existing.code === handler.code) {
-      ctx.error(
-        "escalations",
-        `two ${kind}s of one scope catch the escalation code "${handler.code}"`,
-        element,
-        ownerId
+        "gateways",
+        `event-based gateway leads to "${attr(target, "id")}", a ${target.tag}; it may only lead to intermediate catch events`,
+        element
       );
     }
   }
-  scope.escalationHandlers.push(handler);
 }
-function parseActivityInputOutput(ctx, element, activity) {
+function validateExclusiveGateway(ctx, gateway) {
+  const outgoing = gateway.outgoing;
+  const id2 = gateway.id;
+  if (outgoing.length === 0) {
+    ctx.error("gateways", `exclusive gateway "${id2}" has no outgoing sequence flow`, gateway.element, id2);
+    return;
+  }
+  if (outgoing.length === 1) {
+    const [only] = outgoing;
+    if (only?.hasCondition) {
+      ctx.error(
+        "gateways",
+        `exclusive gateway "${id2}" has one outgoing flow ("${only.id}"), which must not have a condition`,
+        gateway.element,
+        id2
+      );
+    }
+    return;
+  }
+  const defaultFlow = attr(gateway.element, "default");
+  const hasDefault = defaultFlow !== void 0 && defaultFlow !== "";
+  const unconditioned = [];
+  for (const flow of outgoing) {
+    const isDefault = flow.id !== null && flow.id === defaultFlow;
+    if (!flow.hasCondition && !isDefault) unconditioned.push(flow);
+    if (flow.hasCondition && isDefault) {
+      ctx.error(
+        "gateways",
+        `sequence flow "${flow.id}" is the default flow of exclusive gateway "${id2}" and has a condition; remove the condition`,
+        gateway.element,
+        id2
+      );
+    }
+  }
+  if (hasDefault || unconditioned.length > 1) {
+    for (const flow of unconditioned) {
+      ctx.error(
+        "gateways",
+        `sequence flow "${flow.id}" leaves exclusive gateway "${id2}" without a condition and is not its default flow; add a condition${hasDefault ? "" : " or make it the default"}`,
+        gateway.element,
+        id2
+      );
+    }
+  } else if (unconditioned.length === 1) {
+    const [flow] = unconditioned;
+    ctx.findings.push({
+      rule: "gateway-flow-conditions",
+      message: `sequence flow "${flow?.id}" leaves exclusive gateway "${id2}" without a condition: the engine takes it as the default flow; mark it as the default so the diagram says so`,
+      element: flow?.element ?? gateway.element,
+      elementId: flow?.id ?? id2,
+      consequence: "style"
+    });
+  }
+}
+
+// actions/src/lint/engine/forms.ts
+var FORM_TYPES = /* @__PURE__ */ new Set(["string", "long", "date", "boolean", "enum"]);
+var VALIDATORS = /* @__PURE__ */ new Set(["min", "max", "minlength", "maxlength", "required", "readonly"]);
+function parseForms(ctx, element) {
   const holder = child(element, "extensionElements");
   if (!holder) return;
-  const mapping = parseInputOutput(ctx, holder, activity.id);
-  if (!mapping) return;
-  const tag2 = element.tag;
-  if (!(tag2.toLowerCase().includes("task") || tag2.includes("Event") || tag2 === "transaction" || tag2 === "subProcess" || tag2 === "callActivity")) {
-    ctx.error("listeners-and-mappings", `camunda:inputOutput is not supported on ${tag2}`, element);
+  for (const property of camundaChildren(holder, "formProperty")) {
+    if (attr(property, "id") === void 0) ctx.error("forms", "form property has no id", property);
+    formType(ctx, property, false);
+    for (const name4 of ["required", "readable", "writable"]) {
+      const value = attr(property, name4);
+      if (value !== void 0 && parseBoolean(value) === null) {
+        ctx.error(
+          "forms",
+          `form property attribute ${name4}="${value}" is not one of on, yes, true, enabled, active, off, no, false, disabled, inactive`,
+          property
+        );
+      }
+    }
+    for (const name4 of ["expression", "default"]) {
+      const value = attr(property, name4);
+      if (value !== void 0) ctx.expression(value, property, `form property ${name4}`);
+    }
+  }
+  const data = camundaChild(holder, "formData");
+  if (!data) return;
+  for (const field of camundaChildren(data, "formField")) {
+    const id2 = attr(field, "id");
+    if (id2 === void 0 || id2 === "") ctx.error("forms", "form field has no id", field);
+    const label = attr(field, "label");
+    if (label !== void 0) ctx.expression(label, field, "form field label");
+    const validation = camundaChild(field, "validation");
+    for (const constraint of validation ? camundaChildren(validation, "constraint") : []) {
+      const name4 = attr(constraint, "name");
+      const config2 = attr(constraint, "config");
+      if (name4 === "validator") {
+        if (config2 === void 0 || config2 === "") {
+          ctx.error("forms", "a custom validator needs a config (class name or expression)", constraint);
+        } else if (isExpressionText(config2)) {
+          ctx.expression(config2, constraint, "validator");
+          ctx.javaCode("delegateExpression", config2, constraint, "custom form validator");
+        } else ctx.javaCode("class", config2, constraint, "custom form validator");
+      } else if (name4 === void 0 || !VALIDATORS.has(name4)) {
+        ctx.error("forms", `no validator is named "${name4 ?? ""}"`, constraint);
+      }
+    }
+    formType(ctx, field, true);
+    const defaultValue = attr(field, "defaultValue");
+    if (defaultValue !== void 0) ctx.expression(defaultValue, field, "form field defaultValue");
+  }
+}
+function formType(ctx, element, required2) {
+  const type = attr(element, "type");
+  if (type === void 0) {
+    if (required2) ctx.error("forms", "form field has no type", element);
     return;
   }
-  if (tag2 === "subProcess" && attr(element, "triggeredByEvent") === "true") {
+  if (!FORM_TYPES.has(type)) ctx.error("forms", `form type "${type}" is unknown to the engine`, element);
+}
+function parseFormDefinition(ctx, element) {
+  const formKey = camundaAttr(element, "formKey");
+  const formRef = camundaAttr(element, "formRef");
+  if (formKey !== void 0 && formRef !== void 0) {
+    ctx.error("attribute-values", "camunda:formKey and camunda:formRef are both set; keep one", element);
+  }
+  if (formKey !== void 0) ctx.expression(formKey, element, "camunda:formKey");
+  if (formRef === void 0) return;
+  ctx.expression(formRef, element, "camunda:formRef");
+  const binding = camundaAttr(element, "formRefBinding");
+  if (binding === void 0 || !["deployment", "latest", "version"].includes(binding)) {
     ctx.error(
-      "listeners-and-mappings",
-      "camunda:inputOutput is not supported on an event sub-process",
+      "attribute-values",
+      `camunda:formRefBinding must be deployment, latest or version, not ${binding === void 0 ? "missing" : `"${binding}"`}`,
       element
     );
+  }
+  if (binding === "version") {
+    const version2 = camundaAttr(element, "formRefVersion");
+    if (version2 === void 0) {
+      ctx.error("attribute-values", 'camunda:formRefBinding="version" needs camunda:formRefVersion', element);
+    } else ctx.expression(version2, element, "camunda:formRefVersion");
+  }
+}
+
+// actions/src/lint/engine/user-tasks.ts
+function parseUserTask(ctx, element, activity) {
+  checkFormHandlerClass(ctx, element);
+  parseForms(ctx, element);
+  parseFormDefinition(ctx, element);
+  const name4 = attr(element, "name");
+  if (name4 !== void 0) ctx.expression(name4, element, "task name");
+  const documentation = children(element, "documentation");
+  if (documentation.length > 0) {
+    ctx.expression(
+      documentation.map((d) => d.text.trim()).join("\n\n"),
+      documentation[0],
+      "task documentation"
+    );
+  }
+  const performers = children(element, "humanPerformer");
+  let assigneeFromPerformer = false;
+  if (performers.length > 1) {
+    ctx.error("attribute-values", "a user task may have only one humanPerformer", element);
+  } else if (performers[0]) {
+    const expression = child(
+      child(performers[0], "resourceAssignmentExpression") ?? performers[0],
+      "formalExpression"
+    );
+    if (expression && child(performers[0], "resourceAssignmentExpression")) {
+      ctx.expression(expression.text, expression, "humanPerformer");
+      assigneeFromPerformer = true;
+    }
+  }
+  for (const owner of children(element, "potentialOwner")) {
+    const assignment = child(owner, "resourceAssignmentExpression");
+    const expression = assignment ? child(assignment, "formalExpression") : void 0;
+    if (!expression) continue;
+    for (const entry of commaSeparated(expression.text)) {
+      ctx.expression(entry.replace(/^(user|group)\((.*)\)$/, "$2").trim(), expression, "potentialOwner");
+    }
+  }
+  const assignee = camundaAttr(element, "assignee");
+  if (assignee !== void 0) {
+    if (assigneeFromPerformer) {
+      ctx.error(
+        "attribute-values",
+        "the assignee is set twice (humanPerformer and camunda:assignee); keep one",
+        element
+      );
+    } else ctx.expression(assignee, element, "camunda:assignee");
+  }
+  for (const name5 of ["candidateUsers", "candidateGroups"]) {
+    const value = camundaAttr(element, name5);
+    if (value === void 0) continue;
+    for (const entry of commaSeparated(value)) ctx.expression(entry.trim(), element, `camunda:${name5}`);
+  }
+  for (const timer of parseTaskListeners(ctx, element, activity.id)) parseTimer(ctx, timer, activity, false);
+  for (const name5 of ["dueDate", "followUpDate", "priority"]) {
+    const value = camundaAttr(element, name5);
+    if (value !== void 0) ctx.expression(value, element, `camunda:${name5}`);
+  }
+  for (const property of children(element, "property")) {
+    if (attr(property, "id") === void 0 && attr(property, "name") === void 0) {
+      ctx.error("attribute-values", "a property needs an id or a name", property, activity.id);
+    }
+    for (const name5 of ["srcExpr", "dstExpr", "linkExpr"]) {
+      const value = camundaAttr(property, name5);
+      if (value !== void 0) ctx.expression(value, property, `camunda:${name5}`);
+    }
+  }
+}
+function checkFormHandlerClass(ctx, element) {
+  const className = camundaAttr(element, "formHandlerClass");
+  if (className === void 0) return;
+  ctx.classes.push({ className, element, what: "camunda:formHandlerClass" });
+  ctx.javaCode("class", className, element, "camunda:formHandlerClass");
+}
+
+// actions/src/lint/engine/activities.ts
+function parseActivity(ctx, element, parent, scope) {
+  const loop = child(element, "multiInstanceLoopCharacteristics");
+  const multiInstance = loop !== void 0 && EXECUTABLE.has(element.tag);
+  if (multiInstance && loop) parseMultiInstance(ctx, element, loop);
+  let activity = null;
+  switch (element.tag) {
+    case "exclusiveGateway":
+    case "inclusiveGateway":
+    case "parallelGateway":
+    case "task":
+    case "manualTask":
+      activity = simple(
+        ctx,
+        element,
+        scope,
+        element.tag === "exclusiveGateway" ? "exclusiveGateway" : "task"
+      );
+      break;
+    case "scriptTask":
+      activity = createActivity(ctx, element, scope);
+      activity.behavior = parseScriptTask(ctx, element) ? "script" : null;
+      if (activity.behavior) parseExecutionListeners(ctx, element, false);
+      break;
+    case "serviceTask":
+    case "sendTask":
+      activity = createActivity(ctx, element, scope);
+      parseServiceTaskLike(ctx, activity, element, element, element.tag === "sendTask");
+      parseExecutionListeners(ctx, element, false);
+      break;
+    case "businessRuleTask":
+      activity = createActivity(ctx, element, scope);
+      if (camundaAttr(element, "decisionRef") !== void 0) parseDecisionTask(ctx, element, activity);
+      else parseServiceTaskLike(ctx, activity, element, element, false);
+      parseExecutionListeners(ctx, element, false);
+      break;
+    case "userTask":
+      activity = createActivity(ctx, element, scope);
+      activity.behavior = "userTask";
+      parseUserTask(ctx, element, activity);
+      parseExecutionListeners(ctx, element, false);
+      break;
+    case "receiveTask":
+      activity = simple(ctx, element, scope, "receiveTask");
+      if (attr(element, "messageRef") !== void 0) {
+        const name4 = messageSubscription(ctx, element, activity.id);
+        if (name4 !== void 0)
+          subscribe(
+            ctx,
+            ownScope(activity),
+            { type: "message", name: name4, startEvent: false, activityId: activity.id },
+            element
+          );
+      }
+      break;
+    case "subProcess":
+    case "transaction":
+      activity = parseSubProcess(ctx, element, scope);
+      break;
+    case "callActivity":
+      activity = createActivity(ctx, element, scope);
+      activity.behavior = "callActivity";
+      parseCallActivity(ctx, element);
+      parseExecutionListeners(ctx, element, false);
+      break;
+    case "intermediateThrowEvent":
+      activity = parseIntermediateThrowEvent(ctx, element, scope);
+      break;
+    case "eventBasedGateway":
+      activity = createActivity(ctx, element, scope);
+      activity.behavior = "eventBasedGateway";
+      parseEventBasedGateway(ctx, element, parent, scope, activity);
+      break;
+    default:
+      return null;
+  }
+  if (!activity) return null;
+  activity.multiInstance = multiInstance;
+  parseActivityInputOutput(ctx, element, activity);
+  return activity;
+}
+var EXECUTABLE = /* @__PURE__ */ new Set([
+  "exclusiveGateway",
+  "inclusiveGateway",
+  "parallelGateway",
+  "scriptTask",
+  "serviceTask",
+  "businessRuleTask",
+  "task",
+  "manualTask",
+  "userTask",
+  "sendTask",
+  "receiveTask",
+  "subProcess",
+  "callActivity",
+  "intermediateThrowEvent",
+  "eventBasedGateway",
+  "transaction"
+]);
+function simple(ctx, element, scope, behavior) {
+  const activity = createActivity(ctx, element, scope);
+  activity.behavior = behavior;
+  parseExecutionListeners(ctx, element, false);
+  return activity;
+}
+function parseSubProcess(ctx, element, scope) {
+  const activity = createActivity(ctx, element, scope);
+  activity.behavior = "subProcess";
+  const triggered = attr(element, "triggeredByEvent");
+  activity.triggeredByEvent = element.tag === "subProcess" && triggered !== void 0 && ["true", "enabled", "on", "active", "yes"].includes(triggered);
+  if (activity.triggeredByEvent) activity.eventScope = scope;
+  activity.scope = {
+    id: activity.id,
+    element,
+    kind: element.tag === "transaction" ? "transaction" : "subProcess",
+    activity,
+    parent: scope,
+    activities: /* @__PURE__ */ new Map(),
+    subscriptions: [],
+    escalationHandlers: [],
+    backlog: []
+  };
+  parseScope(ctx, element, activity.scope);
+  return activity;
+}
+function parseMultiInstance(ctx, element, loop) {
+  const bodyId = attr(element, "id") ?? null;
+  const cardinality = child(loop, "loopCardinality");
+  let hasCardinality = false;
+  if (cardinality) {
+    if (cardinality.text === "") ctx.error("multi-instance", "loopCardinality is empty", loop, bodyId);
+    ctx.expression(cardinality.text, cardinality, "loopCardinality");
+    hasCardinality = true;
+  }
+  const completion = child(loop, "completionCondition");
+  if (completion) ctx.expression(completion.text, completion, "completionCondition");
+  let hasCollection = false;
+  const collection = camundaAttr(loop, "collection");
+  if (collection !== void 0) {
+    if (collection.includes("{")) ctx.expression(collection, loop, "camunda:collection");
+    hasCollection = true;
+  }
+  const input2 = child(loop, "loopDataInputRef");
+  if (input2) {
+    if (input2.text.includes("{")) ctx.expression(input2.text, input2, "loopDataInputRef");
+    hasCollection = true;
+  }
+  const elementVariable = camundaAttr(loop, "elementVariable") ?? (child(loop, "inputDataItem") ? attr(child(loop, "inputDataItem"), "name") : void 0);
+  if (!hasCardinality && !hasCollection) {
+    ctx.error(
+      "multi-instance",
+      "multi-instance needs a loopCardinality or a collection (camunda:collection or loopDataInputRef)",
+      loop,
+      bodyId
+    );
+  }
+  if (!hasCollection && elementVariable !== void 0) {
+    ctx.error(
+      "multi-instance",
+      "an element variable needs a collection (camunda:collection or loopDataInputRef)",
+      loop,
+      bodyId
+    );
+  }
+}
+function parseIntermediateThrowEvent(ctx, element, scope) {
+  const link = child(element, "linkEventDefinition");
+  const id2 = attr(element, "id");
+  if (link) {
+    if (id2 !== void 0) ctx.linkSources.set(id2, attr(link, "name") ?? "");
+    return null;
+  }
+  const activity = createActivity(ctx, element, scope);
+  activity.behavior = "throw";
+  const signal = child(element, "signalEventDefinition");
+  const compensate = child(element, "compensateEventDefinition");
+  const message = child(element, "messageEventDefinition");
+  const escalation = child(element, "escalationEventDefinition");
+  if (signal) {
+    signalSubscription(ctx, signal, activity.id, true);
+  } else if (compensate) {
+    parseCompensateThrow(ctx, compensate, scope, activity.id);
+  } else if (message && isServiceTaskLike(message)) {
+    parseServiceTaskLike(ctx, activity, message, element, false);
+  } else if (escalation) {
+    const escalationDefinition = findEscalation(ctx, escalation, activity.id);
+    if (escalationDefinition && escalationDefinition.code === null) {
+      ctx.error(
+        "escalations",
+        "a throwing escalation event needs an escalation with an escalationCode",
+        escalation,
+        activity.id
+      );
+    }
+  }
+  parseExecutionListeners(ctx, element, false);
+  return activity;
+}
+
+// actions/src/lint/engine/diagram.ts
+function parseDiagrams(ctx) {
+  const participants = /* @__PURE__ */ new Map();
+  const collaboration = child(ctx.root, "collaboration");
+  for (const participant of collaboration ? children(collaboration, "participant") : []) {
+    const processRef = attr(participant, "processRef");
+    const id2 = attr(participant, "id");
+    if (processRef && id2 !== void 0 && ctx.processes.some((p) => p.id === processRef))
+      participants.set(id2, processRef);
+  }
+  for (const diagram of ctx.root.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNDiagram")) {
+    const plane = diagram.children.find((c) => c.uri === BPMNDI_NS && c.local === "BPMNPlane");
+    if (!plane) continue;
+    const planeElement = attr(plane, "bpmnElement");
+    if (planeElement === void 0 || planeElement === "") {
+      ctx.error("diagram", "BPMNPlane has no bpmnElement", plane);
+      continue;
+    }
+    for (const shape of plane.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNShape")) {
+      parseShape(ctx, shape, participants);
+    }
+    for (const edge of plane.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNEdge")) {
+      parseEdge(ctx, edge);
+    }
+  }
+}
+function parseShape(ctx, shape, participants) {
+  const ref = attr(shape, "bpmnElement");
+  if (ref === void 0 || ref === "") {
+    ctx.error("diagram", "BPMNShape has no bpmnElement", shape);
     return;
   }
-  if (mapping.outputs === 0 && !child(holder, "inputOutput")?.children.some((c) => c.local === "outputParameter"))
+  if (participants.has(ref)) {
+    parseBounds(ctx, shape);
     return;
-  if (tag2 === "endEvent") {
-    ctx.error("listeners-and-mappings", "camunda:outputParameter is not allowed on an end event", element);
-  } else if (activity.multiInstance) {
-    ctx.error(
-      "listeners-and-mappings",
-      "camunda:outputParameter is not allowed on a multi-instance activity",
-      element
-    );
+  }
+  for (const process2 of ctx.processes) {
+    if (findDeep(process2, ref) || findDeep(process2, ref.replace(/#multiInstanceBody$/, "")))
+      parseBounds(ctx, shape);
+    else if (!ctx.definitions.ids.has(ref)) {
+      ctx.error("diagram", `BPMNShape refers to "${ref}", which is not in the file`, shape);
+    }
+  }
+}
+function parseBounds(ctx, shape) {
+  const bounds = shape.children.find((c) => c.uri === DC_NS && c.local === "Bounds");
+  if (!bounds) {
+    ctx.error("diagram", "BPMNShape has no dc:Bounds", shape);
+    return;
+  }
+  for (const name4 of ["x", "y", "width", "height"]) number(ctx, shape, name4, attr(bounds, name4));
+}
+function number(ctx, element, name4, value) {
+  if (value === void 0 || value === "") ctx.error("diagram", `${name4} is required`, element);
+  else if (!isJavaDouble(value)) ctx.error("diagram", `${name4}="${value}" is not a number`, element);
+}
+function isJavaDouble(text) {
+  const t2 = text.trim();
+  return /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$/.test(t2) || /^[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?$/.test(t2);
+}
+function parseEdge(ctx, edge) {
+  const ref = attr(edge, "bpmnElement");
+  if (ref === void 0 || ref === "") {
+    ctx.error("diagram", "BPMNEdge has no bpmnElement", edge);
+    return;
+  }
+  if (ctx.sequenceFlows.has(ref)) {
+    const waypoints = edge.children.filter((c) => c.uri === DI_NS && c.local === "waypoint");
+    if (waypoints.length < 2) {
+      ctx.error("diagram", "BPMNEdge needs at least two di:waypoint elements", edge);
+      return;
+    }
+    for (const point of waypoints) {
+      number(ctx, point, "x", attr(point, "x"));
+      number(ctx, point, "y", attr(point, "y"));
+    }
+  } else if (!ctx.definitions.ids.has(ref)) {
+    ctx.error("diagram", `BPMNEdge refers to "${ref}", which is not in the file`, edge);
   }
 }
 
@@ -31921,6 +31983,187 @@ function checkSchema(root) {
   return findings;
 }
 
+// actions/src/lint/engine/start-events.ts
+function parseStartEvents(ctx, parent, scope) {
+  const starts = children(parent, "startEvent");
+  const created = [];
+  if (starts.length === 0 && (parent.tag === "process" || parent.tag === "subProcess")) {
+    ctx.error("start-events", `${parent.tag} has no start event`, parent);
+  }
+  let initial = null;
+  for (const element of starts) {
+    const activity = createActivity(ctx, element, scope);
+    if (scope.kind === "process") {
+      parseProcessStartEvent(ctx, element, activity, scope);
+      created.push(activity);
+    } else parseScopeStartEvent(ctx, element, activity, scope, initial);
+    initial ??= activity;
+    ensureNoInputOutput(ctx, element);
+    parseExecutionListeners(ctx, element, false);
+  }
+  if (scope.kind !== "process") return;
+  let first = null;
+  for (const activity of created) {
+    if (activity.type !== "startEvent" && activity.type !== "startTimerEvent") continue;
+    if (first === null) first = activity;
+    else {
+      ctx.error("start-events", "a process may have only one none or timer start event", parent, activity.id);
+    }
+  }
+  const startedBy = first ?? (created.length === 1 ? created[0] : null);
+  if (startedBy) {
+    checkFormHandlerClass(ctx, startedBy.element);
+    parseForms(ctx, startedBy.element);
+    parseFormDefinition(ctx, startedBy.element);
+  }
+}
+function parseProcessStartEvent(ctx, element, activity, scope) {
+  const timer = child(element, "timerEventDefinition");
+  const message = child(element, "messageEventDefinition");
+  const signal = child(element, "signalEventDefinition");
+  const conditional = child(element, "conditionalEventDefinition");
+  if (timer) {
+    activity.type = "startTimerEvent";
+    parseTimer(ctx, timer, activity, true);
+  } else if (message) {
+    activity.type = "messageStartEvent";
+    const name4 = messageSubscription(ctx, message, activity.id);
+    if (name4 !== void 0) {
+      checkMessageStartName(ctx, message, name4, activity.id);
+      subscribe(ctx, scope, { type: "message", name: name4, startEvent: true, activityId: activity.id }, element);
+    }
+  } else if (signal) {
+    activity.type = "signalStartEvent";
+    const name4 = signalSubscription(ctx, signal, activity.id, false);
+    if (name4 !== void 0)
+      subscribe(ctx, scope, { type: "signal", name: name4, startEvent: true, activityId: activity.id }, signal);
+  } else if (conditional) {
+    activity.type = "conditionalStartEvent";
+    const condition = parseConditionalDefinition(ctx, conditional, activity);
+    if (condition !== void 0) {
+      subscribe(
+        ctx,
+        scope,
+        { type: "conditional", name: condition, startEvent: true, activityId: activity.id },
+        element
+      );
+    }
+  }
+}
+function parseScopeStartEvent(ctx, element, activity, scope, initial) {
+  if (initial) {
+    ctx.error("start-events", "a sub-process may have only one start event", scope.element, activity.id);
+  }
+  const definition = (tag2) => child(element, tag2);
+  const error65 = definition("errorEventDefinition");
+  const message = definition("messageEventDefinition");
+  const signal = definition("signalEventDefinition");
+  const timer = definition("timerEventDefinition");
+  const compensate = definition("compensateEventDefinition");
+  const escalation = definition("escalationEventDefinition");
+  const conditional = definition("conditionalEventDefinition");
+  const subProcess = scope.activity;
+  if (subProcess?.triggeredByEvent) {
+    const interrupting = (attr(element, "isInterrupting") ?? "true").toLowerCase() === "true";
+    const eventScope = subProcess.flowScope;
+    activity.eventScope = eventScope;
+    if (error65) {
+      activity.type = "errorStartEvent";
+      if (!interrupting)
+        ctx.error(
+          "start-events",
+          "an error start event of an event sub-process must be interrupting",
+          element
+        );
+    } else if (message) {
+      activity.type = "messageStartEvent";
+      const name4 = messageSubscription(ctx, message, activity.id);
+      if (name4 !== void 0)
+        subscribe(
+          ctx,
+          eventScope,
+          { type: "message", name: name4, startEvent: false, activityId: activity.id },
+          message
+        );
+    } else if (signal) {
+      activity.type = "signalStartEvent";
+      const name4 = signalSubscription(ctx, signal, activity.id, false);
+      if (name4 !== void 0)
+        subscribe(
+          ctx,
+          eventScope,
+          { type: "signal", name: name4, startEvent: false, activityId: activity.id },
+          signal
+        );
+    } else if (timer) {
+      activity.type = "startTimerEvent";
+      parseTimer(ctx, timer, activity, false);
+    } else if (compensate) {
+      activity.type = "compensationStartEvent";
+      parseCompensationEventSubProcess(ctx, element, activity, subProcess);
+    } else if (escalation) {
+      activity.type = "escalationStartEvent";
+      const code = escalationHandler(ctx, escalation, activity.id);
+      addEscalationHandler(ctx, eventScope, { code, subProcess: true }, escalation, activity.id);
+    } else if (conditional) {
+      activity.type = "conditionalStartEvent";
+      const condition = parseConditionalDefinition(ctx, conditional, activity);
+      if (condition !== void 0) {
+        subscribe(
+          ctx,
+          eventScope,
+          { type: "conditional", name: condition, startEvent: false, activityId: activity.id },
+          conditional
+        );
+      }
+    } else {
+      ctx.error(
+        "start-events",
+        "the start event of an event sub-process needs an error, message, timer, signal, compensation, escalation or conditional event definition",
+        element
+      );
+    }
+    return;
+  }
+  const misplaced = [
+    [conditional, "conditionalEventDefinition is not allowed on the start event of a sub-process"],
+    [timer, "timerEventDefinition is not allowed on the start event of a sub-process"],
+    [escalation, "escalationEventDefinition is not allowed on the start event of a sub-process"],
+    [compensate, "compensateEventDefinition is not allowed on the start event of a sub-process"],
+    [error65, "errorEventDefinition is allowed on a sub-process start event only in an event sub-process"],
+    [message, "messageEventDefinition is allowed on a sub-process start event only in an event sub-process"],
+    [signal, "signalEventDefinition is allowed on a sub-process start event only in an event sub-process"]
+  ];
+  for (const [found, message2] of misplaced) if (found) ctx.error("start-events", message2, found, activity.id);
+}
+function parseCompensationEventSubProcess(ctx, element, activity, eventSubProcess) {
+  const host = eventSubProcess.flowScope.activity;
+  if (!host) {
+    ctx.error(
+      "compensation",
+      "an event sub-process with a compensation start event is only supported inside an embedded sub-process",
+      element
+    );
+    return;
+  }
+  if (!host.compensationHandler)
+    host.compensationHandler = { id: eventSubProcess.id ?? "", subProcess: true };
+  else if (host.compensationHandler.subProcess) {
+    ctx.error(
+      "compensation",
+      "a scope may hold only one event sub-process with a compensation start event",
+      element
+    );
+  } else {
+    ctx.error(
+      "compensation",
+      "a compensation boundary event and an event sub-process with a compensation start event cannot share a scope",
+      element
+    );
+  }
+  void activity;
+}
+
 // actions/src/lint/engine/bpmn-parse.ts
 var cache = /* @__PURE__ */ new WeakMap();
 function engineParse(root) {
@@ -32117,154 +32360,6 @@ function findDeep(scope, id2) {
   }
   return void 0;
 }
-function parseSequenceFlows(ctx, element, scope, compensationHandlers) {
-  for (const flow of children(element, "sequenceFlow")) {
-    const id2 = attr(flow, "id") ?? null;
-    const sourceRef = attr(flow, "sourceRef");
-    let targetRef = attr(flow, "targetRef");
-    const linkName = targetRef === void 0 ? void 0 : ctx.linkSources.get(targetRef);
-    if (targetRef !== void 0 && ctx.linkSources.has(targetRef)) {
-      targetRef = linkName === void 0 ? void 0 : ctx.linkTargets.get(linkName);
-      if (targetRef === void 0) {
-        ctx.error(
-          "sequence-flows",
-          `sequence flow leads to the link event "${linkName}", but no intermediate catch link event has that name`,
-          flow
-        );
-        return;
-      }
-    }
-    const source = findAtLevel(scope, sourceRef);
-    const target = findAtLevel(scope, targetRef);
-    const isHandler = (ref, activity) => !activity && compensationHandlers.has(ref) || activity?.isCompensationHandler === true;
-    if (isHandler(sourceRef, source)) {
-      ctx.error(
-        "compensation",
-        `sequence flow leaves the compensation activity "${sourceRef}": a compensation activity has no incoming or outgoing flows`,
-        flow,
-        sourceRef
-      );
-    } else if (isHandler(targetRef, target)) {
-      ctx.error(
-        "compensation",
-        `sequence flow enters the compensation activity "${targetRef}": a compensation activity has no incoming or outgoing flows`,
-        flow,
-        targetRef
-      );
-    } else if (!source) {
-      ctx.error(
-        "sequence-flows",
-        `sequence flow source "${sourceRef ?? ""}" is not an activity of the same scope`,
-        flow
-      );
-    } else if (!target) {
-      ctx.error(
-        "sequence-flows",
-        `sequence flow target "${targetRef ?? ""}" is not an activity of the same scope`,
-        flow
-      );
-    } else if (source.behavior === "eventBasedGateway") {
-    } else if (target.afterEventGateway) {
-      ctx.error(
-        "gateways",
-        `intermediate catch event "${target.id}" follows an event-based gateway and cannot have other incoming flows`,
-        flow
-      );
-    } else if (source.triggeredByEvent && source.type === "subProcess") {
-      ctx.error("sequence-flows", "an event sub-process has no outgoing sequence flows", flow);
-    } else if (target.triggeredByEvent && target.type === "subProcess") {
-      ctx.error("sequence-flows", "an event sub-process has no incoming sequence flows", flow);
-    } else {
-      const transition = { id: id2, element: flow, hasCondition: false };
-      source.outgoing.push(transition);
-      if (id2 !== null) ctx.sequenceFlows.add(id2);
-      const condition = child(flow, "conditionExpression");
-      if (condition) transition.hasCondition = parseCondition(ctx, condition, id2);
-      parseExecutionListeners(ctx, flow, true);
-    }
-  }
-}
-function parseCondition(ctx, condition, ownerId) {
-  const text = condition.text.trim();
-  const type = condition.attributes.find((a) => a.uri === XSI_NS && a.local === "type")?.value;
-  if (type !== void 0) {
-    const resolved = type.includes(":") ? resolveName(ctx, type) : `${BPMN_NS}:${type}`;
-    if (resolved !== `${BPMN_NS}:tFormalExpression`) {
-      ctx.error(
-        "attribute-values",
-        `condition xsi:type "${type}" is not tFormalExpression`,
-        condition,
-        ownerId
-      );
-    }
-  }
-  const language = attr(condition, "language");
-  if (language === void 0) {
-    ctx.expression(text, condition, "condition", ownerId);
-    return true;
-  }
-  const resource = camundaAttr(condition, "resource");
-  if (language === "") {
-    ctx.error("attribute-values", "condition has an empty language", condition, ownerId);
-    return false;
-  }
-  const juel = language.toLowerCase() === "juel";
-  if (resource !== void 0 && resource !== "") {
-    if (!juel && /[$#]\{/.test(resource)) ctx.expression(resource, condition, "condition resource", ownerId);
-    ctx.script(condition, language, null, resource, "condition", ownerId);
-  } else if (juel) {
-    ctx.expression(text, condition, "condition", ownerId, false);
-  } else {
-    if (/[$#]\{/.test(text)) ctx.expression(text, condition, "condition source", ownerId);
-    ctx.script(condition, language, text, null, "condition", ownerId);
-  }
-  return true;
-}
-function parseAssociations(ctx, element, scope, compensationHandlers) {
-  for (const association of children(element, "association")) {
-    const sourceRef = attr(association, "sourceRef");
-    const targetRef = attr(association, "targetRef");
-    if (sourceRef === void 0) ctx.error("sequence-flows", "association has no sourceRef", association);
-    if (targetRef === void 0) ctx.error("sequence-flows", "association has no targetRef", association);
-    const source = findDeep(scope, sourceRef);
-    let target = findDeep(scope, targetRef);
-    if (!source && !ctx.definitions.ids.has(sourceRef ?? "\0")) {
-      ctx.error("sequence-flows", `association source "${sourceRef}" does not exist`, association);
-      continue;
-    }
-    if (!target && !ctx.definitions.ids.has(targetRef ?? "\0")) {
-      ctx.error("sequence-flows", `association target "${targetRef}" does not exist`, association);
-      continue;
-    }
-    if (source?.type !== "compensationBoundaryCatch") continue;
-    if (!target && compensationHandlers.has(targetRef)) {
-      const handler = compensationHandlers.get(targetRef);
-      target = parseActivity(ctx, handler, null, scope) ?? void 0;
-      compensationHandlers.delete(targetRef);
-    }
-    if (!target) continue;
-    if (!target.isCompensationHandler) {
-      ctx.error(
-        "compensation",
-        `compensation boundary event "${source.id}" is associated with "${target.id}", which is not marked isForCompensation="true"`,
-        association,
-        source.id
-      );
-      continue;
-    }
-    const compensated = source.eventScope;
-    if (compensated?.compensationHandler?.subProcess) {
-      ctx.error(
-        "compensation",
-        "a compensation boundary event and an event sub-process with a compensation start event cannot share a scope",
-        association,
-        compensated?.id ?? null
-      );
-    } else if (compensated) {
-      compensated.compensationHandler = { id: target.id ?? "", subProcess: false };
-    }
-  }
-}
 function parseStartAuthorization(ctx, process2) {
   for (const starter of extensions(process2, "potentialStarter")) {
     const expression = child(child(starter, "resourceAssignmentExpression") ?? starter, "formalExpression");
@@ -32294,85 +32389,6 @@ function validateActivities(ctx, scope) {
       }
     }
     if (activity.scope) validateActivities(ctx, activity.scope);
-  }
-}
-function parseDiagrams(ctx) {
-  const participants = /* @__PURE__ */ new Map();
-  const collaboration = child(ctx.root, "collaboration");
-  for (const participant of collaboration ? children(collaboration, "participant") : []) {
-    const processRef = attr(participant, "processRef");
-    const id2 = attr(participant, "id");
-    if (processRef && id2 !== void 0 && ctx.processes.some((p) => p.id === processRef))
-      participants.set(id2, processRef);
-  }
-  for (const diagram of ctx.root.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNDiagram")) {
-    const plane = diagram.children.find((c) => c.uri === BPMNDI_NS && c.local === "BPMNPlane");
-    if (!plane) continue;
-    const planeElement = attr(plane, "bpmnElement");
-    if (planeElement === void 0 || planeElement === "") {
-      ctx.error("diagram", "BPMNPlane has no bpmnElement", plane);
-      continue;
-    }
-    for (const shape of plane.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNShape")) {
-      parseShape(ctx, shape, participants);
-    }
-    for (const edge of plane.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNEdge")) {
-      parseEdge(ctx, edge);
-    }
-  }
-}
-function parseShape(ctx, shape, participants) {
-  const ref = attr(shape, "bpmnElement");
-  if (ref === void 0 || ref === "") {
-    ctx.error("diagram", "BPMNShape has no bpmnElement", shape);
-    return;
-  }
-  if (participants.has(ref)) {
-    parseBounds(ctx, shape);
-    return;
-  }
-  for (const process2 of ctx.processes) {
-    if (findDeep(process2, ref) || findDeep(process2, ref.replace(/#multiInstanceBody$/, "")))
-      parseBounds(ctx, shape);
-    else if (!ctx.definitions.ids.has(ref)) {
-      ctx.error("diagram", `BPMNShape refers to "${ref}", which is not in the file`, shape);
-    }
-  }
-}
-function parseBounds(ctx, shape) {
-  const bounds = shape.children.find((c) => c.uri === DC_NS && c.local === "Bounds");
-  if (!bounds) {
-    ctx.error("diagram", "BPMNShape has no dc:Bounds", shape);
-    return;
-  }
-  for (const name4 of ["x", "y", "width", "height"]) number(ctx, shape, name4, attr(bounds, name4));
-}
-function number(ctx, element, name4, value) {
-  if (value === void 0 || value === "") ctx.error("diagram", `${name4} is required`, element);
-  else if (!isJavaDouble(value)) ctx.error("diagram", `${name4}="${value}" is not a number`, element);
-}
-function isJavaDouble(text) {
-  const t2 = text.trim();
-  return /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$/.test(t2) || /^[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?$/.test(t2);
-}
-function parseEdge(ctx, edge) {
-  const ref = attr(edge, "bpmnElement");
-  if (ref === void 0 || ref === "") {
-    ctx.error("diagram", "BPMNEdge has no bpmnElement", edge);
-    return;
-  }
-  if (ctx.sequenceFlows.has(ref)) {
-    const waypoints = edge.children.filter((c) => c.uri === DI_NS && c.local === "waypoint");
-    if (waypoints.length < 2) {
-      ctx.error("diagram", "BPMNEdge needs at least two di:waypoint elements", edge);
-      return;
-    }
-    for (const point of waypoints) {
-      number(ctx, point, "x", attr(point, "x"));
-      number(ctx, point, "y", attr(point, "y"));
-    }
-  } else if (!ctx.definitions.ids.has(ref)) {
-    ctx.error("diagram", `BPMNEdge refers to "${ref}", which is not in the file`, edge);
   }
 }
 
@@ -68684,113 +68700,6 @@ async function loadRegistry(root, source) {
   return { ok: true, registry: { file: file2, text, topics: new Set(names) } };
 }
 
-// actions/src/lint/resolver.ts
-var import_all = __toESM(require_all(), 1);
-var import_correctness = __toESM(require_correctness(), 1);
-var import_recommended = __toESM(require_recommended(), 1);
-var import_ad_hoc_sub_process = __toESM(require_ad_hoc_sub_process(), 1);
-var import_conditional_event = __toESM(require_conditional_event(), 1);
-var import_conditional_flows = __toESM(require_conditional_flows(), 1);
-var import_end_event_required = __toESM(require_end_event_required(), 1);
-var import_event_based_gateway = __toESM(require_event_based_gateway(), 1);
-var import_event_sub_process_typed_start_event = __toESM(require_event_sub_process_typed_start_event(), 1);
-var import_fake_join = __toESM(require_fake_join(), 1);
-var import_global = __toESM(require_global3(), 1);
-var import_label_required = __toESM(require_label_required(), 1);
-var import_link_event = __toESM(require_link_event(), 1);
-var import_no_bpmndi = __toESM(require_no_bpmndi(), 1);
-var import_no_complex_gateway = __toESM(require_no_complex_gateway(), 1);
-var import_no_disconnected = __toESM(require_no_disconnected(), 1);
-var import_no_duplicate_sequence_flows = __toESM(require_no_duplicate_sequence_flows(), 1);
-var import_no_gateway_join_fork = __toESM(require_no_gateway_join_fork(), 1);
-var import_no_implicit_end = __toESM(require_no_implicit_end(), 1);
-var import_no_implicit_split = __toESM(require_no_implicit_split(), 1);
-var import_no_implicit_start = __toESM(require_no_implicit_start(), 1);
-var import_no_inclusive_gateway = __toESM(require_no_inclusive_gateway(), 1);
-var import_no_overlapping_elements = __toESM(require_no_overlapping_elements(), 1);
-var import_single_blank_start_event = __toESM(require_single_blank_start_event(), 1);
-var import_single_event_definition = __toESM(require_single_event_definition(), 1);
-var import_standard_size = __toESM(require_standard_size(), 1);
-var import_start_event_required = __toESM(require_start_event_required(), 1);
-var import_sub_process_blank_start_event = __toESM(require_sub_process_blank_start_event(), 1);
-var import_superfluous_gateway = __toESM(require_superfluous_gateway(), 1);
-var import_superfluous_label = __toESM(require_superfluous_label(), 1);
-var import_superfluous_termination = __toESM(require_superfluous_termination(), 1);
-var bpmnlintRules = {
-  "ad-hoc-sub-process": import_ad_hoc_sub_process.default,
-  "conditional-event": import_conditional_event.default,
-  "conditional-flows": import_conditional_flows.default,
-  "end-event-required": import_end_event_required.default,
-  "event-based-gateway": import_event_based_gateway.default,
-  "event-sub-process-typed-start-event": import_event_sub_process_typed_start_event.default,
-  "fake-join": import_fake_join.default,
-  global: import_global.default,
-  "label-required": import_label_required.default,
-  "link-event": import_link_event.default,
-  "no-bpmndi": import_no_bpmndi.default,
-  "no-complex-gateway": import_no_complex_gateway.default,
-  "no-disconnected": import_no_disconnected.default,
-  "no-duplicate-sequence-flows": import_no_duplicate_sequence_flows.default,
-  "no-gateway-join-fork": import_no_gateway_join_fork.default,
-  "no-implicit-end": import_no_implicit_end.default,
-  "no-implicit-split": import_no_implicit_split.default,
-  "no-implicit-start": import_no_implicit_start.default,
-  "no-inclusive-gateway": import_no_inclusive_gateway.default,
-  "no-overlapping-elements": import_no_overlapping_elements.default,
-  "single-blank-start-event": import_single_blank_start_event.default,
-  "single-event-definition": import_single_event_definition.default,
-  "standard-size": import_standard_size.default,
-  "start-event-required": import_start_event_required.default,
-  "sub-process-blank-start-event": import_sub_process_blank_start_event.default,
-  "superfluous-gateway": import_superfluous_gateway.default,
-  "superfluous-label": import_superfluous_label.default,
-  "superfluous-termination": import_superfluous_termination.default
-};
-var bpmnlintConfigs = {
-  all: import_all.default,
-  correctness: import_correctness.default,
-  recommended: import_recommended.default
-};
-var ProjectResolver = class {
-  constructor(context) {
-    this.context = context;
-  }
-  context;
-  resolveRule(pkg, ruleName) {
-    if (pkg === "bpmnlint") {
-      const factory = bpmnlintRules[ruleName];
-      if (!factory) throw new Error(`bpmnlint has no rule "${ruleName}"`);
-      return (config2) => ({ ...factory(config2), meta: { appliesTo: "bpmn" } });
-    }
-    if (pkg === PLUGIN_PACKAGE) {
-      const rule = rulesByName.get(ruleName);
-      if (!rule) throw new Error(`the camunda-gitops plugin has no rule "${ruleName}"`);
-      return (config2) => {
-        const options = config2 ?? {};
-        const meta4 = { appliesTo: rule.appliesTo, project: rule };
-        if (rule.create) return { check: rule.create(options, this.context), meta: meta4 };
-        return { check: () => void 0, meta: meta4 };
-      };
-    }
-    throw new Error(`unknown rule package "${pkg}" (only bpmnlint and ${PLUGIN_PACKAGE} are available)`);
-  }
-  /**
-   * A fresh rule instance for a normalized rule name (`conditional-flows`, `camunda-gitops/x`).
-   * Some bpmnlint rules keep state in their factory closure, so each file gets new instances,
-   * exactly as bpmnlint's own CLI does by creating a Linter per file.
-   */
-  instantiate(name4, config2) {
-    const slash = name4.indexOf("/");
-    const factory = slash === -1 ? this.resolveRule("bpmnlint", name4) : this.resolveRule(`bpmnlint-plugin-${name4.slice(0, slash)}`, name4.slice(slash + 1));
-    return factory(config2);
-  }
-  resolveConfig(pkg, configName) {
-    const found = pkg === "bpmnlint" ? bpmnlintConfigs[configName] : pkg === PLUGIN_PACKAGE ? configs[configName] : void 0;
-    if (!found) throw new Error(`unknown configuration "${configName}" in "${pkg}"`);
-    return found;
-  }
-};
-
 // actions/src/lint/suppressions.ts
 var COMMENT = /^\s*camunda-gitops-disable(-file)?\s+([^:]*?)\s*(?::\s*([\s\S]*?))?\s*$/;
 function suppressionsFromComments(file2, comments) {
@@ -68910,6 +68819,183 @@ function findSuppression(finding, suppressions) {
   );
 }
 
+// actions/src/lint/types.ts
+var CONSEQUENCES = ["deploy", "runtime", "policy", "style"];
+
+// actions/src/lint/report.ts
+function finish(all, suppressions, files) {
+  const findings = [];
+  const suppressed = [];
+  for (const finding of all) {
+    const suppression = findSuppression(finding, suppressions);
+    if (suppression) {
+      suppression.used = true;
+      suppressed.push({ ...finding, reason: suppression.reason, suppressedBy: suppression.origin });
+    } else {
+      findings.push(finding);
+    }
+  }
+  for (const suppression of suppressions) {
+    if (suppression.used || !files.includes(suppression.file)) continue;
+    const allow = suppression.kind === "allow";
+    const triesCodePolicy = !allow && suppression.rules.some(
+      (rule) => isCodePolicyRule(rule.includes("/") ? rule : `camunda-gitops/${rule}`)
+    );
+    findings.push({
+      file: allow ? suppression.origin.replace(/:\d+$/, "") : suppression.origin.startsWith(suppression.file) ? suppression.file : suppression.origin,
+      line: suppression.line,
+      column: 1,
+      elementId: suppression.elementId,
+      rule: allow ? "camunda-gitops/allow-code" : "camunda-gitops/suppression",
+      severity: "warning",
+      consequence: "policy",
+      message: triesCodePolicy ? `code-policy findings (${suppression.rules.join(", ")}) can be waived only by a camunda-gitops.allowCode entry in the lint config, not by a suppression; move it there with its reason` : `${allow ? "allowCode entry" : "suppression"} for ${suppression.rules.length > 1 && allow ? "code" : suppression.rules.join(", ")}${suppression.elementId ? ` on ${suppression.elementId}` : ""} in ${suppression.file} matches no finding; remove it`
+    });
+  }
+  const order = (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);
+  findings.sort(order);
+  suppressed.sort(order);
+  const perFile = /* @__PURE__ */ new Map();
+  for (const file2 of files) perFile.set(file2, { file: file2, errors: 0, warnings: 0, infos: 0, suppressed: 0 });
+  const entry = (file2) => {
+    let summary2 = perFile.get(file2);
+    if (!summary2) {
+      summary2 = { file: file2, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
+      perFile.set(file2, summary2);
+    }
+    return summary2;
+  };
+  for (const finding of findings) {
+    const summary2 = entry(finding.file);
+    if (finding.severity === "error") summary2.errors++;
+    else if (finding.severity === "warning") summary2.warnings++;
+    else summary2.infos++;
+  }
+  for (const finding of suppressed) entry(finding.file).suppressed++;
+  const count = (severity) => findings.filter((f) => f.severity === severity).length;
+  const consequences = Object.fromEntries(CONSEQUENCES.map((c) => [c, 0]));
+  for (const finding of findings) consequences[finding.consequence]++;
+  return {
+    findings,
+    summary: {
+      files: files.length,
+      errors: count("error"),
+      warnings: count("warning"),
+      infos: count("info"),
+      consequences,
+      suppressed,
+      perFile: [...perFile.values()].sort((a, b) => a.file.localeCompare(b.file))
+    }
+  };
+}
+
+// actions/src/lint/resolver.ts
+var import_all = __toESM(require_all(), 1);
+var import_correctness = __toESM(require_correctness(), 1);
+var import_recommended = __toESM(require_recommended(), 1);
+var import_ad_hoc_sub_process = __toESM(require_ad_hoc_sub_process(), 1);
+var import_conditional_event = __toESM(require_conditional_event(), 1);
+var import_conditional_flows = __toESM(require_conditional_flows(), 1);
+var import_end_event_required = __toESM(require_end_event_required(), 1);
+var import_event_based_gateway = __toESM(require_event_based_gateway(), 1);
+var import_event_sub_process_typed_start_event = __toESM(require_event_sub_process_typed_start_event(), 1);
+var import_fake_join = __toESM(require_fake_join(), 1);
+var import_global = __toESM(require_global3(), 1);
+var import_label_required = __toESM(require_label_required(), 1);
+var import_link_event = __toESM(require_link_event(), 1);
+var import_no_bpmndi = __toESM(require_no_bpmndi(), 1);
+var import_no_complex_gateway = __toESM(require_no_complex_gateway(), 1);
+var import_no_disconnected = __toESM(require_no_disconnected(), 1);
+var import_no_duplicate_sequence_flows = __toESM(require_no_duplicate_sequence_flows(), 1);
+var import_no_gateway_join_fork = __toESM(require_no_gateway_join_fork(), 1);
+var import_no_implicit_end = __toESM(require_no_implicit_end(), 1);
+var import_no_implicit_split = __toESM(require_no_implicit_split(), 1);
+var import_no_implicit_start = __toESM(require_no_implicit_start(), 1);
+var import_no_inclusive_gateway = __toESM(require_no_inclusive_gateway(), 1);
+var import_no_overlapping_elements = __toESM(require_no_overlapping_elements(), 1);
+var import_single_blank_start_event = __toESM(require_single_blank_start_event(), 1);
+var import_single_event_definition = __toESM(require_single_event_definition(), 1);
+var import_standard_size = __toESM(require_standard_size(), 1);
+var import_start_event_required = __toESM(require_start_event_required(), 1);
+var import_sub_process_blank_start_event = __toESM(require_sub_process_blank_start_event(), 1);
+var import_superfluous_gateway = __toESM(require_superfluous_gateway(), 1);
+var import_superfluous_label = __toESM(require_superfluous_label(), 1);
+var import_superfluous_termination = __toESM(require_superfluous_termination(), 1);
+var bpmnlintRules = {
+  "ad-hoc-sub-process": import_ad_hoc_sub_process.default,
+  "conditional-event": import_conditional_event.default,
+  "conditional-flows": import_conditional_flows.default,
+  "end-event-required": import_end_event_required.default,
+  "event-based-gateway": import_event_based_gateway.default,
+  "event-sub-process-typed-start-event": import_event_sub_process_typed_start_event.default,
+  "fake-join": import_fake_join.default,
+  global: import_global.default,
+  "label-required": import_label_required.default,
+  "link-event": import_link_event.default,
+  "no-bpmndi": import_no_bpmndi.default,
+  "no-complex-gateway": import_no_complex_gateway.default,
+  "no-disconnected": import_no_disconnected.default,
+  "no-duplicate-sequence-flows": import_no_duplicate_sequence_flows.default,
+  "no-gateway-join-fork": import_no_gateway_join_fork.default,
+  "no-implicit-end": import_no_implicit_end.default,
+  "no-implicit-split": import_no_implicit_split.default,
+  "no-implicit-start": import_no_implicit_start.default,
+  "no-inclusive-gateway": import_no_inclusive_gateway.default,
+  "no-overlapping-elements": import_no_overlapping_elements.default,
+  "single-blank-start-event": import_single_blank_start_event.default,
+  "single-event-definition": import_single_event_definition.default,
+  "standard-size": import_standard_size.default,
+  "start-event-required": import_start_event_required.default,
+  "sub-process-blank-start-event": import_sub_process_blank_start_event.default,
+  "superfluous-gateway": import_superfluous_gateway.default,
+  "superfluous-label": import_superfluous_label.default,
+  "superfluous-termination": import_superfluous_termination.default
+};
+var bpmnlintConfigs = {
+  all: import_all.default,
+  correctness: import_correctness.default,
+  recommended: import_recommended.default
+};
+var ProjectResolver = class {
+  constructor(context) {
+    this.context = context;
+  }
+  context;
+  resolveRule(pkg, ruleName) {
+    if (pkg === "bpmnlint") {
+      const factory = bpmnlintRules[ruleName];
+      if (!factory) throw new Error(`bpmnlint has no rule "${ruleName}"`);
+      return (config2) => ({ ...factory(config2), meta: { appliesTo: "bpmn" } });
+    }
+    if (pkg === PLUGIN_PACKAGE) {
+      const rule = rulesByName.get(ruleName);
+      if (!rule) throw new Error(`the camunda-gitops plugin has no rule "${ruleName}"`);
+      return (config2) => {
+        const options = config2 ?? {};
+        const meta4 = { appliesTo: rule.appliesTo, project: rule };
+        if (rule.create) return { check: rule.create(options, this.context), meta: meta4 };
+        return { check: () => void 0, meta: meta4 };
+      };
+    }
+    throw new Error(`unknown rule package "${pkg}" (only bpmnlint and ${PLUGIN_PACKAGE} are available)`);
+  }
+  /**
+   * A fresh rule instance for a normalized rule name (`conditional-flows`, `camunda-gitops/x`).
+   * Some bpmnlint rules keep state in their factory closure, so each file gets new instances,
+   * exactly as bpmnlint's own CLI does by creating a Linter per file.
+   */
+  instantiate(name4, config2) {
+    const slash = name4.indexOf("/");
+    const factory = slash === -1 ? this.resolveRule("bpmnlint", name4) : this.resolveRule(`bpmnlint-plugin-${name4.slice(0, slash)}`, name4.slice(slash + 1));
+    return factory(config2);
+  }
+  resolveConfig(pkg, configName) {
+    const found = pkg === "bpmnlint" ? bpmnlintConfigs[configName] : pkg === PLUGIN_PACKAGE ? configs[configName] : void 0;
+    if (!found) throw new Error(`unknown configuration "${configName}" in "${pkg}"`);
+    return found;
+  }
+};
+
 // actions/src/lint/traverse.ts
 var Reporter = class {
   reports = [];
@@ -68973,9 +69059,6 @@ function runRules(root, rules) {
   for (const v of visitors) v.reporter.error = v.error;
   return visitors.map((v) => v.reporter);
 }
-
-// actions/src/lint/types.ts
-var CONSEQUENCES = ["deploy", "runtime", "policy", "style"];
 
 // actions/src/lint/linter.ts
 var SEVERITY = { error: "error", warn: "warning", info: "info" };
@@ -69194,71 +69277,6 @@ function buildIndex(files) {
     }
   }
   return index;
-}
-function finish(all, suppressions, files) {
-  const findings = [];
-  const suppressed = [];
-  for (const finding of all) {
-    const suppression = findSuppression(finding, suppressions);
-    if (suppression) {
-      suppression.used = true;
-      suppressed.push({ ...finding, reason: suppression.reason, suppressedBy: suppression.origin });
-    } else {
-      findings.push(finding);
-    }
-  }
-  for (const suppression of suppressions) {
-    if (suppression.used || !files.includes(suppression.file)) continue;
-    const allow = suppression.kind === "allow";
-    const triesCodePolicy = !allow && suppression.rules.some(
-      (rule) => isCodePolicyRule(rule.includes("/") ? rule : `camunda-gitops/${rule}`)
-    );
-    findings.push({
-      file: allow ? suppression.origin.replace(/:\d+$/, "") : suppression.origin.startsWith(suppression.file) ? suppression.file : suppression.origin,
-      line: suppression.line,
-      column: 1,
-      elementId: suppression.elementId,
-      rule: allow ? "camunda-gitops/allow-code" : "camunda-gitops/suppression",
-      severity: "warning",
-      consequence: "policy",
-      message: triesCodePolicy ? `code-policy findings (${suppression.rules.join(", ")}) can be waived only by a camunda-gitops.allowCode entry in the lint config, not by a suppression; move it there with its reason` : `${allow ? "allowCode entry" : "suppression"} for ${suppression.rules.length > 1 && allow ? "code" : suppression.rules.join(", ")}${suppression.elementId ? ` on ${suppression.elementId}` : ""} in ${suppression.file} matches no finding; remove it`
-    });
-  }
-  const order = (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);
-  findings.sort(order);
-  suppressed.sort(order);
-  const perFile = /* @__PURE__ */ new Map();
-  for (const file2 of files) perFile.set(file2, { file: file2, errors: 0, warnings: 0, infos: 0, suppressed: 0 });
-  const entry = (file2) => {
-    let summary2 = perFile.get(file2);
-    if (!summary2) {
-      summary2 = { file: file2, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
-      perFile.set(file2, summary2);
-    }
-    return summary2;
-  };
-  for (const finding of findings) {
-    const summary2 = entry(finding.file);
-    if (finding.severity === "error") summary2.errors++;
-    else if (finding.severity === "warning") summary2.warnings++;
-    else summary2.infos++;
-  }
-  for (const finding of suppressed) entry(finding.file).suppressed++;
-  const count = (severity) => findings.filter((f) => f.severity === severity).length;
-  const consequences = Object.fromEntries(CONSEQUENCES.map((c) => [c, 0]));
-  for (const finding of findings) consequences[finding.consequence]++;
-  return {
-    findings,
-    summary: {
-      files: files.length,
-      errors: count("error"),
-      warnings: count("warning"),
-      infos: count("info"),
-      consequences,
-      suppressed,
-      perFile: [...perFile.values()].sort((a, b) => a.file.localeCompare(b.file))
-    }
-  };
 }
 
 // actions/src/lint/format/markdown.ts

@@ -4,38 +4,24 @@
  * so that a finding appears exactly when the engine would refuse the deployment, pointing at the
  * element the engine would name. Written from the engine's behaviour, not its code.
  */
-import {
-  parseActivity,
-  parseBoundaryEvents,
-  parseEndEvents,
-  parseIntermediateCatchEvent,
-  parseStartEvents,
-} from "./activities.js";
-import {
-  type Activity,
-  type Definitions,
-  type EngineFinding,
-  type Flow,
-  ParseContext,
-  type Scope,
-} from "./context.js";
+import { parseActivity } from "./activities.js";
+import { parseBoundaryEvents, parseEndEvents, parseIntermediateCatchEvent } from "./catch-events.js";
+import { type Activity, type Definitions, type EngineFinding, ParseContext, type Scope } from "./context.js";
+import { parseDiagrams } from "./diagram.js";
 import { commaSeparated, parseExecutionListeners, parsePriority } from "./extensions.js";
+import { parseAssociations, parseSequenceFlows } from "./flows.js";
 import { validateExclusiveGateway } from "./gateways.js";
 import { checkSchema } from "./schema.js";
+import { parseStartEvents } from "./start-events.js";
 import {
   attr,
-  BPMN_NS,
-  BPMNDI_NS,
   camundaAttr,
   child,
   children,
-  DC_NS,
-  DI_NS,
   descendants,
   extensions,
   XMLNS_NS,
   type XmlElement,
-  XSI_NS,
 } from "./xml.js";
 
 export interface EngineParseResult {
@@ -268,171 +254,6 @@ export function findDeep(scope: Scope, id: string | undefined | null): Activity 
   return undefined;
 }
 
-function parseSequenceFlows(
-  ctx: ParseContext,
-  element: XmlElement,
-  scope: Scope,
-  compensationHandlers: Map<string | undefined, XmlElement>,
-): void {
-  for (const flow of children(element, "sequenceFlow")) {
-    const id = attr(flow, "id") ?? null;
-    const sourceRef = attr(flow, "sourceRef");
-    let targetRef = attr(flow, "targetRef");
-    const linkName = targetRef === undefined ? undefined : ctx.linkSources.get(targetRef);
-    if (targetRef !== undefined && ctx.linkSources.has(targetRef)) {
-      targetRef = linkName === undefined ? undefined : ctx.linkTargets.get(linkName);
-      if (targetRef === undefined) {
-        ctx.error(
-          "sequence-flows",
-          `sequence flow leads to the link event "${linkName}", but no intermediate catch link event has that name`,
-          flow,
-        );
-        // The engine stops reading the scope's flows here.
-        return;
-      }
-    }
-    const source = findAtLevel(scope, sourceRef);
-    const target = findAtLevel(scope, targetRef);
-    const isHandler = (ref: string | undefined, activity: Activity | undefined) =>
-      (!activity && compensationHandlers.has(ref)) || activity?.isCompensationHandler === true;
-    if (isHandler(sourceRef, source)) {
-      ctx.error(
-        "compensation",
-        `sequence flow leaves the compensation activity "${sourceRef}": a compensation activity has no incoming or outgoing flows`,
-        flow,
-        sourceRef,
-      );
-    } else if (isHandler(targetRef, target)) {
-      ctx.error(
-        "compensation",
-        `sequence flow enters the compensation activity "${targetRef}": a compensation activity has no incoming or outgoing flows`,
-        flow,
-        targetRef,
-      );
-    } else if (!source) {
-      ctx.error(
-        "sequence-flows",
-        `sequence flow source "${sourceRef ?? ""}" is not an activity of the same scope`,
-        flow,
-      );
-    } else if (!target) {
-      ctx.error(
-        "sequence-flows",
-        `sequence flow target "${targetRef ?? ""}" is not an activity of the same scope`,
-        flow,
-      );
-    } else if (source.behavior === "eventBasedGateway") {
-      // The gateway's flows are read when the gateway is parsed.
-    } else if (target.afterEventGateway) {
-      ctx.error(
-        "gateways",
-        `intermediate catch event "${target.id}" follows an event-based gateway and cannot have other incoming flows`,
-        flow,
-      );
-    } else if (source.triggeredByEvent && source.type === "subProcess") {
-      ctx.error("sequence-flows", "an event sub-process has no outgoing sequence flows", flow);
-    } else if (target.triggeredByEvent && target.type === "subProcess") {
-      ctx.error("sequence-flows", "an event sub-process has no incoming sequence flows", flow);
-    } else {
-      const transition: Flow = { id, element: flow, hasCondition: false };
-      source.outgoing.push(transition);
-      if (id !== null) ctx.sequenceFlows.add(id);
-      const condition = child(flow, "conditionExpression");
-      if (condition) transition.hasCondition = parseCondition(ctx, condition, id);
-      parseExecutionListeners(ctx, flow, true);
-    }
-  }
-}
-
-/** A condition (sequence flow or conditional event): JUEL, or a script in another language. */
-export function parseCondition(ctx: ParseContext, condition: XmlElement, ownerId: string | null): boolean {
-  const text = condition.text.trim();
-  const type = condition.attributes.find((a) => a.uri === XSI_NS && a.local === "type")?.value;
-  if (type !== undefined) {
-    const resolved = type.includes(":") ? resolveName(ctx, type) : `${BPMN_NS}:${type}`;
-    if (resolved !== `${BPMN_NS}:tFormalExpression`) {
-      ctx.error(
-        "attribute-values",
-        `condition xsi:type "${type}" is not tFormalExpression`,
-        condition,
-        ownerId,
-      );
-    }
-  }
-  const language = attr(condition, "language");
-  if (language === undefined) {
-    ctx.expression(text, condition, "condition", ownerId);
-    return true;
-  }
-  const resource = camundaAttr(condition, "resource");
-  if (language === "") {
-    ctx.error("attribute-values", "condition has an empty language", condition, ownerId);
-    return false;
-  }
-  const juel = language.toLowerCase() === "juel";
-  if (resource !== undefined && resource !== "") {
-    if (!juel && /[$#]\{/.test(resource)) ctx.expression(resource, condition, "condition resource", ownerId);
-    ctx.script(condition, language, null, resource, "condition", ownerId);
-  } else if (juel) {
-    ctx.expression(text, condition, "condition", ownerId, false);
-  } else {
-    if (/[$#]\{/.test(text)) ctx.expression(text, condition, "condition source", ownerId);
-    ctx.script(condition, language, text, null, "condition", ownerId);
-  }
-  return true;
-}
-
-function parseAssociations(
-  ctx: ParseContext,
-  element: XmlElement,
-  scope: Scope,
-  compensationHandlers: Map<string | undefined, XmlElement>,
-): void {
-  for (const association of children(element, "association")) {
-    const sourceRef = attr(association, "sourceRef");
-    const targetRef = attr(association, "targetRef");
-    if (sourceRef === undefined) ctx.error("sequence-flows", "association has no sourceRef", association);
-    if (targetRef === undefined) ctx.error("sequence-flows", "association has no targetRef", association);
-    const source = findDeep(scope, sourceRef);
-    let target = findDeep(scope, targetRef);
-    if (!source && !ctx.definitions.ids.has(sourceRef ?? "\u0000")) {
-      ctx.error("sequence-flows", `association source "${sourceRef}" does not exist`, association);
-      continue;
-    }
-    if (!target && !ctx.definitions.ids.has(targetRef ?? "\u0000")) {
-      ctx.error("sequence-flows", `association target "${targetRef}" does not exist`, association);
-      continue;
-    }
-    if (source?.type !== "compensationBoundaryCatch") continue;
-    if (!target && compensationHandlers.has(targetRef)) {
-      const handler = compensationHandlers.get(targetRef) as XmlElement;
-      target = parseActivity(ctx, handler, null, scope) ?? undefined;
-      compensationHandlers.delete(targetRef);
-    }
-    if (!target) continue;
-    if (!target.isCompensationHandler) {
-      ctx.error(
-        "compensation",
-        `compensation boundary event "${source.id}" is associated with "${target.id}", which is not marked isForCompensation="true"`,
-        association,
-        source.id,
-      );
-      continue;
-    }
-    const compensated = source.eventScope as Activity | null;
-    if (compensated?.compensationHandler?.subProcess) {
-      ctx.error(
-        "compensation",
-        "a compensation boundary event and an event sub-process with a compensation start event cannot share a scope",
-        association,
-        compensated?.id ?? null,
-      );
-    } else if (compensated) {
-      compensated.compensationHandler = { id: target.id ?? "", subProcess: false };
-    }
-  }
-}
-
 function parseStartAuthorization(ctx: ParseContext, process: XmlElement): void {
   for (const starter of extensions(process, "potentialStarter")) {
     const expression = child(child(starter, "resourceAssignmentExpression") ?? starter, "formalExpression");
@@ -463,95 +284,5 @@ function validateActivities(ctx: ParseContext, scope: Scope): void {
       }
     }
     if (activity.scope) validateActivities(ctx, activity.scope);
-  }
-}
-
-/** Diagram interchange: the engine reads shapes and edges of executable processes and checks them. */
-function parseDiagrams(ctx: ParseContext): void {
-  const participants = new Map<string, string>();
-  const collaboration = child(ctx.root, "collaboration");
-  for (const participant of collaboration ? children(collaboration, "participant") : []) {
-    const processRef = attr(participant, "processRef");
-    const id = attr(participant, "id");
-    if (processRef && id !== undefined && ctx.processes.some((p) => p.id === processRef))
-      participants.set(id, processRef);
-  }
-  for (const diagram of ctx.root.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNDiagram")) {
-    const plane = diagram.children.find((c) => c.uri === BPMNDI_NS && c.local === "BPMNPlane");
-    if (!plane) continue;
-    const planeElement = attr(plane, "bpmnElement");
-    if (planeElement === undefined || planeElement === "") {
-      ctx.error("diagram", "BPMNPlane has no bpmnElement", plane);
-      continue;
-    }
-    for (const shape of plane.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNShape")) {
-      parseShape(ctx, shape, participants);
-    }
-    for (const edge of plane.children.filter((c) => c.uri === BPMNDI_NS && c.local === "BPMNEdge")) {
-      parseEdge(ctx, edge);
-    }
-  }
-}
-
-function parseShape(ctx: ParseContext, shape: XmlElement, participants: Map<string, string>): void {
-  const ref = attr(shape, "bpmnElement");
-  if (ref === undefined || ref === "") {
-    ctx.error("diagram", "BPMNShape has no bpmnElement", shape);
-    return;
-  }
-  if (participants.has(ref)) {
-    parseBounds(ctx, shape);
-    return;
-  }
-  for (const process of ctx.processes) {
-    if (findDeep(process, ref) || findDeep(process, ref.replace(/#multiInstanceBody$/, "")))
-      parseBounds(ctx, shape);
-    else if (!ctx.definitions.ids.has(ref)) {
-      ctx.error("diagram", `BPMNShape refers to "${ref}", which is not in the file`, shape);
-    }
-  }
-}
-
-function parseBounds(ctx: ParseContext, shape: XmlElement): void {
-  const bounds = shape.children.find((c) => c.uri === DC_NS && c.local === "Bounds");
-  if (!bounds) {
-    ctx.error("diagram", "BPMNShape has no dc:Bounds", shape);
-    return;
-  }
-  for (const name of ["x", "y", "width", "height"]) number(ctx, shape, name, attr(bounds, name));
-}
-
-function number(ctx: ParseContext, element: XmlElement, name: string, value: string | undefined): void {
-  if (value === undefined || value === "") ctx.error("diagram", `${name} is required`, element);
-  else if (!isJavaDouble(value)) ctx.error("diagram", `${name}="${value}" is not a number`, element);
-}
-
-/** What Java's Double.parseDouble accepts (trimmed decimal or hexadecimal, NaN, Infinity, d/f suffix). */
-function isJavaDouble(text: string): boolean {
-  const t = text.trim();
-  return (
-    /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$/.test(t) ||
-    /^[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?$/.test(t)
-  );
-}
-
-function parseEdge(ctx: ParseContext, edge: XmlElement): void {
-  const ref = attr(edge, "bpmnElement");
-  if (ref === undefined || ref === "") {
-    ctx.error("diagram", "BPMNEdge has no bpmnElement", edge);
-    return;
-  }
-  if (ctx.sequenceFlows.has(ref)) {
-    const waypoints = edge.children.filter((c) => c.uri === DI_NS && c.local === "waypoint");
-    if (waypoints.length < 2) {
-      ctx.error("diagram", "BPMNEdge needs at least two di:waypoint elements", edge);
-      return;
-    }
-    for (const point of waypoints) {
-      number(ctx, point, "x", attr(point, "x"));
-      number(ctx, point, "y", attr(point, "y"));
-    }
-  } else if (!ctx.definitions.ids.has(ref)) {
-    ctx.error("diagram", `BPMNEdge refers to "${ref}", which is not in the file`, edge);
   }
 }

@@ -3,8 +3,8 @@
  * subscriptions that must be unique per scope, and timers.
  */
 import { isIsoDateTime, isIsoDuration, isTimeCycle } from "../syntax/iso8601.js";
-import { parseVariablePassing } from "./activities.js";
 import { resolveName } from "./bpmn-parse.js";
+import { parseVariablePassing } from "./call-activities.js";
 import type { Activity, ParseContext, Scope } from "./context.js";
 import { isExpressionText } from "./extensions.js";
 import { attr, child, type XmlElement } from "./xml.js";

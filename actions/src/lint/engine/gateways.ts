@@ -1,5 +1,5 @@
 /** Gateways: the exclusive gateway's flow rules and the event-based gateway's targets. */
-import { parseIntermediateCatchEvent } from "./activities.js";
+import { parseIntermediateCatchEvent } from "./catch-events.js";
 import type { Activity, ParseContext, Scope } from "./context.js";
 import { parseExecutionListeners } from "./extensions.js";
 import { attr, children, type XmlElement } from "./xml.js";
