@@ -13,7 +13,7 @@ if [[ -n "$workers_image" ]]; then
   log "pulling images (workers: $workers_image)"
   compose pull --quiet </dev/null
 else
-  # No registry image configured: build the workers from the source shipped in this bundle.
+  # No registry image configured: build the workers image from the built file shipped in this bundle.
   log "pulling the engine image and building the workers image from the bundle"
   compose pull --quiet camunda </dev/null
   compose build --pull workers </dev/null

@@ -1088,14 +1088,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path5 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path6 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path5 && path5[0] !== "/") {
-          path5 = `/${path5}`;
+        if (path6 && path6[0] !== "/") {
+          path6 = `/${path6}`;
         }
-        return new URL(`${origin}${path5}`);
+        return new URL(`${origin}${path6}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1546,39 +1546,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path5);
+        debuglog("sending request to %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path6, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path5,
+          path6,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path5);
+        debuglog("trailers received from %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path6, origin },
           error: error64
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path5,
+          path6,
           error64.message
         );
       });
@@ -1627,9 +1627,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path5, origin }
+            request: { method, path: path6, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path5);
+          debuglog("sending request to %s %s/%s", method, origin, path6);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1692,7 +1692,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path5,
+        path: path6,
         method,
         body,
         headers,
@@ -1707,11 +1707,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path5 !== "string") {
+        if (typeof path6 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path5)) {
+        } else if (invalidPathRegex.test(path6)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1777,7 +1777,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path5, query) : path5;
+        this.path = query ? buildURL(path6, query) : path6;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6470,7 +6470,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path5, host, upgrade, blocking, reset } = request;
+      const { method, path: path6, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6551,7 +6551,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path5} HTTP/1.1\r
+      let header = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7080,7 +7080,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7177,7 +7177,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path5;
+      headers[HTTP2_HEADER_PATH] = path6;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7530,9 +7530,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path5 = search ? `${pathname}${search}` : pathname;
+        const path6 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path5;
+        this.opts.path = path6;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8771,10 +8771,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path5 = "/",
+          path: path6 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path5;
+        opts.path = origin + path6;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10746,20 +10746,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path5) {
-      if (typeof path5 !== "string") {
-        return path5;
+    function safeUrl(path6) {
+      if (typeof path6 !== "string") {
+        return path6;
       }
-      const pathSegments = path5.split("?");
+      const pathSegments = path6.split("?");
       if (pathSegments.length !== 2) {
-        return path5;
+        return path6;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path5);
+    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path6);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10781,7 +10781,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath2 = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath2));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath2));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath2}'`);
       }
@@ -10819,9 +10819,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path5, method, body, headers, query } = opts;
+      const { path: path6, method, body, headers, query } = opts;
       return {
-        path: path5,
+        path: path6,
         method,
         body,
         headers,
@@ -11284,10 +11284,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path5,
+            Path: path6,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16166,9 +16166,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path5) {
-      for (let i5 = 0; i5 < path5.length; ++i5) {
-        const code = path5.charCodeAt(i5);
+    function validateCookiePath(path6) {
+      for (let i5 = 0; i5 < path6.length; ++i5) {
+        const code = path6.charCodeAt(i5);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19088,11 +19088,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path5 = opts.path;
+          let path6 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path5 = `/${path5}`;
+            path6 = `/${path6}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path5);
+          url2 = new URL(util.parseOrigin(url2).origin + path6);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21096,14 +21096,14 @@ var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile2 = (path5, options) => {
-      if (fileIntercept[path5] !== void 0) {
-        return fileIntercept[path5];
+    readFile2 = (path6, options) => {
+      if (fileIntercept[path6] !== void 0) {
+        return fileIntercept[path6];
       }
-      if (!filePromises[path5] || options?.ignoreCache) {
-        filePromises[path5] = fsReadFile(path5, "utf8");
+      if (!filePromises[path6] || options?.ignoreCache) {
+        filePromises[path6] = fsReadFile(path6, "utf8");
       }
-      return filePromises[path5];
+      return filePromises[path6];
     };
   }
 });
@@ -21215,8 +21215,8 @@ var init_externalDataInterceptor = __esm({
       getFileRecord() {
         return fileIntercept;
       },
-      interceptFile(path5, contents) {
-        fileIntercept[path5] = Promise.resolve(contents);
+      interceptFile(path6, contents) {
+        fileIntercept[path6] = Promise.resolve(contents);
       },
       getTokenRecord() {
         return tokenIntercept;
@@ -24238,8 +24238,8 @@ var init_createConfigValueProvider = __esm({
               return endpoint.url.href;
             }
             if ("hostname" in endpoint) {
-              const { protocol, hostname: hostname3, port, path: path5 } = endpoint;
-              return `${protocol}//${hostname3}${port ? ":" + port : ""}${path5}`;
+              const { protocol, hostname: hostname3, port, path: path6 } = endpoint;
+              return `${protocol}//${hostname3}${port ? ":" + port : ""}${path6}`;
             }
           }
           return endpoint;
@@ -24615,18 +24615,18 @@ var getAttrPathList;
 var init_getAttrPathList = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttrPathList.js"() {
     init_types2();
-    getAttrPathList = (path5) => {
-      const parts = path5.split(".");
+    getAttrPathList = (path6) => {
+      const parts = path6.split(".");
       const pathList = [];
       for (const part of parts) {
         const squareBracketIndex = part.indexOf("[");
         if (squareBracketIndex !== -1) {
           if (part.indexOf("]") !== part.length - 1) {
-            throw new EndpointError(`Path: '${path5}' does not end with ']'`);
+            throw new EndpointError(`Path: '${path6}' does not end with ']'`);
           }
           const arrayIndex = part.slice(squareBracketIndex + 1, -1);
           if (Number.isNaN(parseInt(arrayIndex))) {
-            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path5}'`);
+            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path6}'`);
           }
           if (squareBracketIndex !== 0) {
             pathList.push(part.slice(0, squareBracketIndex));
@@ -24647,9 +24647,9 @@ var init_getAttr = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttr.js"() {
     init_types2();
     init_getAttrPathList();
-    getAttr = (value, path5) => getAttrPathList(path5).reduce((acc, index) => {
+    getAttr = (value, path6) => getAttrPathList(path6).reduce((acc, index) => {
       if (typeof acc !== "object") {
-        throw new EndpointError(`Index '${index}' in '${path5}' not found in '${JSON.stringify(value)}'`);
+        throw new EndpointError(`Index '${index}' in '${path6}' not found in '${JSON.stringify(value)}'`);
       } else if (Array.isArray(acc)) {
         const i5 = parseInt(index);
         return acc[i5 < 0 ? acc.length + i5 : i5];
@@ -24710,8 +24710,8 @@ var init_parseURL = __esm({
             return value;
           }
           if (typeof value === "object" && "hostname" in value) {
-            const { hostname: hostname4, port, protocol: protocol2 = "", path: path5 = "", query = {} } = value;
-            const url2 = new URL(`${protocol2}//${hostname4}${port ? `:${port}` : ""}${path5}`);
+            const { hostname: hostname4, port, protocol: protocol2 = "", path: path6 = "", query = {} } = value;
+            const url2 = new URL(`${protocol2}//${hostname4}${port ? `:${port}` : ""}${path6}`);
             url2.search = Object.entries(query).map(([k5, v]) => `${k5}=${v}`).join("&");
             return url2;
           }
@@ -26560,29 +26560,29 @@ var init_HttpBindingNormalizedSchema = __esm({
       response.syntheticBodySchema = createBodySchema(schema, bodyMemberNames, bodyMemberSchemas);
       return bindings;
     };
-    buildPathSegments = (path5) => {
+    buildPathSegments = (path6) => {
       const segments = [];
       let offset = 0;
-      for (const match of path5.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
+      for (const match of path6.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
         if (match.index > offset) {
-          segments.push([path5.slice(offset, match.index), 0]);
+          segments.push([path6.slice(offset, match.index), 0]);
         }
         segments.push([match[1], match[2] ? 2 : 1]);
         offset = match.index + match[0].length;
       }
-      if (segments.length && offset < path5.length) {
-        segments.push([path5.slice(offset), 0]);
+      if (segments.length && offset < path6.length) {
+        segments.push([path6.slice(offset), 0]);
       }
       return segments.length ? segments : void 0;
     };
     buildHttpOperationBindings = (schema) => {
       const { http, endpoint } = translateTraits(schema.traits ?? {});
-      const [path5, search] = http?.[1].split("?") ?? [];
+      const [path6, search] = http?.[1].split("?") ?? [];
       return [
         http?.[0],
-        path5,
+        path6,
         search ? [...new URLSearchParams(search)] : [],
-        path5 ? buildPathSegments(path5) : void 0,
+        path6 ? buildPathSegments(path6) : void 0,
         endpoint?.[0]
       ];
     };
@@ -28616,10 +28616,10 @@ var init_HttpBindingProtocol = __esm({
         if (endpoint) {
           this.updateServiceEndpoint(request, endpoint);
           this.setHostPrefix(request, operationSchema, input2, operation2);
-          const [method, path5, staticQuery] = operation2;
+          const [method, path6, staticQuery] = operation2;
           if (method) {
             request.method = method;
-            request.path = request.path === "/" ? path5 : request.path + path5;
+            request.path = request.path === "/" ? path6 : request.path + path6;
             for (const [key, value] of staticQuery) {
               query[key] = value;
             }
@@ -28761,10 +28761,10 @@ var init_HttpBindingProtocol = __esm({
         return this.serializer.flush();
       }
       serializePath(segments, labels, bindings) {
-        let path5 = "";
+        let path6 = "";
         for (const [value, kind] of segments) {
           if (kind === 0) {
-            path5 += value;
+            path6 += value;
             continue;
           }
           const replacement = labels?.[value];
@@ -28772,12 +28772,12 @@ var init_HttpBindingProtocol = __esm({
             if (hasOwn(bindings.byName, value) && bindings.byName[value][2] === 33) {
               throw new Error(`No value provided for input HTTP label: ${value}.`);
             }
-            path5 += `{${value}${kind === 2 ? "+" : ""}}`;
+            path6 += `{${value}${kind === 2 ? "+" : ""}}`;
           } else {
-            path5 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
+            path6 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
           }
         }
-        return path5;
+        return path6;
       }
       async deserializeResponse(operationSchema, context, response) {
         const deserializer = this.deserializer;
@@ -29013,11 +29013,11 @@ var init_AbstractRpcV2Protocol = __esm({
           this.applyEmptyBody(request);
         }
         const { service, operation: operation2 } = getSmithyContext(context);
-        const path5 = `/service/${service}/operation/${operation2}`;
+        const path6 = `/service/${service}/operation/${operation2}`;
         if (request.path.endsWith("/")) {
-          request.path += path5.slice(1);
+          request.path += path6.slice(1);
         } else {
-          request.path += path5;
+          request.path += path6;
         }
         return request;
       }
@@ -29099,8 +29099,8 @@ var init_requestBuilder = __esm({
         return this;
       }
       p(memberName, labelValueProvider, uriLabel, isGreedyLabel) {
-        this.resolvePathStack.push((path5) => {
-          this.path = resolvedPath(path5, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
+        this.resolvePathStack.push((path6) => {
+          this.path = resolvedPath(path6, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
         });
         return this;
       }
@@ -32003,9 +32003,9 @@ var init_createPaginator = __esm({
       command5 = withCommand(command5) ?? command5;
       return await client.send(command5, ...args);
     };
-    get = (fromObject, path5) => {
+    get = (fromObject, path6) => {
       let cursor = fromObject;
-      const pathComponents = path5.split(".");
+      const pathComponents = path6.split(".");
       for (const step of pathComponents) {
         if (!cursor || typeof cursor !== "object") {
           return void 0;
@@ -37686,10 +37686,10 @@ ${longDate}
 ${credentialScope}
 ${toHex2(hashedRequest)}`;
       }
-      getCanonicalPath({ path: path5 }) {
+      getCanonicalPath({ path: path6 }) {
         if (this.uriEscapePath) {
           const normalizedPathSegments = [];
-          for (const pathSegment of path5.split("/")) {
+          for (const pathSegment of path6.split("/")) {
             if (pathSegment?.length === 0) {
               continue;
             }
@@ -37702,11 +37702,11 @@ ${toHex2(hashedRequest)}`;
               normalizedPathSegments.push(pathSegment);
             }
           }
-          const normalizedPath = `${path5?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path5?.endsWith("/") ? "/" : ""}`;
+          const normalizedPath = `${path6?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path6?.endsWith("/") ? "/" : ""}`;
           const doubleEncoded = escapeUri2(normalizedPath);
           return doubleEncoded.replace(/%2F/g, "/");
         }
-        return path5;
+        return path6;
       }
       validateResolvedCredentials(credentials) {
         if (typeof credentials !== "object" || typeof credentials.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string") {
@@ -41801,12 +41801,12 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             const password = request.password ?? "";
             auth = `${username}:${password}`;
           }
-          let path5 = request.path;
+          let path6 = request.path;
           if (queryString) {
-            path5 += `?${queryString}`;
+            path6 += `?${queryString}`;
           }
           if (request.fragment) {
-            path5 += `#${request.fragment}`;
+            path6 += `#${request.fragment}`;
           }
           let hostname3 = request.hostname ?? "";
           if (hostname3[0] === "[" && hostname3.endsWith("]")) {
@@ -41818,7 +41818,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             headers: request.headers,
             host: hostname3,
             method: request.method,
-            path: path5,
+            path: path6,
             port: request.port,
             agent,
             auth
@@ -42240,16 +42240,16 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             reject(err);
           };
           const queryString = query ? buildQueryString2(query) : "";
-          let path5 = request.path;
+          let path6 = request.path;
           if (queryString) {
-            path5 += `?${queryString}`;
+            path6 += `?${queryString}`;
           }
           if (request.fragment) {
-            path5 += `#${request.fragment}`;
+            path6 += `#${request.fragment}`;
           }
           const clientHttp2Stream = session.request({
             ...request.headers,
-            [constants3.HTTP2_HEADER_PATH]: path5,
+            [constants3.HTTP2_HEADER_PATH]: path6,
             [constants3.HTTP2_HEADER_METHOD]: method
           });
           if (effectiveRequestTimeout) {
@@ -58350,17 +58350,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path5) {
-      const ctrl = callVisitor(key, node2, visitor, path5);
+    function visit_(key, node2, visitor, path6) {
+      const ctrl = callVisitor(key, node2, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visit_(key, ctrl, visitor, path5);
+        replaceNode(key, path6, ctrl);
+        return visit_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
+          path6 = Object.freeze(path6.concat(node2));
           for (let i5 = 0; i5 < node2.items.length; ++i5) {
-            const ci = visit_(i5, node2.items[i5], visitor, path5);
+            const ci = visit_(i5, node2.items[i5], visitor, path6);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -58371,13 +58371,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path5);
+          const cv = visit_("value", node2.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -58398,17 +58398,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path5) {
-      const ctrl = await callVisitor(key, node2, visitor, path5);
+    async function visitAsync_(key, node2, visitor, path6) {
+      const ctrl = await callVisitor(key, node2, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visitAsync_(key, ctrl, visitor, path5);
+        replaceNode(key, path6, ctrl);
+        return visitAsync_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
+          path6 = Object.freeze(path6.concat(node2));
           for (let i5 = 0; i5 < node2.items.length; ++i5) {
-            const ci = await visitAsync_(i5, node2.items[i5], visitor, path5);
+            const ci = await visitAsync_(i5, node2.items[i5], visitor, path6);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -58419,13 +58419,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path5);
+          const cv = await visitAsync_("value", node2.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -58452,23 +58452,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path5) {
+    function callVisitor(key, node2, visitor, path6) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path5);
+        return visitor(key, node2, path6);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path5);
+        return visitor.Map?.(key, node2, path6);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path5);
+        return visitor.Seq?.(key, node2, path6);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path5);
+        return visitor.Pair?.(key, node2, path6);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path5);
+        return visitor.Scalar?.(key, node2, path6);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path5);
+        return visitor.Alias?.(key, node2, path6);
       return void 0;
     }
-    function replaceNode(key, path5, node2) {
-      const parent = path5[path5.length - 1];
+    function replaceNode(key, path6, node2) {
+      const parent = path6[path6.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -59080,10 +59080,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path5, value) {
+    function collectionFromPath(schema, path6, value) {
       let v = value;
-      for (let i5 = path5.length - 1; i5 >= 0; --i5) {
-        const k5 = path5[i5];
+      for (let i5 = path6.length - 1; i5 >= 0; --i5) {
+        const k5 = path6[i5];
         if (typeof k5 === "number" && Number.isInteger(k5) && k5 >= 0) {
           const a5 = [];
           a5[k5] = v;
@@ -59102,7 +59102,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
+    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -59132,11 +59132,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
-        if (isEmptyPath(path5))
+      addIn(path6, value) {
+        if (isEmptyPath(path6))
           this.add(value);
         else {
-          const [key, ...rest] = path5;
+          const [key, ...rest] = path6;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -59150,8 +59150,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        const [key, ...rest] = path5;
+      deleteIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -59165,8 +59165,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        const [key, ...rest] = path5;
+      getIn(path6, keepScalar) {
+        const [key, ...rest] = path6;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -59184,8 +59184,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path5) {
-        const [key, ...rest] = path5;
+      hasIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -59195,8 +59195,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        const [key, ...rest] = path5;
+      setIn(path6, value) {
+        const [key, ...rest] = path6;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -61711,9 +61711,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
+      addIn(path6, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path5, value);
+          this.contents.addIn(path6, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -61788,14 +61788,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        if (Collection.isEmptyPath(path5)) {
+      deleteIn(path6) {
+        if (Collection.isEmptyPath(path6)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -61810,10 +61810,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        if (Collection.isEmptyPath(path5))
+      getIn(path6, keepScalar) {
+        if (Collection.isEmptyPath(path6))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -61824,10 +61824,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path5) {
-        if (Collection.isEmptyPath(path5))
+      hasIn(path6) {
+        if (Collection.isEmptyPath(path6))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -61844,13 +61844,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        if (Collection.isEmptyPath(path5)) {
+      setIn(path6, value) {
+        if (Collection.isEmptyPath(path6)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path5, value);
+          this.contents.setIn(path6, value);
         }
       }
       /**
@@ -63811,9 +63811,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path5) => {
+    visit2.itemAtPath = (cst, path6) => {
       let item = cst;
-      for (const [field, index] of path5) {
+      for (const [field, index] of path6) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -63822,23 +63822,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path5) => {
-      const parent = visit2.itemAtPath(cst, path5.slice(0, -1));
-      const field = path5[path5.length - 1][0];
+    visit2.parentCollection = (cst, path6) => {
+      const parent = visit2.itemAtPath(cst, path6.slice(0, -1));
+      const field = path6[path6.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path5, item, visitor) {
-      let ctrl = visitor(item, path5);
+    function _visit(path6, item, visitor) {
+      let ctrl = visitor(item, path6);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i5 = 0; i5 < token.items.length; ++i5) {
-            const ci = _visit(Object.freeze(path5.concat([[field, i5]])), token.items[i5], visitor);
+            const ci = _visit(Object.freeze(path6.concat([[field, i5]])), token.items[i5], visitor);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -63849,10 +63849,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path5);
+            ctrl = ctrl(item, path6);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -67063,7 +67063,7 @@ to input.params.ContentLength in bytes.
 });
 
 // actions/package-bundle/main.ts
-import path4 from "node:path";
+import path5 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -68428,10 +68428,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path5) {
-  if (!path5)
+function getElementAtPath(obj, path6) {
+  if (!path6)
     return obj;
-  return path5.reduce((acc, key) => acc?.[key], obj);
+  return path6.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -68771,11 +68771,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path5, issues) {
+function prefixIssues(path6, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path5);
+    iss.path.unshift(path6);
     return iss;
   });
 }
@@ -69237,16 +69237,16 @@ function flattenError(error64, mapper = (issue3) => issue3.message) {
 }
 function formatError(error64, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error65, path5 = []) => {
+  const processError = (error65, path6 = []) => {
     for (const issue3 of error65.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path5, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else {
-        const fullpath = [...path5, ...issue3.path];
+        const fullpath = [...path6, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -69285,17 +69285,17 @@ function formatError(error64, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error64, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error65, path5 = []) => {
+  const processError = (error65, path6 = []) => {
     var _a4;
     for (const issue3 of error65.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path5, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else {
-        const fullpath = [...path5, ...issue3.path];
+        const fullpath = [...path6, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -69334,8 +69334,8 @@ function treeifyError(error64, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path5 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path5) {
+  const path6 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path6) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -86473,13 +86473,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path5 = ref.slice(1).split("/").filter(Boolean);
-  if (path5.length === 0) {
+  const path6 = ref.slice(1).split("/").filter(Boolean);
+  if (path6.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path5[0] === defsKey) {
-    const key = path5[1] === void 0 ? void 0 : decodeJSONPointerSegment(path5[1]);
+  if (path6[0] === defsKey) {
+    const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -87502,7 +87502,7 @@ function lineOf(text, doc, fieldPath) {
 import { execFileSync } from "node:child_process";
 import { existsSync as existsSync3, readFileSync as readFileSync2, statSync } from "node:fs";
 import { mkdir as mkdir2, readdir as readdir2 } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 
 // actions/src/bundle/appspec.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -87643,14 +87643,14 @@ function checkScript(event, item, entries, report) {
     report(item, `${event}: location is missing`);
     return void 0;
   }
-  const path5 = location.replace(/^\/+/, "");
-  const entry = entries.get(path5);
+  const path6 = location.replace(/^\/+/, "");
+  const entry = entries.get(path6);
   if (!entry) {
     report(item.get("location", true), `${event}: script ${location} is not in the bundle`);
   } else if ((entry.mode & 73) === 0) {
     report(
       item.get("location", true),
-      `${event}: script ${location} is not executable (mode ${entry.mode.toString(8)}): run \`chmod +x deploy/${path5}\` and commit the mode`
+      `${event}: script ${location} is not executable (mode ${entry.mode.toString(8)}): run \`chmod +x deploy/${path6}\` and commit the mode`
     );
   }
   if (runas !== void 0 && (typeof runas !== "string" || !/^[a-z_][a-z0-9_-]*$/.test(runas))) {
@@ -87663,7 +87663,7 @@ function checkScript(event, item, entries, report) {
     );
     return {
       event,
-      location: path5,
+      location: path6,
       timeoutSeconds: maxEventTimeoutSeconds,
       runas
     };
@@ -87682,48 +87682,72 @@ function checkScript(event, item, entries, report) {
       `${event}: timeout ${timeout} s is over CodeDeploy's limit of ${maxEventTimeoutSeconds} s`
     );
   }
-  return { event, location: path5, timeoutSeconds: timeout, runas };
+  return { event, location: path6, timeoutSeconds: timeout, runas };
 }
 function bundleHas(entries, source) {
-  const path5 = source.replace(/^\/+/, "");
-  if (entries.has(path5)) return true;
-  const dir = path5.endsWith("/") ? path5 : `${path5}/`;
+  const path6 = source.replace(/^\/+/, "");
+  if (entries.has(path6)) return true;
+  const dir = path6.endsWith("/") ? path6 : `${path6}/`;
   for (const key of entries.keys()) if (key.startsWith(dir)) return true;
   return false;
 }
 
-// actions/src/bundle/dockerfile.ts
-function checkCopySources(text, has) {
-  const problems = [];
-  const lines = text.split("\n");
-  for (let i5 = 0; i5 < lines.length; i5++) {
-    const start = i5;
-    let instruction = lines[i5];
-    while (instruction.trimEnd().endsWith("\\") && i5 + 1 < lines.length) {
-      instruction = `${instruction.trimEnd().slice(0, -1)} ${lines[++i5]}`;
-    }
-    const match = /^\s*(COPY|ADD)\s+(.*)$/i.exec(instruction);
-    if (!match) continue;
-    const args = match[2].trim();
-    if (args.startsWith("[")) continue;
-    const words = args.split(/\s+/);
-    if (words.some((w) => /^--from=/.test(w))) continue;
-    const paths = words.filter((w) => !w.startsWith("--"));
-    for (const source of paths.slice(0, -1)) {
-      if (/^https?:\/\//.test(source)) continue;
-      const clean = source.replace(/^\.\//, "").replace(/\/$/, "");
-      if (clean === "." || clean === "") continue;
-      const wildcard = clean.search(/[*?[]/);
-      const probe = wildcard >= 0 ? clean.slice(0, clean.lastIndexOf("/", wildcard) + 1).replace(/\/$/, "") : clean;
-      if (probe !== "" && !has(probe)) {
-        problems.push({
-          line: start + 1,
-          message: `${match[1].toUpperCase()} ${source}: not in the bundle, so the image cannot be built on the host`
-        });
-      }
-    }
+// actions/src/bundle/workers-bundle.ts
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path3 from "node:path";
+var workersEntry = "workers/src/main.ts";
+var workersBundleFile = "workers/dist/main.mjs";
+function esbuildOf(root5) {
+  try {
+    return createRequire(path3.join(root5, "package.json"))("esbuild");
+  } catch (error64) {
+    throw new UserError(
+      `building the workers needs esbuild from the repository's dependencies, which are not installed in ${root5}; run \`npm ci\` there first.`,
+      { exitCode: 2, cause: error64 }
+    );
   }
-  return problems;
+}
+async function buildWorkersBundle(root5, outfile = path3.join(root5, workersBundleFile)) {
+  const esbuild = esbuildOf(root5);
+  let result;
+  try {
+    result = await esbuild.build({
+      absWorkingDir: root5,
+      entryPoints: [workersEntry],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      write: false,
+      legalComments: "eof",
+      charset: "utf8",
+      logLevel: "silent",
+      // CommonJS dependencies (pino, prom-client) call require() for Node built-ins; ES modules have none.
+      banner: {
+        js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);'
+      }
+    });
+  } catch (error64) {
+    const failures = error64.errors ?? [];
+    throw new UserError(
+      `the workers could not be bundled (${failures.length} error(s)); fix the source below.`,
+      {
+        details: failures.map(
+          (f5) => f5.location ? `${f5.location.file}:${f5.location.line}: ${f5.text}` : f5.text
+        ),
+        cause: error64
+      }
+    );
+  }
+  const output2 = result.outputFiles?.[0];
+  if (!output2) throw new UserError(`esbuild produced no output for ${workersEntry}.`);
+  mkdirSync(path3.dirname(outfile), { recursive: true });
+  const temporary = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(temporary, output2.contents);
+  renameSync(temporary, outfile);
+  return { file: outfile, size: output2.contents.length };
 }
 
 // actions/src/bundle/zip.ts
@@ -87777,16 +87801,11 @@ var defaultLayout = [
   { from: "deploy/appspec.yml", to: "appspec.yml" },
   { from: "deploy/docker-compose.yml", to: "docker-compose.yml" },
   { from: "deploy/scripts/", to: "scripts/" },
-  // The workers' image is built with the repository root as context (docker-compose.yml: context ".",
-  // dockerfile workers/Dockerfile): they belong to the root package and use the shared REST client.
-  { from: "package.json", to: "package.json" },
-  { from: "package-lock.json", to: "package-lock.json" },
-  { from: "tsconfig.json", to: "tsconfig.json" },
-  { from: "workers/", to: "workers/" },
-  { from: "actions/src/camunda/", to: "actions/src/camunda/" },
-  { from: "actions/src/util/", to: "actions/src/util/" }
+  // docker-compose.yml builds the workers with context "." and dockerfile workers/Dockerfile, which
+  // copies workers/dist/main.mjs: the same paths as in the repository.
+  { from: "workers/Dockerfile", to: "workers/Dockerfile" },
+  { from: workersBundleFile, to: workersBundleFile }
 ];
-var workersDockerfile = "workers/Dockerfile";
 var excluded = [
   /(^|\/)node_modules\//,
   /(^|\/)test\//,
@@ -87796,8 +87815,9 @@ var excluded = [
   /(^|\/)\.DS_Store$/
 ];
 async function buildBundle(options) {
-  const root5 = path3.resolve(options.root);
+  const root5 = path4.resolve(options.root);
   const layout = options.layout ?? defaultLayout;
+  if (layout.some((source) => source.from === workersBundleFile)) await buildWorkersBundle(root5);
   const entries = await collectEntries(root5, layout);
   const appspec = entries.find((e5) => e5.path === "appspec.yml");
   if (!appspec) {
@@ -87808,27 +87828,15 @@ async function buildBundle(options) {
   const byPath = new Map(entries.map((e5) => [e5.path, { mode: e5.mode }]));
   const result = validateAppspec(readFileSync2(appspec.source, "utf8"), byPath);
   if (result.problems.length > 0) {
-    const where = shown(root5, path3.relative(root5, appspec.source));
+    const where = shown(root5, path4.relative(root5, appspec.source));
     throw new UserError(
       `${where} is not a valid CodeDeploy appspec (${result.problems.length} problem(s)); fix them before packaging.`,
       { details: result.problems.map((p3) => `${where}${p3.line ? `:${p3.line}` : ""}: ${p3.message}`) }
     );
   }
-  const dockerfile = entries.find((e5) => e5.path === workersDockerfile);
-  if (dockerfile) {
-    const has = (p3) => byPath.has(p3) || [...byPath.keys()].some((k5) => k5.startsWith(`${p3}/`));
-    const problems = checkCopySources(readFileSync2(dockerfile.source, "utf8"), has);
-    if (problems.length > 0) {
-      const where = shown(root5, path3.relative(root5, dockerfile.source));
-      throw new UserError(
-        `${where} copies files the bundle does not contain (${problems.length}); add them to the bundle layout in actions/src/bundle/build.ts or change the Dockerfile.`,
-        { details: problems.map((p3) => `${where}:${p3.line}: ${p3.message}`) }
-      );
-    }
-  }
-  await mkdir2(path3.dirname(path3.resolve(options.out)), { recursive: true });
+  await mkdir2(path4.dirname(path4.resolve(options.out)), { recursive: true });
   const zipEntries = entries.map(({ path: p3, source, mode }) => ({ path: p3, source, mode }));
-  const zip = await writeDeterministicZip(zipEntries, path3.resolve(options.out));
+  const zip = await writeDeterministicZip(zipEntries, path4.resolve(options.out));
   return { ...zip, entries, hooks: result.hooks };
 }
 async function collectEntries(root5, layout) {
@@ -87837,8 +87845,8 @@ async function collectEntries(root5, layout) {
   for (const source of layout) {
     const files = source.from.endsWith("/") ? tracked ? tracked.filter((f5) => f5.startsWith(source.from)) : await walk(root5, source.from) : [source.from];
     for (const file2 of files) {
-      if (excluded.some((pattern) => pattern.test(file2))) continue;
-      const absolute = path3.join(root5, file2);
+      if (source.from.endsWith("/") && excluded.some((pattern) => pattern.test(file2))) continue;
+      const absolute = path4.join(root5, file2);
       if (!existsSync3(absolute)) {
         if (source.from.endsWith("/")) continue;
         throw new UserError(`the bundle needs ${shown(root5, file2)}, which is missing; restore it.`);
@@ -87866,14 +87874,14 @@ function gitFiles(root5) {
       maxBuffer: 64 * 1024 * 1024
     });
     const top = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: root5, encoding: "utf8" }).trim();
-    if (path3.resolve(top) !== root5) return void 0;
+    if (path4.resolve(top) !== root5) return void 0;
     return [...new Set(out.split("\0").filter(Boolean))];
   } catch {
     return void 0;
   }
 }
 async function walk(root5, dir) {
-  const absolute = path3.join(root5, dir);
+  const absolute = path4.join(root5, dir);
   if (!existsSync3(absolute)) return [];
   const found = [];
   for (const dirent of await readdir2(absolute, { withFileTypes: true })) {
@@ -87884,7 +87892,7 @@ async function walk(root5, dir) {
   return found;
 }
 function shown(root5, file2) {
-  return displayPath(path3.join(root5, file2));
+  return displayPath(path4.join(root5, file2));
 }
 
 // actions/src/bundle/upload.ts
@@ -88014,7 +88022,7 @@ async function packageBundle(options) {
 async function run() {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const environment = getInput("environment") || void 0;
-  const out = getInput("out") || path4.join(process.env.RUNNER_TEMP ?? workspace, "camunda-bundle.zip");
+  const out = getInput("out") || path5.join(process.env.RUNNER_TEMP ?? workspace, "camunda-bundle.zip");
   const partMiB = Number(getInput("part-size-mib") || "8");
   if (!Number.isInteger(partMiB) || partMiB < 5)
     throw new UserError(
@@ -88023,7 +88031,7 @@ async function run() {
     );
   const { bundle, upload } = await packageBundle({
     root: workspace,
-    out: path4.resolve(workspace, out),
+    out: path5.resolve(workspace, out),
     environment,
     partSize: partMiB * 1024 * 1024,
     kmsKeyId: getInput("kms-key-id") || void 0,

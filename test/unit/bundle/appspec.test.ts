@@ -132,34 +132,3 @@ describe("appspec validation before packaging", () => {
     );
   });
 });
-
-describe("workers Dockerfile against the bundle", () => {
-  test("COPY sources missing from the bundle are reported with their line; stage copies and present paths pass", async () => {
-    const { checkCopySources } = await import("#core/bundle/dockerfile.js");
-    const present = new Set(["package.json", "package-lock.json", "workers", "actions/src/camunda"]);
-    const dockerfile = [
-      "FROM node:20-slim AS build",
-      "WORKDIR /app",
-      "COPY package.json package-lock.json ./",
-      "COPY workers/ workers/",
-      "COPY --chown=node:node actions/src/camunda \\",
-      "     actions/src/util ./actions/src/",
-      "COPY scripts/*.sh /opt/",
-      "FROM node:20-slim",
-      "COPY --from=build /app /app",
-    ].join("\n");
-    assert.deepEqual(
-      checkCopySources(dockerfile, (p) => present.has(p)),
-      [
-        {
-          line: 5,
-          message: "COPY actions/src/util: not in the bundle, so the image cannot be built on the host",
-        },
-        {
-          line: 7,
-          message: "COPY scripts/*.sh: not in the bundle, so the image cannot be built on the host",
-        },
-      ],
-    );
-  });
-});

@@ -1,14 +1,14 @@
 /**
  * Every path of the insurance process, completed by the real workers on the real engine. The test
  * plays only the people (underwriter, clerk) and the applicant (DocumentsReceived message); every
- * external task is served by the worker runtime, bound to this file's own tenant.
+ * external task is served by the workers as they ship — their built file (workers/dist/main.mjs, what
+ * the Dockerfile copies) run by Node alone — bound to this file's own tenant.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { FileIdempotencyStore } from "#workers/ports/file-idempotency-store.js";
 import type { OutboxMessage } from "#workers/ports/notifier.js";
-import type { RunningWorkers } from "#workers/runtime/run.js";
 import { testEngine, uniqueId, waitFor } from "../../../test/support/engine.js";
 import { repoPath } from "../../../test/support/repo.js";
 import {
@@ -18,14 +18,15 @@ import {
   newTenant,
   removeTempDataDirs,
   startInstance,
-  startWorkers,
+  startWorkersBundle,
   type Typed,
+  type WorkersProcess,
   waitForCompletion,
   workerEnv,
 } from "../support/integration.js";
 
 const tenantId = newTenant("workers-scn");
-let workers: RunningWorkers;
+let workers: WorkersProcess | undefined;
 let dataDir = "";
 const waitMs = 180_000;
 
@@ -34,11 +35,12 @@ before(async () => {
   await deployProcesses(engine.client, tenantId);
   const env = workerEnv(engine, tenantId);
   dataDir = env.WORKER_DATA_DIR ?? "";
-  workers = await startWorkers(env);
+  workers = await startWorkersBundle(env);
 });
 after(async () => {
-  await workers?.stop();
+  const code = await workers?.stop();
   removeTempDataDirs();
+  assert.equal(code, 0, "the workers' bundle stops cleanly on SIGTERM");
 });
 
 function example(

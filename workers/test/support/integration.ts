@@ -2,16 +2,19 @@
  * Integration helpers: deploy the repository's processes into a tenant of the test's own, run real
  * workers (the same runtime as production) bound to that tenant, and wait for engine states.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { buildWorkersBundle } from "#core/bundle/workers-bundle.js";
 import type { CamundaClient } from "#core/camunda/index.js";
+import { findFreePort } from "#core/engine/ports.js";
 import type { TopicDefinition } from "#workers/handler.js";
 import { loadWorkerConfig } from "#workers/runtime/config.js";
 import { createLogger } from "#workers/runtime/logger.js";
 import { type RunningWorkers, runWorkers } from "#workers/runtime/run.js";
 import { uniqueId, waitFor } from "../../../test/support/engine.js";
-import { repoPath } from "../../../test/support/repo.js";
+import { repoPath, repoRoot } from "../../../test/support/repo.js";
 
 export type Typed = Record<string, { value: unknown; type: string }>;
 
@@ -155,4 +158,52 @@ export async function incidentsOf(
 
 export function newTenant(prefix: string): string {
   return uniqueId(prefix).replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
+/** The workers as the container runs them: their built file, started with Node alone. */
+export interface WorkersProcess {
+  readonly pid: number;
+  /** SIGTERM, then the exit code once the graceful stop is over. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Builds the workers' bundle (the file the Dockerfile copies) into a folder with no node_modules
+ * above it and starts it with `env`, as the container's entry point does; resolves once /readyz
+ * answers 200.
+ */
+export async function startWorkersBundle(env: Record<string, string>): Promise<WorkersProcess> {
+  const dir = tempDataDir("workers-bundle-");
+  const { file } = await buildWorkersBundle(repoRoot, path.join(dir, "main.mjs"));
+  const port =
+    env.WORKER_HTTP_PORT && env.WORKER_HTTP_PORT !== "0"
+      ? env.WORKER_HTTP_PORT
+      : String(await findFreePort());
+  const child = spawn(process.execPath, [file], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", ...env, WORKER_HTTP_PORT: port },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let gone = false;
+  const startupExit = exited.then((code) => {
+    gone = true;
+    throw new Error(`the workers' bundle exited during startup (exit code ${code})`);
+  });
+  startupExit.catch(() => undefined);
+  await Promise.race([
+    startupExit,
+    waitFor(
+      "the workers' bundle to report ready",
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    ),
+  ]);
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      if (!gone) child.kill("SIGTERM");
+      return exited;
+    },
+  };
 }

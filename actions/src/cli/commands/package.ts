@@ -7,8 +7,9 @@ import { step } from "#core/util/progress.js";
 
 const help = `Usage: camunda-gitops package [--out FILE] [--env ENV] [--part-size-mib N] [--kms-key-id KEY] [--json]
 
-Builds the CodeDeploy bundle (deploy/appspec.yml, deploy/scripts/, deploy/docker-compose.yml and the
-workers' source) as a deterministic zip: the same commit always gives the same bytes and sha256.
+Builds the CodeDeploy bundle (deploy/appspec.yml, deploy/scripts/, deploy/docker-compose.yml, the
+workers' Dockerfile and their built file, workers/dist/main.mjs, bundled with esbuild from this
+checkout) as a deterministic zip: the same commit always gives the same bytes and sha256.
 appspec.yml is validated against the bundle first (hooks present and executable, timeouts within
 CodeDeploy's limits).
 
