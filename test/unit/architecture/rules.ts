@@ -151,6 +151,11 @@ const generated = new Set(["actions/src/camunda/openapi.d.ts"]);
 export const tooLongForNow: ReadonlyMap<string, number> = new Map([
   // One 270-line function runs every capability check; to be split into a module per check.
   ["actions/src/probe/probe.ts", 484],
+  // The engine-faithful BPMN checks: to be split by element family (tasks, events, gateways, …).
+  ["actions/src/lint/engine/activities.ts", 1084],
+  ["actions/src/lint/engine/bpmn-parse.ts", 558],
+  ["actions/src/lint/engine/extensions.ts", 465],
+  ["actions/src/lint/linter.ts", 404],
 ]);
 
 export function modulesStaySmall(graph: ImportGraph): string[] {
