@@ -22,6 +22,7 @@ import {
   planRoleArn,
   planStack,
   type StackKey,
+  stackTags,
   type StackPlan,
   toParameterFile,
 } from "./parameters.js";
@@ -76,6 +77,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv = process.env, root =
       `infrastructure-role=${config.aws.infrastructureRoleArn}`,
       `plan-role=${planRoleArn(config.aws)}`,
       `execution-role=${executionRoleArn(config.aws)}`,
+      `stack-tags=${JSON.stringify(stackTags(config.name))}`,
     ];
     for (const plan of plans) {
       lines.push(`${plan.key}-stack=${plan.stackName}`, `${plan.key}-template=${plan.template}`);

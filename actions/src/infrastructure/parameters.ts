@@ -72,6 +72,21 @@ export function planRoleArn(aws: AwsConfig): string {
   return `${aws.infrastructureRoleArn}-plan`;
 }
 
+/** The permissions boundary every role of the stacks carries (created by the bootstrap stack). */
+export function permissionsBoundaryArn(aws: AwsConfig): string {
+  return `arn:aws:iam::${aws.accountId}:policy/${roleNameOf(aws.infrastructureRoleArn)}-boundary`;
+}
+
+/**
+ * The tag every stack (and so every resource CloudFormation creates) carries. The execution role
+ * creates resources only with it and changes only resources that have it.
+ */
+export const environmentTagKey = "camunda:environment";
+
+export function stackTags(environment: string): { Key: string; Value: string }[] {
+  return [{ Key: environmentTagKey, Value: environment }];
+}
+
 /** Where deploy/scripts/install.sh reads the runtime settings (its default for the group). */
 export function runtimeParameterPath(aws: AwsConfig): string {
   return `/camunda-platform/${aws.codeDeploy.deploymentGroup}/`;
@@ -105,8 +120,6 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
   assertAwsEnvironment(config);
   const { aws, infrastructure: infra, name } = config;
   const names = stackNames(aws);
-  // Hosts behind a load balancer live in the private subnets and need the NAT gateway for egress.
-  const behindLoadBalancer = infra.engineNodes > 1 || Boolean(infra.certificateArn);
   const common = { EnvironmentName: name };
   let parameters: Record<string, string>;
   let capabilities: string[] = [];
@@ -135,12 +148,13 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         ArtifactPrefix: aws.artifactPrefix,
         CodeDeployApplication: aws.codeDeploy.application,
         DeploymentGroup: aws.codeDeploy.deploymentGroup,
+        RuntimeParameterPath: runtimeParameterPath(aws),
       };
       capabilities = ["CAPABILITY_NAMED_IAM"];
       break;
     }
     case "network":
-      parameters = { ...common, EnableNatGateway: bool(behindLoadBalancer) };
+      parameters = { ...common, PermissionsBoundaryArn: permissionsBoundaryArn(aws) };
       capabilities = ["CAPABILITY_IAM"];
       break;
     case "data":
@@ -152,6 +166,7 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         BackupRetentionDays: String(infra.backupRetentionDays),
         DeletionProtection: bool(infra.deletionProtection),
         RuntimeParameterPath: runtimeParameterPath(aws),
+        PermissionsBoundaryArn: permissionsBoundaryArn(aws),
       };
       capabilities = ["CAPABILITY_IAM"];
       break;
@@ -167,6 +182,7 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         ArtifactBucketName: aws.artifactBucket,
         ArtifactPrefix: aws.artifactPrefix,
         DeploymentGroupName: aws.codeDeploy.deploymentGroup,
+        PermissionsBoundaryArn: permissionsBoundaryArn(aws),
       };
       capabilities = ["CAPABILITY_IAM"];
       break;
@@ -189,6 +205,7 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         ArtifactPrefix: aws.artifactPrefix,
         ApplicationName: aws.codeDeploy.application,
         DeploymentGroupName: aws.codeDeploy.deploymentGroup,
+        PermissionsBoundaryArn: permissionsBoundaryArn(aws),
       };
       capabilities = ["CAPABILITY_IAM"];
       break;
@@ -227,12 +244,17 @@ export function environmentProblems(config: EnvironmentConfig): string[] {
   if (name === "prod" && !infra.deletionProtection) {
     problems.push("infrastructure.deletionProtection is false; prod keeps the database protected");
   }
+  if (name === "prod" && !infra.certificateArn) {
+    problems.push(
+      "infrastructure.certificateArn is not set; prod serves Cockpit, Tasklist and the REST API over HTTPS only",
+    );
+  }
   if (infra.backupRetentionDays < 7) {
     problems.push(`infrastructure.backupRetentionDays is ${infra.backupRetentionDays}; keep at least 7 days`);
   }
-  if (roleNameOf(aws.infrastructureRoleArn).length > 58) {
+  if (roleNameOf(aws.infrastructureRoleArn).length > 55) {
     problems.push(
-      "the role name in aws.infrastructureRoleArn is longer than 58 characters (the -plan role would not fit)",
+      "the role name in aws.infrastructureRoleArn is longer than 55 characters (the -plan role and the -boundary policy would not fit)",
     );
   }
   for (const arn of [aws.infrastructureRoleArn, aws.deployRoleArn]) {

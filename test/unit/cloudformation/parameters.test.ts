@@ -15,6 +15,7 @@ import {
   environmentProblems,
   exampleRepository,
   executionRoleArn,
+  permissionsBoundaryArn,
   planDeployment,
   planRoleArn,
   planStack,
@@ -91,33 +92,32 @@ describe("stack parameters from the environment files", () => {
     }
   });
 
-  test("dev is one host with a 7-day backup; prod is a cluster with protection and 14 days", () => {
+  test("dev is one host behind HTTPS with a 7-day backup; prod is a cluster with protection and 14 days", () => {
     const dev = Object.fromEntries(planDeployment(byName("dev")).map((p) => [p.key, p.parameters]));
     assert.equal(dev.app?.EngineNodes, "1");
-    assert.equal(dev.app?.CertificateArn, "");
-    assert.equal(dev.network?.EnableNatGateway, "false");
+    assert.match(dev.app?.CertificateArn ?? "", /^arn:aws:acm:/, "every shipped environment serves HTTPS");
     assert.equal(dev.data?.BackupRetentionDays, "7");
     const prod = Object.fromEntries(planDeployment(byName("prod")).map((p) => [p.key, p.parameters]));
     assert.equal(prod.app?.EngineNodes, "2");
-    assert.equal(prod.network?.EnableNatGateway, "true");
     assert.equal(prod.data?.DeletionProtection, "true");
     assert.equal(prod.data?.MultiAz, "true");
     assert.ok(Number(prod.data?.BackupRetentionDays) >= 14);
-    const devWithCertificate = {
-      ...byName("dev"),
-      infrastructure: {
-        ...byName("dev").infrastructure!,
-        certificateArn: byName("prod").infrastructure!.certificateArn,
-      },
-    };
-    const devHttps = Object.fromEntries(planDeployment(devWithCertificate).map((p) => [p.key, p.parameters]));
-    assert.equal(
-      devHttps.network?.EnableNatGateway,
-      "true",
-      "a single host behind the load balancer is private",
-    );
-    assert.equal(devHttps.app?.CertificateArn, byName("prod").infrastructure!.certificateArn);
     assert.equal(prod.data?.RuntimeParameterPath, runtimeParameterPath(byName("prod").aws!));
+    // Every stack that creates roles gets the boundary the bootstrap stack creates.
+    for (const key of ["network", "data", "app", "delivery"] as const)
+      assert.equal(prod[key]?.PermissionsBoundaryArn, permissionsBoundaryArn(byName("prod").aws!), key);
+    assert.equal(
+      permissionsBoundaryArn(byName("prod").aws!),
+      "arn:aws:iam::333333333333:policy/camunda-prod-github-infrastructure-boundary",
+    );
+  });
+
+  test("prod without a certificate is refused before anything reaches AWS", () => {
+    const { certificateArn: _dropped, ...rest } = byName("prod").infrastructure!;
+    const plainProd = { ...byName("prod"), infrastructure: { ...rest, engineNodes: 1 } };
+    assert.deepEqual(environmentProblems(plainProd), [
+      "infrastructure.certificateArn is not set; prod serves Cockpit, Tasklist and the REST API over HTTPS only",
+    ]);
   });
 
   test("names and roles derive from the environment file", () => {
@@ -140,14 +140,18 @@ describe("stack parameters from the environment files", () => {
     assert.deepEqual(bootstrap.capabilities, ["CAPABILITY_NAMED_IAM"]);
   });
 
-  test("the first environment of an account creates the OIDC provider, the others reuse it", () => {
-    const account = byName("dev").aws!.accountId;
-    assert.equal(createsOidcProvider("dev", account, environments), true);
-    assert.equal(createsOidcProvider("staging", account, environments), false);
-    assert.equal(createsOidcProvider("prod", account, environments), false);
-    const prodElsewhere = { ...byName("prod"), aws: { ...byName("prod").aws!, accountId: "222222222222" } };
-    const mixed = [byName("dev"), byName("staging"), prodElsewhere];
-    assert.equal(createsOidcProvider("prod", "222222222222", mixed), true);
+  test("each account's first environment creates the OIDC provider: one account each, or one shared", () => {
+    // As shipped: one account per environment, so each bootstrap stack creates its provider.
+    for (const name of ["dev", "staging", "prod"])
+      assert.equal(createsOidcProvider(name, byName(name).aws!.accountId, environments), true, name);
+    // One shared account: dev creates it, the others refer to it.
+    const shared = ["dev", "staging", "prod"].map((name) => ({
+      ...byName(name),
+      aws: { ...byName(name).aws!, accountId: "111111111111" },
+    }));
+    assert.equal(createsOidcProvider("dev", "111111111111", shared), true);
+    assert.equal(createsOidcProvider("staging", "111111111111", shared), false);
+    assert.equal(createsOidcProvider("prod", "111111111111", shared), false);
   });
 
   test("bad input is one clear sentence", () => {
@@ -198,6 +202,7 @@ describe("stack parameters from the environment files", () => {
     assert.equal(values["delivery-template"], "cloudformation/delivery.yaml");
     assert.equal(values["execution-role"], `${byName("prod").aws!.infrastructureRoleArn}-cfn`);
     assert.equal(values.region, "eu-west-2");
+    assert.deepEqual(JSON.parse(values["stack-tags"]!), [{ Key: "camunda:environment", Value: "prod" }]);
     const json = JSON.parse(run(["dev", "--stack", "bootstrap", "--repository", "acme/platform"], {})) as {
       parameters: Record<string, string>;
     }[];

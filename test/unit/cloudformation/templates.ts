@@ -17,6 +17,7 @@ export interface Template {
   Metadata?: Record<string, Json>;
   Parameters: Record<string, Record<string, Json>>;
   Conditions?: Record<string, Json>;
+  Mappings?: Record<string, Json>;
   Resources: Record<string, Resource>;
   Outputs?: Record<string, Record<string, Json>>;
 }
@@ -64,7 +65,11 @@ function convert(node: unknown): Json {
 }
 
 export function parseTemplate(file: string): Template {
-  const text = readFileSync(file, "utf8");
+  return parseTemplateText(readFileSync(file, "utf8"), file);
+}
+
+/** parseTemplate for text in memory (tests that alter a template to prove a check can fail). */
+export function parseTemplateText(text: string, file: string): Template {
   // Short-form tags are unknown to the YAML library: it keeps them on the nodes (with a warning we
   // do not need) and convert() turns them into the long form.
   const doc = parseDocument(text, { logLevel: "error" });
