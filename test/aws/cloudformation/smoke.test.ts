@@ -204,6 +204,7 @@ describe("smoke: moto's CloudFormation accepts the templates it supports", () =>
     assert.match(value("DeployRoleArn"), /:role\/camunda-dev-github-deploy$/);
     assert.match(value("PlanRoleArn"), /:role\/camunda-dev-github-infrastructure-plan$/);
     assert.match(value("ExecutionRoleArn"), /:role\/camunda-dev-github-infrastructure-cfn$/);
+    assert.match(value("PermissionsBoundaryArn"), /:policy\/camunda-dev-github-infrastructure-boundary$/);
     assert.equal(
       value("InfrastructureRoleArn"),
       dev.aws?.infrastructureRoleArn.replace(

@@ -20,16 +20,21 @@ import {
   PutBucketVersioningCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { loadEnvironment } from "#core/environments/load.js";
+import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { type MotoServer, startMoto } from "../../support/moto.js";
 import { repoPath, repoRoot } from "../../support/repo.js";
+import { environmentModel, refusedCalls } from "../contract/lib/contract.js";
+import { type RecordingProxy, startRecordingProxy } from "../contract/lib/recorder.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "actions-"));
 const aws = loadEnvironment("dev", { dir: repoPath("environments") }).config.aws!;
 let moto: MotoServer;
+/** Sits between the actions and moto and records every call, for the deploy role's contract. */
+let proxy: RecordingProxy;
 
 before(async () => {
   moto = await startMoto();
+  proxy = await startRecordingProxy(moto.endpoint);
   const clientConfig = {
     region: aws.region,
     endpoint: moto.endpoint,
@@ -64,6 +69,7 @@ before(async () => {
 });
 
 after(async () => {
+  await proxy?.close();
   await moto?.stop();
   rmSync(work, { recursive: true, force: true });
 });
@@ -103,6 +109,7 @@ async function runAction(
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     ...moto.env,
+    AWS_ENDPOINT_URL: proxy.endpoint,
     AWS_REGION: aws.region,
     GITHUB_WORKSPACE: repoRoot,
     RUNNER_TEMP: dir,
@@ -224,5 +231,31 @@ describe("bundled actions against moto", () => {
       ),
     );
     assert.match(cancelledPost.stdout, new RegExp(`StopDeployment ${id} failed`));
+  });
+
+  test("every call the actions made is allowed by dev's deploy role (IAM simulator)", async () => {
+    const calls = proxy.calls.filter((c) => c.service === "s3" || c.service === "codedeploy");
+    for (const op of [
+      "HeadObject",
+      "PutObject",
+      "GetDeploymentGroup",
+      "ListDeployments",
+      "CreateDeployment",
+      "GetDeployment",
+    ])
+      assert.ok(
+        calls.some((c) => c.operation === op),
+        `${op} among ${[...new Set(calls.map((c) => c.operation))].join(", ")}`,
+      );
+    const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+    const dev = environments.find((e) => e.name === "dev")!;
+    assert.deepEqual(
+      await refusedCalls(
+        environmentModel(dev, { allEnvironments: environments }),
+        "bootstrap.DeployRole",
+        calls,
+      ),
+      [],
+    );
   });
 });

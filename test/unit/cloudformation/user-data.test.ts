@@ -65,7 +65,10 @@ describe("engine host user data", () => {
     // The data stack's provisioning function creates Camunda's database user; a host reads only
     // its own settings, at deployment time (deploy/scripts/install.sh).
     assert.doesNotMatch(script, /secretsmanager|MasterSecret|PGPASSWORD|psql/);
-    assert.match(script, /https:\/\/truststore\.pki\.rds\.amazonaws\.com\/placeholder\/placeholder-bundle\.pem/);
+    assert.match(
+      script,
+      /https:\/\/truststore\.pki\.rds\.amazonaws\.com\/placeholder\/placeholder-bundle\.pem/,
+    );
     assert.match(script, /openssl crl2pkcs7 -nocrl -certfile \/tmp\/rds-ca\.pem/);
     assert.match(script, /install -m 0644 \/tmp\/rds-ca\.pem \/etc\/camunda-platform\/rds-ca\.pem/);
   });

@@ -13,9 +13,12 @@ interface Step {
   uses?: string;
   with?: Record<string, unknown>;
   if?: string;
+  run?: string;
+  name?: string;
 }
 interface Job {
   if?: string;
+  "runs-on"?: unknown;
   environment?: string;
   permissions?: Record<string, string>;
   steps?: Step[];
@@ -73,7 +76,17 @@ describe("infrastructure workflows", () => {
     for (const step of job?.steps ?? []) {
       if (!step.uses?.startsWith("aws-actions/aws-cloudformation-github-deploy@")) continue;
       assert.equal(step.with?.["role-arn"], expr("steps.plan.outputs.execution-role"));
+      // The execution role creates and changes only resources tagged for this environment.
+      assert.equal(step.with?.tags, expr("steps.plan.outputs.stack-tags"));
+      assert.match(String(step.with?.["change-set-name"]), /^\$\{\{ inputs\.environment \}\}-/);
+      // The pinned action ignores termination-protection for change sets; a step sets it instead.
+      assert.equal(step.with?.["termination-protection"], undefined);
     }
+    const protect = job?.steps?.find((s) => s.if === "inputs.environment == 'prod'");
+    assert.match(
+      String((protect as { run?: string })?.run),
+      /aws cloudformation update-termination-protection --enable-termination-protection/,
+    );
   });
 
   test("pull requests only create change sets, with the plan role, and forks get a note instead", () => {
@@ -99,5 +112,76 @@ describe("infrastructure workflows", () => {
       "cloudformation/**",
       "environments/**",
     ]);
+  });
+});
+
+describe("release runner isolation", () => {
+  const release = workflow("release-processes.yml");
+  const others = [
+    "deploy-infrastructure.yml",
+    "deploy-stacks.yml",
+    "infrastructure-changeset.yml",
+    "pull-request.yml",
+  ].map((file) => ({ file, ...workflow(file) }));
+
+  test("only the release workflow can reach the release runners, through their runner group", () => {
+    for (const [name, job] of Object.entries(release.parsed.jobs)) {
+      assert.equal(
+        job["runs-on"],
+        expr(
+          `vars.CAMUNDA_RELEASE_RUNNER_GROUP && fromJSON(format('{{"group":"{0}"}}', vars.CAMUNDA_RELEASE_RUNNER_GROUP)) || 'ubuntu-latest'`,
+        ),
+        `job ${name}`,
+      );
+    }
+    for (const { file, text, parsed } of others) {
+      assert.doesNotMatch(
+        text,
+        /CAMUNDA_RELEASE_RUNNER|self-hosted/,
+        `${file} must not target the release runners`,
+      );
+      for (const [name, job] of Object.entries(parsed.jobs)) {
+        if ((job as { uses?: string }).uses) continue;
+        assert.match(
+          String(job["runs-on"]),
+          /^ubuntu-/,
+          `${file} job ${name} runs on GitHub's hosted runners`,
+        );
+      }
+    }
+  });
+
+  test("every release job first refuses a self-hosted runner that already ran a job", () => {
+    for (const [name, job] of Object.entries(release.parsed.jobs)) {
+      const first = job.steps?.[0];
+      assert.equal(first?.name, "Refuse a reused self-hosted runner", `job ${name}`);
+      assert.equal(first?.if, "runner.environment == 'self-hosted'");
+      assert.match(String(first?.run), /if \[\[ -e "\$marker" \]\]; then[\s\S]*exit 1[\s\S]*>"\$marker"/);
+    }
+  });
+
+  test("the reuse check refuses a runner the second time (run in bash)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const script = String(release.parsed.jobs.plan?.steps?.[0]?.run);
+    const home = mkdtempSync(path.join(tmpdir(), "runner-home-"));
+    try {
+      const run = () =>
+        spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+          encoding: "utf8",
+          env: { HOME: home, JOB_ID: "42-1-plan", PATH: process.env.PATH },
+        });
+      assert.equal(run().status, 0);
+      const second = run();
+      assert.equal(second.status, 1);
+      assert.match(
+        second.stdout,
+        /::error::this self-hosted runner already ran job 42-1-plan; release runners must be ephemeral/,
+      );
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -10,8 +10,8 @@
  * credentials.
  */
 import type { IamRequest } from "./iam.js";
-import type { Json } from "./stacks.js";
 import type { RecordedCall } from "./recorder.js";
+import type { Json } from "./stacks.js";
 
 export interface RequestContext {
   region: string;
@@ -75,8 +75,10 @@ export function iamRequestsFor(call: RecordedCall, ctx: RequestContext): IamRequ
       return [{ action: "s3:PutObject", resource: s3Object(input) }];
     case "s3:AbortMultipartUpload":
       return [{ action: "s3:AbortMultipartUpload", resource: s3Object(input) }];
-    case "s3:HeadObject":
     case "s3:GetObject":
+    case "s3:GetObjectVersion":
+      return [{ action: `s3:${call.operation}`, resource: s3Object(input) }];
+    case "s3:HeadObject":
       return [
         { action: "s3:GetObject", resource: s3Object(input) },
         {
@@ -131,7 +133,8 @@ export function iamRequestsFor(call: RecordedCall, ctx: RequestContext): IamRequ
       for (const name of ctx.ssmParametersOf?.(String(input.StackName)) ?? []) {
         requests.push({
           action: "ssm:GetParameters",
-          resource: `arn:aws:ssm:${ctx.region}::parameter${name}`,
+          // AWS's public parameters (no account of their own); IAM sees the caller's account.
+          resource: `arn:aws:ssm:${ctx.region}:${ctx.account}:parameter${name}`,
           note: "CloudFormation resolves SSM parameter types with the caller's credentials",
         });
       }
@@ -147,9 +150,18 @@ export function iamRequestsFor(call: RecordedCall, ctx: RequestContext): IamRequ
           context: { "cloudformation:ChangeSetName": String(input.ChangeSetName) },
         },
       ];
+    case "cloudformation:DescribeEvents":
+      // Events of a change set (the deploy action asks for them when one fails) or of a stack.
+      return [
+        {
+          action: "cloudformation:DescribeEvents",
+          resource: String(input.ChangeSetName ?? "").startsWith("arn:")
+            ? String(input.ChangeSetName)
+            : stackArnOf(ctx, input),
+        },
+      ];
     case "cloudformation:DescribeStacks":
     case "cloudformation:DescribeStackEvents":
-    case "cloudformation:DescribeEvents":
     case "cloudformation:DeleteStack":
     case "cloudformation:UpdateTerminationProtection":
       return [{ action: `cloudformation:${call.operation}`, resource: stackArnOf(ctx, input) }];

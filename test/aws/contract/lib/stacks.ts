@@ -8,6 +8,7 @@
  * Only what the policies need is modelled: an intrinsic or a resource type this file does not know
  * throws, so a template change that the contract cannot follow fails loudly instead of passing.
  */
+import { createHash } from "node:crypto";
 import type { EnvironmentConfig } from "#core/environments/schema.js";
 import {
   allStacks,
@@ -184,8 +185,11 @@ class Resolver {
         return `${this.arnBase("sns")}:${named("TopicName", 256)}`;
       case "AWS::SecretsManager::Secret":
         return `${this.arnBase("secretsmanager")}:secret:${named("Name", 256)}-AbCdEf`;
-      case "AWS::KMS::Key":
-        return "1234abcd-12ab-34cd-56ef-1234567890ab";
+      case "AWS::KMS::Key": {
+        // A key id of its own per stack and key, so one environment's key is not another's.
+        const hex = createHash("sha256").update(`${this.stack.stackName}/${logicalId}`).digest("hex");
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+      }
       case "AWS::Lambda::Function":
         return named("FunctionName");
       case "AWS::ECR::Repository":
