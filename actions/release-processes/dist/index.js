@@ -79184,13 +79184,30 @@ var infrastructureSchema = external_exports.object({
     });
   }
 });
+var githubSchema = external_exports.object({
+  /** Deployments and releases wait for one of the environment's required reviewers. */
+  requiredReviewers: external_exports.boolean(),
+  /** The person who started a run may not approve it. */
+  preventSelfReview: external_exports.boolean().default(false),
+  /** The only branches whose runs may use the environment (its deployment branch policy). */
+  deploymentBranches: external_exports.array(external_exports.string().min(1)).min(1).default(["main"])
+}).strict().superRefine((github, ctx) => {
+  if (github.preventSelfReview && !github.requiredReviewers) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["preventSelfReview"],
+      message: "needs requiredReviewers: true (without reviewers nobody approves)"
+    });
+  }
+});
 var environmentSchema = external_exports.object({
   /** Must equal the file name without .yaml. */
   name: external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
   description: external_exports.string().optional(),
   camunda: camundaSchema,
   aws: awsSchema.optional(),
-  infrastructure: infrastructureSchema.optional()
+  infrastructure: infrastructureSchema.optional(),
+  github: githubSchema.optional()
 }).strict();
 function isLoopback(hostname3) {
   const host = hostname3.replace(/^\[|\]$/g, "");

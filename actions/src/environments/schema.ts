@@ -136,6 +136,30 @@ export const infrastructureSchema = z
     }
   });
 
+/**
+ * The GitHub environment of the same name, as scripts/check-github-settings.ts expects to find it
+ * (docs/aws.md and docs/release.md describe the same settings).
+ */
+export const githubSchema = z
+  .object({
+    /** Deployments and releases wait for one of the environment's required reviewers. */
+    requiredReviewers: z.boolean(),
+    /** The person who started a run may not approve it. */
+    preventSelfReview: z.boolean().default(false),
+    /** The only branches whose runs may use the environment (its deployment branch policy). */
+    deploymentBranches: z.array(z.string().min(1)).min(1).default(["main"]),
+  })
+  .strict()
+  .superRefine((github, ctx) => {
+    if (github.preventSelfReview && !github.requiredReviewers) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["preventSelfReview"],
+        message: "needs requiredReviewers: true (without reviewers nobody approves)",
+      });
+    }
+  });
+
 export const environmentSchema = z
   .object({
     /** Must equal the file name without .yaml. */
@@ -144,11 +168,13 @@ export const environmentSchema = z
     camunda: camundaSchema,
     aws: awsSchema.optional(),
     infrastructure: infrastructureSchema.optional(),
+    github: githubSchema.optional(),
   })
   .strict();
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type AwsConfig = z.infer<typeof awsSchema>;
+export type GitHubEnvironmentConfig = z.infer<typeof githubSchema>;
 
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "");

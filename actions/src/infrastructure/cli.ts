@@ -22,8 +22,8 @@ import {
   planRoleArn,
   planStack,
   type StackKey,
-  stackTags,
   type StackPlan,
+  stackTags,
   toParameterFile,
 } from "./parameters.js";
 

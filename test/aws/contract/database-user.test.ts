@@ -12,14 +12,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
-import { repoPath } from "#core/util/paths.js";
 import { type PostgresDatabase, postgresDatabase } from "../../support/postgres.js";
+import { repoPath } from "../../support/repo.js";
 import { parseTemplate } from "../../unit/cloudformation/templates.js";
 import { environmentModel, refusedCalls } from "./lib/contract.js";
+import { allEnvironments } from "./lib/environments.js";
 import type { RecordedCall } from "./lib/recorder.js";
 
-const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+const environments = allEnvironments();
 const dev = environments.find((e) => e.name === "dev")!;
 const model = environmentModel(dev, { allEnvironments: environments });
 const data = model.stacks.get("data")!;

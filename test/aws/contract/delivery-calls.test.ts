@@ -39,11 +39,10 @@ import { createCodeDeployClient, createS3Client } from "#core/aws/clients.js";
 import { uploadBundle } from "#core/bundle/upload.js";
 import type { Clock } from "#core/codedeploy/clock.js";
 import { runDeployment, stopIfActive } from "#core/codedeploy/deploy.js";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
-import type { EnvironmentConfig } from "#core/environments/schema.js";
-import { repoPath, repoRoot } from "#core/util/paths.js";
 import { applyEnv, type MotoServer, startMoto } from "../../support/moto.js";
+import { repoPath, repoRoot } from "../../support/repo.js";
 import { allowedElsewhere, environmentModel, refusedCalls } from "./lib/contract.js";
+import { allEnvironments } from "./lib/environments.js";
 import {
   callsFromMock,
   type RecordedCall,
@@ -53,7 +52,7 @@ import {
 } from "./lib/recorder.js";
 import { inShape, shapes } from "./lib/shapes.js";
 
-const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+const environments = allEnvironments();
 const dev = environments.find((e) => e.name === "dev")!;
 const aws = dev.aws!;
 const deployRole = "bootstrap.DeployRole";
@@ -464,10 +463,13 @@ describe("delivery calls against the deploy role", () => {
       /^s3:PutObject .* needs s3:PutObject on arn:aws:s3:::camunda-dev-artifacts-\d+\/releases\/.*: ImplicitlyDenied/,
     );
 
+    // The template's own CloudFormation placeholder (not a JavaScript template).
+    const group = ["$", "{DeploymentGroup}"].join("");
     const narrowed = readFileSync(repoPath("cloudformation", "bootstrap.yaml"), "utf8").replace(
-      'Resource: !Sub "arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${CodeDeployApplication}/${DeploymentGroup}"',
-      'Resource: !Sub "arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${CodeDeployApplication}/canary"',
+      `deploymentgroup:$\{CodeDeployApplication}/${group}"`,
+      `deploymentgroup:$\{CodeDeployApplication}/canary"`,
     );
+    assert.ok(narrowed.includes("/canary"), "the edit applied");
     const narrowModel = environmentModel(dev, {
       allEnvironments: environments,
       templateText: { bootstrap: narrowed },

@@ -14,16 +14,16 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { permissionsBoundaryArn, runtimeParameterPath } from "#core/infrastructure/parameters.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 import { loadTemplates } from "../../unit/cloudformation/templates.js";
 import { type EnvironmentModel, environmentModel } from "./lib/contract.js";
+import { allEnvironments } from "./lib/environments.js";
 import { expand, grantedActions, handlerPermissions } from "./lib/handlers.js";
 import { type Decision, evaluate, type IamRequest, type Role } from "./lib/iam.js";
 import { inShape, shapes } from "./lib/shapes.js";
 
-const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+const environments = allEnvironments();
 const executionRole = "bootstrap.ExecutionRole";
 
 interface Reviewed {
@@ -331,7 +331,7 @@ const probes: Probe[] = [
   {
     label: "create a VPC",
     own: "Allowed",
-    requests: (a, o) => [
+    requests: (_a, o) => [
       { action: "ec2:CreateVpc", resource: o.arn("ec2", "vpc/vpc-0new"), context: o.requestTag },
     ],
   },

@@ -10,16 +10,16 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { runtimeParameterPath } from "#core/infrastructure/parameters.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 import { type EnvironmentModel, environmentModel, judge, refusals } from "./lib/contract.js";
+import { allEnvironments } from "./lib/environments.js";
 import { grantedActions } from "./lib/handlers.js";
 import { evaluate, type Role } from "./lib/iam.js";
 import type { RecordedCall } from "./lib/recorder.js";
 import { inShape } from "./lib/shapes.js";
 
-const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+const environments = allEnvironments();
 const scriptsDir = repoPath("deploy", "scripts");
 
 /** Every `aws <service> <command>` in the lifecycle scripts. */

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
 
 function files(dir: string, suffixes: string[]): string[] {
   const out: string[] = [];

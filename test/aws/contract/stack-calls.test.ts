@@ -8,16 +8,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import type { EnvironmentConfig } from "#core/environments/schema.js";
 import { deployOrder, stackNames } from "#core/infrastructure/parameters.js";
 import { type EnvironmentModel, environmentModel, judge, refusals } from "./lib/contract.js";
+import { allEnvironments } from "./lib/environments.js";
 import { grantedActions } from "./lib/handlers.js";
 import type { RecordedCall } from "./lib/recorder.js";
 import { inShape, shapes } from "./lib/shapes.js";
 import { loadWorkflows, type Workflow, type WorkflowStep } from "./lib/workflows.js";
 
-const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+const environments = allEnvironments();
 const deployAction = "aws-actions/aws-cloudformation-github-deploy";
 /** The commit whose source src/deploy.ts and src/event-streaming.ts the model below follows (v2.2.0). */
 const reviewedCommit = "81e3b03d2266bcb76c4bcc37a7d71d9cb67838bb";
@@ -47,7 +47,7 @@ function actionCalls(model: EnvironmentModel, step: WorkflowStep, stack: string)
     /\$\{\{/,
     `change-set-name ${String(w["change-set-name"])} has an expression the model does not know`,
   );
-  const role = w["role-arn"] ? model.config.aws!.infrastructureRoleArn + "-cfn" : undefined;
+  const role = w["role-arn"] ? `${model.config.aws!.infrastructureRoleArn}-cfn` : undefined;
   const createOnly = w.mode === "create-only";
   const calls = [
     call("DescribeStacks", { StackName: stack }),
@@ -222,7 +222,7 @@ describe("stack workflow calls against the infrastructure and plan roles", () =>
   test("a role without a permission the action needs is caught (the check can fail)", async () => {
     const dev = byName(environments, "dev");
     const { readFileSync } = await import("node:fs");
-    const { repoPath } = await import("#core/util/paths.js");
+    const { repoPath } = await import("../../support/repo.js");
     const text = readFileSync(repoPath("cloudformation", "bootstrap.yaml"), "utf8").replace(
       "                  - cloudformation:DescribeEvents\n                  - cloudformation:UpdateTerminationProtection",
       "                  - cloudformation:UpdateTerminationProtection",

@@ -8,16 +8,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
 import { exampleRepository } from "#core/infrastructure/parameters.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../support/repo.js";
+import { allEnvironments } from "./lib/environments.js";
 import { canAssumeWithWebIdentity, canServiceAssume, type Role, rolesOf } from "./lib/iam.js";
 import { resolveEnvironment } from "./lib/stacks.js";
 import { type AssumedSession, assumedSessions, tokenClaims } from "./lib/workflows.js";
 
-const environments = listEnvironments()
-  .map((name) => loadEnvironment(name).config)
-  .filter((config) => config.aws && config.infrastructure);
+const environments = allEnvironments().filter((config) => config.aws && config.infrastructure);
 const repository = exampleRepository;
 
 function rolesFor(name: string): Map<string, Role> {

@@ -20,10 +20,11 @@ import {
   PutBucketVersioningCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { listEnvironments, loadEnvironment } from "#core/environments/load.js";
+import { loadEnvironment } from "#core/environments/load.js";
 import { type MotoServer, startMoto } from "../../support/moto.js";
 import { repoPath, repoRoot } from "../../support/repo.js";
 import { environmentModel, refusedCalls } from "../contract/lib/contract.js";
+import { allEnvironments } from "../contract/lib/environments.js";
 import { type RecordingProxy, startRecordingProxy } from "../contract/lib/recorder.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "actions-"));
@@ -247,7 +248,7 @@ describe("bundled actions against moto", () => {
         calls.some((c) => c.operation === op),
         `${op} among ${[...new Set(calls.map((c) => c.operation))].join(", ")}`,
       );
-    const environments = listEnvironments().map((name) => loadEnvironment(name).config);
+    const environments = allEnvironments();
     const dev = environments.find((e) => e.name === "dev")!;
     assert.deepEqual(
       await refusedCalls(

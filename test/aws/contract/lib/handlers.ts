@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../../support/repo.js";
 
 const phases = ["create", "read", "update", "delete"] as const;
 export type Phase = (typeof phases)[number];

@@ -17,7 +17,7 @@ import {
   type StackKey,
   stackNames,
 } from "#core/infrastructure/parameters.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath } from "../../../support/repo.js";
 import {
   type Json,
   parseTemplate,

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { EnvironmentConfig } from "#core/environments/schema.js";
 import { run as infrastructureCli } from "#core/infrastructure/cli.js";
-import { repoPath } from "#core/util/paths.js";
+import { repoPath, repoRoot } from "../../../support/repo.js";
 
 export interface WorkflowStep {
   id?: string;
@@ -100,7 +100,9 @@ function stepOutput(job: WorkflowJob, expression: string, config: EnvironmentCon
   const step = job.steps?.find((s) => s.id === stepId);
   if (!step?.run) throw new Error(`job ${job.id}: no run step with id ${stepId}`);
   if (step.run.includes("actions/src/infrastructure/cli.ts")) {
-    const lines = infrastructureCli([config.name, "--format", "github-output"], {}).trim().split("\n");
+    const lines = infrastructureCli([config.name, "--format", "github-output"], {}, repoRoot)
+      .trim()
+      .split("\n");
     const line = lines.find((l) => l.startsWith(`${output}=`));
     if (!line) throw new Error(`the infrastructure CLI prints no ${output}`);
     return line.slice(output.length + 1);
