@@ -52,7 +52,10 @@ export interface HandlerContext {
   readonly topic: string;
   readonly processInstanceId: string;
   readonly businessKey: string | null;
-  /** Aborted when the task's lock is lost or the worker is forced to stop: stop work, results are dropped. */
+  /**
+   * Aborted when the handler ran out of time, the task's lock is lost or the worker is forced to
+   * stop: stop work, the result is dropped. Pass it on to every call that accepts one.
+   */
   readonly signal: AbortSignal;
   readonly now: () => Date;
   readonly policies: PolicyStore;
@@ -75,6 +78,12 @@ export interface TopicDefinition<
   readonly bpmnErrors: readonly string[];
   /** Lock duration for this topic; the runtime extends it while the handler runs. */
   readonly lockDurationMs: number;
+  /**
+   * How long the handler may run before the runtime gives up on it: its signal aborts, the task is
+   * reported as a failure (a retry is spent) and its slot is freed. Default: the lock duration;
+   * never more than WORKER_TASK_TIMEOUT_MAX_MS.
+   */
+  readonly timeoutMs?: number;
   readonly handler: (input: z.output<S>, ctx: HandlerContext) => Promise<HandlerResult<O>>;
 }
 

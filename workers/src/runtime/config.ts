@@ -75,6 +75,9 @@ const environmentSchema = z
     WORKER_PARALLELISM: integer("WORKER_PARALLELISM", 32, 1, 1000),
     WORKER_MAX_TASKS: integer("WORKER_MAX_TASKS", 32, 1, 1000),
     WORKER_LOCK_DURATION_MS: integer("WORKER_LOCK_DURATION_MS", 0, 0, 86_400_000),
+    WORKER_TASK_TIMEOUT_MS: integer("WORKER_TASK_TIMEOUT_MS", 0, 0, 86_400_000),
+    WORKER_TASK_TIMEOUT_MAX_MS: integer("WORKER_TASK_TIMEOUT_MAX_MS", 300_000, 100, 86_400_000),
+    WORKER_TASK_CANCEL_GRACE_MS: integer("WORKER_TASK_CANCEL_GRACE_MS", 1_000, 0, 600_000),
     WORKER_LONG_POLL_MS: integer("WORKER_LONG_POLL_MS", 20_000, 0, MAX_LONG_POLL_MS),
     WORKER_HTTP_TIMEOUT_MS: integer("WORKER_HTTP_TIMEOUT_MS", 10_000, 100, 600_000),
     WORKER_RETRIES: integer("WORKER_RETRIES", 3, 0, 100),
@@ -125,6 +128,11 @@ export interface WorkerConfig {
   readonly maxTasks: number;
   /** 0 = each topic's own lock duration from the registry. */
   readonly lockDurationMs: number;
+  /** 0 = each topic's own timeout (default its lock duration); always capped by taskTimeoutMaxMs. */
+  readonly taskTimeoutMs: number;
+  readonly taskTimeoutMaxMs: number;
+  /** After a timeout, how long a handler has to honour its aborted signal before it counts as stuck. */
+  readonly taskCancelGraceMs: number;
   readonly longPollMs: number;
   /** Timeout of every request except the long poll, which gets longPollMs + this. */
   readonly httpTimeoutMs: number;
@@ -176,6 +184,9 @@ export function loadWorkerConfig(
     parallelism: e.WORKER_PARALLELISM,
     maxTasks: e.WORKER_MAX_TASKS,
     lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+    taskTimeoutMs: e.WORKER_TASK_TIMEOUT_MS,
+    taskTimeoutMaxMs: e.WORKER_TASK_TIMEOUT_MAX_MS,
+    taskCancelGraceMs: e.WORKER_TASK_CANCEL_GRACE_MS,
     longPollMs: e.WORKER_LONG_POLL_MS,
     httpTimeoutMs: e.WORKER_HTTP_TIMEOUT_MS,
     retries: e.WORKER_RETRIES,

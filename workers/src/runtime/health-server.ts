@@ -9,7 +9,11 @@ import type { Registry } from "prom-client";
 export interface HealthSource {
   readonly state: string;
   readonly ready: boolean;
+  /** One sentence saying why the worker is not ready (shown by /readyz). */
+  readonly notReadyReason?: string | undefined;
   readonly inFlight: number;
+  /** Abandoned handlers still running. */
+  readonly stuck?: number;
 }
 
 export interface HealthServer {
@@ -39,8 +43,10 @@ export async function startHealthServer(options: {
     if (path === "/readyz") {
       const body = JSON.stringify({
         status: worker.ready ? "ready" : "not ready",
+        ...(worker.ready || !worker.notReadyReason ? {} : { reason: worker.notReadyReason }),
         state: worker.state,
         inFlight: worker.inFlight,
+        stuck: worker.stuck ?? 0,
       });
       return send(worker.ready ? 200 : 503, body);
     }

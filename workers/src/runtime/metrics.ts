@@ -26,6 +26,9 @@ export interface WorkerMetrics {
   readonly pollBackoff: Counter;
   readonly pollBackoffSeconds: Counter;
   readonly lockExtensions: Counter<"topic" | "outcome">;
+  readonly taskTimeouts: Counter<"topic">;
+  readonly handlersAbandoned: Counter<"topic">;
+  readonly handlersStuck: Gauge<"topic">;
   readonly engineUp: Gauge;
 }
 
@@ -87,6 +90,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
       name: "camunda_worker_lock_extensions_total",
       help: "Lock extensions of long-running tasks, by topic and outcome (ok, failed).",
       labelNames: ["topic", "outcome"],
+      registers,
+    }),
+    taskTimeouts: new Counter({
+      name: "camunda_worker_task_timeouts_total",
+      help: "Handlers that ran past their topic's timeout: the task was reported as a failure (one retry spent) and its slot freed, by topic.",
+      labelNames: ["topic"],
+      registers,
+    }),
+    handlersAbandoned: new Counter({
+      name: "camunda_worker_handlers_abandoned_total",
+      help: "Timed-out handlers that ignored their aborted signal and were left running, by topic.",
+      labelNames: ["topic"],
+      registers,
+    }),
+    handlersStuck: new Gauge({
+      name: "camunda_worker_handlers_stuck",
+      help: "Abandoned handlers still running now, by topic; /readyz fails when they are as many as the parallelism.",
+      labelNames: ["topic"],
       registers,
     }),
     engineUp: new Gauge({

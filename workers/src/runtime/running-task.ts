@@ -12,6 +12,8 @@ export interface RunningTask {
   readonly topic: string;
   readonly lockMs: number;
   readonly startedAt: number;
+  /** How long the handler may run before it is given up (its topic's timeout, capped). */
+  readonly timeoutMs: number;
   /** Aborted when the lock is lost or the stop gives up on the task: its result is dropped. */
   readonly abort: AbortController;
   done?: Promise<void>;

@@ -2,6 +2,12 @@
  * Runs the tasks a fetch returned: each one's handler with its input parsed, its lock kept while it
  * runs, and its outcome handed to the reporter. It owns the set of running tasks, which bounds the
  * worker's parallelism and which the shutdown drains.
+ *
+ * Every handler is bounded by its topic's timeout. When it runs out, its signal aborts, the task is
+ * reported as a failure (one retry spent, an incident when none are left) and its slot is freed, so a
+ * hung call can neither hold a lock forever nor starve the worker. A handler that ignores the aborted
+ * signal cannot be killed (JavaScript has no way to stop a promise): it is abandoned, counted, and
+ * tracked as stuck until it settles, if ever; readiness fails once as many are stuck as there are slots.
  */
 import type { HandlerContext, HandlerResult, TopicDefinition } from "#workers/handler.js";
 import { failure } from "#workers/handler.js";
@@ -23,6 +29,10 @@ export interface TaskRunnerOptions {
   topics: Readonly<Record<string, TopicDefinition>>;
   /** The lock duration a topic's tasks are fetched with. */
   lockDuration: (definition: TopicDefinition) => number;
+  /** How long a topic's handler may run. */
+  timeout: (definition: TopicDefinition) => number;
+  /** After a timeout, how long a handler has to settle before it counts as stuck. */
+  cancelGraceMs: number;
   reporter: OutcomeReporter;
   policies: PolicyStore;
   notifier: Notifier;
@@ -33,8 +43,25 @@ export interface TaskRunnerOptions {
   onSettled: () => void;
 }
 
+/** The reason a timed-out handler's signal carries. */
+export class HandlerTimeoutError extends Error {
+  constructor(topic: string, timeoutMs: number) {
+    super(`the ${topic} handler did not finish within ${timeoutMs} ms`);
+    this.name = "HandlerTimeoutError";
+  }
+}
+
+interface StuckHandler {
+  readonly topic: string;
+  readonly taskId: string;
+  readonly since: number;
+}
+
 export class TaskRunner {
   private readonly running = new Map<string, RunningTask>();
+  /** Handlers that ignored their timeout and still run (keyed by a counter: a task id may repeat). */
+  private readonly stuck = new Map<number, StuckHandler>();
+  private stuckSeq = 0;
   /** Tasks that finished (reported or dropped) since the start. */
   private finished = 0;
 
@@ -46,6 +73,11 @@ export class TaskRunner {
 
   get finishedCount(): number {
     return this.finished;
+  }
+
+  /** Abandoned handlers still running. */
+  get stuckCount(): number {
+    return this.stuck.size;
   }
 
   /** The tasks running now. */
@@ -74,6 +106,7 @@ export class TaskRunner {
       id: task.id,
       topic: definition.topic,
       lockMs: this.options.lockDuration(definition),
+      timeoutMs: this.options.timeout(definition),
       startedAt: performance.now(),
       abort: new AbortController(),
       reporting: false,
@@ -101,24 +134,7 @@ export class TaskRunner {
     let result: HandlerResult | undefined;
     try {
       const parsed = parseInput(definition, fromTyped(task.variables));
-      if (!parsed.ok) {
-        result = parsed.failure;
-      } else {
-        const context: HandlerContext = {
-          taskId: running.id,
-          topic: running.topic,
-          processInstanceId: task.processInstanceId ?? "",
-          businessKey: task.businessKey ?? null,
-          signal: running.abort.signal,
-          now: this.options.now,
-          policies: this.options.policies,
-          notifier: this.options.notifier,
-        };
-        const aborted = new Promise<undefined>((resolve) =>
-          running.abort.signal.addEventListener("abort", () => resolve(undefined), { once: true }),
-        );
-        result = await Promise.race([definition.handler(parsed.value, context), aborted]);
-      }
+      result = parsed.ok ? await this.runHandler(running, definition, parsed.value) : parsed.failure;
     } catch (error) {
       const { message, details } = describeError(error);
       result = failure(message, { details });
@@ -129,5 +145,88 @@ export class TaskRunner {
     if (running.abort.signal.aborted || result === undefined) return;
     running.reporting = true;
     await this.options.reporter.report(running, result);
+  }
+
+  /**
+   * The handler raced against its timeout and the task's abort. Resolves to its result, to a
+   * timeout failure, or to undefined when the task was dropped (lock lost, stop gave up).
+   */
+  private async runHandler(
+    running: RunningTask,
+    definition: TopicDefinition,
+    input: unknown,
+  ): Promise<HandlerResult | undefined> {
+    // The handler's own signal: aborted by the timeout, and by whatever aborts the task.
+    const cancel = new AbortController();
+    const onAbort = () => cancel.abort(running.abort.signal.reason);
+    running.abort.signal.addEventListener("abort", onAbort, { once: true });
+    const context: HandlerContext = {
+      taskId: running.id,
+      topic: running.topic,
+      processInstanceId: running.task.processInstanceId ?? "",
+      businessKey: running.task.businessKey ?? null,
+      signal: cancel.signal,
+      now: this.options.now,
+      policies: this.options.policies,
+      notifier: this.options.notifier,
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), running.timeoutMs);
+    });
+    const dropped = new Promise<"dropped">((resolve) =>
+      cancel.signal.addEventListener("abort", () => resolve("dropped"), { once: true }),
+    );
+    const handled = definition.handler(input, context);
+    try {
+      const winner = await Promise.race([handled, timedOut, dropped]);
+      if (winner === "dropped") return undefined;
+      if (winner !== "timeout") return winner;
+    } finally {
+      clearTimeout(timer);
+      running.abort.signal.removeEventListener("abort", onAbort);
+    }
+    const reason = new HandlerTimeoutError(running.topic, running.timeoutMs);
+    cancel.abort(reason);
+    this.options.metrics.taskTimeouts.inc({ topic: running.topic });
+    this.options.log.warn(
+      { taskId: running.id, topic: running.topic, timeoutMs: running.timeoutMs },
+      "handler timed out; reporting a failure and freeing its slot",
+    );
+    this.watchForStuck(running, handled);
+    return failure(
+      `${reason.message} (its timeout) and was given up; if this repeats, look at what the handler waits for, or raise the topic's timeoutMs.`,
+      { details: `${reason.name}: ${reason.message}` },
+    );
+  }
+
+  /** A timed-out handler gets the cancel grace to settle; after that it is abandoned and tracked as stuck. */
+  private watchForStuck(running: RunningTask, handled: Promise<unknown>): void {
+    let settled = false;
+    let stuckId: number | undefined;
+    const graceTimer = setTimeout(() => {
+      if (settled) return;
+      stuckId = ++this.stuckSeq;
+      this.stuck.set(stuckId, { topic: running.topic, taskId: running.id, since: Date.now() });
+      this.options.metrics.handlersAbandoned.inc({ topic: running.topic });
+      this.options.metrics.handlersStuck.inc({ topic: running.topic });
+      this.options.log.error(
+        { taskId: running.id, topic: running.topic, stuck: this.stuck.size },
+        "a timed-out handler ignores its aborted signal and keeps running; it is abandoned (its result will be dropped)",
+      );
+    }, this.options.cancelGraceMs);
+    graceTimer.unref();
+    const onSettled = () => {
+      settled = true;
+      clearTimeout(graceTimer);
+      if (stuckId !== undefined && this.stuck.delete(stuckId)) {
+        this.options.metrics.handlersStuck.dec({ topic: running.topic });
+        this.options.log.warn(
+          { taskId: running.id, topic: running.topic, stuck: this.stuck.size },
+          "an abandoned handler finished at last; its result was dropped",
+        );
+      }
+    };
+    handled.then(onSettled, onSettled);
   }
 }

@@ -32,6 +32,12 @@ export interface WorkerSettings {
   maxTasks: number;
   /** 0 = each topic's lock duration from its definition. */
   lockDurationMs: number;
+  /** 0 = each topic's timeout from its definition (default its lock duration). */
+  taskTimeoutMs: number;
+  /** No handler runs longer than this, whatever its topic says. */
+  taskTimeoutMaxMs: number;
+  /** After a timeout, how long a handler has to honour its aborted signal before it counts as stuck. */
+  taskCancelGraceMs: number;
   longPollMs: number;
   httpTimeoutMs: number;
   retries: number;
@@ -91,6 +97,13 @@ export class Worker {
     const common = { client: this.client, workerId: settings.workerId, metrics: deps.metrics, log: this.log };
     const lockDuration = (definition: TopicDefinition) =>
       settings.lockDurationMs > 0 ? settings.lockDurationMs : definition.lockDurationMs;
+    const timeout = (definition: TopicDefinition) =>
+      Math.min(
+        settings.taskTimeoutMaxMs,
+        settings.taskTimeoutMs > 0
+          ? settings.taskTimeoutMs
+          : (definition.timeoutMs ?? lockDuration(definition)),
+      );
     const reporter = new OutcomeReporter({
       ...common,
       retryPolicy: {
@@ -105,6 +118,8 @@ export class Worker {
       ...common,
       topics: deps.topics,
       lockDuration,
+      timeout,
+      cancelGraceMs: settings.taskCancelGraceMs,
       reporter,
       policies: deps.policies,
       notifier: deps.notifier,
@@ -134,9 +149,25 @@ export class Worker {
     return this.currentState;
   }
 
-  /** Ready = running and the engine answered the last request. */
+  /** Ready = running, the engine answered the last request, and not every slot's worth of handlers is stuck. */
   get ready(): boolean {
-    return this.currentState === "running" && this.engineReachable;
+    return this.notReadyReason === undefined;
+  }
+
+  /** Why the worker is not ready, in one sentence; undefined when it is. */
+  get notReadyReason(): string | undefined {
+    if (this.currentState !== "running") return `the worker is ${this.currentState}`;
+    if (!this.engineReachable) return "the engine did not answer the last request";
+    const stuck = this.runner.stuckCount;
+    if (stuck >= this.settings.parallelism) {
+      return `${stuck} handlers ignored their timeout and still run, as many as WORKER_PARALLELISM (${this.settings.parallelism}); see the log for their topics and restart the worker`;
+    }
+    return undefined;
+  }
+
+  /** Abandoned handlers (timed out, ignoring their signal) still running. */
+  get stuck(): number {
+    return this.runner.stuckCount;
   }
 
   get inFlight(): number {

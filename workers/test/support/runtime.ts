@@ -1,6 +1,12 @@
 /** Builds a Worker with test topics against a FakeEngine, with in-memory ports and silent logs. */
 import { z } from "zod";
-import { bpmnError, complete, defineTopic, type TopicDefinition } from "#workers/handler.js";
+import {
+  bpmnError,
+  complete,
+  defineTopic,
+  type HandlerResult,
+  type TopicDefinition,
+} from "#workers/handler.js";
 import { MemoryIdempotencyStore } from "#workers/ports/idempotency-store.js";
 import { OutboxNotifier } from "#workers/ports/notifier.js";
 import { IdempotentPolicyStore } from "#workers/ports/policy-store.js";
@@ -19,7 +25,14 @@ export class Gate {
   }
 }
 
-export function testTopics(gates: { blocker?: Gate } = {}): Record<string, TopicDefinition> {
+/** What the "hang" and "polite" test topics saw: how often they ran and whether their signal aborted. */
+export interface HangLog {
+  started: number;
+  aborted: number;
+}
+
+export function testTopics(gates: { blocker?: Gate; hang?: HangLog } = {}): Record<string, TopicDefinition> {
+  const hang = gates.hang ?? { started: 0, aborted: 0 };
   const topics: TopicDefinition[] = [
     defineTopic({
       topic: "echo",
@@ -62,6 +75,37 @@ export function testTopics(gates: { blocker?: Gate } = {}): Record<string, Topic
       lockDurationMs: 10_000,
       handler: async () => bpmnError("NOT_INSURABLE", "too risky", { checkedAt: "now" }),
     }),
+    defineTopic({
+      topic: "hang",
+      description: "never returns and ignores its signal (a call without a timeout)",
+      input: z.object({}),
+      outputs: ["never"],
+      bpmnErrors: [],
+      lockDurationMs: 10_000,
+      timeoutMs: 300,
+      handler: async (_input, ctx) => {
+        hang.started++;
+        ctx.signal.addEventListener("abort", () => hang.aborted++);
+        return new Promise<HandlerResult>(() => undefined);
+      },
+    }),
+    defineTopic({
+      topic: "polite",
+      description: "waits forever but stops when its signal aborts",
+      input: z.object({}),
+      outputs: ["never"],
+      bpmnErrors: [],
+      lockDurationMs: 10_000,
+      timeoutMs: 300,
+      handler: (_input, ctx) =>
+        new Promise<HandlerResult>((_resolve, reject) => {
+          hang.started++;
+          ctx.signal.addEventListener("abort", () => {
+            hang.aborted++;
+            reject(ctx.signal.reason);
+          });
+        }),
+    }),
   ] as unknown as TopicDefinition[];
   return Object.fromEntries(topics.map((t) => [t.topic, t]));
 }
@@ -75,6 +119,9 @@ export function testSettings(url: string, overrides: Partial<WorkerSettings> = {
     parallelism: 4,
     maxTasks: 4,
     lockDurationMs: 0,
+    taskTimeoutMs: 0,
+    taskTimeoutMaxMs: 300_000,
+    taskCancelGraceMs: 100,
     longPollMs: 5_000,
     httpTimeoutMs: 2_000,
     retries: 3,

@@ -5,7 +5,13 @@ import { createMetrics } from "#workers/runtime/metrics.js";
 
 describe("health server", () => {
   it("answers /healthz, /readyz by state and /metrics in Prometheus format", async () => {
-    const source = { state: "running", ready: false, inFlight: 2 };
+    const source: {
+      state: string;
+      ready: boolean;
+      inFlight: number;
+      stuck: number;
+      notReadyReason?: string;
+    } = { state: "running", ready: false, inFlight: 2, stuck: 0 };
     const metrics = createMetrics({ defaultMetrics: false });
     metrics.tasks.inc({ topic: "issue-policy", outcome: "completed" });
     const server = await startHealthServer({
@@ -19,7 +25,21 @@ describe("health server", () => {
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
       const notReady = await fetch(`${base}/readyz`);
       assert.equal(notReady.status, 503);
-      assert.deepEqual(await notReady.json(), { status: "not ready", state: "running", inFlight: 2 });
+      assert.deepEqual(await notReady.json(), {
+        status: "not ready",
+        state: "running",
+        inFlight: 2,
+        stuck: 0,
+      });
+      source.stuck = 4;
+      source.notReadyReason = "4 handlers ignored their timeout";
+      assert.deepEqual(await (await fetch(`${base}/readyz`)).json(), {
+        status: "not ready",
+        reason: "4 handlers ignored their timeout",
+        state: "running",
+        inFlight: 2,
+        stuck: 4,
+      });
       source.ready = true;
       assert.equal((await fetch(`${base}/readyz`)).status, 200);
       const text = await (await fetch(`${base}/metrics`)).text();

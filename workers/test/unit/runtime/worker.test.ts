@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
+import type { WorkerMetrics } from "#workers/runtime/metrics.js";
 import { FakeEngine } from "../../support/fake-engine.js";
 import { eventually, Gate, testTopics, testWorker } from "../../support/runtime.js";
 
@@ -27,7 +28,7 @@ describe("worker runtime against a fake engine (HTTP protocol details)", () => {
     assert.equal(poll?.body.asyncResponseTimeout, 5_000);
     assert.deepEqual(
       poll?.body.topics.map((t: { topicName: string }) => t.topicName),
-      ["echo", "blocker", "thrower", "business"],
+      ["echo", "blocker", "thrower", "business", "hang", "polite"],
     );
     assert.deepEqual(poll?.body.topics[0].variables, ["n"]);
     assert.equal(poll?.body.topics[0].lockDuration, 10_000);
@@ -139,7 +140,12 @@ describe("worker runtime against a fake engine (HTTP protocol details)", () => {
 
   it("extends the lock of a handler that runs past half its lock duration", async () => {
     const gate = new Gate();
-    const { worker } = testWorker(engine.url, { lockDurationMs: 600 }, testTopics({ blocker: gate }));
+    // A topic whose timeout is longer than its lock (by default the timeout is the lock duration).
+    const { worker } = testWorker(
+      engine.url,
+      { lockDurationMs: 600, taskTimeoutMs: 10_000 },
+      testTopics({ blocker: gate }),
+    );
     await worker.start();
     engine.add({ id: "l1", topicName: "blocker" });
     await eventually("two extensions", () => engine.count("extendLock") >= 2);
@@ -195,6 +201,93 @@ describe("worker runtime against a fake engine (HTTP protocol details)", () => {
       times: 1,
     });
     await assert.rejects(worker.start(), /rejected the credentials of user "demo"/);
+  });
+});
+
+describe("bounded handlers", () => {
+  const counter = async (metrics: WorkerMetrics, name: keyof WorkerMetrics, topic: string) => {
+    const metric = metrics[name] as {
+      get(): Promise<{ values: { labels: { topic?: string }; value: number }[] }>;
+    };
+    return (await metric.get()).values.find((v) => v.labels.topic === topic)?.value ?? 0;
+  };
+
+  it("a handler past its timeout: signal aborted, failure with a retry reported, slot freed, timeout counted", async () => {
+    const hang = { started: 0, aborted: 0 };
+    const { worker, metrics } = testWorker(
+      engine.url,
+      { parallelism: 1, maxTasks: 1, lockDurationMs: 200, retries: 3 },
+      testTopics({ hang }),
+    );
+    await worker.start();
+    engine.add({ id: "p1", topicName: "polite", retries: null }, echo("after", 1));
+    await eventually("the failure", () => engine.count("failure") === 1);
+    const [report] = engine.of("failure");
+    assert.equal(report?.path, "/external-task/p1/failure");
+    assert.equal(report?.body.retries, 3, "retries count down like any failure");
+    assert.match(report?.body.errorMessage, /the polite handler did not finish within 300 ms/);
+    assert.equal(hang.aborted, 1, "the handler's signal was aborted");
+    // Parallelism 1: the next task runs only because the timed-out one gave its slot back.
+    await eventually("the next task", () => engine.count("complete") === 1);
+    assert.equal(await counter(metrics, "taskTimeouts", "polite"), 1);
+    assert.equal(await counter(metrics, "handlersAbandoned", "polite"), 0, "it honoured its signal");
+    // The lock is kept while the handler may still run (every half lock = 100 ms), and not after.
+    const extensions = engine.count("extendLock");
+    assert.ok(extensions >= 1 && extensions <= 3, `${extensions} lock extensions within the timeout`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(engine.count("extendLock"), extensions, "no extension after the timeout");
+    assert.equal(worker.ready, true);
+    await worker.stop();
+  });
+
+  it("a handler that ignores its signal is abandoned and counted; readiness fails once every slot's worth is stuck", async () => {
+    const hang = { started: 0, aborted: 0 };
+    const { worker, metrics } = testWorker(
+      engine.url,
+      { parallelism: 2, maxTasks: 2, retries: 1 },
+      testTopics({ hang }),
+    );
+    await worker.start();
+    engine.add({ id: "h1", topicName: "hang", retries: null });
+    await eventually("the first failure", () => engine.count("failure") === 1);
+    await eventually("abandoned", () => worker.stuck === 1);
+    assert.equal(worker.ready, true, "one stuck handler of two slots: still ready");
+    assert.equal(worker.inFlight, 0, "its slot is free");
+    engine.add({ id: "h2", topicName: "hang", retries: 1 });
+    await eventually("two stuck", () => worker.stuck === 2);
+    assert.equal(worker.ready, false);
+    assert.match(worker.notReadyReason ?? "", /2 handlers ignored their timeout.*WORKER_PARALLELISM \(2\)/);
+    const byId = Object.fromEntries(engine.of("failure").map((r) => [r.path.split("/")[2], r.body]));
+    assert.equal(byId.h1.retries, 1);
+    assert.equal(byId.h2.retries, 0, "the last retry: the engine raises an incident");
+    assert.equal(hang.started, 2);
+    assert.equal(await counter(metrics, "taskTimeouts", "hang"), 2);
+    assert.equal(await counter(metrics, "handlersAbandoned", "hang"), 2);
+    assert.equal(await counter(metrics, "handlersStuck", "hang"), 2);
+    // The worker still serves other topics: stuck handlers do not hold slots.
+    engine.add(echo("still", 1));
+    await eventually("completed", () => engine.count("complete") === 1);
+    const text = await metrics.registry.metrics();
+    assert.match(text, /camunda_worker_task_timeouts_total\{topic="hang"\} 2/);
+    assert.match(text, /camunda_worker_handlers_stuck\{topic="hang"\} 2/);
+    await worker.stop(0);
+  });
+
+  it("caps every topic's timeout at WORKER_TASK_TIMEOUT_MAX_MS, and WORKER_TASK_TIMEOUT_MS overrides the topic's", async () => {
+    const gate = new Gate();
+    const capped = testWorker(engine.url, { taskTimeoutMaxMs: 150 }, testTopics({ blocker: gate }));
+    await capped.worker.start();
+    engine.add({ id: "c1", topicName: "blocker" });
+    await eventually("failure after the cap", () => engine.count("failure") === 1);
+    assert.match(engine.of("failure")[0]?.body.errorMessage, /within 150 ms/);
+    await capped.worker.stop(0);
+    const overridden = testWorker(engine.url, { taskTimeoutMs: 120 }, testTopics({ blocker: gate }));
+    await overridden.worker.start();
+    engine.add({ id: "c2", topicName: "blocker" });
+    await eventually("failure after the override", () => engine.count("failure") === 2);
+    assert.match(engine.of("failure")[1]?.body.errorMessage, /within 120 ms/);
+    gate.open();
+    await overridden.worker.stop(0);
   });
 });
 
