@@ -279,6 +279,9 @@ const cases: Array<{ rule: string; file: string; pass?: string; findings: Expect
       [6, "Start_Nightly"],
       [11, "Timer_Wait", "runtime", "error"],
       [15, "Timer_Empty"],
+      // A start timer with expressions: scheduled when the process is deployed, before any variable exists.
+      [21, "Start_Configured"],
+      [23, "Start_Configured"],
     ],
   },
   { rule: "topic-registered", file: "fail.bpmn", findings: [[5, "Task_UnknownTopic"]] },

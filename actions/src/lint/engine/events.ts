@@ -3,6 +3,7 @@
  * subscriptions that must be unique per scope, and timers.
  */
 import { isIsoDateTime, isIsoDuration, isTimeCycle } from "../syntax/iso8601.js";
+import { analyzeJuel } from "../syntax/juel.js";
 import { resolveName } from "./bpmn-parse.js";
 import { parseVariablePassing } from "./call-activities.js";
 import type { Activity, ParseContext, Scope } from "./context.js";
@@ -152,7 +153,12 @@ export function findEscalation(ctx: ParseContext, definition: XmlElement, ownerI
 }
 
 const TIMER_KINDS = [
-  { tag: "timeDate", valid: isIsoDateTime, expected: "an ISO 8601 date-time such as 2026-01-31T09:00:00Z" },
+  {
+    tag: "timeDate",
+    // The engine reads a value starting with "P" as a period from now, anything else as a date-time.
+    valid: (value: string) => (value.startsWith("P") ? isIsoDuration(value) : isIsoDateTime(value)),
+    expected: "an ISO 8601 date-time such as 2026-01-31T09:00:00Z (or a period such as P1D)",
+  },
   {
     tag: "timeCycle",
     valid: isTimeCycle,
@@ -195,6 +201,20 @@ export function parseTimer(
   const valueElement = child(timer, used.tag) as XmlElement;
   const value = valueElement.text.trim();
   ctx.expression(value, valueElement, used.tag, activity.id);
+  if (processStart && isExpressionText(value)) {
+    // The deployment schedules a process's start timer: the expression is evaluated then, with no
+    // process instance, so it can only use functions, never variables.
+    const names = analyzeJuel(value)?.identifiers ?? [];
+    if (names.length > 0) {
+      ctx.error(
+        "timer-definition",
+        `${used.tag} "${value}" is evaluated when the process is deployed, before any instance exists: "${names[0]}" cannot be resolved then and the deployment fails; use a literal value or only functions such as now()`,
+        valueElement,
+        activity.id,
+      );
+    }
+    return;
+  }
   if (isExpressionText(value) || used.valid(value)) return;
   const message = `${used.tag} "${value}" is not ${used.expected}`;
   if (processStart)

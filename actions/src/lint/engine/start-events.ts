@@ -8,10 +8,10 @@ import {
   signalSubscription,
   subscribe,
 } from "./events.js";
-import { ensureNoInputOutput, parseExecutionListeners } from "./extensions.js";
+import { ensureNoInputOutput, parseExecutionListeners, startsAsExpression } from "./extensions.js";
 import { parseFormDefinition, parseForms } from "./forms.js";
 import { checkFormHandlerClass } from "./user-tasks.js";
-import { attr, child, children, type XmlElement } from "./xml.js";
+import { attr, camundaAttr, child, children, type XmlElement } from "./xml.js";
 
 export function parseStartEvents(ctx: ParseContext, parent: XmlElement, scope: Scope): void {
   const starts = children(parent, "startEvent");
@@ -56,6 +56,16 @@ function parseProcessStartEvent(ctx: ParseContext, element: XmlElement, activity
   if (timer) {
     activity.type = "startTimerEvent";
     parseTimer(ctx, timer, activity, true);
+    // The start timer's job is created at deployment, when a priority expression has nothing to be
+    // evaluated against: the start event's own priority, else the process's.
+    const priority = camundaAttr(element, "jobPriority") ?? camundaAttr(scope.element, "jobPriority");
+    if (priority !== undefined && startsAsExpression(priority)) {
+      ctx.error(
+        "timer-definition",
+        `the start timer's job is created when the process is deployed, and its camunda:jobPriority "${priority}" cannot be evaluated then; use a number`,
+        element,
+      );
+    }
   } else if (message) {
     activity.type = "messageStartEvent";
     const name = messageSubscription(ctx, message, activity.id);
