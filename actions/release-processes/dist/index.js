@@ -49941,6 +49941,311 @@ var init_iso8601 = __esm({
   }
 });
 
+// actions/src/lint/syntax/juel.ts
+function checkJuel(text2) {
+  let deferred = null;
+  let i = 0;
+  while (i < text2.length) {
+    const open4 = findEvalStart(text2, i);
+    if (open4 === -1) break;
+    const isDeferred = text2[open4] === "#";
+    if (deferred !== null && deferred !== isDeferred) {
+      return `an expression cannot mix \${…} and #{…}`;
+    }
+    deferred = isDeferred;
+    const parser2 = new JuelParser(text2, open4 + 2);
+    const problem = parser2.parseEval();
+    if (problem) return problem;
+    i = parser2.pos;
+  }
+  return null;
+}
+function checkJuelCondition(text2) {
+  const trimmed = text2.trim();
+  if (trimmed === "") return "the condition is empty";
+  if (!/^[$#]\{/.test(trimmed) || !trimmed.endsWith("}")) {
+    return `a condition must be one JUEL expression such as \${amount > 1000}`;
+  }
+  const problem = checkJuel(trimmed);
+  if (problem) return problem;
+  const parser2 = new JuelParser(trimmed, 2);
+  parser2.parseEval();
+  if (parser2.pos !== trimmed.length) {
+    return "a condition must be one JUEL expression, without text or a second expression after it";
+  }
+  return null;
+}
+function analyzeJuel(text2) {
+  const usage = { calls: [], properties: [], identifiers: [] };
+  let i = 0;
+  while (i < text2.length) {
+    const open4 = findEvalStart(text2, i);
+    if (open4 === -1) break;
+    const parser2 = new JuelParser(text2, open4 + 2);
+    if (parser2.parseEval()) return null;
+    usage.calls.push(...parser2.found.calls);
+    usage.properties.push(...parser2.found.properties);
+    usage.identifiers.push(...parser2.found.identifiers);
+    i = parser2.pos;
+  }
+  return usage;
+}
+function findEvalStart(text2, from) {
+  for (let i = from; i < text2.length - 1; i++) {
+    const c = text2[i];
+    if (c === "\\" && (text2[i + 1] === "$" || text2[i + 1] === "#")) {
+      i++;
+      continue;
+    }
+    if ((c === "$" || c === "#") && text2[i + 1] === "{") return i;
+  }
+  return -1;
+}
+var KEYWORD_OPERATORS, LITERAL_WORDS, RESERVED, ENGINE_FUNCTIONS, SyntaxProblem, JuelParser;
+var init_juel = __esm({
+  "actions/src/lint/syntax/juel.ts"() {
+    "use strict";
+    KEYWORD_OPERATORS = /* @__PURE__ */ new Set([
+      "and",
+      "or",
+      "not",
+      "eq",
+      "ne",
+      "lt",
+      "gt",
+      "le",
+      "ge",
+      "div",
+      "mod",
+      "empty",
+      "instanceof"
+    ]);
+    LITERAL_WORDS = /* @__PURE__ */ new Set(["true", "false", "null"]);
+    RESERVED = /* @__PURE__ */ new Set([...KEYWORD_OPERATORS, ...LITERAL_WORDS]);
+    ENGINE_FUNCTIONS = /* @__PURE__ */ new Set([
+      "now",
+      "dateTime",
+      "currentUser",
+      "currentUserGroups",
+      "S",
+      "JSON",
+      "XML"
+    ]);
+    SyntaxProblem = class extends Error {
+    };
+    JuelParser = class _JuelParser {
+      constructor(text2, start2) {
+        this.text = text2;
+        this.pos = start2;
+        this.token = { kind: "end", value: "", at: start2 };
+      }
+      text;
+      pos;
+      token;
+      found = { calls: [], properties: [], identifiers: [] };
+      /** Parses from after `${` up to and including the closing `}`. */
+      parseEval() {
+        try {
+          this.next();
+          if (this.token.kind === "op" && this.token.value === "}") return `the expression \${} is empty`;
+          this.expression();
+          if (!(this.token.kind === "op" && this.token.value === "}")) {
+            this.fail(this.token.kind === "end" ? "a closing } is missing" : `unexpected "${this.token.value}"`);
+          }
+          return null;
+        } catch (error65) {
+          if (error65 instanceof SyntaxProblem) return error65.message;
+          throw error65;
+        }
+      }
+      fail(message) {
+        this.failAt(this.token, message);
+      }
+      failAt(token, message) {
+        throw new SyntaxProblem(`${message} at character ${token.at + 1}`);
+      }
+      isOp(...values2) {
+        return (this.token.kind === "op" || this.token.kind === "ident") && values2.includes(this.token.value);
+      }
+      expect(value) {
+        if (!this.isOp(value))
+          this.fail(this.token.kind === "end" ? `"${value}" is missing` : `expected "${value}"`);
+        this.next();
+      }
+      expression() {
+        this.binary(0);
+        if (this.isOp("?")) {
+          this.next();
+          this.expression();
+          this.expect(":");
+          this.expression();
+        }
+      }
+      static LEVELS = [
+        ["||", "or"],
+        ["&&", "and"],
+        ["==", "!=", "eq", "ne"],
+        ["<", ">", "<=", ">=", "lt", "gt", "le", "ge"],
+        ["+", "-"],
+        ["*", "/", "%", "div", "mod"]
+      ];
+      binary(level) {
+        const operators = _JuelParser.LEVELS[level];
+        if (!operators) {
+          this.unary();
+          return;
+        }
+        this.binary(level + 1);
+        while (this.isOp(...operators)) {
+          this.next();
+          this.binary(level + 1);
+        }
+      }
+      unary() {
+        if (this.isOp("-", "!", "not", "empty")) {
+          this.next();
+          this.unary();
+          return;
+        }
+        this.value();
+      }
+      value() {
+        const token = this.token;
+        if (token.kind === "number" || token.kind === "string") {
+          this.next();
+        } else if (token.kind === "ident" && LITERAL_WORDS.has(token.value)) {
+          this.next();
+        } else if (this.isOp("(")) {
+          this.next();
+          this.expression();
+          this.expect(")");
+        } else if (token.kind === "ident" && token.value === "instanceof") {
+          this.fail('"instanceof" is reserved in JUEL and cannot be used');
+        } else if (token.kind === "ident" && !KEYWORD_OPERATORS.has(token.value)) {
+          this.next();
+          if (this.isOp(":") && this.peekIdentifierCall()) {
+            this.next();
+            const name4 = this.token.value;
+            this.fail(`the engine has no function ${token.value}:${name4}()`);
+          } else if (this.isOp("(")) {
+            if (!ENGINE_FUNCTIONS.has(token.value)) {
+              this.failAt(
+                token,
+                `the engine has no function ${token.value}() (it has ${[...ENGINE_FUNCTIONS].join(", ")})`
+              );
+            }
+            this.found.calls.push({ name: token.value, receiver: null });
+            this.arguments();
+          } else {
+            this.found.identifiers.push(token.value);
+          }
+        } else {
+          this.fail(token.kind === "end" ? "the expression ends too early" : `unexpected "${token.value}"`);
+        }
+        let receiver = token.value;
+        for (; ; ) {
+          if (this.isOp(".")) {
+            this.next();
+            if (this.token.kind !== "ident") this.fail("a property name is expected after '.'");
+            if (RESERVED.has(this.token.value))
+              this.fail(
+                `"${this.token.value}" is a JUEL keyword and cannot be a property name; use ['${this.token.value}']`
+              );
+            const name4 = this.token.value;
+            this.next();
+            if (this.isOp("(")) {
+              this.found.calls.push({ name: name4, receiver });
+              this.arguments();
+            } else this.found.properties.push(name4);
+            receiver = `${receiver}.${name4}`;
+          } else if (this.isOp("[")) {
+            this.next();
+            this.expression();
+            this.expect("]");
+            if (this.isOp("(")) {
+              this.found.calls.push({ name: "[…]", receiver });
+              this.arguments();
+            }
+            receiver = `${receiver}[…]`;
+          } else {
+            return;
+          }
+        }
+      }
+      /** After `name` and at `:`, tells `ns:fn(` (a function) from the `:` of `a ? b : c`. */
+      peekIdentifierCall() {
+        return /^\s*[\p{L}_$][\p{L}\p{N}_$]*\s*\(/u.test(this.text.slice(this.pos));
+      }
+      arguments() {
+        this.expect("(");
+        if (this.isOp(")")) {
+          this.next();
+          return;
+        }
+        this.expression();
+        while (this.isOp(",")) {
+          this.next();
+          this.expression();
+        }
+        this.expect(")");
+      }
+      next() {
+        const text2 = this.text;
+        while (this.pos < text2.length && /\s/.test(text2[this.pos] ?? "")) this.pos++;
+        const at2 = this.pos;
+        if (at2 >= text2.length) {
+          this.token = { kind: "end", value: "", at: at2 };
+          return;
+        }
+        const rest = text2.slice(at2);
+        const c = text2[at2] ?? "";
+        if (c === "'" || c === '"') {
+          let i = at2 + 1;
+          while (i < text2.length && text2[i] !== c) {
+            if (text2[i] === "\\") {
+              const escaped = text2[i + 1] ?? "";
+              if (!["\\", "'", '"'].includes(escaped)) {
+                this.token = { kind: "end", value: "", at: i };
+                throw new SyntaxProblem(
+                  `"\\${escaped}" is not an escape JUEL knows (only \\\\, \\' and \\") at character ${i + 1}`
+                );
+              }
+              i += 2;
+            } else i++;
+          }
+          if (i >= text2.length) {
+            this.token = { kind: "end", value: "", at: at2 };
+            throw new SyntaxProblem(`a string starting at character ${at2 + 1} is not closed`);
+          }
+          this.pos = i + 1;
+          this.token = { kind: "string", value: text2.slice(at2, this.pos), at: at2 };
+          return;
+        }
+        const number7 = /^(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)/.exec(rest);
+        if (number7) {
+          this.pos += number7[0].length;
+          this.token = { kind: "number", value: number7[0], at: at2 };
+          return;
+        }
+        const ident = /^[\p{L}_$][\p{L}\p{N}_$]*/u.exec(rest);
+        if (ident) {
+          this.pos += ident[0].length;
+          this.token = { kind: "ident", value: ident[0], at: at2 };
+          return;
+        }
+        const op = /^(==|!=|<=|>=|&&|\|\||[-+*/%<>!?:.,()[\]{}])/.exec(rest);
+        if (op) {
+          this.pos += op[0].length;
+          this.token = { kind: "op", value: op[0], at: at2 };
+          return;
+        }
+        this.token = { kind: "op", value: c, at: at2 };
+        throw new SyntaxProblem(`unexpected character "${c}" at character ${at2 + 1}`);
+      }
+    };
+  }
+});
+
 // actions/src/lint/engine/events.ts
 function messageSubscription(ctx, element, ownerId) {
   const ref = attr(element, "messageRef");
@@ -50066,6 +50371,18 @@ function parseTimer(ctx, timer, activity, processStart) {
   const valueElement = child(timer, used.tag);
   const value = valueElement.text.trim();
   ctx.expression(value, valueElement, used.tag, activity.id);
+  if (processStart && isExpressionText(value)) {
+    const names = analyzeJuel(value)?.identifiers ?? [];
+    if (names.length > 0) {
+      ctx.error(
+        "timer-definition",
+        `${used.tag} "${value}" is evaluated when the process is deployed, before any instance exists: "${names[0]}" cannot be resolved then and the deployment fails; use a literal value or only functions such as now()`,
+        valueElement,
+        activity.id
+      );
+    }
+    return;
+  }
   if (isExpressionText(value) || used.valid(value)) return;
   const message = `${used.tag} "${value}" is not ${used.expected}`;
   if (processStart)
@@ -50088,12 +50405,18 @@ var init_events = __esm({
   "actions/src/lint/engine/events.ts"() {
     "use strict";
     init_iso8601();
+    init_juel();
     init_bpmn_parse();
     init_call_activities();
     init_extensions();
     init_xml();
     TIMER_KINDS = [
-      { tag: "timeDate", valid: isIsoDateTime, expected: "an ISO 8601 date-time such as 2026-01-31T09:00:00Z" },
+      {
+        tag: "timeDate",
+        // The engine reads a value starting with "P" as a period from now, anything else as a date-time.
+        valid: (value) => value.startsWith("P") ? isIsoDuration(value) : isIsoDateTime(value),
+        expected: "an ISO 8601 date-time such as 2026-01-31T09:00:00Z (or a period such as P1D)"
+      },
       {
         tag: "timeCycle",
         valid: isTimeCycle,
@@ -57722,6 +58045,14 @@ function parseProcessStartEvent(ctx, element, activity, scope) {
   if (timer) {
     activity.type = "startTimerEvent";
     parseTimer(ctx, timer, activity, true);
+    const priority = camundaAttr(element, "jobPriority") ?? camundaAttr(scope.element, "jobPriority");
+    if (priority !== void 0 && startsAsExpression(priority)) {
+      ctx.error(
+        "timer-definition",
+        `the start timer's job is created when the process is deployed, and its camunda:jobPriority "${priority}" cannot be evaluated then; use a number`,
+        element
+      );
+    }
   } else if (message) {
     activity.type = "messageStartEvent";
     const name4 = messageSubscription(ctx, message, activity.id);
@@ -58207,277 +58538,6 @@ var init_called_element_exists = __esm({
         };
       }
     });
-  }
-});
-
-// actions/src/lint/syntax/juel.ts
-function checkJuel(text2) {
-  let deferred = null;
-  let i = 0;
-  while (i < text2.length) {
-    const open4 = findEvalStart(text2, i);
-    if (open4 === -1) break;
-    const isDeferred = text2[open4] === "#";
-    if (deferred !== null && deferred !== isDeferred) {
-      return `an expression cannot mix \${…} and #{…}`;
-    }
-    deferred = isDeferred;
-    const parser2 = new JuelParser(text2, open4 + 2);
-    const problem = parser2.parseEval();
-    if (problem) return problem;
-    i = parser2.pos;
-  }
-  return null;
-}
-function checkJuelCondition(text2) {
-  const trimmed = text2.trim();
-  if (trimmed === "") return "the condition is empty";
-  if (!/^[$#]\{/.test(trimmed) || !trimmed.endsWith("}")) {
-    return `a condition must be one JUEL expression such as \${amount > 1000}`;
-  }
-  const problem = checkJuel(trimmed);
-  if (problem) return problem;
-  const parser2 = new JuelParser(trimmed, 2);
-  parser2.parseEval();
-  if (parser2.pos !== trimmed.length) {
-    return "a condition must be one JUEL expression, without text or a second expression after it";
-  }
-  return null;
-}
-function analyzeJuel(text2) {
-  const usage = { calls: [], properties: [], identifiers: [] };
-  let i = 0;
-  while (i < text2.length) {
-    const open4 = findEvalStart(text2, i);
-    if (open4 === -1) break;
-    const parser2 = new JuelParser(text2, open4 + 2);
-    if (parser2.parseEval()) return null;
-    usage.calls.push(...parser2.found.calls);
-    usage.properties.push(...parser2.found.properties);
-    usage.identifiers.push(...parser2.found.identifiers);
-    i = parser2.pos;
-  }
-  return usage;
-}
-function findEvalStart(text2, from) {
-  for (let i = from; i < text2.length - 1; i++) {
-    const c = text2[i];
-    if (c === "\\" && (text2[i + 1] === "$" || text2[i + 1] === "#")) {
-      i++;
-      continue;
-    }
-    if ((c === "$" || c === "#") && text2[i + 1] === "{") return i;
-  }
-  return -1;
-}
-var KEYWORD_OPERATORS, LITERAL_WORDS, SyntaxProblem, JuelParser;
-var init_juel = __esm({
-  "actions/src/lint/syntax/juel.ts"() {
-    "use strict";
-    KEYWORD_OPERATORS = /* @__PURE__ */ new Set([
-      "and",
-      "or",
-      "not",
-      "eq",
-      "ne",
-      "lt",
-      "gt",
-      "le",
-      "ge",
-      "div",
-      "mod",
-      "empty",
-      "instanceof"
-    ]);
-    LITERAL_WORDS = /* @__PURE__ */ new Set(["true", "false", "null"]);
-    SyntaxProblem = class extends Error {
-    };
-    JuelParser = class _JuelParser {
-      constructor(text2, start2) {
-        this.text = text2;
-        this.pos = start2;
-        this.token = { kind: "end", value: "", at: start2 };
-      }
-      text;
-      pos;
-      token;
-      found = { calls: [], properties: [], identifiers: [] };
-      /** Parses from after `${` up to and including the closing `}`. */
-      parseEval() {
-        try {
-          this.next();
-          if (this.token.kind === "op" && this.token.value === "}") return `the expression \${} is empty`;
-          this.expression();
-          if (!(this.token.kind === "op" && this.token.value === "}")) {
-            this.fail(this.token.kind === "end" ? "a closing } is missing" : `unexpected "${this.token.value}"`);
-          }
-          return null;
-        } catch (error65) {
-          if (error65 instanceof SyntaxProblem) return error65.message;
-          throw error65;
-        }
-      }
-      fail(message) {
-        throw new SyntaxProblem(`${message} at character ${this.token.at + 1}`);
-      }
-      isOp(...values2) {
-        return (this.token.kind === "op" || this.token.kind === "ident") && values2.includes(this.token.value);
-      }
-      expect(value) {
-        if (!this.isOp(value))
-          this.fail(this.token.kind === "end" ? `"${value}" is missing` : `expected "${value}"`);
-        this.next();
-      }
-      expression() {
-        this.binary(0);
-        if (this.isOp("?")) {
-          this.next();
-          this.expression();
-          this.expect(":");
-          this.expression();
-        }
-      }
-      static LEVELS = [
-        ["||", "or"],
-        ["&&", "and"],
-        ["==", "!=", "eq", "ne"],
-        ["<", ">", "<=", ">=", "lt", "gt", "le", "ge", "instanceof"],
-        ["+", "-"],
-        ["*", "/", "%", "div", "mod"]
-      ];
-      binary(level) {
-        const operators = _JuelParser.LEVELS[level];
-        if (!operators) {
-          this.unary();
-          return;
-        }
-        this.binary(level + 1);
-        while (this.isOp(...operators)) {
-          this.next();
-          this.binary(level + 1);
-        }
-      }
-      unary() {
-        if (this.isOp("-", "!", "not", "empty")) {
-          this.next();
-          this.unary();
-          return;
-        }
-        this.value();
-      }
-      value() {
-        const token = this.token;
-        if (token.kind === "number" || token.kind === "string") {
-          this.next();
-        } else if (token.kind === "ident" && LITERAL_WORDS.has(token.value)) {
-          this.next();
-        } else if (this.isOp("(")) {
-          this.next();
-          this.expression();
-          this.expect(")");
-        } else if (token.kind === "ident" && !KEYWORD_OPERATORS.has(token.value)) {
-          this.next();
-          if (this.isOp(":") && this.peekIdentifierCall()) {
-            this.next();
-            const name4 = this.token.value;
-            this.next();
-            this.found.calls.push({ name: `${token.value}:${name4}`, receiver: null });
-            this.arguments();
-          } else if (this.isOp("(")) {
-            this.found.calls.push({ name: token.value, receiver: null });
-            this.arguments();
-          } else {
-            this.found.identifiers.push(token.value);
-          }
-        } else {
-          this.fail(token.kind === "end" ? "the expression ends too early" : `unexpected "${token.value}"`);
-        }
-        let receiver = token.value;
-        for (; ; ) {
-          if (this.isOp(".")) {
-            this.next();
-            if (this.token.kind !== "ident") this.fail("a property name is expected after '.'");
-            const name4 = this.token.value;
-            this.next();
-            if (this.isOp("(")) {
-              this.found.calls.push({ name: name4, receiver });
-              this.arguments();
-            } else this.found.properties.push(name4);
-            receiver = `${receiver}.${name4}`;
-          } else if (this.isOp("[")) {
-            this.next();
-            this.expression();
-            this.expect("]");
-            if (this.isOp("(")) {
-              this.found.calls.push({ name: "[…]", receiver });
-              this.arguments();
-            }
-            receiver = `${receiver}[…]`;
-          } else {
-            return;
-          }
-        }
-      }
-      /** After `name` and at `:`, tells `ns:fn(` (a function) from the `:` of `a ? b : c`. */
-      peekIdentifierCall() {
-        return /^\s*[\p{L}_$][\p{L}\p{N}_$]*\s*\(/u.test(this.text.slice(this.pos));
-      }
-      arguments() {
-        this.expect("(");
-        if (this.isOp(")")) {
-          this.next();
-          return;
-        }
-        this.expression();
-        while (this.isOp(",")) {
-          this.next();
-          this.expression();
-        }
-        this.expect(")");
-      }
-      next() {
-        const text2 = this.text;
-        while (this.pos < text2.length && /\s/.test(text2[this.pos] ?? "")) this.pos++;
-        const at2 = this.pos;
-        if (at2 >= text2.length) {
-          this.token = { kind: "end", value: "", at: at2 };
-          return;
-        }
-        const rest = text2.slice(at2);
-        const c = text2[at2] ?? "";
-        if (c === "'" || c === '"') {
-          let i = at2 + 1;
-          while (i < text2.length && text2[i] !== c) i += text2[i] === "\\" ? 2 : 1;
-          if (i >= text2.length) {
-            this.token = { kind: "end", value: "", at: at2 };
-            throw new SyntaxProblem(`a string starting at character ${at2 + 1} is not closed`);
-          }
-          this.pos = i + 1;
-          this.token = { kind: "string", value: text2.slice(at2, this.pos), at: at2 };
-          return;
-        }
-        const number7 = /^(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)/.exec(rest);
-        if (number7) {
-          this.pos += number7[0].length;
-          this.token = { kind: "number", value: number7[0], at: at2 };
-          return;
-        }
-        const ident = /^[\p{L}_$][\p{L}\p{N}_$]*/u.exec(rest);
-        if (ident) {
-          this.pos += ident[0].length;
-          this.token = { kind: "ident", value: ident[0], at: at2 };
-          return;
-        }
-        const op = /^(==|!=|<=|>=|&&|\|\||[-+*/%<>!?:.,()[\]{}])/.exec(rest);
-        if (op) {
-          this.pos += op[0].length;
-          this.token = { kind: "op", value: op[0], at: at2 };
-          return;
-        }
-        this.token = { kind: "op", value: c, at: at2 };
-        throw new SyntaxProblem(`unexpected character "${c}" at character ${at2 + 1}`);
-      }
-    };
   }
 });
 
@@ -70459,7 +70519,13 @@ function checkFeel(text2, kind) {
       return errorAt === -1;
     }
   });
-  if (errorAt === -1) return null;
+  if (errorAt === -1) {
+    const compared = kind === "unary-tests" ? /\b(and|or)\s*(<=|>=|<|>)/.exec(stripStrings(trimmed)) : null;
+    if (!compared) return null;
+    return {
+      message: `"${shorten(trimmed)}" compares with the input after "${compared[1]}", which the engine's FEEL does not accept; write a range such as [18..40[ or separate tests with commas`
+    };
+  }
   const unbalanced = unbalancedDelimiter(trimmed);
   const what = kind === "unary-tests" ? "FEEL unary tests" : "a FEEL expression";
   return {
@@ -70494,6 +70560,9 @@ function findStringEnd(text2, from) {
     else if (text2[i] === '"') return i;
   }
   return -1;
+}
+function stripStrings(text2) {
+  return text2.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 }
 function shorten(text2) {
   return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;

@@ -12,7 +12,7 @@ describe("JUEL syntax", () => {
     "#{risk == 'HIGH' || score >= 7.5}",
     '${customer.addresses[0].city eq "Berlin"}',
     "${execution.getVariable('x') != null ? true : false}",
-    "${fn:contains(list, 'a')}",
+    "${S(order).prop('amount').numberValue() > now().getTime()}",
     "${-x < 3 && !flag}",
   ];
   for (const text of valid) {
@@ -27,6 +27,12 @@ describe("JUEL syntax", () => {
     ["${'open}", /not closed/],
     ["${}", /empty/],
     ["${a} and ${b}", /without text or a second expression/],
+    // What the engine's JUEL refuses although it looks like EL (found by comparing with the engine).
+    ["${x instanceof y}", /instanceof/],
+    ["${fn:contains(list, 'a')}", /no function fn:contains/],
+    ["${contains(list, 'a')}", /no function contains\(\)/],
+    ["${a.empty}", /keyword/],
+    ["${name == 'a\\x'}", /not an escape JUEL knows/],
   ];
   for (const [text, message] of invalid) {
     test(`rejects ${text}`, () => assert.match(checkJuelCondition(text) ?? "", message));

@@ -25,7 +25,15 @@ export function checkFeel(text: string, kind: "unary-tests" | "expression"): Fee
       return errorAt === -1;
     },
   });
-  if (errorAt === -1) return null;
+  if (errorAt === -1) {
+    // feelin reads "< 40" after "and"/"or" as a test of the input; the engine's FEEL (feel-scala) does
+    // not and fails every evaluation: a comparison with the input only starts a test.
+    const compared = kind === "unary-tests" ? /\b(and|or)\s*(<=|>=|<|>)/.exec(stripStrings(trimmed)) : null;
+    if (!compared) return null;
+    return {
+      message: `"${shorten(trimmed)}" compares with the input after "${compared[1]}", which the engine's FEEL does not accept; write a range such as [18..40[ or separate tests with commas`,
+    };
+  }
   const unbalanced = unbalancedDelimiter(trimmed);
   const what = kind === "unary-tests" ? "FEEL unary tests" : "a FEEL expression";
   return {
@@ -65,6 +73,10 @@ function findStringEnd(text: string, from: number): number {
     else if (text[i] === '"') return i;
   }
   return -1;
+}
+
+function stripStrings(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 }
 
 function shorten(text: string): string {

@@ -90,6 +90,23 @@ const KEYWORD_OPERATORS = new Set([
   "instanceof",
 ]);
 const LITERAL_WORDS = new Set(["true", "false", "null"]);
+/** JUEL's reserved words: never identifiers, not even after ".". */
+const RESERVED = new Set([...KEYWORD_OPERATORS, ...LITERAL_WORDS]);
+
+/**
+ * Functions the engine's expressions can call: Camunda's own and Spin's (Camunda Run and the local
+ * engine both have the Spin plugin). The engine resolves function names when it compiles an
+ * expression, so any other name, and any prefixed one (`fn:x`), fails the deployment.
+ */
+export const ENGINE_FUNCTIONS = new Set([
+  "now",
+  "dateTime",
+  "currentUser",
+  "currentUserGroups",
+  "S",
+  "JSON",
+  "XML",
+]);
 
 type Token = { kind: "ident" | "number" | "string" | "op" | "end"; value: string; at: number };
 
@@ -133,7 +150,11 @@ class JuelParser {
   }
 
   private fail(message: string): never {
-    throw new SyntaxProblem(`${message} at character ${this.token.at + 1}`);
+    this.failAt(this.token, message);
+  }
+
+  private failAt(token: Token, message: string): never {
+    throw new SyntaxProblem(`${message} at character ${token.at + 1}`);
   }
 
   private isOp(...values: string[]): boolean {
@@ -160,7 +181,7 @@ class JuelParser {
     ["||", "or"],
     ["&&", "and"],
     ["==", "!=", "eq", "ne"],
-    ["<", ">", "<=", ">=", "lt", "gt", "le", "ge", "instanceof"],
+    ["<", ">", "<=", ">=", "lt", "gt", "le", "ge"],
     ["+", "-"],
     ["*", "/", "%", "div", "mod"],
   ];
@@ -197,16 +218,22 @@ class JuelParser {
       this.next();
       this.expression();
       this.expect(")");
+    } else if (token.kind === "ident" && token.value === "instanceof") {
+      this.fail('"instanceof" is reserved in JUEL and cannot be used');
     } else if (token.kind === "ident" && !KEYWORD_OPERATORS.has(token.value)) {
       this.next();
       // ns:function(…) — EL functions with a prefix.
       if (this.isOp(":") && this.peekIdentifierCall()) {
         this.next();
         const name = this.token.value;
-        this.next();
-        this.found.calls.push({ name: `${token.value}:${name}`, receiver: null });
-        this.arguments();
+        this.fail(`the engine has no function ${token.value}:${name}()`);
       } else if (this.isOp("(")) {
+        if (!ENGINE_FUNCTIONS.has(token.value)) {
+          this.failAt(
+            token,
+            `the engine has no function ${token.value}() (it has ${[...ENGINE_FUNCTIONS].join(", ")})`,
+          );
+        }
         this.found.calls.push({ name: token.value, receiver: null });
         this.arguments();
       } else {
@@ -221,6 +248,10 @@ class JuelParser {
       if (this.isOp(".")) {
         this.next();
         if (this.token.kind !== "ident") this.fail("a property name is expected after '.'");
+        if (RESERVED.has(this.token.value))
+          this.fail(
+            `"${this.token.value}" is a JUEL keyword and cannot be a property name; use ['${this.token.value}']`,
+          );
         const name = this.token.value;
         this.next();
         if (this.isOp("(")) {
@@ -274,7 +305,19 @@ class JuelParser {
     const c = text[at] ?? "";
     if (c === "'" || c === '"') {
       let i = at + 1;
-      while (i < text.length && text[i] !== c) i += text[i] === "\\" ? 2 : 1;
+      while (i < text.length && text[i] !== c) {
+        if (text[i] === "\\") {
+          // JUEL knows three escapes in strings: \\, \' and \".
+          const escaped = text[i + 1] ?? "";
+          if (!["\\", "'", '"'].includes(escaped)) {
+            this.token = { kind: "end", value: "", at: i };
+            throw new SyntaxProblem(
+              `"\\${escaped}" is not an escape JUEL knows (only \\\\, \\' and \\") at character ${i + 1}`,
+            );
+          }
+          i += 2;
+        } else i++;
+      }
       if (i >= text.length) {
         this.token = { kind: "end", value: "", at };
         throw new SyntaxProblem(`a string starting at character ${at + 1} is not closed`);
