@@ -5,6 +5,11 @@ import { UsageError } from "#core/util/errors.js";
 export interface CommandContext {
   /** The checkout the CLI belongs to: its environments/, engine/, processes/ and .local/. */
   readonly root: string;
+  /**
+   * Loads a TypeScript module of the checkout as data (the workers' topic registry), the way the
+   * running CLI can: through tsx, or from the build the CLI started from. Default: import().
+   */
+  readonly importModule?: (absolutePath: string) => Promise<unknown>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
-import { FORMATS, type Format, formatReport, lint, reportFails } from "#core/lint/index.js";
+import { DEFAULT_REGISTRY_FILE, FORMATS, type Format, formatReport, lint, reportFails } from "#core/lint/index.js";
 import { UsageError } from "#core/util/errors.js";
 
 const help = `Usage: camunda-gitops lint [paths...] [options]
@@ -32,7 +32,7 @@ Exit codes: 0 no errors (and warnings within the limit), 1 findings fail, 2 usag
 
 export const command: Command = {
   help,
-  async run(argv, { root }) {
+  async run(argv, { root, importModule }) {
     const { values, positionals } = parseCommandArgs(
       "lint",
       argv,
@@ -54,6 +54,7 @@ export const command: Command = {
         : intOption("lint", "max-warnings", values["max-warnings"], -1);
     const report = await lint({
       root,
+      ...(importModule ? { registry: { file: DEFAULT_REGISTRY_FILE, importModule } } : {}),
       ...(positionals.length > 0 ? { paths: positionals } : {}),
       ...(values.config ? { configFile: values.config } : {}),
     });
