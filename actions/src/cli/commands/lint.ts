@@ -1,7 +1,14 @@
 import { writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
-import { DEFAULT_REGISTRY_FILE, FORMATS, type Format, formatReport, lint, reportFails } from "#core/lint/index.js";
+import {
+  DEFAULT_REGISTRY_FILE,
+  FORMATS,
+  type Format,
+  formatReport,
+  lint,
+  reportFails,
+} from "#core/lint/index.js";
 import { UsageError } from "#core/util/errors.js";
 
 const help = `Usage: camunda-gitops lint [paths...] [options]
