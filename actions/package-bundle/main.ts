@@ -24,6 +24,7 @@ async function run(): Promise<void> {
     environment,
     partSize: partMiB * 1024 * 1024,
     kmsKeyId: core.getInput("kms-key-id") || undefined,
+    workersImageDigest: core.getInput("workers-image-digest") || undefined,
     onProgress: (line) => core.info(line),
   });
   core.setOutput("file", bundle.file);

@@ -8,6 +8,7 @@ set -euo pipefail
 command -v docker >/dev/null 2>&1 || die "docker is not installed on this host; the app stack's user data installs it: check /var/log/cloud-init-output.log"
 docker compose version >/dev/null 2>&1 || die "the docker compose plugin is missing; install docker-compose-plugin on this host"
 command -v aws >/dev/null 2>&1 || die "the aws CLI is missing; install awscli-2 on this host (install.sh reads the runtime settings with it)"
+command -v docker-credential-ecr-login >/dev/null 2>&1 || die "docker-credential-ecr-login is missing; the app stack's user data installs amazon-ecr-credential-helper, which pulls the workers image from ECR"
 
 case "$APP_DIR" in
   /opt/?* | /srv/?* | /tmp/?*) ;;

@@ -4,7 +4,7 @@
 # read only its own environment's parameters and secrets.
 #
 # Parameter Store, under RUNTIME_PARAMETER_PATH (default /camunda-platform/<deployment group>/):
-#   one parameter per setting, named after the variable: DB_HOST, DB_NAME, DB_PORT, WORKERS_IMAGE, ...
+#   one parameter per setting, named after the variable: DB_HOST, DB_NAME, DB_PORT, WORKERS_REPOSITORY, ...
 #   DB_SECRET_ID     Secrets Manager id of the database credentials (JSON with username, password)
 #   ADMIN_SECRET_ID  Secrets Manager id of the Camunda admin (JSON with username, password)
 set -euo pipefail
@@ -61,11 +61,21 @@ if [[ -n "${settings[ADMIN_SECRET_ID]:-}" ]]; then
   unset 'settings[ADMIN_SECRET_ID]'
 fi
 
+# The workers image: the environment's repository (a setting) and the digest this revision was built
+# with (in the bundle), so every host runs exactly the image CI built for this commit.
+digest_file="$APP_DIR/workers/image-digest"
+[[ -r "$digest_file" ]] || die "this revision carries no workers image digest ($digest_file): it was packaged without --workers-image-digest; deploy it with the workflow, which pushes the image and passes its digest"
+digest=$(<"$digest_file")
+[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || die "$digest_file holds \"$digest\", not an image digest (sha256:<64 hex digits)"
+if [[ -n "${settings[WORKERS_REPOSITORY]:-}" ]]; then
+  settings[WORKERS_IMAGE]="${settings[WORKERS_REPOSITORY]}@$digest"
+fi
+
 missing=()
-for key in DB_HOST DB_NAME DB_USER DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD; do
+for key in DB_HOST DB_NAME DB_USER DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_IMAGE; do
   [[ -n "${settings[$key]:-}" ]] || missing+=("$key")
 done
-((${#missing[@]} == 0)) || die "missing runtime settings: ${missing[*]}; add them under $path (or the secrets DB_SECRET_ID / ADMIN_SECRET_ID point at)"
+((${#missing[@]} == 0)) || die "missing runtime settings: ${missing[*]}; add them under $path (or the secrets DB_SECRET_ID / ADMIN_SECRET_ID point at; WORKERS_IMAGE comes from WORKERS_REPOSITORY, which the delivery stack creates)"
 
 # Values are written single-quoted, which compose reads literally (no $ expansion), so the only
 # characters that cannot be represented are the single quote and line breaks.

@@ -87517,7 +87517,7 @@ function lineOf(text, doc, fieldPath) {
 
 // actions/src/bundle/build.ts
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync3, readFileSync as readFileSync2, statSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync2, statSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { mkdir as mkdir2, readdir as readdir2 } from "node:fs/promises";
 import path4 from "node:path";
 
@@ -87817,12 +87817,10 @@ async function writeDeterministicZip(entries, outFile) {
 var defaultLayout = [
   { from: "deploy/appspec.yml", to: "appspec.yml" },
   { from: "deploy/docker-compose.yml", to: "docker-compose.yml" },
-  { from: "deploy/scripts/", to: "scripts/" },
-  // docker-compose.yml builds the workers with context "." and dockerfile workers/Dockerfile, which
-  // copies workers/dist/main.mjs: the same paths as in the repository.
-  { from: "workers/Dockerfile", to: "workers/Dockerfile" },
-  { from: workersBundleFile, to: workersBundleFile }
+  { from: "deploy/scripts/", to: "scripts/" }
 ];
+var workersImageDigestPath = "workers/image-digest";
+var imageDigest = /^sha256:[0-9a-f]{64}$/;
 var excluded = [
   /(^|\/)node_modules\//,
   /(^|\/)test\//,
@@ -87836,6 +87834,20 @@ async function buildBundle(options) {
   const layout = options.layout ?? defaultLayout;
   if (layout.some((source) => source.from === workersBundleFile)) await buildWorkersBundle(root5);
   const entries = await collectEntries(root5, layout);
+  if (options.workersImageDigest !== void 0) {
+    if (!imageDigest.test(options.workersImageDigest)) {
+      throw new UserError(
+        `the workers image digest must look like sha256:<64 hex digits>, got "${options.workersImageDigest}"; pass the digest the image push reported.`,
+        { exitCode: 2 }
+      );
+    }
+    const source = `${path4.resolve(options.out)}.workers-image-digest`;
+    await mkdir2(path4.dirname(source), { recursive: true });
+    writeFileSync2(source, `${options.workersImageDigest}
+`);
+    entries.push({ path: workersImageDigestPath, source, mode: 420, size: statSync(source).size });
+    entries.sort((a5, b5) => compareBytes(a5.path, b5.path));
+  }
   const appspec = entries.find((e5) => e5.path === "appspec.yml");
   if (!appspec) {
     throw new UserError(
@@ -88012,7 +88024,16 @@ function awsConfigOf(environment, root5) {
 }
 async function packageBundle(options) {
   const aws = options.environment ? awsConfigOf(options.environment, options.root) : void 0;
-  const bundle = await buildBundle({ out: options.out, root: options.root });
+  if (aws && options.workersImageDigest === void 0) {
+    throw new UsageError(
+      `a bundle for ${options.environment} needs the digest of the workers image in its ECR repository (hosts pull that image and never build one); push the image first and pass its digest (--workers-image-digest, or the action's workers-image-digest input).`
+    );
+  }
+  const bundle = await buildBundle({
+    out: options.out,
+    root: options.root,
+    workersImageDigest: options.workersImageDigest
+  });
   options.onProgress?.(
     `built ${displayPath(bundle.file)}: ${bundle.entries.length} files, ${bundle.size} bytes, sha256 ${bundle.sha256}`
   );
@@ -88052,6 +88073,7 @@ async function run() {
     environment,
     partSize: partMiB * 1024 * 1024,
     kmsKeyId: getInput("kms-key-id") || void 0,
+    workersImageDigest: getInput("workers-image-digest") || void 0,
     onProgress: (line) => info(line)
   });
   setOutput("file", bundle.file);

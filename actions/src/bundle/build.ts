@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "#core/util/errors.js";
@@ -10,9 +10,10 @@ import { compareBytes, writeDeterministicZip, type ZipEntry } from "./zip.js";
 
 /**
  * Which repository paths go into the CodeDeploy bundle and where. CodeDeploy wants appspec.yml at the
- * bundle root; the lifecycle scripts and the production compose file sit beside it. The workers ship
- * as their Dockerfile and their built file (workers-bundle.ts), so the host can build the workers
- * image when no registry image is given — the bundle root is its build context.
+ * bundle root; the lifecycle scripts and the production compose file sit beside it. The workers do
+ * not ship as files: CI builds their image once and pushes it to ECR, and the bundle carries only the
+ * image's digest (workers/image-digest, see BuildOptions.workersImageDigest), so hosts pull exactly
+ * that image and never build one.
  */
 export interface BundleSource {
   /** Repository-relative file, or folder ending in "/". */
@@ -25,11 +26,11 @@ export const defaultLayout: readonly BundleSource[] = [
   { from: "deploy/appspec.yml", to: "appspec.yml" },
   { from: "deploy/docker-compose.yml", to: "docker-compose.yml" },
   { from: "deploy/scripts/", to: "scripts/" },
-  // docker-compose.yml builds the workers with context "." and dockerfile workers/Dockerfile, which
-  // copies workers/dist/main.mjs: the same paths as in the repository.
-  { from: "workers/Dockerfile", to: "workers/Dockerfile" },
-  { from: workersBundleFile, to: workersBundleFile },
 ];
+
+/** Where the bundle holds the workers image's digest (read by deploy/scripts/install.sh). */
+export const workersImageDigestPath = "workers/image-digest";
+const imageDigest = /^sha256:[0-9a-f]{64}$/;
 
 /** Never shipped from a folder: tests, local state, dependencies, build output. */
 const excluded = [
@@ -62,6 +63,8 @@ export interface BuildOptions {
   /** Repository root to read from (tests point it at a fixture tree). */
   root: string;
   layout?: readonly BundleSource[];
+  /** Digest (sha256:…) of the workers image CI pushed to ECR; the hosts run exactly that image. */
+  workersImageDigest?: string;
 }
 
 /** Collects the entries, validates appspec.yml against them, then writes the deterministic zip. */
@@ -71,6 +74,20 @@ export async function buildBundle(options: BuildOptions): Promise<BuiltBundle> {
   // The workers are built, not copied: whatever workers/dist held before is replaced by this commit's build.
   if (layout.some((source) => source.from === workersBundleFile)) await buildWorkersBundle(root);
   const entries = await collectEntries(root, layout);
+  if (options.workersImageDigest !== undefined) {
+    if (!imageDigest.test(options.workersImageDigest)) {
+      throw new UserError(
+        `the workers image digest must look like sha256:<64 hex digits>, got "${options.workersImageDigest}"; pass the digest the image push reported.`,
+        { exitCode: 2 },
+      );
+    }
+    // A generated entry: written beside the zip, so the work tree stays untouched.
+    const source = `${path.resolve(options.out)}.workers-image-digest`;
+    await mkdir(path.dirname(source), { recursive: true });
+    writeFileSync(source, `${options.workersImageDigest}\n`);
+    entries.push({ path: workersImageDigestPath, source, mode: 0o644, size: statSync(source).size });
+    entries.sort((a, b) => compareBytes(a.path, b.path));
+  }
   const appspec = entries.find((e) => e.path === "appspec.yml");
   if (!appspec) {
     throw new UserError(

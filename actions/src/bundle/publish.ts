@@ -26,6 +26,8 @@ export interface PackageOptions {
   partSize?: number;
   /** SSE-KMS key for the object (when the bucket policy demands KMS); SSE-S3 otherwise. */
   kmsKeyId?: string;
+  /** Digest of the workers image pushed to ECR; required when uploading, since hosts never build. */
+  workersImageDigest?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -38,7 +40,16 @@ export interface PackageResult {
 export async function packageBundle(options: PackageOptions): Promise<PackageResult> {
   // Resolve the environment first: a typo must fail before any work is done.
   const aws = options.environment ? awsConfigOf(options.environment, options.root) : undefined;
-  const bundle = await buildBundle({ out: options.out, root: options.root });
+  if (aws && options.workersImageDigest === undefined) {
+    throw new UsageError(
+      `a bundle for ${options.environment} needs the digest of the workers image in its ECR repository (hosts pull that image and never build one); push the image first and pass its digest (--workers-image-digest, or the action's workers-image-digest input).`,
+    );
+  }
+  const bundle = await buildBundle({
+    out: options.out,
+    root: options.root,
+    workersImageDigest: options.workersImageDigest,
+  });
   options.onProgress?.(
     `built ${displayPath(bundle.file)}: ${bundle.entries.length} files, ${bundle.size} bytes, sha256 ${bundle.sha256}`,
   );

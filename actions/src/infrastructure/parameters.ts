@@ -72,6 +72,11 @@ export function planRoleArn(aws: AwsConfig): string {
   return `${aws.infrastructureRoleArn}-plan`;
 }
 
+/** The ECR repository of the workers image (the deploy workflow computes the same name). */
+export function workersRepositoryName(aws: AwsConfig): string {
+  return `${aws.codeDeploy.application.toLowerCase()}/workers`;
+}
+
 /** The permissions boundary every role of the stacks carries (created by the bootstrap stack). */
 export function permissionsBoundaryArn(aws: AwsConfig): string {
   return `arn:aws:iam::${aws.accountId}:policy/${roleNameOf(aws.infrastructureRoleArn)}-boundary`;
@@ -149,6 +154,7 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         CodeDeployApplication: aws.codeDeploy.application,
         DeploymentGroup: aws.codeDeploy.deploymentGroup,
         RuntimeParameterPath: runtimeParameterPath(aws),
+        WorkersRepositoryName: workersRepositoryName(aws),
       };
       capabilities = ["CAPABILITY_NAMED_IAM"];
       break;
@@ -182,6 +188,7 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         ArtifactBucketName: aws.artifactBucket,
         ArtifactPrefix: aws.artifactPrefix,
         DeploymentGroupName: aws.codeDeploy.deploymentGroup,
+        WorkersRepositoryName: workersRepositoryName(aws),
         PermissionsBoundaryArn: permissionsBoundaryArn(aws),
       };
       capabilities = ["CAPABILITY_IAM"];
@@ -205,6 +212,8 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         ArtifactPrefix: aws.artifactPrefix,
         ApplicationName: aws.codeDeploy.application,
         DeploymentGroupName: aws.codeDeploy.deploymentGroup,
+        WorkersRepositoryName: workersRepositoryName(aws),
+        RuntimeParameterPath: runtimeParameterPath(aws),
         PermissionsBoundaryArn: permissionsBoundaryArn(aws),
       };
       capabilities = ["CAPABILITY_IAM"];

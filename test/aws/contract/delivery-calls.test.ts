@@ -356,6 +356,7 @@ describe("delivery calls against the deploy role", () => {
       environment: "dev",
       out: "",
       "part-size-mib": "8",
+      "workers-image-digest": `sha256:${"ef".repeat(32)}`,
     });
     assert.equal(packaged.code, 0, packaged.output);
     // The deployment the moto test above created stays "Created" for ever (moto never runs one), so

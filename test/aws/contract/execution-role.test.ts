@@ -102,6 +102,15 @@ export const notGranted: Reviewed[] = [
   { pattern: "elasticloadbalancing:ModifyCapacityReservation", reason: "no MinimumLoadBalancerCapacity" },
   { pattern: "elasticloadbalancing:ModifyIpPools", reason: "no IPAM pools for the load balancer" },
   { pattern: "elasticloadbalancing:SetIpAddressType", reason: "IPv4 only, never changed" },
+  {
+    pattern: "ecr:SetRepositoryPolicy",
+    reason:
+      "the workers repository has no repository policy: IAM in the account decides who pushes and pulls",
+  },
+  {
+    pattern: "kms:RetireGrant",
+    reason: "the repository uses the AWS managed key aws/ecr, whose key policy lets ECR retire its grants",
+  },
   { pattern: "elasticfilesystem:DescribeMountTargets", reason: "the function mounts no file system" },
   { pattern: "s3files:ListMountTargets", reason: "the function mounts no file system" },
   { pattern: "firehose:TagDeliveryStream", reason: "log groups deliver to no Firehose stream" },

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { runtimeParameterPath } from "#core/infrastructure/parameters.js";
+import { runtimeParameterPath, workersRepositoryName } from "#core/infrastructure/parameters.js";
 import { repoPath } from "../../support/repo.js";
 import { type EnvironmentModel, environmentModel, judge, refusals } from "./lib/contract.js";
 import { allEnvironments } from "./lib/environments.js";
@@ -61,6 +61,16 @@ function hostCalls(model: EnvironmentModel): RecordedCall[] {
       input: { SecretId: parameter("AdminSecretIdParameter") },
       via: "mock",
     },
+    // start.sh pulls the workers image: Docker's ECR credential helper asks for a token, then the
+    // registry serves the manifest and the layers.
+    ...["GetAuthorizationToken", "BatchGetImage", "GetDownloadUrlForLayer"].map(
+      (operation): RecordedCall => ({
+        service: "ecr",
+        operation,
+        input: { repositoryName: workersRepositoryName(aws) },
+        via: "mock",
+      }),
+    ),
     // The CodeDeploy agent fetches the revision (by version: the deployment pins it).
     { service: "s3", operation: "GetObject", input: bundle, via: "mock" },
     { service: "s3", operation: "GetObjectVersion", input: bundle, via: "mock" },
@@ -108,8 +118,12 @@ describe("host calls against the instance role", () => {
       "Allowed",
     );
     const foreign = await judge(role, hostCalls(prod), prod.context);
+    // A registry token is not scoped (ECR offers no resource for it); it opens only what the
+    // role's own ECR statements allow, which name dev's repository.
     assert.deepEqual(
-      foreign.filter((v) => v.decision === "Allowed").map((v) => `${v.request.action} ${v.request.resource}`),
+      foreign
+        .filter((v) => v.decision === "Allowed" && v.request.action !== "ecr:GetAuthorizationToken")
+        .map((v) => `${v.request.action} ${v.request.resource}`),
       [],
     );
   });

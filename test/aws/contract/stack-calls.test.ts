@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { EnvironmentConfig } from "#core/environments/schema.js";
-import { deployOrder, stackNames } from "#core/infrastructure/parameters.js";
+import { deployOrder, stackNames, workersRepositoryName } from "#core/infrastructure/parameters.js";
 import { type EnvironmentModel, environmentModel, judge, refusals } from "./lib/contract.js";
 import { allEnvironments } from "./lib/environments.js";
 import { grantedActions } from "./lib/handlers.js";
@@ -200,6 +200,58 @@ describe("stack workflow calls against the infrastructure and plan roles", () =>
       });
     }
   }
+
+  test("deploy-infrastructure.yml's workers image step: its calls are allowed to the deploy role, and only there", async () => {
+    const workflow = loadWorkflows().find((w) => w.file === "deploy-infrastructure.yml")!;
+    const runtime = workflow.jobs.find((j) => j.id === "runtime")!;
+    const scripts = (runtime.steps ?? []).map((step) => step.run ?? "").join("\n");
+    const commands = [...scripts.matchAll(/\baws ([a-z0-9-]+) ([a-z0-9-]+)/g)].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual([...new Set(commands)].sort(), ["ecr describe-images", "ecr get-login-password"]);
+    assert.match(
+      scripts,
+      /docker buildx build [^\n]*\\\n[^\n]*--tag "\$REGISTRY\/\$REPOSITORY:\$TAG"[\s\S]*--push \./,
+    );
+    // The repository name the job computes is the one the stacks create.
+    assert.match(scripts, /echo "workers-repository=\$\{application,,\}\/workers"/);
+    for (const shape of shapes) {
+      const layout = inShape(environments, shape);
+      for (const name of ["dev", "prod"]) {
+        const model = environmentModel(byName(layout, name), { allEnvironments: layout });
+        const repositoryName = workersRepositoryName(model.config.aws!);
+        assert.equal(repositoryName, `${model.config.aws!.codeDeploy.application.toLowerCase()}/workers`);
+        const ecr = (operation: string): RecordedCall => ({
+          service: "ecr",
+          operation,
+          input: { repositoryName },
+          via: "mock",
+        });
+        const calls = [
+          ecr("DescribeImages"),
+          ecr("GetLoginPassword"),
+          // docker buildx ... --push: the registry protocol, authorized as these actions.
+          ...[
+            "BatchCheckLayerAvailability",
+            "InitiateLayerUpload",
+            "UploadLayerPart",
+            "CompleteLayerUpload",
+            "PutImage",
+            "BatchGetImage",
+          ].map(ecr),
+        ];
+        const deploy = model.roles.get("bootstrap.DeployRole")!;
+        assert.deepEqual(refusals(await judge(deploy, calls, model.context)), [], `${shape} ${name}`);
+        // No other role of the environment may push the image; the hosts may only pull it.
+        for (const other of ["bootstrap.InfrastructureRole", "bootstrap.PlanRole", "app.InstanceRole"]) {
+          const verdicts = await judge(
+            model.roles.get(other)!,
+            calls.filter((c) => c.operation === "PutImage"),
+            model.context,
+          );
+          assert.notEqual(verdicts[0]?.decision, "Allowed", `${other} must not push the workers image`);
+        }
+      }
+    }
+  });
 
   test("another environment's stacks are out of reach (one shared account)", async () => {
     const layout = inShape(environments, "shared-account");

@@ -28,6 +28,8 @@ import { allEnvironments } from "../contract/lib/environments.js";
 import { type RecordingProxy, startRecordingProxy } from "../contract/lib/recorder.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "actions-"));
+/** The digest of the workers image the workflow would have pushed; the bundle carries it. */
+const workersDigest = `sha256:${"cd".repeat(32)}`;
 const aws = loadEnvironment("dev", { dir: repoPath("environments") }).config.aws!;
 let moto: MotoServer;
 /** Sits between the actions and moto and records every call, for the deploy role's contract. */
@@ -147,7 +149,12 @@ describe("bundled actions against moto", () => {
   let packaged: ActionRun;
 
   test("package-bundle builds, uploads to the environment's bucket and reports the object", async () => {
-    packaged = await runAction("package-bundle", { environment: "dev", out: "", "part-size-mib": "8" });
+    packaged = await runAction("package-bundle", {
+      environment: "dev",
+      out: "",
+      "part-size-mib": "8",
+      "workers-image-digest": workersDigest,
+    });
     assert.equal(packaged.code, 0, packaged.stdout);
     const { outputs } = packaged;
     assert.match(outputs.sha256!, /^[0-9a-f]{64}$/);
@@ -158,7 +165,12 @@ describe("bundled actions against moto", () => {
     assert.equal(outputs.skipped, "false");
     assert.match(packaged.summary, /Runtime bundle for dev/);
 
-    const again = await runAction("package-bundle", { environment: "dev", out: "", "part-size-mib": "8" });
+    const again = await runAction("package-bundle", {
+      environment: "dev",
+      out: "",
+      "part-size-mib": "8",
+      "workers-image-digest": workersDigest,
+    });
     assert.equal(again.code, 0, again.stdout);
     assert.equal(again.outputs.sha256, outputs.sha256, "same commit, same bundle");
     assert.equal(again.outputs.skipped, "true");

@@ -47,6 +47,27 @@ describe("camunda-gitops package and deploy", () => {
     const local = await cli("package", "--out", path.join(work, "x.zip"), "--env", "local");
     assert.equal(local.code, 2);
     assert.match(local.err, /environments\/local\.yaml has no aws section/);
+    // Uploading for an environment needs the workers image's digest: hosts never build the image.
+    const noDigest = await cli("package", "--out", path.join(work, "y.zip"), "--env", "dev");
+    assert.equal(noDigest.code, 2);
+    assert.match(
+      noDigest.err,
+      /a bundle for dev needs the digest of the workers image in its ECR repository/,
+    );
+    const badDigest = await cli(
+      "package",
+      "--out",
+      path.join(work, "z.zip"),
+      "--env",
+      "dev",
+      "--workers-image-digest",
+      "latest",
+    );
+    assert.equal(badDigest.code, 2);
+    assert.match(
+      badDigest.err,
+      /the workers image digest must look like sha256:<64 hex digits>, got "latest"/,
+    );
     const noEnv = await cli("deploy");
     assert.equal(noEnv.code, 2);
     assert.match(noEnv.err, /deploy: --env is required/);

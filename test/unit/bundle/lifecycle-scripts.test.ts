@@ -48,6 +48,10 @@ case "$1 $2" in
   *) echo "unexpected aws call: $*" >&2; exit 2 ;;
 esac
 `,
+  // Docker's ECR credential helper: before-install.sh only checks it is there.
+  "docker-credential-ecr-login": `#!/usr/bin/env bash
+exit 0
+`,
   curl: `#!/usr/bin/env bash
 url=""; config=""
 for arg in "$@"; do [[ "$arg" == http* ]] && url=$arg; done
@@ -63,8 +67,16 @@ esac
 let bundleDir = "";
 let hooks: { event: string; location: string }[] = [];
 
+/** The digest of the workers image CI pushed, as the deploy workflow passes it to package. */
+const workersDigest = `sha256:${"ab".repeat(32)}`;
+const workersRepository = "111111111111.dkr.ecr.eu-west-2.amazonaws.com/camunda-test/workers";
+
 before(async () => {
-  const built = await buildBundle({ root: repoRoot, out: path.join(work, "bundle.zip") });
+  const built = await buildBundle({
+    root: repoRoot,
+    out: path.join(work, "bundle.zip"),
+    workersImageDigest: workersDigest,
+  });
   hooks = built.hooks;
   bundleDir = path.join(work, "archive");
   // Extract, then apply the modes stored in the zip: the scripts run with exactly the bits shipped.
@@ -136,6 +148,7 @@ const ssmText = [
   "/camunda-platform/camunda-test-engine/DB_NAME\tcamunda",
   "/camunda-platform/camunda-test-engine/DB_SECRET_ID\tarn:aws:secretsmanager:eu-west-2:000000000000:secret:db",
   "/camunda-platform/camunda-test-engine/ADMIN_SECRET_ID\tadmin",
+  `/camunda-platform/camunda-test-engine/WORKERS_REPOSITORY\t${workersRepository}`,
   "/camunda-platform/camunda-test-engine/lowercase_ignored\tx",
   "",
 ].join("\n");
@@ -188,8 +201,7 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
       "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:db --query SecretString --output text",
       "aws secretsmanager get-secret-value --secret-id admin --query SecretString --output text",
       "aws secretsmanager get-secret-value --secret-id admin --query SecretString --output text",
-      `${compose} pull --quiet camunda`,
-      `${compose} build --pull workers`,
+      `${compose} pull --quiet`,
       `${compose} up --detach --no-build --remove-orphans`,
       "curl http://127.0.0.1:8080/engine-rest/engine (credentials on stdin)",
       "curl http://127.0.0.1:9464/readyz",
@@ -206,6 +218,8 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
         "DB_NAME='camunda'",
         "DB_PASSWORD='db$ecret with space'",
         "DB_USER='camunda_app'",
+        `WORKERS_IMAGE='${workersRepository}@${workersDigest}'`,
+        `WORKERS_REPOSITORY='${workersRepository}'`,
         "",
       ].join("\n"),
     );
@@ -215,7 +229,7 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
     assert.doesNotMatch(printed, /db\$ecret|adm"in/, "no secret value is ever printed");
     assert.match(
       install.stdout,
-      /wrote 6 settings to .*: CAMUNDA_ADMIN_PASSWORD CAMUNDA_ADMIN_USER DB_HOST DB_NAME DB_PASSWORD DB_USER/,
+      /wrote 8 settings to .*: CAMUNDA_ADMIN_PASSWORD CAMUNDA_ADMIN_USER DB_HOST DB_NAME DB_PASSWORD DB_USER WORKERS_IMAGE WORKERS_REPOSITORY/,
     );
     assert.match(install.stdout, /ignoring parameter .*lowercase_ignored/);
     // curl got the credentials on stdin as a config line, escaped for curl's quoting rules.
@@ -250,11 +264,25 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
     const h = host("missing", {
       ssm: "/camunda-platform/camunda-test-engine/DB_NAME\tcamunda\n",
     });
-    const install = runHook(h, "AfterInstall", bundleDir);
+    cpSync(bundleDir, h.appDir, { recursive: true });
+    const install = runHook(h, "AfterInstall", h.appDir);
     assert.equal(install.status, 1);
     assert.match(
       install.stderr,
-      /missing runtime settings: DB_HOST DB_USER DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD; add them under \/camunda-platform\/camunda-test-engine\//,
+      /missing runtime settings: DB_HOST DB_USER DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_IMAGE; add them under \/camunda-platform\/camunda-test-engine\//,
+    );
+    assert.equal(existsSync(h.envFile), false);
+  });
+
+  test("AfterInstall refuses a revision without the workers image digest: hosts never build the image", () => {
+    const h = host("no-digest", { ssm: ssmText, secrets });
+    cpSync(bundleDir, h.appDir, { recursive: true });
+    rmSync(path.join(h.appDir, "workers", "image-digest"));
+    const install = runHook(h, "AfterInstall", h.appDir);
+    assert.equal(install.status, 1);
+    assert.match(
+      install.stderr,
+      /this revision carries no workers image digest \(.*workers\/image-digest\): it was packaged without --workers-image-digest; deploy it with the workflow/,
     );
     assert.equal(existsSync(h.envFile), false);
   });
@@ -264,14 +292,15 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
       ssm: ssmText,
       secrets: { ...secrets, db: { username: "camunda_app", password: "it's-secret" } },
     });
-    const install = runHook(h, "AfterInstall", bundleDir);
+    cpSync(bundleDir, h.appDir, { recursive: true });
+    const install = runHook(h, "AfterInstall", h.appDir);
     assert.equal(install.status, 1);
     assert.match(install.stderr, /the value of DB_PASSWORD contains a single quote or a line break/);
     assert.doesNotMatch(install.stderr + install.stdout, /it's-secret/);
     assert.equal(existsSync(h.envFile), false);
   });
 
-  test("ApplicationStart pulls a registry image for the workers when WORKERS_IMAGE is set", () => {
+  test("ApplicationStart pulls both images and builds nothing", () => {
     const h = host("registry", { ssm: "" });
     mkdirSync(path.dirname(h.envFile), { recursive: true });
     writeFileSync(h.envFile, "WORKERS_IMAGE='registry.example/workers@sha256:abc'\n", { mode: 0o600 });

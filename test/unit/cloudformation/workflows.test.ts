@@ -189,3 +189,45 @@ describe("release runner isolation", () => {
     }
   });
 });
+
+describe("workers image: built once in CI, pinned by digest to the hosts", () => {
+  const runtime = workflow("deploy-infrastructure.yml").parsed.jobs.runtime;
+  const steps = runtime?.steps ?? [];
+
+  test("the runtime job builds or reuses the image of this commit and hands its digest to packaging", () => {
+    const image = steps.find((s) => (s as { id?: string }).id === "image");
+    assert.ok(image, "a step with id image");
+    const script = String(image.run);
+    // Reuse first: a commit's image is built once, its tag never moves.
+    assert.match(
+      script,
+      /aws ecr describe-images --repository-name "\$REPOSITORY" --image-ids "imageTag=\$TAG"/,
+    );
+    assert.match(script, /npm run build:workers/);
+    assert.match(script, /docker buildx build --platform linux\/amd64 [\s\S]*--file workers\/Dockerfile/);
+    assert.match(script, /\[\[ "\$digest" =~ \^sha256:\[0-9a-f\]\{64\}\$ \]\] \|\| \{ echo "::error::/);
+    const order = steps.map((s) => s.name);
+    assert.ok(order.indexOf(image.name) < order.indexOf("Package the runtime bundle"));
+    const pkg = steps.find((s) => s.uses === "./actions/package-bundle");
+    assert.equal(pkg?.with?.["workers-image-digest"], expr("steps.image.outputs.digest"));
+    // Node 22 builds the workers' file on the runner, as in the image.
+    const node = steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+    assert.ok(Number(node?.with?.["node-version"]) >= 22);
+  });
+
+  test("the production compose file runs the workers image by the digest install.sh writes, and builds nothing", () => {
+    const compose = parse(readFileSync(repoPath("deploy", "docker-compose.yml"), "utf8")) as {
+      services: Record<string, { image?: string; build?: unknown }>;
+    };
+    for (const [name, service] of Object.entries(compose.services))
+      assert.equal(service.build, undefined, name);
+    assert.match(String(compose.services.workers?.image), /^\$\{WORKERS_IMAGE:\?/);
+    const install = readFileSync(repoPath("deploy", "scripts", "install.sh"), "utf8");
+    assert.match(install, /settings\[WORKERS_IMAGE\]="\$\{settings\[WORKERS_REPOSITORY\]\}@\$digest"/);
+    assert.match(install, /\[\[ "\$digest" =~ \^sha256:\[0-9a-f\]\{64\}\$ \]\]/);
+    assert.doesNotMatch(
+      readFileSync(repoPath("deploy", "scripts", "start.sh"), "utf8"),
+      /compose build|docker build/,
+    );
+  });
+});

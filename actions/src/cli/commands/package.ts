@@ -5,19 +5,22 @@ import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js"
 import { displayPath, localDir } from "#core/util/paths.js";
 import { step } from "#core/util/progress.js";
 
-const help = `Usage: camunda-gitops package [--out FILE] [--env ENV] [--part-size-mib N] [--kms-key-id KEY] [--json]
+const help = `Usage: camunda-gitops package [--out FILE] [--env ENV --workers-image-digest sha256:…] [--part-size-mib N] [--kms-key-id KEY] [--json]
 
-Builds the CodeDeploy bundle (deploy/appspec.yml, deploy/scripts/, deploy/docker-compose.yml, the
-workers' Dockerfile and their built file, workers/dist/main.mjs, bundled with esbuild from this
-checkout) as a deterministic zip: the same commit always gives the same bytes and sha256.
-appspec.yml is validated against the bundle first (hooks present and executable, timeouts within
-CodeDeploy's limits).
+Builds the CodeDeploy bundle (deploy/appspec.yml, deploy/scripts/, deploy/docker-compose.yml and the
+digest of the workers image) as a deterministic zip: the same commit always gives the same bytes and
+sha256. appspec.yml is validated against the bundle first (hooks present and executable, timeouts
+within CodeDeploy's limits). The hosts pull the workers image by that digest and never build it; the
+deploy workflow builds and pushes it (npm run build:workers, then workers/Dockerfile).
 
   --out FILE         where to write the zip (default .local/delivery/bundle.zip); nothing is uploaded
                      unless --env is given
   --env ENV          also upload it to ENV's artifact bucket (environments/ENV.yaml, aws.artifactBucket)
                      under <artifactPrefix><sha256>.zip, with server-side encryption; skipped when that
                      object already exists. AWS credentials come from the usual AWS environment.
+  --workers-image-digest D
+                     the digest (sha256:…) of the workers image in ENV's ECR repository; required
+                     with --env
   --part-size-mib N  multipart part size in MiB (default 8, minimum 5)
   --kms-key-id KEY   encrypt the object with this KMS key (SSE-KMS) instead of SSE-S3
   --json             print the result as JSON on stdout
@@ -33,6 +36,7 @@ export const command: Command = {
       env: { type: "string" },
       "part-size-mib": { type: "string" },
       "kms-key-id": { type: "string" },
+      "workers-image-digest": { type: "string" },
       json: { type: "boolean", default: false },
     });
     const partMiB = intOption("package", "part-size-mib", values["part-size-mib"], 8);
@@ -45,6 +49,7 @@ export const command: Command = {
         environment,
         partSize: Math.max(partMiB, 5) * 1024 * 1024,
         kmsKeyId: values["kms-key-id"],
+        workersImageDigest: values["workers-image-digest"],
         onProgress: s.update,
       }),
     );

@@ -192,7 +192,23 @@ export function iamRequestsFor(call: RecordedCall, ctx: RequestContext): IamRequ
         ),
       ];
     case "ecr:GetAuthorizationToken":
+    case "ecr:GetLoginPassword":
       return [{ action: "ecr:GetAuthorizationToken", resource: "*" }];
+    // The registry's own protocol (docker push and pull) is authorized as these ECR actions.
+    case "ecr:DescribeImages":
+    case "ecr:BatchGetImage":
+    case "ecr:GetDownloadUrlForLayer":
+    case "ecr:BatchCheckLayerAvailability":
+    case "ecr:InitiateLayerUpload":
+    case "ecr:UploadLayerPart":
+    case "ecr:CompleteLayerUpload":
+    case "ecr:PutImage":
+      return [
+        {
+          action: `ecr:${call.operation}`,
+          resource: `arn:aws:ecr:${ctx.region}:${ctx.account}:repository/${String(input.repositoryName)}`,
+        },
+      ];
     default:
       throw new UnmappedCall(
         `${key} has no entry in test/aws/contract/lib/requests.ts: add the IAM action(s) and resource it needs`,
