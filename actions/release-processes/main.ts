@@ -5,6 +5,7 @@ import { annotationsFor } from "#core/release/annotations.js";
 import { connect } from "#core/release/connect.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
 import { planHasChanges } from "#core/release/plan.js";
+import { provenanceFromEnvironment } from "#core/release/provenance.js";
 import { type ReleaseResult, release, SmokeFailedError } from "#core/release/release.js";
 import { formatReleaseMarkdown, formatReleaseText, releaseJson } from "#core/release/report.js";
 import { errorMessage, UserError } from "#core/util/errors.js";
@@ -38,6 +39,7 @@ async function run(): Promise<void> {
       allowSmokeTests: connection.allowSmokeTests,
       ...(smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {}),
       expectedPlanDigest: core.getInput("expected-plan-digest") || undefined,
+      provenance: await provenanceFromEnvironment(process.env, workspace),
       lint: projectLintGate({
         toolRoot: workspace,
         importRegistry: (file) => importRegistryWithTsx(workspace, file),

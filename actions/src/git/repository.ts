@@ -91,6 +91,16 @@ export async function headCommit(repo: string): Promise<string | null> {
   }
 }
 
+/** The URL of the `origin` remote, or null when there is none (or no repository). */
+export async function originUrl(repo: string): Promise<string | null> {
+  try {
+    return (await git(repo, ["remote", "get-url", "origin"])).toString("utf8").trim() || null;
+  } catch (error) {
+    if (error instanceof GitCommandError) return null;
+    throw error;
+  }
+}
+
 /** The branch HEAD is on, or null when detached or not a repository. */
 export async function currentBranch(repo: string): Promise<string | null> {
   try {

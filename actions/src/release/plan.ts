@@ -14,6 +14,7 @@ import {
   latestDefinition,
 } from "./definitions.js";
 import { diffModels, summarizeDiff } from "./model-diff.js";
+import { OriginReader, type ReleaseIdentity } from "./provenance.js";
 import type { ReleaseSource, ResourceKind } from "./source.js";
 
 export type ResourceStatus = "new" | "changed" | "unchanged";
@@ -66,16 +67,26 @@ export interface Plan {
   digest: string;
 }
 
+/** Who the target's releases are, for telling them from other deployments. */
+export function releaseIdentity(target: ReleaseTarget, repository: string | null = null): ReleaseIdentity {
+  return {
+    environment: target.environment,
+    deploymentName: target.deploymentName,
+    deploymentSource: target.deploymentSource,
+    repository,
+  };
+}
+
 export async function computePlan(
   client: CamundaClient,
   source: ReleaseSource,
   target: ReleaseTarget,
   onProgress: (detail: string) => void = () => {},
+  origins: OriginReader = new OriginReader(client, releaseIdentity(target)),
 ): Promise<Plan> {
   const resources: PlannedResource[] = [];
   const ignored: Plan["ignored"] = [];
   const owners = new Map<string, string>();
-  const deployments = new Map<string, { name: string | null; source: string | null }>();
   const tenantId = target.tenantId ?? undefined;
 
   for (const [index, resource] of source.resources.entries()) {
@@ -139,7 +150,7 @@ export async function computePlan(
         }
       }
       if (reasons.length > 0) {
-        outsideRelease = await foreignDeployment(client, definitions, target, deployments);
+        outsideRelease = await foreignDeployment(definitions, origins);
         if (outsideRelease) reasons.push(`the latest version comes from ${outsideRelease}`);
         status = "changed";
         summary = reasons.map((r) => r.replace(/^diff:/, "")).join("; ");
@@ -173,23 +184,14 @@ export async function computePlan(
 
 /** The first previous version's deployment that is not one of this environment's releases, described. */
 async function foreignDeployment(
-  client: CamundaClient,
   definitions: PlannedDefinition[],
-  target: ReleaseTarget,
-  cache: Map<string, { name: string | null; source: string | null }>,
+  origins: OriginReader,
 ): Promise<string | null> {
   for (const definition of definitions) {
     const id = definition.previous?.deploymentId;
     if (!id) continue;
-    let deployment = cache.get(id);
-    if (!deployment) {
-      const found = await client.ok(client.api.GET("/deployment/{id}", { params: { path: { id } } }));
-      deployment = { name: found.name ?? null, source: found.source ?? null };
-      cache.set(id, deployment);
-    }
-    if (deployment.name !== target.deploymentName || deployment.source !== target.deploymentSource) {
-      return `deployment "${deployment.name ?? ""}" (source "${deployment.source ?? "none"}"), not from a release`;
-    }
+    const origin = await origins.origin(id);
+    if (!origin.ours) return origin.foreignReason;
   }
   return null;
 }

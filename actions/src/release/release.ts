@@ -6,10 +6,11 @@
  * Idempotency comes from the engine: every resource is sent with a stable deployment name and source
  * and with `enable-duplicate-filtering` + `deploy-changed-only`, so the engine versions exactly the
  * resources whose bytes differ from the latest resource of the same name in deployments with that
- * name and source (and tenant). The git commit is recorded in an extra resource, `release.json`,
- * never in the deployment name, because a per-commit name would defeat that comparison; and it is
- * only sent when the plan has something to deploy, so releasing an unchanged tree from a new commit
- * creates no deployment at all.
+ * name and source (and tenant). The repository, the git commit and the CI run are recorded in an extra
+ * resource, `release.json` (provenance.ts), never in the deployment name, because a per-commit name
+ * would defeat that comparison; drift and the plan read it back to tell releases from hand
+ * deployments. It is only sent when the plan has something to deploy, so releasing an unchanged tree
+ * from a new commit creates no deployment at all.
  */
 import path from "node:path";
 import { type CamundaClient, CamundaError } from "#core/camunda/index.js";
@@ -21,7 +22,13 @@ import { step as progressStep } from "#core/util/progress.js";
 import { explainDeployFailure } from "./deploy-errors.js";
 import { engineProbeFailures, probeReleasedEngine } from "./engine-probe.js";
 import { type LintGate, runLintGate } from "./lint-gate.js";
-import { computePlan, type Plan, planHasChanges, type ReleaseTarget } from "./plan.js";
+import { computePlan, type Plan, planHasChanges, type ReleaseTarget, releaseIdentity } from "./plan.js";
+import {
+  OriginReader,
+  RELEASE_INFO_RESOURCE,
+  type ReleaseProvenance,
+  type ReleaseRecord,
+} from "./provenance.js";
 import { type SmokeOutcome, smokeTest } from "./smoke.js";
 import { openSource, type ReleaseSource, type Resource } from "./source.js";
 import { verify } from "./verify.js";
@@ -35,7 +42,7 @@ export type StepRunner = <T>(
 export const defaultStepRunner: StepRunner = (title, fn) =>
   progressStep(title, (handle) => fn(handle.update));
 
-export const RELEASE_INFO_RESOURCE = "release.json";
+export { RELEASE_INFO_RESOURCE };
 
 export interface PlanOptions {
   client: CamundaClient;
@@ -47,6 +54,11 @@ export interface PlanOptions {
   /** Deploy the files of this git ref (tag, branch, sha) instead of the working tree. */
   ref?: string | undefined;
   step?: StepRunner;
+  /**
+   * The repository and the CI run releasing (recorded in release.json); the repository also tells
+   * this repository's releases from other deployments. Default: neither known.
+   */
+  provenance?: ReleaseProvenance;
 }
 
 export interface ReleaseOptions extends PlanOptions {
@@ -139,22 +151,38 @@ export async function planRelease(options: PlanOptions): Promise<{ plan: Plan; r
   return withSource(options, async (source) => {
     const plan = await step(
       `Planning against ${options.target.environment} (${options.target.restUrl})`,
-      (update) => computePlan(options.client, source, options.target, update),
+      (update) => planProcesses(options, source, update),
     );
     return { plan, rows: planRows(plan) };
   });
 }
 
-/** The commit and ref of a release, as the engine keeps them (see the module comment). */
-export function releaseInfo(plan: Plan): string {
-  const info = {
+const UNKNOWN_PROVENANCE: ReleaseProvenance = { repository: null, run: null };
+
+/** The repository, commit, ref and run of a release, as the engine keeps them (see the module comment). */
+export function releaseInfo(plan: Plan, provenance: ReleaseProvenance = UNKNOWN_PROVENANCE): string {
+  const info: ReleaseRecord = {
+    repository: provenance.repository,
     commit: plan.commit,
     ref: plan.ref,
     dirty: plan.dirty,
     environment: plan.target.environment,
+    run: provenance.run,
     resources: Object.fromEntries(plan.resources.map((r) => [r.name, `sha256:${r.sha256}`])),
   };
   return `${JSON.stringify(info, null, 2)}\n`;
+}
+
+/** Plans with the origin of each deployment judged against this repository's releases. */
+function planProcesses(options: PlanOptions, source: ReleaseSource, update: (detail: string) => void) {
+  const identity = releaseIdentity(options.target, options.provenance?.repository ?? null);
+  return computePlan(
+    options.client,
+    source,
+    options.target,
+    update,
+    new OriginReader(options.client, identity),
+  );
 }
 
 export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
@@ -168,7 +196,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
   return withSource(options, async (source) => {
     const lint = options.lint ? await lintModels(options.lint, source, step) : null;
     const plan = await step(`Planning against ${target.environment} (${target.restUrl})`, (update) =>
-      computePlan(options.client, source, target, update),
+      planProcesses(options, source, update),
     );
     checkApprovedPlan(plan, options.expectedPlanDigest, target);
     const base = {
@@ -184,7 +212,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
 
     const selection = selectResources(plan, source);
     const deployment = await step(selection.title(target), () =>
-      deployResources(options.client, target, plan, selection),
+      deployResources(options.client, target, plan, selection, options.provenance),
     );
     const rows = await step(`Verifying ${target.environment}`, () =>
       verify(options.client, plan, selection.byName, target),
@@ -293,11 +321,12 @@ async function deployResources(
   target: ReleaseTarget,
   plan: Plan,
   selection: ResourceSelection,
+  provenance: ReleaseProvenance | undefined,
 ) {
   const { sent, changed, unfiltered } = selection;
   const parts = sent.map((r) => ({ name: r.name, content: r.content }));
   if (planHasChanges(plan))
-    parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan)) });
+    parts.push({ name: RELEASE_INFO_RESOURCE, content: Buffer.from(releaseInfo(plan, provenance)) });
   try {
     return await client.deploy({
       name: target.deploymentName,

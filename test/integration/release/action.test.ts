@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -53,6 +54,13 @@ function runAction(repo: TempRepo, inputs: Record<string, string>) {
     GITHUB_STEP_SUMMARY: summaryFile,
     CAMUNDA_USERNAME: username,
     CAMUNDA_PASSWORD: password,
+    // What the runner sets about the run; the release records it as the deployment's provenance.
+    GITHUB_REPOSITORY: "example-org/claims-platform",
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_RUN_ID: "4242",
+    GITHUB_RUN_ATTEMPT: "2",
+    GITHUB_WORKFLOW: "Release processes",
+    GITHUB_ACTOR: "release-manager",
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   return new Promise<{
@@ -80,6 +88,18 @@ function runAction(repo: TempRepo, inputs: Record<string, string>) {
       }),
     );
   });
+}
+
+/** The release.json resource of a deployment, read with plain REST calls. */
+async function releaseRecord(deploymentId: string): Promise<unknown> {
+  const { restUrl, username, password } = testEngine();
+  const headers = { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+  const resources = (await (
+    await fetch(`${restUrl}/deployment/${deploymentId}/resources`, { headers })
+  ).json()) as Array<{ id: string; name: string }>;
+  const info = resources.find((r) => r.name === "release.json");
+  assert.ok(info, `deployment ${deploymentId} has no release.json: ${JSON.stringify(resources)}`);
+  return (await fetch(`${restUrl}/deployment/${deploymentId}/resources/${info.id}/data`, { headers })).json();
 }
 
 /** Reads one output from the runner's GITHUB_OUTPUT file format (name<<delimiter ... delimiter). */
@@ -118,6 +138,23 @@ describe("the release-processes action bundle", () => {
     assert.equal(first.code, 0, first.stdout);
     assert.equal(output(first.outputs, "new-versions"), "1");
     assert.match(first.summary, new RegExp(`\\| ${key} \\| – \\| 1 \\| ${key}:1:[^|]+ \\| new \\|`));
+    // Provenance: the deployment holds the repository, the commit and the run that released it.
+    const deploymentId = JSON.parse(output(first.outputs, "result") ?? "{}").deployment.id as string;
+    assert.deepEqual(await releaseRecord(deploymentId), {
+      repository: "example-org/claims-platform",
+      commit: repo.git("rev-parse", "HEAD"),
+      ref: "main",
+      dirty: false,
+      environment: "test",
+      run: {
+        id: "4242",
+        attempt: 2,
+        url: "https://github.example/example-org/claims-platform/actions/runs/4242/attempts/2",
+        workflow: "Release processes",
+        actor: "release-manager",
+      },
+      resources: { "claim.bpmn": `sha256:${createHash("sha256").update(processXml(key)).digest("hex")}` },
+    });
 
     const again = await runAction(repo, { environment: "test", "dry-run": "false", smoke: "false" });
     assert.equal(again.code, 0, again.stdout);

@@ -186,15 +186,30 @@ describe("release reports", () => {
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(json)));
   });
 
-  it("release.json records the commit and the files, and nothing that changes between runs", () => {
-    const info = JSON.parse(releaseInfo(plan));
+  it("release.json records the repository, the commit, the run and the files, and nothing else", () => {
+    const run = {
+      id: "4242",
+      attempt: 1,
+      url: "https://github.example/org/repo/actions/runs/4242",
+      workflow: "Release processes",
+      actor: "alice",
+    };
+    const info = JSON.parse(releaseInfo(plan, { repository: "org/repo", run }));
     assert.deepEqual(info, {
+      repository: "org/repo",
       commit: plan.commit,
       ref: "v1.2.0",
       dirty: false,
       environment: "dev",
+      run,
       resources: { "claim.bpmn": `sha256:${"a".repeat(64)}`, "rates.dmn": `sha256:${"b".repeat(64)}` },
     });
-    assert.equal(releaseInfo(plan), releaseInfo(structuredClone(plan)));
+    // No clock, no host: the same plan and run give the same bytes.
+    assert.equal(
+      releaseInfo(plan, { repository: "org/repo", run }),
+      releaseInfo(structuredClone(plan), { repository: "org/repo", run: { ...run } }),
+    );
+    // Outside CI (a laptop without a remote) both stay null rather than guessed.
+    assert.deepEqual(JSON.parse(releaseInfo(plan)).run, null);
   });
 });

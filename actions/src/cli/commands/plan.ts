@@ -1,5 +1,6 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { connect } from "#core/release/connect.js";
+import { provenanceFromEnvironment } from "#core/release/provenance.js";
 import { planRelease } from "#core/release/release.js";
 import { formatPlanText, planJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
@@ -40,6 +41,7 @@ export const command: Command = {
       target: connection.target,
       repoRoot: root,
       ref: values.ref,
+      provenance: await provenanceFromEnvironment(process.env, root),
     });
     process.stdout.write(
       format === "json"

@@ -2,6 +2,7 @@ import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { connect } from "#core/release/connect.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
+import { provenanceFromEnvironment } from "#core/release/provenance.js";
 import { release, SmokeFailedError } from "#core/release/release.js";
 import { formatReleaseText, releaseJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
@@ -67,6 +68,7 @@ export const command: Command = {
         target: connection.target,
         repoRoot: root,
         lint: projectLintGate({ toolRoot: root }),
+        provenance: await provenanceFromEnvironment(process.env, root),
         ref: values.ref,
         dryRun: values["dry-run"] ?? false,
         smoke: values.smoke ?? false,
