@@ -27,6 +27,10 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ command: Co
     summary: "deploy processes/ to an environment's engine",
     load: () => import("./commands/release.js"),
   },
+  drift: {
+    summary: "compare what an environment's engine runs with git (exit 2 on drift)",
+    load: () => import("./commands/drift.js"),
+  },
   package: {
     summary: "build the CodeDeploy bundle (and upload it)",
     load: () => import("./commands/package.js"),
