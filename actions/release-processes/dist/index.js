@@ -79391,235 +79391,6 @@ function connect(environmentName, options) {
   };
 }
 
-// actions/src/git/repository.ts
-init_errors3();
-import { execFile as execFile2 } from "node:child_process";
-import { promisify as promisify2 } from "node:util";
-var run = promisify2(execFile2);
-async function git(repo, args) {
-  try {
-    const { stdout } = await run("git", ["-C", repo, ...args], {
-      encoding: "buffer",
-      // Model files are small, but a repository may hold many of them.
-      maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
-    });
-    return stdout;
-  } catch (error65) {
-    const failure2 = error65;
-    if (failure2.code === "ENOENT") {
-      throw new UserError("git is not installed or not on PATH; install git to release from a git ref.");
-    }
-    const stderr = failure2.stderr?.toString("utf8").trim().split("\n")[0] ?? failure2.message;
-    throw new GitCommandError(args, stderr);
-  }
-}
-var GitCommandError = class extends Error {
-  constructor(args, stderr) {
-    super(`git ${args.join(" ")}: ${stderr}`);
-    this.args = args;
-    this.stderr = stderr;
-  }
-  args;
-  stderr;
-};
-async function isGitRepository(repo) {
-  try {
-    return (await git(repo, ["rev-parse", "--is-inside-work-tree"])).toString("utf8").trim() === "true";
-  } catch (error65) {
-    if (error65 instanceof GitCommandError) return false;
-    throw error65;
-  }
-}
-async function resolveCommit(repo, ref) {
-  if (ref.trim() === "" || ref.startsWith("-") || /[\s\0]/.test(ref)) {
-    throw new UsageError(`"${ref}" is not a valid git ref; pass a tag, branch or commit sha.`);
-  }
-  if (!await isGitRepository(repo)) {
-    throw new UsageError(
-      `${repo} is not a git repository, so --ref ${ref} cannot be read; run from a clone.`
-    );
-  }
-  try {
-    return (await git(repo, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).toString("utf8").trim();
-  } catch (error65) {
-    if (!(error65 instanceof GitCommandError)) throw error65;
-    throw new UsageError(
-      `git ref "${ref}" does not name a commit in ${repo}; check the tag or sha, or fetch it (\`git fetch --tags\`; in GitHub Actions check out with fetch-depth: 0).`
-    );
-  }
-}
-async function headCommit(repo) {
-  try {
-    return (await git(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])).toString("utf8").trim() || null;
-  } catch (error65) {
-    if (error65 instanceof GitCommandError) return null;
-    throw error65;
-  }
-}
-async function originUrl(repo) {
-  try {
-    return (await git(repo, ["remote", "get-url", "origin"])).toString("utf8").trim() || null;
-  } catch (error65) {
-    if (error65 instanceof GitCommandError) return null;
-    throw error65;
-  }
-}
-async function currentBranch(repo) {
-  try {
-    return (await git(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"])).toString("utf8").trim() || null;
-  } catch (error65) {
-    if (error65 instanceof GitCommandError) return null;
-    throw error65;
-  }
-}
-async function hasLocalChanges(repo, folder) {
-  try {
-    const out = await git(repo, ["status", "--porcelain", "--untracked-files=all", "--", folder]);
-    return out.length > 0;
-  } catch (error65) {
-    if (error65 instanceof GitCommandError) return false;
-    throw error65;
-  }
-}
-async function listFiles(repo, commit, folder) {
-  const prefix3 = folder.replace(/\/+$/, "");
-  const out = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix3]);
-  const entries = [];
-  for (const record2 of out.toString("utf8").split("\0")) {
-    if (!record2) continue;
-    const tab = record2.indexOf("	");
-    const [mode2, type, object2] = record2.slice(0, tab).split(" ");
-    const file2 = record2.slice(tab + 1);
-    if (type !== "blob" || mode2 === "120000" || !object2) continue;
-    if (file2 !== prefix3 && !file2.startsWith(`${prefix3}/`)) continue;
-    entries.push({ path: file2, object: object2 });
-  }
-  return entries.sort((a, b) => a.path.localeCompare(b.path));
-}
-async function readBlob(repo, object2) {
-  return git(repo, ["cat-file", "blob", object2]);
-}
-
-// actions/src/release/provenance.ts
-var RELEASE_INFO_RESOURCE = "release.json";
-function repositoryName(remoteUrl) {
-  if (!remoteUrl) return null;
-  const match = /[/:]([^/:]+)\/([^/]+?)(\.git)?\/?$/.exec(remoteUrl.trim());
-  return match ? `${match[1]}/${match[2]}` : null;
-}
-function describeOrigin(name4, source) {
-  return `deployment "${name4 ?? ""}" with source "${source ?? "none"}"`;
-}
-function judgeOrigin(deployment, record2, identity2) {
-  const base3 = {
-    deploymentId: deployment.id,
-    name: deployment.name,
-    source: deployment.source,
-    time: deployment.time,
-    record: record2
-  };
-  const what = describeOrigin(deployment.name, deployment.source);
-  let reason = null;
-  if (deployment.name !== identity2.deploymentName || deployment.source !== identity2.deploymentSource) {
-    reason = `${what}, not a release (releases use "${identity2.deploymentName}" with source "${identity2.deploymentSource}")`;
-  } else if (!record2) {
-    reason = `${what} without a ${RELEASE_INFO_RESOURCE} record: the release name typed by hand, not a release`;
-  } else if (record2.repository && identity2.repository && record2.repository !== identity2.repository) {
-    reason = `${what}, released from another repository (${record2.repository})`;
-  }
-  return { ...base3, ours: reason === null, foreignReason: reason };
-}
-function parseRecord(text2) {
-  let json2;
-  try {
-    json2 = JSON.parse(text2);
-  } catch {
-    return null;
-  }
-  if (!json2 || typeof json2 !== "object") return null;
-  const j = json2;
-  const str = (v) => typeof v === "string" ? v : null;
-  const run3 = j.run && typeof j.run === "object" ? j.run : null;
-  return {
-    commit: str(j.commit),
-    ref: str(j.ref),
-    dirty: j.dirty === true,
-    environment: str(j.environment),
-    repository: str(j.repository),
-    run: run3 && typeof run3.id === "string" ? {
-      id: run3.id,
-      attempt: typeof run3.attempt === "number" ? run3.attempt : null,
-      url: str(run3.url),
-      workflow: str(run3.workflow),
-      actor: str(run3.actor)
-    } : null,
-    resources: j.resources && typeof j.resources === "object" ? j.resources : {}
-  };
-}
-var OriginReader = class {
-  constructor(client, identity2) {
-    this.client = client;
-    this.identity = identity2;
-  }
-  client;
-  identity;
-  cache = /* @__PURE__ */ new Map();
-  origin(deploymentId) {
-    let found = this.cache.get(deploymentId);
-    if (!found) {
-      found = this.read(deploymentId);
-      this.cache.set(deploymentId, found);
-    }
-    return found;
-  }
-  async read(id2) {
-    const { client } = this;
-    const deployment = await client.ok(client.api.GET("/deployment/{id}", { params: { path: { id: id2 } } }));
-    const resources = await client.ok(
-      client.api.GET("/deployment/{id}/resources", { params: { path: { id: id2 } } })
-    );
-    const info2 = resources.find((r) => r.name === RELEASE_INFO_RESOURCE);
-    let record2 = null;
-    if (info2?.id) {
-      const text2 = await client.ok(
-        client.api.GET("/deployment/{id}/resources/{resourceId}/data", {
-          params: { path: { id: id2, resourceId: info2.id } },
-          parseAs: "text"
-        })
-      );
-      record2 = parseRecord(String(text2));
-    }
-    return judgeOrigin(
-      {
-        id: id2,
-        name: deployment.name ?? null,
-        source: deployment.source ?? null,
-        time: deployment.deploymentTime ?? null
-      },
-      record2,
-      this.identity
-    );
-  }
-};
-async function provenanceFromEnvironment(env, repoRoot) {
-  const repository = env.GITHUB_REPOSITORY || repositoryName(await originUrl(repoRoot));
-  const id2 = env.GITHUB_RUN_ID;
-  if (!id2) return { repository, run: null };
-  const attempt = Number(env.GITHUB_RUN_ATTEMPT);
-  const server = (env.GITHUB_SERVER_URL || "").replace(/\/+$/, "");
-  return {
-    repository,
-    run: {
-      id: id2,
-      attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : null,
-      url: server && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id2}${attempt > 1 ? `/attempts/${attempt}` : ""}` : null,
-      workflow: env.GITHUB_WORKFLOW || null,
-      actor: env.GITHUB_ACTOR || null
-    }
-  };
-}
-
 // actions/src/release/plan.ts
 init_errors3();
 import { createHash } from "node:crypto";
@@ -80966,6 +80737,235 @@ function summarizeDiff(diff, max = 4) {
     );
   }
   return parts.length ? parts.join("; ") : "no difference";
+}
+
+// actions/src/git/repository.ts
+init_errors3();
+import { execFile as execFile2 } from "node:child_process";
+import { promisify as promisify2 } from "node:util";
+var run = promisify2(execFile2);
+async function git(repo, args) {
+  try {
+    const { stdout } = await run("git", ["-C", repo, ...args], {
+      encoding: "buffer",
+      // Model files are small, but a repository may hold many of them.
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
+    });
+    return stdout;
+  } catch (error65) {
+    const failure2 = error65;
+    if (failure2.code === "ENOENT") {
+      throw new UserError("git is not installed or not on PATH; install git to release from a git ref.");
+    }
+    const stderr = failure2.stderr?.toString("utf8").trim().split("\n")[0] ?? failure2.message;
+    throw new GitCommandError(args, stderr);
+  }
+}
+var GitCommandError = class extends Error {
+  constructor(args, stderr) {
+    super(`git ${args.join(" ")}: ${stderr}`);
+    this.args = args;
+    this.stderr = stderr;
+  }
+  args;
+  stderr;
+};
+async function isGitRepository(repo) {
+  try {
+    return (await git(repo, ["rev-parse", "--is-inside-work-tree"])).toString("utf8").trim() === "true";
+  } catch (error65) {
+    if (error65 instanceof GitCommandError) return false;
+    throw error65;
+  }
+}
+async function resolveCommit(repo, ref) {
+  if (ref.trim() === "" || ref.startsWith("-") || /[\s\0]/.test(ref)) {
+    throw new UsageError(`"${ref}" is not a valid git ref; pass a tag, branch or commit sha.`);
+  }
+  if (!await isGitRepository(repo)) {
+    throw new UsageError(
+      `${repo} is not a git repository, so --ref ${ref} cannot be read; run from a clone.`
+    );
+  }
+  try {
+    return (await git(repo, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).toString("utf8").trim();
+  } catch (error65) {
+    if (!(error65 instanceof GitCommandError)) throw error65;
+    throw new UsageError(
+      `git ref "${ref}" does not name a commit in ${repo}; check the tag or sha, or fetch it (\`git fetch --tags\`; in GitHub Actions check out with fetch-depth: 0).`
+    );
+  }
+}
+async function headCommit(repo) {
+  try {
+    return (await git(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])).toString("utf8").trim() || null;
+  } catch (error65) {
+    if (error65 instanceof GitCommandError) return null;
+    throw error65;
+  }
+}
+async function originUrl(repo) {
+  try {
+    return (await git(repo, ["remote", "get-url", "origin"])).toString("utf8").trim() || null;
+  } catch (error65) {
+    if (error65 instanceof GitCommandError) return null;
+    throw error65;
+  }
+}
+async function currentBranch(repo) {
+  try {
+    return (await git(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"])).toString("utf8").trim() || null;
+  } catch (error65) {
+    if (error65 instanceof GitCommandError) return null;
+    throw error65;
+  }
+}
+async function hasLocalChanges(repo, folder) {
+  try {
+    const out = await git(repo, ["status", "--porcelain", "--untracked-files=all", "--", folder]);
+    return out.length > 0;
+  } catch (error65) {
+    if (error65 instanceof GitCommandError) return false;
+    throw error65;
+  }
+}
+async function listFiles(repo, commit, folder) {
+  const prefix3 = folder.replace(/\/+$/, "");
+  const out = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix3]);
+  const entries = [];
+  for (const record2 of out.toString("utf8").split("\0")) {
+    if (!record2) continue;
+    const tab = record2.indexOf("	");
+    const [mode2, type, object2] = record2.slice(0, tab).split(" ");
+    const file2 = record2.slice(tab + 1);
+    if (type !== "blob" || mode2 === "120000" || !object2) continue;
+    if (file2 !== prefix3 && !file2.startsWith(`${prefix3}/`)) continue;
+    entries.push({ path: file2, object: object2 });
+  }
+  return entries.sort((a, b) => a.path.localeCompare(b.path));
+}
+async function readBlob(repo, object2) {
+  return git(repo, ["cat-file", "blob", object2]);
+}
+
+// actions/src/release/provenance.ts
+var RELEASE_INFO_RESOURCE = "release.json";
+function repositoryName(remoteUrl) {
+  if (!remoteUrl) return null;
+  const match = /[/:]([^/:]+)\/([^/]+?)(\.git)?\/?$/.exec(remoteUrl.trim());
+  return match ? `${match[1]}/${match[2]}` : null;
+}
+function describeOrigin(name4, source) {
+  return `deployment "${name4 ?? ""}" with source "${source ?? "none"}"`;
+}
+function judgeOrigin(deployment, record2, identity2) {
+  const base3 = {
+    deploymentId: deployment.id,
+    name: deployment.name,
+    source: deployment.source,
+    time: deployment.time,
+    record: record2
+  };
+  const what = describeOrigin(deployment.name, deployment.source);
+  let reason = null;
+  if (deployment.name !== identity2.deploymentName || deployment.source !== identity2.deploymentSource) {
+    reason = `${what}, not a release (releases use "${identity2.deploymentName}" with source "${identity2.deploymentSource}")`;
+  } else if (!record2) {
+    reason = `${what} without a ${RELEASE_INFO_RESOURCE} record: the release name typed by hand, not a release`;
+  } else if (record2.repository && identity2.repository && record2.repository !== identity2.repository) {
+    reason = `${what}, released from another repository (${record2.repository})`;
+  }
+  return { ...base3, ours: reason === null, foreignReason: reason };
+}
+function parseRecord(text2) {
+  let json2;
+  try {
+    json2 = JSON.parse(text2);
+  } catch {
+    return null;
+  }
+  if (!json2 || typeof json2 !== "object") return null;
+  const j = json2;
+  const str = (v) => typeof v === "string" ? v : null;
+  const run3 = j.run && typeof j.run === "object" ? j.run : null;
+  return {
+    commit: str(j.commit),
+    ref: str(j.ref),
+    dirty: j.dirty === true,
+    environment: str(j.environment),
+    repository: str(j.repository),
+    run: run3 && typeof run3.id === "string" ? {
+      id: run3.id,
+      attempt: typeof run3.attempt === "number" ? run3.attempt : null,
+      url: str(run3.url),
+      workflow: str(run3.workflow),
+      actor: str(run3.actor)
+    } : null,
+    resources: j.resources && typeof j.resources === "object" ? j.resources : {}
+  };
+}
+var OriginReader = class {
+  constructor(client, identity2) {
+    this.client = client;
+    this.identity = identity2;
+  }
+  client;
+  identity;
+  cache = /* @__PURE__ */ new Map();
+  origin(deploymentId) {
+    let found = this.cache.get(deploymentId);
+    if (!found) {
+      found = this.read(deploymentId);
+      this.cache.set(deploymentId, found);
+    }
+    return found;
+  }
+  async read(id2) {
+    const { client } = this;
+    const deployment = await client.ok(client.api.GET("/deployment/{id}", { params: { path: { id: id2 } } }));
+    const resources = await client.ok(
+      client.api.GET("/deployment/{id}/resources", { params: { path: { id: id2 } } })
+    );
+    const info2 = resources.find((r) => r.name === RELEASE_INFO_RESOURCE);
+    let record2 = null;
+    if (info2?.id) {
+      const text2 = await client.ok(
+        client.api.GET("/deployment/{id}/resources/{resourceId}/data", {
+          params: { path: { id: id2, resourceId: info2.id } },
+          parseAs: "text"
+        })
+      );
+      record2 = parseRecord(String(text2));
+    }
+    return judgeOrigin(
+      {
+        id: id2,
+        name: deployment.name ?? null,
+        source: deployment.source ?? null,
+        time: deployment.deploymentTime ?? null
+      },
+      record2,
+      this.identity
+    );
+  }
+};
+async function provenanceFromEnvironment(env, repoRoot) {
+  const repository = env.GITHUB_REPOSITORY || repositoryName(await originUrl(repoRoot));
+  const id2 = env.GITHUB_RUN_ID;
+  if (!id2) return { repository, run: null };
+  const attempt = Number(env.GITHUB_RUN_ATTEMPT);
+  const server = (env.GITHUB_SERVER_URL || "").replace(/\/+$/, "");
+  return {
+    repository,
+    run: {
+      id: id2,
+      attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : null,
+      url: server && env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id2}${attempt > 1 ? `/attempts/${attempt}` : ""}` : null,
+      workflow: env.GITHUB_WORKFLOW || null,
+      actor: env.GITHUB_ACTOR || null
+    }
+  };
 }
 
 // actions/src/release/plan.ts
