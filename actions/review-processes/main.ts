@@ -1,13 +1,6 @@
-import * as core from "@actions/core";
-import { UserError } from "#core/util/errors.js";
+import { z } from "zod";
+import { runAction } from "../shared/run-action.js";
 import { run } from "./review.js";
 
-run().catch((error: unknown) => {
-  if (error instanceof UserError) {
-    core.setFailed([error.message, ...error.details.map((d) => `  ${d}`)].join("\n"));
-    return;
-  }
-  core.setFailed(
-    `The process review failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-  );
-});
+// The review reads its inputs itself (review.ts); failures are reported as every action reports them.
+await runAction({ what: "The process review", options: z.object({}), inputs: [], run: () => run() });

@@ -49,6 +49,4208 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// node_modules/min-dash/dist/index.js
+var dist_exports = {};
+__export(dist_exports, {
+  assign: () => assign,
+  bind: () => bind,
+  debounce: () => debounce,
+  ensureArray: () => ensureArray,
+  every: () => every,
+  filter: () => filter,
+  find: () => find,
+  findIndex: () => findIndex,
+  flatten: () => flatten,
+  forEach: () => forEach,
+  get: () => get,
+  groupBy: () => groupBy,
+  has: () => has,
+  isArray: () => isArray,
+  isDefined: () => isDefined,
+  isFunction: () => isFunction,
+  isNil: () => isNil,
+  isNumber: () => isNumber,
+  isObject: () => isObject,
+  isString: () => isString,
+  isUndefined: () => isUndefined,
+  keys: () => keys,
+  map: () => map,
+  matchPattern: () => matchPattern,
+  merge: () => merge,
+  omit: () => omit,
+  pick: () => pick,
+  reduce: () => reduce,
+  set: () => set,
+  size: () => size,
+  some: () => some,
+  sortBy: () => sortBy,
+  throttle: () => throttle,
+  unionBy: () => unionBy,
+  uniqueBy: () => uniqueBy,
+  values: () => values,
+  without: () => without
+});
+function flatten(arr) {
+  return Array.prototype.concat.apply([], arr);
+}
+function isUndefined(obj) {
+  return obj === void 0;
+}
+function isDefined(obj) {
+  return obj !== void 0;
+}
+function isNil(obj) {
+  return obj == null;
+}
+function isArray(obj) {
+  return nativeToString.call(obj) === "[object Array]";
+}
+function isObject(obj) {
+  return nativeToString.call(obj) === "[object Object]";
+}
+function isNumber(obj) {
+  return nativeToString.call(obj) === "[object Number]";
+}
+function isFunction(obj) {
+  const tag2 = nativeToString.call(obj);
+  return tag2 === "[object Function]" || tag2 === "[object AsyncFunction]" || tag2 === "[object GeneratorFunction]" || tag2 === "[object AsyncGeneratorFunction]" || tag2 === "[object Proxy]";
+}
+function isString(obj) {
+  return nativeToString.call(obj) === "[object String]";
+}
+function ensureArray(obj) {
+  if (isArray(obj)) {
+    return;
+  }
+  throw new Error("must supply array");
+}
+function has(target, key) {
+  return !isNil(target) && nativeHasOwnProperty.call(target, key);
+}
+function find(collection, matcher) {
+  const matchFn = toMatcher(matcher);
+  let match;
+  forEach(collection, function(val, key) {
+    if (matchFn(val, key)) {
+      match = val;
+      return false;
+    }
+  });
+  return match;
+}
+function findIndex(collection, matcher) {
+  const matchFn = toMatcher(matcher);
+  let idx = isArray(collection) ? -1 : void 0;
+  forEach(collection, function(val, key) {
+    if (matchFn(val, key)) {
+      idx = key;
+      return false;
+    }
+  });
+  return idx;
+}
+function filter(collection, matcher) {
+  const matchFn = toMatcher(matcher);
+  let result = [];
+  forEach(collection, function(val, key) {
+    if (matchFn(val, key)) {
+      result.push(val);
+    }
+  });
+  return result;
+}
+function forEach(collection, iterator) {
+  let val, result;
+  if (isUndefined(collection)) {
+    return;
+  }
+  const convertKey = isArray(collection) ? toNum : identity;
+  for (let key in collection) {
+    if (has(collection, key)) {
+      val = collection[key];
+      result = iterator(val, convertKey(key));
+      if (result === false) {
+        return val;
+      }
+    }
+  }
+}
+function without(arr, matcher) {
+  if (isUndefined(arr)) {
+    return [];
+  }
+  ensureArray(arr);
+  const matchFn = toMatcher(matcher);
+  return arr.filter(function(el, idx) {
+    return !matchFn(el, idx);
+  });
+}
+function reduce(collection, iterator, result) {
+  forEach(collection, function(value, idx) {
+    result = iterator(result, value, idx);
+  });
+  return result;
+}
+function every(collection, matcher) {
+  return !!reduce(collection, function(matches2, val, key) {
+    return matches2 && matcher(val, key);
+  }, true);
+}
+function some(collection, matcher) {
+  return !!find(collection, matcher);
+}
+function map(collection, fn2) {
+  let result = [];
+  forEach(collection, function(val, key) {
+    result.push(fn2(val, key));
+  });
+  return result;
+}
+function keys(collection) {
+  return collection && Object.keys(collection) || [];
+}
+function size(collection) {
+  return keys(collection).length;
+}
+function values(collection) {
+  return map(collection, (val) => val);
+}
+function groupBy(collection, extractor, grouped = {}) {
+  extractor = toExtractor(extractor);
+  forEach(collection, function(val) {
+    let discriminator = extractor(val) || "_";
+    let group = grouped[discriminator];
+    if (!group) {
+      group = grouped[discriminator] = [];
+    }
+    group.push(val);
+  });
+  return grouped;
+}
+function uniqueBy(extractor, ...collections) {
+  extractor = toExtractor(extractor);
+  let grouped = {};
+  forEach(collections, (c) => groupBy(c, extractor, grouped));
+  let result = map(grouped, function(val, key) {
+    return val[0];
+  });
+  return result;
+}
+function sortBy(collection, extractor) {
+  extractor = toExtractor(extractor);
+  let sorted = [];
+  forEach(collection, function(value, key) {
+    let disc = extractor(value, key);
+    let entry = {
+      d: disc,
+      v: value
+    };
+    for (var idx = 0; idx < sorted.length; idx++) {
+      let { d } = sorted[idx];
+      if (disc < d) {
+        sorted.splice(idx, 0, entry);
+        return;
+      }
+    }
+    sorted.push(entry);
+  });
+  return map(sorted, (e) => e.v);
+}
+function matchPattern(pattern) {
+  return function(el) {
+    return every(pattern, function(val, key) {
+      return el[key] === val;
+    });
+  };
+}
+function toExtractor(extractor) {
+  return isFunction(extractor) ? extractor : (e) => {
+    return e[extractor];
+  };
+}
+function toMatcher(matcher) {
+  return isFunction(matcher) ? matcher : (e) => {
+    return e === matcher;
+  };
+}
+function identity(arg) {
+  return arg;
+}
+function toNum(arg) {
+  return Number(arg);
+}
+function debounce(fn2, timeout) {
+  let timer;
+  let lastArgs;
+  let lastThis;
+  let lastNow;
+  function fire(force) {
+    let now2 = Date.now();
+    let scheduledDiff = force ? 0 : lastNow + timeout - now2;
+    if (scheduledDiff > 0) {
+      return schedule(scheduledDiff);
+    }
+    fn2.apply(lastThis, lastArgs);
+    clear();
+  }
+  function schedule(timeout2) {
+    timer = setTimeout(fire, timeout2);
+  }
+  function clear() {
+    if (timer) {
+      clearTimeout(timer);
+    }
+    timer = lastNow = lastArgs = lastThis = void 0;
+  }
+  function flush() {
+    if (timer) {
+      fire(true);
+    }
+    clear();
+  }
+  function callback(...args) {
+    lastNow = Date.now();
+    lastArgs = args;
+    lastThis = this;
+    if (!timer) {
+      schedule(timeout);
+    }
+  }
+  callback.flush = flush;
+  callback.cancel = clear;
+  return callback;
+}
+function throttle(fn2, interval) {
+  let throttling = false;
+  return function(...args) {
+    if (throttling) {
+      return;
+    }
+    fn2(...args);
+    throttling = true;
+    setTimeout(() => {
+      throttling = false;
+    }, interval);
+  };
+}
+function bind(fn2, target) {
+  return fn2.bind(target);
+}
+function assign(target, ...others) {
+  return Object.assign(target, ...others);
+}
+function set(target, path6, value) {
+  let currentTarget = target;
+  forEach(path6, function(key, idx) {
+    if (typeof key !== "number" && typeof key !== "string") {
+      throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
+    }
+    if (key === "constructor") {
+      throw new Error("illegal key: constructor");
+    }
+    if (key === "__proto__") {
+      throw new Error("illegal key: __proto__");
+    }
+    let nextKey = path6[idx + 1];
+    let nextTarget = currentTarget[key];
+    if (isDefined(nextKey) && isNil(nextTarget)) {
+      nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
+    }
+    if (isUndefined(nextKey)) {
+      if (isUndefined(value)) {
+        delete currentTarget[key];
+      } else {
+        currentTarget[key] = value;
+      }
+    } else {
+      currentTarget = nextTarget;
+    }
+  });
+  return target;
+}
+function get(target, path6, defaultValue) {
+  let currentTarget = target;
+  forEach(path6, function(key) {
+    if (isNil(currentTarget)) {
+      currentTarget = void 0;
+      return false;
+    }
+    currentTarget = currentTarget[key];
+  });
+  return isUndefined(currentTarget) ? defaultValue : currentTarget;
+}
+function pick(target, properties) {
+  let result = {};
+  let obj = Object(target);
+  forEach(properties, function(prop) {
+    if (prop in obj) {
+      result[prop] = target[prop];
+    }
+  });
+  return result;
+}
+function omit(target, properties) {
+  let result = {};
+  let obj = Object(target);
+  forEach(obj, function(prop, key) {
+    if (properties.indexOf(key) === -1) {
+      result[key] = prop;
+    }
+  });
+  return result;
+}
+function merge(target, ...sources) {
+  if (!sources.length) {
+    return target;
+  }
+  forEach(sources, function(source) {
+    if (!source || !isObject(source)) {
+      return;
+    }
+    forEach(source, function(sourceVal, key) {
+      if (key === "__proto__") {
+        return;
+      }
+      let targetVal = target[key];
+      if (isObject(sourceVal)) {
+        if (!isObject(targetVal)) {
+          targetVal = {};
+        }
+        target[key] = merge(targetVal, sourceVal);
+      } else {
+        target[key] = sourceVal;
+      }
+    });
+  });
+  return target;
+}
+var nativeToString, nativeHasOwnProperty, unionBy;
+var init_dist = __esm({
+  "node_modules/min-dash/dist/index.js"() {
+    nativeToString = Object.prototype.toString;
+    nativeHasOwnProperty = Object.prototype.hasOwnProperty;
+    unionBy = uniqueBy;
+  }
+});
+
+// node_modules/bpmnlint/lib/traverse.js
+var require_traverse = __commonJS({
+  "node_modules/bpmnlint/lib/traverse.js"(exports, module) {
+    function isSimpleType(type) {
+      return ["String", "Boolean", "Integer", "Real"].includes(type);
+    }
+    module.exports = function traverse(element, options) {
+      const enter = options.enter;
+      const leave = options.leave;
+      const enterSubTree = enter && enter(element);
+      const descriptor2 = element.$descriptor;
+      if (enterSubTree !== false && !descriptor2.isGeneric) {
+        const containedProperties2 = descriptor2.properties.filter((p) => {
+          return !p.isAttr && !p.isReference && !isSimpleType(p.type);
+        });
+        containedProperties2.forEach((p) => {
+          if (p.name in element) {
+            const propertyValue = element[p.name];
+            if (p.isMany) {
+              propertyValue.forEach((child2) => {
+                traverse(child2, options);
+              });
+            } else {
+              traverse(propertyValue, options);
+            }
+          }
+        });
+      }
+      leave && leave(element);
+    };
+  }
+});
+
+// node_modules/bpmnlint/lib/test-rule.js
+var require_test_rule = __commonJS({
+  "node_modules/bpmnlint/lib/test-rule.js"(exports, module) {
+    var traverse = require_traverse();
+    var {
+      isArray: isArray3,
+      isObject: isObject3,
+      isFunction: isFunction3
+    } = (init_dist(), __toCommonJS(dist_exports));
+    var Reporter2 = class {
+      /**
+       * @param { {
+       *   moddleRoot: ModdleElement,
+       *   rule: RuleDefinition
+       * } } options
+       */
+      constructor({ moddleRoot, rule }) {
+        this.rule = rule;
+        this.moddleRoot = moddleRoot;
+        this.messages = [];
+        this.report = this.report.bind(this);
+      }
+      /**
+       * @param { string } id
+       * @param { string } message
+       * @param { string[] | { path?: string[], [key: string]: any } } [path]
+       *
+       * @example
+       *
+       * ```javascript
+       * reporter.report('foo', 'Foo error', [ 'foo', 'bar', 'baz' ]);
+       *
+       * reporter.report('foo', 'Foo error', {
+       *   path: [ 'foo', 'bar', 'baz' ],
+       *   foo: 'foo'
+       * });
+       * ```
+       */
+      report(id2, message, path6) {
+        let report = {
+          id: id2,
+          message
+        };
+        if (path6 && isArray3(path6)) {
+          report = {
+            ...report,
+            path: path6
+          };
+        }
+        if (path6 && isObject3(path6)) {
+          report = {
+            ...report,
+            ...path6
+          };
+        }
+        this.messages.push(report);
+      }
+    };
+    module.exports = function testRule({ moddleRoot, rule }) {
+      const reporter = new Reporter2({ rule, moddleRoot });
+      const check2 = rule.check || {};
+      const leave = "leave" in check2 ? check2.leave : void 0;
+      const enter = "enter" in check2 ? check2.enter : isFunction3(check2) ? check2 : void 0;
+      if (!enter && !leave) {
+        throw new Error("no check implemented");
+      }
+      traverse(moddleRoot, {
+        enter: enter ? (node2) => enter(node2, reporter) : void 0,
+        leave: leave ? (node2) => leave(node2, reporter) : void 0
+      });
+      return reporter.messages;
+    };
+  }
+});
+
+// node_modules/bpmnlint/lib/linter.js
+var require_linter = __commonJS({
+  "node_modules/bpmnlint/lib/linter.js"(exports, module) {
+    var testRule = require_test_rule();
+    var noopTransformRule = (rule, options) => {
+      return rule;
+    };
+    var categoryMap = {
+      0: "off",
+      1: "warn",
+      2: "error",
+      3: "info"
+    };
+    var ruleErrorCategory = "rule-error";
+    function Linter2(options) {
+      const {
+        config: config2 = {},
+        resolver,
+        transformRule = noopTransformRule
+      } = options || {};
+      if (typeof resolver === "undefined") {
+        throw new Error("must provide <options.resolver>");
+      }
+      this.config = config2;
+      this.resolver = resolver;
+      this.transformRule = transformRule;
+      this.cachedRules = {};
+      this.cachedConfigs = {};
+    }
+    module.exports = Linter2;
+    Linter2.prototype.applyRule = function applyRule(moddleRoot, ruleDefinition) {
+      const {
+        config: config2,
+        rule,
+        category,
+        name: name4
+      } = ruleDefinition;
+      try {
+        const reports = testRule({
+          moddleRoot,
+          rule,
+          config: config2
+        });
+        return reports.map(function(report) {
+          return {
+            ...report,
+            meta: rule.meta,
+            category
+          };
+        });
+      } catch (e) {
+        console.error("rule <" + name4 + "> failed with error: ", e);
+        return [
+          {
+            message: (
+              /** @type { Error } */
+              e.message
+            ),
+            category: ruleErrorCategory
+          }
+        ];
+      }
+    };
+    Linter2.prototype.resolveRule = function(name4, config2) {
+      const {
+        pkg,
+        ruleName
+      } = this.parseRuleName(name4);
+      const id2 = `${pkg}-${ruleName}`;
+      const rule = this.cachedRules[id2];
+      if (rule) {
+        return Promise.resolve(rule);
+      }
+      return Promise.resolve(this.resolver.resolveRule(pkg, ruleName)).then((ruleFactory) => {
+        if (!ruleFactory) {
+          throw new Error(`unknown rule <${name4}>`);
+        }
+        const rule2 = this.cachedRules[id2] = this.transformRule(ruleFactory(config2), { pkg, ruleName });
+        return rule2;
+      });
+    };
+    Linter2.prototype.resolveConfig = function(name4) {
+      const {
+        pkg,
+        configName
+      } = this.parseConfigName(name4);
+      const id2 = `${pkg}-${configName}`;
+      const config2 = this.cachedConfigs[id2];
+      if (config2) {
+        return Promise.resolve(config2);
+      }
+      return Promise.resolve(this.resolver.resolveConfig(pkg, configName)).then((config3) => {
+        if (!config3) {
+          throw new Error(`unknown config <${name4}>`);
+        }
+        const actualConfig = this.cachedConfigs[id2] = this.normalizeConfig(config3, pkg);
+        return actualConfig;
+      });
+    };
+    Linter2.prototype.resolveRules = function(config2) {
+      return this.resolveConfiguredRules(config2).then((rulesConfig) => {
+        const parsedRules = Object.entries(rulesConfig).map(([name4, value]) => {
+          const {
+            category,
+            config: config3
+          } = this.parseRuleValue(value);
+          return {
+            name: name4,
+            category,
+            config: config3
+          };
+        });
+        const enabledRules = parsedRules.filter((definition) => definition.category !== "off");
+        const loaders = enabledRules.map((definition) => {
+          const {
+            name: name4,
+            config: config3
+          } = definition;
+          return this.resolveRule(name4, config3).then(function(rule) {
+            return {
+              ...definition,
+              rule
+            };
+          });
+        });
+        return Promise.all(loaders);
+      });
+    };
+    Linter2.prototype.resolveConfiguredRules = function(config2) {
+      let parents = config2.extends;
+      if (typeof parents === "string") {
+        parents = [parents];
+      }
+      if (typeof parents === "undefined") {
+        parents = [];
+      }
+      return Promise.all(
+        parents.map((configName) => {
+          return this.resolveConfig(configName).then((config3) => {
+            return this.resolveConfiguredRules(config3);
+          });
+        })
+      ).then((inheritedRules) => {
+        const overrideRules = this.normalizeConfig(config2, "bpmnlint").rules;
+        const rules = [...inheritedRules, overrideRules].reduce((rules2, currentRules) => {
+          return {
+            ...rules2,
+            ...currentRules
+          };
+        }, {});
+        return rules;
+      });
+    };
+    Linter2.prototype.lint = function(moddleRoot, config2) {
+      config2 = config2 || this.config;
+      return this.resolveRules(config2).then((ruleDefinitions) => {
+        const allReports = {};
+        ruleDefinitions.forEach((ruleDefinition) => {
+          const {
+            name: name4
+          } = ruleDefinition;
+          const reports = this.applyRule(moddleRoot, ruleDefinition);
+          if (reports.length) {
+            allReports[name4] = reports;
+          }
+        });
+        return allReports;
+      });
+    };
+    Linter2.prototype.parseRuleValue = function(value) {
+      let category;
+      let config2;
+      if (Array.isArray(value)) {
+        category = value[0];
+        config2 = value[1];
+      } else {
+        category = value;
+        config2 = {};
+      }
+      if (typeof category === "string") {
+        category = category.toLowerCase();
+      }
+      category = categoryMap[category] || category;
+      return {
+        config: config2,
+        category
+      };
+    };
+    Linter2.prototype.parseRuleName = function(name4, localPackage = "bpmnlint") {
+      const match = /^(?:(?:(@[^/]+)\/)?([^@]{1}[^/]*)\/)?([^/]+)$/.exec(name4);
+      if (!match) {
+        throw new Error(`unparseable rule name <${name4}>`);
+      }
+      const [
+        _,
+        ns,
+        packageName,
+        ruleName
+      ] = match;
+      if (!packageName) {
+        return {
+          pkg: localPackage,
+          ruleName
+        };
+      }
+      const pkg = `${ns ? ns + "/" : ""}${prefixPackage(packageName)}`;
+      return {
+        pkg,
+        ruleName
+      };
+    };
+    Linter2.prototype.parseConfigName = function(name4) {
+      const match = /^(?:(?:plugin:(?:(@[^/]+)\/)?([^@]{1}[^/]*)\/)|bpmnlint:)([^/]+)$/.exec(name4);
+      if (!match) {
+        throw new Error(`unparseable config name <${name4}>`);
+      }
+      const [
+        _,
+        ns,
+        packageName,
+        configName
+      ] = match;
+      if (!packageName) {
+        return {
+          pkg: "bpmnlint",
+          configName
+        };
+      }
+      const pkg = `${ns ? ns + "/" : ""}${prefixPackage(packageName)}`;
+      return {
+        pkg,
+        configName
+      };
+    };
+    Linter2.prototype.getSimplePackageName = function(name4) {
+      const match = /^(?:(@[^/]+)\/)?([^/]+)$/.exec(name4);
+      if (!match) {
+        throw new Error(`unparseable package name <${name4}>`);
+      }
+      const [
+        _,
+        ns,
+        packageName
+      ] = match;
+      return `${ns ? ns + "/" : ""}${unprefixPackage(packageName)}`;
+    };
+    Linter2.prototype.normalizeConfig = function(config2, localPackage) {
+      const rules = config2.rules || {};
+      const validatedRules = Object.keys(rules).reduce((normalizedRules, name4) => {
+        const value = rules[name4];
+        const {
+          pkg,
+          ruleName
+        } = this.parseRuleName(name4, localPackage);
+        const normalizedName = pkg === "bpmnlint" ? ruleName : `${this.getSimplePackageName(pkg)}/${ruleName}`;
+        normalizedRules[normalizedName] = value;
+        return normalizedRules;
+      }, {});
+      return {
+        ...config2,
+        rules: validatedRules
+      };
+    };
+    function prefixPackage(pkg) {
+      if (pkg === "bpmnlint") {
+        return "bpmnlint";
+      }
+      if (pkg.startsWith("bpmnlint-plugin-")) {
+        return pkg;
+      }
+      return `bpmnlint-plugin-${pkg}`;
+    }
+    function unprefixPackage(pkg) {
+      if (pkg.startsWith("bpmnlint-plugin-")) {
+        return pkg.substring("bpmnlint-plugin-".length);
+      }
+      return pkg;
+    }
+  }
+});
+
+// node_modules/bpmnlint/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/bpmnlint/lib/index.js"(exports, module) {
+    var Linter2 = require_linter();
+    module.exports = {
+      Linter: Linter2
+    };
+  }
+});
+
+// node_modules/xmlchars/xml/1.0/ed5.js
+var require_ed5 = __commonJS({
+  "node_modules/xmlchars/xml/1.0/ed5.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.CHAR = "	\n\r -퟿-�𐀀-􏿿";
+    exports.S = " 	\r\n";
+    exports.NAME_START_CHAR = ":A-Z_a-zÀ-ÖØ-öø-˿Ͱ-ͽͿ-῿‌‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
+    exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9·̀-ͯ‿-⁀";
+    exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
+    exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
+    exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
+    exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
+    exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
+    exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
+    var TAB = 9;
+    var NL = 10;
+    var CR = 13;
+    var SPACE = 32;
+    exports.S_LIST = [SPACE, NL, CR, TAB];
+    function isChar(c) {
+      return c >= SPACE && c <= 55295 || c === NL || c === CR || c === TAB || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
+    }
+    exports.isChar = isChar;
+    function isS(c) {
+      return c === SPACE || c === NL || c === CR || c === TAB;
+    }
+    exports.isS = isS;
+    function isNameStartChar(c) {
+      return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 95 || c === 8204 || c === 8205 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
+    }
+    exports.isNameStartChar = isNameStartChar;
+    function isNameChar(c) {
+      return isNameStartChar(c) || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256;
+    }
+    exports.isNameChar = isNameChar;
+  }
+});
+
+// node_modules/xmlchars/xml/1.1/ed2.js
+var require_ed2 = __commonJS({
+  "node_modules/xmlchars/xml/1.1/ed2.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.CHAR = "-퟿-�𐀀-􏿿";
+    exports.RESTRICTED_CHAR = "-\b\v\f---";
+    exports.S = " 	\r\n";
+    exports.NAME_START_CHAR = ":A-Z_a-zÀ-ÖØ-öø-˿Ͱ-ͽͿ-῿‌‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
+    exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9·̀-ͯ‿-⁀";
+    exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
+    exports.RESTRICTED_CHAR_RE = new RegExp("^[" + exports.RESTRICTED_CHAR + "]$", "u");
+    exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
+    exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
+    exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
+    exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
+    exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
+    var TAB = 9;
+    var NL = 10;
+    var CR = 13;
+    var SPACE = 32;
+    exports.S_LIST = [SPACE, NL, CR, TAB];
+    function isChar(c) {
+      return c >= 1 && c <= 55295 || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
+    }
+    exports.isChar = isChar;
+    function isRestrictedChar(c) {
+      return c >= 1 && c <= 8 || c === 11 || c === 12 || c >= 14 && c <= 31 || c >= 127 && c <= 132 || c >= 134 && c <= 159;
+    }
+    exports.isRestrictedChar = isRestrictedChar;
+    function isCharAndNotRestricted(c) {
+      return c === 9 || c === 10 || c === 13 || c > 31 && c < 127 || c === 133 || c > 159 && c <= 55295 || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
+    }
+    exports.isCharAndNotRestricted = isCharAndNotRestricted;
+    function isS(c) {
+      return c === SPACE || c === NL || c === CR || c === TAB;
+    }
+    exports.isS = isS;
+    function isNameStartChar(c) {
+      return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 95 || c === 8204 || c === 8205 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
+    }
+    exports.isNameStartChar = isNameStartChar;
+    function isNameChar(c) {
+      return isNameStartChar(c) || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256;
+    }
+    exports.isNameChar = isNameChar;
+  }
+});
+
+// node_modules/xmlchars/xmlns/1.0/ed3.js
+var require_ed3 = __commonJS({
+  "node_modules/xmlchars/xmlns/1.0/ed3.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.NC_NAME_START_CHAR = "A-Z_a-zÀ-ÖØ-öø-˿Ͱ-ͽͿ-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
+    exports.NC_NAME_CHAR = "-" + exports.NC_NAME_START_CHAR + ".0-9·̀-ͯ‿-⁀";
+    exports.NC_NAME_START_CHAR_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "]$", "u");
+    exports.NC_NAME_CHAR_RE = new RegExp("^[" + exports.NC_NAME_CHAR + "]$", "u");
+    exports.NC_NAME_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "][" + exports.NC_NAME_CHAR + "]*$", "u");
+    function isNCNameStartChar(c) {
+      return c >= 65 && c <= 90 || c === 95 || c >= 97 && c <= 122 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8204 && c <= 8205 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
+    }
+    exports.isNCNameStartChar = isNCNameStartChar;
+    function isNCNameChar(c) {
+      return isNCNameStartChar(c) || (c === 45 || c === 46 || c >= 48 && c <= 57 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256);
+    }
+    exports.isNCNameChar = isNCNameChar;
+  }
+});
+
+// node_modules/saxes/saxes.js
+var require_saxes = __commonJS({
+  "node_modules/saxes/saxes.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.SaxesParser = exports.EVENTS = void 0;
+    var ed5 = require_ed5();
+    var ed2 = require_ed2();
+    var NSed3 = require_ed3();
+    var isS = ed5.isS;
+    var isChar10 = ed5.isChar;
+    var isNameStartChar = ed5.isNameStartChar;
+    var isNameChar = ed5.isNameChar;
+    var S_LIST = ed5.S_LIST;
+    var NAME_RE = ed5.NAME_RE;
+    var isChar11 = ed2.isChar;
+    var isNCNameStartChar = NSed3.isNCNameStartChar;
+    var isNCNameChar = NSed3.isNCNameChar;
+    var NC_NAME_RE = NSed3.NC_NAME_RE;
+    var XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
+    var XMLNS_NAMESPACE = "http://www.w3.org/2000/xmlns/";
+    var rootNS = {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
+      __proto__: null,
+      xml: XML_NAMESPACE,
+      xmlns: XMLNS_NAMESPACE
+    };
+    var XML_ENTITIES = {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
+      __proto__: null,
+      amp: "&",
+      gt: ">",
+      lt: "<",
+      quot: '"',
+      apos: "'"
+    };
+    var EOC = -1;
+    var NL_LIKE = -2;
+    var S_BEGIN = 0;
+    var S_BEGIN_WHITESPACE = 1;
+    var S_DOCTYPE = 2;
+    var S_DOCTYPE_QUOTE = 3;
+    var S_DTD = 4;
+    var S_DTD_QUOTED = 5;
+    var S_DTD_OPEN_WAKA = 6;
+    var S_DTD_OPEN_WAKA_BANG = 7;
+    var S_DTD_COMMENT = 8;
+    var S_DTD_COMMENT_ENDING = 9;
+    var S_DTD_COMMENT_ENDED = 10;
+    var S_DTD_PI = 11;
+    var S_DTD_PI_ENDING = 12;
+    var S_TEXT = 13;
+    var S_ENTITY = 14;
+    var S_OPEN_WAKA = 15;
+    var S_OPEN_WAKA_BANG = 16;
+    var S_COMMENT = 17;
+    var S_COMMENT_ENDING = 18;
+    var S_COMMENT_ENDED = 19;
+    var S_CDATA = 20;
+    var S_CDATA_ENDING = 21;
+    var S_CDATA_ENDING_2 = 22;
+    var S_PI_FIRST_CHAR = 23;
+    var S_PI_REST = 24;
+    var S_PI_BODY = 25;
+    var S_PI_ENDING = 26;
+    var S_XML_DECL_NAME_START = 27;
+    var S_XML_DECL_NAME = 28;
+    var S_XML_DECL_EQ = 29;
+    var S_XML_DECL_VALUE_START = 30;
+    var S_XML_DECL_VALUE = 31;
+    var S_XML_DECL_SEPARATOR = 32;
+    var S_XML_DECL_ENDING = 33;
+    var S_OPEN_TAG = 34;
+    var S_OPEN_TAG_SLASH = 35;
+    var S_ATTRIB = 36;
+    var S_ATTRIB_NAME = 37;
+    var S_ATTRIB_NAME_SAW_WHITE = 38;
+    var S_ATTRIB_VALUE = 39;
+    var S_ATTRIB_VALUE_QUOTED = 40;
+    var S_ATTRIB_VALUE_CLOSED = 41;
+    var S_ATTRIB_VALUE_UNQUOTED = 42;
+    var S_CLOSE_TAG = 43;
+    var S_CLOSE_TAG_SAW_WHITE = 44;
+    var TAB = 9;
+    var NL = 10;
+    var CR = 13;
+    var SPACE = 32;
+    var BANG = 33;
+    var DQUOTE = 34;
+    var AMP = 38;
+    var SQUOTE = 39;
+    var MINUS = 45;
+    var FORWARD_SLASH = 47;
+    var SEMICOLON = 59;
+    var LESS = 60;
+    var EQUAL = 61;
+    var GREATER = 62;
+    var QUESTION = 63;
+    var OPEN_BRACKET = 91;
+    var CLOSE_BRACKET = 93;
+    var NEL = 133;
+    var LS = 8232;
+    var isQuote = (c) => c === DQUOTE || c === SQUOTE;
+    var QUOTES = [DQUOTE, SQUOTE];
+    var DOCTYPE_TERMINATOR = [...QUOTES, OPEN_BRACKET, GREATER];
+    var DTD_TERMINATOR = [...QUOTES, LESS, CLOSE_BRACKET];
+    var XML_DECL_NAME_TERMINATOR = [EQUAL, QUESTION, ...S_LIST];
+    var ATTRIB_VALUE_UNQUOTED_TERMINATOR = [...S_LIST, GREATER, AMP, LESS];
+    function nsPairCheck(parser2, prefix3, uri3) {
+      switch (prefix3) {
+        case "xml":
+          if (uri3 !== XML_NAMESPACE) {
+            parser2.fail(`xml prefix must be bound to ${XML_NAMESPACE}.`);
+          }
+          break;
+        case "xmlns":
+          if (uri3 !== XMLNS_NAMESPACE) {
+            parser2.fail(`xmlns prefix must be bound to ${XMLNS_NAMESPACE}.`);
+          }
+          break;
+        default:
+      }
+      switch (uri3) {
+        case XMLNS_NAMESPACE:
+          parser2.fail(prefix3 === "" ? `the default namespace may not be set to ${uri3}.` : `may not assign a prefix (even "xmlns") to the URI ${XMLNS_NAMESPACE}.`);
+          break;
+        case XML_NAMESPACE:
+          switch (prefix3) {
+            case "xml":
+              break;
+            case "":
+              parser2.fail(`the default namespace may not be set to ${uri3}.`);
+              break;
+            default:
+              parser2.fail("may not assign the xml namespace to another prefix.");
+          }
+          break;
+        default:
+      }
+    }
+    function nsMappingCheck(parser2, mapping) {
+      for (const local of Object.keys(mapping)) {
+        nsPairCheck(parser2, local, mapping[local]);
+      }
+    }
+    var isNCName = (name4) => NC_NAME_RE.test(name4);
+    var isName = (name4) => NAME_RE.test(name4);
+    var FORBIDDEN_START = 0;
+    var FORBIDDEN_BRACKET = 1;
+    var FORBIDDEN_BRACKET_BRACKET = 2;
+    exports.EVENTS = [
+      "xmldecl",
+      "text",
+      "processinginstruction",
+      "doctype",
+      "comment",
+      "opentagstart",
+      "attribute",
+      "opentag",
+      "closetag",
+      "cdata",
+      "error",
+      "end",
+      "ready"
+    ];
+    var EVENT_NAME_TO_HANDLER_NAME = {
+      xmldecl: "xmldeclHandler",
+      text: "textHandler",
+      processinginstruction: "piHandler",
+      doctype: "doctypeHandler",
+      comment: "commentHandler",
+      opentagstart: "openTagStartHandler",
+      attribute: "attributeHandler",
+      opentag: "openTagHandler",
+      closetag: "closeTagHandler",
+      cdata: "cdataHandler",
+      error: "errorHandler",
+      end: "endHandler",
+      ready: "readyHandler"
+    };
+    var SaxesParser2 = class {
+      /**
+       * @param opt The parser options.
+       */
+      constructor(opt) {
+        this.opt = opt !== null && opt !== void 0 ? opt : {};
+        this.fragmentOpt = !!this.opt.fragment;
+        const xmlnsOpt = this.xmlnsOpt = !!this.opt.xmlns;
+        this.trackPosition = this.opt.position !== false;
+        this.fileName = this.opt.fileName;
+        if (xmlnsOpt) {
+          this.nameStartCheck = isNCNameStartChar;
+          this.nameCheck = isNCNameChar;
+          this.isName = isNCName;
+          this.processAttribs = this.processAttribsNS;
+          this.pushAttrib = this.pushAttribNS;
+          this.ns = Object.assign({ __proto__: null }, rootNS);
+          const additional = this.opt.additionalNamespaces;
+          if (additional != null) {
+            nsMappingCheck(this, additional);
+            Object.assign(this.ns, additional);
+          }
+        } else {
+          this.nameStartCheck = isNameStartChar;
+          this.nameCheck = isNameChar;
+          this.isName = isName;
+          this.processAttribs = this.processAttribsPlain;
+          this.pushAttrib = this.pushAttribPlain;
+        }
+        this.stateTable = [
+          /* eslint-disable @typescript-eslint/unbound-method */
+          this.sBegin,
+          this.sBeginWhitespace,
+          this.sDoctype,
+          this.sDoctypeQuote,
+          this.sDTD,
+          this.sDTDQuoted,
+          this.sDTDOpenWaka,
+          this.sDTDOpenWakaBang,
+          this.sDTDComment,
+          this.sDTDCommentEnding,
+          this.sDTDCommentEnded,
+          this.sDTDPI,
+          this.sDTDPIEnding,
+          this.sText,
+          this.sEntity,
+          this.sOpenWaka,
+          this.sOpenWakaBang,
+          this.sComment,
+          this.sCommentEnding,
+          this.sCommentEnded,
+          this.sCData,
+          this.sCDataEnding,
+          this.sCDataEnding2,
+          this.sPIFirstChar,
+          this.sPIRest,
+          this.sPIBody,
+          this.sPIEnding,
+          this.sXMLDeclNameStart,
+          this.sXMLDeclName,
+          this.sXMLDeclEq,
+          this.sXMLDeclValueStart,
+          this.sXMLDeclValue,
+          this.sXMLDeclSeparator,
+          this.sXMLDeclEnding,
+          this.sOpenTag,
+          this.sOpenTagSlash,
+          this.sAttrib,
+          this.sAttribName,
+          this.sAttribNameSawWhite,
+          this.sAttribValue,
+          this.sAttribValueQuoted,
+          this.sAttribValueClosed,
+          this.sAttribValueUnquoted,
+          this.sCloseTag,
+          this.sCloseTagSawWhite
+          /* eslint-enable @typescript-eslint/unbound-method */
+        ];
+        this._init();
+      }
+      /**
+       * Indicates whether or not the parser is closed. If ``true``, wait for
+       * the ``ready`` event to write again.
+       */
+      get closed() {
+        return this._closed;
+      }
+      _init() {
+        var _a3;
+        this.openWakaBang = "";
+        this.text = "";
+        this.name = "";
+        this.piTarget = "";
+        this.entity = "";
+        this.q = null;
+        this.tags = [];
+        this.tag = null;
+        this.topNS = null;
+        this.chunk = "";
+        this.chunkPosition = 0;
+        this.i = 0;
+        this.prevI = 0;
+        this.carriedFromPrevious = void 0;
+        this.forbiddenState = FORBIDDEN_START;
+        this.attribList = [];
+        const { fragmentOpt } = this;
+        this.state = fragmentOpt ? S_TEXT : S_BEGIN;
+        this.reportedTextBeforeRoot = this.reportedTextAfterRoot = this.closedRoot = this.sawRoot = fragmentOpt;
+        this.xmlDeclPossible = !fragmentOpt;
+        this.xmlDeclExpects = ["version"];
+        this.entityReturnState = void 0;
+        let { defaultXMLVersion } = this.opt;
+        if (defaultXMLVersion === void 0) {
+          if (this.opt.forceXMLVersion === true) {
+            throw new Error("forceXMLVersion set but defaultXMLVersion is not set");
+          }
+          defaultXMLVersion = "1.0";
+        }
+        this.setXMLVersion(defaultXMLVersion);
+        this.positionAtNewLine = 0;
+        this.doctype = false;
+        this._closed = false;
+        this.xmlDecl = {
+          version: void 0,
+          encoding: void 0,
+          standalone: void 0
+        };
+        this.line = 1;
+        this.column = 0;
+        this.ENTITIES = Object.create(XML_ENTITIES);
+        (_a3 = this.readyHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this);
+      }
+      /**
+       * The stream position the parser is currently looking at. This field is
+       * zero-based.
+       *
+       * This field is not based on counting Unicode characters but is to be
+       * interpreted as a plain index into a JavaScript string.
+       */
+      get position() {
+        return this.chunkPosition + this.i;
+      }
+      /**
+       * The column number of the next character to be read by the parser.  *
+       * This field is zero-based. (The first column in a line is 0.)
+       *
+       * This field reports the index at which the next character would be in the
+       * line if the line were represented as a JavaScript string.  Note that this
+       * *can* be different to a count based on the number of *Unicode characters*
+       * due to how JavaScript handles astral plane characters.
+       *
+       * See [[column]] for a number that corresponds to a count of Unicode
+       * characters.
+       */
+      get columnIndex() {
+        return this.position - this.positionAtNewLine;
+      }
+      /**
+       * Set an event listener on an event. The parser supports one handler per
+       * event type. If you try to set an event handler over an existing handler,
+       * the old handler is silently overwritten.
+       *
+       * @param name The event to listen to.
+       *
+       * @param handler The handler to set.
+       */
+      on(name4, handler) {
+        this[EVENT_NAME_TO_HANDLER_NAME[name4]] = handler;
+      }
+      /**
+       * Unset an event handler.
+       *
+       * @parma name The event to stop listening to.
+       */
+      off(name4) {
+        this[EVENT_NAME_TO_HANDLER_NAME[name4]] = void 0;
+      }
+      /**
+       * Make an error object. The error object will have a message that contains
+       * the ``fileName`` option passed at the creation of the parser. If position
+       * tracking was turned on, it will also have line and column number
+       * information.
+       *
+       * @param message The message describing the error to report.
+       *
+       * @returns An error object with a properly formatted message.
+       */
+      makeError(message) {
+        var _a3;
+        let msg = (_a3 = this.fileName) !== null && _a3 !== void 0 ? _a3 : "";
+        if (this.trackPosition) {
+          if (msg.length > 0) {
+            msg += ":";
+          }
+          msg += `${this.line}:${this.column}`;
+        }
+        if (msg.length > 0) {
+          msg += ": ";
+        }
+        return new Error(msg + message);
+      }
+      /**
+       * Report a parsing error. This method is made public so that client code may
+       * check for issues that are outside the scope of this project and can report
+       * errors.
+       *
+       * @param message The error to report.
+       *
+       * @returns this
+       */
+      fail(message) {
+        const err = this.makeError(message);
+        const handler = this.errorHandler;
+        if (handler === void 0) {
+          throw err;
+        } else {
+          handler(err);
+        }
+        return this;
+      }
+      /**
+       * Write a XML data to the parser.
+       *
+       * @param chunk The XML data to write.
+       *
+       * @returns this
+       */
+      // We do need object for the type here. Yes, it often causes problems
+      // but not in this case.
+      write(chunk) {
+        if (this.closed) {
+          return this.fail("cannot write after close; assign an onready handler.");
+        }
+        let end = false;
+        if (chunk === null) {
+          end = true;
+          chunk = "";
+        } else if (typeof chunk === "object") {
+          chunk = chunk.toString();
+        }
+        if (this.carriedFromPrevious !== void 0) {
+          chunk = `${this.carriedFromPrevious}${chunk}`;
+          this.carriedFromPrevious = void 0;
+        }
+        let limit = chunk.length;
+        const lastCode = chunk.charCodeAt(limit - 1);
+        if (!end && // A trailing CR or surrogate must be carried over to the next
+        // chunk.
+        (lastCode === CR || lastCode >= 55296 && lastCode <= 56319)) {
+          this.carriedFromPrevious = chunk[limit - 1];
+          limit--;
+          chunk = chunk.slice(0, limit);
+        }
+        const { stateTable } = this;
+        this.chunk = chunk;
+        this.i = 0;
+        while (this.i < limit) {
+          stateTable[this.state].call(this);
+        }
+        this.chunkPosition += limit;
+        return end ? this.end() : this;
+      }
+      /**
+       * Close the current stream. Perform final well-formedness checks and reset
+       * the parser tstate.
+       *
+       * @returns this
+       */
+      close() {
+        return this.write(null);
+      }
+      /**
+       * Get a single code point out of the current chunk. This updates the current
+       * position if we do position tracking.
+       *
+       * This is the algorithm to use for XML 1.0.
+       *
+       * @returns The character read.
+       */
+      getCode10() {
+        const { chunk, i } = this;
+        this.prevI = i;
+        this.i = i + 1;
+        if (i >= chunk.length) {
+          return EOC;
+        }
+        const code = chunk.charCodeAt(i);
+        this.column++;
+        if (code < 55296) {
+          if (code >= SPACE || code === TAB) {
+            return code;
+          }
+          switch (code) {
+            case NL:
+              this.line++;
+              this.column = 0;
+              this.positionAtNewLine = this.position;
+              return NL;
+            case CR:
+              if (chunk.charCodeAt(i + 1) === NL) {
+                this.i = i + 2;
+              }
+              this.line++;
+              this.column = 0;
+              this.positionAtNewLine = this.position;
+              return NL_LIKE;
+            default:
+              this.fail("disallowed character.");
+              return code;
+          }
+        }
+        if (code > 56319) {
+          if (!(code >= 57344 && code <= 65533)) {
+            this.fail("disallowed character.");
+          }
+          return code;
+        }
+        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
+        this.i = i + 2;
+        if (final > 1114111) {
+          this.fail("disallowed character.");
+        }
+        return final;
+      }
+      /**
+       * Get a single code point out of the current chunk. This updates the current
+       * position if we do position tracking.
+       *
+       * This is the algorithm to use for XML 1.1.
+       *
+       * @returns {number} The character read.
+       */
+      getCode11() {
+        const { chunk, i } = this;
+        this.prevI = i;
+        this.i = i + 1;
+        if (i >= chunk.length) {
+          return EOC;
+        }
+        const code = chunk.charCodeAt(i);
+        this.column++;
+        if (code < 55296) {
+          if (code > 31 && code < 127 || code > 159 && code !== LS || code === TAB) {
+            return code;
+          }
+          switch (code) {
+            case NL:
+              this.line++;
+              this.column = 0;
+              this.positionAtNewLine = this.position;
+              return NL;
+            case CR: {
+              const next = chunk.charCodeAt(i + 1);
+              if (next === NL || next === NEL) {
+                this.i = i + 2;
+              }
+            }
+            /* yes, fall through */
+            case NEL:
+            // 0x85
+            case LS:
+              this.line++;
+              this.column = 0;
+              this.positionAtNewLine = this.position;
+              return NL_LIKE;
+            default:
+              this.fail("disallowed character.");
+              return code;
+          }
+        }
+        if (code > 56319) {
+          if (!(code >= 57344 && code <= 65533)) {
+            this.fail("disallowed character.");
+          }
+          return code;
+        }
+        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
+        this.i = i + 2;
+        if (final > 1114111) {
+          this.fail("disallowed character.");
+        }
+        return final;
+      }
+      /**
+       * Like ``getCode`` but with the return value normalized so that ``NL`` is
+       * returned for ``NL_LIKE``.
+       */
+      getCodeNorm() {
+        const c = this.getCode();
+        return c === NL_LIKE ? NL : c;
+      }
+      unget() {
+        this.i = this.prevI;
+        this.column--;
+      }
+      /**
+       * Capture characters into a buffer until encountering one of a set of
+       * characters.
+       *
+       * @param chars An array of codepoints. Encountering a character in the array
+       * ends the capture. (``chars`` may safely contain ``NL``.)
+       *
+       * @return The character code that made the capture end, or ``EOC`` if we hit
+       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
+       * instead.
+       */
+      captureTo(chars2) {
+        let { i: start2 } = this;
+        const { chunk } = this;
+        while (true) {
+          const c = this.getCode();
+          const isNLLike = c === NL_LIKE;
+          const final = isNLLike ? NL : c;
+          if (final === EOC || chars2.includes(final)) {
+            this.text += chunk.slice(start2, this.prevI);
+            return final;
+          }
+          if (isNLLike) {
+            this.text += `${chunk.slice(start2, this.prevI)}
+`;
+            start2 = this.i;
+          }
+        }
+      }
+      /**
+       * Capture characters into a buffer until encountering a character.
+       *
+       * @param char The codepoint that ends the capture. **NOTE ``char`` MAY NOT
+       * CONTAIN ``NL``.** Passing ``NL`` will result in buggy behavior.
+       *
+       * @return ``true`` if we ran into the character. Otherwise, we ran into the
+       * end of the current chunk.
+       */
+      captureToChar(char) {
+        let { i: start2 } = this;
+        const { chunk } = this;
+        while (true) {
+          let c = this.getCode();
+          switch (c) {
+            case NL_LIKE:
+              this.text += `${chunk.slice(start2, this.prevI)}
+`;
+              start2 = this.i;
+              c = NL;
+              break;
+            case EOC:
+              this.text += chunk.slice(start2);
+              return false;
+            default:
+          }
+          if (c === char) {
+            this.text += chunk.slice(start2, this.prevI);
+            return true;
+          }
+        }
+      }
+      /**
+       * Capture characters that satisfy ``isNameChar`` into the ``name`` field of
+       * this parser.
+       *
+       * @return The character code that made the test fail, or ``EOC`` if we hit
+       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
+       * instead.
+       */
+      captureNameChars() {
+        const { chunk, i: start2 } = this;
+        while (true) {
+          const c = this.getCode();
+          if (c === EOC) {
+            this.name += chunk.slice(start2);
+            return EOC;
+          }
+          if (!isNameChar(c)) {
+            this.name += chunk.slice(start2, this.prevI);
+            return c === NL_LIKE ? NL : c;
+          }
+        }
+      }
+      /**
+       * Skip white spaces.
+       *
+       * @return The character that ended the skip, or ``EOC`` if we hit
+       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
+       * instead.
+       */
+      skipSpaces() {
+        while (true) {
+          const c = this.getCodeNorm();
+          if (c === EOC || !isS(c)) {
+            return c;
+          }
+        }
+      }
+      setXMLVersion(version2) {
+        this.currentXMLVersion = version2;
+        if (version2 === "1.0") {
+          this.isChar = isChar10;
+          this.getCode = this.getCode10;
+        } else {
+          this.isChar = isChar11;
+          this.getCode = this.getCode11;
+        }
+      }
+      // STATE ENGINE METHODS
+      // This needs to be a state separate from S_BEGIN_WHITESPACE because we want
+      // to be sure never to come back to this state later.
+      sBegin() {
+        if (this.chunk.charCodeAt(0) === 65279) {
+          this.i++;
+          this.column++;
+        }
+        this.state = S_BEGIN_WHITESPACE;
+      }
+      sBeginWhitespace() {
+        const iBefore = this.i;
+        const c = this.skipSpaces();
+        if (this.prevI !== iBefore) {
+          this.xmlDeclPossible = false;
+        }
+        switch (c) {
+          case LESS:
+            this.state = S_OPEN_WAKA;
+            if (this.text.length !== 0) {
+              throw new Error("no-empty text at start");
+            }
+            break;
+          case EOC:
+            break;
+          default:
+            this.unget();
+            this.state = S_TEXT;
+            this.xmlDeclPossible = false;
+        }
+      }
+      sDoctype() {
+        var _a3;
+        const c = this.captureTo(DOCTYPE_TERMINATOR);
+        switch (c) {
+          case GREATER: {
+            (_a3 = this.doctypeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
+            this.text = "";
+            this.state = S_TEXT;
+            this.doctype = true;
+            break;
+          }
+          case EOC:
+            break;
+          default:
+            this.text += String.fromCodePoint(c);
+            if (c === OPEN_BRACKET) {
+              this.state = S_DTD;
+            } else if (isQuote(c)) {
+              this.state = S_DOCTYPE_QUOTE;
+              this.q = c;
+            }
+        }
+      }
+      sDoctypeQuote() {
+        const q = this.q;
+        if (this.captureToChar(q)) {
+          this.text += String.fromCodePoint(q);
+          this.q = null;
+          this.state = S_DOCTYPE;
+        }
+      }
+      sDTD() {
+        const c = this.captureTo(DTD_TERMINATOR);
+        if (c === EOC) {
+          return;
+        }
+        this.text += String.fromCodePoint(c);
+        if (c === CLOSE_BRACKET) {
+          this.state = S_DOCTYPE;
+        } else if (c === LESS) {
+          this.state = S_DTD_OPEN_WAKA;
+        } else if (isQuote(c)) {
+          this.state = S_DTD_QUOTED;
+          this.q = c;
+        }
+      }
+      sDTDQuoted() {
+        const q = this.q;
+        if (this.captureToChar(q)) {
+          this.text += String.fromCodePoint(q);
+          this.state = S_DTD;
+          this.q = null;
+        }
+      }
+      sDTDOpenWaka() {
+        const c = this.getCodeNorm();
+        this.text += String.fromCodePoint(c);
+        switch (c) {
+          case BANG:
+            this.state = S_DTD_OPEN_WAKA_BANG;
+            this.openWakaBang = "";
+            break;
+          case QUESTION:
+            this.state = S_DTD_PI;
+            break;
+          default:
+            this.state = S_DTD;
+        }
+      }
+      sDTDOpenWakaBang() {
+        const char = String.fromCodePoint(this.getCodeNorm());
+        const owb = this.openWakaBang += char;
+        this.text += char;
+        if (owb !== "-") {
+          this.state = owb === "--" ? S_DTD_COMMENT : S_DTD;
+          this.openWakaBang = "";
+        }
+      }
+      sDTDComment() {
+        if (this.captureToChar(MINUS)) {
+          this.text += "-";
+          this.state = S_DTD_COMMENT_ENDING;
+        }
+      }
+      sDTDCommentEnding() {
+        const c = this.getCodeNorm();
+        this.text += String.fromCodePoint(c);
+        this.state = c === MINUS ? S_DTD_COMMENT_ENDED : S_DTD_COMMENT;
+      }
+      sDTDCommentEnded() {
+        const c = this.getCodeNorm();
+        this.text += String.fromCodePoint(c);
+        if (c === GREATER) {
+          this.state = S_DTD;
+        } else {
+          this.fail("malformed comment.");
+          this.state = S_DTD_COMMENT;
+        }
+      }
+      sDTDPI() {
+        if (this.captureToChar(QUESTION)) {
+          this.text += "?";
+          this.state = S_DTD_PI_ENDING;
+        }
+      }
+      sDTDPIEnding() {
+        const c = this.getCodeNorm();
+        this.text += String.fromCodePoint(c);
+        if (c === GREATER) {
+          this.state = S_DTD;
+        }
+      }
+      sText() {
+        if (this.tags.length !== 0) {
+          this.handleTextInRoot();
+        } else {
+          this.handleTextOutsideRoot();
+        }
+      }
+      sEntity() {
+        let { i: start2 } = this;
+        const { chunk } = this;
+        loop:
+          while (true) {
+            switch (this.getCode()) {
+              case NL_LIKE:
+                this.entity += `${chunk.slice(start2, this.prevI)}
+`;
+                start2 = this.i;
+                break;
+              case SEMICOLON: {
+                const { entityReturnState } = this;
+                const entity = this.entity + chunk.slice(start2, this.prevI);
+                this.state = entityReturnState;
+                let parsed;
+                if (entity === "") {
+                  this.fail("empty entity name.");
+                  parsed = "&;";
+                } else {
+                  parsed = this.parseEntity(entity);
+                  this.entity = "";
+                }
+                if (entityReturnState !== S_TEXT || this.textHandler !== void 0) {
+                  this.text += parsed;
+                }
+                break loop;
+              }
+              case EOC:
+                this.entity += chunk.slice(start2);
+                break loop;
+              default:
+            }
+          }
+      }
+      sOpenWaka() {
+        const c = this.getCode();
+        if (isNameStartChar(c)) {
+          this.state = S_OPEN_TAG;
+          this.unget();
+          this.xmlDeclPossible = false;
+        } else {
+          switch (c) {
+            case FORWARD_SLASH:
+              this.state = S_CLOSE_TAG;
+              this.xmlDeclPossible = false;
+              break;
+            case BANG:
+              this.state = S_OPEN_WAKA_BANG;
+              this.openWakaBang = "";
+              this.xmlDeclPossible = false;
+              break;
+            case QUESTION:
+              this.state = S_PI_FIRST_CHAR;
+              break;
+            default:
+              this.fail("disallowed character in tag name");
+              this.state = S_TEXT;
+              this.xmlDeclPossible = false;
+          }
+        }
+      }
+      sOpenWakaBang() {
+        this.openWakaBang += String.fromCodePoint(this.getCodeNorm());
+        switch (this.openWakaBang) {
+          case "[CDATA[":
+            if (!this.sawRoot && !this.reportedTextBeforeRoot) {
+              this.fail("text data outside of root node.");
+              this.reportedTextBeforeRoot = true;
+            }
+            if (this.closedRoot && !this.reportedTextAfterRoot) {
+              this.fail("text data outside of root node.");
+              this.reportedTextAfterRoot = true;
+            }
+            this.state = S_CDATA;
+            this.openWakaBang = "";
+            break;
+          case "--":
+            this.state = S_COMMENT;
+            this.openWakaBang = "";
+            break;
+          case "DOCTYPE":
+            this.state = S_DOCTYPE;
+            if (this.doctype || this.sawRoot) {
+              this.fail("inappropriately located doctype declaration.");
+            }
+            this.openWakaBang = "";
+            break;
+          default:
+            if (this.openWakaBang.length >= 7) {
+              this.fail("incorrect syntax.");
+            }
+        }
+      }
+      sComment() {
+        if (this.captureToChar(MINUS)) {
+          this.state = S_COMMENT_ENDING;
+        }
+      }
+      sCommentEnding() {
+        var _a3;
+        const c = this.getCodeNorm();
+        if (c === MINUS) {
+          this.state = S_COMMENT_ENDED;
+          (_a3 = this.commentHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
+          this.text = "";
+        } else {
+          this.text += `-${String.fromCodePoint(c)}`;
+          this.state = S_COMMENT;
+        }
+      }
+      sCommentEnded() {
+        const c = this.getCodeNorm();
+        if (c !== GREATER) {
+          this.fail("malformed comment.");
+          this.text += `--${String.fromCodePoint(c)}`;
+          this.state = S_COMMENT;
+        } else {
+          this.state = S_TEXT;
+        }
+      }
+      sCData() {
+        if (this.captureToChar(CLOSE_BRACKET)) {
+          this.state = S_CDATA_ENDING;
+        }
+      }
+      sCDataEnding() {
+        const c = this.getCodeNorm();
+        if (c === CLOSE_BRACKET) {
+          this.state = S_CDATA_ENDING_2;
+        } else {
+          this.text += `]${String.fromCodePoint(c)}`;
+          this.state = S_CDATA;
+        }
+      }
+      sCDataEnding2() {
+        var _a3;
+        const c = this.getCodeNorm();
+        switch (c) {
+          case GREATER: {
+            (_a3 = this.cdataHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
+            this.text = "";
+            this.state = S_TEXT;
+            break;
+          }
+          case CLOSE_BRACKET:
+            this.text += "]";
+            break;
+          default:
+            this.text += `]]${String.fromCodePoint(c)}`;
+            this.state = S_CDATA;
+        }
+      }
+      // We need this separate state to check the first character fo the pi target
+      // with this.nameStartCheck which allows less characters than this.nameCheck.
+      sPIFirstChar() {
+        const c = this.getCodeNorm();
+        if (this.nameStartCheck(c)) {
+          this.piTarget += String.fromCodePoint(c);
+          this.state = S_PI_REST;
+        } else if (c === QUESTION || isS(c)) {
+          this.fail("processing instruction without a target.");
+          this.state = c === QUESTION ? S_PI_ENDING : S_PI_BODY;
+        } else {
+          this.fail("disallowed character in processing instruction name.");
+          this.piTarget += String.fromCodePoint(c);
+          this.state = S_PI_REST;
+        }
+      }
+      sPIRest() {
+        const { chunk, i: start2 } = this;
+        while (true) {
+          const c = this.getCodeNorm();
+          if (c === EOC) {
+            this.piTarget += chunk.slice(start2);
+            return;
+          }
+          if (!this.nameCheck(c)) {
+            this.piTarget += chunk.slice(start2, this.prevI);
+            const isQuestion = c === QUESTION;
+            if (isQuestion || isS(c)) {
+              if (this.piTarget === "xml") {
+                if (!this.xmlDeclPossible) {
+                  this.fail("an XML declaration must be at the start of the document.");
+                }
+                this.state = isQuestion ? S_XML_DECL_ENDING : S_XML_DECL_NAME_START;
+              } else {
+                this.state = isQuestion ? S_PI_ENDING : S_PI_BODY;
+              }
+            } else {
+              this.fail("disallowed character in processing instruction name.");
+              this.piTarget += String.fromCodePoint(c);
+            }
+            break;
+          }
+        }
+      }
+      sPIBody() {
+        if (this.text.length === 0) {
+          const c = this.getCodeNorm();
+          if (c === QUESTION) {
+            this.state = S_PI_ENDING;
+          } else if (!isS(c)) {
+            this.text = String.fromCodePoint(c);
+          }
+        } else if (this.captureToChar(QUESTION)) {
+          this.state = S_PI_ENDING;
+        }
+      }
+      sPIEnding() {
+        var _a3;
+        const c = this.getCodeNorm();
+        if (c === GREATER) {
+          const { piTarget } = this;
+          if (piTarget.toLowerCase() === "xml") {
+            this.fail("the XML declaration must appear at the start of the document.");
+          }
+          (_a3 = this.piHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, {
+            target: piTarget,
+            body: this.text
+          });
+          this.piTarget = this.text = "";
+          this.state = S_TEXT;
+        } else if (c === QUESTION) {
+          this.text += "?";
+        } else {
+          this.text += `?${String.fromCodePoint(c)}`;
+          this.state = S_PI_BODY;
+        }
+        this.xmlDeclPossible = false;
+      }
+      sXMLDeclNameStart() {
+        const c = this.skipSpaces();
+        if (c === QUESTION) {
+          this.state = S_XML_DECL_ENDING;
+          return;
+        }
+        if (c !== EOC) {
+          this.state = S_XML_DECL_NAME;
+          this.name = String.fromCodePoint(c);
+        }
+      }
+      sXMLDeclName() {
+        const c = this.captureTo(XML_DECL_NAME_TERMINATOR);
+        if (c === QUESTION) {
+          this.state = S_XML_DECL_ENDING;
+          this.name += this.text;
+          this.text = "";
+          this.fail("XML declaration is incomplete.");
+          return;
+        }
+        if (!(isS(c) || c === EQUAL)) {
+          return;
+        }
+        this.name += this.text;
+        this.text = "";
+        if (!this.xmlDeclExpects.includes(this.name)) {
+          switch (this.name.length) {
+            case 0:
+              this.fail("did not expect any more name/value pairs.");
+              break;
+            case 1:
+              this.fail(`expected the name ${this.xmlDeclExpects[0]}.`);
+              break;
+            default:
+              this.fail(`expected one of ${this.xmlDeclExpects.join(", ")}`);
+          }
+        }
+        this.state = c === EQUAL ? S_XML_DECL_VALUE_START : S_XML_DECL_EQ;
+      }
+      sXMLDeclEq() {
+        const c = this.getCodeNorm();
+        if (c === QUESTION) {
+          this.state = S_XML_DECL_ENDING;
+          this.fail("XML declaration is incomplete.");
+          return;
+        }
+        if (isS(c)) {
+          return;
+        }
+        if (c !== EQUAL) {
+          this.fail("value required.");
+        }
+        this.state = S_XML_DECL_VALUE_START;
+      }
+      sXMLDeclValueStart() {
+        const c = this.getCodeNorm();
+        if (c === QUESTION) {
+          this.state = S_XML_DECL_ENDING;
+          this.fail("XML declaration is incomplete.");
+          return;
+        }
+        if (isS(c)) {
+          return;
+        }
+        if (!isQuote(c)) {
+          this.fail("value must be quoted.");
+          this.q = SPACE;
+        } else {
+          this.q = c;
+        }
+        this.state = S_XML_DECL_VALUE;
+      }
+      sXMLDeclValue() {
+        const c = this.captureTo([this.q, QUESTION]);
+        if (c === QUESTION) {
+          this.state = S_XML_DECL_ENDING;
+          this.text = "";
+          this.fail("XML declaration is incomplete.");
+          return;
+        }
+        if (c === EOC) {
+          return;
+        }
+        const value = this.text;
+        this.text = "";
+        switch (this.name) {
+          case "version": {
+            this.xmlDeclExpects = ["encoding", "standalone"];
+            const version2 = value;
+            this.xmlDecl.version = version2;
+            if (!/^1\.[0-9]+$/.test(version2)) {
+              this.fail("version number must match /^1\\.[0-9]+$/.");
+            } else if (!this.opt.forceXMLVersion) {
+              this.setXMLVersion(version2);
+            }
+            break;
+          }
+          case "encoding":
+            if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value)) {
+              this.fail("encoding value must match /^[A-Za-z0-9][A-Za-z0-9._-]*$/.");
+            }
+            this.xmlDeclExpects = ["standalone"];
+            this.xmlDecl.encoding = value;
+            break;
+          case "standalone":
+            if (value !== "yes" && value !== "no") {
+              this.fail('standalone value must match "yes" or "no".');
+            }
+            this.xmlDeclExpects = [];
+            this.xmlDecl.standalone = value;
+            break;
+          default:
+        }
+        this.name = "";
+        this.state = S_XML_DECL_SEPARATOR;
+      }
+      sXMLDeclSeparator() {
+        const c = this.getCodeNorm();
+        if (c === QUESTION) {
+          this.state = S_XML_DECL_ENDING;
+          return;
+        }
+        if (!isS(c)) {
+          this.fail("whitespace required.");
+          this.unget();
+        }
+        this.state = S_XML_DECL_NAME_START;
+      }
+      sXMLDeclEnding() {
+        var _a3;
+        const c = this.getCodeNorm();
+        if (c === GREATER) {
+          if (this.piTarget !== "xml") {
+            this.fail("processing instructions are not allowed before root.");
+          } else if (this.name !== "version" && this.xmlDeclExpects.includes("version")) {
+            this.fail("XML declaration must contain a version.");
+          }
+          (_a3 = this.xmldeclHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.xmlDecl);
+          this.name = "";
+          this.piTarget = this.text = "";
+          this.state = S_TEXT;
+        } else {
+          this.fail("The character ? is disallowed anywhere in XML declarations.");
+        }
+        this.xmlDeclPossible = false;
+      }
+      sOpenTag() {
+        var _a3;
+        const c = this.captureNameChars();
+        if (c === EOC) {
+          return;
+        }
+        const tag2 = this.tag = {
+          name: this.name,
+          attributes: /* @__PURE__ */ Object.create(null)
+        };
+        this.name = "";
+        if (this.xmlnsOpt) {
+          this.topNS = tag2.ns = /* @__PURE__ */ Object.create(null);
+        }
+        (_a3 = this.openTagStartHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag2);
+        this.sawRoot = true;
+        if (!this.fragmentOpt && this.closedRoot) {
+          this.fail("documents may contain only one root.");
+        }
+        switch (c) {
+          case GREATER:
+            this.openTag();
+            break;
+          case FORWARD_SLASH:
+            this.state = S_OPEN_TAG_SLASH;
+            break;
+          default:
+            if (!isS(c)) {
+              this.fail("disallowed character in tag name.");
+            }
+            this.state = S_ATTRIB;
+        }
+      }
+      sOpenTagSlash() {
+        if (this.getCode() === GREATER) {
+          this.openSelfClosingTag();
+        } else {
+          this.fail("forward-slash in opening tag not followed by >.");
+          this.state = S_ATTRIB;
+        }
+      }
+      sAttrib() {
+        const c = this.skipSpaces();
+        if (c === EOC) {
+          return;
+        }
+        if (isNameStartChar(c)) {
+          this.unget();
+          this.state = S_ATTRIB_NAME;
+        } else if (c === GREATER) {
+          this.openTag();
+        } else if (c === FORWARD_SLASH) {
+          this.state = S_OPEN_TAG_SLASH;
+        } else {
+          this.fail("disallowed character in attribute name.");
+        }
+      }
+      sAttribName() {
+        const c = this.captureNameChars();
+        if (c === EQUAL) {
+          this.state = S_ATTRIB_VALUE;
+        } else if (isS(c)) {
+          this.state = S_ATTRIB_NAME_SAW_WHITE;
+        } else if (c === GREATER) {
+          this.fail("attribute without value.");
+          this.pushAttrib(this.name, this.name);
+          this.name = this.text = "";
+          this.openTag();
+        } else if (c !== EOC) {
+          this.fail("disallowed character in attribute name.");
+        }
+      }
+      sAttribNameSawWhite() {
+        const c = this.skipSpaces();
+        switch (c) {
+          case EOC:
+            return;
+          case EQUAL:
+            this.state = S_ATTRIB_VALUE;
+            break;
+          default:
+            this.fail("attribute without value.");
+            this.text = "";
+            this.name = "";
+            if (c === GREATER) {
+              this.openTag();
+            } else if (isNameStartChar(c)) {
+              this.unget();
+              this.state = S_ATTRIB_NAME;
+            } else {
+              this.fail("disallowed character in attribute name.");
+              this.state = S_ATTRIB;
+            }
+        }
+      }
+      sAttribValue() {
+        const c = this.getCodeNorm();
+        if (isQuote(c)) {
+          this.q = c;
+          this.state = S_ATTRIB_VALUE_QUOTED;
+        } else if (!isS(c)) {
+          this.fail("unquoted attribute value.");
+          this.state = S_ATTRIB_VALUE_UNQUOTED;
+          this.unget();
+        }
+      }
+      sAttribValueQuoted() {
+        const { q, chunk } = this;
+        let { i: start2 } = this;
+        while (true) {
+          switch (this.getCode()) {
+            case q:
+              this.pushAttrib(this.name, this.text + chunk.slice(start2, this.prevI));
+              this.name = this.text = "";
+              this.q = null;
+              this.state = S_ATTRIB_VALUE_CLOSED;
+              return;
+            case AMP:
+              this.text += chunk.slice(start2, this.prevI);
+              this.state = S_ENTITY;
+              this.entityReturnState = S_ATTRIB_VALUE_QUOTED;
+              return;
+            case NL:
+            case NL_LIKE:
+            case TAB:
+              this.text += `${chunk.slice(start2, this.prevI)} `;
+              start2 = this.i;
+              break;
+            case LESS:
+              this.text += chunk.slice(start2, this.prevI);
+              this.fail("disallowed character.");
+              return;
+            case EOC:
+              this.text += chunk.slice(start2);
+              return;
+            default:
+          }
+        }
+      }
+      sAttribValueClosed() {
+        const c = this.getCodeNorm();
+        if (isS(c)) {
+          this.state = S_ATTRIB;
+        } else if (c === GREATER) {
+          this.openTag();
+        } else if (c === FORWARD_SLASH) {
+          this.state = S_OPEN_TAG_SLASH;
+        } else if (isNameStartChar(c)) {
+          this.fail("no whitespace between attributes.");
+          this.unget();
+          this.state = S_ATTRIB_NAME;
+        } else {
+          this.fail("disallowed character in attribute name.");
+        }
+      }
+      sAttribValueUnquoted() {
+        const c = this.captureTo(ATTRIB_VALUE_UNQUOTED_TERMINATOR);
+        switch (c) {
+          case AMP:
+            this.state = S_ENTITY;
+            this.entityReturnState = S_ATTRIB_VALUE_UNQUOTED;
+            break;
+          case LESS:
+            this.fail("disallowed character.");
+            break;
+          case EOC:
+            break;
+          default:
+            if (this.text.includes("]]>")) {
+              this.fail('the string "]]>" is disallowed in char data.');
+            }
+            this.pushAttrib(this.name, this.text);
+            this.name = this.text = "";
+            if (c === GREATER) {
+              this.openTag();
+            } else {
+              this.state = S_ATTRIB;
+            }
+        }
+      }
+      sCloseTag() {
+        const c = this.captureNameChars();
+        if (c === GREATER) {
+          this.closeTag();
+        } else if (isS(c)) {
+          this.state = S_CLOSE_TAG_SAW_WHITE;
+        } else if (c !== EOC) {
+          this.fail("disallowed character in closing tag.");
+        }
+      }
+      sCloseTagSawWhite() {
+        switch (this.skipSpaces()) {
+          case GREATER:
+            this.closeTag();
+            break;
+          case EOC:
+            break;
+          default:
+            this.fail("disallowed character in closing tag.");
+        }
+      }
+      // END OF STATE ENGINE METHODS
+      handleTextInRoot() {
+        let { i: start2, forbiddenState } = this;
+        const { chunk, textHandler: handler } = this;
+        scanLoop:
+          while (true) {
+            switch (this.getCode()) {
+              case LESS: {
+                this.state = S_OPEN_WAKA;
+                if (handler !== void 0) {
+                  const { text: text2 } = this;
+                  const slice = chunk.slice(start2, this.prevI);
+                  if (text2.length !== 0) {
+                    handler(text2 + slice);
+                    this.text = "";
+                  } else if (slice.length !== 0) {
+                    handler(slice);
+                  }
+                }
+                forbiddenState = FORBIDDEN_START;
+                break scanLoop;
+              }
+              case AMP:
+                this.state = S_ENTITY;
+                this.entityReturnState = S_TEXT;
+                if (handler !== void 0) {
+                  this.text += chunk.slice(start2, this.prevI);
+                }
+                forbiddenState = FORBIDDEN_START;
+                break scanLoop;
+              case CLOSE_BRACKET:
+                switch (forbiddenState) {
+                  case FORBIDDEN_START:
+                    forbiddenState = FORBIDDEN_BRACKET;
+                    break;
+                  case FORBIDDEN_BRACKET:
+                    forbiddenState = FORBIDDEN_BRACKET_BRACKET;
+                    break;
+                  case FORBIDDEN_BRACKET_BRACKET:
+                    break;
+                  default:
+                    throw new Error("impossible state");
+                }
+                break;
+              case GREATER:
+                if (forbiddenState === FORBIDDEN_BRACKET_BRACKET) {
+                  this.fail('the string "]]>" is disallowed in char data.');
+                }
+                forbiddenState = FORBIDDEN_START;
+                break;
+              case NL_LIKE:
+                if (handler !== void 0) {
+                  this.text += `${chunk.slice(start2, this.prevI)}
+`;
+                }
+                start2 = this.i;
+                forbiddenState = FORBIDDEN_START;
+                break;
+              case EOC:
+                if (handler !== void 0) {
+                  this.text += chunk.slice(start2);
+                }
+                break scanLoop;
+              default:
+                forbiddenState = FORBIDDEN_START;
+            }
+          }
+        this.forbiddenState = forbiddenState;
+      }
+      handleTextOutsideRoot() {
+        let { i: start2 } = this;
+        const { chunk, textHandler: handler } = this;
+        let nonSpace = false;
+        outRootLoop:
+          while (true) {
+            const code = this.getCode();
+            switch (code) {
+              case LESS: {
+                this.state = S_OPEN_WAKA;
+                if (handler !== void 0) {
+                  const { text: text2 } = this;
+                  const slice = chunk.slice(start2, this.prevI);
+                  if (text2.length !== 0) {
+                    handler(text2 + slice);
+                    this.text = "";
+                  } else if (slice.length !== 0) {
+                    handler(slice);
+                  }
+                }
+                break outRootLoop;
+              }
+              case AMP:
+                this.state = S_ENTITY;
+                this.entityReturnState = S_TEXT;
+                if (handler !== void 0) {
+                  this.text += chunk.slice(start2, this.prevI);
+                }
+                nonSpace = true;
+                break outRootLoop;
+              case NL_LIKE:
+                if (handler !== void 0) {
+                  this.text += `${chunk.slice(start2, this.prevI)}
+`;
+                }
+                start2 = this.i;
+                break;
+              case EOC:
+                if (handler !== void 0) {
+                  this.text += chunk.slice(start2);
+                }
+                break outRootLoop;
+              default:
+                if (!isS(code)) {
+                  nonSpace = true;
+                }
+            }
+          }
+        if (!nonSpace) {
+          return;
+        }
+        if (!this.sawRoot && !this.reportedTextBeforeRoot) {
+          this.fail("text data outside of root node.");
+          this.reportedTextBeforeRoot = true;
+        }
+        if (this.closedRoot && !this.reportedTextAfterRoot) {
+          this.fail("text data outside of root node.");
+          this.reportedTextAfterRoot = true;
+        }
+      }
+      pushAttribNS(name4, value) {
+        var _a3;
+        const { prefix: prefix3, local } = this.qname(name4);
+        const attr2 = { name: name4, prefix: prefix3, local, value };
+        this.attribList.push(attr2);
+        (_a3 = this.attributeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, attr2);
+        if (prefix3 === "xmlns") {
+          const trimmed = value.trim();
+          if (this.currentXMLVersion === "1.0" && trimmed === "") {
+            this.fail("invalid attempt to undefine prefix in XML 1.0");
+          }
+          this.topNS[local] = trimmed;
+          nsPairCheck(this, local, trimmed);
+        } else if (name4 === "xmlns") {
+          const trimmed = value.trim();
+          this.topNS[""] = trimmed;
+          nsPairCheck(this, "", trimmed);
+        }
+      }
+      pushAttribPlain(name4, value) {
+        var _a3;
+        const attr2 = { name: name4, value };
+        this.attribList.push(attr2);
+        (_a3 = this.attributeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, attr2);
+      }
+      /**
+       * End parsing. This performs final well-formedness checks and resets the
+       * parser to a clean state.
+       *
+       * @returns this
+       */
+      end() {
+        var _a3, _b;
+        if (!this.sawRoot) {
+          this.fail("document must contain a root element.");
+        }
+        const { tags: tags2 } = this;
+        while (tags2.length > 0) {
+          const tag2 = tags2.pop();
+          this.fail(`unclosed tag: ${tag2.name}`);
+        }
+        if (this.state !== S_BEGIN && this.state !== S_TEXT) {
+          this.fail("unexpected end.");
+        }
+        const { text: text2 } = this;
+        if (text2.length !== 0) {
+          (_a3 = this.textHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, text2);
+          this.text = "";
+        }
+        this._closed = true;
+        (_b = this.endHandler) === null || _b === void 0 ? void 0 : _b.call(this);
+        this._init();
+        return this;
+      }
+      /**
+       * Resolve a namespace prefix.
+       *
+       * @param prefix The prefix to resolve.
+       *
+       * @returns The namespace URI or ``undefined`` if the prefix is not defined.
+       */
+      resolve(prefix3) {
+        var _a3, _b;
+        let uri3 = this.topNS[prefix3];
+        if (uri3 !== void 0) {
+          return uri3;
+        }
+        const { tags: tags2 } = this;
+        for (let index = tags2.length - 1; index >= 0; index--) {
+          uri3 = tags2[index].ns[prefix3];
+          if (uri3 !== void 0) {
+            return uri3;
+          }
+        }
+        uri3 = this.ns[prefix3];
+        if (uri3 !== void 0) {
+          return uri3;
+        }
+        return (_b = (_a3 = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a3, prefix3);
+      }
+      /**
+       * Parse a qname into its prefix and local name parts.
+       *
+       * @param name The name to parse
+       *
+       * @returns
+       */
+      qname(name4) {
+        const colon = name4.indexOf(":");
+        if (colon === -1) {
+          return { prefix: "", local: name4 };
+        }
+        const local = name4.slice(colon + 1);
+        const prefix3 = name4.slice(0, colon);
+        if (prefix3 === "" || local === "" || local.includes(":")) {
+          this.fail(`malformed name: ${name4}.`);
+        }
+        return { prefix: prefix3, local };
+      }
+      processAttribsNS() {
+        var _a3;
+        const { attribList } = this;
+        const tag2 = this.tag;
+        {
+          const { prefix: prefix3, local } = this.qname(tag2.name);
+          tag2.prefix = prefix3;
+          tag2.local = local;
+          const uri3 = tag2.uri = (_a3 = this.resolve(prefix3)) !== null && _a3 !== void 0 ? _a3 : "";
+          if (prefix3 !== "") {
+            if (prefix3 === "xmlns") {
+              this.fail('tags may not have "xmlns" as prefix.');
+            }
+            if (uri3 === "") {
+              this.fail(`unbound namespace prefix: ${JSON.stringify(prefix3)}.`);
+              tag2.uri = prefix3;
+            }
+          }
+        }
+        if (attribList.length === 0) {
+          return;
+        }
+        const { attributes } = tag2;
+        const seen = /* @__PURE__ */ new Set();
+        for (const attr2 of attribList) {
+          const { name: name4, prefix: prefix3, local } = attr2;
+          let uri3;
+          let eqname;
+          if (prefix3 === "") {
+            uri3 = name4 === "xmlns" ? XMLNS_NAMESPACE : "";
+            eqname = name4;
+          } else {
+            uri3 = this.resolve(prefix3);
+            if (uri3 === void 0) {
+              this.fail(`unbound namespace prefix: ${JSON.stringify(prefix3)}.`);
+              uri3 = prefix3;
+            }
+            eqname = `{${uri3}}${local}`;
+          }
+          if (seen.has(eqname)) {
+            this.fail(`duplicate attribute: ${eqname}.`);
+          }
+          seen.add(eqname);
+          attr2.uri = uri3;
+          attributes[name4] = attr2;
+        }
+        this.attribList = [];
+      }
+      processAttribsPlain() {
+        const { attribList } = this;
+        const attributes = this.tag.attributes;
+        for (const { name: name4, value } of attribList) {
+          if (attributes[name4] !== void 0) {
+            this.fail(`duplicate attribute: ${name4}.`);
+          }
+          attributes[name4] = value;
+        }
+        this.attribList = [];
+      }
+      /**
+       * Handle a complete open tag. This parser code calls this once it has seen
+       * the whole tag. This method checks for well-formeness and then emits
+       * ``onopentag``.
+       */
+      openTag() {
+        var _a3;
+        this.processAttribs();
+        const { tags: tags2 } = this;
+        const tag2 = this.tag;
+        tag2.isSelfClosing = false;
+        (_a3 = this.openTagHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag2);
+        tags2.push(tag2);
+        this.state = S_TEXT;
+        this.name = "";
+      }
+      /**
+       * Handle a complete self-closing tag. This parser code calls this once it has
+       * seen the whole tag. This method checks for well-formeness and then emits
+       * ``onopentag`` and ``onclosetag``.
+       */
+      openSelfClosingTag() {
+        var _a3, _b, _c;
+        this.processAttribs();
+        const { tags: tags2 } = this;
+        const tag2 = this.tag;
+        tag2.isSelfClosing = true;
+        (_a3 = this.openTagHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag2);
+        (_b = this.closeTagHandler) === null || _b === void 0 ? void 0 : _b.call(this, tag2);
+        const top = this.tag = (_c = tags2[tags2.length - 1]) !== null && _c !== void 0 ? _c : null;
+        if (top === null) {
+          this.closedRoot = true;
+        }
+        this.state = S_TEXT;
+        this.name = "";
+      }
+      /**
+       * Handle a complete close tag. This parser code calls this once it has seen
+       * the whole tag. This method checks for well-formeness and then emits
+       * ``onclosetag``.
+       */
+      closeTag() {
+        const { tags: tags2, name: name4 } = this;
+        this.state = S_TEXT;
+        this.name = "";
+        if (name4 === "") {
+          this.fail("weird empty close tag.");
+          this.text += "</>";
+          return;
+        }
+        const handler = this.closeTagHandler;
+        let l = tags2.length;
+        while (l-- > 0) {
+          const tag2 = this.tag = tags2.pop();
+          this.topNS = tag2.ns;
+          handler === null || handler === void 0 ? void 0 : handler(tag2);
+          if (tag2.name === name4) {
+            break;
+          }
+          this.fail("unexpected close tag.");
+        }
+        if (l === 0) {
+          this.closedRoot = true;
+        } else if (l < 0) {
+          this.fail(`unmatched closing tag: ${name4}.`);
+          this.text += `</${name4}>`;
+        }
+      }
+      /**
+       * Resolves an entity. Makes any necessary well-formedness checks.
+       *
+       * @param entity The entity to resolve.
+       *
+       * @returns The parsed entity.
+       */
+      parseEntity(entity) {
+        if (entity[0] !== "#") {
+          const defined = this.ENTITIES[entity];
+          if (defined !== void 0) {
+            return defined;
+          }
+          this.fail(this.isName(entity) ? "undefined entity." : "disallowed character in entity name.");
+          return `&${entity};`;
+        }
+        let num = NaN;
+        if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
+          num = parseInt(entity.slice(2), 16);
+        } else if (/^#[0-9]+$/.test(entity)) {
+          num = parseInt(entity.slice(1), 10);
+        }
+        if (!this.isChar(num)) {
+          this.fail("malformed character entity.");
+          return `&${entity};`;
+        }
+        return String.fromCodePoint(num);
+      }
+    };
+    exports.SaxesParser = SaxesParser2;
+  }
+});
+
+// node_modules/bpmnlint/config/all.js
+var require_all = __commonJS({
+  "node_modules/bpmnlint/config/all.js"(exports, module) {
+    var allRules = [
+      "ad-hoc-sub-process",
+      "conditional-event",
+      "conditional-flows",
+      "end-event-required",
+      "event-based-gateway",
+      "event-sub-process-typed-start-event",
+      "fake-join",
+      "global",
+      "label-required",
+      "link-event",
+      "no-bpmndi",
+      "no-complex-gateway",
+      "no-disconnected",
+      "no-duplicate-sequence-flows",
+      "no-gateway-join-fork",
+      "no-implicit-end",
+      "no-implicit-split",
+      "no-implicit-start",
+      "no-inclusive-gateway",
+      "no-overlapping-elements",
+      "single-blank-start-event",
+      "single-event-definition",
+      "standard-size",
+      "start-event-required",
+      "sub-process-blank-start-event",
+      "superfluous-gateway",
+      "superfluous-label",
+      "superfluous-termination"
+    ];
+    module.exports = {
+      rules: allRules.reduce(function(rules, ruleName) {
+        rules[ruleName] = "error";
+        return rules;
+      }, {})
+    };
+  }
+});
+
+// node_modules/bpmnlint/config/correctness.js
+var require_correctness = __commonJS({
+  "node_modules/bpmnlint/config/correctness.js"(exports, module) {
+    module.exports = {
+      rules: {
+        "ad-hoc-sub-process": "error",
+        "conditional-event": "error",
+        "event-based-gateway": "error",
+        "event-sub-process-typed-start-event": "error",
+        "link-event": "error",
+        "no-duplicate-sequence-flows": "warn",
+        "sub-process-blank-start-event": "error",
+        "single-blank-start-event": "error"
+      }
+    };
+  }
+});
+
+// node_modules/bpmnlint/config/recommended.js
+var require_recommended = __commonJS({
+  "node_modules/bpmnlint/config/recommended.js"(exports, module) {
+    module.exports = {
+      rules: {
+        "ad-hoc-sub-process": "error",
+        "conditional-flows": "error",
+        "end-event-required": "error",
+        "event-based-gateway": "error",
+        "event-sub-process-typed-start-event": "error",
+        "fake-join": "warn",
+        "global": "warn",
+        "label-required": "error",
+        "link-event": "error",
+        "no-bpmndi": "error",
+        "no-complex-gateway": "error",
+        "no-disconnected": "error",
+        "no-duplicate-sequence-flows": "error",
+        "no-gateway-join-fork": "error",
+        "no-implicit-split": "error",
+        "no-implicit-end": "error",
+        "no-implicit-start": "error",
+        "no-inclusive-gateway": "warn",
+        "no-overlapping-elements": "warn",
+        "single-blank-start-event": "error",
+        "single-event-definition": "error",
+        "start-event-required": "error",
+        "sub-process-blank-start-event": "error",
+        "superfluous-gateway": "warn",
+        "superfluous-label": "warn",
+        "superfluous-termination": "warn"
+      }
+    };
+  }
+});
+
+// node_modules/bpmnlint-utils/dist/index.cjs
+var require_dist = __commonJS({
+  "node_modules/bpmnlint-utils/dist/index.cjs"(exports) {
+    "use strict";
+    function is2(node2, type) {
+      if (type.indexOf(":") === -1) {
+        type = "bpmn:" + type;
+      }
+      return typeof node2.$instanceOf === "function" ? node2.$instanceOf(type) : node2.$type === type;
+    }
+    function isAny2(node2, types4) {
+      return types4.some(function(type) {
+        return is2(node2, type);
+      });
+    }
+    exports.is = is2;
+    exports.isAny = isAny2;
+  }
+});
+
+// node_modules/bpmnlint/rules/helper.js
+var require_helper = __commonJS({
+  "node_modules/bpmnlint/rules/helper.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    function checkDiscouragedNodeType(type, ruleName) {
+      return function() {
+        function check2(node2, reporter) {
+          if (is2(node2, type)) {
+            reporter.report(node2.id, "Element type <" + type + "> is discouraged");
+          }
+        }
+        return annotateRule(ruleName, {
+          check: check2
+        });
+      };
+    }
+    module.exports.checkDiscouragedNodeType = checkDiscouragedNodeType;
+    function findParent(node2, type) {
+      if (!node2) {
+        return null;
+      }
+      const parent = node2.$parent;
+      if (!parent) {
+        return node2;
+      }
+      if (is2(parent, type)) {
+        return parent;
+      }
+      return findParent(parent, type);
+    }
+    module.exports.findParent = findParent;
+    function isInExecutableProcess(node2) {
+      const process2 = findParent(node2, "bpmn:Process");
+      return process2 && process2.isExecutable;
+    }
+    module.exports.isInExecutableProcess = isInExecutableProcess;
+    var documentationBaseUrl = "https://github.com/bpmn-io/bpmnlint/blob/main/docs/rules";
+    function annotateRule(ruleName, options) {
+      const {
+        meta: {
+          documentation = {},
+          ...restMeta
+        } = {},
+        ...restOptions
+      } = options;
+      const documentationUrl = `${documentationBaseUrl}/${ruleName}.md`;
+      return {
+        meta: {
+          documentation: {
+            url: documentationUrl,
+            ...documentation
+          },
+          ...restMeta
+        },
+        ...restOptions
+      };
+    }
+    module.exports.annotateRule = annotateRule;
+  }
+});
+
+// node_modules/bpmnlint/rules/ad-hoc-sub-process.js
+var require_ad_hoc_sub_process = __commonJS({
+  "node_modules/bpmnlint/rules/ad-hoc-sub-process.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:AdHocSubProcess")) {
+          return;
+        }
+        const flowElements = node2.flowElements || [];
+        flowElements.forEach(function(flowElement) {
+          if (is2(flowElement, "bpmn:StartEvent")) {
+            reporter.report(flowElement.id, "A <Start Event> is not allowed in <Ad Hoc Sub Process>");
+          }
+          if (is2(flowElement, "bpmn:EndEvent")) {
+            reporter.report(flowElement.id, "An <End Event> is not allowed in <Ad Hoc Sub Process>");
+          }
+        });
+      }
+      return annotateRule("ad-hoc-sub-process", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/conditional-event.js
+var require_conditional_event = __commonJS({
+  "node_modules/bpmnlint/rules/conditional-event.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule,
+      isInExecutableProcess
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!isInExecutableProcess(node2)) {
+          return;
+        }
+        const eventDefinition = getConditionalEventDefinition(node2);
+        if (!eventDefinition) {
+          return;
+        }
+        if (!hasCondition(eventDefinition)) {
+          reporter.report(node2.id, "Conditional event is missing a condition", ["condition"]);
+        }
+      }
+      return annotateRule("conditional-event", {
+        check: check2
+      });
+    };
+    function getConditionalEventDefinition(node2) {
+      if (!is2(node2, "bpmn:Event")) {
+        return;
+      }
+      const eventDefinitions = node2.eventDefinitions || [];
+      return eventDefinitions.find((def) => is2(def, "bpmn:ConditionalEventDefinition"));
+    }
+    function hasCondition(eventDefinition) {
+      return !!eventDefinition.condition?.body;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/conditional-flows.js
+var require_conditional_flows = __commonJS({
+  "node_modules/bpmnlint/rules/conditional-flows.js"(exports, module) {
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!isConditionalForking(node2)) {
+          return;
+        }
+        const outgoing = node2.outgoing || [];
+        outgoing.forEach((flow) => {
+          const missingCondition = !hasCondition(flow) && !isDefaultFlow(node2, flow);
+          if (missingCondition) {
+            reporter.report(flow.id, "Sequence flow is missing condition", ["conditionExpression"]);
+          }
+        });
+      }
+      return annotateRule("conditional-flows", {
+        check: check2
+      });
+    };
+    function isConditionalForking(node2) {
+      const defaultFlow = node2["default"];
+      const outgoing = node2.outgoing || [];
+      return defaultFlow || outgoing.find(hasCondition);
+    }
+    function hasCondition(flow) {
+      return !!flow.conditionExpression;
+    }
+    function isDefaultFlow(node2, flow) {
+      return node2["default"] === flow;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/end-event-required.js
+var require_end_event_required = __commonJS({
+  "node_modules/bpmnlint/rules/end-event-required.js"(exports, module) {
+    var {
+      is: is2,
+      isAny: isAny2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function hasEndEvent(node2) {
+        const flowElements = node2.flowElements || [];
+        return flowElements.some((node3) => is2(node3, "bpmn:EndEvent"));
+      }
+      function check2(node2, reporter) {
+        if (!isAny2(node2, [
+          "bpmn:Process",
+          "bpmn:SubProcess"
+        ]) || is2(node2, "bpmn:AdHocSubProcess")) {
+          return;
+        }
+        if (!hasEndEvent(node2)) {
+          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
+          reporter.report(node2.id, type + " is missing end event");
+        }
+      }
+      return annotateRule("end-event-required", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/event-based-gateway.js
+var require_event_based_gateway = __commonJS({
+  "node_modules/bpmnlint/rules/event-based-gateway.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:EventBasedGateway")) {
+          return;
+        }
+        const outgoing = node2.outgoing || [];
+        if (outgoing.length < 2) {
+          reporter.report(node2.id, "An <Event-based Gateway> must have at least 2 outgoing <Sequence Flows>");
+        }
+        outgoing.forEach((flow) => {
+          if (hasCondition(flow)) {
+            reporter.report(flow.id, "A <Sequence Flow> outgoing from an <Event-based Gateway> must not be conditional");
+          }
+        });
+      }
+      return annotateRule("event-based-gateway", {
+        check: check2
+      });
+    };
+    function hasCondition(flow) {
+      return !!flow.conditionExpression;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/event-sub-process-typed-start-event.js
+var require_event_sub_process_typed_start_event = __commonJS({
+  "node_modules/bpmnlint/rules/event-sub-process-typed-start-event.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:SubProcess") || !node2.triggeredByEvent) {
+          return;
+        }
+        const flowElements = node2.flowElements || [];
+        flowElements.forEach(function(flowElement) {
+          if (!is2(flowElement, "bpmn:StartEvent")) {
+            return false;
+          }
+          const eventDefinitions = flowElement.eventDefinitions || [];
+          if (eventDefinitions.length === 0) {
+            reporter.report(flowElement.id, "Start event is missing event definition", ["eventDefinitions"]);
+          }
+        });
+      }
+      return annotateRule("event-sub-process-typed-start-event", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/fake-join.js
+var require_fake_join = __commonJS({
+  "node_modules/bpmnlint/rules/fake-join.js"(exports, module) {
+    var {
+      isAny: isAny2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!isAny2(node2, [
+          "bpmn:Activity",
+          "bpmn:Event"
+        ])) {
+          return;
+        }
+        const incoming = node2.incoming || [];
+        if (incoming.length > 1) {
+          reporter.report(node2.id, "Incoming flows do not join");
+        }
+      }
+      return annotateRule("fake-join", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/global.js
+var require_global = __commonJS({
+  "node_modules/bpmnlint/rules/global.js"(exports, module) {
+    var {
+      is: is2,
+      isAny: isAny2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:Definitions")) {
+          return false;
+        }
+        const rootElements = getRootElements(node2);
+        const referencingElements = getReferencingElements(node2);
+        rootElements.forEach((rootElement) => {
+          if (!hasName(rootElement)) {
+            reporter.report(rootElement.id, "Element is missing name");
+          }
+          if (!isReferenced(rootElement, referencingElements)) {
+            reporter.report(rootElement.id, "Element is unused");
+          }
+          if (!isUnique(rootElement, rootElements)) {
+            reporter.report(rootElement.id, "Element name is not unique");
+          }
+        });
+      }
+      return annotateRule("global", {
+        check: check2
+      });
+      function getRootElements(definitions) {
+        return definitions.rootElements.filter((node2) => isAny2(node2, ["bpmn:Error", "bpmn:Escalation", "bpmn:Message", "bpmn:Signal"]));
+      }
+      function getReferencingElements(definitions) {
+        const referencingElements = [];
+        function traverse(element) {
+          if (is2(element, "bpmn:Definitions") && element.get("rootElements").length) {
+            element.get("rootElements").forEach(traverse);
+          }
+          if (is2(element, "bpmn:FlowElementsContainer") && element.get("flowElements").length) {
+            element.get("flowElements").forEach(traverse);
+          }
+          if (is2(element, "bpmn:Event") && element.get("eventDefinitions").length) {
+            element.get("eventDefinitions").forEach((eventDefinition) => referencingElements.push(eventDefinition));
+          }
+          if (is2(element, "bpmn:Collaboration") && element.get("messageFlows").length) {
+            element.get("messageFlows").forEach(traverse);
+          }
+          if (isAny2(element, [
+            "bpmn:MessageFlow",
+            "bpmn:ReceiveTask",
+            "bpmn:SendTask"
+          ])) {
+            referencingElements.push(element);
+          }
+        }
+        traverse(definitions);
+        return referencingElements;
+      }
+      function hasName(event) {
+        return event.name?.trim() !== "";
+      }
+      function isReferenced(rootElement, referencingElements) {
+        if (is2(rootElement, "bpmn:Error")) {
+          return referencingElements.some((referencingElement) => {
+            return is2(referencingElement, "bpmn:ErrorEventDefinition") && rootElement.get("id") === referencingElement.get("errorRef")?.get("id");
+          });
+        }
+        if (is2(rootElement, "bpmn:Escalation")) {
+          return referencingElements.some((referencingElement) => {
+            return is2(referencingElement, "bpmn:EscalationEventDefinition") && rootElement.get("id") === referencingElement.get("escalationRef")?.get("id");
+          });
+        }
+        if (is2(rootElement, "bpmn:Message")) {
+          return referencingElements.some((referencingElement) => {
+            return isAny2(referencingElement, [
+              "bpmn:MessageEventDefinition",
+              "bpmn:MessageFlow",
+              "bpmn:ReceiveTask",
+              "bpmn:SendTask"
+            ]) && rootElement.get("id") === referencingElement.get("messageRef")?.get("id");
+          });
+        }
+        if (is2(rootElement, "bpmn:Signal")) {
+          return referencingElements.some((referencingElement) => {
+            return is2(referencingElement, "bpmn:SignalEventDefinition") && rootElement.get("id") === referencingElement.get("signalRef")?.get("id");
+          });
+        }
+      }
+      function isUnique(rootElement, rootElements) {
+        return rootElements.filter((otherRootElement) => is2(otherRootElement, rootElement.$type) && rootElement.name === otherRootElement.name).length === 1;
+      }
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/label-required.js
+var require_label_required = __commonJS({
+  "node_modules/bpmnlint/rules/label-required.js"(exports, module) {
+    var {
+      is: is2,
+      isAny: isAny2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (isAny2(node2, [
+          "bpmn:ParallelGateway",
+          "bpmn:EventBasedGateway"
+        ])) {
+          return;
+        }
+        if (is2(node2, "bpmn:Gateway") && !isForking(node2)) {
+          return;
+        }
+        if (is2(node2, "bpmn:SubProcess")) {
+          return;
+        }
+        if (is2(node2, "bpmn:SequenceFlow") && !hasCondition(node2)) {
+          return;
+        }
+        if (isAny2(node2, [
+          "bpmn:FlowNode",
+          "bpmn:SequenceFlow",
+          "bpmn:Participant",
+          "bpmn:Lane"
+        ])) {
+          const name4 = (node2.name || "").trim();
+          if (name4.length === 0) {
+            reporter.report(node2.id, "Element is missing label/name", ["name"]);
+          }
+        }
+      }
+      return annotateRule("label-required", {
+        check: check2
+      });
+    };
+    function isForking(node2) {
+      const outgoing = node2.outgoing || [];
+      return outgoing.length > 1;
+    }
+    function hasCondition(node2) {
+      return node2.conditionExpression;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/link-event.js
+var require_link_event = __commonJS({
+  "node_modules/bpmnlint/rules/link-event.js"(exports, module) {
+    var {
+      groupBy: groupBy2
+    } = (init_dist(), __toCommonJS(dist_exports));
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:FlowElementsContainer")) {
+          return;
+        }
+        const links = (node2.flowElements || []).filter(isLinkEvent);
+        for (const link of links) {
+          if (!getLinkName(link)) {
+            reporter.report(link.id, "Link event is missing link name");
+          }
+        }
+        const names = groupBy2(links, (link) => getLinkName(link));
+        for (const [name4, events] of Object.entries(names)) {
+          if (!name4) {
+            continue;
+          }
+          if (events.length === 1) {
+            const event = events[0];
+            reporter.report(event.id, `Link ${isThrowEvent(event) ? "catch" : "throw"} event with link name <${name4}> missing in scope`);
+            continue;
+          }
+          const catchEvents = events.filter(isCatchEvent);
+          if (catchEvents.length > 1) {
+            for (const event of catchEvents) {
+              reporter.report(event.id, `Duplicate link catch event with link name <${name4}> in scope`);
+            }
+          } else if (catchEvents.length === 0) {
+            for (const event of events) {
+              reporter.report(event.id, `Link catch event with link name <${name4}> missing in scope`);
+            }
+          }
+        }
+      }
+      return annotateRule("link-event", {
+        check: check2
+      });
+    };
+    function isLinkEvent(node2) {
+      var eventDefinitions = node2.eventDefinitions || [];
+      if (!is2(node2, "bpmn:Event")) {
+        return false;
+      }
+      return eventDefinitions.some(
+        (definition) => is2(definition, "bpmn:LinkEventDefinition")
+      );
+    }
+    function getLinkName(linkEvent2) {
+      return linkEvent2.get("eventDefinitions").find((def) => is2(def, "bpmn:LinkEventDefinition")).name;
+    }
+    function isThrowEvent(node2) {
+      return is2(node2, "bpmn:ThrowEvent");
+    }
+    function isCatchEvent(node2) {
+      return is2(node2, "bpmn:CatchEvent");
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/no-bpmndi.js
+var require_no_bpmndi = __commonJS({
+  "node_modules/bpmnlint/rules/no-bpmndi.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      flatten: flatten3
+    } = (init_dist(), __toCommonJS(dist_exports));
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:Definitions")) {
+          return false;
+        }
+        const bpmnElements = getAllBpmnElements(node2.rootElements);
+        const visualBpmnElements = bpmnElements.filter(hasVisualRepresentation);
+        const referencedBpmnElementIds = getReferencedBpmnElementIds(node2);
+        visualBpmnElements.forEach((element) => {
+          if (!referencedBpmnElementIds.has(element.id)) {
+            reporter.report(element.id, "Element is missing bpmndi");
+          }
+        });
+      }
+      return annotateRule("no-bpmndi", {
+        check: check2
+      });
+    };
+    function getAllBpmnElements(rootElements) {
+      return flatten3(rootElements.map((rootElement) => {
+        const laneSet = rootElement.laneSets && rootElement.laneSets[0] || rootElement.childLaneSet;
+        const elements = flatten3([
+          rootElement.flowElements || [],
+          rootElement.flowElements && getAllBpmnElements(rootElement.flowElements.filter(hasFlowElements)) || [],
+          rootElement.participants || [],
+          rootElement.artifacts || [],
+          laneSet && laneSet.lanes || [],
+          laneSet && laneSet.lanes && getAllBpmnElements(laneSet.lanes.filter(hasChildLaneSet)) || [],
+          rootElement.messageFlows || []
+        ]);
+        if (elements.length > 0) {
+          return elements.map((element) => {
+            return {
+              id: element.id,
+              $type: element.$type
+            };
+          });
+        } else {
+          return [];
+        }
+      }));
+    }
+    function getReferencedBpmnElementIds(definitionsNode) {
+      return new Set(flatten3(
+        definitionsNode.get("diagrams").map((diagram) => {
+          const diElements = diagram.plane.planeElement || [];
+          return diElements.map((element) => {
+            return element.bpmnElement?.id;
+          });
+        })
+      ));
+    }
+    function hasVisualRepresentation(element) {
+      const noVisRepresentation = ["bpmn:DataObject"];
+      return noVisRepresentation.includes(element.$type) ? false : true;
+    }
+    function hasFlowElements(element) {
+      return element.flowElements ? true : false;
+    }
+    function hasChildLaneSet(element) {
+      return element.childLaneSet ? true : false;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/no-complex-gateway.js
+var require_no_complex_gateway = __commonJS({
+  "node_modules/bpmnlint/rules/no-complex-gateway.js"(exports, module) {
+    var checkDiscouragedNodeType = require_helper().checkDiscouragedNodeType;
+    module.exports = checkDiscouragedNodeType("bpmn:ComplexGateway", "no-complex-gateway");
+  }
+});
+
+// node_modules/bpmnlint/rules/no-disconnected.js
+var require_no_disconnected = __commonJS({
+  "node_modules/bpmnlint/rules/no-disconnected.js"(exports, module) {
+    var {
+      isAny: isAny2,
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!isAny2(node2, [
+          "bpmn:Task",
+          "bpmn:Gateway",
+          "bpmn:SubProcess",
+          "bpmn:Event"
+        ]) || node2.triggeredByEvent) {
+          return;
+        }
+        if (isCompensationLinked(node2)) {
+          return;
+        }
+        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
+          return;
+        }
+        const incoming = node2.incoming || [];
+        const outgoing = node2.outgoing || [];
+        if (!incoming.length && !outgoing.length) {
+          reporter.report(node2.id, "Element is not connected");
+        }
+      }
+      return annotateRule("no-disconnected", {
+        check: check2
+      });
+    };
+    function isCompensationBoundary(node2) {
+      var eventDefinitions = node2.eventDefinitions;
+      if (!is2(node2, "bpmn:BoundaryEvent")) {
+        return false;
+      }
+      if (!eventDefinitions || eventDefinitions.length !== 1) {
+        return false;
+      }
+      return is2(eventDefinitions[0], "bpmn:CompensateEventDefinition");
+    }
+    function isCompensationActivity(node2) {
+      return node2.isForCompensation;
+    }
+    function isCompensationLinked(node2) {
+      var source = isCompensationBoundary(node2);
+      var target = isCompensationActivity(node2);
+      return source || target;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/no-duplicate-sequence-flows.js
+var require_no_duplicate_sequence_flows = __commonJS({
+  "node_modules/bpmnlint/rules/no-duplicate-sequence-flows.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      const keyed = {};
+      const outgoingReported = {};
+      const incomingReported = {};
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:SequenceFlow")) {
+          return;
+        }
+        const key = flowKey(node2);
+        if (key in keyed) {
+          reporter.report(node2.id, "SequenceFlow is a duplicate");
+          const sourceId = node2.sourceRef.id;
+          const targetId = node2.targetRef.id;
+          if (!outgoingReported[sourceId]) {
+            reporter.report(sourceId, "Duplicate outgoing sequence flows");
+            outgoingReported[sourceId] = true;
+          }
+          if (!incomingReported[targetId]) {
+            reporter.report(targetId, "Duplicate incoming sequence flows");
+            incomingReported[targetId] = true;
+          }
+        } else {
+          keyed[key] = node2;
+        }
+      }
+      return annotateRule("no-duplicate-sequence-flows", {
+        check: check2
+      });
+    };
+    function flowKey(flow) {
+      const conditionExpression = flow.conditionExpression;
+      const condition = conditionExpression ? conditionExpression.body : "";
+      const source = flow.sourceRef ? flow.sourceRef.id : flow.id;
+      const target = flow.targetRef ? flow.targetRef.id : flow.id;
+      return source + "#" + target + "#" + condition;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/no-gateway-join-fork.js
+var require_no_gateway_join_fork = __commonJS({
+  "node_modules/bpmnlint/rules/no-gateway-join-fork.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:Gateway")) {
+          return;
+        }
+        const incoming = node2.incoming || [];
+        const outgoing = node2.outgoing || [];
+        if (incoming.length > 1 && outgoing.length > 1) {
+          reporter.report(node2.id, "Gateway forks and joins");
+        }
+      }
+      return annotateRule("no-gateway-join-fork", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/no-implicit-end.js
+var require_no_implicit_end = __commonJS({
+  "node_modules/bpmnlint/rules/no-implicit-end.js"(exports, module) {
+    var {
+      is: is2,
+      isAny: isAny2
+    } = require_dist();
+    var {
+      findParent,
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function isLinkEvent(node2) {
+        const eventDefinitions = node2.eventDefinitions || [];
+        return eventDefinitions.length && eventDefinitions.every(
+          (definition) => is2(definition, "bpmn:LinkEventDefinition")
+        );
+      }
+      function isCompensationEvent(node2) {
+        const eventDefinitions = node2.eventDefinitions || [];
+        return eventDefinitions.length && eventDefinitions.every(
+          (definition) => is2(definition, "bpmn:CompensateEventDefinition")
+        );
+      }
+      function hasCompensationActivity(node2) {
+        const parent = findParent(node2, "bpmn:Process");
+        const artifacts = parent.artifacts || [];
+        return artifacts.some((element) => {
+          if (!is2(element, "bpmn:Association")) {
+            return false;
+          }
+          const source = element.sourceRef;
+          return source.id === node2.id;
+        });
+      }
+      function isForCompensation(node2) {
+        return node2.isForCompensation;
+      }
+      function isImplicitEnd(node2) {
+        const outgoing = node2.outgoing || [];
+        if (is2(node2, "bpmn:SubProcess") && node2.triggeredByEvent) {
+          return false;
+        }
+        if (is2(node2, "bpmn:IntermediateThrowEvent") && isLinkEvent(node2)) {
+          return false;
+        }
+        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
+          return false;
+        }
+        if (is2(node2, "bpmn:EndEvent")) {
+          return false;
+        }
+        if (is2(node2, "bpmn:BoundaryEvent") && isCompensationEvent(node2) && hasCompensationActivity(node2)) {
+          return false;
+        }
+        if (is2(node2, "bpmn:Activity") && isForCompensation(node2)) {
+          return false;
+        }
+        return outgoing.length === 0;
+      }
+      function check2(node2, reporter) {
+        if (!isAny2(node2, ["bpmn:Event", "bpmn:Activity", "bpmn:Gateway"])) {
+          return;
+        }
+        if (isImplicitEnd(node2)) {
+          reporter.report(node2.id, "Element is an implicit end");
+        }
+      }
+      return annotateRule("no-implicit-end", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/no-implicit-split.js
+var require_no_implicit_split = __commonJS({
+  "node_modules/bpmnlint/rules/no-implicit-split.js"(exports, module) {
+    var {
+      isAny: isAny2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!isAny2(node2, [
+          "bpmn:Activity",
+          "bpmn:Event"
+        ])) {
+          return;
+        }
+        const outgoing = node2.outgoing || [];
+        const outgoingWithoutCondition = outgoing.filter((flow) => {
+          return !hasCondition(flow) && !isDefaultFlow(node2, flow);
+        });
+        if (outgoingWithoutCondition.length > 1) {
+          reporter.report(node2.id, "Flow splits implicitly");
+        }
+      }
+      return annotateRule("no-implicit-split", {
+        check: check2
+      });
+    };
+    function hasCondition(flow) {
+      return !!flow.conditionExpression;
+    }
+    function isDefaultFlow(node2, flow) {
+      return node2["default"] === flow;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/no-implicit-start.js
+var require_no_implicit_start = __commonJS({
+  "node_modules/bpmnlint/rules/no-implicit-start.js"(exports, module) {
+    var {
+      is: is2,
+      isAny: isAny2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function isLinkEvent(node2) {
+        const eventDefinitions = node2.eventDefinitions || [];
+        return eventDefinitions.length && eventDefinitions.every(
+          (definition) => is2(definition, "bpmn:LinkEventDefinition")
+        );
+      }
+      function isForCompensation(node2) {
+        return node2.isForCompensation;
+      }
+      function isImplicitStart(node2) {
+        const incoming = node2.incoming || [];
+        if (is2(node2, "bpmn:Activity") && isForCompensation(node2)) {
+          return false;
+        }
+        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
+          return false;
+        }
+        if (is2(node2, "bpmn:SubProcess") && node2.triggeredByEvent) {
+          return false;
+        }
+        if (is2(node2, "bpmn:IntermediateCatchEvent") && isLinkEvent(node2)) {
+          return false;
+        }
+        if (isAny2(node2, ["bpmn:StartEvent", "bpmn:BoundaryEvent"])) {
+          return false;
+        }
+        return incoming.length === 0;
+      }
+      function check2(node2, reporter) {
+        if (!isAny2(node2, ["bpmn:Event", "bpmn:Activity", "bpmn:Gateway"])) {
+          return;
+        }
+        if (isImplicitStart(node2)) {
+          reporter.report(node2.id, "Element is an implicit start");
+        }
+      }
+      return annotateRule("no-implicit-start", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/no-inclusive-gateway.js
+var require_no_inclusive_gateway = __commonJS({
+  "node_modules/bpmnlint/rules/no-inclusive-gateway.js"(exports, module) {
+    var checkDiscouragedNodeType = require_helper().checkDiscouragedNodeType;
+    module.exports = checkDiscouragedNodeType("bpmn:InclusiveGateway", "no-inclusive-gateway");
+  }
+});
+
+// node_modules/bpmnlint/rules/no-overlapping-elements.js
+var require_no_overlapping_elements = __commonJS({
+  "node_modules/bpmnlint/rules/no-overlapping-elements.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:Definitions")) {
+          return;
+        }
+        const rootElements = node2.rootElements || [];
+        const elementsToReport = /* @__PURE__ */ new Set();
+        const elementsOutsideToReport = /* @__PURE__ */ new Set();
+        const diObjects = getAllDiObjects(node2);
+        const processElementsParentDiMap = /* @__PURE__ */ new Map();
+        rootElements.filter((element) => is2(element, "bpmn:Collaboration")).forEach((collaboration) => {
+          const participants = collaboration.participants || [];
+          checkElementsArray(participants, elementsToReport, diObjects);
+          participants.forEach((participant) => {
+            processElementsParentDiMap.set(participant.processRef, diObjects.get(participant));
+          });
+        });
+        rootElements.filter((element) => is2(element, "bpmn:Process")).forEach((process2) => {
+          const parentDi = processElementsParentDiMap.get(process2) || {};
+          checkProcess(process2, elementsToReport, elementsOutsideToReport, diObjects, parentDi);
+        });
+        elementsToReport.forEach((element) => reporter.report(element.id, "Element overlaps with other element"));
+        elementsOutsideToReport.forEach((element) => reporter.report(element.id, "Element is outside of parent boundary"));
+      }
+      return annotateRule("no-overlapping-elements", {
+        check: check2
+      });
+    };
+    function checkProcess(node2, elementsToReport, elementsOutsideToReport, diObjects, parentDi) {
+      const flowElements = node2.flowElements || [];
+      const flowElementsWithDi = flowElements.filter((element) => diObjects.has(element));
+      checkElementsArray(flowElementsWithDi, elementsToReport, diObjects);
+      flowElementsWithDi.forEach((element) => {
+        if (!is2(element, "bpmn:DataStoreReference") && isOutsideParentBoundary(diObjects.get(element).bounds, parentDi.bounds)) {
+          elementsOutsideToReport.add(element);
+        }
+      });
+      const subProcesses = flowElements.filter((element) => is2(element, "bpmn:SubProcess"));
+      subProcesses.forEach((subProcess) => {
+        const subProcessDi = diObjects.get(subProcess) || {};
+        const subProcessParentBoundary = subProcessDi.isExpanded ? subProcessDi : {};
+        checkProcess(subProcess, elementsToReport, elementsOutsideToReport, diObjects, subProcessParentBoundary);
+      });
+    }
+    function checkElementsArray(elements, elementsToReport, diObjects) {
+      const shapes = getShapes(elements, diObjects).sort((a, b) => a.left - b.left);
+      const overlapping = /* @__PURE__ */ new Set();
+      for (let i = 0; i < shapes.length; i++) {
+        const shape = shapes[i];
+        for (let j = i + 1; j < shapes.length && shapes[j].left <= shape.right; j++) {
+          const otherShape = shapes[j];
+          if (!isCollision(shape, otherShape)) {
+            continue;
+          }
+          if (shape.element.attachedToRef === otherShape.element || otherShape.element.attachedToRef === shape.element) {
+            continue;
+          }
+          overlapping.add(shape.element);
+          overlapping.add(otherShape.element);
+        }
+      }
+      elements.forEach((element) => {
+        if (overlapping.has(element)) {
+          elementsToReport.add(element);
+        }
+      });
+    }
+    function getShapes(elements, diObjects) {
+      const shapes = [];
+      elements.forEach((element) => {
+        const bounds = diObjects.get(element)?.bounds;
+        if (!isValidShapeElement(bounds)) {
+          return;
+        }
+        const left = bounds.x;
+        const right = bounds.x + bounds.width;
+        if (Number.isNaN(left) || Number.isNaN(right)) {
+          return;
+        }
+        shapes.push({
+          element,
+          left,
+          right,
+          top: bounds.y,
+          bottom: bounds.y + bounds.height
+        });
+      });
+      return shapes;
+    }
+    function isOutsideParentBoundary(childBounds, parentBounds) {
+      if (!isValidShapeElement(childBounds) || !isValidShapeElement(parentBounds)) {
+        return false;
+      }
+      const isTopLeftCornerInside = childBounds.x >= parentBounds.x && childBounds.y >= parentBounds.y;
+      const isBottomRightCornerInside = childBounds.x + childBounds.width <= parentBounds.x + parentBounds.width && childBounds.y + childBounds.height <= parentBounds.y + parentBounds.height;
+      const isInside = isTopLeftCornerInside && isBottomRightCornerInside;
+      return !isInside;
+    }
+    function isCollision(firstShape, secondShape) {
+      const collisionX = firstShape.right >= secondShape.left && secondShape.right >= firstShape.left;
+      const collisionY = firstShape.bottom >= secondShape.top && secondShape.bottom >= firstShape.top;
+      return collisionX && collisionY;
+    }
+    function isValidShapeElement(bounds) {
+      return !!bounds && is2(bounds, "dc:Bounds") && typeof bounds.x === "number" && typeof bounds.y === "number" && typeof bounds.width === "number" && typeof bounds.height === "number";
+    }
+    function getAllDiObjects(node2) {
+      const diObjects = /* @__PURE__ */ new Map();
+      const diagrams = node2.diagrams || [];
+      diagrams.filter((diagram) => !!diagram.plane).forEach((diagram) => {
+        const planeElements = diagram.plane.planeElement || [];
+        planeElements.filter((planeElement) => !!planeElement.bpmnElement).forEach((planeElement) => {
+          diObjects.set(planeElement.bpmnElement, planeElement);
+        });
+      });
+      return diObjects;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/single-blank-start-event.js
+var require_single_blank_start_event = __commonJS({
+  "node_modules/bpmnlint/rules/single-blank-start-event.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:FlowElementsContainer")) {
+          return;
+        }
+        const flowElements = node2.flowElements || [];
+        const blankStartEvents = flowElements.filter(function(flowElement) {
+          if (!is2(flowElement, "bpmn:StartEvent")) {
+            return false;
+          }
+          const eventDefinitions = flowElement.eventDefinitions || [];
+          return eventDefinitions.length === 0;
+        });
+        if (blankStartEvents.length > 1) {
+          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
+          reporter.report(node2.id, type + " has multiple blank start events");
+        }
+      }
+      return annotateRule("single-blank-start-event", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/single-event-definition.js
+var require_single_event_definition = __commonJS({
+  "node_modules/bpmnlint/rules/single-event-definition.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:Event")) {
+          return;
+        }
+        const eventDefinitions = node2.eventDefinitions || [];
+        if (eventDefinitions.length > 1) {
+          reporter.report(node2.id, "Event has multiple event definitions", ["eventDefinitions"]);
+        }
+      }
+      return annotateRule("single-event-definition", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/standard-size.js
+var require_standard_size = __commonJS({
+  "node_modules/bpmnlint/rules/standard-size.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    var DEFAULT_SIZES = {
+      "bpmn:Task": { width: 100, height: 80 },
+      "bpmn:CallActivity": { width: 100, height: 80 },
+      "bpmn:SubProcess": { width: 100, height: 80 },
+      // collapsed
+      "bpmn:Gateway": { width: 50, height: 50 },
+      "bpmn:Event": { width: 36, height: 36 },
+      "bpmn:DataObjectReference": { width: 36, height: 50 },
+      "bpmn:DataStoreReference": { width: 50, height: 50 },
+      "bpmn:Participant": { width: 60, height: 60 }
+      // collapsed breadth (empty pool)
+    };
+    var CHECKED_TYPES = [
+      "bpmn:SubProcess",
+      "bpmn:CallActivity",
+      "bpmn:Task",
+      "bpmn:Gateway",
+      "bpmn:Event",
+      "bpmn:DataObjectReference",
+      "bpmn:DataStoreReference"
+    ];
+    module.exports = function(config2) {
+      const sizes = {
+        ...DEFAULT_SIZES,
+        ...config2 || {}
+      };
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmndi:BPMNShape")) {
+          return;
+        }
+        const element = node2.bpmnElement;
+        const bounds = node2.bounds;
+        if (!element || !isValidBounds(bounds)) {
+          return;
+        }
+        const expected = getExpectedSize(element, node2, sizes);
+        if (!expected || typeof expected !== "object") {
+          return;
+        }
+        const widthMismatch = typeof expected.width === "number" && bounds.width !== expected.width;
+        const heightMismatch = typeof expected.height === "number" && bounds.height !== expected.height;
+        if (!widthMismatch && !heightMismatch) {
+          return;
+        }
+        reporter.report(element.id, getMessage(expected));
+      }
+      return annotateRule("standard-size", {
+        check: check2
+      });
+    };
+    function getExpectedSize(element, di, sizes) {
+      if (is2(element, "bpmn:Participant")) {
+        if (element.processRef) {
+          return null;
+        }
+        const horizontal = isHorizontal(di);
+        const participantSize = sizes["bpmn:Participant"] || {};
+        const value = horizontal ? participantSize.height : participantSize.width;
+        if (typeof value !== "number") {
+          return null;
+        }
+        return horizontal ? { height: value } : { width: value };
+      }
+      if (is2(element, "bpmn:Lane")) {
+        return null;
+      }
+      if (is2(element, "bpmn:SubProcess") && isExpanded(di)) {
+        return null;
+      }
+      const type = CHECKED_TYPES.find((type2) => is2(element, type2));
+      if (!type) {
+        return null;
+      }
+      return sizes[type];
+    }
+    function getMessage(expected) {
+      if (typeof expected.height !== "number") {
+        return `Element has a non-standard width; expected width of ${expected.width}`;
+      }
+      if (typeof expected.width !== "number") {
+        return `Element has a non-standard height; expected height of ${expected.height}`;
+      }
+      return `Element has a non-standard size; expected ${expected.width}x${expected.height}`;
+    }
+    function isExpanded(di) {
+      return !!di && !!di.isExpanded;
+    }
+    function isHorizontal(di) {
+      return !di || di.isHorizontal === void 0 || di.isHorizontal === true;
+    }
+    function isValidBounds(bounds) {
+      return !!bounds && is2(bounds, "dc:Bounds") && typeof bounds.width === "number" && typeof bounds.height === "number";
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/start-event-required.js
+var require_start_event_required = __commonJS({
+  "node_modules/bpmnlint/rules/start-event-required.js"(exports, module) {
+    var {
+      is: is2,
+      isAny: isAny2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function hasStartEvent(node2) {
+        const flowElements = node2.flowElements || [];
+        return flowElements.some((node3) => is2(node3, "bpmn:StartEvent"));
+      }
+      function check2(node2, reporter) {
+        if (!isAny2(node2, [
+          "bpmn:Process",
+          "bpmn:SubProcess"
+        ]) || is2(node2, "bpmn:AdHocSubProcess")) {
+          return;
+        }
+        if (!hasStartEvent(node2)) {
+          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
+          reporter.report(node2.id, type + " is missing start event");
+        }
+      }
+      return annotateRule("start-event-required", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/sub-process-blank-start-event.js
+var require_sub_process_blank_start_event = __commonJS({
+  "node_modules/bpmnlint/rules/sub-process-blank-start-event.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:SubProcess") || node2.triggeredByEvent) {
+          return;
+        }
+        const flowElements = node2.flowElements || [];
+        flowElements.forEach(function(flowElement) {
+          if (!is2(flowElement, "bpmn:StartEvent")) {
+            return false;
+          }
+          const eventDefinitions = flowElement.eventDefinitions || [];
+          if (eventDefinitions.length > 0) {
+            reporter.report(flowElement.id, "Start event must be blank", ["eventDefinitions"]);
+          }
+        });
+      }
+      return annotateRule("sub-process-blank-start-event", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/superfluous-gateway.js
+var require_superfluous_gateway = __commonJS({
+  "node_modules/bpmnlint/rules/superfluous-gateway.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:Gateway")) {
+          return;
+        }
+        const incoming = node2.incoming || [];
+        const outgoing = node2.outgoing || [];
+        if (incoming.length === 1 && outgoing.length === 1) {
+          reporter.report(node2.id, "Gateway is superfluous. It only has one source and target.");
+        }
+      }
+      return annotateRule("superfluous-gateway", {
+        check: check2
+      });
+    };
+  }
+});
+
+// node_modules/bpmnlint/rules/superfluous-label.js
+var require_superfluous_label = __commonJS({
+  "node_modules/bpmnlint/rules/superfluous-label.js"(exports, module) {
+    var {
+      is: is2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!is2(node2, "bpmn:SequenceFlow")) {
+          return;
+        }
+        const name4 = (node2.name || "").trim();
+        if (!name4) {
+          return;
+        }
+        if (hasCondition(node2) || isDefaultFlow(node2) || isGatewayFork(node2)) {
+          return;
+        }
+        reporter.report(node2.id, "Sequence flow has superfluous label", ["name"]);
+      }
+      return annotateRule("superfluous-label", {
+        check: check2
+      });
+    };
+    function hasCondition(flow) {
+      return !!flow.conditionExpression;
+    }
+    function isDefaultFlow(flow) {
+      const source = flow.sourceRef;
+      return source && source["default"] === flow;
+    }
+    function isGatewayFork(flow) {
+      const source = flow.sourceRef;
+      if (!source) {
+        return false;
+      }
+      const isDecisionGateway = is2(source, "bpmn:ExclusiveGateway") || is2(source, "bpmn:InclusiveGateway");
+      return isDecisionGateway && (source.outgoing || []).length > 1;
+    }
+  }
+});
+
+// node_modules/bpmnlint/rules/superfluous-termination.js
+var require_superfluous_termination = __commonJS({
+  "node_modules/bpmnlint/rules/superfluous-termination.js"(exports, module) {
+    var {
+      is: is2,
+      isAny: isAny2
+    } = require_dist();
+    var {
+      annotateRule
+    } = require_helper();
+    module.exports = function() {
+      function check2(node2, reporter) {
+        if (!isAny2(node2, ["bpmn:Process", "bpmn:SubProcess"])) {
+          return;
+        }
+        const flowElements = node2.flowElements || [];
+        const ends = flowElements.filter(
+          (element) => is2(element, "bpmn:FlowNode") && (element.outgoing || []).length === 0
+        );
+        const terminateEnds = ends.filter(isTerminateEnd);
+        if (terminateEnds.length !== 1) {
+          return;
+        }
+        const superfluous = ends.every(
+          (end) => isInterruptingEventSub(end) || isTerminateEnd(end)
+        );
+        if (superfluous) {
+          for (const node3 of terminateEnds) {
+            reporter.report(node3.id, "Termination is superfluous.");
+          }
+        }
+      }
+      return annotateRule("superfluous-termination", {
+        check: check2
+      });
+    };
+    function isTerminateEnd(element) {
+      return is2(element, "bpmn:EndEvent") && (element.eventDefinitions || []).some(
+        (eventDefinition) => is2(eventDefinition, "bpmn:TerminateEventDefinition")
+      );
+    }
+    function isInterruptingEventSub(element) {
+      const isEventSub = is2(element, "bpmn:SubProcess") && element.triggeredByEvent;
+      return isEventSub && (element.flowElements || []).some(
+        (element2) => is2(element2, "bpmn:StartEvent") && element2.isInterrupting
+      );
+    }
+  }
+});
+
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
@@ -3280,7 +7482,7 @@ var require_constants3 = __commonJS({
 });
 
 // node_modules/undici/lib/web/fetch/global.js
-var require_global = __commonJS({
+var require_global2 = __commonJS({
   "node_modules/undici/lib/web/fetch/global.js"(exports, module) {
     "use strict";
     var globalOrigin = /* @__PURE__ */ Symbol.for("undici.globalOrigin.1");
@@ -4093,7 +8295,7 @@ var require_util2 = __commonJS({
     var { Transform } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
-    var { getGlobalOrigin } = require_global();
+    var { getGlobalOrigin } = require_global2();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
     var { performance: performance2 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
@@ -11432,7 +15634,7 @@ ${pendingInterceptorsFormatter.format(pending)}
 });
 
 // node_modules/undici/lib/global.js
-var require_global2 = __commonJS({
+var require_global3 = __commonJS({
   "node_modules/undici/lib/global.js"(exports, module) {
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
@@ -13582,7 +17784,7 @@ var require_fetch = __commonJS({
     var { Readable, pipeline, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
-    var { getGlobalDispatcher } = require_global2();
+    var { getGlobalDispatcher } = require_global3();
     var { webidl } = require_webidl();
     var { STATUS_CODES } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
@@ -17926,7 +22128,7 @@ var require_websocket = __commonJS({
     var { establishWebSocketConnection, closeWebSocketConnection } = require_connection();
     var { ByteParser } = require_receiver();
     var { kEnumerableProperty, isBlobLike } = require_util();
-    var { getGlobalDispatcher } = require_global2();
+    var { getGlobalDispatcher } = require_global3();
     var { types: types4 } = __require("node:util");
     var { ErrorEvent, CloseEvent } = require_events();
     var { SendQueue } = require_sender();
@@ -18736,7 +22938,7 @@ var require_eventsource = __commonJS({
     var { delay } = require_util8();
     var { kEnumerableProperty } = require_util();
     var { environmentSettingsObject } = require_util2();
-    var { getGlobalDispatcher } = require_global2();
+    var { getGlobalDispatcher } = require_global3();
     var experimentalWarned = false;
     var defaultReconnectionTime = 3e3;
     var CONNECTING = 0;
@@ -19043,7 +23245,7 @@ var require_undici = __commonJS({
     var MockPool = require_mock_pool();
     var mockErrors = require_mock_errors();
     var RetryHandler = require_retry_handler();
-    var { getGlobalDispatcher, setGlobalDispatcher } = require_global2();
+    var { getGlobalDispatcher, setGlobalDispatcher } = require_global3();
     var DecoratorHandler = require_decorator_handler();
     var RedirectHandler = require_redirect_handler();
     var createRedirectInterceptor = require_redirect_interceptor();
@@ -19130,7 +23332,7 @@ var require_undici = __commonJS({
     module.exports.FormData = require_formdata().FormData;
     module.exports.File = globalThis.File ?? __require("node:buffer").File;
     module.exports.FileReader = require_filereader().FileReader;
-    var { setGlobalOrigin, getGlobalOrigin } = require_global();
+    var { setGlobalOrigin, getGlobalOrigin } = require_global2();
     module.exports.setGlobalOrigin = setGlobalOrigin;
     module.exports.getGlobalOrigin = getGlobalOrigin;
     var { CacheStorage } = require_cachestorage();
@@ -19163,4715 +23365,10 @@ var require_undici = __commonJS({
   }
 });
 
-// node_modules/min-dash/dist/index.js
-var dist_exports = {};
-__export(dist_exports, {
-  assign: () => assign,
-  bind: () => bind,
-  debounce: () => debounce,
-  ensureArray: () => ensureArray,
-  every: () => every,
-  filter: () => filter,
-  find: () => find,
-  findIndex: () => findIndex,
-  flatten: () => flatten,
-  forEach: () => forEach,
-  get: () => get,
-  groupBy: () => groupBy,
-  has: () => has,
-  isArray: () => isArray,
-  isDefined: () => isDefined,
-  isFunction: () => isFunction,
-  isNil: () => isNil,
-  isNumber: () => isNumber,
-  isObject: () => isObject,
-  isString: () => isString,
-  isUndefined: () => isUndefined,
-  keys: () => keys,
-  map: () => map,
-  matchPattern: () => matchPattern,
-  merge: () => merge,
-  omit: () => omit,
-  pick: () => pick,
-  reduce: () => reduce,
-  set: () => set,
-  size: () => size,
-  some: () => some,
-  sortBy: () => sortBy,
-  throttle: () => throttle,
-  unionBy: () => unionBy,
-  uniqueBy: () => uniqueBy,
-  values: () => values,
-  without: () => without
-});
-function flatten(arr) {
-  return Array.prototype.concat.apply([], arr);
-}
-function isUndefined(obj) {
-  return obj === void 0;
-}
-function isDefined(obj) {
-  return obj !== void 0;
-}
-function isNil(obj) {
-  return obj == null;
-}
-function isArray(obj) {
-  return nativeToString.call(obj) === "[object Array]";
-}
-function isObject(obj) {
-  return nativeToString.call(obj) === "[object Object]";
-}
-function isNumber(obj) {
-  return nativeToString.call(obj) === "[object Number]";
-}
-function isFunction(obj) {
-  const tag2 = nativeToString.call(obj);
-  return tag2 === "[object Function]" || tag2 === "[object AsyncFunction]" || tag2 === "[object GeneratorFunction]" || tag2 === "[object AsyncGeneratorFunction]" || tag2 === "[object Proxy]";
-}
-function isString(obj) {
-  return nativeToString.call(obj) === "[object String]";
-}
-function ensureArray(obj) {
-  if (isArray(obj)) {
-    return;
-  }
-  throw new Error("must supply array");
-}
-function has(target, key) {
-  return !isNil(target) && nativeHasOwnProperty.call(target, key);
-}
-function find(collection, matcher) {
-  const matchFn = toMatcher(matcher);
-  let match;
-  forEach(collection, function(val, key) {
-    if (matchFn(val, key)) {
-      match = val;
-      return false;
-    }
-  });
-  return match;
-}
-function findIndex(collection, matcher) {
-  const matchFn = toMatcher(matcher);
-  let idx = isArray(collection) ? -1 : void 0;
-  forEach(collection, function(val, key) {
-    if (matchFn(val, key)) {
-      idx = key;
-      return false;
-    }
-  });
-  return idx;
-}
-function filter(collection, matcher) {
-  const matchFn = toMatcher(matcher);
-  let result = [];
-  forEach(collection, function(val, key) {
-    if (matchFn(val, key)) {
-      result.push(val);
-    }
-  });
-  return result;
-}
-function forEach(collection, iterator) {
-  let val, result;
-  if (isUndefined(collection)) {
-    return;
-  }
-  const convertKey = isArray(collection) ? toNum : identity;
-  for (let key in collection) {
-    if (has(collection, key)) {
-      val = collection[key];
-      result = iterator(val, convertKey(key));
-      if (result === false) {
-        return val;
-      }
-    }
-  }
-}
-function without(arr, matcher) {
-  if (isUndefined(arr)) {
-    return [];
-  }
-  ensureArray(arr);
-  const matchFn = toMatcher(matcher);
-  return arr.filter(function(el, idx) {
-    return !matchFn(el, idx);
-  });
-}
-function reduce(collection, iterator, result) {
-  forEach(collection, function(value, idx) {
-    result = iterator(result, value, idx);
-  });
-  return result;
-}
-function every(collection, matcher) {
-  return !!reduce(collection, function(matches2, val, key) {
-    return matches2 && matcher(val, key);
-  }, true);
-}
-function some(collection, matcher) {
-  return !!find(collection, matcher);
-}
-function map(collection, fn2) {
-  let result = [];
-  forEach(collection, function(val, key) {
-    result.push(fn2(val, key));
-  });
-  return result;
-}
-function keys(collection) {
-  return collection && Object.keys(collection) || [];
-}
-function size(collection) {
-  return keys(collection).length;
-}
-function values(collection) {
-  return map(collection, (val) => val);
-}
-function groupBy(collection, extractor, grouped = {}) {
-  extractor = toExtractor(extractor);
-  forEach(collection, function(val) {
-    let discriminator = extractor(val) || "_";
-    let group = grouped[discriminator];
-    if (!group) {
-      group = grouped[discriminator] = [];
-    }
-    group.push(val);
-  });
-  return grouped;
-}
-function uniqueBy(extractor, ...collections) {
-  extractor = toExtractor(extractor);
-  let grouped = {};
-  forEach(collections, (c) => groupBy(c, extractor, grouped));
-  let result = map(grouped, function(val, key) {
-    return val[0];
-  });
-  return result;
-}
-function sortBy(collection, extractor) {
-  extractor = toExtractor(extractor);
-  let sorted = [];
-  forEach(collection, function(value, key) {
-    let disc = extractor(value, key);
-    let entry = {
-      d: disc,
-      v: value
-    };
-    for (var idx = 0; idx < sorted.length; idx++) {
-      let { d } = sorted[idx];
-      if (disc < d) {
-        sorted.splice(idx, 0, entry);
-        return;
-      }
-    }
-    sorted.push(entry);
-  });
-  return map(sorted, (e) => e.v);
-}
-function matchPattern(pattern) {
-  return function(el) {
-    return every(pattern, function(val, key) {
-      return el[key] === val;
-    });
-  };
-}
-function toExtractor(extractor) {
-  return isFunction(extractor) ? extractor : (e) => {
-    return e[extractor];
-  };
-}
-function toMatcher(matcher) {
-  return isFunction(matcher) ? matcher : (e) => {
-    return e === matcher;
-  };
-}
-function identity(arg) {
-  return arg;
-}
-function toNum(arg) {
-  return Number(arg);
-}
-function debounce(fn2, timeout) {
-  let timer;
-  let lastArgs;
-  let lastThis;
-  let lastNow;
-  function fire(force) {
-    let now2 = Date.now();
-    let scheduledDiff = force ? 0 : lastNow + timeout - now2;
-    if (scheduledDiff > 0) {
-      return schedule(scheduledDiff);
-    }
-    fn2.apply(lastThis, lastArgs);
-    clear();
-  }
-  function schedule(timeout2) {
-    timer = setTimeout(fire, timeout2);
-  }
-  function clear() {
-    if (timer) {
-      clearTimeout(timer);
-    }
-    timer = lastNow = lastArgs = lastThis = void 0;
-  }
-  function flush() {
-    if (timer) {
-      fire(true);
-    }
-    clear();
-  }
-  function callback(...args) {
-    lastNow = Date.now();
-    lastArgs = args;
-    lastThis = this;
-    if (!timer) {
-      schedule(timeout);
-    }
-  }
-  callback.flush = flush;
-  callback.cancel = clear;
-  return callback;
-}
-function throttle(fn2, interval) {
-  let throttling = false;
-  return function(...args) {
-    if (throttling) {
-      return;
-    }
-    fn2(...args);
-    throttling = true;
-    setTimeout(() => {
-      throttling = false;
-    }, interval);
-  };
-}
-function bind(fn2, target) {
-  return fn2.bind(target);
-}
-function assign(target, ...others) {
-  return Object.assign(target, ...others);
-}
-function set(target, path6, value) {
-  let currentTarget = target;
-  forEach(path6, function(key, idx) {
-    if (typeof key !== "number" && typeof key !== "string") {
-      throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
-    }
-    if (key === "constructor") {
-      throw new Error("illegal key: constructor");
-    }
-    if (key === "__proto__") {
-      throw new Error("illegal key: __proto__");
-    }
-    let nextKey = path6[idx + 1];
-    let nextTarget = currentTarget[key];
-    if (isDefined(nextKey) && isNil(nextTarget)) {
-      nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
-    }
-    if (isUndefined(nextKey)) {
-      if (isUndefined(value)) {
-        delete currentTarget[key];
-      } else {
-        currentTarget[key] = value;
-      }
-    } else {
-      currentTarget = nextTarget;
-    }
-  });
-  return target;
-}
-function get(target, path6, defaultValue) {
-  let currentTarget = target;
-  forEach(path6, function(key) {
-    if (isNil(currentTarget)) {
-      currentTarget = void 0;
-      return false;
-    }
-    currentTarget = currentTarget[key];
-  });
-  return isUndefined(currentTarget) ? defaultValue : currentTarget;
-}
-function pick(target, properties) {
-  let result = {};
-  let obj = Object(target);
-  forEach(properties, function(prop) {
-    if (prop in obj) {
-      result[prop] = target[prop];
-    }
-  });
-  return result;
-}
-function omit(target, properties) {
-  let result = {};
-  let obj = Object(target);
-  forEach(obj, function(prop, key) {
-    if (properties.indexOf(key) === -1) {
-      result[key] = prop;
-    }
-  });
-  return result;
-}
-function merge(target, ...sources) {
-  if (!sources.length) {
-    return target;
-  }
-  forEach(sources, function(source) {
-    if (!source || !isObject(source)) {
-      return;
-    }
-    forEach(source, function(sourceVal, key) {
-      if (key === "__proto__") {
-        return;
-      }
-      let targetVal = target[key];
-      if (isObject(sourceVal)) {
-        if (!isObject(targetVal)) {
-          targetVal = {};
-        }
-        target[key] = merge(targetVal, sourceVal);
-      } else {
-        target[key] = sourceVal;
-      }
-    });
-  });
-  return target;
-}
-var nativeToString, nativeHasOwnProperty, unionBy;
-var init_dist = __esm({
-  "node_modules/min-dash/dist/index.js"() {
-    nativeToString = Object.prototype.toString;
-    nativeHasOwnProperty = Object.prototype.hasOwnProperty;
-    unionBy = uniqueBy;
-  }
-});
-
-// node_modules/bpmnlint/lib/traverse.js
-var require_traverse = __commonJS({
-  "node_modules/bpmnlint/lib/traverse.js"(exports, module) {
-    function isSimpleType(type) {
-      return ["String", "Boolean", "Integer", "Real"].includes(type);
-    }
-    module.exports = function traverse(element, options) {
-      const enter = options.enter;
-      const leave = options.leave;
-      const enterSubTree = enter && enter(element);
-      const descriptor2 = element.$descriptor;
-      if (enterSubTree !== false && !descriptor2.isGeneric) {
-        const containedProperties2 = descriptor2.properties.filter((p) => {
-          return !p.isAttr && !p.isReference && !isSimpleType(p.type);
-        });
-        containedProperties2.forEach((p) => {
-          if (p.name in element) {
-            const propertyValue = element[p.name];
-            if (p.isMany) {
-              propertyValue.forEach((child2) => {
-                traverse(child2, options);
-              });
-            } else {
-              traverse(propertyValue, options);
-            }
-          }
-        });
-      }
-      leave && leave(element);
-    };
-  }
-});
-
-// node_modules/bpmnlint/lib/test-rule.js
-var require_test_rule = __commonJS({
-  "node_modules/bpmnlint/lib/test-rule.js"(exports, module) {
-    var traverse = require_traverse();
-    var {
-      isArray: isArray3,
-      isObject: isObject3,
-      isFunction: isFunction3
-    } = (init_dist(), __toCommonJS(dist_exports));
-    var Reporter2 = class {
-      /**
-       * @param { {
-       *   moddleRoot: ModdleElement,
-       *   rule: RuleDefinition
-       * } } options
-       */
-      constructor({ moddleRoot, rule }) {
-        this.rule = rule;
-        this.moddleRoot = moddleRoot;
-        this.messages = [];
-        this.report = this.report.bind(this);
-      }
-      /**
-       * @param { string } id
-       * @param { string } message
-       * @param { string[] | { path?: string[], [key: string]: any } } [path]
-       *
-       * @example
-       *
-       * ```javascript
-       * reporter.report('foo', 'Foo error', [ 'foo', 'bar', 'baz' ]);
-       *
-       * reporter.report('foo', 'Foo error', {
-       *   path: [ 'foo', 'bar', 'baz' ],
-       *   foo: 'foo'
-       * });
-       * ```
-       */
-      report(id2, message, path6) {
-        let report = {
-          id: id2,
-          message
-        };
-        if (path6 && isArray3(path6)) {
-          report = {
-            ...report,
-            path: path6
-          };
-        }
-        if (path6 && isObject3(path6)) {
-          report = {
-            ...report,
-            ...path6
-          };
-        }
-        this.messages.push(report);
-      }
-    };
-    module.exports = function testRule({ moddleRoot, rule }) {
-      const reporter = new Reporter2({ rule, moddleRoot });
-      const check2 = rule.check || {};
-      const leave = "leave" in check2 ? check2.leave : void 0;
-      const enter = "enter" in check2 ? check2.enter : isFunction3(check2) ? check2 : void 0;
-      if (!enter && !leave) {
-        throw new Error("no check implemented");
-      }
-      traverse(moddleRoot, {
-        enter: enter ? (node2) => enter(node2, reporter) : void 0,
-        leave: leave ? (node2) => leave(node2, reporter) : void 0
-      });
-      return reporter.messages;
-    };
-  }
-});
-
-// node_modules/bpmnlint/lib/linter.js
-var require_linter = __commonJS({
-  "node_modules/bpmnlint/lib/linter.js"(exports, module) {
-    var testRule = require_test_rule();
-    var noopTransformRule = (rule, options) => {
-      return rule;
-    };
-    var categoryMap = {
-      0: "off",
-      1: "warn",
-      2: "error",
-      3: "info"
-    };
-    var ruleErrorCategory = "rule-error";
-    function Linter2(options) {
-      const {
-        config: config2 = {},
-        resolver,
-        transformRule = noopTransformRule
-      } = options || {};
-      if (typeof resolver === "undefined") {
-        throw new Error("must provide <options.resolver>");
-      }
-      this.config = config2;
-      this.resolver = resolver;
-      this.transformRule = transformRule;
-      this.cachedRules = {};
-      this.cachedConfigs = {};
-    }
-    module.exports = Linter2;
-    Linter2.prototype.applyRule = function applyRule(moddleRoot, ruleDefinition) {
-      const {
-        config: config2,
-        rule,
-        category,
-        name: name4
-      } = ruleDefinition;
-      try {
-        const reports = testRule({
-          moddleRoot,
-          rule,
-          config: config2
-        });
-        return reports.map(function(report) {
-          return {
-            ...report,
-            meta: rule.meta,
-            category
-          };
-        });
-      } catch (e) {
-        console.error("rule <" + name4 + "> failed with error: ", e);
-        return [
-          {
-            message: (
-              /** @type { Error } */
-              e.message
-            ),
-            category: ruleErrorCategory
-          }
-        ];
-      }
-    };
-    Linter2.prototype.resolveRule = function(name4, config2) {
-      const {
-        pkg,
-        ruleName
-      } = this.parseRuleName(name4);
-      const id2 = `${pkg}-${ruleName}`;
-      const rule = this.cachedRules[id2];
-      if (rule) {
-        return Promise.resolve(rule);
-      }
-      return Promise.resolve(this.resolver.resolveRule(pkg, ruleName)).then((ruleFactory) => {
-        if (!ruleFactory) {
-          throw new Error(`unknown rule <${name4}>`);
-        }
-        const rule2 = this.cachedRules[id2] = this.transformRule(ruleFactory(config2), { pkg, ruleName });
-        return rule2;
-      });
-    };
-    Linter2.prototype.resolveConfig = function(name4) {
-      const {
-        pkg,
-        configName
-      } = this.parseConfigName(name4);
-      const id2 = `${pkg}-${configName}`;
-      const config2 = this.cachedConfigs[id2];
-      if (config2) {
-        return Promise.resolve(config2);
-      }
-      return Promise.resolve(this.resolver.resolveConfig(pkg, configName)).then((config3) => {
-        if (!config3) {
-          throw new Error(`unknown config <${name4}>`);
-        }
-        const actualConfig = this.cachedConfigs[id2] = this.normalizeConfig(config3, pkg);
-        return actualConfig;
-      });
-    };
-    Linter2.prototype.resolveRules = function(config2) {
-      return this.resolveConfiguredRules(config2).then((rulesConfig) => {
-        const parsedRules = Object.entries(rulesConfig).map(([name4, value]) => {
-          const {
-            category,
-            config: config3
-          } = this.parseRuleValue(value);
-          return {
-            name: name4,
-            category,
-            config: config3
-          };
-        });
-        const enabledRules = parsedRules.filter((definition) => definition.category !== "off");
-        const loaders = enabledRules.map((definition) => {
-          const {
-            name: name4,
-            config: config3
-          } = definition;
-          return this.resolveRule(name4, config3).then(function(rule) {
-            return {
-              ...definition,
-              rule
-            };
-          });
-        });
-        return Promise.all(loaders);
-      });
-    };
-    Linter2.prototype.resolveConfiguredRules = function(config2) {
-      let parents = config2.extends;
-      if (typeof parents === "string") {
-        parents = [parents];
-      }
-      if (typeof parents === "undefined") {
-        parents = [];
-      }
-      return Promise.all(
-        parents.map((configName) => {
-          return this.resolveConfig(configName).then((config3) => {
-            return this.resolveConfiguredRules(config3);
-          });
-        })
-      ).then((inheritedRules) => {
-        const overrideRules = this.normalizeConfig(config2, "bpmnlint").rules;
-        const rules = [...inheritedRules, overrideRules].reduce((rules2, currentRules) => {
-          return {
-            ...rules2,
-            ...currentRules
-          };
-        }, {});
-        return rules;
-      });
-    };
-    Linter2.prototype.lint = function(moddleRoot, config2) {
-      config2 = config2 || this.config;
-      return this.resolveRules(config2).then((ruleDefinitions) => {
-        const allReports = {};
-        ruleDefinitions.forEach((ruleDefinition) => {
-          const {
-            name: name4
-          } = ruleDefinition;
-          const reports = this.applyRule(moddleRoot, ruleDefinition);
-          if (reports.length) {
-            allReports[name4] = reports;
-          }
-        });
-        return allReports;
-      });
-    };
-    Linter2.prototype.parseRuleValue = function(value) {
-      let category;
-      let config2;
-      if (Array.isArray(value)) {
-        category = value[0];
-        config2 = value[1];
-      } else {
-        category = value;
-        config2 = {};
-      }
-      if (typeof category === "string") {
-        category = category.toLowerCase();
-      }
-      category = categoryMap[category] || category;
-      return {
-        config: config2,
-        category
-      };
-    };
-    Linter2.prototype.parseRuleName = function(name4, localPackage = "bpmnlint") {
-      const match = /^(?:(?:(@[^/]+)\/)?([^@]{1}[^/]*)\/)?([^/]+)$/.exec(name4);
-      if (!match) {
-        throw new Error(`unparseable rule name <${name4}>`);
-      }
-      const [
-        _,
-        ns,
-        packageName,
-        ruleName
-      ] = match;
-      if (!packageName) {
-        return {
-          pkg: localPackage,
-          ruleName
-        };
-      }
-      const pkg = `${ns ? ns + "/" : ""}${prefixPackage(packageName)}`;
-      return {
-        pkg,
-        ruleName
-      };
-    };
-    Linter2.prototype.parseConfigName = function(name4) {
-      const match = /^(?:(?:plugin:(?:(@[^/]+)\/)?([^@]{1}[^/]*)\/)|bpmnlint:)([^/]+)$/.exec(name4);
-      if (!match) {
-        throw new Error(`unparseable config name <${name4}>`);
-      }
-      const [
-        _,
-        ns,
-        packageName,
-        configName
-      ] = match;
-      if (!packageName) {
-        return {
-          pkg: "bpmnlint",
-          configName
-        };
-      }
-      const pkg = `${ns ? ns + "/" : ""}${prefixPackage(packageName)}`;
-      return {
-        pkg,
-        configName
-      };
-    };
-    Linter2.prototype.getSimplePackageName = function(name4) {
-      const match = /^(?:(@[^/]+)\/)?([^/]+)$/.exec(name4);
-      if (!match) {
-        throw new Error(`unparseable package name <${name4}>`);
-      }
-      const [
-        _,
-        ns,
-        packageName
-      ] = match;
-      return `${ns ? ns + "/" : ""}${unprefixPackage(packageName)}`;
-    };
-    Linter2.prototype.normalizeConfig = function(config2, localPackage) {
-      const rules = config2.rules || {};
-      const validatedRules = Object.keys(rules).reduce((normalizedRules, name4) => {
-        const value = rules[name4];
-        const {
-          pkg,
-          ruleName
-        } = this.parseRuleName(name4, localPackage);
-        const normalizedName = pkg === "bpmnlint" ? ruleName : `${this.getSimplePackageName(pkg)}/${ruleName}`;
-        normalizedRules[normalizedName] = value;
-        return normalizedRules;
-      }, {});
-      return {
-        ...config2,
-        rules: validatedRules
-      };
-    };
-    function prefixPackage(pkg) {
-      if (pkg === "bpmnlint") {
-        return "bpmnlint";
-      }
-      if (pkg.startsWith("bpmnlint-plugin-")) {
-        return pkg;
-      }
-      return `bpmnlint-plugin-${pkg}`;
-    }
-    function unprefixPackage(pkg) {
-      if (pkg.startsWith("bpmnlint-plugin-")) {
-        return pkg.substring("bpmnlint-plugin-".length);
-      }
-      return pkg;
-    }
-  }
-});
-
-// node_modules/bpmnlint/lib/index.js
-var require_lib = __commonJS({
-  "node_modules/bpmnlint/lib/index.js"(exports, module) {
-    var Linter2 = require_linter();
-    module.exports = {
-      Linter: Linter2
-    };
-  }
-});
-
-// node_modules/xmlchars/xml/1.0/ed5.js
-var require_ed5 = __commonJS({
-  "node_modules/xmlchars/xml/1.0/ed5.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CHAR = "	\n\r -퟿-�𐀀-􏿿";
-    exports.S = " 	\r\n";
-    exports.NAME_START_CHAR = ":A-Z_a-zÀ-ÖØ-öø-˿Ͱ-ͽͿ-῿‌‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
-    exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9·̀-ͯ‿-⁀";
-    exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
-    exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
-    exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
-    exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
-    exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
-    exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    exports.S_LIST = [SPACE, NL, CR, TAB];
-    function isChar(c) {
-      return c >= SPACE && c <= 55295 || c === NL || c === CR || c === TAB || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isChar = isChar;
-    function isS(c) {
-      return c === SPACE || c === NL || c === CR || c === TAB;
-    }
-    exports.isS = isS;
-    function isNameStartChar(c) {
-      return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 95 || c === 8204 || c === 8205 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNameStartChar = isNameStartChar;
-    function isNameChar(c) {
-      return isNameStartChar(c) || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256;
-    }
-    exports.isNameChar = isNameChar;
-  }
-});
-
-// node_modules/xmlchars/xml/1.1/ed2.js
-var require_ed2 = __commonJS({
-  "node_modules/xmlchars/xml/1.1/ed2.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CHAR = "-퟿-�𐀀-􏿿";
-    exports.RESTRICTED_CHAR = "-\b\v\f---";
-    exports.S = " 	\r\n";
-    exports.NAME_START_CHAR = ":A-Z_a-zÀ-ÖØ-öø-˿Ͱ-ͽͿ-῿‌‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
-    exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9·̀-ͯ‿-⁀";
-    exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
-    exports.RESTRICTED_CHAR_RE = new RegExp("^[" + exports.RESTRICTED_CHAR + "]$", "u");
-    exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
-    exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
-    exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
-    exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
-    exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    exports.S_LIST = [SPACE, NL, CR, TAB];
-    function isChar(c) {
-      return c >= 1 && c <= 55295 || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isChar = isChar;
-    function isRestrictedChar(c) {
-      return c >= 1 && c <= 8 || c === 11 || c === 12 || c >= 14 && c <= 31 || c >= 127 && c <= 132 || c >= 134 && c <= 159;
-    }
-    exports.isRestrictedChar = isRestrictedChar;
-    function isCharAndNotRestricted(c) {
-      return c === 9 || c === 10 || c === 13 || c > 31 && c < 127 || c === 133 || c > 159 && c <= 55295 || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isCharAndNotRestricted = isCharAndNotRestricted;
-    function isS(c) {
-      return c === SPACE || c === NL || c === CR || c === TAB;
-    }
-    exports.isS = isS;
-    function isNameStartChar(c) {
-      return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 95 || c === 8204 || c === 8205 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNameStartChar = isNameStartChar;
-    function isNameChar(c) {
-      return isNameStartChar(c) || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256;
-    }
-    exports.isNameChar = isNameChar;
-  }
-});
-
-// node_modules/xmlchars/xmlns/1.0/ed3.js
-var require_ed3 = __commonJS({
-  "node_modules/xmlchars/xmlns/1.0/ed3.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.NC_NAME_START_CHAR = "A-Z_a-zÀ-ÖØ-öø-˿Ͱ-ͽͿ-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
-    exports.NC_NAME_CHAR = "-" + exports.NC_NAME_START_CHAR + ".0-9·̀-ͯ‿-⁀";
-    exports.NC_NAME_START_CHAR_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "]$", "u");
-    exports.NC_NAME_CHAR_RE = new RegExp("^[" + exports.NC_NAME_CHAR + "]$", "u");
-    exports.NC_NAME_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "][" + exports.NC_NAME_CHAR + "]*$", "u");
-    function isNCNameStartChar(c) {
-      return c >= 65 && c <= 90 || c === 95 || c >= 97 && c <= 122 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8204 && c <= 8205 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNCNameStartChar = isNCNameStartChar;
-    function isNCNameChar(c) {
-      return isNCNameStartChar(c) || (c === 45 || c === 46 || c >= 48 && c <= 57 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256);
-    }
-    exports.isNCNameChar = isNCNameChar;
-  }
-});
-
-// node_modules/saxes/saxes.js
-var require_saxes = __commonJS({
-  "node_modules/saxes/saxes.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.SaxesParser = exports.EVENTS = void 0;
-    var ed5 = require_ed5();
-    var ed2 = require_ed2();
-    var NSed3 = require_ed3();
-    var isS = ed5.isS;
-    var isChar10 = ed5.isChar;
-    var isNameStartChar = ed5.isNameStartChar;
-    var isNameChar = ed5.isNameChar;
-    var S_LIST = ed5.S_LIST;
-    var NAME_RE = ed5.NAME_RE;
-    var isChar11 = ed2.isChar;
-    var isNCNameStartChar = NSed3.isNCNameStartChar;
-    var isNCNameChar = NSed3.isNCNameChar;
-    var NC_NAME_RE = NSed3.NC_NAME_RE;
-    var XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
-    var XMLNS_NAMESPACE = "http://www.w3.org/2000/xmlns/";
-    var rootNS = {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
-      __proto__: null,
-      xml: XML_NAMESPACE,
-      xmlns: XMLNS_NAMESPACE
-    };
-    var XML_ENTITIES = {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
-      __proto__: null,
-      amp: "&",
-      gt: ">",
-      lt: "<",
-      quot: '"',
-      apos: "'"
-    };
-    var EOC = -1;
-    var NL_LIKE = -2;
-    var S_BEGIN = 0;
-    var S_BEGIN_WHITESPACE = 1;
-    var S_DOCTYPE = 2;
-    var S_DOCTYPE_QUOTE = 3;
-    var S_DTD = 4;
-    var S_DTD_QUOTED = 5;
-    var S_DTD_OPEN_WAKA = 6;
-    var S_DTD_OPEN_WAKA_BANG = 7;
-    var S_DTD_COMMENT = 8;
-    var S_DTD_COMMENT_ENDING = 9;
-    var S_DTD_COMMENT_ENDED = 10;
-    var S_DTD_PI = 11;
-    var S_DTD_PI_ENDING = 12;
-    var S_TEXT = 13;
-    var S_ENTITY = 14;
-    var S_OPEN_WAKA = 15;
-    var S_OPEN_WAKA_BANG = 16;
-    var S_COMMENT = 17;
-    var S_COMMENT_ENDING = 18;
-    var S_COMMENT_ENDED = 19;
-    var S_CDATA = 20;
-    var S_CDATA_ENDING = 21;
-    var S_CDATA_ENDING_2 = 22;
-    var S_PI_FIRST_CHAR = 23;
-    var S_PI_REST = 24;
-    var S_PI_BODY = 25;
-    var S_PI_ENDING = 26;
-    var S_XML_DECL_NAME_START = 27;
-    var S_XML_DECL_NAME = 28;
-    var S_XML_DECL_EQ = 29;
-    var S_XML_DECL_VALUE_START = 30;
-    var S_XML_DECL_VALUE = 31;
-    var S_XML_DECL_SEPARATOR = 32;
-    var S_XML_DECL_ENDING = 33;
-    var S_OPEN_TAG = 34;
-    var S_OPEN_TAG_SLASH = 35;
-    var S_ATTRIB = 36;
-    var S_ATTRIB_NAME = 37;
-    var S_ATTRIB_NAME_SAW_WHITE = 38;
-    var S_ATTRIB_VALUE = 39;
-    var S_ATTRIB_VALUE_QUOTED = 40;
-    var S_ATTRIB_VALUE_CLOSED = 41;
-    var S_ATTRIB_VALUE_UNQUOTED = 42;
-    var S_CLOSE_TAG = 43;
-    var S_CLOSE_TAG_SAW_WHITE = 44;
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    var BANG = 33;
-    var DQUOTE = 34;
-    var AMP = 38;
-    var SQUOTE = 39;
-    var MINUS = 45;
-    var FORWARD_SLASH = 47;
-    var SEMICOLON = 59;
-    var LESS = 60;
-    var EQUAL = 61;
-    var GREATER = 62;
-    var QUESTION = 63;
-    var OPEN_BRACKET = 91;
-    var CLOSE_BRACKET = 93;
-    var NEL = 133;
-    var LS = 8232;
-    var isQuote = (c) => c === DQUOTE || c === SQUOTE;
-    var QUOTES = [DQUOTE, SQUOTE];
-    var DOCTYPE_TERMINATOR = [...QUOTES, OPEN_BRACKET, GREATER];
-    var DTD_TERMINATOR = [...QUOTES, LESS, CLOSE_BRACKET];
-    var XML_DECL_NAME_TERMINATOR = [EQUAL, QUESTION, ...S_LIST];
-    var ATTRIB_VALUE_UNQUOTED_TERMINATOR = [...S_LIST, GREATER, AMP, LESS];
-    function nsPairCheck(parser2, prefix3, uri3) {
-      switch (prefix3) {
-        case "xml":
-          if (uri3 !== XML_NAMESPACE) {
-            parser2.fail(`xml prefix must be bound to ${XML_NAMESPACE}.`);
-          }
-          break;
-        case "xmlns":
-          if (uri3 !== XMLNS_NAMESPACE) {
-            parser2.fail(`xmlns prefix must be bound to ${XMLNS_NAMESPACE}.`);
-          }
-          break;
-        default:
-      }
-      switch (uri3) {
-        case XMLNS_NAMESPACE:
-          parser2.fail(prefix3 === "" ? `the default namespace may not be set to ${uri3}.` : `may not assign a prefix (even "xmlns") to the URI ${XMLNS_NAMESPACE}.`);
-          break;
-        case XML_NAMESPACE:
-          switch (prefix3) {
-            case "xml":
-              break;
-            case "":
-              parser2.fail(`the default namespace may not be set to ${uri3}.`);
-              break;
-            default:
-              parser2.fail("may not assign the xml namespace to another prefix.");
-          }
-          break;
-        default:
-      }
-    }
-    function nsMappingCheck(parser2, mapping) {
-      for (const local of Object.keys(mapping)) {
-        nsPairCheck(parser2, local, mapping[local]);
-      }
-    }
-    var isNCName = (name4) => NC_NAME_RE.test(name4);
-    var isName = (name4) => NAME_RE.test(name4);
-    var FORBIDDEN_START = 0;
-    var FORBIDDEN_BRACKET = 1;
-    var FORBIDDEN_BRACKET_BRACKET = 2;
-    exports.EVENTS = [
-      "xmldecl",
-      "text",
-      "processinginstruction",
-      "doctype",
-      "comment",
-      "opentagstart",
-      "attribute",
-      "opentag",
-      "closetag",
-      "cdata",
-      "error",
-      "end",
-      "ready"
-    ];
-    var EVENT_NAME_TO_HANDLER_NAME = {
-      xmldecl: "xmldeclHandler",
-      text: "textHandler",
-      processinginstruction: "piHandler",
-      doctype: "doctypeHandler",
-      comment: "commentHandler",
-      opentagstart: "openTagStartHandler",
-      attribute: "attributeHandler",
-      opentag: "openTagHandler",
-      closetag: "closeTagHandler",
-      cdata: "cdataHandler",
-      error: "errorHandler",
-      end: "endHandler",
-      ready: "readyHandler"
-    };
-    var SaxesParser2 = class {
-      /**
-       * @param opt The parser options.
-       */
-      constructor(opt) {
-        this.opt = opt !== null && opt !== void 0 ? opt : {};
-        this.fragmentOpt = !!this.opt.fragment;
-        const xmlnsOpt = this.xmlnsOpt = !!this.opt.xmlns;
-        this.trackPosition = this.opt.position !== false;
-        this.fileName = this.opt.fileName;
-        if (xmlnsOpt) {
-          this.nameStartCheck = isNCNameStartChar;
-          this.nameCheck = isNCNameChar;
-          this.isName = isNCName;
-          this.processAttribs = this.processAttribsNS;
-          this.pushAttrib = this.pushAttribNS;
-          this.ns = Object.assign({ __proto__: null }, rootNS);
-          const additional = this.opt.additionalNamespaces;
-          if (additional != null) {
-            nsMappingCheck(this, additional);
-            Object.assign(this.ns, additional);
-          }
-        } else {
-          this.nameStartCheck = isNameStartChar;
-          this.nameCheck = isNameChar;
-          this.isName = isName;
-          this.processAttribs = this.processAttribsPlain;
-          this.pushAttrib = this.pushAttribPlain;
-        }
-        this.stateTable = [
-          /* eslint-disable @typescript-eslint/unbound-method */
-          this.sBegin,
-          this.sBeginWhitespace,
-          this.sDoctype,
-          this.sDoctypeQuote,
-          this.sDTD,
-          this.sDTDQuoted,
-          this.sDTDOpenWaka,
-          this.sDTDOpenWakaBang,
-          this.sDTDComment,
-          this.sDTDCommentEnding,
-          this.sDTDCommentEnded,
-          this.sDTDPI,
-          this.sDTDPIEnding,
-          this.sText,
-          this.sEntity,
-          this.sOpenWaka,
-          this.sOpenWakaBang,
-          this.sComment,
-          this.sCommentEnding,
-          this.sCommentEnded,
-          this.sCData,
-          this.sCDataEnding,
-          this.sCDataEnding2,
-          this.sPIFirstChar,
-          this.sPIRest,
-          this.sPIBody,
-          this.sPIEnding,
-          this.sXMLDeclNameStart,
-          this.sXMLDeclName,
-          this.sXMLDeclEq,
-          this.sXMLDeclValueStart,
-          this.sXMLDeclValue,
-          this.sXMLDeclSeparator,
-          this.sXMLDeclEnding,
-          this.sOpenTag,
-          this.sOpenTagSlash,
-          this.sAttrib,
-          this.sAttribName,
-          this.sAttribNameSawWhite,
-          this.sAttribValue,
-          this.sAttribValueQuoted,
-          this.sAttribValueClosed,
-          this.sAttribValueUnquoted,
-          this.sCloseTag,
-          this.sCloseTagSawWhite
-          /* eslint-enable @typescript-eslint/unbound-method */
-        ];
-        this._init();
-      }
-      /**
-       * Indicates whether or not the parser is closed. If ``true``, wait for
-       * the ``ready`` event to write again.
-       */
-      get closed() {
-        return this._closed;
-      }
-      _init() {
-        var _a3;
-        this.openWakaBang = "";
-        this.text = "";
-        this.name = "";
-        this.piTarget = "";
-        this.entity = "";
-        this.q = null;
-        this.tags = [];
-        this.tag = null;
-        this.topNS = null;
-        this.chunk = "";
-        this.chunkPosition = 0;
-        this.i = 0;
-        this.prevI = 0;
-        this.carriedFromPrevious = void 0;
-        this.forbiddenState = FORBIDDEN_START;
-        this.attribList = [];
-        const { fragmentOpt } = this;
-        this.state = fragmentOpt ? S_TEXT : S_BEGIN;
-        this.reportedTextBeforeRoot = this.reportedTextAfterRoot = this.closedRoot = this.sawRoot = fragmentOpt;
-        this.xmlDeclPossible = !fragmentOpt;
-        this.xmlDeclExpects = ["version"];
-        this.entityReturnState = void 0;
-        let { defaultXMLVersion } = this.opt;
-        if (defaultXMLVersion === void 0) {
-          if (this.opt.forceXMLVersion === true) {
-            throw new Error("forceXMLVersion set but defaultXMLVersion is not set");
-          }
-          defaultXMLVersion = "1.0";
-        }
-        this.setXMLVersion(defaultXMLVersion);
-        this.positionAtNewLine = 0;
-        this.doctype = false;
-        this._closed = false;
-        this.xmlDecl = {
-          version: void 0,
-          encoding: void 0,
-          standalone: void 0
-        };
-        this.line = 1;
-        this.column = 0;
-        this.ENTITIES = Object.create(XML_ENTITIES);
-        (_a3 = this.readyHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this);
-      }
-      /**
-       * The stream position the parser is currently looking at. This field is
-       * zero-based.
-       *
-       * This field is not based on counting Unicode characters but is to be
-       * interpreted as a plain index into a JavaScript string.
-       */
-      get position() {
-        return this.chunkPosition + this.i;
-      }
-      /**
-       * The column number of the next character to be read by the parser.  *
-       * This field is zero-based. (The first column in a line is 0.)
-       *
-       * This field reports the index at which the next character would be in the
-       * line if the line were represented as a JavaScript string.  Note that this
-       * *can* be different to a count based on the number of *Unicode characters*
-       * due to how JavaScript handles astral plane characters.
-       *
-       * See [[column]] for a number that corresponds to a count of Unicode
-       * characters.
-       */
-      get columnIndex() {
-        return this.position - this.positionAtNewLine;
-      }
-      /**
-       * Set an event listener on an event. The parser supports one handler per
-       * event type. If you try to set an event handler over an existing handler,
-       * the old handler is silently overwritten.
-       *
-       * @param name The event to listen to.
-       *
-       * @param handler The handler to set.
-       */
-      on(name4, handler) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name4]] = handler;
-      }
-      /**
-       * Unset an event handler.
-       *
-       * @parma name The event to stop listening to.
-       */
-      off(name4) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name4]] = void 0;
-      }
-      /**
-       * Make an error object. The error object will have a message that contains
-       * the ``fileName`` option passed at the creation of the parser. If position
-       * tracking was turned on, it will also have line and column number
-       * information.
-       *
-       * @param message The message describing the error to report.
-       *
-       * @returns An error object with a properly formatted message.
-       */
-      makeError(message) {
-        var _a3;
-        let msg = (_a3 = this.fileName) !== null && _a3 !== void 0 ? _a3 : "";
-        if (this.trackPosition) {
-          if (msg.length > 0) {
-            msg += ":";
-          }
-          msg += `${this.line}:${this.column}`;
-        }
-        if (msg.length > 0) {
-          msg += ": ";
-        }
-        return new Error(msg + message);
-      }
-      /**
-       * Report a parsing error. This method is made public so that client code may
-       * check for issues that are outside the scope of this project and can report
-       * errors.
-       *
-       * @param message The error to report.
-       *
-       * @returns this
-       */
-      fail(message) {
-        const err = this.makeError(message);
-        const handler = this.errorHandler;
-        if (handler === void 0) {
-          throw err;
-        } else {
-          handler(err);
-        }
-        return this;
-      }
-      /**
-       * Write a XML data to the parser.
-       *
-       * @param chunk The XML data to write.
-       *
-       * @returns this
-       */
-      // We do need object for the type here. Yes, it often causes problems
-      // but not in this case.
-      write(chunk) {
-        if (this.closed) {
-          return this.fail("cannot write after close; assign an onready handler.");
-        }
-        let end = false;
-        if (chunk === null) {
-          end = true;
-          chunk = "";
-        } else if (typeof chunk === "object") {
-          chunk = chunk.toString();
-        }
-        if (this.carriedFromPrevious !== void 0) {
-          chunk = `${this.carriedFromPrevious}${chunk}`;
-          this.carriedFromPrevious = void 0;
-        }
-        let limit = chunk.length;
-        const lastCode = chunk.charCodeAt(limit - 1);
-        if (!end && // A trailing CR or surrogate must be carried over to the next
-        // chunk.
-        (lastCode === CR || lastCode >= 55296 && lastCode <= 56319)) {
-          this.carriedFromPrevious = chunk[limit - 1];
-          limit--;
-          chunk = chunk.slice(0, limit);
-        }
-        const { stateTable } = this;
-        this.chunk = chunk;
-        this.i = 0;
-        while (this.i < limit) {
-          stateTable[this.state].call(this);
-        }
-        this.chunkPosition += limit;
-        return end ? this.end() : this;
-      }
-      /**
-       * Close the current stream. Perform final well-formedness checks and reset
-       * the parser tstate.
-       *
-       * @returns this
-       */
-      close() {
-        return this.write(null);
-      }
-      /**
-       * Get a single code point out of the current chunk. This updates the current
-       * position if we do position tracking.
-       *
-       * This is the algorithm to use for XML 1.0.
-       *
-       * @returns The character read.
-       */
-      getCode10() {
-        const { chunk, i } = this;
-        this.prevI = i;
-        this.i = i + 1;
-        if (i >= chunk.length) {
-          return EOC;
-        }
-        const code = chunk.charCodeAt(i);
-        this.column++;
-        if (code < 55296) {
-          if (code >= SPACE || code === TAB) {
-            return code;
-          }
-          switch (code) {
-            case NL:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL;
-            case CR:
-              if (chunk.charCodeAt(i + 1) === NL) {
-                this.i = i + 2;
-              }
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL_LIKE;
-            default:
-              this.fail("disallowed character.");
-              return code;
-          }
-        }
-        if (code > 56319) {
-          if (!(code >= 57344 && code <= 65533)) {
-            this.fail("disallowed character.");
-          }
-          return code;
-        }
-        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
-        this.i = i + 2;
-        if (final > 1114111) {
-          this.fail("disallowed character.");
-        }
-        return final;
-      }
-      /**
-       * Get a single code point out of the current chunk. This updates the current
-       * position if we do position tracking.
-       *
-       * This is the algorithm to use for XML 1.1.
-       *
-       * @returns {number} The character read.
-       */
-      getCode11() {
-        const { chunk, i } = this;
-        this.prevI = i;
-        this.i = i + 1;
-        if (i >= chunk.length) {
-          return EOC;
-        }
-        const code = chunk.charCodeAt(i);
-        this.column++;
-        if (code < 55296) {
-          if (code > 31 && code < 127 || code > 159 && code !== LS || code === TAB) {
-            return code;
-          }
-          switch (code) {
-            case NL:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL;
-            case CR: {
-              const next = chunk.charCodeAt(i + 1);
-              if (next === NL || next === NEL) {
-                this.i = i + 2;
-              }
-            }
-            /* yes, fall through */
-            case NEL:
-            // 0x85
-            case LS:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL_LIKE;
-            default:
-              this.fail("disallowed character.");
-              return code;
-          }
-        }
-        if (code > 56319) {
-          if (!(code >= 57344 && code <= 65533)) {
-            this.fail("disallowed character.");
-          }
-          return code;
-        }
-        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
-        this.i = i + 2;
-        if (final > 1114111) {
-          this.fail("disallowed character.");
-        }
-        return final;
-      }
-      /**
-       * Like ``getCode`` but with the return value normalized so that ``NL`` is
-       * returned for ``NL_LIKE``.
-       */
-      getCodeNorm() {
-        const c = this.getCode();
-        return c === NL_LIKE ? NL : c;
-      }
-      unget() {
-        this.i = this.prevI;
-        this.column--;
-      }
-      /**
-       * Capture characters into a buffer until encountering one of a set of
-       * characters.
-       *
-       * @param chars An array of codepoints. Encountering a character in the array
-       * ends the capture. (``chars`` may safely contain ``NL``.)
-       *
-       * @return The character code that made the capture end, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      captureTo(chars2) {
-        let { i: start2 } = this;
-        const { chunk } = this;
-        while (true) {
-          const c = this.getCode();
-          const isNLLike = c === NL_LIKE;
-          const final = isNLLike ? NL : c;
-          if (final === EOC || chars2.includes(final)) {
-            this.text += chunk.slice(start2, this.prevI);
-            return final;
-          }
-          if (isNLLike) {
-            this.text += `${chunk.slice(start2, this.prevI)}
-`;
-            start2 = this.i;
-          }
-        }
-      }
-      /**
-       * Capture characters into a buffer until encountering a character.
-       *
-       * @param char The codepoint that ends the capture. **NOTE ``char`` MAY NOT
-       * CONTAIN ``NL``.** Passing ``NL`` will result in buggy behavior.
-       *
-       * @return ``true`` if we ran into the character. Otherwise, we ran into the
-       * end of the current chunk.
-       */
-      captureToChar(char) {
-        let { i: start2 } = this;
-        const { chunk } = this;
-        while (true) {
-          let c = this.getCode();
-          switch (c) {
-            case NL_LIKE:
-              this.text += `${chunk.slice(start2, this.prevI)}
-`;
-              start2 = this.i;
-              c = NL;
-              break;
-            case EOC:
-              this.text += chunk.slice(start2);
-              return false;
-            default:
-          }
-          if (c === char) {
-            this.text += chunk.slice(start2, this.prevI);
-            return true;
-          }
-        }
-      }
-      /**
-       * Capture characters that satisfy ``isNameChar`` into the ``name`` field of
-       * this parser.
-       *
-       * @return The character code that made the test fail, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      captureNameChars() {
-        const { chunk, i: start2 } = this;
-        while (true) {
-          const c = this.getCode();
-          if (c === EOC) {
-            this.name += chunk.slice(start2);
-            return EOC;
-          }
-          if (!isNameChar(c)) {
-            this.name += chunk.slice(start2, this.prevI);
-            return c === NL_LIKE ? NL : c;
-          }
-        }
-      }
-      /**
-       * Skip white spaces.
-       *
-       * @return The character that ended the skip, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      skipSpaces() {
-        while (true) {
-          const c = this.getCodeNorm();
-          if (c === EOC || !isS(c)) {
-            return c;
-          }
-        }
-      }
-      setXMLVersion(version2) {
-        this.currentXMLVersion = version2;
-        if (version2 === "1.0") {
-          this.isChar = isChar10;
-          this.getCode = this.getCode10;
-        } else {
-          this.isChar = isChar11;
-          this.getCode = this.getCode11;
-        }
-      }
-      // STATE ENGINE METHODS
-      // This needs to be a state separate from S_BEGIN_WHITESPACE because we want
-      // to be sure never to come back to this state later.
-      sBegin() {
-        if (this.chunk.charCodeAt(0) === 65279) {
-          this.i++;
-          this.column++;
-        }
-        this.state = S_BEGIN_WHITESPACE;
-      }
-      sBeginWhitespace() {
-        const iBefore = this.i;
-        const c = this.skipSpaces();
-        if (this.prevI !== iBefore) {
-          this.xmlDeclPossible = false;
-        }
-        switch (c) {
-          case LESS:
-            this.state = S_OPEN_WAKA;
-            if (this.text.length !== 0) {
-              throw new Error("no-empty text at start");
-            }
-            break;
-          case EOC:
-            break;
-          default:
-            this.unget();
-            this.state = S_TEXT;
-            this.xmlDeclPossible = false;
-        }
-      }
-      sDoctype() {
-        var _a3;
-        const c = this.captureTo(DOCTYPE_TERMINATOR);
-        switch (c) {
-          case GREATER: {
-            (_a3 = this.doctypeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-            this.text = "";
-            this.state = S_TEXT;
-            this.doctype = true;
-            break;
-          }
-          case EOC:
-            break;
-          default:
-            this.text += String.fromCodePoint(c);
-            if (c === OPEN_BRACKET) {
-              this.state = S_DTD;
-            } else if (isQuote(c)) {
-              this.state = S_DOCTYPE_QUOTE;
-              this.q = c;
-            }
-        }
-      }
-      sDoctypeQuote() {
-        const q = this.q;
-        if (this.captureToChar(q)) {
-          this.text += String.fromCodePoint(q);
-          this.q = null;
-          this.state = S_DOCTYPE;
-        }
-      }
-      sDTD() {
-        const c = this.captureTo(DTD_TERMINATOR);
-        if (c === EOC) {
-          return;
-        }
-        this.text += String.fromCodePoint(c);
-        if (c === CLOSE_BRACKET) {
-          this.state = S_DOCTYPE;
-        } else if (c === LESS) {
-          this.state = S_DTD_OPEN_WAKA;
-        } else if (isQuote(c)) {
-          this.state = S_DTD_QUOTED;
-          this.q = c;
-        }
-      }
-      sDTDQuoted() {
-        const q = this.q;
-        if (this.captureToChar(q)) {
-          this.text += String.fromCodePoint(q);
-          this.state = S_DTD;
-          this.q = null;
-        }
-      }
-      sDTDOpenWaka() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        switch (c) {
-          case BANG:
-            this.state = S_DTD_OPEN_WAKA_BANG;
-            this.openWakaBang = "";
-            break;
-          case QUESTION:
-            this.state = S_DTD_PI;
-            break;
-          default:
-            this.state = S_DTD;
-        }
-      }
-      sDTDOpenWakaBang() {
-        const char = String.fromCodePoint(this.getCodeNorm());
-        const owb = this.openWakaBang += char;
-        this.text += char;
-        if (owb !== "-") {
-          this.state = owb === "--" ? S_DTD_COMMENT : S_DTD;
-          this.openWakaBang = "";
-        }
-      }
-      sDTDComment() {
-        if (this.captureToChar(MINUS)) {
-          this.text += "-";
-          this.state = S_DTD_COMMENT_ENDING;
-        }
-      }
-      sDTDCommentEnding() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        this.state = c === MINUS ? S_DTD_COMMENT_ENDED : S_DTD_COMMENT;
-      }
-      sDTDCommentEnded() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        if (c === GREATER) {
-          this.state = S_DTD;
-        } else {
-          this.fail("malformed comment.");
-          this.state = S_DTD_COMMENT;
-        }
-      }
-      sDTDPI() {
-        if (this.captureToChar(QUESTION)) {
-          this.text += "?";
-          this.state = S_DTD_PI_ENDING;
-        }
-      }
-      sDTDPIEnding() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        if (c === GREATER) {
-          this.state = S_DTD;
-        }
-      }
-      sText() {
-        if (this.tags.length !== 0) {
-          this.handleTextInRoot();
-        } else {
-          this.handleTextOutsideRoot();
-        }
-      }
-      sEntity() {
-        let { i: start2 } = this;
-        const { chunk } = this;
-        loop:
-          while (true) {
-            switch (this.getCode()) {
-              case NL_LIKE:
-                this.entity += `${chunk.slice(start2, this.prevI)}
-`;
-                start2 = this.i;
-                break;
-              case SEMICOLON: {
-                const { entityReturnState } = this;
-                const entity = this.entity + chunk.slice(start2, this.prevI);
-                this.state = entityReturnState;
-                let parsed;
-                if (entity === "") {
-                  this.fail("empty entity name.");
-                  parsed = "&;";
-                } else {
-                  parsed = this.parseEntity(entity);
-                  this.entity = "";
-                }
-                if (entityReturnState !== S_TEXT || this.textHandler !== void 0) {
-                  this.text += parsed;
-                }
-                break loop;
-              }
-              case EOC:
-                this.entity += chunk.slice(start2);
-                break loop;
-              default:
-            }
-          }
-      }
-      sOpenWaka() {
-        const c = this.getCode();
-        if (isNameStartChar(c)) {
-          this.state = S_OPEN_TAG;
-          this.unget();
-          this.xmlDeclPossible = false;
-        } else {
-          switch (c) {
-            case FORWARD_SLASH:
-              this.state = S_CLOSE_TAG;
-              this.xmlDeclPossible = false;
-              break;
-            case BANG:
-              this.state = S_OPEN_WAKA_BANG;
-              this.openWakaBang = "";
-              this.xmlDeclPossible = false;
-              break;
-            case QUESTION:
-              this.state = S_PI_FIRST_CHAR;
-              break;
-            default:
-              this.fail("disallowed character in tag name");
-              this.state = S_TEXT;
-              this.xmlDeclPossible = false;
-          }
-        }
-      }
-      sOpenWakaBang() {
-        this.openWakaBang += String.fromCodePoint(this.getCodeNorm());
-        switch (this.openWakaBang) {
-          case "[CDATA[":
-            if (!this.sawRoot && !this.reportedTextBeforeRoot) {
-              this.fail("text data outside of root node.");
-              this.reportedTextBeforeRoot = true;
-            }
-            if (this.closedRoot && !this.reportedTextAfterRoot) {
-              this.fail("text data outside of root node.");
-              this.reportedTextAfterRoot = true;
-            }
-            this.state = S_CDATA;
-            this.openWakaBang = "";
-            break;
-          case "--":
-            this.state = S_COMMENT;
-            this.openWakaBang = "";
-            break;
-          case "DOCTYPE":
-            this.state = S_DOCTYPE;
-            if (this.doctype || this.sawRoot) {
-              this.fail("inappropriately located doctype declaration.");
-            }
-            this.openWakaBang = "";
-            break;
-          default:
-            if (this.openWakaBang.length >= 7) {
-              this.fail("incorrect syntax.");
-            }
-        }
-      }
-      sComment() {
-        if (this.captureToChar(MINUS)) {
-          this.state = S_COMMENT_ENDING;
-        }
-      }
-      sCommentEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === MINUS) {
-          this.state = S_COMMENT_ENDED;
-          (_a3 = this.commentHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-          this.text = "";
-        } else {
-          this.text += `-${String.fromCodePoint(c)}`;
-          this.state = S_COMMENT;
-        }
-      }
-      sCommentEnded() {
-        const c = this.getCodeNorm();
-        if (c !== GREATER) {
-          this.fail("malformed comment.");
-          this.text += `--${String.fromCodePoint(c)}`;
-          this.state = S_COMMENT;
-        } else {
-          this.state = S_TEXT;
-        }
-      }
-      sCData() {
-        if (this.captureToChar(CLOSE_BRACKET)) {
-          this.state = S_CDATA_ENDING;
-        }
-      }
-      sCDataEnding() {
-        const c = this.getCodeNorm();
-        if (c === CLOSE_BRACKET) {
-          this.state = S_CDATA_ENDING_2;
-        } else {
-          this.text += `]${String.fromCodePoint(c)}`;
-          this.state = S_CDATA;
-        }
-      }
-      sCDataEnding2() {
-        var _a3;
-        const c = this.getCodeNorm();
-        switch (c) {
-          case GREATER: {
-            (_a3 = this.cdataHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-            this.text = "";
-            this.state = S_TEXT;
-            break;
-          }
-          case CLOSE_BRACKET:
-            this.text += "]";
-            break;
-          default:
-            this.text += `]]${String.fromCodePoint(c)}`;
-            this.state = S_CDATA;
-        }
-      }
-      // We need this separate state to check the first character fo the pi target
-      // with this.nameStartCheck which allows less characters than this.nameCheck.
-      sPIFirstChar() {
-        const c = this.getCodeNorm();
-        if (this.nameStartCheck(c)) {
-          this.piTarget += String.fromCodePoint(c);
-          this.state = S_PI_REST;
-        } else if (c === QUESTION || isS(c)) {
-          this.fail("processing instruction without a target.");
-          this.state = c === QUESTION ? S_PI_ENDING : S_PI_BODY;
-        } else {
-          this.fail("disallowed character in processing instruction name.");
-          this.piTarget += String.fromCodePoint(c);
-          this.state = S_PI_REST;
-        }
-      }
-      sPIRest() {
-        const { chunk, i: start2 } = this;
-        while (true) {
-          const c = this.getCodeNorm();
-          if (c === EOC) {
-            this.piTarget += chunk.slice(start2);
-            return;
-          }
-          if (!this.nameCheck(c)) {
-            this.piTarget += chunk.slice(start2, this.prevI);
-            const isQuestion = c === QUESTION;
-            if (isQuestion || isS(c)) {
-              if (this.piTarget === "xml") {
-                if (!this.xmlDeclPossible) {
-                  this.fail("an XML declaration must be at the start of the document.");
-                }
-                this.state = isQuestion ? S_XML_DECL_ENDING : S_XML_DECL_NAME_START;
-              } else {
-                this.state = isQuestion ? S_PI_ENDING : S_PI_BODY;
-              }
-            } else {
-              this.fail("disallowed character in processing instruction name.");
-              this.piTarget += String.fromCodePoint(c);
-            }
-            break;
-          }
-        }
-      }
-      sPIBody() {
-        if (this.text.length === 0) {
-          const c = this.getCodeNorm();
-          if (c === QUESTION) {
-            this.state = S_PI_ENDING;
-          } else if (!isS(c)) {
-            this.text = String.fromCodePoint(c);
-          }
-        } else if (this.captureToChar(QUESTION)) {
-          this.state = S_PI_ENDING;
-        }
-      }
-      sPIEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === GREATER) {
-          const { piTarget } = this;
-          if (piTarget.toLowerCase() === "xml") {
-            this.fail("the XML declaration must appear at the start of the document.");
-          }
-          (_a3 = this.piHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, {
-            target: piTarget,
-            body: this.text
-          });
-          this.piTarget = this.text = "";
-          this.state = S_TEXT;
-        } else if (c === QUESTION) {
-          this.text += "?";
-        } else {
-          this.text += `?${String.fromCodePoint(c)}`;
-          this.state = S_PI_BODY;
-        }
-        this.xmlDeclPossible = false;
-      }
-      sXMLDeclNameStart() {
-        const c = this.skipSpaces();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          return;
-        }
-        if (c !== EOC) {
-          this.state = S_XML_DECL_NAME;
-          this.name = String.fromCodePoint(c);
-        }
-      }
-      sXMLDeclName() {
-        const c = this.captureTo(XML_DECL_NAME_TERMINATOR);
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.name += this.text;
-          this.text = "";
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (!(isS(c) || c === EQUAL)) {
-          return;
-        }
-        this.name += this.text;
-        this.text = "";
-        if (!this.xmlDeclExpects.includes(this.name)) {
-          switch (this.name.length) {
-            case 0:
-              this.fail("did not expect any more name/value pairs.");
-              break;
-            case 1:
-              this.fail(`expected the name ${this.xmlDeclExpects[0]}.`);
-              break;
-            default:
-              this.fail(`expected one of ${this.xmlDeclExpects.join(", ")}`);
-          }
-        }
-        this.state = c === EQUAL ? S_XML_DECL_VALUE_START : S_XML_DECL_EQ;
-      }
-      sXMLDeclEq() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (isS(c)) {
-          return;
-        }
-        if (c !== EQUAL) {
-          this.fail("value required.");
-        }
-        this.state = S_XML_DECL_VALUE_START;
-      }
-      sXMLDeclValueStart() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (isS(c)) {
-          return;
-        }
-        if (!isQuote(c)) {
-          this.fail("value must be quoted.");
-          this.q = SPACE;
-        } else {
-          this.q = c;
-        }
-        this.state = S_XML_DECL_VALUE;
-      }
-      sXMLDeclValue() {
-        const c = this.captureTo([this.q, QUESTION]);
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.text = "";
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (c === EOC) {
-          return;
-        }
-        const value = this.text;
-        this.text = "";
-        switch (this.name) {
-          case "version": {
-            this.xmlDeclExpects = ["encoding", "standalone"];
-            const version2 = value;
-            this.xmlDecl.version = version2;
-            if (!/^1\.[0-9]+$/.test(version2)) {
-              this.fail("version number must match /^1\\.[0-9]+$/.");
-            } else if (!this.opt.forceXMLVersion) {
-              this.setXMLVersion(version2);
-            }
-            break;
-          }
-          case "encoding":
-            if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value)) {
-              this.fail("encoding value must match /^[A-Za-z0-9][A-Za-z0-9._-]*$/.");
-            }
-            this.xmlDeclExpects = ["standalone"];
-            this.xmlDecl.encoding = value;
-            break;
-          case "standalone":
-            if (value !== "yes" && value !== "no") {
-              this.fail('standalone value must match "yes" or "no".');
-            }
-            this.xmlDeclExpects = [];
-            this.xmlDecl.standalone = value;
-            break;
-          default:
-        }
-        this.name = "";
-        this.state = S_XML_DECL_SEPARATOR;
-      }
-      sXMLDeclSeparator() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          return;
-        }
-        if (!isS(c)) {
-          this.fail("whitespace required.");
-          this.unget();
-        }
-        this.state = S_XML_DECL_NAME_START;
-      }
-      sXMLDeclEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === GREATER) {
-          if (this.piTarget !== "xml") {
-            this.fail("processing instructions are not allowed before root.");
-          } else if (this.name !== "version" && this.xmlDeclExpects.includes("version")) {
-            this.fail("XML declaration must contain a version.");
-          }
-          (_a3 = this.xmldeclHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.xmlDecl);
-          this.name = "";
-          this.piTarget = this.text = "";
-          this.state = S_TEXT;
-        } else {
-          this.fail("The character ? is disallowed anywhere in XML declarations.");
-        }
-        this.xmlDeclPossible = false;
-      }
-      sOpenTag() {
-        var _a3;
-        const c = this.captureNameChars();
-        if (c === EOC) {
-          return;
-        }
-        const tag2 = this.tag = {
-          name: this.name,
-          attributes: /* @__PURE__ */ Object.create(null)
-        };
-        this.name = "";
-        if (this.xmlnsOpt) {
-          this.topNS = tag2.ns = /* @__PURE__ */ Object.create(null);
-        }
-        (_a3 = this.openTagStartHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag2);
-        this.sawRoot = true;
-        if (!this.fragmentOpt && this.closedRoot) {
-          this.fail("documents may contain only one root.");
-        }
-        switch (c) {
-          case GREATER:
-            this.openTag();
-            break;
-          case FORWARD_SLASH:
-            this.state = S_OPEN_TAG_SLASH;
-            break;
-          default:
-            if (!isS(c)) {
-              this.fail("disallowed character in tag name.");
-            }
-            this.state = S_ATTRIB;
-        }
-      }
-      sOpenTagSlash() {
-        if (this.getCode() === GREATER) {
-          this.openSelfClosingTag();
-        } else {
-          this.fail("forward-slash in opening tag not followed by >.");
-          this.state = S_ATTRIB;
-        }
-      }
-      sAttrib() {
-        const c = this.skipSpaces();
-        if (c === EOC) {
-          return;
-        }
-        if (isNameStartChar(c)) {
-          this.unget();
-          this.state = S_ATTRIB_NAME;
-        } else if (c === GREATER) {
-          this.openTag();
-        } else if (c === FORWARD_SLASH) {
-          this.state = S_OPEN_TAG_SLASH;
-        } else {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribName() {
-        const c = this.captureNameChars();
-        if (c === EQUAL) {
-          this.state = S_ATTRIB_VALUE;
-        } else if (isS(c)) {
-          this.state = S_ATTRIB_NAME_SAW_WHITE;
-        } else if (c === GREATER) {
-          this.fail("attribute without value.");
-          this.pushAttrib(this.name, this.name);
-          this.name = this.text = "";
-          this.openTag();
-        } else if (c !== EOC) {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribNameSawWhite() {
-        const c = this.skipSpaces();
-        switch (c) {
-          case EOC:
-            return;
-          case EQUAL:
-            this.state = S_ATTRIB_VALUE;
-            break;
-          default:
-            this.fail("attribute without value.");
-            this.text = "";
-            this.name = "";
-            if (c === GREATER) {
-              this.openTag();
-            } else if (isNameStartChar(c)) {
-              this.unget();
-              this.state = S_ATTRIB_NAME;
-            } else {
-              this.fail("disallowed character in attribute name.");
-              this.state = S_ATTRIB;
-            }
-        }
-      }
-      sAttribValue() {
-        const c = this.getCodeNorm();
-        if (isQuote(c)) {
-          this.q = c;
-          this.state = S_ATTRIB_VALUE_QUOTED;
-        } else if (!isS(c)) {
-          this.fail("unquoted attribute value.");
-          this.state = S_ATTRIB_VALUE_UNQUOTED;
-          this.unget();
-        }
-      }
-      sAttribValueQuoted() {
-        const { q, chunk } = this;
-        let { i: start2 } = this;
-        while (true) {
-          switch (this.getCode()) {
-            case q:
-              this.pushAttrib(this.name, this.text + chunk.slice(start2, this.prevI));
-              this.name = this.text = "";
-              this.q = null;
-              this.state = S_ATTRIB_VALUE_CLOSED;
-              return;
-            case AMP:
-              this.text += chunk.slice(start2, this.prevI);
-              this.state = S_ENTITY;
-              this.entityReturnState = S_ATTRIB_VALUE_QUOTED;
-              return;
-            case NL:
-            case NL_LIKE:
-            case TAB:
-              this.text += `${chunk.slice(start2, this.prevI)} `;
-              start2 = this.i;
-              break;
-            case LESS:
-              this.text += chunk.slice(start2, this.prevI);
-              this.fail("disallowed character.");
-              return;
-            case EOC:
-              this.text += chunk.slice(start2);
-              return;
-            default:
-          }
-        }
-      }
-      sAttribValueClosed() {
-        const c = this.getCodeNorm();
-        if (isS(c)) {
-          this.state = S_ATTRIB;
-        } else if (c === GREATER) {
-          this.openTag();
-        } else if (c === FORWARD_SLASH) {
-          this.state = S_OPEN_TAG_SLASH;
-        } else if (isNameStartChar(c)) {
-          this.fail("no whitespace between attributes.");
-          this.unget();
-          this.state = S_ATTRIB_NAME;
-        } else {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribValueUnquoted() {
-        const c = this.captureTo(ATTRIB_VALUE_UNQUOTED_TERMINATOR);
-        switch (c) {
-          case AMP:
-            this.state = S_ENTITY;
-            this.entityReturnState = S_ATTRIB_VALUE_UNQUOTED;
-            break;
-          case LESS:
-            this.fail("disallowed character.");
-            break;
-          case EOC:
-            break;
-          default:
-            if (this.text.includes("]]>")) {
-              this.fail('the string "]]>" is disallowed in char data.');
-            }
-            this.pushAttrib(this.name, this.text);
-            this.name = this.text = "";
-            if (c === GREATER) {
-              this.openTag();
-            } else {
-              this.state = S_ATTRIB;
-            }
-        }
-      }
-      sCloseTag() {
-        const c = this.captureNameChars();
-        if (c === GREATER) {
-          this.closeTag();
-        } else if (isS(c)) {
-          this.state = S_CLOSE_TAG_SAW_WHITE;
-        } else if (c !== EOC) {
-          this.fail("disallowed character in closing tag.");
-        }
-      }
-      sCloseTagSawWhite() {
-        switch (this.skipSpaces()) {
-          case GREATER:
-            this.closeTag();
-            break;
-          case EOC:
-            break;
-          default:
-            this.fail("disallowed character in closing tag.");
-        }
-      }
-      // END OF STATE ENGINE METHODS
-      handleTextInRoot() {
-        let { i: start2, forbiddenState } = this;
-        const { chunk, textHandler: handler } = this;
-        scanLoop:
-          while (true) {
-            switch (this.getCode()) {
-              case LESS: {
-                this.state = S_OPEN_WAKA;
-                if (handler !== void 0) {
-                  const { text } = this;
-                  const slice = chunk.slice(start2, this.prevI);
-                  if (text.length !== 0) {
-                    handler(text + slice);
-                    this.text = "";
-                  } else if (slice.length !== 0) {
-                    handler(slice);
-                  }
-                }
-                forbiddenState = FORBIDDEN_START;
-                break scanLoop;
-              }
-              case AMP:
-                this.state = S_ENTITY;
-                this.entityReturnState = S_TEXT;
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start2, this.prevI);
-                }
-                forbiddenState = FORBIDDEN_START;
-                break scanLoop;
-              case CLOSE_BRACKET:
-                switch (forbiddenState) {
-                  case FORBIDDEN_START:
-                    forbiddenState = FORBIDDEN_BRACKET;
-                    break;
-                  case FORBIDDEN_BRACKET:
-                    forbiddenState = FORBIDDEN_BRACKET_BRACKET;
-                    break;
-                  case FORBIDDEN_BRACKET_BRACKET:
-                    break;
-                  default:
-                    throw new Error("impossible state");
-                }
-                break;
-              case GREATER:
-                if (forbiddenState === FORBIDDEN_BRACKET_BRACKET) {
-                  this.fail('the string "]]>" is disallowed in char data.');
-                }
-                forbiddenState = FORBIDDEN_START;
-                break;
-              case NL_LIKE:
-                if (handler !== void 0) {
-                  this.text += `${chunk.slice(start2, this.prevI)}
-`;
-                }
-                start2 = this.i;
-                forbiddenState = FORBIDDEN_START;
-                break;
-              case EOC:
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start2);
-                }
-                break scanLoop;
-              default:
-                forbiddenState = FORBIDDEN_START;
-            }
-          }
-        this.forbiddenState = forbiddenState;
-      }
-      handleTextOutsideRoot() {
-        let { i: start2 } = this;
-        const { chunk, textHandler: handler } = this;
-        let nonSpace = false;
-        outRootLoop:
-          while (true) {
-            const code = this.getCode();
-            switch (code) {
-              case LESS: {
-                this.state = S_OPEN_WAKA;
-                if (handler !== void 0) {
-                  const { text } = this;
-                  const slice = chunk.slice(start2, this.prevI);
-                  if (text.length !== 0) {
-                    handler(text + slice);
-                    this.text = "";
-                  } else if (slice.length !== 0) {
-                    handler(slice);
-                  }
-                }
-                break outRootLoop;
-              }
-              case AMP:
-                this.state = S_ENTITY;
-                this.entityReturnState = S_TEXT;
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start2, this.prevI);
-                }
-                nonSpace = true;
-                break outRootLoop;
-              case NL_LIKE:
-                if (handler !== void 0) {
-                  this.text += `${chunk.slice(start2, this.prevI)}
-`;
-                }
-                start2 = this.i;
-                break;
-              case EOC:
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start2);
-                }
-                break outRootLoop;
-              default:
-                if (!isS(code)) {
-                  nonSpace = true;
-                }
-            }
-          }
-        if (!nonSpace) {
-          return;
-        }
-        if (!this.sawRoot && !this.reportedTextBeforeRoot) {
-          this.fail("text data outside of root node.");
-          this.reportedTextBeforeRoot = true;
-        }
-        if (this.closedRoot && !this.reportedTextAfterRoot) {
-          this.fail("text data outside of root node.");
-          this.reportedTextAfterRoot = true;
-        }
-      }
-      pushAttribNS(name4, value) {
-        var _a3;
-        const { prefix: prefix3, local } = this.qname(name4);
-        const attr2 = { name: name4, prefix: prefix3, local, value };
-        this.attribList.push(attr2);
-        (_a3 = this.attributeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, attr2);
-        if (prefix3 === "xmlns") {
-          const trimmed = value.trim();
-          if (this.currentXMLVersion === "1.0" && trimmed === "") {
-            this.fail("invalid attempt to undefine prefix in XML 1.0");
-          }
-          this.topNS[local] = trimmed;
-          nsPairCheck(this, local, trimmed);
-        } else if (name4 === "xmlns") {
-          const trimmed = value.trim();
-          this.topNS[""] = trimmed;
-          nsPairCheck(this, "", trimmed);
-        }
-      }
-      pushAttribPlain(name4, value) {
-        var _a3;
-        const attr2 = { name: name4, value };
-        this.attribList.push(attr2);
-        (_a3 = this.attributeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, attr2);
-      }
-      /**
-       * End parsing. This performs final well-formedness checks and resets the
-       * parser to a clean state.
-       *
-       * @returns this
-       */
-      end() {
-        var _a3, _b;
-        if (!this.sawRoot) {
-          this.fail("document must contain a root element.");
-        }
-        const { tags: tags2 } = this;
-        while (tags2.length > 0) {
-          const tag2 = tags2.pop();
-          this.fail(`unclosed tag: ${tag2.name}`);
-        }
-        if (this.state !== S_BEGIN && this.state !== S_TEXT) {
-          this.fail("unexpected end.");
-        }
-        const { text } = this;
-        if (text.length !== 0) {
-          (_a3 = this.textHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, text);
-          this.text = "";
-        }
-        this._closed = true;
-        (_b = this.endHandler) === null || _b === void 0 ? void 0 : _b.call(this);
-        this._init();
-        return this;
-      }
-      /**
-       * Resolve a namespace prefix.
-       *
-       * @param prefix The prefix to resolve.
-       *
-       * @returns The namespace URI or ``undefined`` if the prefix is not defined.
-       */
-      resolve(prefix3) {
-        var _a3, _b;
-        let uri3 = this.topNS[prefix3];
-        if (uri3 !== void 0) {
-          return uri3;
-        }
-        const { tags: tags2 } = this;
-        for (let index = tags2.length - 1; index >= 0; index--) {
-          uri3 = tags2[index].ns[prefix3];
-          if (uri3 !== void 0) {
-            return uri3;
-          }
-        }
-        uri3 = this.ns[prefix3];
-        if (uri3 !== void 0) {
-          return uri3;
-        }
-        return (_b = (_a3 = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a3, prefix3);
-      }
-      /**
-       * Parse a qname into its prefix and local name parts.
-       *
-       * @param name The name to parse
-       *
-       * @returns
-       */
-      qname(name4) {
-        const colon = name4.indexOf(":");
-        if (colon === -1) {
-          return { prefix: "", local: name4 };
-        }
-        const local = name4.slice(colon + 1);
-        const prefix3 = name4.slice(0, colon);
-        if (prefix3 === "" || local === "" || local.includes(":")) {
-          this.fail(`malformed name: ${name4}.`);
-        }
-        return { prefix: prefix3, local };
-      }
-      processAttribsNS() {
-        var _a3;
-        const { attribList } = this;
-        const tag2 = this.tag;
-        {
-          const { prefix: prefix3, local } = this.qname(tag2.name);
-          tag2.prefix = prefix3;
-          tag2.local = local;
-          const uri3 = tag2.uri = (_a3 = this.resolve(prefix3)) !== null && _a3 !== void 0 ? _a3 : "";
-          if (prefix3 !== "") {
-            if (prefix3 === "xmlns") {
-              this.fail('tags may not have "xmlns" as prefix.');
-            }
-            if (uri3 === "") {
-              this.fail(`unbound namespace prefix: ${JSON.stringify(prefix3)}.`);
-              tag2.uri = prefix3;
-            }
-          }
-        }
-        if (attribList.length === 0) {
-          return;
-        }
-        const { attributes } = tag2;
-        const seen = /* @__PURE__ */ new Set();
-        for (const attr2 of attribList) {
-          const { name: name4, prefix: prefix3, local } = attr2;
-          let uri3;
-          let eqname;
-          if (prefix3 === "") {
-            uri3 = name4 === "xmlns" ? XMLNS_NAMESPACE : "";
-            eqname = name4;
-          } else {
-            uri3 = this.resolve(prefix3);
-            if (uri3 === void 0) {
-              this.fail(`unbound namespace prefix: ${JSON.stringify(prefix3)}.`);
-              uri3 = prefix3;
-            }
-            eqname = `{${uri3}}${local}`;
-          }
-          if (seen.has(eqname)) {
-            this.fail(`duplicate attribute: ${eqname}.`);
-          }
-          seen.add(eqname);
-          attr2.uri = uri3;
-          attributes[name4] = attr2;
-        }
-        this.attribList = [];
-      }
-      processAttribsPlain() {
-        const { attribList } = this;
-        const attributes = this.tag.attributes;
-        for (const { name: name4, value } of attribList) {
-          if (attributes[name4] !== void 0) {
-            this.fail(`duplicate attribute: ${name4}.`);
-          }
-          attributes[name4] = value;
-        }
-        this.attribList = [];
-      }
-      /**
-       * Handle a complete open tag. This parser code calls this once it has seen
-       * the whole tag. This method checks for well-formeness and then emits
-       * ``onopentag``.
-       */
-      openTag() {
-        var _a3;
-        this.processAttribs();
-        const { tags: tags2 } = this;
-        const tag2 = this.tag;
-        tag2.isSelfClosing = false;
-        (_a3 = this.openTagHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag2);
-        tags2.push(tag2);
-        this.state = S_TEXT;
-        this.name = "";
-      }
-      /**
-       * Handle a complete self-closing tag. This parser code calls this once it has
-       * seen the whole tag. This method checks for well-formeness and then emits
-       * ``onopentag`` and ``onclosetag``.
-       */
-      openSelfClosingTag() {
-        var _a3, _b, _c;
-        this.processAttribs();
-        const { tags: tags2 } = this;
-        const tag2 = this.tag;
-        tag2.isSelfClosing = true;
-        (_a3 = this.openTagHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag2);
-        (_b = this.closeTagHandler) === null || _b === void 0 ? void 0 : _b.call(this, tag2);
-        const top = this.tag = (_c = tags2[tags2.length - 1]) !== null && _c !== void 0 ? _c : null;
-        if (top === null) {
-          this.closedRoot = true;
-        }
-        this.state = S_TEXT;
-        this.name = "";
-      }
-      /**
-       * Handle a complete close tag. This parser code calls this once it has seen
-       * the whole tag. This method checks for well-formeness and then emits
-       * ``onclosetag``.
-       */
-      closeTag() {
-        const { tags: tags2, name: name4 } = this;
-        this.state = S_TEXT;
-        this.name = "";
-        if (name4 === "") {
-          this.fail("weird empty close tag.");
-          this.text += "</>";
-          return;
-        }
-        const handler = this.closeTagHandler;
-        let l = tags2.length;
-        while (l-- > 0) {
-          const tag2 = this.tag = tags2.pop();
-          this.topNS = tag2.ns;
-          handler === null || handler === void 0 ? void 0 : handler(tag2);
-          if (tag2.name === name4) {
-            break;
-          }
-          this.fail("unexpected close tag.");
-        }
-        if (l === 0) {
-          this.closedRoot = true;
-        } else if (l < 0) {
-          this.fail(`unmatched closing tag: ${name4}.`);
-          this.text += `</${name4}>`;
-        }
-      }
-      /**
-       * Resolves an entity. Makes any necessary well-formedness checks.
-       *
-       * @param entity The entity to resolve.
-       *
-       * @returns The parsed entity.
-       */
-      parseEntity(entity) {
-        if (entity[0] !== "#") {
-          const defined = this.ENTITIES[entity];
-          if (defined !== void 0) {
-            return defined;
-          }
-          this.fail(this.isName(entity) ? "undefined entity." : "disallowed character in entity name.");
-          return `&${entity};`;
-        }
-        let num = NaN;
-        if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
-          num = parseInt(entity.slice(2), 16);
-        } else if (/^#[0-9]+$/.test(entity)) {
-          num = parseInt(entity.slice(1), 10);
-        }
-        if (!this.isChar(num)) {
-          this.fail("malformed character entity.");
-          return `&${entity};`;
-        }
-        return String.fromCodePoint(num);
-      }
-    };
-    exports.SaxesParser = SaxesParser2;
-  }
-});
-
-// node_modules/bpmnlint/config/all.js
-var require_all = __commonJS({
-  "node_modules/bpmnlint/config/all.js"(exports, module) {
-    var allRules = [
-      "ad-hoc-sub-process",
-      "conditional-event",
-      "conditional-flows",
-      "end-event-required",
-      "event-based-gateway",
-      "event-sub-process-typed-start-event",
-      "fake-join",
-      "global",
-      "label-required",
-      "link-event",
-      "no-bpmndi",
-      "no-complex-gateway",
-      "no-disconnected",
-      "no-duplicate-sequence-flows",
-      "no-gateway-join-fork",
-      "no-implicit-end",
-      "no-implicit-split",
-      "no-implicit-start",
-      "no-inclusive-gateway",
-      "no-overlapping-elements",
-      "single-blank-start-event",
-      "single-event-definition",
-      "standard-size",
-      "start-event-required",
-      "sub-process-blank-start-event",
-      "superfluous-gateway",
-      "superfluous-label",
-      "superfluous-termination"
-    ];
-    module.exports = {
-      rules: allRules.reduce(function(rules, ruleName) {
-        rules[ruleName] = "error";
-        return rules;
-      }, {})
-    };
-  }
-});
-
-// node_modules/bpmnlint/config/correctness.js
-var require_correctness = __commonJS({
-  "node_modules/bpmnlint/config/correctness.js"(exports, module) {
-    module.exports = {
-      rules: {
-        "ad-hoc-sub-process": "error",
-        "conditional-event": "error",
-        "event-based-gateway": "error",
-        "event-sub-process-typed-start-event": "error",
-        "link-event": "error",
-        "no-duplicate-sequence-flows": "warn",
-        "sub-process-blank-start-event": "error",
-        "single-blank-start-event": "error"
-      }
-    };
-  }
-});
-
-// node_modules/bpmnlint/config/recommended.js
-var require_recommended = __commonJS({
-  "node_modules/bpmnlint/config/recommended.js"(exports, module) {
-    module.exports = {
-      rules: {
-        "ad-hoc-sub-process": "error",
-        "conditional-flows": "error",
-        "end-event-required": "error",
-        "event-based-gateway": "error",
-        "event-sub-process-typed-start-event": "error",
-        "fake-join": "warn",
-        "global": "warn",
-        "label-required": "error",
-        "link-event": "error",
-        "no-bpmndi": "error",
-        "no-complex-gateway": "error",
-        "no-disconnected": "error",
-        "no-duplicate-sequence-flows": "error",
-        "no-gateway-join-fork": "error",
-        "no-implicit-split": "error",
-        "no-implicit-end": "error",
-        "no-implicit-start": "error",
-        "no-inclusive-gateway": "warn",
-        "no-overlapping-elements": "warn",
-        "single-blank-start-event": "error",
-        "single-event-definition": "error",
-        "start-event-required": "error",
-        "sub-process-blank-start-event": "error",
-        "superfluous-gateway": "warn",
-        "superfluous-label": "warn",
-        "superfluous-termination": "warn"
-      }
-    };
-  }
-});
-
-// node_modules/bpmnlint-utils/dist/index.cjs
-var require_dist = __commonJS({
-  "node_modules/bpmnlint-utils/dist/index.cjs"(exports) {
-    "use strict";
-    function is2(node2, type) {
-      if (type.indexOf(":") === -1) {
-        type = "bpmn:" + type;
-      }
-      return typeof node2.$instanceOf === "function" ? node2.$instanceOf(type) : node2.$type === type;
-    }
-    function isAny2(node2, types4) {
-      return types4.some(function(type) {
-        return is2(node2, type);
-      });
-    }
-    exports.is = is2;
-    exports.isAny = isAny2;
-  }
-});
-
-// node_modules/bpmnlint/rules/helper.js
-var require_helper = __commonJS({
-  "node_modules/bpmnlint/rules/helper.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    function checkDiscouragedNodeType(type, ruleName) {
-      return function() {
-        function check2(node2, reporter) {
-          if (is2(node2, type)) {
-            reporter.report(node2.id, "Element type <" + type + "> is discouraged");
-          }
-        }
-        return annotateRule(ruleName, {
-          check: check2
-        });
-      };
-    }
-    module.exports.checkDiscouragedNodeType = checkDiscouragedNodeType;
-    function findParent(node2, type) {
-      if (!node2) {
-        return null;
-      }
-      const parent = node2.$parent;
-      if (!parent) {
-        return node2;
-      }
-      if (is2(parent, type)) {
-        return parent;
-      }
-      return findParent(parent, type);
-    }
-    module.exports.findParent = findParent;
-    function isInExecutableProcess(node2) {
-      const process2 = findParent(node2, "bpmn:Process");
-      return process2 && process2.isExecutable;
-    }
-    module.exports.isInExecutableProcess = isInExecutableProcess;
-    var documentationBaseUrl = "https://github.com/bpmn-io/bpmnlint/blob/main/docs/rules";
-    function annotateRule(ruleName, options) {
-      const {
-        meta: {
-          documentation = {},
-          ...restMeta
-        } = {},
-        ...restOptions
-      } = options;
-      const documentationUrl = `${documentationBaseUrl}/${ruleName}.md`;
-      return {
-        meta: {
-          documentation: {
-            url: documentationUrl,
-            ...documentation
-          },
-          ...restMeta
-        },
-        ...restOptions
-      };
-    }
-    module.exports.annotateRule = annotateRule;
-  }
-});
-
-// node_modules/bpmnlint/rules/ad-hoc-sub-process.js
-var require_ad_hoc_sub_process = __commonJS({
-  "node_modules/bpmnlint/rules/ad-hoc-sub-process.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:AdHocSubProcess")) {
-          return;
-        }
-        const flowElements = node2.flowElements || [];
-        flowElements.forEach(function(flowElement) {
-          if (is2(flowElement, "bpmn:StartEvent")) {
-            reporter.report(flowElement.id, "A <Start Event> is not allowed in <Ad Hoc Sub Process>");
-          }
-          if (is2(flowElement, "bpmn:EndEvent")) {
-            reporter.report(flowElement.id, "An <End Event> is not allowed in <Ad Hoc Sub Process>");
-          }
-        });
-      }
-      return annotateRule("ad-hoc-sub-process", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/conditional-event.js
-var require_conditional_event = __commonJS({
-  "node_modules/bpmnlint/rules/conditional-event.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule,
-      isInExecutableProcess
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!isInExecutableProcess(node2)) {
-          return;
-        }
-        const eventDefinition = getConditionalEventDefinition(node2);
-        if (!eventDefinition) {
-          return;
-        }
-        if (!hasCondition(eventDefinition)) {
-          reporter.report(node2.id, "Conditional event is missing a condition", ["condition"]);
-        }
-      }
-      return annotateRule("conditional-event", {
-        check: check2
-      });
-    };
-    function getConditionalEventDefinition(node2) {
-      if (!is2(node2, "bpmn:Event")) {
-        return;
-      }
-      const eventDefinitions = node2.eventDefinitions || [];
-      return eventDefinitions.find((def) => is2(def, "bpmn:ConditionalEventDefinition"));
-    }
-    function hasCondition(eventDefinition) {
-      return !!eventDefinition.condition?.body;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/conditional-flows.js
-var require_conditional_flows = __commonJS({
-  "node_modules/bpmnlint/rules/conditional-flows.js"(exports, module) {
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!isConditionalForking(node2)) {
-          return;
-        }
-        const outgoing = node2.outgoing || [];
-        outgoing.forEach((flow) => {
-          const missingCondition = !hasCondition(flow) && !isDefaultFlow(node2, flow);
-          if (missingCondition) {
-            reporter.report(flow.id, "Sequence flow is missing condition", ["conditionExpression"]);
-          }
-        });
-      }
-      return annotateRule("conditional-flows", {
-        check: check2
-      });
-    };
-    function isConditionalForking(node2) {
-      const defaultFlow = node2["default"];
-      const outgoing = node2.outgoing || [];
-      return defaultFlow || outgoing.find(hasCondition);
-    }
-    function hasCondition(flow) {
-      return !!flow.conditionExpression;
-    }
-    function isDefaultFlow(node2, flow) {
-      return node2["default"] === flow;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/end-event-required.js
-var require_end_event_required = __commonJS({
-  "node_modules/bpmnlint/rules/end-event-required.js"(exports, module) {
-    var {
-      is: is2,
-      isAny: isAny2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function hasEndEvent(node2) {
-        const flowElements = node2.flowElements || [];
-        return flowElements.some((node3) => is2(node3, "bpmn:EndEvent"));
-      }
-      function check2(node2, reporter) {
-        if (!isAny2(node2, [
-          "bpmn:Process",
-          "bpmn:SubProcess"
-        ]) || is2(node2, "bpmn:AdHocSubProcess")) {
-          return;
-        }
-        if (!hasEndEvent(node2)) {
-          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
-          reporter.report(node2.id, type + " is missing end event");
-        }
-      }
-      return annotateRule("end-event-required", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/event-based-gateway.js
-var require_event_based_gateway = __commonJS({
-  "node_modules/bpmnlint/rules/event-based-gateway.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:EventBasedGateway")) {
-          return;
-        }
-        const outgoing = node2.outgoing || [];
-        if (outgoing.length < 2) {
-          reporter.report(node2.id, "An <Event-based Gateway> must have at least 2 outgoing <Sequence Flows>");
-        }
-        outgoing.forEach((flow) => {
-          if (hasCondition(flow)) {
-            reporter.report(flow.id, "A <Sequence Flow> outgoing from an <Event-based Gateway> must not be conditional");
-          }
-        });
-      }
-      return annotateRule("event-based-gateway", {
-        check: check2
-      });
-    };
-    function hasCondition(flow) {
-      return !!flow.conditionExpression;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/event-sub-process-typed-start-event.js
-var require_event_sub_process_typed_start_event = __commonJS({
-  "node_modules/bpmnlint/rules/event-sub-process-typed-start-event.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:SubProcess") || !node2.triggeredByEvent) {
-          return;
-        }
-        const flowElements = node2.flowElements || [];
-        flowElements.forEach(function(flowElement) {
-          if (!is2(flowElement, "bpmn:StartEvent")) {
-            return false;
-          }
-          const eventDefinitions = flowElement.eventDefinitions || [];
-          if (eventDefinitions.length === 0) {
-            reporter.report(flowElement.id, "Start event is missing event definition", ["eventDefinitions"]);
-          }
-        });
-      }
-      return annotateRule("event-sub-process-typed-start-event", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/fake-join.js
-var require_fake_join = __commonJS({
-  "node_modules/bpmnlint/rules/fake-join.js"(exports, module) {
-    var {
-      isAny: isAny2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!isAny2(node2, [
-          "bpmn:Activity",
-          "bpmn:Event"
-        ])) {
-          return;
-        }
-        const incoming = node2.incoming || [];
-        if (incoming.length > 1) {
-          reporter.report(node2.id, "Incoming flows do not join");
-        }
-      }
-      return annotateRule("fake-join", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/global.js
-var require_global3 = __commonJS({
-  "node_modules/bpmnlint/rules/global.js"(exports, module) {
-    var {
-      is: is2,
-      isAny: isAny2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:Definitions")) {
-          return false;
-        }
-        const rootElements = getRootElements(node2);
-        const referencingElements = getReferencingElements(node2);
-        rootElements.forEach((rootElement) => {
-          if (!hasName(rootElement)) {
-            reporter.report(rootElement.id, "Element is missing name");
-          }
-          if (!isReferenced(rootElement, referencingElements)) {
-            reporter.report(rootElement.id, "Element is unused");
-          }
-          if (!isUnique(rootElement, rootElements)) {
-            reporter.report(rootElement.id, "Element name is not unique");
-          }
-        });
-      }
-      return annotateRule("global", {
-        check: check2
-      });
-      function getRootElements(definitions) {
-        return definitions.rootElements.filter((node2) => isAny2(node2, ["bpmn:Error", "bpmn:Escalation", "bpmn:Message", "bpmn:Signal"]));
-      }
-      function getReferencingElements(definitions) {
-        const referencingElements = [];
-        function traverse(element) {
-          if (is2(element, "bpmn:Definitions") && element.get("rootElements").length) {
-            element.get("rootElements").forEach(traverse);
-          }
-          if (is2(element, "bpmn:FlowElementsContainer") && element.get("flowElements").length) {
-            element.get("flowElements").forEach(traverse);
-          }
-          if (is2(element, "bpmn:Event") && element.get("eventDefinitions").length) {
-            element.get("eventDefinitions").forEach((eventDefinition) => referencingElements.push(eventDefinition));
-          }
-          if (is2(element, "bpmn:Collaboration") && element.get("messageFlows").length) {
-            element.get("messageFlows").forEach(traverse);
-          }
-          if (isAny2(element, [
-            "bpmn:MessageFlow",
-            "bpmn:ReceiveTask",
-            "bpmn:SendTask"
-          ])) {
-            referencingElements.push(element);
-          }
-        }
-        traverse(definitions);
-        return referencingElements;
-      }
-      function hasName(event) {
-        return event.name?.trim() !== "";
-      }
-      function isReferenced(rootElement, referencingElements) {
-        if (is2(rootElement, "bpmn:Error")) {
-          return referencingElements.some((referencingElement) => {
-            return is2(referencingElement, "bpmn:ErrorEventDefinition") && rootElement.get("id") === referencingElement.get("errorRef")?.get("id");
-          });
-        }
-        if (is2(rootElement, "bpmn:Escalation")) {
-          return referencingElements.some((referencingElement) => {
-            return is2(referencingElement, "bpmn:EscalationEventDefinition") && rootElement.get("id") === referencingElement.get("escalationRef")?.get("id");
-          });
-        }
-        if (is2(rootElement, "bpmn:Message")) {
-          return referencingElements.some((referencingElement) => {
-            return isAny2(referencingElement, [
-              "bpmn:MessageEventDefinition",
-              "bpmn:MessageFlow",
-              "bpmn:ReceiveTask",
-              "bpmn:SendTask"
-            ]) && rootElement.get("id") === referencingElement.get("messageRef")?.get("id");
-          });
-        }
-        if (is2(rootElement, "bpmn:Signal")) {
-          return referencingElements.some((referencingElement) => {
-            return is2(referencingElement, "bpmn:SignalEventDefinition") && rootElement.get("id") === referencingElement.get("signalRef")?.get("id");
-          });
-        }
-      }
-      function isUnique(rootElement, rootElements) {
-        return rootElements.filter((otherRootElement) => is2(otherRootElement, rootElement.$type) && rootElement.name === otherRootElement.name).length === 1;
-      }
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/label-required.js
-var require_label_required = __commonJS({
-  "node_modules/bpmnlint/rules/label-required.js"(exports, module) {
-    var {
-      is: is2,
-      isAny: isAny2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (isAny2(node2, [
-          "bpmn:ParallelGateway",
-          "bpmn:EventBasedGateway"
-        ])) {
-          return;
-        }
-        if (is2(node2, "bpmn:Gateway") && !isForking(node2)) {
-          return;
-        }
-        if (is2(node2, "bpmn:SubProcess")) {
-          return;
-        }
-        if (is2(node2, "bpmn:SequenceFlow") && !hasCondition(node2)) {
-          return;
-        }
-        if (isAny2(node2, [
-          "bpmn:FlowNode",
-          "bpmn:SequenceFlow",
-          "bpmn:Participant",
-          "bpmn:Lane"
-        ])) {
-          const name4 = (node2.name || "").trim();
-          if (name4.length === 0) {
-            reporter.report(node2.id, "Element is missing label/name", ["name"]);
-          }
-        }
-      }
-      return annotateRule("label-required", {
-        check: check2
-      });
-    };
-    function isForking(node2) {
-      const outgoing = node2.outgoing || [];
-      return outgoing.length > 1;
-    }
-    function hasCondition(node2) {
-      return node2.conditionExpression;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/link-event.js
-var require_link_event = __commonJS({
-  "node_modules/bpmnlint/rules/link-event.js"(exports, module) {
-    var {
-      groupBy: groupBy2
-    } = (init_dist(), __toCommonJS(dist_exports));
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:FlowElementsContainer")) {
-          return;
-        }
-        const links = (node2.flowElements || []).filter(isLinkEvent);
-        for (const link of links) {
-          if (!getLinkName(link)) {
-            reporter.report(link.id, "Link event is missing link name");
-          }
-        }
-        const names = groupBy2(links, (link) => getLinkName(link));
-        for (const [name4, events] of Object.entries(names)) {
-          if (!name4) {
-            continue;
-          }
-          if (events.length === 1) {
-            const event = events[0];
-            reporter.report(event.id, `Link ${isThrowEvent(event) ? "catch" : "throw"} event with link name <${name4}> missing in scope`);
-            continue;
-          }
-          const catchEvents = events.filter(isCatchEvent);
-          if (catchEvents.length > 1) {
-            for (const event of catchEvents) {
-              reporter.report(event.id, `Duplicate link catch event with link name <${name4}> in scope`);
-            }
-          } else if (catchEvents.length === 0) {
-            for (const event of events) {
-              reporter.report(event.id, `Link catch event with link name <${name4}> missing in scope`);
-            }
-          }
-        }
-      }
-      return annotateRule("link-event", {
-        check: check2
-      });
-    };
-    function isLinkEvent(node2) {
-      var eventDefinitions = node2.eventDefinitions || [];
-      if (!is2(node2, "bpmn:Event")) {
-        return false;
-      }
-      return eventDefinitions.some(
-        (definition) => is2(definition, "bpmn:LinkEventDefinition")
-      );
-    }
-    function getLinkName(linkEvent2) {
-      return linkEvent2.get("eventDefinitions").find((def) => is2(def, "bpmn:LinkEventDefinition")).name;
-    }
-    function isThrowEvent(node2) {
-      return is2(node2, "bpmn:ThrowEvent");
-    }
-    function isCatchEvent(node2) {
-      return is2(node2, "bpmn:CatchEvent");
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/no-bpmndi.js
-var require_no_bpmndi = __commonJS({
-  "node_modules/bpmnlint/rules/no-bpmndi.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      flatten: flatten3
-    } = (init_dist(), __toCommonJS(dist_exports));
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:Definitions")) {
-          return false;
-        }
-        const bpmnElements = getAllBpmnElements(node2.rootElements);
-        const visualBpmnElements = bpmnElements.filter(hasVisualRepresentation);
-        const referencedBpmnElementIds = getReferencedBpmnElementIds(node2);
-        visualBpmnElements.forEach((element) => {
-          if (!referencedBpmnElementIds.has(element.id)) {
-            reporter.report(element.id, "Element is missing bpmndi");
-          }
-        });
-      }
-      return annotateRule("no-bpmndi", {
-        check: check2
-      });
-    };
-    function getAllBpmnElements(rootElements) {
-      return flatten3(rootElements.map((rootElement) => {
-        const laneSet = rootElement.laneSets && rootElement.laneSets[0] || rootElement.childLaneSet;
-        const elements = flatten3([
-          rootElement.flowElements || [],
-          rootElement.flowElements && getAllBpmnElements(rootElement.flowElements.filter(hasFlowElements)) || [],
-          rootElement.participants || [],
-          rootElement.artifacts || [],
-          laneSet && laneSet.lanes || [],
-          laneSet && laneSet.lanes && getAllBpmnElements(laneSet.lanes.filter(hasChildLaneSet)) || [],
-          rootElement.messageFlows || []
-        ]);
-        if (elements.length > 0) {
-          return elements.map((element) => {
-            return {
-              id: element.id,
-              $type: element.$type
-            };
-          });
-        } else {
-          return [];
-        }
-      }));
-    }
-    function getReferencedBpmnElementIds(definitionsNode) {
-      return new Set(flatten3(
-        definitionsNode.get("diagrams").map((diagram) => {
-          const diElements = diagram.plane.planeElement || [];
-          return diElements.map((element) => {
-            return element.bpmnElement?.id;
-          });
-        })
-      ));
-    }
-    function hasVisualRepresentation(element) {
-      const noVisRepresentation = ["bpmn:DataObject"];
-      return noVisRepresentation.includes(element.$type) ? false : true;
-    }
-    function hasFlowElements(element) {
-      return element.flowElements ? true : false;
-    }
-    function hasChildLaneSet(element) {
-      return element.childLaneSet ? true : false;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/no-complex-gateway.js
-var require_no_complex_gateway = __commonJS({
-  "node_modules/bpmnlint/rules/no-complex-gateway.js"(exports, module) {
-    var checkDiscouragedNodeType = require_helper().checkDiscouragedNodeType;
-    module.exports = checkDiscouragedNodeType("bpmn:ComplexGateway", "no-complex-gateway");
-  }
-});
-
-// node_modules/bpmnlint/rules/no-disconnected.js
-var require_no_disconnected = __commonJS({
-  "node_modules/bpmnlint/rules/no-disconnected.js"(exports, module) {
-    var {
-      isAny: isAny2,
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!isAny2(node2, [
-          "bpmn:Task",
-          "bpmn:Gateway",
-          "bpmn:SubProcess",
-          "bpmn:Event"
-        ]) || node2.triggeredByEvent) {
-          return;
-        }
-        if (isCompensationLinked(node2)) {
-          return;
-        }
-        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
-          return;
-        }
-        const incoming = node2.incoming || [];
-        const outgoing = node2.outgoing || [];
-        if (!incoming.length && !outgoing.length) {
-          reporter.report(node2.id, "Element is not connected");
-        }
-      }
-      return annotateRule("no-disconnected", {
-        check: check2
-      });
-    };
-    function isCompensationBoundary(node2) {
-      var eventDefinitions = node2.eventDefinitions;
-      if (!is2(node2, "bpmn:BoundaryEvent")) {
-        return false;
-      }
-      if (!eventDefinitions || eventDefinitions.length !== 1) {
-        return false;
-      }
-      return is2(eventDefinitions[0], "bpmn:CompensateEventDefinition");
-    }
-    function isCompensationActivity(node2) {
-      return node2.isForCompensation;
-    }
-    function isCompensationLinked(node2) {
-      var source = isCompensationBoundary(node2);
-      var target = isCompensationActivity(node2);
-      return source || target;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/no-duplicate-sequence-flows.js
-var require_no_duplicate_sequence_flows = __commonJS({
-  "node_modules/bpmnlint/rules/no-duplicate-sequence-flows.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      const keyed = {};
-      const outgoingReported = {};
-      const incomingReported = {};
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:SequenceFlow")) {
-          return;
-        }
-        const key = flowKey(node2);
-        if (key in keyed) {
-          reporter.report(node2.id, "SequenceFlow is a duplicate");
-          const sourceId = node2.sourceRef.id;
-          const targetId = node2.targetRef.id;
-          if (!outgoingReported[sourceId]) {
-            reporter.report(sourceId, "Duplicate outgoing sequence flows");
-            outgoingReported[sourceId] = true;
-          }
-          if (!incomingReported[targetId]) {
-            reporter.report(targetId, "Duplicate incoming sequence flows");
-            incomingReported[targetId] = true;
-          }
-        } else {
-          keyed[key] = node2;
-        }
-      }
-      return annotateRule("no-duplicate-sequence-flows", {
-        check: check2
-      });
-    };
-    function flowKey(flow) {
-      const conditionExpression = flow.conditionExpression;
-      const condition = conditionExpression ? conditionExpression.body : "";
-      const source = flow.sourceRef ? flow.sourceRef.id : flow.id;
-      const target = flow.targetRef ? flow.targetRef.id : flow.id;
-      return source + "#" + target + "#" + condition;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/no-gateway-join-fork.js
-var require_no_gateway_join_fork = __commonJS({
-  "node_modules/bpmnlint/rules/no-gateway-join-fork.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:Gateway")) {
-          return;
-        }
-        const incoming = node2.incoming || [];
-        const outgoing = node2.outgoing || [];
-        if (incoming.length > 1 && outgoing.length > 1) {
-          reporter.report(node2.id, "Gateway forks and joins");
-        }
-      }
-      return annotateRule("no-gateway-join-fork", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/no-implicit-end.js
-var require_no_implicit_end = __commonJS({
-  "node_modules/bpmnlint/rules/no-implicit-end.js"(exports, module) {
-    var {
-      is: is2,
-      isAny: isAny2
-    } = require_dist();
-    var {
-      findParent,
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function isLinkEvent(node2) {
-        const eventDefinitions = node2.eventDefinitions || [];
-        return eventDefinitions.length && eventDefinitions.every(
-          (definition) => is2(definition, "bpmn:LinkEventDefinition")
-        );
-      }
-      function isCompensationEvent(node2) {
-        const eventDefinitions = node2.eventDefinitions || [];
-        return eventDefinitions.length && eventDefinitions.every(
-          (definition) => is2(definition, "bpmn:CompensateEventDefinition")
-        );
-      }
-      function hasCompensationActivity(node2) {
-        const parent = findParent(node2, "bpmn:Process");
-        const artifacts = parent.artifacts || [];
-        return artifacts.some((element) => {
-          if (!is2(element, "bpmn:Association")) {
-            return false;
-          }
-          const source = element.sourceRef;
-          return source.id === node2.id;
-        });
-      }
-      function isForCompensation(node2) {
-        return node2.isForCompensation;
-      }
-      function isImplicitEnd(node2) {
-        const outgoing = node2.outgoing || [];
-        if (is2(node2, "bpmn:SubProcess") && node2.triggeredByEvent) {
-          return false;
-        }
-        if (is2(node2, "bpmn:IntermediateThrowEvent") && isLinkEvent(node2)) {
-          return false;
-        }
-        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
-          return false;
-        }
-        if (is2(node2, "bpmn:EndEvent")) {
-          return false;
-        }
-        if (is2(node2, "bpmn:BoundaryEvent") && isCompensationEvent(node2) && hasCompensationActivity(node2)) {
-          return false;
-        }
-        if (is2(node2, "bpmn:Activity") && isForCompensation(node2)) {
-          return false;
-        }
-        return outgoing.length === 0;
-      }
-      function check2(node2, reporter) {
-        if (!isAny2(node2, ["bpmn:Event", "bpmn:Activity", "bpmn:Gateway"])) {
-          return;
-        }
-        if (isImplicitEnd(node2)) {
-          reporter.report(node2.id, "Element is an implicit end");
-        }
-      }
-      return annotateRule("no-implicit-end", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/no-implicit-split.js
-var require_no_implicit_split = __commonJS({
-  "node_modules/bpmnlint/rules/no-implicit-split.js"(exports, module) {
-    var {
-      isAny: isAny2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!isAny2(node2, [
-          "bpmn:Activity",
-          "bpmn:Event"
-        ])) {
-          return;
-        }
-        const outgoing = node2.outgoing || [];
-        const outgoingWithoutCondition = outgoing.filter((flow) => {
-          return !hasCondition(flow) && !isDefaultFlow(node2, flow);
-        });
-        if (outgoingWithoutCondition.length > 1) {
-          reporter.report(node2.id, "Flow splits implicitly");
-        }
-      }
-      return annotateRule("no-implicit-split", {
-        check: check2
-      });
-    };
-    function hasCondition(flow) {
-      return !!flow.conditionExpression;
-    }
-    function isDefaultFlow(node2, flow) {
-      return node2["default"] === flow;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/no-implicit-start.js
-var require_no_implicit_start = __commonJS({
-  "node_modules/bpmnlint/rules/no-implicit-start.js"(exports, module) {
-    var {
-      is: is2,
-      isAny: isAny2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function isLinkEvent(node2) {
-        const eventDefinitions = node2.eventDefinitions || [];
-        return eventDefinitions.length && eventDefinitions.every(
-          (definition) => is2(definition, "bpmn:LinkEventDefinition")
-        );
-      }
-      function isForCompensation(node2) {
-        return node2.isForCompensation;
-      }
-      function isImplicitStart(node2) {
-        const incoming = node2.incoming || [];
-        if (is2(node2, "bpmn:Activity") && isForCompensation(node2)) {
-          return false;
-        }
-        if (is2(node2.$parent, "bpmn:AdHocSubProcess")) {
-          return false;
-        }
-        if (is2(node2, "bpmn:SubProcess") && node2.triggeredByEvent) {
-          return false;
-        }
-        if (is2(node2, "bpmn:IntermediateCatchEvent") && isLinkEvent(node2)) {
-          return false;
-        }
-        if (isAny2(node2, ["bpmn:StartEvent", "bpmn:BoundaryEvent"])) {
-          return false;
-        }
-        return incoming.length === 0;
-      }
-      function check2(node2, reporter) {
-        if (!isAny2(node2, ["bpmn:Event", "bpmn:Activity", "bpmn:Gateway"])) {
-          return;
-        }
-        if (isImplicitStart(node2)) {
-          reporter.report(node2.id, "Element is an implicit start");
-        }
-      }
-      return annotateRule("no-implicit-start", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/no-inclusive-gateway.js
-var require_no_inclusive_gateway = __commonJS({
-  "node_modules/bpmnlint/rules/no-inclusive-gateway.js"(exports, module) {
-    var checkDiscouragedNodeType = require_helper().checkDiscouragedNodeType;
-    module.exports = checkDiscouragedNodeType("bpmn:InclusiveGateway", "no-inclusive-gateway");
-  }
-});
-
-// node_modules/bpmnlint/rules/no-overlapping-elements.js
-var require_no_overlapping_elements = __commonJS({
-  "node_modules/bpmnlint/rules/no-overlapping-elements.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:Definitions")) {
-          return;
-        }
-        const rootElements = node2.rootElements || [];
-        const elementsToReport = /* @__PURE__ */ new Set();
-        const elementsOutsideToReport = /* @__PURE__ */ new Set();
-        const diObjects = getAllDiObjects(node2);
-        const processElementsParentDiMap = /* @__PURE__ */ new Map();
-        rootElements.filter((element) => is2(element, "bpmn:Collaboration")).forEach((collaboration) => {
-          const participants = collaboration.participants || [];
-          checkElementsArray(participants, elementsToReport, diObjects);
-          participants.forEach((participant) => {
-            processElementsParentDiMap.set(participant.processRef, diObjects.get(participant));
-          });
-        });
-        rootElements.filter((element) => is2(element, "bpmn:Process")).forEach((process2) => {
-          const parentDi = processElementsParentDiMap.get(process2) || {};
-          checkProcess(process2, elementsToReport, elementsOutsideToReport, diObjects, parentDi);
-        });
-        elementsToReport.forEach((element) => reporter.report(element.id, "Element overlaps with other element"));
-        elementsOutsideToReport.forEach((element) => reporter.report(element.id, "Element is outside of parent boundary"));
-      }
-      return annotateRule("no-overlapping-elements", {
-        check: check2
-      });
-    };
-    function checkProcess(node2, elementsToReport, elementsOutsideToReport, diObjects, parentDi) {
-      const flowElements = node2.flowElements || [];
-      const flowElementsWithDi = flowElements.filter((element) => diObjects.has(element));
-      checkElementsArray(flowElementsWithDi, elementsToReport, diObjects);
-      flowElementsWithDi.forEach((element) => {
-        if (!is2(element, "bpmn:DataStoreReference") && isOutsideParentBoundary(diObjects.get(element).bounds, parentDi.bounds)) {
-          elementsOutsideToReport.add(element);
-        }
-      });
-      const subProcesses = flowElements.filter((element) => is2(element, "bpmn:SubProcess"));
-      subProcesses.forEach((subProcess) => {
-        const subProcessDi = diObjects.get(subProcess) || {};
-        const subProcessParentBoundary = subProcessDi.isExpanded ? subProcessDi : {};
-        checkProcess(subProcess, elementsToReport, elementsOutsideToReport, diObjects, subProcessParentBoundary);
-      });
-    }
-    function checkElementsArray(elements, elementsToReport, diObjects) {
-      const shapes = getShapes(elements, diObjects).sort((a, b) => a.left - b.left);
-      const overlapping = /* @__PURE__ */ new Set();
-      for (let i = 0; i < shapes.length; i++) {
-        const shape = shapes[i];
-        for (let j = i + 1; j < shapes.length && shapes[j].left <= shape.right; j++) {
-          const otherShape = shapes[j];
-          if (!isCollision(shape, otherShape)) {
-            continue;
-          }
-          if (shape.element.attachedToRef === otherShape.element || otherShape.element.attachedToRef === shape.element) {
-            continue;
-          }
-          overlapping.add(shape.element);
-          overlapping.add(otherShape.element);
-        }
-      }
-      elements.forEach((element) => {
-        if (overlapping.has(element)) {
-          elementsToReport.add(element);
-        }
-      });
-    }
-    function getShapes(elements, diObjects) {
-      const shapes = [];
-      elements.forEach((element) => {
-        const bounds = diObjects.get(element)?.bounds;
-        if (!isValidShapeElement(bounds)) {
-          return;
-        }
-        const left = bounds.x;
-        const right = bounds.x + bounds.width;
-        if (Number.isNaN(left) || Number.isNaN(right)) {
-          return;
-        }
-        shapes.push({
-          element,
-          left,
-          right,
-          top: bounds.y,
-          bottom: bounds.y + bounds.height
-        });
-      });
-      return shapes;
-    }
-    function isOutsideParentBoundary(childBounds, parentBounds) {
-      if (!isValidShapeElement(childBounds) || !isValidShapeElement(parentBounds)) {
-        return false;
-      }
-      const isTopLeftCornerInside = childBounds.x >= parentBounds.x && childBounds.y >= parentBounds.y;
-      const isBottomRightCornerInside = childBounds.x + childBounds.width <= parentBounds.x + parentBounds.width && childBounds.y + childBounds.height <= parentBounds.y + parentBounds.height;
-      const isInside = isTopLeftCornerInside && isBottomRightCornerInside;
-      return !isInside;
-    }
-    function isCollision(firstShape, secondShape) {
-      const collisionX = firstShape.right >= secondShape.left && secondShape.right >= firstShape.left;
-      const collisionY = firstShape.bottom >= secondShape.top && secondShape.bottom >= firstShape.top;
-      return collisionX && collisionY;
-    }
-    function isValidShapeElement(bounds) {
-      return !!bounds && is2(bounds, "dc:Bounds") && typeof bounds.x === "number" && typeof bounds.y === "number" && typeof bounds.width === "number" && typeof bounds.height === "number";
-    }
-    function getAllDiObjects(node2) {
-      const diObjects = /* @__PURE__ */ new Map();
-      const diagrams = node2.diagrams || [];
-      diagrams.filter((diagram) => !!diagram.plane).forEach((diagram) => {
-        const planeElements = diagram.plane.planeElement || [];
-        planeElements.filter((planeElement) => !!planeElement.bpmnElement).forEach((planeElement) => {
-          diObjects.set(planeElement.bpmnElement, planeElement);
-        });
-      });
-      return diObjects;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/single-blank-start-event.js
-var require_single_blank_start_event = __commonJS({
-  "node_modules/bpmnlint/rules/single-blank-start-event.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:FlowElementsContainer")) {
-          return;
-        }
-        const flowElements = node2.flowElements || [];
-        const blankStartEvents = flowElements.filter(function(flowElement) {
-          if (!is2(flowElement, "bpmn:StartEvent")) {
-            return false;
-          }
-          const eventDefinitions = flowElement.eventDefinitions || [];
-          return eventDefinitions.length === 0;
-        });
-        if (blankStartEvents.length > 1) {
-          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
-          reporter.report(node2.id, type + " has multiple blank start events");
-        }
-      }
-      return annotateRule("single-blank-start-event", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/single-event-definition.js
-var require_single_event_definition = __commonJS({
-  "node_modules/bpmnlint/rules/single-event-definition.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:Event")) {
-          return;
-        }
-        const eventDefinitions = node2.eventDefinitions || [];
-        if (eventDefinitions.length > 1) {
-          reporter.report(node2.id, "Event has multiple event definitions", ["eventDefinitions"]);
-        }
-      }
-      return annotateRule("single-event-definition", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/standard-size.js
-var require_standard_size = __commonJS({
-  "node_modules/bpmnlint/rules/standard-size.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    var DEFAULT_SIZES = {
-      "bpmn:Task": { width: 100, height: 80 },
-      "bpmn:CallActivity": { width: 100, height: 80 },
-      "bpmn:SubProcess": { width: 100, height: 80 },
-      // collapsed
-      "bpmn:Gateway": { width: 50, height: 50 },
-      "bpmn:Event": { width: 36, height: 36 },
-      "bpmn:DataObjectReference": { width: 36, height: 50 },
-      "bpmn:DataStoreReference": { width: 50, height: 50 },
-      "bpmn:Participant": { width: 60, height: 60 }
-      // collapsed breadth (empty pool)
-    };
-    var CHECKED_TYPES = [
-      "bpmn:SubProcess",
-      "bpmn:CallActivity",
-      "bpmn:Task",
-      "bpmn:Gateway",
-      "bpmn:Event",
-      "bpmn:DataObjectReference",
-      "bpmn:DataStoreReference"
-    ];
-    module.exports = function(config2) {
-      const sizes = {
-        ...DEFAULT_SIZES,
-        ...config2 || {}
-      };
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmndi:BPMNShape")) {
-          return;
-        }
-        const element = node2.bpmnElement;
-        const bounds = node2.bounds;
-        if (!element || !isValidBounds(bounds)) {
-          return;
-        }
-        const expected = getExpectedSize(element, node2, sizes);
-        if (!expected || typeof expected !== "object") {
-          return;
-        }
-        const widthMismatch = typeof expected.width === "number" && bounds.width !== expected.width;
-        const heightMismatch = typeof expected.height === "number" && bounds.height !== expected.height;
-        if (!widthMismatch && !heightMismatch) {
-          return;
-        }
-        reporter.report(element.id, getMessage(expected));
-      }
-      return annotateRule("standard-size", {
-        check: check2
-      });
-    };
-    function getExpectedSize(element, di, sizes) {
-      if (is2(element, "bpmn:Participant")) {
-        if (element.processRef) {
-          return null;
-        }
-        const horizontal = isHorizontal(di);
-        const participantSize = sizes["bpmn:Participant"] || {};
-        const value = horizontal ? participantSize.height : participantSize.width;
-        if (typeof value !== "number") {
-          return null;
-        }
-        return horizontal ? { height: value } : { width: value };
-      }
-      if (is2(element, "bpmn:Lane")) {
-        return null;
-      }
-      if (is2(element, "bpmn:SubProcess") && isExpanded(di)) {
-        return null;
-      }
-      const type = CHECKED_TYPES.find((type2) => is2(element, type2));
-      if (!type) {
-        return null;
-      }
-      return sizes[type];
-    }
-    function getMessage(expected) {
-      if (typeof expected.height !== "number") {
-        return `Element has a non-standard width; expected width of ${expected.width}`;
-      }
-      if (typeof expected.width !== "number") {
-        return `Element has a non-standard height; expected height of ${expected.height}`;
-      }
-      return `Element has a non-standard size; expected ${expected.width}x${expected.height}`;
-    }
-    function isExpanded(di) {
-      return !!di && !!di.isExpanded;
-    }
-    function isHorizontal(di) {
-      return !di || di.isHorizontal === void 0 || di.isHorizontal === true;
-    }
-    function isValidBounds(bounds) {
-      return !!bounds && is2(bounds, "dc:Bounds") && typeof bounds.width === "number" && typeof bounds.height === "number";
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/start-event-required.js
-var require_start_event_required = __commonJS({
-  "node_modules/bpmnlint/rules/start-event-required.js"(exports, module) {
-    var {
-      is: is2,
-      isAny: isAny2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function hasStartEvent(node2) {
-        const flowElements = node2.flowElements || [];
-        return flowElements.some((node3) => is2(node3, "bpmn:StartEvent"));
-      }
-      function check2(node2, reporter) {
-        if (!isAny2(node2, [
-          "bpmn:Process",
-          "bpmn:SubProcess"
-        ]) || is2(node2, "bpmn:AdHocSubProcess")) {
-          return;
-        }
-        if (!hasStartEvent(node2)) {
-          const type = is2(node2, "bpmn:SubProcess") ? "Sub process" : "Process";
-          reporter.report(node2.id, type + " is missing start event");
-        }
-      }
-      return annotateRule("start-event-required", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/sub-process-blank-start-event.js
-var require_sub_process_blank_start_event = __commonJS({
-  "node_modules/bpmnlint/rules/sub-process-blank-start-event.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:SubProcess") || node2.triggeredByEvent) {
-          return;
-        }
-        const flowElements = node2.flowElements || [];
-        flowElements.forEach(function(flowElement) {
-          if (!is2(flowElement, "bpmn:StartEvent")) {
-            return false;
-          }
-          const eventDefinitions = flowElement.eventDefinitions || [];
-          if (eventDefinitions.length > 0) {
-            reporter.report(flowElement.id, "Start event must be blank", ["eventDefinitions"]);
-          }
-        });
-      }
-      return annotateRule("sub-process-blank-start-event", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/superfluous-gateway.js
-var require_superfluous_gateway = __commonJS({
-  "node_modules/bpmnlint/rules/superfluous-gateway.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:Gateway")) {
-          return;
-        }
-        const incoming = node2.incoming || [];
-        const outgoing = node2.outgoing || [];
-        if (incoming.length === 1 && outgoing.length === 1) {
-          reporter.report(node2.id, "Gateway is superfluous. It only has one source and target.");
-        }
-      }
-      return annotateRule("superfluous-gateway", {
-        check: check2
-      });
-    };
-  }
-});
-
-// node_modules/bpmnlint/rules/superfluous-label.js
-var require_superfluous_label = __commonJS({
-  "node_modules/bpmnlint/rules/superfluous-label.js"(exports, module) {
-    var {
-      is: is2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!is2(node2, "bpmn:SequenceFlow")) {
-          return;
-        }
-        const name4 = (node2.name || "").trim();
-        if (!name4) {
-          return;
-        }
-        if (hasCondition(node2) || isDefaultFlow(node2) || isGatewayFork(node2)) {
-          return;
-        }
-        reporter.report(node2.id, "Sequence flow has superfluous label", ["name"]);
-      }
-      return annotateRule("superfluous-label", {
-        check: check2
-      });
-    };
-    function hasCondition(flow) {
-      return !!flow.conditionExpression;
-    }
-    function isDefaultFlow(flow) {
-      const source = flow.sourceRef;
-      return source && source["default"] === flow;
-    }
-    function isGatewayFork(flow) {
-      const source = flow.sourceRef;
-      if (!source) {
-        return false;
-      }
-      const isDecisionGateway = is2(source, "bpmn:ExclusiveGateway") || is2(source, "bpmn:InclusiveGateway");
-      return isDecisionGateway && (source.outgoing || []).length > 1;
-    }
-  }
-});
-
-// node_modules/bpmnlint/rules/superfluous-termination.js
-var require_superfluous_termination = __commonJS({
-  "node_modules/bpmnlint/rules/superfluous-termination.js"(exports, module) {
-    var {
-      is: is2,
-      isAny: isAny2
-    } = require_dist();
-    var {
-      annotateRule
-    } = require_helper();
-    module.exports = function() {
-      function check2(node2, reporter) {
-        if (!isAny2(node2, ["bpmn:Process", "bpmn:SubProcess"])) {
-          return;
-        }
-        const flowElements = node2.flowElements || [];
-        const ends = flowElements.filter(
-          (element) => is2(element, "bpmn:FlowNode") && (element.outgoing || []).length === 0
-        );
-        const terminateEnds = ends.filter(isTerminateEnd);
-        if (terminateEnds.length !== 1) {
-          return;
-        }
-        const superfluous = ends.every(
-          (end) => isInterruptingEventSub(end) || isTerminateEnd(end)
-        );
-        if (superfluous) {
-          for (const node3 of terminateEnds) {
-            reporter.report(node3.id, "Termination is superfluous.");
-          }
-        }
-      }
-      return annotateRule("superfluous-termination", {
-        check: check2
-      });
-    };
-    function isTerminateEnd(element) {
-      return is2(element, "bpmn:EndEvent") && (element.eventDefinitions || []).some(
-        (eventDefinition) => is2(eventDefinition, "bpmn:TerminateEventDefinition")
-      );
-    }
-    function isInterruptingEventSub(element) {
-      const isEventSub = is2(element, "bpmn:SubProcess") && element.triggeredByEvent;
-      return isEventSub && (element.flowElements || []).some(
-        (element2) => is2(element2, "bpmn:StartEvent") && element2.isInterrupting
-      );
-    }
-  }
-});
-
-// actions/lint-processes/main.ts
+// actions/lint-processes/run.ts
 import { readFileSync } from "node:fs";
 import { writeFile as writeFile2 } from "node:fs/promises";
 import path5 from "node:path";
-
-// node_modules/@actions/core/lib/command.js
-import * as os from "os";
-
-// node_modules/@actions/core/lib/utils.js
-function toCommandValue(input2) {
-  if (input2 === null || input2 === void 0) {
-    return "";
-  } else if (typeof input2 === "string" || input2 instanceof String) {
-    return input2;
-  }
-  return JSON.stringify(input2);
-}
-function toCommandProperties(annotationProperties) {
-  if (!Object.keys(annotationProperties).length) {
-    return {};
-  }
-  return {
-    title: annotationProperties.title,
-    file: annotationProperties.file,
-    line: annotationProperties.startLine,
-    endLine: annotationProperties.endLine,
-    col: annotationProperties.startColumn,
-    endColumn: annotationProperties.endColumn
-  };
-}
-
-// node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
-}
-var CMD_STRING = "::";
-var Command = class {
-  constructor(command, properties, message) {
-    if (!command) {
-      command = "missing.command";
-    }
-    this.command = command;
-    this.properties = properties;
-    this.message = message;
-  }
-  toString() {
-    let cmdStr = CMD_STRING + this.command;
-    if (this.properties && Object.keys(this.properties).length > 0) {
-      cmdStr += " ";
-      let first = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
-            if (first) {
-              first = false;
-            } else {
-              cmdStr += ",";
-            }
-            cmdStr += `${key}=${escapeProperty(val)}`;
-          }
-        }
-      }
-    }
-    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-    return cmdStr;
-  }
-};
-function escapeData(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// node_modules/@actions/core/lib/file-command.js
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as os2 from "os";
-function issueFileCommand(command, message) {
-  const filePath = process.env[`GITHUB_${command}`];
-  if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command}`);
-  }
-  if (!fs.existsSync(filePath)) {
-    throw new Error(`Missing file at path: ${filePath}`);
-  }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
-    encoding: "utf8"
-  });
-}
-function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-  const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-  }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-  }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
-}
-
-// node_modules/@actions/core/lib/core.js
-import * as os4 from "os";
-
-// node_modules/@actions/http-client/lib/index.js
-var tunnel = __toESM(require_tunnel2(), 1);
-var import_undici = __toESM(require_undici(), 1);
-var HttpCodes;
-(function(HttpCodes2) {
-  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
-  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
-  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
-  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
-  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
-  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
-  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
-  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
-  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
-  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
-  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
-  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
-  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
-  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
-  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
-  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
-  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
-  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
-  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
-  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
-  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
-  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
-  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function(Headers2) {
-  Headers2["Accept"] = "accept";
-  Headers2["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function(MediaTypes2) {
-  MediaTypes2["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-var HttpRedirectCodes = [
-  HttpCodes.MovedPermanently,
-  HttpCodes.ResourceMoved,
-  HttpCodes.SeeOther,
-  HttpCodes.TemporaryRedirect,
-  HttpCodes.PermanentRedirect
-];
-var HttpResponseRetryCodes = [
-  HttpCodes.BadGateway,
-  HttpCodes.ServiceUnavailable,
-  HttpCodes.GatewayTimeout
-];
-
-// node_modules/@actions/core/lib/summary.js
-import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var { access, appendFile, writeFile } = promises;
-var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
-var Summary = class {
-  constructor() {
-    this._buffer = "";
-  }
-  /**
-   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-   * Also checks r/w permissions.
-   *
-   * @returns step summary file path
-   */
-  filePath() {
-    return __awaiter(this, void 0, void 0, function* () {
-      if (this._filePath) {
-        return this._filePath;
-      }
-      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-      if (!pathFromEnv) {
-        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-      }
-      try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
-      } catch (_a3) {
-        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-      }
-      this._filePath = pathFromEnv;
-      return this._filePath;
-    });
-  }
-  /**
-   * Wraps content in an HTML tag, adding any HTML attributes
-   *
-   * @param {string} tag HTML tag to wrap
-   * @param {string | null} content content within the tag
-   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-   *
-   * @returns {string} content wrapped in HTML element
-   */
-  wrap(tag2, content2, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
-    if (!content2) {
-      return `<${tag2}${htmlAttrs}>`;
-    }
-    return `<${tag2}${htmlAttrs}>${content2}</${tag2}>`;
-  }
-  /**
-   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-   *
-   * @param {SummaryWriteOptions} [options] (optional) options for write operation
-   *
-   * @returns {Promise<Summary>} summary instance
-   */
-  write(options) {
-    return __awaiter(this, void 0, void 0, function* () {
-      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-      const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile : appendFile;
-      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
-      return this.emptyBuffer();
-    });
-  }
-  /**
-   * Clears the summary buffer and wipes the summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  clear() {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.emptyBuffer().write({ overwrite: true });
-    });
-  }
-  /**
-   * Returns the current summary buffer as a string
-   *
-   * @returns {string} string of summary buffer
-   */
-  stringify() {
-    return this._buffer;
-  }
-  /**
-   * If the summary buffer is empty
-   *
-   * @returns {boolen} true if the buffer is empty
-   */
-  isEmptyBuffer() {
-    return this._buffer.length === 0;
-  }
-  /**
-   * Resets the summary buffer without writing to summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  emptyBuffer() {
-    this._buffer = "";
-    return this;
-  }
-  /**
-   * Adds raw text to the summary buffer
-   *
-   * @param {string} text content to add
-   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
-    return addEOL ? this.addEOL() : this;
-  }
-  /**
-   * Adds the operating system-specific end-of-line marker to the buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addEOL() {
-    return this.addRaw(EOL3);
-  }
-  /**
-   * Adds an HTML codeblock to the summary buffer
-   *
-   * @param {string} code content to render within fenced code block
-   * @param {string} lang (optional) language to syntax highlight code
-   *
-   * @returns {Summary} summary instance
-   */
-  addCodeBlock(code, lang) {
-    const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML list to the summary buffer
-   *
-   * @param {string[]} items list of items to render
-   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addList(items, ordered = false) {
-    const tag2 = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag2, listItems);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML table to the summary buffer
-   *
-   * @param {SummaryTableCell[]} rows table rows
-   *
-   * @returns {Summary} summary instance
-   */
-  addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
-        }
-        const { header, data, colspan, rowspan } = cell2;
-        const tag2 = header ? "th" : "td";
-        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag2, data, attrs);
-      }).join("");
-      return this.wrap("tr", cells);
-    }).join("");
-    const element = this.wrap("table", tableBody);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds a collapsable HTML details element to the summary buffer
-   *
-   * @param {string} label text for the closed state
-   * @param {string} content collapsable content
-   *
-   * @returns {Summary} summary instance
-   */
-  addDetails(label, content2) {
-    const element = this.wrap("details", this.wrap("summary", label) + content2);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML image tag to the summary buffer
-   *
-   * @param {string} src path to the image you to embed
-   * @param {string} alt text description of the image
-   * @param {SummaryImageOptions} options (optional) addition image attributes
-   *
-   * @returns {Summary} summary instance
-   */
-  addImage(src, alt, options) {
-    const { width, height } = options || {};
-    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
-    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML section heading element
-   *
-   * @param {string} text heading text
-   * @param {number | string} [level=1] (optional) the heading level, default: 1
-   *
-   * @returns {Summary} summary instance
-   */
-  addHeading(text, level) {
-    const tag2 = `h${level}`;
-    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag2) ? tag2 : "h1";
-    const element = this.wrap(allowedTag, text);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML thematic break (<hr>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addSeparator() {
-    const element = this.wrap("hr", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML line break (<br>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addBreak() {
-    const element = this.wrap("br", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML blockquote to the summary buffer
-   *
-   * @param {string} text quote text
-   * @param {string} cite (optional) citation url
-   *
-   * @returns {Summary} summary instance
-   */
-  addQuote(text, cite) {
-    const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML anchor tag to the summary buffer
-   *
-   * @param {string} text link text/content
-   * @param {string} href hyperlink
-   *
-   * @returns {Summary} summary instance
-   */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
-    return this.addRaw(element).addEOL();
-  }
-};
-var _summary = new Summary();
-var summary = _summary;
-
-// node_modules/@actions/core/lib/platform.js
-import os3 from "os";
-
-// node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
-var IS_WINDOWS = process.platform === "win32";
-var READONLY = fs2.constants.O_RDONLY;
-
-// node_modules/@actions/exec/lib/toolrunner.js
-var IS_WINDOWS2 = process.platform === "win32";
-
-// node_modules/@actions/core/lib/platform.js
-var platform = os3.platform();
-var arch = os3.arch();
-
-// node_modules/@actions/core/lib/core.js
-var ExitCode;
-(function(ExitCode2) {
-  ExitCode2[ExitCode2["Success"] = 0] = "Success";
-  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-function getInput(name4, options) {
-  const val = process.env[`INPUT_${name4.replace(/ /g, "_").toUpperCase()}`] || "";
-  if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name4}`);
-  }
-  if (options && options.trimWhitespace === false) {
-    return val;
-  }
-  return val.trim();
-}
-function getMultilineInput(name4, options) {
-  const inputs = getInput(name4, options).split("\n").filter((x) => x !== "");
-  if (options && options.trimWhitespace === false) {
-    return inputs;
-  }
-  return inputs.map((input2) => input2.trim());
-}
-function setOutput(name4, value) {
-  const filePath = process.env["GITHUB_OUTPUT"] || "";
-  if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name4, value));
-  }
-  process.stdout.write(os4.EOL);
-  issueCommand("set-output", { name: name4 }, toCommandValue(value));
-}
-function setFailed(message) {
-  process.exitCode = ExitCode.Failure;
-  error(message);
-}
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function notice(message, properties = {}) {
-  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
 
 // actions/src/lint/engine/xml.ts
 var BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL";
@@ -23967,8 +23464,8 @@ var ParseContext = class {
       consequence: "runtime"
     });
   }
-  expression(text, element, what, elementId, atDeploy = true) {
-    this.expressions.push({ text, element, what, elementId: elementId ?? idOf(element), atDeploy });
+  expression(text2, element, what, elementId, atDeploy = true) {
+    this.expressions.push({ text: text2, element, what, elementId: elementId ?? idOf(element), atDeploy });
   }
   javaCode(kind, value, element, what, elementId) {
     this.code.push({ kind, value, element, what, elementId: elementId ?? idOf(element) });
@@ -23987,20 +23484,20 @@ function idOf(element) {
 }
 
 // actions/src/lint/engine/extensions.ts
-function isExpressionText(text) {
-  return /(^|[^\\])[$#]\{/.test(text);
+function isExpressionText(text2) {
+  return /(^|[^\\])[$#]\{/.test(text2);
 }
-function parseBoolean(text) {
-  if (text === void 0) return null;
-  if (["true", "enabled", "on", "active", "yes"].includes(text)) return true;
-  if (["false", "disabled", "off", "inactive", "no"].includes(text)) return false;
+function parseBoolean(text2) {
+  if (text2 === void 0) return null;
+  if (["true", "enabled", "on", "active", "yes"].includes(text2)) return true;
+  if (["false", "disabled", "off", "inactive", "no"].includes(text2)) return false;
   return null;
 }
-function commaSeparated(text) {
+function commaSeparated(text2) {
   const result = [];
   let current = "";
   let inside = false;
-  for (const c of text) {
+  for (const c of text2) {
     if (c === "{" || c === "$") inside = true;
     else if (c === "}") inside = false;
     else if (c === "," && !inside) {
@@ -24251,8 +23748,8 @@ function parseValue(ctx, element, ownerId) {
     }
     return true;
   }
-  const text = element.text.trim();
-  if (text !== "") ctx.expression(text, element, "input/output parameter", ownerId);
+  const text2 = element.text.trim();
+  if (text2 !== "") ctx.expression(text2, element, "input/output parameter", ownerId);
   return true;
 }
 function ensureNoInputOutput(ctx, element) {
@@ -24265,8 +23762,8 @@ function ensureNoInputOutput(ctx, element) {
     );
   }
 }
-function startsAsExpression(text) {
-  const t2 = text.trim();
+function startsAsExpression(text2) {
+  const t2 = text2.trim();
   return t2.startsWith("${") || t2.startsWith("#{");
 }
 function parsePriority(ctx, element, name4) {
@@ -24351,7 +23848,7 @@ function parseSequenceFlows(ctx, element, scope, compensationHandlers) {
   }
 }
 function parseCondition(ctx, condition, ownerId) {
-  const text = condition.text.trim();
+  const text2 = condition.text.trim();
   const type = condition.attributes.find((a) => a.uri === XSI_NS && a.local === "type")?.value;
   if (type !== void 0) {
     const resolved = type.includes(":") ? resolveName(ctx, type) : `${BPMN_NS}:${type}`;
@@ -24366,7 +23863,7 @@ function parseCondition(ctx, condition, ownerId) {
   }
   const language = attr(condition, "language");
   if (language === void 0) {
-    ctx.expression(text, condition, "condition", ownerId);
+    ctx.expression(text2, condition, "condition", ownerId);
     return true;
   }
   const resource = camundaAttr(condition, "resource");
@@ -24379,10 +23876,10 @@ function parseCondition(ctx, condition, ownerId) {
     if (!juel && /[$#]\{/.test(resource)) ctx.expression(resource, condition, "condition resource", ownerId);
     ctx.script(condition, language, null, resource, "condition", ownerId);
   } else if (juel) {
-    ctx.expression(text, condition, "condition", ownerId, false);
+    ctx.expression(text2, condition, "condition", ownerId, false);
   } else {
-    if (/[$#]\{/.test(text)) ctx.expression(text, condition, "condition source", ownerId);
-    ctx.script(condition, language, text, null, "condition", ownerId);
+    if (/[$#]\{/.test(text2)) ctx.expression(text2, condition, "condition source", ownerId);
+    ctx.script(condition, language, text2, null, "condition", ownerId);
   }
   return true;
 }
@@ -24733,26 +24230,26 @@ function isTimeCycle(value) {
 }
 
 // actions/src/lint/syntax/juel.ts
-function checkJuel(text) {
+function checkJuel(text2) {
   let deferred = null;
   let i = 0;
-  while (i < text.length) {
-    const open4 = findEvalStart(text, i);
+  while (i < text2.length) {
+    const open4 = findEvalStart(text2, i);
     if (open4 === -1) break;
-    const isDeferred = text[open4] === "#";
+    const isDeferred = text2[open4] === "#";
     if (deferred !== null && deferred !== isDeferred) {
       return `an expression cannot mix \${…} and #{…}`;
     }
     deferred = isDeferred;
-    const parser2 = new JuelParser(text, open4 + 2);
+    const parser2 = new JuelParser(text2, open4 + 2);
     const problem = parser2.parseEval();
     if (problem) return problem;
     i = parser2.pos;
   }
   return null;
 }
-function checkJuelCondition(text) {
-  const trimmed = text.trim();
+function checkJuelCondition(text2) {
+  const trimmed = text2.trim();
   if (trimmed === "") return "the condition is empty";
   if (!/^[$#]\{/.test(trimmed) || !trimmed.endsWith("}")) {
     return `a condition must be one JUEL expression such as \${amount > 1000}`;
@@ -24766,13 +24263,13 @@ function checkJuelCondition(text) {
   }
   return null;
 }
-function analyzeJuel(text) {
+function analyzeJuel(text2) {
   const usage = { calls: [], properties: [], identifiers: [] };
   let i = 0;
-  while (i < text.length) {
-    const open4 = findEvalStart(text, i);
+  while (i < text2.length) {
+    const open4 = findEvalStart(text2, i);
     if (open4 === -1) break;
-    const parser2 = new JuelParser(text, open4 + 2);
+    const parser2 = new JuelParser(text2, open4 + 2);
     if (parser2.parseEval()) return null;
     usage.calls.push(...parser2.found.calls);
     usage.properties.push(...parser2.found.properties);
@@ -24781,14 +24278,14 @@ function analyzeJuel(text) {
   }
   return usage;
 }
-function findEvalStart(text, from) {
-  for (let i = from; i < text.length - 1; i++) {
-    const c = text[i];
-    if (c === "\\" && (text[i + 1] === "$" || text[i + 1] === "#")) {
+function findEvalStart(text2, from) {
+  for (let i = from; i < text2.length - 1; i++) {
+    const c = text2[i];
+    if (c === "\\" && (text2[i + 1] === "$" || text2[i + 1] === "#")) {
       i++;
       continue;
     }
-    if ((c === "$" || c === "#") && text[i + 1] === "{") return i;
+    if ((c === "$" || c === "#") && text2[i + 1] === "{") return i;
   }
   return -1;
 }
@@ -24821,8 +24318,8 @@ var ENGINE_FUNCTIONS = /* @__PURE__ */ new Set([
 var SyntaxProblem = class extends Error {
 };
 var JuelParser = class _JuelParser {
-  constructor(text, start2) {
-    this.text = text;
+  constructor(text2, start2) {
+    this.text = text2;
     this.pos = start2;
     this.token = { kind: "end", value: "", at: start2 };
   }
@@ -24977,20 +24474,20 @@ var JuelParser = class _JuelParser {
     this.expect(")");
   }
   next() {
-    const text = this.text;
-    while (this.pos < text.length && /\s/.test(text[this.pos] ?? "")) this.pos++;
+    const text2 = this.text;
+    while (this.pos < text2.length && /\s/.test(text2[this.pos] ?? "")) this.pos++;
     const at2 = this.pos;
-    if (at2 >= text.length) {
+    if (at2 >= text2.length) {
       this.token = { kind: "end", value: "", at: at2 };
       return;
     }
-    const rest = text.slice(at2);
-    const c = text[at2] ?? "";
+    const rest = text2.slice(at2);
+    const c = text2[at2] ?? "";
     if (c === "'" || c === '"') {
       let i = at2 + 1;
-      while (i < text.length && text[i] !== c) {
-        if (text[i] === "\\") {
-          const escaped = text[i + 1] ?? "";
+      while (i < text2.length && text2[i] !== c) {
+        if (text2[i] === "\\") {
+          const escaped = text2[i + 1] ?? "";
           if (!["\\", "'", '"'].includes(escaped)) {
             this.token = { kind: "end", value: "", at: i };
             throw new SyntaxProblem(
@@ -25000,12 +24497,12 @@ var JuelParser = class _JuelParser {
           i += 2;
         } else i++;
       }
-      if (i >= text.length) {
+      if (i >= text2.length) {
         this.token = { kind: "end", value: "", at: at2 };
         throw new SyntaxProblem(`a string starting at character ${at2 + 1} is not closed`);
       }
       this.pos = i + 1;
-      this.token = { kind: "string", value: text.slice(at2, this.pos), at: at2 };
+      this.token = { kind: "string", value: text2.slice(at2, this.pos), at: at2 };
       return;
     }
     const number6 = /^(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)/.exec(rest);
@@ -26078,8 +25575,8 @@ function number(ctx, element, name4, value) {
   if (value === void 0 || value === "") ctx.error("diagram", `${name4} is required`, element);
   else if (!isJavaDouble(value)) ctx.error("diagram", `${name4}="${value}" is not a number`, element);
 }
-function isJavaDouble(text) {
-  const t2 = text.trim();
+function isJavaDouble(text2) {
+  const t2 = text2.trim();
   return /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$/.test(t2) || /^[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?$/.test(t2);
 }
 function parseEdge(ctx, edge) {
@@ -26661,7 +26158,7 @@ function decodeEntities(s) {
   return s;
 }
 var NON_WHITESPACE_OUTSIDE_ROOT_NODE = "non-whitespace outside of root node";
-function error2(msg) {
+function error(msg) {
   return new Error(msg);
 }
 function missingNamespaceForPrefix(prefix3) {
@@ -26726,7 +26223,7 @@ function Parser(options) {
   var nsUriToPrefix;
   function handleError(err) {
     if (!(err instanceof Error)) {
-      err = error2(err);
+      err = error(err);
     }
     returnError = err;
     onError(err, getContext);
@@ -26736,13 +26233,13 @@ function Parser(options) {
       return;
     }
     if (!(err instanceof Error)) {
-      err = error2(err);
+      err = error(err);
     }
     onWarning(err, getContext);
   }
   this["on"] = function(name4, cb) {
     if (typeof cb !== "function") {
-      throw error2("required args <name, cb>");
+      throw error("required args <name, cb>");
     }
     switch (name4) {
       case "openTag":
@@ -26775,7 +26272,7 @@ function Parser(options) {
         onComment = cb;
         break;
       default:
-        throw error2("unsupported event: " + name4);
+        throw error("unsupported event: " + name4);
     }
     return this;
   };
@@ -26784,7 +26281,7 @@ function Parser(options) {
       nsMap = {};
     }
     if (typeof nsMap !== "object") {
-      throw error2("required args <nsMap={}>");
+      throw error("required args <nsMap={}>");
     }
     var _nsUriToPrefix = /* @__PURE__ */ Object.create(null), k;
     for (k in nsMap) {
@@ -26806,10 +26303,10 @@ function Parser(options) {
   }
   this["parse"] = function(xml3) {
     if (typeof xml3 !== "string") {
-      throw error2("required args <xml=string>");
+      throw error("required args <xml=string>");
     }
     if (streaming) {
-      throw error2("parse during stream; call end() first");
+      throw error("parse during stream; call end() first");
     }
     resetState();
     parse3(xml3);
@@ -26819,7 +26316,7 @@ function Parser(options) {
   };
   this["write"] = function(xml3) {
     if (typeof xml3 !== "string") {
-      throw error2("required args <xml=string>");
+      throw error("required args <xml=string>");
     }
     if (!streaming) {
       resetState();
@@ -27367,7 +26864,7 @@ function normalizeTypeName(name4, nsMap, model) {
   var pkg = model.getPackage(normalizedNameNs.prefix);
   return prefixedToName(normalizedNameNs, pkg);
 }
-function error3(message) {
+function error2(message) {
   return new Error(message);
 }
 function getModdleDescriptor(element) {
@@ -27383,7 +26880,7 @@ function Context(options) {
   };
   this.addElement = function(element) {
     if (!element) {
-      throw error3("expected element");
+      throw error2("expected element");
     }
     var elementsById = this.elementsById;
     var descriptor2 = getModdleDescriptor(element);
@@ -27395,7 +26892,7 @@ function Context(options) {
           throw new Error("illegal ID <" + id2 + ">");
         }
         if (elementsById[id2]) {
-          throw error3("duplicate ID <" + id2 + ">");
+          throw error2("duplicate ID <" + id2 + ">");
         }
         elementsById[id2] = element;
       }
@@ -27422,8 +26919,8 @@ NoopHandler.prototype.handleNode = function() {
 function BodyHandler() {
 }
 BodyHandler.prototype = Object.create(BaseHandler.prototype);
-BodyHandler.prototype.handleText = function(text) {
-  this.body = (this.body || "") + text;
+BodyHandler.prototype.handleText = function(text2) {
+  this.body = (this.body || "") + text2;
 };
 function ReferenceHandler(property, context) {
   this.property = property;
@@ -27432,7 +26929,7 @@ function ReferenceHandler(property, context) {
 ReferenceHandler.prototype = Object.create(BodyHandler.prototype);
 ReferenceHandler.prototype.handleNode = function(node2) {
   if (this.element) {
-    throw error3("expected no sub nodes");
+    throw error2("expected no sub nodes");
   } else {
     this.element = this.createReference(node2);
   }
@@ -27483,12 +26980,12 @@ ElementHandler.prototype = Object.create(BaseElementHandler.prototype);
 ElementHandler.prototype.addReference = function(reference) {
   this.context.addReference(reference);
 };
-ElementHandler.prototype.handleText = function(text) {
+ElementHandler.prototype.handleText = function(text2) {
   var element = this.element, descriptor2 = getModdleDescriptor(element), bodyProperty = descriptor2.bodyProperty;
   if (!bodyProperty) {
-    throw error3("unexpected body text <" + text + ">");
+    throw error2("unexpected body text <" + text2 + ">");
   }
-  BodyHandler.prototype.handleText.call(this, text);
+  BodyHandler.prototype.handleText.call(this, text2);
 };
 ElementHandler.prototype.handleEnd = function() {
   var value = this.body, element = this.element, descriptor2 = getModdleDescriptor(element), bodyProperty = descriptor2.bodyProperty;
@@ -27578,7 +27075,7 @@ ElementHandler.prototype.getPropertyForNode = function(node2) {
       return property;
     }
   }
-  throw error3("unrecognized element <" + nameNs.name + ">");
+  throw error2("unrecognized element <" + nameNs.name + ">");
 };
 ElementHandler.prototype.toString = function() {
   return "ElementDescriptor[" + getModdleDescriptor(this.type).name + "]";
@@ -27634,7 +27131,7 @@ RootElementHandler.prototype = Object.create(ElementHandler.prototype);
 RootElementHandler.prototype.createElement = function(node2) {
   var name4 = node2.name, nameNs = parseName(name4), model = this.model, type = this.type, pkg = model.getPackage(nameNs.prefix), typeName2 = pkg && aliasToName(nameNs, pkg) || name4;
   if (!type.hasType(typeName2)) {
-    throw error3("unexpected element <" + node2.originalName + ">");
+    throw error2("unexpected element <" + node2.originalName + ">");
   }
   return ElementHandler.prototype.createElement.call(this, node2);
 };
@@ -27701,7 +27198,7 @@ Reader.prototype.fromXML = function(xml3, options, done) {
       });
       return true;
     } else {
-      throw error3(message);
+      throw error2(message);
     }
   }
   function handleWarning(err, getContext) {
@@ -27767,18 +27264,18 @@ Reader.prototype.fromXML = function(xml3, options, done) {
       }
     }
   }
-  function handleCData(text, getContext) {
+  function handleCData(text2, getContext) {
     try {
-      stack.peek().handleText(text);
+      stack.peek().handleText(text2);
     } catch (err) {
       handleWarning(err, getContext);
     }
   }
-  function handleText(text, getContext) {
-    if (!text.trim()) {
+  function handleText(text2, getContext) {
+    if (!text2.trim()) {
       return;
     }
-    handleCData(text, getContext);
+    handleCData(text2, getContext);
   }
   var uriMap = model.getPackages().reduce(function(uriMap2, p) {
     uriMap2[p.uri] = p.prefix;
@@ -27801,8 +27298,8 @@ Reader.prototype.fromXML = function(xml3, options, done) {
       ns: obj.ns
     };
     handleOpen(node2, getContext);
-  }).on("question", handleQuestion).on("closeTag", handleClose).on("cdata", handleCData).on("text", function(text, decodeEntities2, getContext) {
-    handleText(decodeEntities2(text), getContext);
+  }).on("question", handleQuestion).on("closeTag", handleClose).on("cdata", handleCData).on("text", function(text2, decodeEntities2, getContext) {
+    handleText(decodeEntities2(text2), getContext);
   }).on("error", handleError).on("warn", handleWarning);
   return new Promise(function(resolve, reject) {
     var err;
@@ -27814,7 +27311,7 @@ Reader.prototype.fromXML = function(xml3, options, done) {
     }
     var rootElement = rootHandler.element;
     if (!err && !rootElement) {
-      err = error3("failed to parse document as <" + rootHandler.type.$descriptor.name + ">");
+      err = error2("failed to parse document as <" + rootHandler.type.$descriptor.name + ">");
     }
     var warnings = context.warnings;
     var references = context.references;
@@ -32907,8 +32404,8 @@ var REFLECTION = /* @__PURE__ */ new Set([
   "loadClass",
   "getClassLoader"
 ]);
-function unsafeExpressionUses(text) {
-  const usage = analyzeJuel(text);
+function unsafeExpressionUses(text2) {
+  const usage = analyzeJuel(text2);
   if (!usage) return [];
   const problems = /* @__PURE__ */ new Set();
   for (const call of usage.calls) {
@@ -33107,8 +32604,8 @@ function ownerIdOf(node2) {
   }
   return "";
 }
-function short(text) {
-  const t2 = text.trim();
+function short(text2) {
+  const t2 = text2.trim();
   return t2.length > 60 ? `${t2.slice(0, 57)}...` : t2;
 }
 var codePolicyRules = [
@@ -40047,10 +39544,10 @@ var LRParser = class _LRParser extends Parser2 {
     if (config2.props)
       copy.nodeSet = this.nodeSet.extend(...config2.props);
     if (config2.top) {
-      let info = this.topRules[config2.top];
-      if (!info)
+      let info2 = this.topRules[config2.top];
+      if (!info2)
         throw new RangeError(`Invalid top rule name ${config2.top}`);
-      copy.top = info;
+      copy.top = info2;
     }
     if (config2.tokenizers)
       copy.tokenizers = this.tokenizers.map((t2) => {
@@ -44645,8 +44142,8 @@ function findNext(nodeRef) {
 }
 
 // actions/src/lint/syntax/feel.ts
-function checkFeel(text, kind) {
-  const trimmed = text.trim();
+function checkFeel(text2, kind) {
+  const trimmed = text2.trim();
   if (trimmed === "" || kind === "unary-tests" && trimmed === "-") return null;
   const tree = kind === "unary-tests" ? parseUnaryTests(trimmed, {}, void 0) : parseExpression(trimmed, {}, void 0);
   let errorAt = -1;
@@ -44669,40 +44166,40 @@ function checkFeel(text, kind) {
     message: unbalanced ? `"${shorten(trimmed)}" is not ${what}: ${unbalanced}` : `"${shorten(trimmed)}" does not parse as ${what} near character ${errorAt + 1}`
   };
 }
-function unbalancedDelimiter(text) {
+function unbalancedDelimiter(text2) {
   const closing = { "(": ")", "[": "]", "{": "}" };
   const stack = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? "";
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i] ?? "";
     if (c === '"') {
-      const end = findStringEnd(text, i + 1);
+      const end = findStringEnd(text2, i + 1);
       if (end === -1) return `the string starting at character ${i + 1} is not closed`;
       i = end;
     } else if (c in closing) {
       stack.push(c);
     } else if (c === ")" || c === "]" || c === "}") {
       const open4 = stack.pop();
-      if (open4 === void 0 && !/\.\./.test(text)) return `"${c}" at character ${i + 1} closes nothing`;
-      if (open4 !== void 0 && closing[open4] !== c && !/\.\./.test(text)) {
+      if (open4 === void 0 && !/\.\./.test(text2)) return `"${c}" at character ${i + 1} closes nothing`;
+      if (open4 !== void 0 && closing[open4] !== c && !/\.\./.test(text2)) {
         return `"${c}" at character ${i + 1} does not match "${open4}"`;
       }
     }
   }
-  if (stack.length > 0 && !/\.\./.test(text)) return `"${stack[stack.length - 1]}" is never closed`;
+  if (stack.length > 0 && !/\.\./.test(text2)) return `"${stack[stack.length - 1]}" is never closed`;
   return null;
 }
-function findStringEnd(text, from) {
-  for (let i = from; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === '"') return i;
+function findStringEnd(text2, from) {
+  for (let i = from; i < text2.length; i++) {
+    if (text2[i] === "\\") i++;
+    else if (text2[i] === '"') return i;
   }
   return -1;
 }
-function stripStrings(text) {
-  return text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+function stripStrings(text2) {
+  return text2.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 }
-function shorten(text) {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+function shorten(text2) {
+  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
 }
 
 // actions/src/lint/plugin/rules/dmn-feel.ts
@@ -45041,11 +44538,11 @@ var expression_syntax_default = defineRule({
     for (const expression of engineResult(context)?.context.expressions ?? []) {
       const problem = checkJuel(expression.text);
       if (!problem) continue;
-      const text = expression.text.trim();
-      const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+      const text2 = expression.text.trim();
+      const shown2 = text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
       reporter.report(
         expression.elementId ?? "",
-        `${expression.what} "${shown}" is not a valid expression (${problem})${expression.atDeploy ? ": the engine refuses to deploy it" : ": it fails when it runs"}`,
+        `${expression.what} "${shown2}" is not a valid expression (${problem})${expression.atDeploy ? ": the engine refuses to deploy it" : ": it fails when it runs"}`,
         {
           line: expression.element.end.line,
           column: expression.element.end.column,
@@ -45223,12 +44720,12 @@ var unused_topic_default = defineRule({
     return reports;
   }
 });
-function locate(text, topic) {
-  if (text) {
+function locate(text2, topic) {
+  if (text2) {
     for (const quote of ['"', "'", "`"]) {
-      const offset = text.indexOf(`${quote}${topic}${quote}`);
+      const offset = text2.indexOf(`${quote}${topic}${quote}`);
       if (offset !== -1) {
-        const before2 = text.slice(0, offset);
+        const before2 = text2.slice(0, offset);
         const line = before2.split("\n").length;
         return { line, column: offset - before2.lastIndexOf("\n") };
       }
@@ -45299,25 +44796,25 @@ function ruleDescription(rule) {
 // actions/src/lint/format/github.ts
 var ANNOTATIONS_PER_KIND = 10;
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
-function escapeData2(value) {
+function escapeData(value) {
   return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty2(value) {
-  return escapeData2(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty(value) {
+  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function annotation(f) {
   const title = `${f.consequence}: ${f.rule}${f.elementId ? ` (${f.elementId})` : ""}`;
-  const properties = `file=${escapeProperty2(f.file)},line=${f.line},col=${f.column},title=${escapeProperty2(title)}`;
-  return `::${COMMAND[f.severity]} ${properties}::${escapeData2(f.message)}`;
+  const properties = `file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(title)}`;
+  return `::${COMMAND[f.severity]} ${properties}::${escapeData(f.message)}`;
 }
 function formatGithub(report) {
   const lines = [];
   const left = {};
-  const shown = {};
+  const shown2 = {};
   for (const finding of report.findings) {
     const kind = COMMAND[finding.severity];
-    shown[kind] = (shown[kind] ?? 0) + 1;
-    if ((shown[kind] ?? 0) > ANNOTATIONS_PER_KIND) left[kind] = (left[kind] ?? 0) + 1;
+    shown2[kind] = (shown2[kind] ?? 0) + 1;
+    if ((shown2[kind] ?? 0) > ANNOTATIONS_PER_KIND) left[kind] = (left[kind] ?? 0) + 1;
     else lines.push(annotation(finding));
   }
   const omitted = Object.entries(left).map(([kind, n]) => `${n} ${kind}${n === 1 ? "" : "s"}`);
@@ -45355,14 +44852,14 @@ function formatSarif(report, version2, docsBase) {
   const all = [...report.findings, ...report.summary.suppressed];
   const ruleIds = [...new Set(all.map((f) => f.rule))].sort();
   const rules = ruleIds.map((id2) => {
-    const text = ruleDescription(id2);
+    const text2 = ruleDescription(id2);
     const docs = ruleDocs(id2, docsBase);
     const absolute = /^[a-z]+:\/\//.test(docs);
     return {
       id: id2,
-      shortDescription: { text },
+      shortDescription: { text: text2 },
       ...absolute ? { helpUri: docs } : {},
-      help: { text: `${text} See ${docs}.`, markdown: `${text} [Rule documentation](${docs})` },
+      help: { text: `${text2} See ${docs}.`, markdown: `${text2} [Rule documentation](${docs})` },
       properties: { consequence: all.find((f) => f.rule === id2)?.consequence }
     };
   });
@@ -45422,7 +44919,7 @@ var COLOURS = {
   reset: "\x1B[0m"
 };
 function formatText(report, options) {
-  const paint = (colour, text) => options.colour ? `${COLOURS[colour]}${text}${COLOURS.reset}` : text;
+  const paint = (colour, text2) => options.colour ? `${COLOURS[colour]}${text2}${COLOURS.reset}` : text2;
   const lines = [];
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of report.findings) {
@@ -45460,6 +44957,7 @@ function formatText(report, options) {
 }
 
 // actions/src/lint/format/index.ts
+var FORMATS = ["text", "json", "github", "sarif"];
 function formatReport(report, format, options = {}) {
   switch (format) {
     case "json":
@@ -45475,7 +44973,7 @@ function formatReport(report, format, options = {}) {
 
 // actions/src/lint/linter.ts
 var import_bpmnlint = __toESM(require_lib(), 1);
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync } from "node:fs";
 import path4 from "node:path";
 
 // actions/src/util/errors.ts
@@ -46130,7 +45628,7 @@ __export(util_exports, {
   installLazyProp: () => installLazyProp,
   isObject: () => isObject2,
   isPlainObject: () => isPlainObject,
-  issue: () => issue2,
+  issue: () => issue,
   joinValues: () => joinValues,
   jsonStringifyReplacer: () => jsonStringifyReplacer,
   members: () => members,
@@ -46768,7 +46266,7 @@ function parsedType(data) {
   }
   return t2;
 }
-function issue2(...args) {
+function issue(...args) {
   const [iss, input2, inst] = args;
   if (typeof iss === "string") {
     return {
@@ -50548,7 +50046,7 @@ function handleRefineResult(result, payload, input2, inst) {
     };
     if (inst._zod.def.params)
       _iss.params = inst._zod.def.params;
-    payload.issues.push(issue2(_iss));
+    payload.issues.push(issue(_iss));
   }
 }
 
@@ -50720,7 +50218,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open2 = [];
+var open = [];
 var memo = {
   alloc(_inst, payload, empty2) {
     const bucket = handoff;
@@ -50729,7 +50227,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty2, issues: null };
     bucket.set(payload.value, entry);
-    open2.push(entry);
+    open.push(entry);
     return empty2;
   },
   guard(inst) {
@@ -50800,10 +50298,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open2.length;
+        const depth = open.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open2.length > depth ? open2.pop() : void 0;
+        const entry = open.length > depth ? open.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -50898,7 +50396,7 @@ __export(locales_exports, {
 });
 
 // node_modules/zod/v4/locales/ar.js
-var error4 = () => {
+var error3 = () => {
   const Sizable = {
     string: { unit: "حرف", verb: "أن يحوي" },
     file: { unit: "بايت", verb: "أن يحوي" },
@@ -51005,12 +50503,12 @@ var error4 = () => {
 };
 function ar_default() {
   return {
-    localeError: error4()
+    localeError: error3()
   };
 }
 
 // node_modules/zod/v4/locales/az.js
-var error5 = () => {
+var error4 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmalıdır" },
     file: { unit: "bayt", verb: "olmalıdır" },
@@ -51116,7 +50614,7 @@ var error5 = () => {
 };
 function az_default() {
   return {
-    localeError: error5()
+    localeError: error4()
   };
 }
 
@@ -51136,7 +50634,7 @@ function getBelarusianPlural(count, one, few, many) {
   }
   return many;
 }
-var error6 = () => {
+var error5 = () => {
   const Sizable = {
     string: {
       unit: {
@@ -51285,12 +50783,12 @@ var error6 = () => {
 };
 function be_default() {
   return {
-    localeError: error6()
+    localeError: error5()
   };
 }
 
 // node_modules/zod/v4/locales/bg.js
-var error7 = () => {
+var error6 = () => {
   const Sizable = {
     string: { unit: "символа", verb: "да съдържа" },
     file: { unit: "байта", verb: "да съдържа" },
@@ -51411,12 +50909,12 @@ var error7 = () => {
 };
 function bg_default() {
   return {
-    localeError: error7()
+    localeError: error6()
   };
 }
 
 // node_modules/zod/v4/locales/bn.js
-var error8 = () => {
+var error7 = () => {
   const Sizable = {
     string: { unit: "অক্ষর", verb: "থাকতে হবে" },
     file: { unit: "বাইট", verb: "থাকতে হবে" },
@@ -51525,12 +51023,12 @@ var error8 = () => {
 };
 function bn_default() {
   return {
-    localeError: error8()
+    localeError: error7()
   };
 }
 
 // node_modules/zod/v4/locales/ca.js
-var error9 = () => {
+var error8 = () => {
   const Sizable = {
     string: { unit: "caràcters", verb: "contenir" },
     file: { unit: "bytes", verb: "contenir" },
@@ -51639,12 +51137,12 @@ var error9 = () => {
 };
 function ca_default() {
   return {
-    localeError: error9()
+    localeError: error8()
   };
 }
 
 // node_modules/zod/v4/locales/ckb.js
-var error10 = () => {
+var error9 = () => {
   const Sizable = {
     string: { unit: "پیت", verb: "بێت" },
     file: { unit: "بایت", verb: "بێت" },
@@ -51772,12 +51270,12 @@ var error10 = () => {
 };
 function ckb_default() {
   return {
-    localeError: error10()
+    localeError: error9()
   };
 }
 
 // node_modules/zod/v4/locales/cs.js
-var error11 = () => {
+var error10 = () => {
   const Sizable = {
     string: { unit: "znaků", verb: "mít" },
     file: { unit: "bajtů", verb: "mít" },
@@ -51889,12 +51387,12 @@ var error11 = () => {
 };
 function cs_default() {
   return {
-    localeError: error11()
+    localeError: error10()
   };
 }
 
 // node_modules/zod/v4/locales/da.js
-var error12 = () => {
+var error11 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
     file: { unit: "bytes", verb: "havde" },
@@ -52010,12 +51508,12 @@ var error12 = () => {
 };
 function da_default() {
   return {
-    localeError: error12()
+    localeError: error11()
   };
 }
 
 // node_modules/zod/v4/locales/de.js
-var error13 = () => {
+var error12 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
     file: { unit: "Bytes", verb: "zu haben" },
@@ -52124,12 +51622,12 @@ var error13 = () => {
 };
 function de_default() {
   return {
-    localeError: error13()
+    localeError: error12()
   };
 }
 
 // node_modules/zod/v4/locales/el.js
-var error14 = () => {
+var error13 = () => {
   const Sizable = {
     string: { unit: "χαρακτήρες", verb: "να έχει" },
     file: { unit: "bytes", verb: "να έχει" },
@@ -52237,12 +51735,12 @@ var error14 = () => {
 };
 function el_default() {
   return {
-    localeError: error14()
+    localeError: error13()
   };
 }
 
 // node_modules/zod/v4/locales/en.js
-var error15 = () => {
+var error14 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
     file: { unit: "bytes", verb: "to have" },
@@ -52362,12 +51860,12 @@ var error15 = () => {
 };
 function en_default() {
   return {
-    localeError: error15()
+    localeError: error14()
   };
 }
 
 // node_modules/zod/v4/locales/eo.js
-var error16 = () => {
+var error15 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
     file: { unit: "bajtojn", verb: "havi" },
@@ -52477,12 +51975,12 @@ var error16 = () => {
 };
 function eo_default() {
   return {
-    localeError: error16()
+    localeError: error15()
   };
 }
 
 // node_modules/zod/v4/locales/es.js
-var error17 = () => {
+var error16 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
     file: { unit: "bytes", verb: "tener" },
@@ -52614,12 +52112,12 @@ var error17 = () => {
 };
 function es_default() {
   return {
-    localeError: error17()
+    localeError: error16()
   };
 }
 
 // node_modules/zod/v4/locales/fa.js
-var error18 = () => {
+var error17 = () => {
   const Sizable = {
     string: { unit: "کاراکتر", verb: "داشته باشد" },
     file: { unit: "بایت", verb: "داشته باشد" },
@@ -52734,12 +52232,12 @@ var error18 = () => {
 };
 function fa_default() {
   return {
-    localeError: error18()
+    localeError: error17()
   };
 }
 
 // node_modules/zod/v4/locales/fi.js
-var error19 = () => {
+var error18 = () => {
   const Sizable = {
     string: { unit: "merkkiä", subject: "merkkijonon" },
     file: { unit: "tavua", subject: "tiedoston" },
@@ -52852,12 +52350,12 @@ var error19 = () => {
 };
 function fi_default() {
   return {
-    localeError: error19()
+    localeError: error18()
   };
 }
 
 // node_modules/zod/v4/locales/fr.js
-var error20 = () => {
+var error19 = () => {
   const Sizable = {
     string: { unit: "caractères", verb: "avoir" },
     file: { unit: "octets", verb: "avoir" },
@@ -52982,12 +52480,12 @@ var error20 = () => {
 };
 function fr_default() {
   return {
-    localeError: error20()
+    localeError: error19()
   };
 }
 
 // node_modules/zod/v4/locales/fr-CA.js
-var error21 = () => {
+var error20 = () => {
   const Sizable = {
     string: { unit: "caractères", verb: "avoir" },
     file: { unit: "octets", verb: "avoir" },
@@ -53095,12 +52593,12 @@ var error21 = () => {
 };
 function fr_CA_default() {
   return {
-    localeError: error21()
+    localeError: error20()
   };
 }
 
 // node_modules/zod/v4/locales/gu.js
-var error22 = () => {
+var error21 = () => {
   const Sizable = {
     string: { unit: "અક્ષર", verb: "હોવા જોઈએ" },
     file: { unit: "બાયટ", verb: "હોવા જોઈએ" },
@@ -53209,12 +52707,12 @@ var error22 = () => {
 };
 function gu_default() {
   return {
-    localeError: error22()
+    localeError: error21()
   };
 }
 
 // node_modules/zod/v4/locales/he.js
-var error23 = () => {
+var error22 = () => {
   const TypeNames = {
     string: { label: "מחרוזת", gender: "f" },
     number: { label: "מספר", gender: "m" },
@@ -53411,12 +52909,12 @@ var error23 = () => {
 };
 function he_default() {
   return {
-    localeError: error23()
+    localeError: error22()
   };
 }
 
 // node_modules/zod/v4/locales/hi.js
-var error24 = () => {
+var error23 = () => {
   const Sizable = {
     string: { unit: "अक्षर", verb: "रखने के लिए" },
     file: { unit: "बाइट्स", verb: "रखने के लिए" },
@@ -53523,12 +53021,12 @@ var error24 = () => {
 };
 function hi_default() {
   return {
-    localeError: error24()
+    localeError: error23()
   };
 }
 
 // node_modules/zod/v4/locales/hr.js
-var error25 = () => {
+var error24 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
     file: { unit: "bajtova", verb: "imati" },
@@ -53650,12 +53148,12 @@ var error25 = () => {
 };
 function hr_default() {
   return {
-    localeError: error25()
+    localeError: error24()
   };
 }
 
 // node_modules/zod/v4/locales/hu.js
-var error26 = () => {
+var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
     file: { unit: "byte", verb: "legyen" },
@@ -53764,7 +53262,7 @@ var error26 = () => {
 };
 function hu_default() {
   return {
-    localeError: error26()
+    localeError: error25()
   };
 }
 
@@ -53779,7 +53277,7 @@ function withDefiniteArticle(word) {
   const lastChar = word[word.length - 1];
   return word + (vowels.includes(lastChar) ? "ն" : "ը");
 }
-var error27 = () => {
+var error26 = () => {
   const Sizable = {
     string: {
       unit: {
@@ -53923,12 +53421,12 @@ var error27 = () => {
 };
 function hy_default() {
   return {
-    localeError: error27()
+    localeError: error26()
   };
 }
 
 // node_modules/zod/v4/locales/id.js
-var error28 = () => {
+var error27 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
     file: { unit: "byte", verb: "memiliki" },
@@ -54035,12 +53533,12 @@ var error28 = () => {
 };
 function id_default() {
   return {
-    localeError: error28()
+    localeError: error27()
   };
 }
 
 // node_modules/zod/v4/locales/is.js
-var error29 = () => {
+var error28 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "að hafa" },
     file: { unit: "bæti", verb: "að hafa" },
@@ -54150,12 +53648,12 @@ var error29 = () => {
 };
 function is_default() {
   return {
-    localeError: error29()
+    localeError: error28()
   };
 }
 
 // node_modules/zod/v4/locales/it.js
-var error30 = () => {
+var error29 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
     file: { unit: "byte", verb: "avere" },
@@ -54264,12 +53762,12 @@ var error30 = () => {
 };
 function it_default() {
   return {
-    localeError: error30()
+    localeError: error29()
   };
 }
 
 // node_modules/zod/v4/locales/ja.js
-var error31 = () => {
+var error30 = () => {
   const Sizable = {
     string: { unit: "文字", verb: "である" },
     file: { unit: "バイト", verb: "である" },
@@ -54377,12 +53875,12 @@ var error31 = () => {
 };
 function ja_default() {
   return {
-    localeError: error31()
+    localeError: error30()
   };
 }
 
 // node_modules/zod/v4/locales/ka.js
-var error32 = () => {
+var error31 = () => {
   const Sizable = {
     string: { unit: "სიმბოლო", verb: "უნდა შეიცავდეს" },
     file: { unit: "ბაიტი", verb: "უნდა შეიცავდეს" },
@@ -54495,12 +53993,12 @@ var error32 = () => {
 };
 function ka_default() {
   return {
-    localeError: error32()
+    localeError: error31()
   };
 }
 
 // node_modules/zod/v4/locales/km.js
-var error33 = () => {
+var error32 = () => {
   const Sizable = {
     string: { unit: "តួអក្សរ", verb: "គួរមាន" },
     file: { unit: "បៃ", verb: "គួរមាន" },
@@ -54611,7 +54109,7 @@ var error33 = () => {
 };
 function km_default() {
   return {
-    localeError: error33()
+    localeError: error32()
   };
 }
 
@@ -54621,7 +54119,7 @@ function kh_default() {
 }
 
 // node_modules/zod/v4/locales/kn.js
-var error34 = () => {
+var error33 = () => {
   const Sizable = {
     string: { unit: "ಅಕ್ಷರಗಳು", verb: "ಹೊಂದಲು" },
     file: { unit: "ಬೈಟ್‌ಗಳು", verb: "ಹೊಂದಲು" },
@@ -54732,12 +54230,12 @@ var error34 = () => {
 };
 function kn_default() {
   return {
-    localeError: error34()
+    localeError: error33()
   };
 }
 
 // node_modules/zod/v4/locales/ko.js
-var error35 = () => {
+var error34 = () => {
   const Sizable = {
     string: { unit: "문자", verb: "to have" },
     file: { unit: "바이트", verb: "to have" },
@@ -54849,13 +54347,13 @@ var error35 = () => {
 };
 function ko_default() {
   return {
-    localeError: error35()
+    localeError: error34()
   };
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number6) {
   const abs = Math.abs(number6);
@@ -54867,7 +54365,7 @@ function getUnitTypeFromNumber(number6) {
     return "one";
   return "few";
 }
-var error36 = () => {
+var error35 = () => {
   const Sizable = {
     string: {
       unit: {
@@ -55057,12 +54555,12 @@ var error36 = () => {
 };
 function lt_default() {
   return {
-    localeError: error36()
+    localeError: error35()
   };
 }
 
 // node_modules/zod/v4/locales/mk.js
-var error37 = () => {
+var error36 = () => {
   const Sizable = {
     string: { unit: "знаци", verb: "да имаат" },
     file: { unit: "бајти", verb: "да имаат" },
@@ -55172,12 +54670,12 @@ var error37 = () => {
 };
 function mk_default() {
   return {
-    localeError: error37()
+    localeError: error36()
   };
 }
 
 // node_modules/zod/v4/locales/ms.js
-var error38 = () => {
+var error37 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
     file: { unit: "bait", verb: "mempunyai" },
@@ -55285,12 +54783,12 @@ var error38 = () => {
 };
 function ms_default() {
   return {
-    localeError: error38()
+    localeError: error37()
   };
 }
 
 // node_modules/zod/v4/locales/ne.js
-var error39 = () => {
+var error38 = () => {
   const Sizable = {
     string: { unit: "अक्षर", verb: "हुनुपर्छ" },
     file: { unit: "बाइट", verb: "हुनुपर्छ" },
@@ -55397,12 +54895,12 @@ var error39 = () => {
 };
 function ne_default() {
   return {
-    localeError: error39()
+    localeError: error38()
   };
 }
 
 // node_modules/zod/v4/locales/nl.js
-var error40 = () => {
+var error39 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
     file: { unit: "bytes", verb: "heeft" },
@@ -55513,12 +55011,12 @@ var error40 = () => {
 };
 function nl_default() {
   return {
-    localeError: error40()
+    localeError: error39()
   };
 }
 
 // node_modules/zod/v4/locales/nn.js
-var error41 = () => {
+var error40 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "å ha" },
     file: { unit: "bytes", verb: "å ha" },
@@ -55627,12 +55125,12 @@ var error41 = () => {
 };
 function nn_default() {
   return {
-    localeError: error41()
+    localeError: error40()
   };
 }
 
 // node_modules/zod/v4/locales/no.js
-var error42 = () => {
+var error41 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "å ha" },
     file: { unit: "bytes", verb: "å ha" },
@@ -55741,12 +55239,12 @@ var error42 = () => {
 };
 function no_default() {
   return {
-    localeError: error42()
+    localeError: error41()
   };
 }
 
 // node_modules/zod/v4/locales/ota.js
-var error43 = () => {
+var error42 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmalıdır" },
     file: { unit: "bayt", verb: "olmalıdır" },
@@ -55856,12 +55354,12 @@ var error43 = () => {
 };
 function ota_default() {
   return {
-    localeError: error43()
+    localeError: error42()
   };
 }
 
 // node_modules/zod/v4/locales/ps.js
-var error44 = () => {
+var error43 = () => {
   const Sizable = {
     string: { unit: "توکي", verb: "ولري" },
     file: { unit: "بایټس", verb: "ولري" },
@@ -55976,12 +55474,12 @@ var error44 = () => {
 };
 function ps_default() {
   return {
-    localeError: error44()
+    localeError: error43()
   };
 }
 
 // node_modules/zod/v4/locales/pl.js
-var error45 = () => {
+var error44 = () => {
   const Sizable = {
     string: { unit: "znaków", verb: "mieć" },
     file: { unit: "bajtów", verb: "mieć" },
@@ -56091,12 +55589,12 @@ var error45 = () => {
 };
 function pl_default() {
   return {
-    localeError: error45()
+    localeError: error44()
   };
 }
 
 // node_modules/zod/v4/locales/pt.js
-var error46 = () => {
+var error45 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
     file: { unit: "bytes" },
@@ -56235,12 +55733,12 @@ var error46 = () => {
 };
 function pt_default() {
   return {
-    localeError: error46()
+    localeError: error45()
   };
 }
 
 // node_modules/zod/v4/locales/pt-BR.js
-var error47 = () => {
+var error46 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
     file: { unit: "bytes" },
@@ -56380,12 +55878,12 @@ var error47 = () => {
 };
 function pt_BR_default() {
   return {
-    localeError: error47()
+    localeError: error46()
   };
 }
 
 // node_modules/zod/v4/locales/ro.js
-var error48 = () => {
+var error47 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "să aibă" },
     file: { unit: "octeți", verb: "să aibă" },
@@ -56503,7 +56001,7 @@ var error48 = () => {
 };
 function ro_default() {
   return {
-    localeError: error48()
+    localeError: error47()
   };
 }
 
@@ -56523,7 +56021,7 @@ function getRussianPlural(count, one, few, many) {
   }
   return many;
 }
-var error49 = () => {
+var error48 = () => {
   const Sizable = {
     string: {
       unit: {
@@ -56672,12 +56170,12 @@ var error49 = () => {
 };
 function ru_default() {
   return {
-    localeError: error49()
+    localeError: error48()
   };
 }
 
 // node_modules/zod/v4/locales/sk.js
-var error50 = () => {
+var error49 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "mať" },
     file: { unit: "bajtov", verb: "mať" },
@@ -56789,12 +56287,12 @@ var error50 = () => {
 };
 function sk_default() {
   return {
-    localeError: error50()
+    localeError: error49()
   };
 }
 
 // node_modules/zod/v4/locales/sl.js
-var error51 = () => {
+var error50 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
     file: { unit: "bajtov", verb: "imeti" },
@@ -56904,12 +56402,12 @@ var error51 = () => {
 };
 function sl_default() {
   return {
-    localeError: error51()
+    localeError: error50()
   };
 }
 
 // node_modules/zod/v4/locales/sv.js
-var error52 = () => {
+var error51 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
     file: { unit: "bytes", verb: "att ha" },
@@ -57020,12 +56518,12 @@ var error52 = () => {
 };
 function sv_default() {
   return {
-    localeError: error52()
+    localeError: error51()
   };
 }
 
 // node_modules/zod/v4/locales/ta.js
-var error53 = () => {
+var error52 = () => {
   const Sizable = {
     string: { unit: "எழுத்துக்கள்", verb: "கொண்டிருக்க வேண்டும்" },
     file: { unit: "பைட்டுகள்", verb: "கொண்டிருக்க வேண்டும்" },
@@ -57136,12 +56634,12 @@ var error53 = () => {
 };
 function ta_default() {
   return {
-    localeError: error53()
+    localeError: error52()
   };
 }
 
 // node_modules/zod/v4/locales/tg.js
-var error54 = () => {
+var error53 = () => {
   const Sizable = {
     string: { unit: "аломат", verb: "дошта бошад" },
     file: { unit: "байт", verb: "дошта бошад" },
@@ -57253,12 +56751,12 @@ var error54 = () => {
 };
 function tg_default() {
   return {
-    localeError: error54()
+    localeError: error53()
   };
 }
 
 // node_modules/zod/v4/locales/th.js
-var error55 = () => {
+var error54 = () => {
   const Sizable = {
     string: { unit: "ตัวอักษร", verb: "ควรมี" },
     file: { unit: "ไบต์", verb: "ควรมี" },
@@ -57369,12 +56867,12 @@ var error55 = () => {
 };
 function th_default() {
   return {
-    localeError: error55()
+    localeError: error54()
   };
 }
 
 // node_modules/zod/v4/locales/tk.js
-var error56 = () => {
+var error55 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
     file: { unit: "baýt", verb: "bolmaly" },
@@ -57477,12 +56975,12 @@ var error56 = () => {
 };
 function tk_default() {
   return {
-    localeError: error56()
+    localeError: error55()
   };
 }
 
 // node_modules/zod/v4/locales/tr.js
-var error57 = () => {
+var error56 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmalı" },
     file: { unit: "bayt", verb: "olmalı" },
@@ -57588,12 +57086,12 @@ var error57 = () => {
 };
 function tr_default() {
   return {
-    localeError: error57()
+    localeError: error56()
   };
 }
 
 // node_modules/zod/v4/locales/uk.js
-var error58 = () => {
+var error57 = () => {
   const Sizable = {
     string: { unit: "символів", verb: "матиме" },
     file: { unit: "байтів", verb: "матиме" },
@@ -57702,7 +57200,7 @@ var error58 = () => {
 };
 function uk_default() {
   return {
-    localeError: error58()
+    localeError: error57()
   };
 }
 
@@ -57712,7 +57210,7 @@ function ua_default() {
 }
 
 // node_modules/zod/v4/locales/ur.js
-var error59 = () => {
+var error58 = () => {
   const Sizable = {
     string: { unit: "حروف", verb: "ہونا" },
     file: { unit: "بائٹس", verb: "ہونا" },
@@ -57823,12 +57321,12 @@ var error59 = () => {
 };
 function ur_default() {
   return {
-    localeError: error59()
+    localeError: error58()
   };
 }
 
 // node_modules/zod/v4/locales/uz.js
-var error60 = () => {
+var error59 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo‘lishi kerak" },
     file: { unit: "bayt", verb: "bo‘lishi kerak" },
@@ -57937,12 +57435,12 @@ var error60 = () => {
 };
 function uz_default() {
   return {
-    localeError: error60()
+    localeError: error59()
   };
 }
 
 // node_modules/zod/v4/locales/vi.js
-var error61 = () => {
+var error60 = () => {
   const Sizable = {
     string: { unit: "ký tự", verb: "có" },
     file: { unit: "byte", verb: "có" },
@@ -58051,12 +57549,12 @@ var error61 = () => {
 };
 function vi_default() {
   return {
-    localeError: error61()
+    localeError: error60()
   };
 }
 
 // node_modules/zod/v4/locales/zh-CN.js
-var error62 = () => {
+var error61 = () => {
   const Sizable = {
     string: { unit: "字符", verb: "包含" },
     file: { unit: "字节", verb: "包含" },
@@ -58166,12 +57664,12 @@ var error62 = () => {
 };
 function zh_CN_default() {
   return {
-    localeError: error62()
+    localeError: error61()
   };
 }
 
 // node_modules/zod/v4/locales/zh-TW.js
-var error63 = () => {
+var error62 = () => {
   const Sizable = {
     string: { unit: "字元", verb: "擁有" },
     file: { unit: "位元組", verb: "擁有" },
@@ -58279,12 +57777,12 @@ var error63 = () => {
 };
 function zh_TW_default() {
   return {
-    localeError: error63()
+    localeError: error62()
   };
 }
 
 // node_modules/zod/v4/locales/yo.js
-var error64 = () => {
+var error63 = () => {
   const Sizable = {
     string: { unit: "àmi", verb: "ní" },
     file: { unit: "bytes", verb: "ní" },
@@ -58392,7 +57890,7 @@ var error64 = () => {
 };
 function yo_default() {
   return {
-    localeError: error64()
+    localeError: error63()
   };
 }
 
@@ -60992,7 +60490,7 @@ function _superRefine(fn2, params) {
   const ch = /* @__PURE__ */ _check((payload) => {
     payload.addIssue = (issue3) => {
       if (typeof issue3 === "string") {
-        payload.issues.push(issue2(issue3, payload.value, ch._zod.def));
+        payload.issues.push(issue(issue3, payload.value, ch._zod.def));
       } else {
         const _issue = issue3;
         if (_issue.fatal)
@@ -61002,7 +60500,7 @@ function _superRefine(fn2, params) {
           _issue.input = payload.value;
         _issue.inst ?? (_issue.inst = ch);
         _issue.continue ?? (_issue.continue = !ch._zod.def.abort);
-        payload.issues.push(issue2(_issue));
+        payload.issues.push(issue(_issue));
       }
     };
     return fn2(payload.value, payload);
@@ -65228,7 +64726,7 @@ function relativePath(root, file2) {
 }
 
 // actions/src/lint/input.ts
-import { open as open3, stat as stat2 } from "node:fs/promises";
+import { open as open2, stat } from "node:fs/promises";
 
 // actions/src/lint/source-map.ts
 var import_saxes = __toESM(require_saxes(), 1);
@@ -65236,7 +64734,7 @@ var CAMUNDA_NAMESPACES = /* @__PURE__ */ new Set([CAMUNDA_NS, ACTIVITI_NS]);
 var MAX_ATTRIBUTES = 1e4;
 var StopParsing = class extends Error {
 };
-function buildSourceMap(text, options = {}) {
+function buildSourceMap(text2, options = {}) {
   const map3 = {
     declarations: { processes: [], decisions: [], topics: [] },
     root: null,
@@ -65246,7 +64744,7 @@ function buildSourceMap(text, options = {}) {
     tree: null,
     tooManyAttributes: null
   };
-  const lines = lineStarts(text);
+  const lines = lineStarts(text2);
   const at2 = (offset) => positionIn(lines, offset);
   const openIds = [];
   const scopes = [/* @__PURE__ */ new Map([["xml", XML_NS]])];
@@ -65256,7 +64754,7 @@ function buildSourceMap(text, options = {}) {
   let depth = 0;
   let tagStart = { line: 1, column: 1 };
   parser2.on("opentagstart", () => {
-    tagStart = at2(Math.max(0, text.lastIndexOf("<", parser2.position - 1)));
+    tagStart = at2(Math.max(0, text2.lastIndexOf("<", parser2.position - 1)));
   });
   parser2.on("opentag", (tag2) => {
     const attributes = tag2.attributes;
@@ -65351,12 +64849,12 @@ function buildSourceMap(text, options = {}) {
     pendingComments.push(comment2);
   });
   parser2.on("error", (error65) => {
-    const position = map3.root === null && /outside of root/.test(error65.message) ? positionAt(text, Math.max(0, text.search(/\S/))) : { line: parser2.line, column: Math.max(1, parser2.column) };
+    const position = map3.root === null && /outside of root/.test(error65.message) ? positionAt(text2, Math.max(0, text2.search(/\S/))) : { line: parser2.line, column: Math.max(1, parser2.column) };
     map3.error = { ...position, message: cleanSaxMessage(error65.message) };
     throw new StopParsing();
   });
   try {
-    parser2.write(text).close();
+    parser2.write(text2).close();
   } catch (error65) {
     if (!(error65 instanceof StopParsing)) throw error65;
   }
@@ -65369,9 +64867,9 @@ function attribute(name4, value, scope) {
   const uri3 = prefix3 === "xmlns" ? XMLNS_NS : scope.get(prefix3) ?? "";
   return { name: name4, uri: uri3, local: name4.slice(colon + 1), value };
 }
-function lineStarts(text) {
+function lineStarts(text2) {
   const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
 }
 function positionIn(starts, offset) {
@@ -65387,10 +64885,10 @@ function positionIn(starts, offset) {
 function cleanSaxMessage(message) {
   return message.replace(/^\d+:\d+: /, "").replace(/\.$/, "");
 }
-function positionAt(text, offset) {
+function positionAt(text2, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -65401,14 +64899,14 @@ function positionAt(text, offset) {
 var DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 var start = { line: 1, column: 1 };
 async function readSource(file2, maxBytes) {
-  const info = await stat2(file2);
-  if (info.size > maxBytes) {
+  const info2 = await stat(file2);
+  if (info2.size > maxBytes) {
     return fail(
       "file-too-large",
-      `the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit; split the model or raise camunda-gitops.maxFileBytes in processes/.bpmnlintrc`
+      `the file is ${formatBytes(info2.size)}, over the ${formatBytes(maxBytes)} limit; split the model or raise camunda-gitops.maxFileBytes in processes/.bpmnlintrc`
     );
   }
-  const handle = await open3(file2, "r");
+  const handle = await open2(file2, "r");
   let bytes;
   try {
     bytes = await handle.readFile();
@@ -65423,9 +64921,9 @@ function checkText(bytes) {
   if (!encoding.utf16 && bytes.subarray(0, 8192).includes(0)) {
     return fail("binary-file", "the file is binary, not XML; commit the .bpmn/.dmn XML the modeler saves");
   }
-  let text;
+  let text2;
   try {
-    text = new TextDecoder(encoding.label, { fatal: true, ignoreBOM: false }).decode(bytes);
+    text2 = new TextDecoder(encoding.label, { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (error65) {
     const unknown2 = error65 instanceof RangeError;
     return fail(
@@ -65433,19 +64931,19 @@ function checkText(bytes) {
       unknown2 ? `the file declares the encoding "${encoding.label}", which cannot be read; save it as UTF-8` : `the file is not valid ${encoding.label} text; save it as UTF-8 XML`
     );
   }
-  if (text.trim() === "") return empty();
-  const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
+  if (text2.trim() === "") return empty();
+  const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(text2);
   if (declaration) {
     return {
       ok: false,
       problem: {
-        ...positionAt(text, declaration.index),
+        ...positionAt(text2, declaration.index),
         rule: "camunda-gitops/doctype",
         message: `the file declares a ${declaration[1]?.toUpperCase()}, which is refused (entities are never resolved); remove the declaration`
       }
     };
   }
-  return { ok: true, text };
+  return { ok: true, text: text2 };
 }
 function detectEncoding(bytes) {
   const [a, b, c, d] = bytes;
@@ -65506,9 +65004,9 @@ async function loadConfig(file2, root) {
     };
   }
   const where = relativePath(root, file2);
-  let text;
+  let text2;
   try {
-    text = await readFile(file2, "utf8");
+    text2 = await readFile(file2, "utf8");
   } catch {
     throw new UsageError(
       `lint: cannot read the configuration ${where}; create it or pass --config with an existing file.`
@@ -65516,10 +65014,10 @@ async function loadConfig(file2, root) {
   }
   let json2;
   try {
-    json2 = JSON.parse(text);
+    json2 = JSON.parse(text2);
   } catch (error65) {
     const at2 = /position (\d+)/.exec(error65.message)?.[1];
-    const where_ = at2 === void 0 ? "" : ` at line ${text.slice(0, Number(at2)).split("\n").length}`;
+    const where_ = at2 === void 0 ? "" : ` at line ${text2.slice(0, Number(at2)).split("\n").length}`;
     throw new UsageError(`lint: ${where} is not valid JSON${where_}; pass a bpmnlint configuration file.`);
   }
   const parsed = configFile.safeParse(json2);
@@ -65534,23 +65032,23 @@ async function loadConfig(file2, root) {
     source: where,
     bpmnlint,
     settings: project,
-    allowCodeLines: entryLines(text, "allowCode", project.allowCode.length)
+    allowCodeLines: entryLines(text2, "allowCode", project.allowCode.length)
   };
 }
-function entryLines(text, key, count) {
+function entryLines(text2, key, count) {
   const lines = [];
-  const start2 = text.indexOf(`"${key}"`);
+  const start2 = text2.indexOf(`"${key}"`);
   if (start2 === -1) return Array.from({ length: count }, () => 1);
   let depth = 0;
   let inString = false;
-  for (let i = text.indexOf("[", start2); i !== -1 && i < text.length && lines.length < count; i++) {
-    const c = text[i];
+  for (let i = text2.indexOf("[", start2); i !== -1 && i < text2.length && lines.length < count; i++) {
+    const c = text2[i];
     if (inString) {
       if (c === "\\") i++;
       else if (c === '"') inString = false;
     } else if (c === '"') inString = true;
     else if (c === "[" || c === "{") {
-      if (c === "{" && depth === 1) lines.push(text.slice(0, i).split("\n").length);
+      if (c === "{" && depth === 1) lines.push(text2.slice(0, i).split("\n").length);
       depth++;
     } else if (c === "]" || c === "}") {
       depth--;
@@ -65618,7 +65116,7 @@ function builtInConsequence(rule) {
 }
 
 // actions/src/lint/discover.ts
-import { readdir as readdir2, stat as stat3 } from "node:fs/promises";
+import { readdir, stat as stat2 } from "node:fs/promises";
 import path2 from "node:path";
 function kindOf(file2) {
   const name4 = file2.toLowerCase();
@@ -65631,16 +65129,16 @@ async function discoverFiles(paths, required2) {
   const found = /* @__PURE__ */ new Set();
   for (const given of paths) {
     const absolute = path2.resolve(given);
-    const info = await stat3(absolute).catch(() => null);
-    if (!info) {
+    const info2 = await stat2(absolute).catch(() => null);
+    if (!info2) {
       if (required2)
         throw new UsageError(
           `lint: ${given} does not exist; pass a .bpmn/.dmn file or a folder that holds them.`
         );
       continue;
     }
-    if (info.isDirectory()) await walk(absolute, found);
-    else if (info.isFile()) {
+    if (info2.isDirectory()) await walk(absolute, found);
+    else if (info2.isFile()) {
       if (required2 && kindOf(absolute) === null) {
         throw new UsageError(
           `lint: ${given} is neither a .bpmn nor a .dmn file; pass model files or a folder.`
@@ -65652,7 +65150,7 @@ async function discoverFiles(paths, required2) {
   return [...found].sort();
 }
 async function walk(directory, found) {
-  const entries = await readdir2(directory, { withFileTypes: true });
+  const entries = await readdir(directory, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name)) continue;
     const full = path2.join(directory, entry.name);
@@ -68578,9 +68076,9 @@ var DMN_NAMESPACES = [DMN13_NS, ...DMN_MIGRATIONS.map(([from]) => from)].filter(
 var BpmnModdle2 = SimpleBpmnModdle;
 var bpmnModdle;
 var dmnModdle;
-async function parseModel(kind, text) {
+async function parseModel(kind, text2) {
   let moddle;
-  let source = text;
+  let source = text2;
   if (kind === "bpmn") {
     bpmnModdle ??= new BpmnModdle2({ camunda: camunda_default });
     moddle = bpmnModdle;
@@ -68742,11 +68240,11 @@ var DEFAULT_REGISTRY_FILE = "workers/src/registry.ts";
 async function loadRegistry(root, source) {
   const absolute = path3.resolve(root, source.file);
   const file2 = path3.relative(root, absolute).split(path3.sep).join("/");
-  const text = await readFile2(absolute, "utf8").catch(() => null);
+  const text2 = await readFile2(absolute, "utf8").catch(() => null);
   if ("topics" in source) {
-    return { ok: true, registry: { file: file2, text, topics: new Set(source.topics) } };
+    return { ok: true, registry: { file: file2, text: text2, topics: new Set(source.topics) } };
   }
-  if (text === null) return { ok: false, file: file2, reason: `the topic registry ${file2} does not exist` };
+  if (text2 === null) return { ok: false, file: file2, reason: `the topic registry ${file2} does not exist` };
   let module;
   try {
     module = await (source.importModule ?? ((p) => import(pathToFileURL(p).href)))(absolute);
@@ -68765,7 +68263,7 @@ async function loadRegistry(root, source) {
       reason: `the topic registry ${file2} does not export topicNames as a list of strings`
     };
   }
-  return { ok: true, registry: { file: file2, text, topics: new Set(names) } };
+  return { ok: true, registry: { file: file2, text: text2, topics: new Set(names) } };
 }
 
 // actions/src/lint/suppressions.ts
@@ -68968,7 +68466,7 @@ var import_end_event_required = __toESM(require_end_event_required(), 1);
 var import_event_based_gateway = __toESM(require_event_based_gateway(), 1);
 var import_event_sub_process_typed_start_event = __toESM(require_event_sub_process_typed_start_event(), 1);
 var import_fake_join = __toESM(require_fake_join(), 1);
-var import_global = __toESM(require_global3(), 1);
+var import_global = __toESM(require_global(), 1);
 var import_label_required = __toESM(require_label_required(), 1);
 var import_link_event = __toESM(require_link_event(), 1);
 var import_no_bpmndi = __toESM(require_no_bpmndi(), 1);
@@ -69226,7 +68724,7 @@ async function lint(options) {
 }
 function defaultConfigFile(root) {
   const file2 = path4.join(root, "processes", ".bpmnlintrc");
-  return existsSync2(file2) ? file2 : null;
+  return existsSync(file2) ? file2 : null;
 }
 async function resolveRules(config2, resolver) {
   const linter = new import_bpmnlint.Linter({ resolver });
@@ -69354,8 +68852,8 @@ var HEADINGS = {
   policy: "Breaks the repository's policy",
   style: "Style"
 };
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+function cell(text2) {
+  return text2.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 function formatMarkdown(report, link, options = {}) {
   const top = options.top ?? 20;
@@ -69384,14 +68882,14 @@ function formatMarkdown(report, link, options = {}) {
   for (const consequence of CONSEQUENCES) {
     const found = groups.get(consequence) ?? [];
     if (found.length === 0) continue;
-    const shown = found.slice(0, top);
+    const shown2 = found.slice(0, top);
     lines.push(
       `### ${HEADINGS[consequence]} (\`${consequence}\`)${found.length > top ? `: ${top} of ${found.length}` : ""}`,
       "",
       "| Where | Severity | Rule | Message |",
       "|---|---|---|---|"
     );
-    for (const f of shown) {
+    for (const f of shown2) {
       const where = `${f.file}:${f.line}${f.elementId ? ` (${f.elementId})` : ""}`;
       const url2 = link(f.file, f.line);
       lines.push(
@@ -69417,6 +68915,12 @@ function formatMarkdown(report, link, options = {}) {
   return lines.join("\n");
 }
 
+// actions/src/lint/index.ts
+function reportFails(report, maxWarnings) {
+  if (report.summary.errors > 0) return true;
+  return maxWarnings >= 0 && report.summary.warnings > maxWarnings;
+}
+
 // actions/src/lint/registry-import.ts
 import { execFile } from "node:child_process";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
@@ -69436,88 +68940,722 @@ async function importRegistryWithTsx(workspace, file2) {
   return JSON.parse(stdout);
 }
 
-// actions/lint-processes/main.ts
-var FAIL_ON = ["error", "warning", "never"];
-function headSha() {
-  try {
-    const event = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? "", "utf8"));
-    return event?.pull_request?.head?.sha ?? process.env.GITHUB_SHA;
-  } catch {
-    return process.env.GITHUB_SHA;
-  }
+// actions/src/options/rules.ts
+var actionInputNames = {
+  subject: (name4) => `input ${name4}`,
+  mention: (name4) => `input ${name4}`
+};
+var blank = (value) => value === void 0 || value === null || value === "";
+var shown = (value) => JSON.stringify(typeof value === "string" ? value.trim() : String(value));
+function listed(values2) {
+  return values2.length === 2 ? `${values2[0]} or ${values2[1]}` : `one of ${values2.join(", ")}`;
 }
-async function run() {
-  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const paths = getMultilineInput("paths").flatMap((p) => p.split(/\s+/)).filter(Boolean);
-  const failOn = getInput("fail-on") || "error";
-  if (!FAIL_ON.includes(failOn))
-    throw new Error(`input fail-on must be error, warning or never, got "${failOn}"`);
-  const config2 = getInput("config");
-  const report = await lint({
-    root: workspace,
-    paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path5.resolve(workspace, p)),
-    ...config2 ? { configFile: path5.resolve(workspace, config2) } : {},
-    registry: {
-      file: DEFAULT_REGISTRY_FILE,
-      importModule: (file2) => importRegistryWithTsx(workspace, file2)
-    }
-  });
-  const shown = {};
-  let omitted = 0;
-  for (const f of report.findings) {
-    shown[f.severity] = (shown[f.severity] ?? 0) + 1;
-    if ((shown[f.severity] ?? 0) > ANNOTATIONS_PER_KIND) omitted++;
-    else annotate(f);
-  }
-  const notes = omitted > 0 ? [
-    `${omitted} finding(s) are not annotated on the diff (GitHub shows ${ANNOTATIONS_PER_KIND} per kind and step); all are listed here and in code scanning.`
-  ] : [];
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
-  const repository = process.env.GITHUB_REPOSITORY;
-  const sha = headSha();
-  const docsBase = repository && sha ? `${server}/${repository}/blob/${sha}/` : void 0;
-  const sarifFile = path5.join(process.env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
-  await writeFile2(
-    sarifFile,
-    formatReport(report, "sarif", { version: "0.1.0", ...docsBase ? { docsBase } : {} })
-  );
-  setOutput("error-count", report.summary.errors);
-  setOutput("warning-count", report.summary.warnings);
-  setOutput("sarif-file", sarifFile);
-  await summary.addRaw(
-    formatMarkdown(report, (file2, line) => docsBase ? `${docsBase}${file2}#L${line}` : null, {
-      notes,
-      ...docsBase ? { docsBase } : {}
-    })
-  ).write();
-  const { errors, warnings } = report.summary;
-  if (failOn !== "never" && errors > 0 || failOn === "warning" && warnings > 0) {
-    setFailed(
-      `Process lint found ${errors} error(s) and ${warnings} warning(s); see the annotations and the job summary.`
+function toWholeNumber(value, rule) {
+  const bound = rule.max === void 0 ? `≥ ${rule.min}` : `from ${rule.min} to ${rule.max}`;
+  const parsed = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(parsed) || parsed < rule.min || rule.max !== void 0 && parsed > rule.max)
+    return `must be a whole number ${bound}, got ${shown(value)}`;
+  return parsed;
+}
+function optionalWholeNumber(rule) {
+  return external_exports.custom().optional().default("").transform((value, ctx) => {
+    if (blank(value)) return void 0;
+    const result = toWholeNumber(value, rule);
+    if (typeof result === "number") return result;
+    ctx.addIssue({ code: "custom", message: result });
+    return external_exports.NEVER;
+  }).optional();
+}
+function choice(values2, rule) {
+  return external_exports.custom().optional().default("").transform((value, ctx) => {
+    if (blank(value)) return rule.default;
+    const text2 = String(value).trim();
+    const found = values2.find(
+      (v) => rule.caseInsensitive ? v.toLowerCase() === text2.toLowerCase() : v === text2
     );
+    if (found === void 0) {
+      ctx.addIssue({ code: "custom", message: `must be ${listed(values2)}, got ${shown(value)}` });
+      return external_exports.NEVER;
+    }
+    return found;
+  });
+}
+function text() {
+  return external_exports.custom().optional().default("").transform(
+    (value) => blank(value) || typeof value === "boolean" ? void 0 : String(value).trim()
+  ).optional();
+}
+function parseOptions(schema, raw, names) {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue3 = result.error.issues[0];
+  const name4 = String(issue3.path[0] ?? "");
+  const message = issue3.message.replace(/\{([a-z-]+)\}/g, (_, other) => names.mention(other));
+  throw new UsageError(
+    `${name4 ? `${names.subject(name4)} ` : ""}${message}${names.hint ? `; ${names.hint}` : ""}.`
+  );
+}
+
+// actions/src/options/lint.ts
+var failOnLevels = ["error", "warning", "never"];
+var lintOptions = external_exports.object({
+  config: text(),
+  format: choice(FORMATS, { default: "text" }),
+  /** When findings fail the run: any error (default), any error or warning, or never. */
+  "fail-on": choice(failOnLevels, { default: "error" }),
+  /** More warnings than this fail the run; unset means warnings fail only with fail-on warning. */
+  "max-warnings": optionalWholeNumber({ min: 0 })
+}).transform((o) => ({
+  configFile: o.config,
+  format: o.format,
+  failOn: o["fail-on"],
+  maxWarnings: o["max-warnings"] ?? (o["fail-on"] === "warning" ? 0 : -1)
+}));
+function lintFails(report, options) {
+  return options.failOn !== "never" && reportFails(report, options.maxWarnings);
+}
+
+// node_modules/@actions/core/lib/command.js
+import * as os from "os";
+
+// node_modules/@actions/core/lib/utils.js
+function toCommandValue(input2) {
+  if (input2 === null || input2 === void 0) {
+    return "";
+  } else if (typeof input2 === "string" || input2 instanceof String) {
+    return input2;
+  }
+  return JSON.stringify(input2);
+}
+function toCommandProperties(annotationProperties) {
+  if (!Object.keys(annotationProperties).length) {
+    return {};
+  }
+  return {
+    title: annotationProperties.title,
+    file: annotationProperties.file,
+    line: annotationProperties.startLine,
+    endLine: annotationProperties.endLine,
+    col: annotationProperties.startColumn,
+    endColumn: annotationProperties.endColumn
+  };
+}
+
+// node_modules/@actions/core/lib/command.js
+function issueCommand(command, properties, message) {
+  const cmd = new Command(command, properties, message);
+  process.stdout.write(cmd.toString() + os.EOL);
+}
+var CMD_STRING = "::";
+var Command = class {
+  constructor(command, properties, message) {
+    if (!command) {
+      command = "missing.command";
+    }
+    this.command = command;
+    this.properties = properties;
+    this.message = message;
+  }
+  toString() {
+    let cmdStr = CMD_STRING + this.command;
+    if (this.properties && Object.keys(this.properties).length > 0) {
+      cmdStr += " ";
+      let first = true;
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
+          if (val) {
+            if (first) {
+              first = false;
+            } else {
+              cmdStr += ",";
+            }
+            cmdStr += `${key}=${escapeProperty2(val)}`;
+          }
+        }
+      }
+    }
+    cmdStr += `${CMD_STRING}${escapeData2(this.message)}`;
+    return cmdStr;
+  }
+};
+function escapeData2(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty2(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// node_modules/@actions/core/lib/file-command.js
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os2 from "os";
+function issueFileCommand(command, message) {
+  const filePath = process.env[`GITHUB_${command}`];
+  if (!filePath) {
+    throw new Error(`Unable to find environment variable for file command ${command}`);
+  }
+  if (!fs.existsSync(filePath)) {
+    throw new Error(`Missing file at path: ${filePath}`);
+  }
+  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+    encoding: "utf8"
+  });
+}
+function prepareKeyValueMessage(key, value) {
+  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const convertedValue = toCommandValue(value);
+  if (key.includes(delimiter)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  }
+  if (convertedValue.includes(delimiter)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  }
+  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+}
+
+// node_modules/@actions/core/lib/core.js
+import * as os4 from "os";
+
+// node_modules/@actions/http-client/lib/index.js
+var tunnel = __toESM(require_tunnel2(), 1);
+var import_undici = __toESM(require_undici(), 1);
+var HttpCodes;
+(function(HttpCodes2) {
+  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
+  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
+  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
+  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
+  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
+  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
+  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
+  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
+  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
+  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
+  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
+  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
+  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
+  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
+  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
+  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
+  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
+  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
+  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
+  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
+  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
+  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
+  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function(Headers2) {
+  Headers2["Accept"] = "accept";
+  Headers2["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function(MediaTypes2) {
+  MediaTypes2["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+var HttpRedirectCodes = [
+  HttpCodes.MovedPermanently,
+  HttpCodes.ResourceMoved,
+  HttpCodes.SeeOther,
+  HttpCodes.TemporaryRedirect,
+  HttpCodes.PermanentRedirect
+];
+var HttpResponseRetryCodes = [
+  HttpCodes.BadGateway,
+  HttpCodes.ServiceUnavailable,
+  HttpCodes.GatewayTimeout
+];
+
+// node_modules/@actions/core/lib/summary.js
+import { EOL as EOL3 } from "os";
+import { constants, promises } from "fs";
+var __awaiter = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { access, appendFile, writeFile } = promises;
+var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
+var Summary = class {
+  constructor() {
+    this._buffer = "";
+  }
+  /**
+   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+   * Also checks r/w permissions.
+   *
+   * @returns step summary file path
+   */
+  filePath() {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (this._filePath) {
+        return this._filePath;
+      }
+      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+      if (!pathFromEnv) {
+        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+      }
+      try {
+        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+      } catch (_a3) {
+        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+      }
+      this._filePath = pathFromEnv;
+      return this._filePath;
+    });
+  }
+  /**
+   * Wraps content in an HTML tag, adding any HTML attributes
+   *
+   * @param {string} tag HTML tag to wrap
+   * @param {string | null} content content within the tag
+   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+   *
+   * @returns {string} content wrapped in HTML element
+   */
+  wrap(tag2, content2, attrs = {}) {
+    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    if (!content2) {
+      return `<${tag2}${htmlAttrs}>`;
+    }
+    return `<${tag2}${htmlAttrs}>${content2}</${tag2}>`;
+  }
+  /**
+   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+   *
+   * @param {SummaryWriteOptions} [options] (optional) options for write operation
+   *
+   * @returns {Promise<Summary>} summary instance
+   */
+  write(options) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+      const filePath = yield this.filePath();
+      const writeFunc = overwrite ? writeFile : appendFile;
+      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
+      return this.emptyBuffer();
+    });
+  }
+  /**
+   * Clears the summary buffer and wipes the summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  clear() {
+    return __awaiter(this, void 0, void 0, function* () {
+      return this.emptyBuffer().write({ overwrite: true });
+    });
+  }
+  /**
+   * Returns the current summary buffer as a string
+   *
+   * @returns {string} string of summary buffer
+   */
+  stringify() {
+    return this._buffer;
+  }
+  /**
+   * If the summary buffer is empty
+   *
+   * @returns {boolen} true if the buffer is empty
+   */
+  isEmptyBuffer() {
+    return this._buffer.length === 0;
+  }
+  /**
+   * Resets the summary buffer without writing to summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  emptyBuffer() {
+    this._buffer = "";
+    return this;
+  }
+  /**
+   * Adds raw text to the summary buffer
+   *
+   * @param {string} text content to add
+   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
+    return addEOL ? this.addEOL() : this;
+  }
+  /**
+   * Adds the operating system-specific end-of-line marker to the buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addEOL() {
+    return this.addRaw(EOL3);
+  }
+  /**
+   * Adds an HTML codeblock to the summary buffer
+   *
+   * @param {string} code content to render within fenced code block
+   * @param {string} lang (optional) language to syntax highlight code
+   *
+   * @returns {Summary} summary instance
+   */
+  addCodeBlock(code, lang) {
+    const attrs = Object.assign({}, lang && { lang });
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML list to the summary buffer
+   *
+   * @param {string[]} items list of items to render
+   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addList(items, ordered = false) {
+    const tag2 = ordered ? "ol" : "ul";
+    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag2, listItems);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML table to the summary buffer
+   *
+   * @param {SummaryTableCell[]} rows table rows
+   *
+   * @returns {Summary} summary instance
+   */
+  addTable(rows) {
+    const tableBody = rows.map((row) => {
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
+        }
+        const { header, data, colspan, rowspan } = cell2;
+        const tag2 = header ? "th" : "td";
+        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
+        return this.wrap(tag2, data, attrs);
+      }).join("");
+      return this.wrap("tr", cells);
+    }).join("");
+    const element = this.wrap("table", tableBody);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds a collapsable HTML details element to the summary buffer
+   *
+   * @param {string} label text for the closed state
+   * @param {string} content collapsable content
+   *
+   * @returns {Summary} summary instance
+   */
+  addDetails(label, content2) {
+    const element = this.wrap("details", this.wrap("summary", label) + content2);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML image tag to the summary buffer
+   *
+   * @param {string} src path to the image you to embed
+   * @param {string} alt text description of the image
+   * @param {SummaryImageOptions} options (optional) addition image attributes
+   *
+   * @returns {Summary} summary instance
+   */
+  addImage(src, alt, options) {
+    const { width, height } = options || {};
+    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
+    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML section heading element
+   *
+   * @param {string} text heading text
+   * @param {number | string} [level=1] (optional) the heading level, default: 1
+   *
+   * @returns {Summary} summary instance
+   */
+  addHeading(text2, level) {
+    const tag2 = `h${level}`;
+    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag2) ? tag2 : "h1";
+    const element = this.wrap(allowedTag, text2);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML thematic break (<hr>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addSeparator() {
+    const element = this.wrap("hr", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML line break (<br>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addBreak() {
+    const element = this.wrap("br", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML blockquote to the summary buffer
+   *
+   * @param {string} text quote text
+   * @param {string} cite (optional) citation url
+   *
+   * @returns {Summary} summary instance
+   */
+  addQuote(text2, cite) {
+    const attrs = Object.assign({}, cite && { cite });
+    const element = this.wrap("blockquote", text2, attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML anchor tag to the summary buffer
+   *
+   * @param {string} text link text/content
+   * @param {string} href hyperlink
+   *
+   * @returns {Summary} summary instance
+   */
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
+    return this.addRaw(element).addEOL();
+  }
+};
+var _summary = new Summary();
+var summary = _summary;
+
+// node_modules/@actions/core/lib/platform.js
+import os3 from "os";
+
+// node_modules/@actions/io/lib/io-util.js
+import * as fs2 from "fs";
+var { chmod, copyFile, lstat, mkdir, open: open3, readdir: readdir2, rename, rm, rmdir, stat: stat3, symlink, unlink } = fs2.promises;
+var IS_WINDOWS = process.platform === "win32";
+var READONLY = fs2.constants.O_RDONLY;
+
+// node_modules/@actions/exec/lib/toolrunner.js
+var IS_WINDOWS2 = process.platform === "win32";
+
+// node_modules/@actions/core/lib/platform.js
+var platform = os3.platform();
+var arch = os3.arch();
+
+// node_modules/@actions/core/lib/core.js
+var ExitCode;
+(function(ExitCode2) {
+  ExitCode2[ExitCode2["Success"] = 0] = "Success";
+  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+function setSecret(secret) {
+  issueCommand("add-mask", {}, secret);
+}
+function getInput(name4, options) {
+  const val = process.env[`INPUT_${name4.replace(/ /g, "_").toUpperCase()}`] || "";
+  if (options && options.required && !val) {
+    throw new Error(`Input required and not supplied: ${name4}`);
+  }
+  if (options && options.trimWhitespace === false) {
+    return val;
+  }
+  return val.trim();
+}
+function setOutput(name4, value) {
+  const filePath = process.env["GITHUB_OUTPUT"] || "";
+  if (filePath) {
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name4, value));
+  }
+  process.stdout.write(os4.EOL);
+  issueCommand("set-output", { name: name4 }, toCommandValue(value));
+}
+function setFailed(message) {
+  process.exitCode = ExitCode.Failure;
+  error64(message);
+}
+function debug(message) {
+  issueCommand("debug", {}, message);
+}
+function error64(message, properties = {}) {
+  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function notice(message, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function info(message) {
+  process.stdout.write(message + os4.EOL);
+}
+function saveState(name4, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name4, value));
+  }
+  issueCommand("save-state", { name: name4 }, toCommandValue(value));
+}
+function getState(name4) {
+  return process.env[`STATE_${name4}`] || "";
+}
+
+// actions/shared/runner.ts
+var githubRunner = {
+  env: process.env,
+  input: (name4) => getInput(name4),
+  output: (name4, value) => setOutput(name4, value),
+  secret: (value) => setSecret(value),
+  info: (line) => info(line),
+  debug: (line) => debug(line),
+  annotate: (level, message, properties) => {
+    if (level === "error") error64(message, properties);
+    else if (level === "warning") warning(message, properties);
+    else notice(message, properties);
+  },
+  summary: async (markup) => {
+    await summary.addRaw(markup, true).write();
+  },
+  saveState: (name4, value) => saveState(name4, value),
+  state: (name4) => getState(name4),
+  fail: (message) => setFailed(message)
+};
+function workspaceOf(runner) {
+  return runner.env.GITHUB_WORKSPACE ?? process.cwd();
+}
+function listInput(runner, name4) {
+  return runner.input(name4).split(/\s+/).filter((entry) => entry !== "");
+}
+
+// actions/shared/run-action.ts
+async function runAction(definition, runner = githubRunner) {
+  try {
+    const raw = Object.fromEntries(definition.inputs.map((name4) => [name4, runner.input(name4)]));
+    const options = parseOptions(definition.options, raw, actionInputNames);
+    await definition.run(options, { runner, workspace: workspaceOf(runner) });
+  } catch (error65) {
+    reportFailure(runner, error65, definition);
   }
 }
-function annotate(f) {
-  const properties = {
+function reportFailure(runner, error65, definition) {
+  for (const annotation2 of definition.annotations?.(error65) ?? []) {
+    runner.annotate("error", annotation2.message, annotation2.properties);
+  }
+  if (error65 instanceof UserError) {
+    runner.fail([error65.message, ...error65.details.map((line) => `  ${line}`)].join("\n"));
+    return;
+  }
+  if (error65 instanceof Error && error65.stack) runner.debug(error65.stack);
+  runner.fail(`${definition.what} failed unexpectedly: ${errorMessage(error65)}`);
+}
+
+// actions/lint-processes/run.ts
+function headSha(env) {
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? "", "utf8"));
+    return event?.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  } catch {
+    return env.GITHUB_SHA;
+  }
+}
+function annotate(runner, f) {
+  const level = f.severity === "error" ? "error" : f.severity === "warning" ? "warning" : "notice";
+  runner.annotate(level, f.message, {
     file: f.file,
     startLine: f.line,
     startColumn: f.column,
     title: `${f.consequence}: ${f.rule}${f.elementId ? ` (${f.elementId})` : ""}`
-  };
-  if (f.severity === "error") error(f.message, properties);
-  else if (f.severity === "warning") warning(f.message, properties);
-  else notice(f.message, properties);
+  });
 }
-run().catch((error65) => {
-  setFailed(`Process lint could not run: ${error65 instanceof Error ? error65.message : String(error65)}`);
-});
+var lintProcesses = {
+  what: "Process lint",
+  options: lintOptions,
+  inputs: ["config", "fail-on"],
+  async run(options, { runner, workspace }) {
+    const paths = listInput(runner, "paths");
+    const report = await lint({
+      root: workspace,
+      paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path5.resolve(workspace, p)),
+      ...options.configFile ? { configFile: path5.resolve(workspace, options.configFile) } : {},
+      registry: {
+        file: DEFAULT_REGISTRY_FILE,
+        importModule: (file2) => importRegistryWithTsx(workspace, file2)
+      }
+    });
+    const shown2 = {};
+    let omitted = 0;
+    for (const f of report.findings) {
+      shown2[f.severity] = (shown2[f.severity] ?? 0) + 1;
+      if ((shown2[f.severity] ?? 0) > ANNOTATIONS_PER_KIND) omitted++;
+      else annotate(runner, f);
+    }
+    const notes = omitted > 0 ? [
+      `${omitted} finding(s) are not annotated on the diff (GitHub shows ${ANNOTATIONS_PER_KIND} per kind and step); all are listed here and in code scanning.`
+    ] : [];
+    const { env } = runner;
+    const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+    const repository = env.GITHUB_REPOSITORY;
+    const sha = headSha(env);
+    const docsBase = repository && sha ? `${server}/${repository}/blob/${sha}/` : void 0;
+    const sarifFile = path5.join(env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
+    await writeFile2(
+      sarifFile,
+      formatReport(report, "sarif", { version: "0.1.0", ...docsBase ? { docsBase } : {} })
+    );
+    runner.output("error-count", report.summary.errors);
+    runner.output("warning-count", report.summary.warnings);
+    runner.output("sarif-file", sarifFile);
+    await runner.summary(
+      formatMarkdown(report, (file2, line) => docsBase ? `${docsBase}${file2}#L${line}` : null, {
+        notes,
+        ...docsBase ? { docsBase } : {}
+      })
+    );
+    if (lintFails(report, options)) {
+      const { errors, warnings } = report.summary;
+      runner.fail(
+        `Process lint found ${errors} error(s) and ${warnings} warning(s); see the annotations and the job summary.`
+      );
+    }
+  }
+};
+function run(runner = githubRunner) {
+  return runAction(lintProcesses, runner);
+}
+
+// actions/lint-processes/main.ts
+await run();
 /*! Bundled license information:
-
-undici/lib/web/fetch/body.js:
-  (*! formdata-polyfill. MIT License. Jimmy Wärting <https://jimmy.warting.se/opensource> *)
-
-undici/lib/web/websocket/frame.js:
-  (*! ws. MIT License. Einar Otto Stangvik <einaros@gmail.com> *)
 
 xmlchars/xml/1.0/ed5.js:
   (**
@@ -69545,4 +69683,10 @@ xmlchars/xmlns/1.0/ed3.js:
    * @license MIT
    * @copyright Louis-Dominique Dubeau
    *)
+
+undici/lib/web/fetch/body.js:
+  (*! formdata-polyfill. MIT License. Jimmy Wärting <https://jimmy.warting.se/opensource> *)
+
+undici/lib/web/websocket/frame.js:
+  (*! ws. MIT License. Einar Otto Stangvik <einaros@gmail.com> *)
 */

@@ -5,7 +5,6 @@ import path from "node:path";
 import { UserError } from "#core/util/errors.js";
 import { displayPath } from "#core/util/paths.js";
 import { type AppspecHook, type BundleEntryInfo, validateAppspec } from "./appspec.js";
-import { buildWorkersBundle, workersBundleFile } from "./workers-bundle.js";
 import { compareBytes, writeDeterministicZip, type ZipEntry } from "./zip.js";
 
 /**
@@ -71,8 +70,6 @@ export interface BuildOptions {
 export async function buildBundle(options: BuildOptions): Promise<BuiltBundle> {
   const root = path.resolve(options.root);
   const layout = options.layout ?? defaultLayout;
-  // The workers are built, not copied: whatever workers/dist held before is replaced by this commit's build.
-  if (layout.some((source) => source.from === workersBundleFile)) await buildWorkersBundle(root);
   const entries = await collectEntries(root, layout);
   if (options.workersImageDigest !== undefined) {
     if (!imageDigest.test(options.workersImageDigest)) {

@@ -46,13 +46,3 @@ export function parseCommandArgs<const O extends Options>(
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");
 }
-
-/** Parses a positive integer option, with the option name in the error. */
-export function intOption(verb: string, name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) {
-    throw new UsageError(`${verb}: --${name} must be a non-negative integer, got "${value}".`);
-  }
-  return parsed;
-}

@@ -2,13 +2,12 @@ import { execFileSync } from "node:child_process";
 import { createCodeDeployClient } from "#core/aws/clients.js";
 import { lastPackageFile, loadLastPackage } from "#core/bundle/last-package.js";
 import { awsConfigOf } from "#core/bundle/publish.js";
-import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { describeOutcome, runDeployment } from "#core/codedeploy/deploy.js";
 import { deploymentDescription, type RevisionLocation } from "#core/codedeploy/request.js";
-import { UsageError } from "#core/util/errors.js";
+import { deployOptions } from "#core/options/deploy.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 import { step } from "#core/util/progress.js";
-
-const fileExistsBehaviors = ["DISALLOW", "OVERWRITE", "RETAIN"] as const;
 
 const help = `Usage: camunda-gitops deploy --env ENV [options]
 
@@ -20,10 +19,11 @@ deployment (with rollback).
   --env ENV                      the environment (required)
   --bucket B --key K             the bundle in S3 (default: the last \`camunda-gitops package --env ENV\`)
   --etag E --version-id V        pin the exact object (recommended with --bucket/--key)
-  --timeout-minutes N            how long to wait for the deployment (default 30)
-  --rollback-timeout-minutes N   how long to follow an automatic rollback (default 15)
-  --interval-seconds N           polling interval (default 15)
-  --if-active wait|fail          when another deployment is active in the group (default wait, up to 15 min)
+  --timeout-minutes N            how long to wait for the deployment (default 30, at least 1)
+  --rollback-timeout-minutes N   how long to follow an automatic rollback (default 15, at least 1)
+  --poll-interval-seconds N      polling interval (default 15, at least 5; also --interval-seconds)
+  --if-active wait|fail          when another deployment is active in the group (default wait)
+  --active-wait-minutes N        how long to wait for it (default 15)
   --file-exists-behavior B       DISALLOW, OVERWRITE (default) or RETAIN
   --ignore-application-stop-failures
                                  continue when the previous revision's ApplicationStop fails
@@ -42,33 +42,28 @@ export const command: Command = {
       "version-id": { type: "string" },
       "timeout-minutes": { type: "string" },
       "rollback-timeout-minutes": { type: "string" },
+      "poll-interval-seconds": { type: "string" },
+      // The option's first name; the action's input is poll-interval-seconds.
       "interval-seconds": { type: "string" },
       "if-active": { type: "string" },
+      "active-wait-minutes": { type: "string" },
       "file-exists-behavior": { type: "string" },
       "ignore-application-stop-failures": { type: "boolean", default: false },
       "keep-running-on-timeout": { type: "boolean", default: false },
     });
-    if (!values.env) throw new UsageError("deploy: --env is required; see `camunda-gitops deploy --help`.");
-    const aws = awsConfigOf(values.env, root);
-    const timeoutMinutes = intOption("deploy", "timeout-minutes", values["timeout-minutes"], 30);
-    const rollbackMinutes = intOption(
-      "deploy",
-      "rollback-timeout-minutes",
-      values["rollback-timeout-minutes"],
-      15,
+    const options = parseOptions(
+      deployOptions,
+      {
+        ...values,
+        environment: values.env,
+        "poll-interval-seconds": values["poll-interval-seconds"] ?? values["interval-seconds"],
+        "stop-on-timeout": !values["keep-running-on-timeout"],
+      },
+      cliNames("deploy", { environment: "env" }),
     );
-    const intervalSeconds = intOption("deploy", "interval-seconds", values["interval-seconds"], 15);
-    const whenActive = values["if-active"] ?? "wait";
-    if (whenActive !== "wait" && whenActive !== "fail") {
-      throw new UsageError(`deploy: --if-active must be wait or fail, got "${whenActive}".`);
-    }
-    const behavior = (values["file-exists-behavior"] ?? "OVERWRITE").toUpperCase();
-    if (!(fileExistsBehaviors as readonly string[]).includes(behavior)) {
-      throw new UsageError(
-        `deploy: --file-exists-behavior must be one of ${fileExistsBehaviors.join(", ")}, got "${behavior}".`,
-      );
-    }
-    const revision = revisionFrom(values, values.env, lastPackageFile(root));
+    const environment = options.environment;
+    const aws = awsConfigOf(environment, root);
+    const revision = options.revision ?? lastPackaged(environment, lastPackageFile(root));
 
     const client = createCodeDeployClient({ region: aws.region });
     const controller = new AbortController();
@@ -78,7 +73,7 @@ export const command: Command = {
     };
     process.once("SIGINT", onInterrupt);
     try {
-      const outcome = await step(`Deploying s3://${revision.bucket}/${revision.key} to ${values.env}`, (s) =>
+      const outcome = await step(`Deploying s3://${revision.bucket}/${revision.key} to ${environment}`, (s) =>
         runDeployment({
           client,
           region: aws.region,
@@ -86,13 +81,14 @@ export const command: Command = {
           deploymentGroup: aws.codeDeploy.deploymentGroup,
           revision,
           description: deploymentDescription(localOrigin(root)),
-          fileExistsBehavior: behavior as (typeof fileExistsBehaviors)[number],
-          ignoreApplicationStopFailures: values["ignore-application-stop-failures"],
-          whenActive,
-          timeoutMs: Math.max(timeoutMinutes, 1) * 60_000,
-          rollbackTimeoutMs: Math.max(rollbackMinutes, 1) * 60_000,
-          intervalMs: Math.max(intervalSeconds, 1) * 1000,
-          stopOnTimeout: !values["keep-running-on-timeout"],
+          fileExistsBehavior: options.fileExistsBehavior,
+          ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
+          whenActive: options.whenActive,
+          activeWaitMs: options.activeWaitMs,
+          timeoutMs: options.timeoutMs,
+          rollbackTimeoutMs: options.rollbackTimeoutMs,
+          intervalMs: options.intervalMs,
+          stopOnTimeout: options.stopOnTimeout,
           log: s.update,
           signal: controller.signal,
         }),
@@ -106,19 +102,9 @@ export const command: Command = {
   },
 };
 
-function revisionFrom(
-  values: { bucket?: string; key?: string; etag?: string; "version-id"?: string },
-  environment: string,
-  lastPackage: string,
-): RevisionLocation {
-  if (values.bucket || values.key) {
-    if (!values.bucket || !values.key)
-      throw new UsageError("deploy: --bucket and --key go together; give both or neither.");
-    if (!values.key.endsWith(".zip"))
-      throw new UsageError(`deploy: --key ${values.key} is not a .zip bundle.`);
-    return { bucket: values.bucket, key: values.key, etag: values.etag, versionId: values["version-id"] };
-  }
-  const last = loadLastPackage(environment, lastPackage);
+/** The bundle the last `camunda-gitops package --env ENV` uploaded. */
+function lastPackaged(environment: string, file: string): RevisionLocation {
+  const last = loadLastPackage(environment, file);
   return { bucket: last.bucket, key: last.key, etag: last.etag, versionId: last.versionId };
 }
 

@@ -1,18 +1,18 @@
 import path from "node:path";
-import { type Command, type CommandContext, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { type Command, type CommandContext, parseCommandArgs } from "#core/cli/command.js";
 import { probe, probeHelp } from "#core/cli/engine-probe.js";
 import {
   buildEngine,
   defaultDataDir,
   defaultPort,
-  type EngineDb,
   type EngineHandle,
-  engineDbs,
   engineProjectDir,
   engineStatus,
   startEngine,
   stopEngine,
 } from "#core/engine/local-engine.js";
+import { engineStartOptions } from "#core/options/platform.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 import { UsageError } from "#core/util/errors.js";
 import { displayPath } from "#core/util/paths.js";
 import { formatDuration, step } from "#core/util/progress.js";
@@ -79,19 +79,14 @@ async function start(argv: string[], context: CommandContext): Promise<number> {
     host: { type: "string" },
     "data-dir": { type: "string" },
   });
-  // Left undefined when not given, so `engine start` accepts an engine already running on another port.
-  const port =
-    values.port === undefined ? undefined : intOption("engine start", "port", values.port, defaultPort);
-  const db = values.db;
-  if (db !== undefined && !engineDbs.includes(db as EngineDb)) {
-    throw new UsageError(`engine start: --db must be one of ${engineDbs.join(", ")}, got "${db}".`);
-  }
+  // Port and database stay undefined when not given: `engine start` then accepts an engine already running.
+  const options = parseOptions(engineStartOptions, values, cliNames("engine start"));
   const handle = await step("Starting the local Camunda engine", (s) =>
     startEngine({
-      port,
-      db: db as EngineDb | undefined,
-      ...(values.host ? { host: values.host } : {}),
-      dataDir: dataDirOption(values["data-dir"], context),
+      port: options.port,
+      db: options.db,
+      ...(options.host ? { host: options.host } : {}),
+      dataDir: dataDirOption(options["data-dir"], context),
       engineDir: engineProjectDir(context.root),
       onProgress: s.update,
     }),

@@ -1,15 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
-import {
-  DEFAULT_REGISTRY_FILE,
-  FORMATS,
-  type Format,
-  formatReport,
-  lint,
-  reportFails,
-} from "#core/lint/index.js";
-import { UsageError } from "#core/util/errors.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { DEFAULT_REGISTRY_FILE, formatReport, lint } from "#core/lint/index.js";
+import { lintFails, lintOptions } from "#core/options/lint.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 
 const help = `Usage: camunda-gitops lint [paths...] [options]
 
@@ -25,6 +19,8 @@ unless processes/.bpmnlintrc names the rule under "rules". Each rule: docs/lint/
 Options:
   --format <f>          text (default), json, github (workflow annotations) or sarif (SARIF 2.1.0)
   --max-warnings <n>    fail when there are more than n warnings (default: warnings never fail)
+  --fail-on <level>     error (default: any error fails), warning (any warning too) or never
+                        (as the lint-processes action's fail-on input)
   --config <file>       bpmnlint configuration to use instead of processes/.bpmnlintrc
   --output <file>       write the report to a file instead of standard output
 
@@ -46,32 +42,26 @@ export const command: Command = {
       {
         format: { type: "string" },
         "max-warnings": { type: "string" },
+        "fail-on": { type: "string" },
         config: { type: "string" },
         output: { type: "string" },
       },
       true,
     );
-    const format = (values.format ?? "text") as Format;
-    if (!FORMATS.includes(format)) {
-      throw new UsageError(`lint: --format must be one of ${FORMATS.join(", ")}, got "${values.format}".`);
-    }
-    const maxWarnings =
-      values["max-warnings"] === undefined
-        ? -1
-        : intOption("lint", "max-warnings", values["max-warnings"], -1);
+    const options = parseOptions(lintOptions, values, cliNames("lint"));
     const report = await lint({
       root,
       ...(importModule ? { registry: { file: DEFAULT_REGISTRY_FILE, importModule } } : {}),
       ...(positionals.length > 0 ? { paths: positionals } : {}),
-      ...(values.config ? { configFile: values.config } : {}),
+      ...(options.configFile ? { configFile: options.configFile } : {}),
     });
-    const output = formatReport(report, format, {
+    const output = formatReport(report, options.format, {
       colour: values.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR,
       version: process.env.npm_package_version ?? "0.1.0",
       docsBase: `${pathToFileURL(root).href}/`,
     });
     if (values.output) await writeFile(values.output, output);
     else process.stdout.write(output);
-    return reportFails(report, maxWarnings) ? 1 : 0;
+    return lintFails(report, options) ? 1 : 0;
   },
 };

@@ -1,7 +1,9 @@
 import path from "node:path";
 import { lastPackageFile, saveLastPackage } from "#core/bundle/last-package.js";
 import { packageBundle } from "#core/bundle/publish.js";
-import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { packageOptions } from "#core/options/package.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 import { displayPath, localDir } from "#core/util/paths.js";
 import { step } from "#core/util/progress.js";
 
@@ -39,17 +41,21 @@ export const command: Command = {
       "workers-image-digest": { type: "string" },
       json: { type: "boolean", default: false },
     });
-    const partMiB = intOption("package", "part-size-mib", values["part-size-mib"], 8);
+    const options = parseOptions(
+      packageOptions,
+      { ...values, environment: values.env },
+      cliNames("package", { environment: "env" }),
+    );
     const out = path.resolve(values.out ?? path.join(localDir(root), "delivery", "bundle.zip"));
-    const environment = values.env;
+    const environment = options.environment;
     const result = await step(environment ? `Packaging and uploading to ${environment}` : "Packaging", (s) =>
       packageBundle({
         root,
         out,
         environment,
-        partSize: Math.max(partMiB, 5) * 1024 * 1024,
-        kmsKeyId: values["kms-key-id"],
-        workersImageDigest: values["workers-image-digest"],
+        partSize: options.partSizeBytes,
+        kmsKeyId: options.kmsKeyId,
+        workersImageDigest: options.workersImageDigest,
         onProgress: s.update,
       }),
     );

@@ -1,4 +1,6 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { releaseOptions } from "#core/options/release.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 import { connect } from "#core/release/connect.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
 import { planRelease } from "#core/release/release.js";
@@ -29,18 +31,21 @@ export const command: Command = {
       ref: { type: "string" },
       format: { type: "string" },
     });
-    if (!values.env)
-      throw new UsageError("plan: --env is required (e.g. --env local); see `camunda-gitops plan --help`.");
+    const options = parseOptions(
+      releaseOptions,
+      { environment: values.env, ref: values.ref },
+      cliNames("plan", { environment: "env" }),
+    );
     const format = values.format ?? "text";
     if (format !== "text" && format !== "json") {
       throw new UsageError(`plan: --format must be text or json, got "${format}".`);
     }
-    const connection = connect(values.env, { root });
+    const connection = connect(options.environment, { root });
     const { plan, rows } = await planRelease({
       client: connection.client,
       target: connection.target,
       repoRoot: root,
-      ref: values.ref,
+      ref: options.ref,
       provenance: await provenanceFromEnvironment(process.env, root),
     });
     process.stdout.write(

@@ -1,5 +1,7 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
+import { releaseOptions } from "#core/options/release.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 import { connect } from "#core/release/connect.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
@@ -7,7 +9,7 @@ import { release, SmokeFailedError } from "#core/release/release.js";
 import { formatReleaseText, releaseJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
 
-const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--format text|json]
+const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--expected-plan-digest D] [--format text|json]
 
 Deploys every BPMN/DMN file under processes/ to an environment's engine in one atomic deployment:
   1. lint: refuses to start while the linter reports errors;
@@ -26,6 +28,8 @@ Options:
   --smoke            start each newly deployed process once with its example variables from
                      processes/examples/, check it reaches a wait state, then delete the instance
                      (refused unless the environment file sets camunda.allowSmokeTests: true)
+  --expected-plan-digest D
+                     deploy only if the fresh plan has this digest (plan --format json prints it)
   --format <f>       text (default) or json
 
 Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written by
@@ -41,21 +45,19 @@ export const command: Command = {
       ref: { type: "string" },
       "dry-run": { type: "boolean" },
       smoke: { type: "boolean" },
+      "expected-plan-digest": { type: "string" },
       format: { type: "string" },
     });
-    if (!values.env) {
-      throw new UsageError(
-        "release: --env is required (e.g. --env local); see `camunda-gitops release --help`.",
-      );
-    }
+    const options = parseOptions(
+      releaseOptions,
+      { ...values, environment: values.env },
+      cliNames("release", { environment: "env" }),
+    );
     const format = values.format ?? "text";
     if (format !== "text" && format !== "json") {
       throw new UsageError(`release: --format must be text or json, got "${format}".`);
     }
-    if (values.smoke && values["dry-run"]) {
-      throw new UsageError("release: --smoke needs a deployment and cannot be combined with --dry-run.");
-    }
-    const connection = connect(values.env, { root });
+    const connection = connect(options.environment, { root });
     const write = (result: Parameters<typeof releaseJson>[0]) =>
       process.stdout.write(
         format === "json"
@@ -68,12 +70,13 @@ export const command: Command = {
         target: connection.target,
         repoRoot: root,
         lint: projectLintGate({ toolRoot: root }),
-        provenance: await provenanceFromEnvironment(process.env, root),
-        ref: values.ref,
-        dryRun: values["dry-run"] ?? false,
-        smoke: values.smoke ?? false,
+        ref: options.ref,
+        dryRun: options.dryRun,
+        smoke: options.smoke,
         allowSmokeTests: connection.allowSmokeTests,
-        ...(values.smoke ? { engineCapabilities: loadManifest(manifestFile(root)).capabilities } : {}),
+        expectedPlanDigest: options.expectedPlanDigest,
+        provenance: await provenanceFromEnvironment(process.env, root),
+        ...(options.smoke ? { engineCapabilities: loadManifest(manifestFile(root)).capabilities } : {}),
       });
       write(result);
       return 0;

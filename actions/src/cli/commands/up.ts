@@ -1,9 +1,9 @@
 import { localCredentialsFile, resolveCamundaCredentials } from "#core/camunda/credentials.js";
-import { type Command, intOption, parseCommandArgs } from "#core/cli/command.js";
-import { type EngineDb, engineDbs } from "#core/engine/local-engine.js";
+import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { upOptions } from "#core/options/platform.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 import { formatStatus, readPlatformStatus } from "#core/platform/status.js";
 import { up } from "#core/platform/up.js";
-import { UsageError } from "#core/util/errors.js";
 import { displayPath } from "#core/util/paths.js";
 
 const help = `Usage: camunda-gitops up [--db h2|postgres] [--port N] [--samples N]   (npm start)
@@ -31,11 +31,7 @@ export const command: Command = {
       port: { type: "string" },
       samples: { type: "string" },
     });
-    const db = (values.db ?? "h2") as EngineDb;
-    if (!engineDbs.includes(db)) throw new UsageError(`up: --db must be h2 or postgres, got "${values.db}".`);
-    const port = values.port === undefined ? undefined : intOption("up", "port", values.port, 8080);
-    const samples = intOption("up", "samples", values.samples, 4);
-
+    const { db, port, samples } = parseOptions(upOptions, values, cliNames("up"));
     const result = await up({ root, db, ...(port ? { port } : {}), samples });
     if (result.alreadyRunning)
       console.log("The platform is already running (stop it with `npm run stop`).\n");

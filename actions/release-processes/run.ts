@@ -1,0 +1,73 @@
+/**
+ * The release-processes action: the core's release (lint gate, plan, one atomic deployment,
+ * verification, optional smoke test) for one environment, as outputs, the job summary, and
+ * annotations on the lines a refused release points at.
+ */
+import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
+import { importRegistryWithTsx } from "#core/lint/registry-import.js";
+import { releaseOptions } from "#core/options/release.js";
+import { annotationsFor } from "#core/release/annotations.js";
+import { connect } from "#core/release/connect.js";
+import { projectLintGate } from "#core/release/lint-gate.js";
+import { planHasChanges } from "#core/release/plan.js";
+import { provenanceFromEnvironment } from "#core/release/provenance.js";
+import { type ReleaseResult, release, SmokeFailedError } from "#core/release/release.js";
+import { formatReleaseMarkdown, formatReleaseText, releaseJson } from "#core/release/report.js";
+import { type ActionDefinition, runAction } from "../shared/run-action.js";
+import { githubRunner, type Runner } from "../shared/runner.js";
+
+async function publish(runner: Runner, result: ReleaseResult): Promise<void> {
+  runner.output("result", JSON.stringify(releaseJson(result)));
+  runner.output("plan-digest", result.plan.digest);
+  runner.output("has-changes", String(planHasChanges(result.plan)));
+  runner.output("new-versions", String(result.newVersions));
+  runner.info(formatReleaseText(result));
+  await runner.summary(formatReleaseMarkdown(result));
+}
+
+export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
+  what: "The process release",
+  options: releaseOptions,
+  inputs: ["environment", "ref", "dry-run", "smoke", "expected-plan-digest"],
+  async run(options, { runner, workspace }) {
+    // Masked before anything can print it; the client sends it only in the Authorization header.
+    if (runner.env.CAMUNDA_PASSWORD) runner.secret(runner.env.CAMUNDA_PASSWORD);
+    const connection = connect(options.environment, {
+      root: workspace,
+      env: runner.env,
+      log: (line) => runner.info(line),
+    });
+    try {
+      const result = await release({
+        client: connection.client,
+        target: connection.target,
+        repoRoot: workspace,
+        ref: options.ref,
+        dryRun: options.dryRun,
+        smoke: options.smoke,
+        allowSmokeTests: connection.allowSmokeTests,
+        ...(options.smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {}),
+        expectedPlanDigest: options.expectedPlanDigest,
+        provenance: await provenanceFromEnvironment(runner.env, workspace),
+        lint: projectLintGate({
+          toolRoot: workspace,
+          importRegistry: (file) => importRegistryWithTsx(workspace, file),
+        }),
+      });
+      await publish(runner, result);
+    } catch (error) {
+      // Deployed, but the smoke test failed: the table of versions still belongs in the outputs.
+      if (error instanceof SmokeFailedError) await publish(runner, error.result);
+      throw error;
+    }
+  },
+  annotations: (error) =>
+    annotationsFor(error).map((a) => ({
+      message: a.message,
+      properties: { file: a.file, startLine: a.line, startColumn: a.column, title: a.title },
+    })),
+};
+
+export function run(runner: Runner = githubRunner): Promise<void> {
+  return runAction(releaseProcesses, runner);
+}
