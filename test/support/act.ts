@@ -128,7 +128,11 @@ function preparedNodeModules(): { dir: string; lockSha256: string } {
     if (checkoutMatchesLock(lockText)) {
       execFileSync("cp", ["-a", repoPath("node_modules"), path.join(staging, "node_modules")]);
     } else {
-      copyFileSync(repoPath("package.json"), path.join(staging, "package.json"));
+      // The root package's own scripts (prepare: the CLI build) need the whole checkout; the stand-in
+      // runs them in each job. The dependencies' install scripts run here, as in any npm ci.
+      const manifest = JSON.parse(readFileSync(repoPath("package.json"), "utf8")) as Record<string, unknown>;
+      delete manifest.scripts;
+      writeFileSync(path.join(staging, "package.json"), JSON.stringify(manifest, null, 2));
       copyFileSync(repoPath("package-lock.json"), path.join(staging, "package-lock.json"));
       execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
         cwd: staging,

@@ -168,15 +168,15 @@ describe("the release-processes action bundle", () => {
     });
     const run = await runAction(repo, { environment: "test", "dry-run": "false", smoke: "false" });
     assert.equal(run.code, 1);
-    // The linter places the finding on the sequence flow that holds the condition.
+    // The linter places the finding on the condition expression itself, inside Flow_Large.
     const line =
       processXml("x", { condition: BROKEN_JUEL })
         .split("\n")
-        .findIndex((l) => l.includes('<bpmn:sequenceFlow id="Flow_Large"')) + 1;
+        .findIndex((l) => l.includes("<bpmn:conditionExpression")) + 1;
     assert.match(
       run.stdout,
       new RegExp(
-        `^::error title=camunda-gitops/juel-condition \\(Flow_Large\\),file=processes/broken\\.bpmn,line=${line},col=\\d+::`,
+        `^::error title=camunda-gitops/expression-syntax \\(Flow_Large\\),file=processes/broken\\.bpmn,line=${line},col=\\d+::`,
         "m",
       ),
     );

@@ -57,12 +57,12 @@ after(async () => {
   tree?.dispose();
 });
 
-function changeSets(t: TestContext, headRepository?: string) {
+function changeSets(t: TestContext, headRepository?: string, on: WorkflowTree = tree) {
   return runWorkflow({
-    tree,
+    tree: on,
     workflow,
     event: "pull_request",
-    payload: pullRequestEvent(tree, headRepository ? { headRepository } : {}),
+    payload: pullRequestEvent(on, headRepository ? { headRepository } : {}),
     matrix: { environment: "dev" },
     env: { AWS_ENDPOINT_URL: moto.endpoint },
     timeoutMs: 300_000,
@@ -102,7 +102,7 @@ describe("infrastructure-changeset.yml run by act against moto", () => {
       const sets = await changeSetsOf(name);
       assert.deepEqual(
         sets.map((s) => [s.ChangeSetName, s.Status, s.ExecutionStatus]),
-        [[`pr-42-1-${key}`, "CREATE_COMPLETE", "AVAILABLE"]],
+        [[`pr-dev-42-1-${key}`, "CREATE_COMPLETE", "AVAILABLE"]],
         `${name}: one change set, created and never executed`,
       );
       assert.equal(await stackStatus(name), "CREATE_COMPLETE", `${name} is left as it was`);
@@ -136,5 +136,27 @@ describe("infrastructure-changeset.yml run by act against moto", () => {
       existing.map(async (key) => (await changeSetsOf(stackName(key))).length),
     );
     assert.deepEqual(afterRun, before);
+  });
+
+  test("a step that fails before the stacks are looked up: the summary says they were not checked", async (t) => {
+    const broken = WorkflowTree.fromCheckout("changeset-broken");
+    try {
+      broken.write(
+        "environments/dev.yaml",
+        broken.read("environments/dev.yaml").replace(/^(\s+)region: .*$/m, "$1region: Europe/London"),
+      );
+      broken.commit("a region that is not one");
+      const run = await changeSets(t, undefined, broken);
+      assert.equal(run.jobResult("changeset"), "failure", run.log());
+      const steps = Object.fromEntries(run.steps("changeset").map((s) => [s.step, s.result]));
+      assert.equal(steps["Plan the stacks"], "failure");
+      assert.equal(steps.Summary, "success");
+      const summary = run.summaries("changeset").join("\n");
+      // Nothing was looked up, so nothing may be called missing.
+      assert.doesNotMatch(summary, /does not exist yet/, summary);
+      assert.match(summary, /Not checked: an earlier step failed/);
+    } finally {
+      broken.dispose();
+    }
   });
 });

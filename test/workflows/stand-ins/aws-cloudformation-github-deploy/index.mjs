@@ -60,6 +60,9 @@ function aws(args, env = process.env) {
     const stderr = String(error.stderr ?? error.message ?? "");
     const match = /An error occurred \(([^)]+)\)[^:]*: (.*)/s.exec(stderr);
     if (match) throw new AwsError(match[1], match[2].trim());
+    // moto answers what it cannot handle with an HTML error page; one line is enough.
+    const status = /<title>(\d{3}[^<]*)<\/title>/.exec(stderr)?.[1];
+    if (status) throw new AwsError("HttpError", `the AWS API answered HTTP ${status}`);
     throw new AwsError("CliError", stderr.trim() || String(error));
   }
 }
@@ -207,6 +210,7 @@ if (noExecute) {
   process.exit(0);
 }
 
+let finished;
 if (empty) {
   if (booleanInput("fail-on-empty-changeset"))
     fail(`Failed to create Change Set: the change set for ${stackName} is empty`);
@@ -220,11 +224,14 @@ if (empty) {
       `${stackName}: executing change set ${changeSetName} failed: ${error instanceof AwsError ? `${error.code}: ${error.message}` : error}`,
     );
   }
-  const finished = waitFor(
+  finished = waitFor(
     `stack ${stackName}`,
     () => {
       const stack = describeStack();
-      return stack && !/_IN_PROGRESS$/.test(stack.StackStatus) ? stack : undefined;
+      // REVIEW_IN_PROGRESS after an execution means the execution never started: no use waiting.
+      return stack && (!/_IN_PROGRESS$/.test(stack.StackStatus) || stack.StackStatus === "REVIEW_IN_PROGRESS")
+        ? stack
+        : undefined;
     },
     Number(input("timeout-in-minutes", "60")),
   );
@@ -242,6 +249,6 @@ if (empty) {
   }
   console.log(`${standIn}: ${stackName} ${finished.StackStatus} with ${changes.length} change(s)`);
 }
-const stack = describeStack();
+const stack = finished ?? describeStack();
 setOutput("stack-id", stack?.StackId ?? stackName);
 for (const output of stack?.Outputs ?? []) setOutput(output.OutputKey, output.OutputValue ?? "");

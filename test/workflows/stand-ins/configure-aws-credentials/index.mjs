@@ -66,6 +66,9 @@ function aws(args, env = process.env) {
     const stderr = String(error.stderr ?? error.message ?? "");
     const match = /An error occurred \(([^)]+)\)[^:]*: (.*)/s.exec(stderr);
     if (match) throw new AwsError(match[1], match[2].trim());
+    // moto answers what it cannot handle with an HTML error page; one line is enough.
+    const status = /<title>(\d{3}[^<]*)<\/title>/.exec(stderr)?.[1];
+    if (status) throw new AwsError("HttpError", `the AWS API answered HTTP ${status}`);
     throw new AwsError("CliError", stderr.trim() || String(error));
   }
 }
