@@ -156,14 +156,33 @@ describe("local engine lifecycle (own engine on a free port)", () => {
     assert.deepEqual(await stopEngine({ dataDir }), { wasRunning: false, forced: false });
   });
 
-  it("restarts on the same H2 files with the stored password", async () => {
+  it("restarts on the same H2 files with the stored password, and stops without waiting out a pending long poll", async () => {
     const restarted = await startEngine({ engineDir, port, dataDir, env: noAdminEnv });
     assert.equal(restarted.credentialsSource, "file");
     assert.deepEqual(restarted.credentials, engine!.credentials);
     const auth = basic(restarted.credentials.username, restarted.credentials.password);
     assert.equal(await status(`${restarted.restUrl}/process-definition/count`, auth), 200);
+    // A worker's long poll that nobody will read again: the engine answers it when it stops, so
+    // Tomcat's graceful shutdown completes instead of waiting for it until the shutdown bound.
+    const poll = fetch(`${restarted.restUrl}/external-task/fetchAndLock`, {
+      method: "POST",
+      headers: { authorization: auth, "content-type": "application/json" },
+      body: JSON.stringify({
+        workerId: "abandoned-poll",
+        maxTasks: 1,
+        asyncResponseTimeout: 120_000,
+        topics: [{ topicName: "no-such-topic", lockDuration: 1_000 }],
+      }),
+    }).then(async (response) => ({ status: response.status, body: await response.text() }));
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // the poll is parked in the engine
     await stopEngine({ dataDir });
     assert.equal(isAlive(restarted.pid), false);
+    const answered = await poll;
+    assert.equal(answered.status, 500);
+    assert.match(answered.body, /rejected due to shutdown/);
+    const log = readFileSync(restarted.logFile, "utf8");
+    assert.match(log, /Graceful shutdown complete/);
+    assert.doesNotMatch(log, /Graceful shutdown aborted/);
   });
 
   it("fails clearly, and leaves nothing running, when the stored password no longer matches the database", async () => {
