@@ -1,8 +1,10 @@
 /**
  * `camunda-gitops down`: stops what `up` started — the workers process, and the engine only when `up`
- * started it — and nothing else.
+ * started it — and nothing else. Each stop is a named step (what is stopped, its pid), so a stop that
+ * takes a moment never looks like a hang.
  */
-import { stopEngine } from "#core/engine/local-engine.js";
+import { engineStatus, stopEngine } from "#core/engine/local-engine.js";
+import { step as progressStep } from "#core/util/progress.js";
 import { waitUntil } from "#core/util/wait.js";
 import { clearState, isAlive, platformFiles, readState } from "./state.js";
 
@@ -19,24 +21,41 @@ export async function stopWorkers(pid: number, graceMs = 30_000): Promise<void> 
   } catch {
     return;
   }
-  if (!(await waitUntil(() => !isAlive(pid), { timeoutMs: graceMs, intervalMs: 100 })))
+  if (!(await waitUntil(() => !isAlive(pid), { timeoutMs: graceMs, intervalMs: 50 })))
     process.kill(pid, "SIGKILL");
 }
 
+export interface DownOptions {
+  step?: typeof progressStep;
+}
+
 /** `root`: the checkout whose platform `up` started. */
-export async function down(root: string): Promise<DownResult> {
+export async function down(root: string, options: DownOptions = {}): Promise<DownResult> {
+  const step = options.step ?? progressStep;
   const { stateFile } = platformFiles(root);
   const state = readState(stateFile);
   if (!state) return { workers: "not running", engine: "not running" };
   let workers: DownResult["workers"] = "not running";
   if (state.workers && isAlive(state.workers.pid)) {
-    await stopWorkers(state.workers.pid);
+    const pid = state.workers.pid;
+    await step(`Stopping the workers (pid ${pid}; running tasks finish or are unlocked)`, () =>
+      stopWorkers(pid),
+    );
     workers = "stopped";
   }
   let engine: DownResult["engine"] = "left running (not started by up)";
   if (state.engine.startedByUp) {
-    const stopped = await stopEngine({ dataDir: state.engine.dataDir });
-    engine = stopped.wasRunning ? "stopped" : "not running";
+    const running = await engineStatus({ dataDir: state.engine.dataDir });
+    if (running.running) {
+      const stopped = await step(
+        `Stopping the engine (pid ${running.pid}, ${running.db ?? state.engine.db}, port ${running.port})`,
+        () => stopEngine({ dataDir: state.engine.dataDir }),
+      );
+      engine = stopped.wasRunning ? "stopped" : "not running";
+    } else {
+      await stopEngine({ dataDir: state.engine.dataDir }); // forgets a stale state file, signals nothing
+      engine = "not running";
+    }
   }
   clearState(stateFile);
   return { workers, engine };
