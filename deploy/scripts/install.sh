@@ -5,8 +5,10 @@
 #
 # Parameter Store, under RUNTIME_PARAMETER_PATH (default /camunda-platform/<deployment group>/):
 #   one parameter per setting, named after the variable: DB_HOST, DB_NAME, DB_PORT, WORKERS_REPOSITORY, ...
-#   DB_SECRET_ID     Secrets Manager id of the database credentials (JSON with username, password)
-#   ADMIN_SECRET_ID  Secrets Manager id of the Camunda admin (JSON with username, password)
+#   DB_SECRET_ID          Secrets Manager id of the database credentials (JSON with username, password)
+#   WORKERS_DB_SECRET_ID  Secrets Manager id of the workers' own database user (same shape): their
+#                         idempotency records live in its schema, shared by every host
+#   ADMIN_SECRET_ID       Secrets Manager id of the Camunda admin (JSON with username, password)
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +58,10 @@ if [[ -n "${settings[DB_SECRET_ID]:-}" ]]; then
   read_secret "${settings[DB_SECRET_ID]}" DB_USER DB_PASSWORD
   unset 'settings[DB_SECRET_ID]'
 fi
+if [[ -n "${settings[WORKERS_DB_SECRET_ID]:-}" ]]; then
+  read_secret "${settings[WORKERS_DB_SECRET_ID]}" WORKERS_DB_USER WORKERS_DB_PASSWORD
+  unset 'settings[WORKERS_DB_SECRET_ID]'
+fi
 if [[ -n "${settings[ADMIN_SECRET_ID]:-}" ]]; then
   read_secret "${settings[ADMIN_SECRET_ID]}" CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD
   unset 'settings[ADMIN_SECRET_ID]'
@@ -72,10 +78,12 @@ if [[ -n "${settings[WORKERS_REPOSITORY]:-}" ]]; then
 fi
 
 missing=()
-for key in DB_HOST DB_NAME DB_USER DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_IMAGE; do
+# The workers' user is required: hosts of one deployment group share their idempotency records, and
+# the workers refuse to start in a cluster without them.
+for key in DB_HOST DB_NAME DB_USER DB_PASSWORD WORKERS_DB_USER WORKERS_DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_IMAGE; do
   [[ -n "${settings[$key]:-}" ]] || missing+=("$key")
 done
-((${#missing[@]} == 0)) || die "missing runtime settings: ${missing[*]}; add them under $path (or the secrets DB_SECRET_ID / ADMIN_SECRET_ID point at; WORKERS_IMAGE comes from WORKERS_REPOSITORY, which the delivery stack creates)"
+((${#missing[@]} == 0)) || die "missing runtime settings: ${missing[*]}; add them under $path (or the secrets DB_SECRET_ID / WORKERS_DB_SECRET_ID / ADMIN_SECRET_ID point at; WORKERS_IMAGE comes from WORKERS_REPOSITORY, which the delivery stack creates)"
 
 # Values are written single-quoted, which compose reads literally (no $ expansion), so the only
 # characters that cannot be represented are the single quote and line breaks.

@@ -165,6 +165,7 @@ function startWorkersProcess(root: string, engine: EngineHandle, port: number): 
         WORKER_HTTP_HOST: "127.0.0.1",
         WORKER_HTTP_PORT: String(port),
         WORKER_DATA_DIR: path.join(localDir(root), "workers"),
+        ...workersStoreEnv(engine.db, process.env),
       },
     });
     child.unref();
@@ -174,6 +175,29 @@ function startWorkersProcess(root: string, engine: EngineHandle, port: number): 
   } finally {
     closeSync(log);
   }
+}
+
+/**
+ * With `--db postgres` the workers keep their idempotency records in that database too (schema
+ * camunda_workers, created by their migration), as on the hosts in AWS; locally they connect with the
+ * engine's credentials. WORKER_STORE / WORKER_DB_* set by the caller win.
+ */
+export function workersStoreEnv(db: string | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
+  if (db !== "postgres" || env.WORKER_STORE || !env.SPRING_DATASOURCE_URL) return {};
+  let url: URL;
+  try {
+    url = new URL(env.SPRING_DATASOURCE_URL.replace(/^jdbc:/, ""));
+  } catch {
+    return {};
+  }
+  return {
+    WORKER_STORE: "postgres",
+    WORKER_DB_HOST: url.hostname,
+    WORKER_DB_PORT: url.port || "5432",
+    WORKER_DB_NAME: decodeURIComponent(url.pathname.replace(/^\//, "")),
+    WORKER_DB_USER: env.SPRING_DATASOURCE_USERNAME ?? "",
+    WORKER_DB_PASSWORD: env.SPRING_DATASOURCE_PASSWORD ?? "",
+  };
 }
 
 async function waitForWorkers(port: number, pid: number, logFile: string): Promise<void> {

@@ -26,6 +26,8 @@ const data = model.stacks.get("data")!;
 const work = mkdtempSync(path.join(tmpdir(), "db-user-"));
 const appUser = `camunda_${randomBytes(3).toString("hex")}`;
 const appPassword = randomBytes(24).toString("base64url");
+const workersUser = `workers_${randomBytes(3).toString("hex")}`;
+const workersPassword = randomBytes(24).toString("base64url");
 let db: PostgresDatabase;
 
 const fakeBoto3 = `
@@ -69,17 +71,21 @@ function inlineCode(): string {
 
 interface Run {
   calls: RecordedCall[];
-  response: { Status: string; Reason?: string | null };
+  response: { Status: string; Reason?: string | null; PhysicalResourceId?: string };
 }
 
-function runProvisioner(env: Record<string, string> = {}): Run {
-  const properties = data.resources.get("AppDatabaseUser")!.properties;
+function runProvisioner(
+  env: Record<string, string> = {},
+  resource = "AppDatabaseUser",
+  secret = { username: appUser, password: appPassword },
+): Run {
+  const properties = data.resources.get(resource)!.properties;
   const event = {
     RequestType: "Create",
     ResourceProperties: { ...properties, Database: db.database },
     StackId: data.stackArn,
     RequestId: "request-1",
-    LogicalResourceId: "AppDatabaseUser",
+    LogicalResourceId: resource,
     ResponseURL: "https://cloudformation-custom-resource-response.example/",
   };
   const result = spawnSync("python3", ["run.py", JSON.stringify(event)], {
@@ -87,7 +93,7 @@ function runProvisioner(env: Record<string, string> = {}): Run {
     encoding: "utf8",
     env: {
       PATH: process.env.PATH,
-      APP_SECRET: JSON.stringify({ username: appUser, password: appPassword }),
+      APP_SECRET: JSON.stringify(secret),
       ...env,
     },
   });
@@ -134,7 +140,7 @@ after(async () => {
     // Give the database back to its owner so the helper can drop both, then drop Camunda's user.
     await db
       .query(
-        `ALTER DATABASE ${db.database} OWNER TO ${db.username}; ALTER SCHEMA public OWNER TO ${db.username}; DROP ROLE IF EXISTS ${appUser};`,
+        `ALTER DATABASE ${db.database} OWNER TO ${db.username}; ALTER SCHEMA public OWNER TO ${db.username}; DROP SCHEMA IF EXISTS camunda_workers CASCADE; DROP ROLE IF EXISTS ${workersUser}; DROP ROLE IF EXISTS ${appUser};`,
       )
       .catch(() => undefined);
     await db.drop();
@@ -160,6 +166,30 @@ describe("database user provisioner (Data API stood in for by the PostgreSQL sup
     assert.equal(login.out, `${appUser}|${appUser}`, "logged in as Camunda's user, which owns the database");
     assert.notEqual(loginAs(appUser, `${appPassword}x`).status, 0, "a wrong password is refused");
     recorded = run.calls;
+  });
+
+  test("creates the workers' user owning only its schema camunda_workers, through the same function and role", async () => {
+    const run = runProvisioner({}, "WorkersDatabaseUser", {
+      username: workersUser,
+      password: workersPassword,
+    });
+    assert.equal(run.response.Status, "SUCCESS");
+    assert.equal(run.response.PhysicalResourceId, "camunda-workers-database-user");
+    const statements = run.calls.filter((c) => c.service === "rds-data").map((c) => String(c.input.sql));
+    for (const sql of statements) {
+      assert.ok(!sql.includes(workersPassword), "the password itself is never sent");
+      await db.query(sql);
+    }
+    const owner = await db.query(
+      "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'camunda_workers'",
+    );
+    assert.deepEqual(owner, [[workersUser]]);
+    const role = await db.query(
+      `SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = '${workersUser}'`,
+    );
+    assert.deepEqual(role, [["f", "f", "f"]]);
+    assert.equal(loginAs(workersUser, workersPassword).status, 0);
+    assert.deepEqual(await refusedCalls(model, "data.DatabaseUserProvisionerRole", run.calls), []);
   });
 
   test("running it again (stack update, replaced secret) changes nothing and still succeeds", async () => {

@@ -58,6 +58,12 @@ function hostCalls(model: EnvironmentModel): RecordedCall[] {
     {
       service: "secretsmanager",
       operation: "GetSecretValue",
+      input: { SecretId: parameter("WorkersDbSecretIdParameter") },
+      via: "mock",
+    },
+    {
+      service: "secretsmanager",
+      operation: "GetSecretValue",
       input: { SecretId: parameter("AdminSecretIdParameter") },
       via: "mock",
     },

@@ -45,7 +45,7 @@ describe("production docker-compose.yml", () => {
     assert.match(camunda.healthcheck!.test.join(" "), /\/engine-rest\/engine/);
   });
 
-  test("runs the workers after the engine is healthy, with its credentials and a durable data folder", () => {
+  test("runs the workers after the engine is healthy, with its credentials and the shared store of their own database user", () => {
     // The image CI pushed, by digest; a host never builds one, so a missing setting stops compose.
     assert.match(workers.image, /^\$\{WORKERS_IMAGE:\?[^}]+\}$/);
     assert.equal(workers.build, undefined);
@@ -57,8 +57,18 @@ describe("production docker-compose.yml", () => {
       workers.ports?.every((p) => p.startsWith("127.0.0.1:")),
       "worker health and metrics stay on loopback",
     );
-    assert.ok(workers.volumes?.some((v) => v.endsWith(`:${workers.environment.WORKER_DATA_DIR}`)));
-    assert.ok(compose.volumes && "workers-data" in compose.volumes);
+    // Every host of the group shares the idempotency records: the workers' schema in the same
+    // cluster, as their own user (not the engine's), and never the per-host file store.
+    const env = workers.environment;
+    assert.equal(env.WORKER_CLUSTER, "true");
+    assert.equal(env.WORKER_STORE, "postgres");
+    assert.match(env.WORKER_DB_HOST!, /^\$\{DB_HOST:\?/);
+    assert.match(env.WORKER_DB_NAME!, /^\$\{DB_NAME:\?/);
+    assert.match(env.WORKER_DB_USER!, /^\$\{WORKERS_DB_USER:\?/);
+    assert.match(env.WORKER_DB_PASSWORD!, /^\$\{WORKERS_DB_PASSWORD:\?/);
+    assert.equal(env.WORKER_DB_SSLMODE, "verify-full");
+    assert.ok(workers.volumes?.includes(`/etc/camunda-platform/rds-ca.pem:${env.WORKER_DB_SSL_CA_FILE}:ro`));
+    assert.equal(env.WORKER_DATA_DIR, undefined);
   });
 
   test("holds no secret: every password, user and host is interpolated from the env file", () => {

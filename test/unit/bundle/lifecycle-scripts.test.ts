@@ -147,6 +147,7 @@ const ssmText = [
   "/camunda-platform/camunda-test-engine/DB_HOST\tdb.cluster.internal",
   "/camunda-platform/camunda-test-engine/DB_NAME\tcamunda",
   "/camunda-platform/camunda-test-engine/DB_SECRET_ID\tarn:aws:secretsmanager:eu-west-2:000000000000:secret:db",
+  "/camunda-platform/camunda-test-engine/WORKERS_DB_SECRET_ID\tarn:aws:secretsmanager:eu-west-2:000000000000:secret:workers",
   "/camunda-platform/camunda-test-engine/ADMIN_SECRET_ID\tadmin",
   `/camunda-platform/camunda-test-engine/WORKERS_REPOSITORY\t${workersRepository}`,
   "/camunda-platform/camunda-test-engine/lowercase_ignored\tx",
@@ -154,6 +155,7 @@ const ssmText = [
 ].join("\n");
 const secrets = {
   db: { username: "camunda_app", password: "db$ecret with space" },
+  workers: { username: "camunda_workers", password: "w0rker$-own" },
   admin: { username: "platform-admin", password: 'adm"in\\pw' },
 };
 
@@ -199,6 +201,8 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
       "aws ssm get-parameters-by-path --path /camunda-platform/camunda-test-engine/ --recursive --with-decryption --query Parameters[].[Name,Value] --output text",
       "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:db --query SecretString --output text",
       "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:db --query SecretString --output text",
+      "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:workers --query SecretString --output text",
+      "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:workers --query SecretString --output text",
       "aws secretsmanager get-secret-value --secret-id admin --query SecretString --output text",
       "aws secretsmanager get-secret-value --secret-id admin --query SecretString --output text",
       `${compose} pull --quiet`,
@@ -218,6 +222,8 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
         "DB_NAME='camunda'",
         "DB_PASSWORD='db$ecret with space'",
         "DB_USER='camunda_app'",
+        "WORKERS_DB_PASSWORD='w0rker$-own'",
+        "WORKERS_DB_USER='camunda_workers'",
         `WORKERS_IMAGE='${workersRepository}@${workersDigest}'`,
         `WORKERS_REPOSITORY='${workersRepository}'`,
         "",
@@ -226,10 +232,10 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
     const printed = [stop, beforeInstall, install, start, validate]
       .map((r) => r.stdout + r.stderr)
       .join("\n");
-    assert.doesNotMatch(printed, /db\$ecret|adm"in/, "no secret value is ever printed");
+    assert.doesNotMatch(printed, /db\$ecret|adm"in|w0rker/, "no secret value is ever printed");
     assert.match(
       install.stdout,
-      /wrote 8 settings to .*: CAMUNDA_ADMIN_PASSWORD CAMUNDA_ADMIN_USER DB_HOST DB_NAME DB_PASSWORD DB_USER WORKERS_IMAGE WORKERS_REPOSITORY/,
+      /wrote 10 settings to .*: CAMUNDA_ADMIN_PASSWORD CAMUNDA_ADMIN_USER DB_HOST DB_NAME DB_PASSWORD DB_USER WORKERS_DB_PASSWORD WORKERS_DB_USER WORKERS_IMAGE WORKERS_REPOSITORY/,
     );
     assert.match(install.stdout, /ignoring parameter .*lowercase_ignored/);
     // curl got the credentials on stdin as a config line, escaped for curl's quoting rules.
@@ -269,7 +275,7 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
     assert.equal(install.status, 1);
     assert.match(
       install.stderr,
-      /missing runtime settings: DB_HOST DB_USER DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_IMAGE; add them under \/camunda-platform\/camunda-test-engine\//,
+      /missing runtime settings: DB_HOST DB_USER DB_PASSWORD WORKERS_DB_USER WORKERS_DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_IMAGE; add them under \/camunda-platform\/camunda-test-engine\//,
     );
     assert.equal(existsSync(h.envFile), false);
   });

@@ -31,11 +31,26 @@ describe("compose files (compose-go)", () => {
       DB_NAME: "camunda",
       DB_USER: "camunda",
       DB_PASSWORD: "placeholder",
+      WORKERS_DB_USER: "camunda_workers",
+      WORKERS_DB_PASSWORD: "placeholder",
       CAMUNDA_ADMIN_USER: "admin",
       CAMUNDA_ADMIN_PASSWORD: "placeholder",
       WORKERS_IMAGE: `111111111111.dkr.ecr.eu-west-2.amazonaws.com/camunda-dev/workers@sha256:${"ab".repeat(32)}`,
     });
     assert.ok(result.ok, result.output);
+  });
+
+  it("deploy/docker-compose.yml refuses to start the workers without their own database user", () => {
+    const result = validate(repoPath("deploy/docker-compose.yml"), {
+      DB_HOST: "db.internal",
+      DB_NAME: "camunda",
+      DB_USER: "camunda",
+      DB_PASSWORD: "placeholder",
+      CAMUNDA_ADMIN_USER: "admin",
+      CAMUNDA_ADMIN_PASSWORD: "placeholder",
+    });
+    assert.equal(result.ok, false);
+    assert.match(result.output, /WORKERS_DB_(USER|PASSWORD) is not set/);
   });
 
   it("deploy/docker-compose.yml refuses to start without the database settings", () => {
@@ -61,6 +76,8 @@ describe("compose files (compose-go)", () => {
     );
     assert.equal(compose.services.workers?.build?.dockerfile, "workers/Dockerfile");
     assert.equal(compose.services.workers?.environment.CAMUNDA_URL, "http://camunda:8080/engine-rest");
+    assert.equal(compose.services.workers?.environment.WORKER_STORE, "postgres");
+    assert.equal(compose.services.workers?.environment.WORKER_DB_HOST, "postgres");
   });
 
   it("docker-compose.dev.yml needs an admin password, never a default one", () => {

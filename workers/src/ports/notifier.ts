@@ -6,6 +6,7 @@
  * idempotency header, or a transactional outbox table relayed by one sender).
  */
 import type { IdempotencyStore } from "./idempotency-store.js";
+import type { Origin } from "./policy-store.js";
 
 export type NotificationKind =
   | "policy-issued"
@@ -40,7 +41,7 @@ export interface SendResult {
 }
 
 export interface Notifier {
-  send(notification: Notification, now: Date): Promise<SendResult>;
+  send(notification: Notification, now: Date, origin?: Origin): Promise<SendResult>;
 }
 
 export interface OutboxMessage extends Notification, Delivery {}

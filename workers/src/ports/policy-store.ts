@@ -2,9 +2,10 @@
  * Issues policies. The one rule that matters: an application gets exactly one policy number, no
  * matter how often its issue-policy task runs (retries, lock expiry after a crash, two workers racing).
  *
- * This implementation keeps policies in an IdempotencyStore keyed by application id. In production
- * the port is the policy administration system (or a `policies` table with `application_id` as
- * primary key and a unique `policy_number`), called with the application id as idempotency key.
+ * IdempotentPolicyStore keeps policies in an IdempotencyStore keyed by application id (the file store
+ * of a single local process). Shared by several hosts, the port is PostgresPolicyStore
+ * (postgres/policy-store.ts): a table with the application id as primary key and a unique policy
+ * number. In front of a policy administration system, the application id is its idempotency key.
  */
 import { randomBytes } from "node:crypto";
 import type { IdempotencyStore } from "./idempotency-store.js";
@@ -28,8 +29,14 @@ export interface IssuedPolicy {
   readonly created: boolean;
 }
 
+/** Where an issue or a send came from, recorded for audits where the store can keep it. */
+export interface Origin {
+  /** The external task that asked for it. */
+  readonly taskId?: string;
+}
+
 export interface PolicyStore {
-  issue(terms: PolicyTerms, now: Date): Promise<IssuedPolicy>;
+  issue(terms: PolicyTerms, now: Date, origin?: Origin): Promise<IssuedPolicy>;
   find(applicationId: string): Promise<Policy | undefined>;
 }
 

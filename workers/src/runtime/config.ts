@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { UsageError } from "#core/util/errors.js";
+import { type PostgresSettings, SCHEMA_NAME } from "#workers/ports/postgres/settings.js";
 import { topicNames } from "#workers/registry.js";
 
 /** The engine refuses long polls above 30 minutes. */
@@ -32,6 +33,12 @@ function integer(name: string, fallback: number, min: number, max: number) {
 export function defaultWorkerId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => v || undefined);
 
 const environmentSchema = z
   .object({
@@ -97,6 +104,40 @@ const environmentSchema = z
       .trim()
       .optional()
       .transform((v) => path.resolve(v || path.join(".local", "workers"))),
+    WORKER_STORE: z
+      .enum(["file", "postgres"], {
+        message: "WORKER_STORE must be file (one local process) or postgres (shared by every worker host)",
+      })
+      .optional()
+      .default("file"),
+    WORKER_CLUSTER: z
+      .enum(["true", "false"], { message: "WORKER_CLUSTER must be true or false" })
+      .optional()
+      .default("false"),
+    WORKER_DB_HOST: optionalText,
+    WORKER_DB_PORT: integer("WORKER_DB_PORT", 5432, 1, 65_535),
+    WORKER_DB_NAME: optionalText,
+    WORKER_DB_USER: optionalText,
+    WORKER_DB_PASSWORD: z
+      .string()
+      .optional()
+      .transform((v) => v || undefined),
+    WORKER_DB_SCHEMA: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || "camunda_workers")
+      .refine((v) => SCHEMA_NAME.test(v), {
+        message: "WORKER_DB_SCHEMA must be a plain lower-case name (letters, digits, underscores)",
+      }),
+    WORKER_DB_SSLMODE: z
+      .enum(["disable", "require", "verify-full"], {
+        message: "WORKER_DB_SSLMODE must be disable, require or verify-full",
+      })
+      .optional(),
+    WORKER_DB_SSL_CA_FILE: optionalText,
+    WORKER_DB_POOL_SIZE: integer("WORKER_DB_POOL_SIZE", 10, 1, 200),
+    WORKER_DB_STATEMENT_TIMEOUT_MS: integer("WORKER_DB_STATEMENT_TIMEOUT_MS", 15_000, 100, 600_000),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
         message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
@@ -113,7 +154,31 @@ const environmentSchema = z
         message: "WORKER_BACKOFF_INITIAL_MS must not exceed WORKER_BACKOFF_MAX_MS",
       });
     }
+    if (value.WORKER_STORE === "postgres") {
+      const missing = (
+        ["WORKER_DB_HOST", "WORKER_DB_NAME", "WORKER_DB_USER", "WORKER_DB_PASSWORD"] as const
+      ).filter((name) => !value[name]);
+      if (missing.length > 0) {
+        ctx.issues.push({
+          code: "custom",
+          input: value,
+          message: `WORKER_STORE=postgres needs ${missing.join(", ")}`,
+        });
+      }
+    }
+    if (value.WORKER_CLUSTER === "true" && value.WORKER_STORE === "file") {
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message:
+          "WORKER_CLUSTER=true but the idempotency store is the local file store (WORKER_STORE=file), so every host would issue its own policy for the same application; set WORKER_STORE=postgres and WORKER_DB_*",
+      });
+    }
   });
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.") || host.startsWith("/");
+}
 
 export interface WorkerConfig {
   readonly baseUrl: string;
@@ -145,6 +210,12 @@ export interface WorkerConfig {
   readonly httpHost: string;
   readonly httpPort: number;
   readonly dataDir: string;
+  /** True when other hosts run workers against the same engine: a shared store is required. */
+  readonly cluster: boolean;
+  /** Where idempotency records live: the file store (one local process) or the shared PostgreSQL schema. */
+  readonly store:
+    | { readonly kind: "file" }
+    | { readonly kind: "postgres"; readonly postgres: PostgresSettings };
   readonly logLevel: string;
 }
 
@@ -198,6 +269,27 @@ export function loadWorkerConfig(
     httpHost: e.WORKER_HTTP_HOST,
     httpPort: e.WORKER_HTTP_PORT,
     dataDir: e.WORKER_DATA_DIR,
+    cluster: e.WORKER_CLUSTER === "true",
+    store:
+      e.WORKER_STORE === "postgres"
+        ? {
+            kind: "postgres",
+            postgres: {
+              host: e.WORKER_DB_HOST as string,
+              port: e.WORKER_DB_PORT,
+              database: e.WORKER_DB_NAME as string,
+              user: e.WORKER_DB_USER as string,
+              password: e.WORKER_DB_PASSWORD as string,
+              schema: e.WORKER_DB_SCHEMA,
+              // Encrypted unless the database is on this machine; verify-full needs the CA bundle.
+              sslMode:
+                e.WORKER_DB_SSLMODE ?? (isLoopback(e.WORKER_DB_HOST as string) ? "disable" : "require"),
+              sslCaFile: e.WORKER_DB_SSL_CA_FILE,
+              poolSize: e.WORKER_DB_POOL_SIZE,
+              statementTimeoutMs: e.WORKER_DB_STATEMENT_TIMEOUT_MS,
+            },
+          }
+        : { kind: "file" },
     logLevel: e.LOG_LEVEL,
   };
 }

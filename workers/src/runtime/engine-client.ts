@@ -71,6 +71,15 @@ export function isGone(error: unknown): boolean {
   return error instanceof CamundaError && error.status === 404;
 }
 
+/**
+ * The task is no longer ours: gone (404), or locked by another worker since our lock lapsed (the
+ * engine's 400 "External Task … cannot be completed by worker 'A'. It is locked by worker 'B'.").
+ */
+export function isLockLost(error: unknown): boolean {
+  if (isGone(error)) return true;
+  return error instanceof CamundaError && error.status === 400 && /is locked by worker/i.test(error.message);
+}
+
 export function isAbort(error: unknown): boolean {
   return error instanceof Error && error.name === "AbortError";
 }

@@ -30,6 +30,8 @@ export function keepLock(running: RunningTask, context: LockKeeperContext): () =
       (error) => {
         metrics.lockExtensions.inc({ topic: running.topic, outcome: "failed" });
         if (isTransient(error)) return; // try again at the next tick; the lock may still hold
+        // The handler returned meanwhile: the reporter owns the task's outcome now.
+        if (running.reporting || running.abort.signal.aborted) return;
         log.warn(
           { taskId: running.id, topic: running.topic, err: describeError(error).message },
           "lock lost; dropping the task",

@@ -7,7 +7,7 @@
  */
 import type { HandlerResult } from "#workers/handler.js";
 import { Backoff, sleep } from "./backoff.js";
-import { type EngineClient, isGone, isTransient } from "./engine-client.js";
+import { type EngineClient, isLockLost, isTransient } from "./engine-client.js";
 import { describeError, failureReport, type RetryPolicy } from "./failure-report.js";
 import type { Logger } from "./logger.js";
 import type { TaskOutcome, WorkerMetrics } from "./metrics.js";
@@ -52,8 +52,17 @@ export class OutcomeReporter {
       }
       await this.reportFailure(running, result.message, result.details ?? result.message, result.retryable);
     } catch (error) {
-      if (result.kind === "failure" || isGone(error)) {
-        this.count(running, isGone(error) ? "lock_lost" : "report_failed");
+      if (isLockLost(error)) {
+        // Another worker took the task after our lock lapsed (its side effects are idempotent).
+        this.count(running, "lock_lost");
+        this.options.log.warn(
+          { taskId: running.id, topic: running.topic, err: describeError(error).message },
+          "the task is no longer ours; its result is dropped",
+        );
+        return;
+      }
+      if (result.kind === "failure") {
+        this.count(running, "report_failed");
         this.couldNotReport(running, error);
         return;
       }
@@ -67,7 +76,7 @@ export class OutcomeReporter {
           true,
         );
       } catch (second) {
-        this.count(running, "report_failed");
+        this.count(running, isLockLost(second) ? "lock_lost" : "report_failed");
         this.couldNotReport(running, second);
       }
     }

@@ -3,16 +3,13 @@
  * `camunda-gitops workers`: builds the ports, the worker and its health server from one validated
  * configuration, and wires SIGTERM/SIGINT to a graceful stop (a second signal skips the grace period).
  */
-import path from "node:path";
 import type { TopicDefinition } from "#workers/handler.js";
-import { FileIdempotencyStore } from "#workers/ports/file-idempotency-store.js";
-import { OutboxNotifier } from "#workers/ports/notifier.js";
-import { IdempotentPolicyStore } from "#workers/ports/policy-store.js";
 import { topicRegistry } from "#workers/registry.js";
 import type { WorkerConfig } from "./config.js";
 import { type HealthServer, startHealthServer } from "./health-server.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { openStores } from "./stores.js";
 import { type ShutdownReport, Worker } from "./worker.js";
 
 export interface RunningWorkers {
@@ -33,7 +30,12 @@ export async function runWorkers(
 ): Promise<RunningWorkers> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
-  const store = new FileIdempotencyStore(path.join(config.dataDir, "store"));
+  const stores = await openStores({
+    store: config.store,
+    dataDir: config.dataDir,
+    workerId: config.workerId,
+    logger: logger.child({ workerId: config.workerId }),
+  });
   // Callers that bring their own topics (tests, benchmarks) serve exactly those; otherwise the
   // registry's topics selected by WORKER_TOPICS.
   const topics =
@@ -43,21 +45,29 @@ export async function runWorkers(
     );
   const worker = new Worker(config, {
     topics,
-    policies: new IdempotentPolicyStore(store),
-    notifier: new OutboxNotifier(store, (message) =>
-      logger.info(
-        { kind: message.kind, recipient: message.to.type },
-        "notification written to the local outbox",
-      ),
-    ),
+    policies: stores.policies,
+    notifier: stores.notifier,
+    storeNotReady: stores.notReadyReason,
     logger,
     metrics,
   });
   logger.info(
-    { engine: config.baseUrl, user: config.username, dataDir: config.dataDir, tenantId: config.tenantId },
+    {
+      engine: config.baseUrl,
+      user: config.username,
+      store: stores.kind,
+      ...(stores.kind === "file" ? { dataDir: config.dataDir } : {}),
+      cluster: config.cluster,
+      tenantId: config.tenantId,
+    },
     "starting external task workers",
   );
-  await worker.start();
+  try {
+    await worker.start();
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
   const health = await startHealthServer({
     host: config.httpHost,
     port: config.httpPort,
@@ -74,6 +84,11 @@ export async function runWorkers(
   const stop = () => {
     stopping ??= worker.stop().then(async (report) => {
       await health.close();
+      await stores
+        .close()
+        .catch((error) =>
+          logger.warn({ err: (error as Error).message }, "closing the database connections failed"),
+        );
       resolveFinished(report);
       return report;
     });

@@ -54,6 +54,8 @@ export interface WorkerDependencies {
   notifier: Notifier;
   logger: Logger;
   metrics: WorkerMetrics;
+  /** Why the side-effect store cannot be used now (its database does not answer); undefined when it can. */
+  storeNotReady?: () => string | undefined;
   now?: () => Date;
   fetch?: typeof fetch;
 }
@@ -158,6 +160,8 @@ export class Worker {
   get notReadyReason(): string | undefined {
     if (this.currentState !== "running") return `the worker is ${this.currentState}`;
     if (!this.engineReachable) return "the engine did not answer the last request";
+    const store = this.deps.storeNotReady?.();
+    if (store) return store;
     const stuck = this.runner.stuckCount;
     if (stuck >= this.settings.parallelism) {
       return `${stuck} handlers ignored their timeout and still run, as many as WORKER_PARALLELISM (${this.settings.parallelism}); see the log for their topics and restart the worker`;

@@ -35,6 +35,7 @@ export const issuePolicy = defineTopic({
         riskGroup: input.riskGroup,
       },
       ctx.now(),
+      { taskId: ctx.taskId },
     );
     return complete({ policyNumber: policy.policyNumber, policyIssuedAt: policy.issuedAt });
   },

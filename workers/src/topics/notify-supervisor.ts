@@ -33,6 +33,7 @@ export const notifySupervisor = defineTopic({
         ].join("\n"),
       },
       ctx.now(),
+      { taskId: ctx.taskId },
     );
     return complete({ escalatedAt: delivery.sentAt });
   },

@@ -42,6 +42,7 @@ export const requestDocuments = defineTopic({
         ].join("\n"),
       },
       ctx.now(),
+      { taskId: ctx.taskId },
     );
     return complete({ documentsRequestedAt: delivery.sentAt });
   },

@@ -87,7 +87,7 @@ export const sendNotification = defineTopic({
         ].join("\n"),
       };
     }
-    const { delivery } = await ctx.notifier.send(notification, ctx.now());
+    const { delivery } = await ctx.notifier.send(notification, ctx.now(), { taskId: ctx.taskId });
     return complete({ notificationId: delivery.deliveryId });
   },
 });

@@ -36,6 +36,7 @@ export const sendReminder = defineTopic({
         ].join("\n"),
       },
       ctx.now(),
+      { taskId: ctx.taskId },
     );
     return complete({ reminderSentAt: delivery.sentAt });
   },

@@ -77,6 +77,12 @@ export class FakeEngine {
     return this.locked.has(id);
   }
 
+  /** Gives a locked task to another worker, as the engine does after the lock lapsed and another fetched it. */
+  relock(id: string, workerId: string): void {
+    const held = this.locked.get(id);
+    if (held) this.locked.set(id, { ...held, workerId });
+  }
+
   private wake(): void {
     const waiting = this.waiting;
     this.waiting = [];
@@ -166,9 +172,10 @@ export class FakeEngine {
       return send(res, 204);
     }
     if (held.workerId !== body?.workerId) {
+      // The engine's own wording (HandleExternalTaskCmd), which the runtime recognises as a lost lock.
       return send(res, 400, {
         type: "BadUserRequestException",
-        message: `locked by worker ${held.workerId}`,
+        message: `External Task ${id} cannot be ${operation === "extendLock" ? "extended" : "completed"} by worker '${body?.workerId}'. It is locked by worker '${held.workerId}'.`,
       });
     }
     if (operation === "extendLock") return send(res, 204);

@@ -3,7 +3,7 @@
  * workers (the same runtime as production) bound to that tenant, and wait for engine states.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildWorkersBundle } from "#core/bundle/workers-bundle.js";
@@ -163,6 +163,14 @@ export function newTenant(prefix: string): string {
 /** The workers as the container runs them: their built file, started with Node alone. */
 export interface WorkersProcess {
   readonly pid: number;
+  /** Port of /healthz, /readyz and /metrics. */
+  readonly port: number;
+  /** Sends a signal (SIGSTOP/SIGCONT freeze and thaw the host, as a long GC pause or a frozen VM would). */
+  kill(signal: NodeJS.Signals): void;
+  /** What the process logged so far (with `captureLog`). */
+  log(): string;
+  /** Prometheus text from /metrics. */
+  metrics(): Promise<string>;
   /** SIGTERM, then the exit code once the graceful stop is over. */
   stop(): Promise<number | null>;
 }
@@ -172,23 +180,30 @@ export interface WorkersProcess {
  * above it and starts it with `env`, as the container's entry point does; resolves once /readyz
  * answers 200.
  */
-export async function startWorkersBundle(env: Record<string, string>): Promise<WorkersProcess> {
+export async function startWorkersBundle(
+  env: Record<string, string>,
+  options: { captureLog?: boolean } = {},
+): Promise<WorkersProcess> {
   const dir = tempDataDir("workers-bundle-");
   const { file } = await buildWorkersBundle(repoRoot, path.join(dir, "main.mjs"));
+  const logFile = path.join(dir, "workers.log");
   const port =
     env.WORKER_HTTP_PORT && env.WORKER_HTTP_PORT !== "0"
       ? env.WORKER_HTTP_PORT
       : String(await findFreePort());
+  const out = options.captureLog ? openSync(logFile, "a", 0o600) : "inherit";
   const child = spawn(process.execPath, [file], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? "", ...env, WORKER_HTTP_PORT: port },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", out, out],
   });
+  if (typeof out === "number") closeSync(out);
+  const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let gone = false;
   const startupExit = exited.then((code) => {
     gone = true;
-    throw new Error(`the workers' bundle exited during startup (exit code ${code})`);
+    throw new Error(`the workers' bundle exited during startup (exit code ${code}) ${log().slice(-2000)}`);
   });
   startupExit.catch(() => undefined);
   await Promise.race([
@@ -201,6 +216,12 @@ export async function startWorkersBundle(env: Record<string, string>): Promise<W
   ]);
   return {
     pid: child.pid!,
+    port: Number(port),
+    kill: (signal) => {
+      if (!gone) child.kill(signal);
+    },
+    log,
+    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
     stop: async () => {
       if (!gone) child.kill("SIGTERM");
       return exited;

@@ -50,6 +50,84 @@ describe("worker configuration", () => {
     );
   });
 
+  it("defaults to the local file store, outside a cluster, with handler timeouts from the topics", () => {
+    const config = loadWorkerConfig(minimal);
+    assert.deepEqual(config.store, { kind: "file" });
+    assert.equal(config.cluster, false);
+    assert.equal(config.taskTimeoutMs, 0);
+    assert.equal(config.taskTimeoutMaxMs, 300_000);
+  });
+
+  it("refuses the file store when told it runs in a cluster", () => {
+    assert.throws(
+      () => loadWorkerConfig({ ...minimal, WORKER_CLUSTER: "true" }),
+      (error: Error & { exitCode?: number }) => {
+        assert.equal(error.exitCode, 2);
+        assert.match(
+          error.message,
+          /WORKER_CLUSTER=true but the idempotency store is the local file store \(WORKER_STORE=file\), so every host would issue its own policy for the same application; set WORKER_STORE=postgres and WORKER_DB_\*/,
+        );
+        return true;
+      },
+    );
+    assert.throws(
+      () => loadWorkerConfig({ ...minimal, WORKER_CLUSTER: "yes" }),
+      /WORKER_CLUSTER must be true or false/,
+    );
+  });
+
+  it("the PostgreSQL store names every missing connection setting, never echoing the password", () => {
+    assert.throws(
+      () =>
+        loadWorkerConfig({
+          ...minimal,
+          WORKER_CLUSTER: "true",
+          WORKER_STORE: "postgres",
+          WORKER_DB_HOST: "db.internal",
+          WORKER_DB_PASSWORD: "s3cret-value",
+          WORKER_DB_SCHEMA: "Robert'); DROP",
+        }),
+      (error: Error) => {
+        assert.match(error.message, /WORKER_STORE=postgres needs WORKER_DB_NAME, WORKER_DB_USER/);
+        assert.match(error.message, /WORKER_DB_SCHEMA must be a plain lower-case name/);
+        assert.doesNotMatch(error.message, /s3cret-value/);
+        return true;
+      },
+    );
+  });
+
+  it("reads the PostgreSQL store: TLS unless the database is on this machine", () => {
+    const db = {
+      ...minimal,
+      WORKER_CLUSTER: "true",
+      WORKER_STORE: "postgres",
+      WORKER_DB_NAME: "camunda",
+      WORKER_DB_USER: "camunda_workers",
+      WORKER_DB_PASSWORD: "pw",
+    };
+    const remote = loadWorkerConfig({ ...db, WORKER_DB_HOST: "cluster.example.internal" });
+    assert.equal(remote.cluster, true);
+    assert.deepEqual(remote.store, {
+      kind: "postgres",
+      postgres: {
+        host: "cluster.example.internal",
+        port: 5432,
+        database: "camunda",
+        user: "camunda_workers",
+        password: "pw",
+        schema: "camunda_workers",
+        sslMode: "require",
+        sslCaFile: undefined,
+        poolSize: 10,
+        statementTimeoutMs: 15_000,
+      },
+    });
+    const local = loadWorkerConfig({ ...db, WORKER_DB_HOST: "127.0.0.1" });
+    assert.equal(local.store.kind === "postgres" && local.store.postgres.sslMode, "disable");
+    const verified = loadWorkerConfig({ ...db, WORKER_DB_HOST: "h", WORKER_DB_SSLMODE: "verify-full" });
+    assert.equal(verified.store.kind === "postgres" && verified.store.postgres.sslMode, "verify-full");
+  });
+
   it("takes resolved credentials only when neither variable is set", () => {
     const fallback = { username: "admin", password: "generated" };
     const config = loadWorkerConfig({ CAMUNDA_URL: "http://localhost:8080/engine-rest" }, fallback);

@@ -138,6 +138,26 @@ describe("worker runtime against a fake engine (HTTP protocol details)", () => {
     await worker.stop();
   });
 
+  it("drops the result of a task another worker took after our lock lapsed: no failure reported, counted as lock_lost", async () => {
+    const gate = new Gate();
+    const { worker, metrics } = testWorker(
+      engine.url,
+      { lockDurationMs: 60_000, taskTimeoutMs: 60_000 },
+      testTopics({ blocker: gate }),
+    );
+    await worker.start();
+    engine.add({ id: "taken", topicName: "blocker" });
+    await eventually("running", () => worker.inFlight === 1);
+    engine.relock("taken", "another-host");
+    gate.open();
+    await eventually("the refused completion", () => engine.count("complete") === 1);
+    await eventually("settled", () => worker.inFlight === 0);
+    assert.equal(engine.count("failure"), 0, "a task that is no longer ours is not failed");
+    const text = await metrics.registry.metrics();
+    assert.match(text, /camunda_worker_tasks_total\{topic="blocker",outcome="lock_lost"\} 1/);
+    await worker.stop();
+  });
+
   it("extends the lock of a handler that runs past half its lock duration", async () => {
     const gate = new Gate();
     // A topic whose timeout is longer than its lock (by default the timeout is the lock duration).
