@@ -72,8 +72,8 @@ export async function loadFile(
   if (!source.ok)
     return problem(source.problem.rule, source.problem.line, source.problem.column, source.problem.message);
 
-  // BPMN files also get the element tree the engine-faithful rules read.
-  const sourceMap = buildSourceMap(source.text, { tree: kind === "bpmn" });
+  // The element tree is built when the file is linted (parseLoaded), so that only one is held at a time.
+  const sourceMap = buildSourceMap(source.text);
   loaded.sourceMap = sourceMap;
   if (sourceMap.error) {
     const { line, column, message } = sourceMap.error;
@@ -112,6 +112,8 @@ export async function loadFile(
 /** Second step: the moddle parse of a file that passed the first. */
 export async function parseLoaded(loaded: LoadedFile): Promise<void> {
   if (loaded.text === null) return;
+  // The second SAX pass of a BPMN file adds the element tree the engine-faithful rules read.
+  if (loaded.kind === "bpmn") loaded.sourceMap = buildSourceMap(loaded.text, { tree: true });
   try {
     const parsed = await parseModel(loaded.kind, loaded.text);
     loaded.root = parsed.root;

@@ -166,11 +166,14 @@ export function buildSourceMap(text: string, options: { tree?: boolean } = {}): 
     }
     let topic: string | undefined;
     let type: string | undefined;
-    for (const [name, value] of Object.entries(tag.attributes as Record<string, string>)) {
-      const colon = name.indexOf(":");
-      if (colon === -1 || !CAMUNDA_NAMESPACES.has(scope.get(name.slice(0, colon)) ?? "")) continue;
-      if (name.endsWith(":topic")) topic = value.trim();
-      else if (name.endsWith(":type")) type = value;
+    for (const name in tag.attributes) {
+      // Only ":topic" and ":type" matter; look at the prefix only for those.
+      const isTopic = name.endsWith(":topic");
+      if (!isTopic && !name.endsWith(":type")) continue;
+      if (!CAMUNDA_NAMESPACES.has(scope.get(name.slice(0, name.indexOf(":"))) ?? "")) continue;
+      const value = (tag.attributes as Record<string, string>)[name] ?? "";
+      if (isTopic) topic = value.trim();
+      else type = value;
     }
     if (!topic || type !== "external" || /^[$#]\{/.test(topic)) return;
     const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id;

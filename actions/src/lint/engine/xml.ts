@@ -95,12 +95,22 @@ export function extensions(element: XmlElement, local: string): XmlElement[] {
   return holder ? camundaChildren(holder, local) : [];
 }
 
-/** Every element of the tree, depth first, in document order. */
-export function* descendants(element: XmlElement): Generator<XmlElement> {
-  for (const c of element.children) {
-    yield c;
-    yield* descendants(c);
+const flattened = new WeakMap<XmlElement, XmlElement[]>();
+
+/** Every element below this one, depth first, in document order (computed once per element). */
+export function descendants(element: XmlElement): XmlElement[] {
+  let all = flattened.get(element);
+  if (!all) {
+    all = [];
+    const stack = [...element.children].reverse();
+    while (stack.length > 0) {
+      const next = stack.pop() as XmlElement;
+      all.push(next);
+      for (let i = next.children.length - 1; i >= 0; i--) stack.push(next.children[i] as XmlElement);
+    }
+    flattened.set(element, all);
   }
+  return all;
 }
 
 export function isCamunda(element: XmlElement): boolean {
