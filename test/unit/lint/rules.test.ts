@@ -135,6 +135,7 @@ const cases: Array<{ rule: string; file: string; pass?: string; findings: Expect
       [15, "Flow_3"],
     ],
   },
+  { rule: "expression-code", file: "fail.dmn", findings: [[5, "InputExpression_1"]] },
   {
     rule: "expression-syntax",
     file: "fail.bpmn",
