@@ -23415,11 +23415,20 @@ function extensions(element, local) {
   const holder = child(element, "extensionElements");
   return holder ? camundaChildren(holder, local) : [];
 }
-function* descendants(element) {
-  for (const c of element.children) {
-    yield c;
-    yield* descendants(c);
+var flattened = /* @__PURE__ */ new WeakMap();
+function descendants(element) {
+  let all = flattened.get(element);
+  if (!all) {
+    all = [];
+    const stack = [...element.children].reverse();
+    while (stack.length > 0) {
+      const next = stack.pop();
+      all.push(next);
+      for (let i = next.children.length - 1; i >= 0; i--) stack.push(next.children[i]);
+    }
+    flattened.set(element, all);
   }
+  return all;
 }
 
 // actions/src/lint/engine/context.ts
@@ -64827,11 +64836,13 @@ function buildSourceMap(text2, options = {}) {
     }
     let topic;
     let type;
-    for (const [name4, value] of Object.entries(tag2.attributes)) {
-      const colon = name4.indexOf(":");
-      if (colon === -1 || !CAMUNDA_NAMESPACES.has(scope.get(name4.slice(0, colon)) ?? "")) continue;
-      if (name4.endsWith(":topic")) topic = value.trim();
-      else if (name4.endsWith(":type")) type = value;
+    for (const name4 in tag2.attributes) {
+      const isTopic = name4.endsWith(":topic");
+      if (!isTopic && !name4.endsWith(":type")) continue;
+      if (!CAMUNDA_NAMESPACES.has(scope.get(name4.slice(0, name4.indexOf(":"))) ?? "")) continue;
+      const value = tag2.attributes[name4] ?? "";
+      if (isTopic) topic = value.trim();
+      else type = value;
     }
     if (!topic || type !== "external" || /^[$#]\{/.test(topic)) return;
     const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id2;
@@ -68177,7 +68188,7 @@ async function loadFile(absolute, relative, kind, maxBytes) {
   }
   if (!source.ok)
     return problem(source.problem.rule, source.problem.line, source.problem.column, source.problem.message);
-  const sourceMap = buildSourceMap(source.text, { tree: kind === "bpmn" });
+  const sourceMap = buildSourceMap(source.text);
   loaded.sourceMap = sourceMap;
   if (sourceMap.error) {
     const { line, column, message } = sourceMap.error;
@@ -68212,6 +68223,7 @@ async function loadFile(absolute, relative, kind, maxBytes) {
 }
 async function parseLoaded(loaded) {
   if (loaded.text === null) return;
+  if (loaded.kind === "bpmn") loaded.sourceMap = buildSourceMap(loaded.text, { tree: true });
   try {
     const parsed = await parseModel(loaded.kind, loaded.text);
     loaded.root = parsed.root;

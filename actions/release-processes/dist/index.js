@@ -29778,13 +29778,21 @@ function extensions(element, local) {
   const holder = child(element, "extensionElements");
   return holder ? camundaChildren(holder, local) : [];
 }
-function* descendants(element) {
-  for (const c of element.children) {
-    yield c;
-    yield* descendants(c);
+function descendants(element) {
+  let all = flattened.get(element);
+  if (!all) {
+    all = [];
+    const stack = [...element.children].reverse();
+    while (stack.length > 0) {
+      const next = stack.pop();
+      all.push(next);
+      for (let i = next.children.length - 1; i >= 0; i--) stack.push(next.children[i]);
+    }
+    flattened.set(element, all);
   }
+  return all;
 }
-var BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, CAMUNDA_NS, ACTIVITI_NS, XSI_NS, XMLNS_NS, XML_NS;
+var BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, CAMUNDA_NS, ACTIVITI_NS, XSI_NS, XMLNS_NS, XML_NS, flattened;
 var init_xml = __esm({
   "actions/src/lint/engine/xml.ts"() {
     "use strict";
@@ -29797,6 +29805,7 @@ var init_xml = __esm({
     XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
     XMLNS_NS = "http://www.w3.org/2000/xmlns/";
     XML_NS = "http://www.w3.org/XML/1998/namespace";
+    flattened = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -29894,11 +29903,13 @@ function buildSourceMap(text3, options = {}) {
     }
     let topic;
     let type;
-    for (const [name4, value] of Object.entries(tag2.attributes)) {
-      const colon = name4.indexOf(":");
-      if (colon === -1 || !CAMUNDA_NAMESPACES.has(scope.get(name4.slice(0, colon)) ?? "")) continue;
-      if (name4.endsWith(":topic")) topic = value.trim();
-      else if (name4.endsWith(":type")) type = value;
+    for (const name4 in tag2.attributes) {
+      const isTopic = name4.endsWith(":topic");
+      if (!isTopic && !name4.endsWith(":type")) continue;
+      if (!CAMUNDA_NAMESPACES.has(scope.get(name4.slice(0, name4.indexOf(":"))) ?? "")) continue;
+      const value = tag2.attributes[name4] ?? "";
+      if (isTopic) topic = value.trim();
+      else type = value;
     }
     if (!topic || type !== "external" || /^[$#]\{/.test(topic)) return;
     const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id2;
@@ -56140,7 +56151,7 @@ async function loadFile(absolute, relative, kind, maxBytes) {
   }
   if (!source.ok)
     return problem(source.problem.rule, source.problem.line, source.problem.column, source.problem.message);
-  const sourceMap = buildSourceMap(source.text, { tree: kind === "bpmn" });
+  const sourceMap = buildSourceMap(source.text);
   loaded.sourceMap = sourceMap;
   if (sourceMap.error) {
     const { line, column, message } = sourceMap.error;
@@ -56175,6 +56186,7 @@ async function loadFile(absolute, relative, kind, maxBytes) {
 }
 async function parseLoaded(loaded) {
   if (loaded.text === null) return;
+  if (loaded.kind === "bpmn") loaded.sourceMap = buildSourceMap(loaded.text, { tree: true });
   try {
     const parsed = await parseModel(loaded.kind, loaded.text);
     loaded.root = parsed.root;

@@ -63177,11 +63177,13 @@ function buildSourceMap(text2, options = {}) {
     }
     let topic;
     let type;
-    for (const [name3, value] of Object.entries(tag.attributes)) {
-      const colon = name3.indexOf(":");
-      if (colon === -1 || !CAMUNDA_NAMESPACES.has(scope.get(name3.slice(0, colon)) ?? "")) continue;
-      if (name3.endsWith(":topic")) topic = value.trim();
-      else if (name3.endsWith(":type")) type = value;
+    for (const name3 in tag.attributes) {
+      const isTopic = name3.endsWith(":topic");
+      if (!isTopic && !name3.endsWith(":type")) continue;
+      if (!CAMUNDA_NAMESPACES.has(scope.get(name3.slice(0, name3.indexOf(":"))) ?? "")) continue;
+      const value = tag.attributes[name3] ?? "";
+      if (isTopic) topic = value.trim();
+      else type = value;
     }
     if (!topic || type !== "external" || /^[$#]\{/.test(topic)) return;
     const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id;
