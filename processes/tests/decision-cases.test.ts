@@ -24,9 +24,12 @@ const table = JSON.parse(
 ) as {
   cases: DecisionCase[];
 };
-const ruleIds = [
-  ...readFileSync(path.join(processesDir, "risk_rating.dmn"), "utf8").matchAll(/<rule id="([^"]+)"/g),
-].map((match) => match[1]!);
+const dmn = readFileSync(path.join(processesDir, "risk_rating.dmn"), "utf8");
+const ruleIds = [...dmn.matchAll(/<rule id="([^"]+)"/g)].map((match) => match[1]!);
+/** Each rule's annotation: the riskReason it returns, so a reviewer sees why the rule matched. */
+const annotations = Object.fromEntries(
+  [...dmn.matchAll(/<rule id="([^"]+)">\s*<description>([^<]*)<\/description>/g)].map((m) => [m[1]!, m[2]!]),
+);
 
 describe("decision risk_rating", () => {
   let deployment: ModelDeployment;
@@ -44,8 +47,9 @@ describe("decision risk_rating", () => {
     assert.deepEqual(deployment.logProblems, []);
   });
 
-  it("the case table names every rule of the decision", () => {
+  it("the case table names every rule of the decision, and every rule has an annotation", () => {
     assert.equal(ruleIds.length, 8);
+    assert.deepEqual(Object.keys(annotations).sort(), [...ruleIds].sort());
     assert.deepEqual([...new Set(table.cases.map((c) => c.rule))].sort(), [...ruleIds].sort());
   });
 
@@ -80,6 +84,12 @@ describe("decision risk_rating", () => {
       assert.equal(result.premiumFactor?.type, "Double");
       assert.equal(result.riskGroup?.type, "String");
       assert.equal(result.reviewGroup?.type, "String");
+      assert.equal(
+        plain(result.riskReason),
+        annotations[decisionCase.rule],
+        "riskReason is the rule's annotation",
+      );
+      assert.equal(result.riskReason?.type, "String");
 
       // Which row matched, from the decision history of this evaluation.
       const evaluated = (await historicDecisionIds(decisionDefinitionId)).filter(

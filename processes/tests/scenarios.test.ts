@@ -83,6 +83,12 @@ function examplePayload(
 const complete = { applicationComplete: boolean(true), missingDocuments: json([]) };
 const incomplete = { applicationComplete: boolean(false), missingDocuments: json(["VEHICLE_REGISTRATION"]) };
 
+/** The part of processes/review-application.form the scenarios read. */
+interface ReviewForm {
+  id: string;
+  components: Array<{ key?: string; disabled?: boolean }>;
+}
+
 let deployment: ModelDeployment;
 const cases: ApplicationCase[] = [];
 const scenarioNames: string[] = [];
@@ -194,6 +200,7 @@ describe("insurance_process scenarios", { concurrency: true }, () => {
     });
     assert.deepEqual(review.candidateGroups, ["underwriters"]);
     assert.equal(review.variables.premium, 1310);
+    assert.equal(review.variables.riskReason, "3. Young drivers (under 25) are reviewed by underwriters.");
     await issuePolicy(application);
     await application.waitUntilCompleted();
 
@@ -207,25 +214,75 @@ describe("insurance_process scenarios", { concurrency: true }, () => {
     assert.equal(values.rejectionReason, undefined);
   });
 
-  scenario("YELLOW rejected: an underwriter declines, application rejected", async () => {
-    const application = await newCase(examplePayload("yellow"));
-    await application.work("validate-application", complete);
-    await rateAndPrice(application, 1310);
-    await application.completeTask("Task_ReviewApplication", {
-      approved: boolean(false),
-      reviewComment: string("too many claims"),
-    });
-    const rejection = await reject(application, "Declined by underwriting: too many claims");
-    assert.equal(rejection.approved, false, "the rejection worker can tell a declined review");
-    assert.equal(rejection.applicationComplete, true);
-    await application.waitUntilCompleted();
+  scenario(
+    "YELLOW rejected: an underwriter declines through the review form, application rejected",
+    async () => {
+      const application = await newCase(examplePayload("yellow"));
+      await application.work("validate-application", complete);
+      await rateAndPrice(application, 1310);
+      const { client } = testEngine();
+      const taskId = await application.openTask("Task_ReviewApplication");
+      const path = { params: { path: { id: taskId } } };
 
-    assert.deepEqual(await application.path(), [...received, ...rated, ...reviewed, ...rejected]);
-    const { values } = await application.finalVariables();
-    assert.equal(values.approved, false);
-    assert.equal(values.rejectionReason, "Declined by underwriting: too many claims");
-    assert.equal(values.policyNumber, undefined);
-  });
+      // The form Tasklist renders: the Camunda Form deployed with this process version.
+      const form = await client.ok(client.api.GET("/task/{id}/form", path));
+      assert.deepEqual(form.camundaFormRef, {
+        key: "review-application",
+        binding: "deployment",
+        version: null,
+      });
+      const schema = (await client.ok(
+        client.api.GET("/task/{id}/deployed-form", path),
+      )) as unknown as ReviewForm;
+      assert.equal(schema.id, "review-application");
+      const shown = schema.components.filter((c) => c.key && c.disabled).map((c) => c.key!);
+      const asked = schema.components.filter((c) => c.key && !c.disabled).map((c) => c.key!);
+      assert.deepEqual(asked, ["approved", "reviewComment"]);
+      // What the form shows comes from the task's form variables: the application, read-only.
+      const data = await client.ok(
+        client.api.GET("/task/{id}/form-variables", { params: { path: { id: taskId }, query: {} } }),
+      );
+      for (const key of shown)
+        assert.ok(key in data, `the form shows ${key}, which the task does not provide`);
+      assert.equal(data.applicationId?.value, application.businessKey, "the form shows the business key");
+      assert.equal(data.riskGroup?.value, "YELLOW");
+      assert.equal(data.riskReason?.value, "3. Young drivers (under 25) are reviewed by underwriters.");
+      assert.equal(data.premiumFactor?.value, 1.6);
+      assert.equal(data.premium?.value, 1310);
+      assert.equal(data.approved, undefined, "no decision is preset");
+
+      // The decision is explicit and a decline needs a reason, whatever client submits the form.
+      const refused = async (variables: Variables, because: RegExp) => {
+        const answer = await client.api.POST("/task/{id}/submit-form", { ...path, body: { variables } });
+        assert.equal(answer.response.status, 500, JSON.stringify(answer.error));
+        assert.match(JSON.stringify(answer.error), because);
+      };
+      await refused({}, /Cannot resolve identifier 'approved'/);
+      await refused({ approved: boolean(false) }, /Cannot resolve identifier 'reviewComment'/);
+      await refused({ approved: boolean(false), reviewComment: string("") }, /ENGINE-02004/);
+      assert.equal(await application.openTask("Task_ReviewApplication"), taskId, "the review is still open");
+
+      // As Tasklist submits a Camunda Form: untyped values, typed by the engine.
+      await client.ok(
+        client.api.POST("/task/{id}/submit-form", {
+          ...path,
+          body: { variables: { approved: { value: false }, reviewComment: { value: "too many claims" } } },
+        }),
+      );
+      const rejection = await reject(application, "Declined by underwriting: too many claims");
+      assert.equal(rejection.approved, false, "the rejection worker can tell a declined review");
+      assert.equal(rejection.applicationComplete, true);
+      await application.waitUntilCompleted();
+
+      assert.deepEqual(await application.path(), [...received, ...rated, ...reviewed, ...rejected]);
+      const { values, types } = await application.finalVariables();
+      assert.equal(values.approved, false);
+      assert.equal(types.approved, "Boolean");
+      assert.equal(values.reviewComment, "too many claims");
+      assert.equal(values.rejectionReason, "Declined by underwriting: too many claims");
+      assert.equal(values.policyNumber, undefined);
+    },
+  );
 
   scenario(
     "YELLOW escalated: the review runs late, the supervisor is told, then it is approved",

@@ -339,9 +339,9 @@ function bind(fn2, target) {
 function assign(target, ...others) {
   return Object.assign(target, ...others);
 }
-function set(target, path6, value) {
+function set(target, path7, value) {
   let currentTarget = target;
-  forEach(path6, function(key, idx) {
+  forEach(path7, function(key, idx) {
     if (typeof key !== "number" && typeof key !== "string") {
       throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
     }
@@ -351,7 +351,7 @@ function set(target, path6, value) {
     if (key === "__proto__") {
       throw new Error("illegal key: __proto__");
     }
-    let nextKey = path6[idx + 1];
+    let nextKey = path7[idx + 1];
     let nextTarget = currentTarget[key];
     if (isDefined(nextKey) && isNil(nextTarget)) {
       nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
@@ -368,9 +368,9 @@ function set(target, path6, value) {
   });
   return target;
 }
-function get(target, path6, defaultValue) {
+function get(target, path7, defaultValue) {
   let currentTarget = target;
-  forEach(path6, function(key) {
+  forEach(path7, function(key) {
     if (isNil(currentTarget)) {
       currentTarget = void 0;
       return false;
@@ -504,21 +504,21 @@ var require_test_rule = __commonJS({
        * });
        * ```
        */
-      report(id2, message, path6) {
+      report(id2, message, path7) {
         let report = {
           id: id2,
           message
         };
-        if (path6 && isArray3(path6)) {
+        if (path7 && isArray3(path7)) {
           report = {
             ...report,
-            path: path6
+            path: path7
           };
         }
-        if (path6 && isObject3(path6)) {
+        if (path7 && isObject3(path7)) {
           report = {
             ...report,
-            ...path6
+            ...path7
           };
         }
         this.messages.push(report);
@@ -5290,14 +5290,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path6 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path7 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path6 && path6[0] !== "/") {
-          path6 = `/${path6}`;
+        if (path7 && path7[0] !== "/") {
+          path7 = `/${path7}`;
         }
-        return new URL(`${origin}${path6}`);
+        return new URL(`${origin}${path7}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -5748,39 +5748,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin }
+          request: { method, path: path7, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path6);
+        debuglog("sending request to %s %s/%s", method, origin, path7);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin },
+          request: { method, path: path7, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path6,
+          path7,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin }
+          request: { method, path: path7, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path6);
+        debuglog("trailers received from %s %s/%s", method, origin, path7);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin },
+          request: { method, path: path7, origin },
           error: error65
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path6,
+          path7,
           error65.message
         );
       });
@@ -5829,9 +5829,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path6, origin }
+            request: { method, path: path7, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path6);
+          debuglog("sending request to %s %s/%s", method, origin, path7);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -5894,7 +5894,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path6,
+        path: path7,
         method,
         body,
         headers,
@@ -5909,11 +5909,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path6 !== "string") {
+        if (typeof path7 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path7[0] !== "/" && !(path7.startsWith("http://") || path7.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path6)) {
+        } else if (invalidPathRegex.test(path7)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -5979,7 +5979,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path6, query) : path6;
+        this.path = query ? buildURL(path7, query) : path7;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -9071,8 +9071,8 @@ var require_util2 = __commonJS({
       }
       return values2;
     }
-    function getDecodeSplit(name4, list) {
-      const value = list.get(name4, true);
+    function getDecodeSplit(name4, list2) {
+      const value = list2.get(name4, true);
       if (value === null) {
         return null;
       }
@@ -10672,7 +10672,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path6, host, upgrade, blocking, reset } = request;
+      const { method, path: path7, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -10753,7 +10753,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path6} HTTP/1.1\r
+      let header = `${method} ${path7} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -11282,7 +11282,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -11379,7 +11379,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path6;
+      headers[HTTP2_HEADER_PATH] = path7;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -11732,9 +11732,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path6 = search ? `${pathname}${search}` : pathname;
+        const path7 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path6;
+        this.opts.path = path7;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -12973,10 +12973,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path6 = "/",
+          path: path7 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path6;
+        opts.path = origin + path7;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -14948,20 +14948,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path6) {
-      if (typeof path6 !== "string") {
-        return path6;
+    function safeUrl(path7) {
+      if (typeof path7 !== "string") {
+        return path7;
       }
-      const pathSegments = path6.split("?");
+      const pathSegments = path7.split("?");
       if (pathSegments.length !== 2) {
-        return path6;
+        return path7;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path6);
+    function matchKey(mockDispatch2, { path: path7, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path7);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -14983,7 +14983,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl(path7), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -15021,9 +15021,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path6, method, body, headers, query } = opts;
+      const { path: path7, method, body, headers, query } = opts;
       return {
-        path: path6,
+        path: path7,
         method,
         body,
         headers,
@@ -15486,10 +15486,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path7, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path6,
+            Path: path7,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16484,9 +16484,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -16526,8 +16526,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -17495,13 +17495,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -20368,9 +20368,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path6) {
-      for (let i = 0; i < path6.length; ++i) {
-        const code = path6.charCodeAt(i);
+    function validateCookiePath(path7) {
+      for (let i = 0; i < path7.length; ++i) {
+        const code = path7.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -23290,11 +23290,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path6 = opts.path;
+          let path7 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path6 = `/${path6}`;
+            path7 = `/${path7}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path6);
+          url2 = new URL(util.parseOrigin(url2).origin + path7);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -23368,7 +23368,7 @@ var require_undici = __commonJS({
 // actions/lint-processes/run.ts
 import { readFileSync } from "node:fs";
 import { writeFile as writeFile2 } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 
 // actions/src/lint/engine/xml.ts
 var BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL";
@@ -32249,6 +32249,9 @@ function idOf2(node2) {
     if (typeof current.id === "string") return current.id;
   }
   return "";
+}
+function list(value) {
+  return value ?? [];
 }
 function engineResult(context) {
   const tree = context.file.tree;
@@ -42496,49 +42499,49 @@ var builtins = {
     }
     return string5.split(regexp);
   }, ["string", "string"], ["string", "delimiter"]),
-  "string join": fn(function(list, delimiter) {
-    const invalidItem = list.find((e) => !isString2(e) && e !== null);
+  "string join": fn(function(list2, delimiter) {
+    const invalidItem = list2.find((e) => !isString2(e) && e !== null);
     if (invalidItem !== void 0) {
       return invalidArguments("string join(list) expects a list of strings, got {item}", {
         item: invalidItem
       });
     }
-    return list.filter((l) => l !== null).join(delimiter || "");
+    return list2.filter((l) => l !== null).join(delimiter || "");
   }, ["list", "string?"], ["list", "delimiter"]),
   // 10.3.4.4 List functions
-  "list contains": fn(function(list, element) {
-    return list.some((el) => matches(el, element));
+  "list contains": fn(function(list2, element) {
+    return list2.some((el) => matches(el, element));
   }, ["list", "any?"], ["list", "element"]),
   // list replace(list, position, newItem)
   // list replace(list, match, newItem)
-  "list replace": fn(function(list, position, newItem, match) {
+  "list replace": fn(function(list2, position, newItem, match) {
     const matcher = position || match;
     if (!["number", "function"].includes(getType(matcher))) {
       return invalidArguments("list replace expects a numeric position or a match function, got {matcher}", {
         matcher
       });
     }
-    return listReplace(list, position || match, newItem);
+    return listReplace(list2, position || match, newItem);
   }, ["list", "any?", "any", "function?"], ["list", "position", "newItem", "match"]),
-  "count": fn(function(list) {
-    return list.length;
+  "count": fn(function(list2) {
+    return list2.length;
   }, ["list"], ["list"]),
-  "min": listFn(function(...list) {
-    return list.reduce((min, el) => min === null ? el : Math.min(min, el), null);
+  "min": listFn(function(...list2) {
+    return list2.reduce((min, el) => min === null ? el : Math.min(min, el), null);
   }, "number", ["...list"]),
-  "max": listFn(function(...list) {
-    return list.reduce((max, el) => max === null ? el : Math.max(max, el), null);
+  "max": listFn(function(...list2) {
+    return list2.reduce((max, el) => max === null ? el : Math.max(max, el), null);
   }, "number", ["...list"]),
-  "sum": listFn(function(...list) {
-    return sum(list);
+  "sum": listFn(function(...list2) {
+    return sum(list2);
   }, "number", ["...list"]),
-  "mean": listFn(function(...list) {
-    const s = sum(list);
-    return s === null ? s : s / list.length;
+  "mean": listFn(function(...list2) {
+    const s = sum(list2);
+    return s === null ? s : s / list2.length;
   }, "number", ["...list"]),
-  "all": listFn(function(...list) {
+  "all": listFn(function(...list2) {
     let nonBool = false;
-    for (const o of list) {
+    for (const o of list2) {
       if (o === false) {
         return false;
       }
@@ -42548,9 +42551,9 @@ var builtins = {
     }
     return nonBool ? null : true;
   }, "any?", ["...list"]),
-  "any": listFn(function(...list) {
+  "any": listFn(function(...list2) {
     let nonBool = false;
-    for (const o of list) {
+    for (const o of list2) {
       if (o === true) {
         return true;
       }
@@ -42560,16 +42563,16 @@ var builtins = {
     }
     return nonBool ? null : false;
   }, "any?", ["...list"]),
-  "sublist": fn(function(list, start2, length) {
-    const _start = start2 < 0 ? list.length + start2 : start2 - 1;
-    return typeof length !== "undefined" ? list.slice(_start, _start + length) : list.slice(_start);
+  "sublist": fn(function(list2, start2, length) {
+    const _start = start2 < 0 ? list2.length + start2 : start2 - 1;
+    return typeof length !== "undefined" ? list2.slice(_start, _start + length) : list2.slice(_start);
   }, ["list", "number", "number?"], ["list", "start", "length"]),
-  "append": fn(function(list, ...items) {
-    return list.concat(items);
+  "append": fn(function(list2, ...items) {
+    return list2.concat(items);
   }, ["list", "any?"], ["list", "...item"]),
-  "concatenate": fn(function(...list) {
+  "concatenate": fn(function(...list2) {
     const result = [];
-    for (const arg of list) {
+    for (const arg of list2) {
       if (isArray2(arg)) {
         for (const item of arg) {
           result.push(item);
@@ -42580,8 +42583,8 @@ var builtins = {
     }
     return result;
   }, ["any"], ["...list"]),
-  "insert before": fn(function(list, position, newItem) {
-    const len = list.length;
+  "insert before": fn(function(list2, position, newItem) {
+    const len = list2.length;
     let p = position - 1;
     if (p < 0) {
       p = Math.max(0, len + p);
@@ -42590,34 +42593,34 @@ var builtins = {
     }
     const result = new Array(len + 1);
     for (let i = 0; i < p; i++) {
-      result[i] = list[i];
+      result[i] = list2[i];
     }
     result[p] = newItem;
     for (let i = p; i < len; i++) {
-      result[i + 1] = list[i];
+      result[i + 1] = list2[i];
     }
     return result;
   }, ["list", "number", "any?"], ["list", "position", "newItem"]),
-  "remove": fn(function(list, position) {
-    const len = list.length;
+  "remove": fn(function(list2, position) {
+    const len = list2.length;
     const head = Math.min(Math.max(position - 1, -len), len);
     const tail = Math.min(Math.max(position, -len), len);
     const a = head < 0 ? len + head : head;
     const b = tail < 0 ? len + tail : tail;
     const result = new Array(a + (len - b));
     for (let i = 0; i < a; i++) {
-      result[i] = list[i];
+      result[i] = list2[i];
     }
     for (let i = b; i < len; i++) {
-      result[a + (i - b)] = list[i];
+      result[a + (i - b)] = list2[i];
     }
     return result;
   }, ["list", "number"], ["list", "position"]),
-  "reverse": fn(function(list) {
-    return list.slice().reverse();
+  "reverse": fn(function(list2) {
+    return list2.slice().reverse();
   }, ["list"], ["list"]),
-  "index of": fn(function(list, match) {
-    return list.reduce(function(result, element, index) {
+  "index of": fn(function(list2, match) {
+    return list2.reduce(function(result, element, index) {
       if (matches(element, match)) {
         result.push(index + 1);
       }
@@ -42627,34 +42630,34 @@ var builtins = {
   "union": listFn(function(...lists) {
     return distinctLists(lists);
   }, "list", ["...list"]),
-  "distinct values": fn(function(list) {
-    return distinctLists([list]);
+  "distinct values": fn(function(list2) {
+    return distinctLists([list2]);
   }, ["list"], ["list"]),
-  "flatten": fn(function(list) {
-    return flatten2(list);
+  "flatten": fn(function(list2) {
+    return flatten2(list2);
   }, ["list"], ["list"]),
-  "product": listFn(function(...list) {
-    if (list.length === 0) {
+  "product": listFn(function(...list2) {
+    if (list2.length === 0) {
       return null;
     }
-    return list.reduce((result, n) => {
+    return list2.reduce((result, n) => {
       return result * n;
     }, 1);
   }, "number", ["...list"]),
-  "median": listFn(function(...list) {
-    if (list.length === 0) {
+  "median": listFn(function(...list2) {
+    if (list2.length === 0) {
       return null;
     }
-    return median(list);
+    return median(list2);
   }, "number", ["...list"]),
-  "stddev": listFn(function(...list) {
-    if (list.length < 2) {
+  "stddev": listFn(function(...list2) {
+    if (list2.length < 2) {
       return null;
     }
-    return stddev(list);
+    return stddev(list2);
   }, "number", ["...list"]),
-  "mode": listFn(function(...list) {
-    return mode(list);
+  "mode": listFn(function(...list2) {
+    return mode(list2);
   }, "number", ["...list"]),
   // 10.3.4.5 Numeric functions
   "decimal": fn(function(n, scale) {
@@ -42816,9 +42819,9 @@ var builtins = {
     return date5.value.weekOfYear;
   }, ["date time"], ["date"]),
   // 10.3.4.9 Sort
-  "sort": fn(function(list, precedes) {
+  "sort": fn(function(list2, precedes) {
     const compare = precedes.parameterNames.length === 2 ? (a, b) => precedes.fn(a, b) ? -1 : 1 : (a, b) => precedes.invoke([a, b]) ? -1 : 1;
-    return Array.from(list).sort(compare);
+    return Array.from(list2).sort(compare);
   }, ["list", "function"], ["list", "precedes"]),
   // 10.3.4.10 Context function
   "get value": fn(function(m, key) {
@@ -42970,8 +42973,8 @@ function fn(fnDefinition, argDefinitions, parameterNames = null) {
   wrappedFn.$args = parameterNames;
   return wrappedFn;
 }
-function sum(list) {
-  return list.reduce((sum2, el) => sum2 === null ? el : sum2 + el, null);
+function sum(list2) {
+  return list2.reduce((sum2, el) => sum2 === null ? el : sum2 + el, null);
 }
 function distinctLists(lists) {
   const result = [];
@@ -42985,8 +42988,8 @@ function distinctLists(lists) {
     }
     return null;
   };
-  for (const list of lists) {
-    for (const e of list) {
+  for (const list2 of lists) {
+    for (const e of list2) {
       const scalar = typeof e === "number" && !Number.isNaN(e) || typeof e === "string" || typeof e === "boolean" || e === null || e === void 0;
       if (scalar) {
         if (seenScalars.has(e) || complex.some((c) => equals(e, c))) {
@@ -43014,9 +43017,9 @@ function distinctLists(lists) {
   }
   return result;
 }
-function flatten2(list) {
+function flatten2(list2) {
   const result = [];
-  const stack = [[list, 0]];
+  const stack = [[list2, 0]];
   while (stack.length) {
     const frame = stack[stack.length - 1];
     const [items, index] = frame;
@@ -43105,11 +43108,11 @@ function stddev(array2) {
   const mean = array2.reduce((a, b) => a + b) / n;
   return Math.sqrt(array2.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / (n - 1));
 }
-function listReplace(list, matcher, newItem) {
+function listReplace(list2, matcher, newItem) {
   if (isNumber2(matcher)) {
-    return [...list.slice(0, matcher - 1), newItem, ...list.slice(matcher)];
+    return [...list2.slice(0, matcher - 1), newItem, ...list2.slice(matcher)];
   }
-  return list.map((item, _idx) => {
+  return list2.map((item, _idx) => {
     if (matcher.invoke([item, newItem])) {
       return newItem;
     } else {
@@ -44309,10 +44312,10 @@ var dmn_requirement_cycle_default = defineRule({
     }
     const state = /* @__PURE__ */ new Map();
     const reported = /* @__PURE__ */ new Set();
-    const visit2 = (id2, path6) => {
+    const visit2 = (id2, path7) => {
       if (state.get(id2) === "done") return;
       if (state.get(id2) === "visiting") {
-        const loop = [...path6.slice(path6.indexOf(id2)), id2];
+        const loop = [...path7.slice(path7.indexOf(id2)), id2];
         const start2 = loop[0] ?? id2;
         if (!reported.has(start2)) {
           for (const member of loop) reported.add(member);
@@ -44321,7 +44324,7 @@ var dmn_requirement_cycle_default = defineRule({
         return;
       }
       state.set(id2, "visiting");
-      for (const target of requires.get(id2) ?? []) if (requires.has(target)) visit2(target, [...path6, id2]);
+      for (const target of requires.get(id2) ?? []) if (requires.has(target)) visit2(target, [...path7, id2]);
       state.set(id2, "done");
     };
     for (const id2 of requires.keys()) visit2(id2, []);
@@ -44563,6 +44566,72 @@ var expression_syntax_default = defineRule({
   }
 });
 
+// actions/src/lint/plugin/rules/form-reference.ts
+var NOT_VARIABLES = /* @__PURE__ */ new Set([...ENGINE_FUNCTIONS, "execution", "task", "externalTask", "true", "false"]);
+var DEPLOYMENT_FORM_KEY = /^camunda-forms:deployment:(.+)$/;
+var form_reference_default = defineRule({
+  name: "form-reference",
+  appliesTo: "bpmn",
+  consequence: "runtime",
+  description: "camunda:formRef names a Camunda Form (.form) of the repository, bound to the deployment; the gateway right after the task decides only on what the form asks for or shows.",
+  create: (_config, context) => (node2, reporter) => {
+    if (!isAny(node2, ["bpmn:UserTask", "bpmn:StartEvent"])) return void 0;
+    const id2 = idOf2(node2);
+    const forms = context.index.forms;
+    let form = null;
+    const formRef = typeof node2.formRef === "string" ? node2.formRef.trim() : "";
+    if (formRef !== "" && !isExpression(formRef)) {
+      form = forms.byKey.get(formRef) ?? null;
+      if (!form) {
+        reporter.report(
+          id2,
+          `camunda:formRef "${formRef}" names no Camunda Form of the repository (no .form file has "id": "${formRef}"): Tasklist cannot open the task; add the form beside the models or fix the key`
+        );
+        return void 0;
+      }
+      if (node2.formRefBinding === "latest") {
+        reporter.report(
+          id2,
+          `camunda:formRefBinding="latest" resolves "${formRef}" across all tenants (ENGINE-03109 as soon as two tenants have the form) and shows open tasks whatever form was released last: use "deployment", which keeps each process version with its own form`,
+          { severity: "warning" }
+        );
+      }
+    }
+    const formKey = typeof node2.formKey === "string" ? DEPLOYMENT_FORM_KEY.exec(node2.formKey.trim()) : null;
+    if (formKey && !isExpression(formKey[1])) {
+      const name4 = formKey[1];
+      form = [...forms.byFile.values()].find((f) => f.file === name4 || f.file.endsWith(`/${name4}`)) ?? null;
+      if (!form) {
+        reporter.report(
+          id2,
+          `camunda:formKey names the form file ${name4}, which is not in the repository: Tasklist cannot open the task; add the file or fix the name`
+        );
+        return void 0;
+      }
+    }
+    if (!form || !is(node2, "bpmn:UserTask")) return void 0;
+    const known = /* @__PURE__ */ new Set([...form.asks, ...form.shows]);
+    for (const gateway of list(node2.outgoing).map((flow) => flow.targetRef).filter((target) => is(target, "bpmn:ExclusiveGateway"))) {
+      const missing = /* @__PURE__ */ new Set();
+      for (const flow of list(gateway.outgoing)) {
+        const body = flow.conditionExpression?.body;
+        if (typeof body !== "string") continue;
+        for (const name4 of analyzeJuel(body)?.identifiers ?? []) {
+          if (!known.has(name4) && !NOT_VARIABLES.has(name4)) missing.add(name4);
+        }
+      }
+      for (const name4 of missing) {
+        reporter.report(
+          id2,
+          `the gateway ${gateway.id} right after this task decides on "${name4}", which its form "${form.key}" (${form.file}) neither asks for nor shows: the person cannot set it, and the gateway fails when it is missing; add a field with key "${name4}" or fix the condition`,
+          { severity: "warning" }
+        );
+      }
+    }
+    return void 0;
+  }
+});
+
 // actions/src/lint/plugin/rules/history-ttl.ts
 var TTL = /^(?:P(\d+)D|([-+]?\d+))$/;
 var history_ttl_default = defineRule({
@@ -44757,6 +44826,7 @@ var projectRules = [
   unused_topic_default,
   decision_ref_exists_default,
   called_element_exists_default,
+  form_reference_default,
   juel_condition_default,
   executable_process_default,
   ...codePolicyRules,
@@ -44932,9 +45002,9 @@ function formatText(report, options) {
   const lines = [];
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of report.findings) {
-    const list = byFile.get(finding.file) ?? [];
-    list.push(finding);
-    byFile.set(finding.file, list);
+    const list2 = byFile.get(finding.file) ?? [];
+    list2.push(finding);
+    byFile.set(finding.file, list2);
   }
   for (const [file2, findings] of byFile) {
     lines.push(paint("bold", file2));
@@ -44983,7 +45053,7 @@ function formatReport(report, format, options = {}) {
 // actions/src/lint/linter.ts
 var import_bpmnlint = __toESM(require_lib(), 1);
 import { existsSync } from "node:fs";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // actions/src/util/errors.ts
 var UserError = class extends Error {
@@ -45828,10 +45898,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path6) {
-  if (!path6)
+function getElementAtPath(obj, path7) {
+  if (!path7)
     return obj;
-  return path6.reduce((acc, key) => acc?.[key], obj);
+  return path7.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys2 = Object.keys(promisesObj);
@@ -46171,11 +46241,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path6, issues) {
+function prefixIssues(path7, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path6);
+    iss.path.unshift(path7);
     return iss;
   });
 }
@@ -46637,16 +46707,16 @@ function flattenError(error65, mapper = (issue3) => issue3.message) {
 }
 function formatError(error65, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error66, path6 = []) => {
+  const processError = (error66, path7 = []) => {
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
       } else {
-        const fullpath = [...path6, ...issue3.path];
+        const fullpath = [...path7, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -46685,17 +46755,17 @@ function formatError(error65, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error65, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error66, path6 = []) => {
+  const processError = (error66, path7 = []) => {
     var _a3;
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
       } else {
-        const fullpath = [...path6, ...issue3.path];
+        const fullpath = [...path7, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -46734,8 +46804,8 @@ function treeifyError(error65, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path6 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path6) {
+  const path7 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path7) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -61216,8 +61286,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -63873,13 +63943,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path6 = ref.slice(1).split("/").filter(Boolean);
-  if (path6.length === 0) {
+  const path7 = ref.slice(1).split("/").filter(Boolean);
+  if (path7.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path6[0] === defsKey) {
-    const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
+  if (path7[0] === defsKey) {
+    const key = path7[1] === void 0 ? void 0 : decodeJSONPointerSegment(path7[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -65110,6 +65180,8 @@ var BUILT_IN_CONSEQUENCES = {
   encoding: "deploy",
   "wrong-root": "deploy",
   "too-many-attributes": "deploy",
+  // A Camunda Form the engine refuses (not JSON, a second form with one id) or cannot find (no id).
+  "form-file": "deploy",
   // The repository's own limits and bookkeeping.
   "file-too-large": "policy",
   unreadable: "policy",
@@ -65168,6 +65240,102 @@ async function walk(directory, found) {
     if (entry.isDirectory()) await walk(full, found);
     else if (entry.isFile() && kindOf(entry.name) !== null) found.add(full);
   }
+}
+
+// actions/src/lint/forms.ts
+import { readdir as readdir2, readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import path3 from "node:path";
+var SKIPPED_DIRECTORIES2 = /* @__PURE__ */ new Set(["node_modules", ".git", "dist"]);
+async function discoverForms(paths) {
+  const found = /* @__PURE__ */ new Set();
+  const walk2 = async (directory) => {
+    for (const entry of await readdir2(directory, { withFileTypes: true })) {
+      if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES2.has(entry.name)) continue;
+      const full = path3.join(directory, entry.name);
+      if (entry.isDirectory()) await walk2(full);
+      else if (entry.isFile() && entry.name.toLowerCase().endsWith(".form")) found.add(full);
+    }
+  };
+  for (const given of paths) {
+    const absolute = path3.resolve(given);
+    const info2 = await stat3(absolute).catch(() => null);
+    if (info2?.isDirectory()) await walk2(absolute);
+    else if (info2?.isFile() && absolute.toLowerCase().endsWith(".form")) found.add(absolute);
+  }
+  return [...found].sort();
+}
+async function indexForms(files, relative, maxFileBytes) {
+  const index = { byKey: /* @__PURE__ */ new Map(), byFile: /* @__PURE__ */ new Map(), problems: [] };
+  const problem = (file2, consequence, message, line = 1) => index.problems.push({
+    file: file2,
+    line,
+    column: 1,
+    elementId: null,
+    rule: "camunda-gitops/form-file",
+    severity: "error",
+    consequence,
+    message
+  });
+  for (const absolute of files) {
+    const file2 = relative(absolute);
+    const size2 = (await stat3(absolute)).size;
+    if (size2 > maxFileBytes) {
+      problem(file2, "policy", `the form is larger than ${maxFileBytes} bytes; it was not read`);
+      continue;
+    }
+    const text2 = await readFile2(absolute, "utf8");
+    let json2;
+    try {
+      json2 = JSON.parse(text2);
+    } catch (error65) {
+      const position = /position (\d+)/.exec(errorMessage(error65));
+      const line = position ? text2.slice(0, Number(position[1])).split("\n").length : 1;
+      problem(
+        file2,
+        "deploy",
+        `not valid JSON (${errorMessage(error65)}): the engine refuses the deployment (ENGINE-09033); fix it or save it again from Camunda Modeler`,
+        line
+      );
+      continue;
+    }
+    const id2 = json2 && typeof json2 === "object" ? json2.id : void 0;
+    if (typeof id2 !== "string" || id2.trim() === "") {
+      problem(
+        file2,
+        "runtime",
+        'the form has no "id": the engine deploys it without a key, so no camunda:formRef can find it; give it an id'
+      );
+      continue;
+    }
+    const declaration = { file: file2, key: id2, ...fieldsOf(json2) };
+    const other = index.byKey.get(id2);
+    if (other) {
+      problem(
+        file2,
+        "deploy",
+        `the form id "${id2}" is also the id of ${other.file}: the engine refuses a deployment with two forms of one key; give each form its own id`
+      );
+    } else index.byKey.set(id2, declaration);
+    index.byFile.set(file2, declaration);
+  }
+  return index;
+}
+function fieldsOf(json2) {
+  const asks = [];
+  const shows = [];
+  const walk2 = (components) => {
+    for (const component of Array.isArray(components) ? components : []) {
+      if (!component || typeof component !== "object") continue;
+      const { key, disabled, readonly: readonly2 } = component;
+      if (typeof key === "string" && key !== "") {
+        if (disabled === true || readonly2 === true) shows.push(key);
+        else asks.push(key);
+      }
+      walk2(component.components);
+    }
+  };
+  walk2(json2.components);
+  return { asks, shows };
 }
 
 // node_modules/camunda-bpmn-moddle/resources/camunda.json
@@ -68117,8 +68285,8 @@ function linkFlowsToNodes(root) {
 }
 function addOnce(node2, property, flow) {
   if (!node2 || typeof node2.get !== "function") return;
-  const list = node2.get(property);
-  if (!list.includes(flow)) list.push(flow);
+  const list2 = node2.get(property);
+  if (!list2.includes(flow)) list2.push(flow);
 }
 function toImportWarning(warning2) {
   const message = warning2.message;
@@ -68245,14 +68413,14 @@ async function parseLoaded(loaded) {
 }
 
 // actions/src/lint/registry.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import path3 from "node:path";
+import { readFile as readFile3 } from "node:fs/promises";
+import path4 from "node:path";
 import { pathToFileURL } from "node:url";
 var DEFAULT_REGISTRY_FILE = "workers/src/registry.ts";
 async function loadRegistry(root, source) {
-  const absolute = path3.resolve(root, source.file);
-  const file2 = path3.relative(root, absolute).split(path3.sep).join("/");
-  const text2 = await readFile2(absolute, "utf8").catch(() => null);
+  const absolute = path4.resolve(root, source.file);
+  const file2 = path4.relative(root, absolute).split(path4.sep).join("/");
+  const text2 = await readFile3(absolute, "utf8").catch(() => null);
   if ("topics" in source) {
     return { ok: true, registry: { file: file2, text: text2, topics: new Set(source.topics) } };
   }
@@ -68642,12 +68810,12 @@ function runRules(root, rules) {
 var SEVERITY = { error: "error", warn: "warning", info: "info" };
 var MAX_FINDINGS_PER_RULE = 100;
 async function lint(options) {
-  const root = path4.resolve(options.root);
-  const configFile2 = options.configFile === void 0 ? defaultConfigFile(root) : options.configFile === null ? null : path4.resolve(options.configFile);
+  const root = path5.resolve(options.root);
+  const configFile2 = options.configFile === void 0 ? defaultConfigFile(root) : options.configFile === null ? null : path5.resolve(options.configFile);
   const config2 = await loadConfig(configFile2, root);
-  const relative = (file2) => path4.relative(root, file2).split(path4.sep).join("/");
-  const lintPaths = await discoverFiles(options.paths ?? [path4.join(root, "processes")], true);
-  const indexOnly = (await discoverFiles(options.indexPaths ?? [path4.join(root, "processes")], false)).filter(
+  const relative = (file2) => path5.relative(root, file2).split(path5.sep).join("/");
+  const lintPaths = await discoverFiles(options.paths ?? [path5.join(root, "processes")], true);
+  const indexOnly = (await discoverFiles(options.indexPaths ?? [path5.join(root, "processes")], false)).filter(
     (file2) => !lintPaths.includes(file2)
   );
   const loaded = /* @__PURE__ */ new Map();
@@ -68674,9 +68842,19 @@ async function lint(options) {
       });
     }
   }
+  const lintedForms = await discoverForms(options.paths ?? [path5.join(root, "processes")]);
+  const indexedForms = (await discoverForms(options.indexPaths ?? [path5.join(root, "processes")])).filter(
+    (file2) => !lintedForms.includes(file2)
+  );
+  const forms = await indexForms([...lintedForms, ...indexedForms], relative, config2.settings.maxFileBytes);
+  const lintedFormFiles = new Set(lintedForms.map(relative));
+  append(
+    findings,
+    forms.problems.filter((problem) => lintedFormFiles.has(problem.file))
+  );
   const context = {
     file: void 0,
-    index: buildIndex([...loaded.values()]),
+    index: { ...buildIndex([...loaded.values()]), forms },
     registry: registry3
   };
   const resolver = new ProjectResolver(context);
@@ -68735,7 +68913,7 @@ async function lint(options) {
   return finish(findings, suppressions, lintPaths.map(relative));
 }
 function defaultConfigFile(root) {
-  const file2 = path4.join(root, "processes", ".bpmnlintrc");
+  const file2 = path5.join(root, "processes", ".bpmnlintrc");
   return existsSync(file2) ? file2 : null;
 }
 async function resolveRules(config2, resolver) {
@@ -68838,10 +69016,14 @@ function lintModel(model, definitions, policies, resolver) {
   return findings;
 }
 function buildIndex(files) {
-  const index = { processIds: /* @__PURE__ */ new Map(), decisionIds: /* @__PURE__ */ new Map(), topicsUsed: /* @__PURE__ */ new Map() };
+  const index = {
+    processIds: /* @__PURE__ */ new Map(),
+    decisionIds: /* @__PURE__ */ new Map(),
+    topicsUsed: /* @__PURE__ */ new Map()
+  };
   const add = (map3, key, occurrence) => {
-    const list = map3.get(key);
-    if (list) list.push(occurrence);
+    const list2 = map3.get(key);
+    if (list2) list2.push(occurrence);
     else map3.set(key, [occurrence]);
   };
   for (const file2 of files) {
@@ -69474,7 +69656,7 @@ import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir, open: open3, readdir: readdir2, rename, rm, rmdir, stat: stat3, symlink, unlink } = fs2.promises;
+var { chmod, copyFile, lstat, mkdir, open: open3, readdir: readdir3, rename, rm, rmdir, stat: stat4, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
@@ -69617,8 +69799,8 @@ var lintProcesses = {
     const paths = listInput(runner, "paths");
     const report = await lint({
       root: workspace,
-      paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path5.resolve(workspace, p)),
-      ...options.configFile ? { configFile: path5.resolve(workspace, options.configFile) } : {},
+      paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path6.resolve(workspace, p)),
+      ...options.configFile ? { configFile: path6.resolve(workspace, options.configFile) } : {},
       registry: {
         file: DEFAULT_REGISTRY_FILE,
         importModule: (file2) => importRegistryWithTsx(workspace, file2)
@@ -69639,7 +69821,7 @@ var lintProcesses = {
     const repository = env.GITHUB_REPOSITORY;
     const sha = headSha(env);
     const docsBase = repository && sha ? `${server}/${repository}/blob/${sha}/` : void 0;
-    const sarifFile = path5.join(env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
+    const sarifFile = path6.join(env.RUNNER_TEMP ?? workspace, "camunda-gitops-lint.sarif");
     await writeFile2(
       sarifFile,
       formatReport(report, "sarif", { version: "0.1.0", ...docsBase ? { docsBase } : {} })

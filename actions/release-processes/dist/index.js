@@ -126,17 +126,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path12) {
-      const ctrl = callVisitor(key, node2, visitor, path12);
+    function visit_(key, node2, visitor, path13) {
+      const ctrl = callVisitor(key, node2, visitor, path13);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visit_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visit_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
+          path13 = Object.freeze(path13.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path12);
+            const ci = visit_(i, node2.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -147,13 +147,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path12);
+          const cv = visit_("value", node2.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -174,17 +174,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path12) {
-      const ctrl = await callVisitor(key, node2, visitor, path12);
+    async function visitAsync_(key, node2, visitor, path13) {
+      const ctrl = await callVisitor(key, node2, visitor, path13);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visitAsync_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visitAsync_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
+          path13 = Object.freeze(path13.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path12);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -195,13 +195,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path12);
+          const cv = await visitAsync_("value", node2.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -228,23 +228,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path12) {
+    function callVisitor(key, node2, visitor, path13) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path12);
+        return visitor(key, node2, path13);
       if (identity2.isMap(node2))
-        return visitor.Map?.(key, node2, path12);
+        return visitor.Map?.(key, node2, path13);
       if (identity2.isSeq(node2))
-        return visitor.Seq?.(key, node2, path12);
+        return visitor.Seq?.(key, node2, path13);
       if (identity2.isPair(node2))
-        return visitor.Pair?.(key, node2, path12);
+        return visitor.Pair?.(key, node2, path13);
       if (identity2.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path12);
+        return visitor.Scalar?.(key, node2, path13);
       if (identity2.isAlias(node2))
-        return visitor.Alias?.(key, node2, path12);
+        return visitor.Alias?.(key, node2, path13);
       return void 0;
     }
-    function replaceNode(key, path12, node2) {
-      const parent = path12[path12.length - 1];
+    function replaceNode(key, path13, node2) {
+      const parent = path13[path13.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity2.isPair(parent)) {
@@ -856,10 +856,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path12, value) {
+    function collectionFromPath(schema, path13, value) {
       let v = value;
-      for (let i = path12.length - 1; i >= 0; --i) {
-        const k = path12[i];
+      for (let i = path13.length - 1; i >= 0; --i) {
+        const k = path13[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -878,7 +878,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -908,11 +908,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path12, value) {
-        if (isEmptyPath(path12))
+      addIn(path13, value) {
+        if (isEmptyPath(path13))
           this.add(value);
         else {
-          const [key, ...rest] = path12;
+          const [key, ...rest] = path13;
           const node2 = this.get(key, true);
           if (identity2.isCollection(node2))
             node2.addIn(rest, value);
@@ -926,8 +926,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        const [key, ...rest] = path12;
+      deleteIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -941,8 +941,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        const [key, ...rest] = path12;
+      getIn(path13, keepScalar) {
+        const [key, ...rest] = path13;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
@@ -960,8 +960,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path12) {
-        const [key, ...rest] = path12;
+      hasIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -971,8 +971,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        const [key, ...rest] = path12;
+      setIn(path13, value) {
+        const [key, ...rest] = path13;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3487,9 +3487,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path12, value) {
+      addIn(path13, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path12, value);
+          this.contents.addIn(path13, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3564,14 +3564,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        if (Collection.isEmptyPath(path12)) {
+      deleteIn(path13) {
+        if (Collection.isEmptyPath(path13)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3586,10 +3586,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        if (Collection.isEmptyPath(path12))
+      getIn(path13, keepScalar) {
+        if (Collection.isEmptyPath(path13))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3600,10 +3600,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path12) {
-        if (Collection.isEmptyPath(path12))
+      hasIn(path13) {
+        if (Collection.isEmptyPath(path13))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3620,13 +3620,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        if (Collection.isEmptyPath(path12)) {
+      setIn(path13, value) {
+        if (Collection.isEmptyPath(path13)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path12, value);
+          this.contents.setIn(path13, value);
         }
       }
       /**
@@ -5587,9 +5587,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path12) => {
+    visit2.itemAtPath = (cst, path13) => {
       let item = cst;
-      for (const [field, index] of path12) {
+      for (const [field, index] of path13) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5598,23 +5598,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path12) => {
-      const parent = visit2.itemAtPath(cst, path12.slice(0, -1));
-      const field = path12[path12.length - 1][0];
+    visit2.parentCollection = (cst, path13) => {
+      const parent = visit2.itemAtPath(cst, path13.slice(0, -1));
+      const field = path13[path13.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path12, item, visitor) {
-      let ctrl = visitor(item, path12);
+    function _visit(path13, item, visitor) {
+      let ctrl = visitor(item, path13);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5625,10 +5625,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path12);
+            ctrl = ctrl(item, path13);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -6363,15 +6363,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list3, type) {
-      for (let i = 0; i < list3.length; ++i)
-        if (list3[i].type === type)
+    function includesToken(list4, type) {
+      for (let i = 0; i < list4.length; ++i)
+        if (list4[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list3) {
-      for (let i = 0; i < list3.length; ++i) {
-        switch (list3[i].type) {
+    function findNonEmptyIndex(list4) {
+      for (let i = 0; i < list4.length; ++i) {
+        switch (list4[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -7601,10 +7601,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path12) {
-  if (!path12)
+function getElementAtPath(obj, path13) {
+  if (!path13)
     return obj;
-  return path12.reduce((acc, key) => acc?.[key], obj);
+  return path13.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys2 = Object.keys(promisesObj);
@@ -7863,11 +7863,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path12, issues) {
+function prefixIssues(path13, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path12);
+    iss.path.unshift(path13);
     return iss;
   });
 }
@@ -8400,16 +8400,16 @@ function flattenError(error65, mapper = (issue3) => issue3.message) {
 }
 function formatError(error65, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error66, path12 = []) => {
+  const processError = (error66, path13 = []) => {
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path12, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path13, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
       } else {
-        const fullpath = [...path12, ...issue3.path];
+        const fullpath = [...path13, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -8448,17 +8448,17 @@ function formatError(error65, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error65, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error66, path12 = []) => {
+  const processError = (error66, path13 = []) => {
     var _a3;
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path12, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path13, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
       } else {
-        const fullpath = [...path12, ...issue3.path];
+        const fullpath = [...path13, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -8497,8 +8497,8 @@ function treeifyError(error65, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path12 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path12) {
+  const path13 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path13) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -23485,8 +23485,8 @@ var init_to_json_schema = __esm({
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list3 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list3)
+  const list4 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list4)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -26530,13 +26530,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path12 = ref.slice(1).split("/").filter(Boolean);
-  if (path12.length === 0) {
+  const path13 = ref.slice(1).split("/").filter(Boolean);
+  if (path13.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path12[0] === defsKey) {
-    const key = path12[1] === void 0 ? void 0 : decodeJSONPointerSegment(path12[1]);
+  if (path13[0] === defsKey) {
+    const key = path13[1] === void 0 ? void 0 : decodeJSONPointerSegment(path13[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -32582,9 +32582,9 @@ function bind(fn2, target2) {
 function assign(target2, ...others) {
   return Object.assign(target2, ...others);
 }
-function set2(target2, path12, value) {
+function set2(target2, path13, value) {
   let currentTarget = target2;
-  forEach(path12, function(key, idx) {
+  forEach(path13, function(key, idx) {
     if (typeof key !== "number" && typeof key !== "string") {
       throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
     }
@@ -32594,7 +32594,7 @@ function set2(target2, path12, value) {
     if (key === "__proto__") {
       throw new Error("illegal key: __proto__");
     }
-    let nextKey = path12[idx + 1];
+    let nextKey = path13[idx + 1];
     let nextTarget = currentTarget[key];
     if (isDefined(nextKey) && isNil(nextTarget)) {
       nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
@@ -32611,9 +32611,9 @@ function set2(target2, path12, value) {
   });
   return target2;
 }
-function get(target2, path12, defaultValue) {
+function get(target2, path13, defaultValue) {
   let currentTarget = target2;
-  forEach(path12, function(key) {
+  forEach(path13, function(key) {
     if (isNil(currentTarget)) {
       currentTarget = void 0;
       return false;
@@ -39371,6 +39371,9 @@ function idOf2(node2) {
     if (typeof current.id === "string") return current.id;
   }
   return "";
+}
+function list(value) {
+  return value ?? [];
 }
 function engineResult(context) {
   const tree = context.file.tree;
@@ -49356,8 +49359,8 @@ function fn(fnDefinition, argDefinitions, parameterNames = null) {
   wrappedFn.$args = parameterNames;
   return wrappedFn;
 }
-function sum(list3) {
-  return list3.reduce((sum2, el) => sum2 === null ? el : sum2 + el, null);
+function sum(list4) {
+  return list4.reduce((sum2, el) => sum2 === null ? el : sum2 + el, null);
 }
 function distinctLists(lists) {
   const result = [];
@@ -49371,8 +49374,8 @@ function distinctLists(lists) {
     }
     return null;
   };
-  for (const list3 of lists) {
-    for (const e of list3) {
+  for (const list4 of lists) {
+    for (const e of list4) {
       const scalar = typeof e === "number" && !Number.isNaN(e) || typeof e === "string" || typeof e === "boolean" || e === null || e === void 0;
       if (scalar) {
         if (seenScalars.has(e) || complex.some((c) => equals(e, c))) {
@@ -49400,9 +49403,9 @@ function distinctLists(lists) {
   }
   return result;
 }
-function flatten2(list3) {
+function flatten2(list4) {
   const result = [];
-  const stack = [[list3, 0]];
+  const stack = [[list4, 0]];
   while (stack.length) {
     const frame = stack[stack.length - 1];
     const [items, index] = frame;
@@ -49491,11 +49494,11 @@ function stddev(array2) {
   const mean = array2.reduce((a, b) => a + b) / n;
   return Math.sqrt(array2.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / (n - 1));
 }
-function listReplace(list3, matcher, newItem) {
+function listReplace(list4, matcher, newItem) {
   if (isNumber2(matcher)) {
-    return [...list3.slice(0, matcher - 1), newItem, ...list3.slice(matcher)];
+    return [...list4.slice(0, matcher - 1), newItem, ...list4.slice(matcher)];
   }
-  return list3.map((item, _idx) => {
+  return list4.map((item, _idx) => {
     if (matcher.invoke([item, newItem])) {
       return newItem;
     } else {
@@ -50903,49 +50906,49 @@ var init_dist10 = __esm({
         }
         return string5.split(regexp);
       }, ["string", "string"], ["string", "delimiter"]),
-      "string join": fn(function(list3, delimiter) {
-        const invalidItem = list3.find((e) => !isString2(e) && e !== null);
+      "string join": fn(function(list4, delimiter) {
+        const invalidItem = list4.find((e) => !isString2(e) && e !== null);
         if (invalidItem !== void 0) {
           return invalidArguments("string join(list) expects a list of strings, got {item}", {
             item: invalidItem
           });
         }
-        return list3.filter((l) => l !== null).join(delimiter || "");
+        return list4.filter((l) => l !== null).join(delimiter || "");
       }, ["list", "string?"], ["list", "delimiter"]),
       // 10.3.4.4 List functions
-      "list contains": fn(function(list3, element) {
-        return list3.some((el) => matches(el, element));
+      "list contains": fn(function(list4, element) {
+        return list4.some((el) => matches(el, element));
       }, ["list", "any?"], ["list", "element"]),
       // list replace(list, position, newItem)
       // list replace(list, match, newItem)
-      "list replace": fn(function(list3, position, newItem, match) {
+      "list replace": fn(function(list4, position, newItem, match) {
         const matcher = position || match;
         if (!["number", "function"].includes(getType(matcher))) {
           return invalidArguments("list replace expects a numeric position or a match function, got {matcher}", {
             matcher
           });
         }
-        return listReplace(list3, position || match, newItem);
+        return listReplace(list4, position || match, newItem);
       }, ["list", "any?", "any", "function?"], ["list", "position", "newItem", "match"]),
-      "count": fn(function(list3) {
-        return list3.length;
+      "count": fn(function(list4) {
+        return list4.length;
       }, ["list"], ["list"]),
-      "min": listFn(function(...list3) {
-        return list3.reduce((min, el) => min === null ? el : Math.min(min, el), null);
+      "min": listFn(function(...list4) {
+        return list4.reduce((min, el) => min === null ? el : Math.min(min, el), null);
       }, "number", ["...list"]),
-      "max": listFn(function(...list3) {
-        return list3.reduce((max, el) => max === null ? el : Math.max(max, el), null);
+      "max": listFn(function(...list4) {
+        return list4.reduce((max, el) => max === null ? el : Math.max(max, el), null);
       }, "number", ["...list"]),
-      "sum": listFn(function(...list3) {
-        return sum(list3);
+      "sum": listFn(function(...list4) {
+        return sum(list4);
       }, "number", ["...list"]),
-      "mean": listFn(function(...list3) {
-        const s = sum(list3);
-        return s === null ? s : s / list3.length;
+      "mean": listFn(function(...list4) {
+        const s = sum(list4);
+        return s === null ? s : s / list4.length;
       }, "number", ["...list"]),
-      "all": listFn(function(...list3) {
+      "all": listFn(function(...list4) {
         let nonBool = false;
-        for (const o of list3) {
+        for (const o of list4) {
           if (o === false) {
             return false;
           }
@@ -50955,9 +50958,9 @@ var init_dist10 = __esm({
         }
         return nonBool ? null : true;
       }, "any?", ["...list"]),
-      "any": listFn(function(...list3) {
+      "any": listFn(function(...list4) {
         let nonBool = false;
-        for (const o of list3) {
+        for (const o of list4) {
           if (o === true) {
             return true;
           }
@@ -50967,16 +50970,16 @@ var init_dist10 = __esm({
         }
         return nonBool ? null : false;
       }, "any?", ["...list"]),
-      "sublist": fn(function(list3, start2, length) {
-        const _start = start2 < 0 ? list3.length + start2 : start2 - 1;
-        return typeof length !== "undefined" ? list3.slice(_start, _start + length) : list3.slice(_start);
+      "sublist": fn(function(list4, start2, length) {
+        const _start = start2 < 0 ? list4.length + start2 : start2 - 1;
+        return typeof length !== "undefined" ? list4.slice(_start, _start + length) : list4.slice(_start);
       }, ["list", "number", "number?"], ["list", "start", "length"]),
-      "append": fn(function(list3, ...items) {
-        return list3.concat(items);
+      "append": fn(function(list4, ...items) {
+        return list4.concat(items);
       }, ["list", "any?"], ["list", "...item"]),
-      "concatenate": fn(function(...list3) {
+      "concatenate": fn(function(...list4) {
         const result = [];
-        for (const arg of list3) {
+        for (const arg of list4) {
           if (isArray2(arg)) {
             for (const item of arg) {
               result.push(item);
@@ -50987,8 +50990,8 @@ var init_dist10 = __esm({
         }
         return result;
       }, ["any"], ["...list"]),
-      "insert before": fn(function(list3, position, newItem) {
-        const len = list3.length;
+      "insert before": fn(function(list4, position, newItem) {
+        const len = list4.length;
         let p = position - 1;
         if (p < 0) {
           p = Math.max(0, len + p);
@@ -50997,34 +51000,34 @@ var init_dist10 = __esm({
         }
         const result = new Array(len + 1);
         for (let i = 0; i < p; i++) {
-          result[i] = list3[i];
+          result[i] = list4[i];
         }
         result[p] = newItem;
         for (let i = p; i < len; i++) {
-          result[i + 1] = list3[i];
+          result[i + 1] = list4[i];
         }
         return result;
       }, ["list", "number", "any?"], ["list", "position", "newItem"]),
-      "remove": fn(function(list3, position) {
-        const len = list3.length;
+      "remove": fn(function(list4, position) {
+        const len = list4.length;
         const head = Math.min(Math.max(position - 1, -len), len);
         const tail = Math.min(Math.max(position, -len), len);
         const a = head < 0 ? len + head : head;
         const b = tail < 0 ? len + tail : tail;
         const result = new Array(a + (len - b));
         for (let i = 0; i < a; i++) {
-          result[i] = list3[i];
+          result[i] = list4[i];
         }
         for (let i = b; i < len; i++) {
-          result[a + (i - b)] = list3[i];
+          result[a + (i - b)] = list4[i];
         }
         return result;
       }, ["list", "number"], ["list", "position"]),
-      "reverse": fn(function(list3) {
-        return list3.slice().reverse();
+      "reverse": fn(function(list4) {
+        return list4.slice().reverse();
       }, ["list"], ["list"]),
-      "index of": fn(function(list3, match) {
-        return list3.reduce(function(result, element, index) {
+      "index of": fn(function(list4, match) {
+        return list4.reduce(function(result, element, index) {
           if (matches(element, match)) {
             result.push(index + 1);
           }
@@ -51034,34 +51037,34 @@ var init_dist10 = __esm({
       "union": listFn(function(...lists) {
         return distinctLists(lists);
       }, "list", ["...list"]),
-      "distinct values": fn(function(list3) {
-        return distinctLists([list3]);
+      "distinct values": fn(function(list4) {
+        return distinctLists([list4]);
       }, ["list"], ["list"]),
-      "flatten": fn(function(list3) {
-        return flatten2(list3);
+      "flatten": fn(function(list4) {
+        return flatten2(list4);
       }, ["list"], ["list"]),
-      "product": listFn(function(...list3) {
-        if (list3.length === 0) {
+      "product": listFn(function(...list4) {
+        if (list4.length === 0) {
           return null;
         }
-        return list3.reduce((result, n) => {
+        return list4.reduce((result, n) => {
           return result * n;
         }, 1);
       }, "number", ["...list"]),
-      "median": listFn(function(...list3) {
-        if (list3.length === 0) {
+      "median": listFn(function(...list4) {
+        if (list4.length === 0) {
           return null;
         }
-        return median(list3);
+        return median(list4);
       }, "number", ["...list"]),
-      "stddev": listFn(function(...list3) {
-        if (list3.length < 2) {
+      "stddev": listFn(function(...list4) {
+        if (list4.length < 2) {
           return null;
         }
-        return stddev(list3);
+        return stddev(list4);
       }, "number", ["...list"]),
-      "mode": listFn(function(...list3) {
-        return mode(list3);
+      "mode": listFn(function(...list4) {
+        return mode(list4);
       }, "number", ["...list"]),
       // 10.3.4.5 Numeric functions
       "decimal": fn(function(n, scale) {
@@ -51223,9 +51226,9 @@ var init_dist10 = __esm({
         return date5.value.weekOfYear;
       }, ["date time"], ["date"]),
       // 10.3.4.9 Sort
-      "sort": fn(function(list3, precedes) {
+      "sort": fn(function(list4, precedes) {
         const compare = precedes.parameterNames.length === 2 ? (a, b) => precedes.fn(a, b) ? -1 : 1 : (a, b) => precedes.invoke([a, b]) ? -1 : 1;
-        return Array.from(list3).sort(compare);
+        return Array.from(list4).sort(compare);
       }, ["list", "function"], ["list", "precedes"]),
       // 10.3.4.10 Context function
       "get value": fn(function(m, key) {
@@ -51596,10 +51599,10 @@ var init_dmn_requirement_cycle = __esm({
         }
         const state = /* @__PURE__ */ new Map();
         const reported = /* @__PURE__ */ new Set();
-        const visit2 = (id2, path12) => {
+        const visit2 = (id2, path13) => {
           if (state.get(id2) === "done") return;
           if (state.get(id2) === "visiting") {
-            const loop = [...path12.slice(path12.indexOf(id2)), id2];
+            const loop = [...path13.slice(path13.indexOf(id2)), id2];
             const start2 = loop[0] ?? id2;
             if (!reported.has(start2)) {
               for (const member of loop) reported.add(member);
@@ -51608,7 +51611,7 @@ var init_dmn_requirement_cycle = __esm({
             return;
           }
           state.set(id2, "visiting");
-          for (const target2 of requires.get(id2) ?? []) if (requires.has(target2)) visit2(target2, [...path12, id2]);
+          for (const target2 of requires.get(id2) ?? []) if (requires.has(target2)) visit2(target2, [...path13, id2]);
           state.set(id2, "done");
         };
         for (const id2 of requires.keys()) visit2(id2, []);
@@ -51896,6 +51899,80 @@ var init_expression_syntax = __esm({
   }
 });
 
+// actions/src/lint/plugin/rules/form-reference.ts
+var NOT_VARIABLES, DEPLOYMENT_FORM_KEY, form_reference_default;
+var init_form_reference = __esm({
+  "actions/src/lint/plugin/rules/form-reference.ts"() {
+    "use strict";
+    init_helpers();
+    init_juel();
+    NOT_VARIABLES = /* @__PURE__ */ new Set([...ENGINE_FUNCTIONS, "execution", "task", "externalTask", "true", "false"]);
+    DEPLOYMENT_FORM_KEY = /^camunda-forms:deployment:(.+)$/;
+    form_reference_default = defineRule({
+      name: "form-reference",
+      appliesTo: "bpmn",
+      consequence: "runtime",
+      description: "camunda:formRef names a Camunda Form (.form) of the repository, bound to the deployment; the gateway right after the task decides only on what the form asks for or shows.",
+      create: (_config, context) => (node2, reporter) => {
+        if (!isAny(node2, ["bpmn:UserTask", "bpmn:StartEvent"])) return void 0;
+        const id2 = idOf2(node2);
+        const forms = context.index.forms;
+        let form = null;
+        const formRef = typeof node2.formRef === "string" ? node2.formRef.trim() : "";
+        if (formRef !== "" && !isExpression(formRef)) {
+          form = forms.byKey.get(formRef) ?? null;
+          if (!form) {
+            reporter.report(
+              id2,
+              `camunda:formRef "${formRef}" names no Camunda Form of the repository (no .form file has "id": "${formRef}"): Tasklist cannot open the task; add the form beside the models or fix the key`
+            );
+            return void 0;
+          }
+          if (node2.formRefBinding === "latest") {
+            reporter.report(
+              id2,
+              `camunda:formRefBinding="latest" resolves "${formRef}" across all tenants (ENGINE-03109 as soon as two tenants have the form) and shows open tasks whatever form was released last: use "deployment", which keeps each process version with its own form`,
+              { severity: "warning" }
+            );
+          }
+        }
+        const formKey = typeof node2.formKey === "string" ? DEPLOYMENT_FORM_KEY.exec(node2.formKey.trim()) : null;
+        if (formKey && !isExpression(formKey[1])) {
+          const name4 = formKey[1];
+          form = [...forms.byFile.values()].find((f) => f.file === name4 || f.file.endsWith(`/${name4}`)) ?? null;
+          if (!form) {
+            reporter.report(
+              id2,
+              `camunda:formKey names the form file ${name4}, which is not in the repository: Tasklist cannot open the task; add the file or fix the name`
+            );
+            return void 0;
+          }
+        }
+        if (!form || !is(node2, "bpmn:UserTask")) return void 0;
+        const known = /* @__PURE__ */ new Set([...form.asks, ...form.shows]);
+        for (const gateway of list(node2.outgoing).map((flow) => flow.targetRef).filter((target2) => is(target2, "bpmn:ExclusiveGateway"))) {
+          const missing = /* @__PURE__ */ new Set();
+          for (const flow of list(gateway.outgoing)) {
+            const body = flow.conditionExpression?.body;
+            if (typeof body !== "string") continue;
+            for (const name4 of analyzeJuel(body)?.identifiers ?? []) {
+              if (!known.has(name4) && !NOT_VARIABLES.has(name4)) missing.add(name4);
+            }
+          }
+          for (const name4 of missing) {
+            reporter.report(
+              id2,
+              `the gateway ${gateway.id} right after this task decides on "${name4}", which its form "${form.key}" (${form.file}) neither asks for nor shows: the person cannot set it, and the gateway fails when it is missing; add a field with key "${name4}" or fix the condition`,
+              { severity: "warning" }
+            );
+          }
+        }
+        return void 0;
+      }
+    });
+  }
+});
+
 // actions/src/lint/plugin/rules/history-ttl.ts
 var TTL, history_ttl_default;
 var init_history_ttl = __esm({
@@ -52131,6 +52208,7 @@ var init_plugin = __esm({
     init_engine_rules();
     init_executable_process();
     init_expression_syntax();
+    init_form_reference();
     init_history_ttl();
     init_juel_condition();
     init_topic_registered();
@@ -52149,6 +52227,7 @@ var init_plugin = __esm({
       unused_topic_default,
       decision_ref_exists_default,
       called_element_exists_default,
+      form_reference_default,
       juel_condition_default,
       executable_process_default,
       ...codePolicyRules,
@@ -52337,9 +52416,9 @@ function formatText(report, options) {
   const lines = [];
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of report.findings) {
-    const list3 = byFile.get(finding.file) ?? [];
-    list3.push(finding);
-    byFile.set(finding.file, list3);
+    const list4 = byFile.get(finding.file) ?? [];
+    list4.push(finding);
+    byFile.set(finding.file, list4);
   }
   for (const [file2, findings] of byFile) {
     lines.push(paint("bold", file2));
@@ -52486,21 +52565,21 @@ var require_test_rule = __commonJS({
        * });
        * ```
        */
-      report(id2, message, path12) {
+      report(id2, message, path13) {
         let report = {
           id: id2,
           message
         };
-        if (path12 && isArray3(path12)) {
+        if (path13 && isArray3(path13)) {
           report = {
             ...report,
-            path: path12
+            path: path13
           };
         }
-        if (path12 && isObject3(path12)) {
+        if (path13 && isObject3(path13)) {
           report = {
             ...report,
-            ...path12
+            ...path13
           };
         }
         this.messages.push(report);
@@ -53048,6 +53127,8 @@ var init_consequences = __esm({
       encoding: "deploy",
       "wrong-root": "deploy",
       "too-many-attributes": "deploy",
+      // A Camunda Form the engine refuses (not JSON, a second form with one id) or cannot find (no id).
+      "form-file": "deploy",
       // The repository's own limits and bookkeeping.
       "file-too-large": "policy",
       unreadable: "policy",
@@ -53108,6 +53189,109 @@ var init_discover = __esm({
     "use strict";
     init_errors3();
     SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules", ".git", "dist"]);
+  }
+});
+
+// actions/src/lint/forms.ts
+import { readdir as readdir2, readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import path4 from "node:path";
+async function discoverForms(paths) {
+  const found = /* @__PURE__ */ new Set();
+  const walk3 = async (directory) => {
+    for (const entry of await readdir2(directory, { withFileTypes: true })) {
+      if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES2.has(entry.name)) continue;
+      const full = path4.join(directory, entry.name);
+      if (entry.isDirectory()) await walk3(full);
+      else if (entry.isFile() && entry.name.toLowerCase().endsWith(".form")) found.add(full);
+    }
+  };
+  for (const given of paths) {
+    const absolute = path4.resolve(given);
+    const info2 = await stat3(absolute).catch(() => null);
+    if (info2?.isDirectory()) await walk3(absolute);
+    else if (info2?.isFile() && absolute.toLowerCase().endsWith(".form")) found.add(absolute);
+  }
+  return [...found].sort();
+}
+async function indexForms(files, relative, maxFileBytes) {
+  const index = { byKey: /* @__PURE__ */ new Map(), byFile: /* @__PURE__ */ new Map(), problems: [] };
+  const problem = (file2, consequence, message, line = 1) => index.problems.push({
+    file: file2,
+    line,
+    column: 1,
+    elementId: null,
+    rule: "camunda-gitops/form-file",
+    severity: "error",
+    consequence,
+    message
+  });
+  for (const absolute of files) {
+    const file2 = relative(absolute);
+    const size2 = (await stat3(absolute)).size;
+    if (size2 > maxFileBytes) {
+      problem(file2, "policy", `the form is larger than ${maxFileBytes} bytes; it was not read`);
+      continue;
+    }
+    const text3 = await readFile2(absolute, "utf8");
+    let json2;
+    try {
+      json2 = JSON.parse(text3);
+    } catch (error65) {
+      const position = /position (\d+)/.exec(errorMessage(error65));
+      const line = position ? text3.slice(0, Number(position[1])).split("\n").length : 1;
+      problem(
+        file2,
+        "deploy",
+        `not valid JSON (${errorMessage(error65)}): the engine refuses the deployment (ENGINE-09033); fix it or save it again from Camunda Modeler`,
+        line
+      );
+      continue;
+    }
+    const id2 = json2 && typeof json2 === "object" ? json2.id : void 0;
+    if (typeof id2 !== "string" || id2.trim() === "") {
+      problem(
+        file2,
+        "runtime",
+        'the form has no "id": the engine deploys it without a key, so no camunda:formRef can find it; give it an id'
+      );
+      continue;
+    }
+    const declaration = { file: file2, key: id2, ...fieldsOf(json2) };
+    const other = index.byKey.get(id2);
+    if (other) {
+      problem(
+        file2,
+        "deploy",
+        `the form id "${id2}" is also the id of ${other.file}: the engine refuses a deployment with two forms of one key; give each form its own id`
+      );
+    } else index.byKey.set(id2, declaration);
+    index.byFile.set(file2, declaration);
+  }
+  return index;
+}
+function fieldsOf(json2) {
+  const asks = [];
+  const shows = [];
+  const walk3 = (components) => {
+    for (const component of Array.isArray(components) ? components : []) {
+      if (!component || typeof component !== "object") continue;
+      const { key, disabled, readonly: readonly2 } = component;
+      if (typeof key === "string" && key !== "") {
+        if (disabled === true || readonly2 === true) shows.push(key);
+        else asks.push(key);
+      }
+      walk3(component.components);
+    }
+  };
+  walk3(json2.components);
+  return { asks, shows };
+}
+var SKIPPED_DIRECTORIES2;
+var init_forms2 = __esm({
+  "actions/src/lint/forms.ts"() {
+    "use strict";
+    init_errors3();
+    SKIPPED_DIRECTORIES2 = /* @__PURE__ */ new Set(["node_modules", ".git", "dist"]);
   }
 });
 
@@ -56062,8 +56246,8 @@ function linkFlowsToNodes(root) {
 }
 function addOnce(node2, property, flow) {
   if (!node2 || typeof node2.get !== "function") return;
-  const list3 = node2.get(property);
-  if (!list3.includes(flow)) list3.push(flow);
+  const list4 = node2.get(property);
+  if (!list4.includes(flow)) list4.push(flow);
 }
 function toImportWarning(warning2) {
   const message = warning2.message;
@@ -56223,13 +56407,13 @@ var init_load = __esm({
 });
 
 // actions/src/lint/registry.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import path4 from "node:path";
+import { readFile as readFile3 } from "node:fs/promises";
+import path5 from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 async function loadRegistry(root, source) {
-  const absolute = path4.resolve(root, source.file);
-  const file2 = path4.relative(root, absolute).split(path4.sep).join("/");
-  const text3 = await readFile2(absolute, "utf8").catch(() => null);
+  const absolute = path5.resolve(root, source.file);
+  const file2 = path5.relative(root, absolute).split(path5.sep).join("/");
+  const text3 = await readFile3(absolute, "utf8").catch(() => null);
   if ("topics" in source) {
     return { ok: true, registry: { file: file2, text: text3, topics: new Set(source.topics) } };
   }
@@ -58169,14 +58353,14 @@ var init_traverse = __esm({
 
 // actions/src/lint/linter.ts
 import { existsSync } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 async function lint(options) {
-  const root = path5.resolve(options.root);
-  const configFile2 = options.configFile === void 0 ? defaultConfigFile(root) : options.configFile === null ? null : path5.resolve(options.configFile);
+  const root = path6.resolve(options.root);
+  const configFile2 = options.configFile === void 0 ? defaultConfigFile(root) : options.configFile === null ? null : path6.resolve(options.configFile);
   const config2 = await loadConfig(configFile2, root);
-  const relative = (file2) => path5.relative(root, file2).split(path5.sep).join("/");
-  const lintPaths = await discoverFiles(options.paths ?? [path5.join(root, "processes")], true);
-  const indexOnly = (await discoverFiles(options.indexPaths ?? [path5.join(root, "processes")], false)).filter(
+  const relative = (file2) => path6.relative(root, file2).split(path6.sep).join("/");
+  const lintPaths = await discoverFiles(options.paths ?? [path6.join(root, "processes")], true);
+  const indexOnly = (await discoverFiles(options.indexPaths ?? [path6.join(root, "processes")], false)).filter(
     (file2) => !lintPaths.includes(file2)
   );
   const loaded = /* @__PURE__ */ new Map();
@@ -58203,9 +58387,19 @@ async function lint(options) {
       });
     }
   }
+  const lintedForms = await discoverForms(options.paths ?? [path6.join(root, "processes")]);
+  const indexedForms = (await discoverForms(options.indexPaths ?? [path6.join(root, "processes")])).filter(
+    (file2) => !lintedForms.includes(file2)
+  );
+  const forms = await indexForms([...lintedForms, ...indexedForms], relative, config2.settings.maxFileBytes);
+  const lintedFormFiles = new Set(lintedForms.map(relative));
+  append(
+    findings,
+    forms.problems.filter((problem) => lintedFormFiles.has(problem.file))
+  );
   const context = {
     file: void 0,
-    index: buildIndex([...loaded.values()]),
+    index: { ...buildIndex([...loaded.values()]), forms },
     registry: registry3
   };
   const resolver = new ProjectResolver(context);
@@ -58264,7 +58458,7 @@ async function lint(options) {
   return finish(findings, suppressions, lintPaths.map(relative));
 }
 function defaultConfigFile(root) {
-  const file2 = path5.join(root, "processes", ".bpmnlintrc");
+  const file2 = path6.join(root, "processes", ".bpmnlintrc");
   return existsSync(file2) ? file2 : null;
 }
 async function resolveRules(config2, resolver) {
@@ -58367,10 +58561,14 @@ function lintModel(model, definitions, policies, resolver) {
   return findings;
 }
 function buildIndex(files) {
-  const index = { processIds: /* @__PURE__ */ new Map(), decisionIds: /* @__PURE__ */ new Map(), topicsUsed: /* @__PURE__ */ new Map() };
+  const index = {
+    processIds: /* @__PURE__ */ new Map(),
+    decisionIds: /* @__PURE__ */ new Map(),
+    topicsUsed: /* @__PURE__ */ new Map()
+  };
   const add = (map3, key, occurrence) => {
-    const list3 = map3.get(key);
-    if (list3) list3.push(occurrence);
+    const list4 = map3.get(key);
+    if (list4) list4.push(occurrence);
     else map3.set(key, [occurrence]);
   };
   for (const file2 of files) {
@@ -58394,6 +58592,7 @@ var init_linter = __esm({
     init_config();
     init_consequences();
     init_discover();
+    init_forms2();
     init_load();
     init_registry();
     init_report();
@@ -59554,14 +59753,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin2 = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path12 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path13 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin2}${path12}`);
+        return new URL(`${origin2}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -60012,39 +60211,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 }
+          request: { method, path: path13, origin: origin2 }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin2, path12);
+        debuglog("sending request to %s %s/%s", method, origin2, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 },
+          request: { method, path: path13, origin: origin2 },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin2,
-          path12,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 }
+          request: { method, path: path13, origin: origin2 }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin2, path12);
+        debuglog("trailers received from %s %s/%s", method, origin2, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin: origin2 },
+          request: { method, path: path13, origin: origin2 },
           error: error65
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin2,
-          path12,
+          path13,
           error65.message
         );
       });
@@ -60093,9 +60292,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin: origin2 }
+            request: { method, path: path13, origin: origin2 }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin2, path12);
+          debuglog("sending request to %s %s/%s", method, origin2, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -60158,7 +60357,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request2 = class {
       constructor(origin2, {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -60173,11 +60372,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -60243,7 +60442,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin2;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -63335,8 +63534,8 @@ var require_util2 = __commonJS({
       }
       return values2;
     }
-    function getDecodeSplit(name4, list3) {
-      const value = list3.get(name4, true);
+    function getDecodeSplit(name4, list4) {
+      const value = list4.get(name4, true);
       if (value === null) {
         return null;
       }
@@ -64936,7 +65135,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request;
+      const { method, path: path13, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -65017,7 +65216,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path12} HTTP/1.1\r
+      let header2 = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -65546,7 +65745,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -65643,7 +65842,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -65996,9 +66195,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin2;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -67237,10 +67436,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin: origin2,
-          path: path12 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path12;
+        opts.path = origin2 + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin2);
           headers.host = host;
@@ -69212,20 +69411,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -69247,7 +69446,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -69285,9 +69484,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path13, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -69750,10 +69949,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -70748,9 +70947,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list3 = this.#headersList.cookies;
-        if (list3) {
-          return [...list3];
+        const list4 = this.#headersList.cookies;
+        if (list4) {
+          return [...list4];
         }
         return [];
       }
@@ -70790,8 +70989,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list3) {
-        o.#headersList = list3;
+      static setHeadersList(o, list4) {
+        o.#headersList = list4;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
@@ -71759,13 +71958,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list3 = dependentControllerMap.get(this.signal);
-          if (list3 === void 0) {
-            list3 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list3);
+          let list4 = dependentControllerMap.get(this.signal);
+          if (list4 === void 0) {
+            list4 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list4);
           }
           const acRef = new WeakRef(ac);
-          list3.add(acRef);
+          list4.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -74632,9 +74831,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i = 0; i < path12.length; ++i) {
-        const code = path12.charCodeAt(i);
+    function validateCookiePath(path13) {
+      for (let i = 0; i < path13.length; ++i) {
+        const code = path13.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -77554,11 +77753,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path12);
+          url2 = new URL(util.parseOrigin(url2).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -77941,11 +78140,11 @@ function explainDeployFailure(error65, candidates) {
 // actions/src/release/lint-gate.ts
 init_errors3();
 import { existsSync as existsSync2 } from "node:fs";
-import path6 from "node:path";
+import path7 from "node:path";
 function projectLintGate(options) {
   return async ({ root, processesDir }) => {
     const { lint: lint2, DEFAULT_REGISTRY_FILE: DEFAULT_REGISTRY_FILE2 } = await Promise.resolve().then(() => (init_lint(), lint_exports));
-    const registryFile = path6.join(options.toolRoot, DEFAULT_REGISTRY_FILE2);
+    const registryFile = path7.join(options.toolRoot, DEFAULT_REGISTRY_FILE2);
     return lint2({
       root,
       paths: [processesDir],
@@ -78585,12 +78784,12 @@ function createCamundaClient(options) {
   });
   const toError = async (response, body) => {
     const url2 = new URL(response.url || baseUrl);
-    const path12 = url2.pathname.replace(new URL(baseUrl).pathname, "") + url2.search;
+    const path13 = url2.pathname.replace(new URL(baseUrl).pathname, "") + url2.search;
     const json2 = body && typeof body === "object" ? body : {};
     return new CamundaError({
       status: response.status,
       method: response.method ?? "",
-      path: path12,
+      path: path13,
       baseUrl,
       type: json2.type,
       engineMessage: json2.message ?? (typeof body === "string" && body ? body.slice(0, 300) : void 0),
@@ -78703,9 +78902,9 @@ function describeFailure(error65) {
 init_errors3();
 init_paths();
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 function localCredentialsFile(root) {
-  return path7.join(localDir(root), "engine", "credentials.json");
+  return path8.join(localDir(root), "engine", "credentials.json");
 }
 function resolveCamundaCredentials(options = {}) {
   const env = options.env ?? process.env;
@@ -78743,7 +78942,7 @@ var import_yaml2 = __toESM(require_dist(), 1);
 init_errors3();
 init_paths();
 import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // actions/src/environments/schema.ts
 init_zod();
@@ -78871,7 +79070,7 @@ function isLoopback(hostname3) {
 
 // actions/src/environments/load.ts
 function environmentsDir(root) {
-  return path8.join(root, "environments");
+  return path9.join(root, "environments");
 }
 function listEnvironments(dir) {
   if (!existsSync4(dir)) return [];
@@ -78883,10 +79082,10 @@ function loadEnvironment(name4, options) {
   const known = listEnvironments(dir);
   if (!/^[a-z][a-z0-9-]{0,31}$/.test(name4) || !known.includes(name4)) {
     throw new UsageError(
-      `unknown environment "${name4}": there is no ${displayPath(path8.join(dir, `${name4}.yaml`))}; choose one of ${known.join(", ") || "(none)"}.`
+      `unknown environment "${name4}": there is no ${displayPath(path9.join(dir, `${name4}.yaml`))}; choose one of ${known.join(", ") || "(none)"}.`
     );
   }
-  const file2 = path8.join(dir, `${name4}.yaml`);
+  const file2 = path9.join(dir, `${name4}.yaml`);
   const shown2 = displayPath(file2);
   const text3 = readFileSync3(file2, "utf8");
   const doc = (0, import_yaml2.parseDocument)(text3, { prettyErrors: false });
@@ -78984,6 +79183,7 @@ import { createHash } from "node:crypto";
 // actions/src/release/definitions.ts
 init_parse3();
 async function definitionsIn(kind, text3) {
+  if (kind === "form") return [];
   const { root } = await parseModel(kind, text3);
   const name4 = (element) => typeof element.name === "string" ? element.name : null;
   if (kind === "bpmn") {
@@ -79009,11 +79209,11 @@ function toDeployed(type, raw) {
 async function latestDefinition(client, ref, tenantId) {
   const query = { key: ref.key, latestVersion: true, ...tenantQuery(tenantId) };
   if (ref.type === "process") {
-    const list4 = await client.ok(client.api.GET("/process-definition", { params: { query } }));
-    return toDeployed("process", list4[0]);
+    const list5 = await client.ok(client.api.GET("/process-definition", { params: { query } }));
+    return toDeployed("process", list5[0]);
   }
-  const list3 = await client.ok(client.api.GET("/decision-definition", { params: { query } }));
-  return toDeployed("decision", list3[0]);
+  const list4 = await client.ok(client.api.GET("/decision-definition", { params: { query } }));
+  return toDeployed("decision", list4[0]);
 }
 async function deployedXml(client, definition) {
   if (definition.type === "process") {
@@ -79026,6 +79226,231 @@ async function deployedXml(client, definition) {
     client.api.GET("/decision-definition/{id}/xml", { params: { path: { id: definition.id } } })
   );
   return diagram.dmnXml ?? "";
+}
+
+// actions/src/release/forms.ts
+init_parse3();
+init_errors3();
+var DEPLOYMENT_FORM_KEY2 = /^camunda-forms:deployment:(.+)$/;
+function formKeyOf(resource) {
+  let json2;
+  try {
+    json2 = JSON.parse(resource.text);
+  } catch (error65) {
+    throw new UserError(
+      `${resource.file} is not valid JSON (${errorMessage(error65).split("\n")[0]}); open it in Camunda Modeler or fix the syntax.`
+    );
+  }
+  const id2 = json2 && typeof json2 === "object" ? json2.id : void 0;
+  if (typeof id2 !== "string" || id2.trim() === "") {
+    throw new UserError(
+      `${resource.file} has no "id": the engine needs it as the form's key (camunda:formRef); add one.`
+    );
+  }
+  return id2;
+}
+async function formBindings(resources) {
+  const keys2 = /* @__PURE__ */ new Map();
+  const byKey = /* @__PURE__ */ new Map();
+  for (const resource of resources.filter((r) => r.kind === "form")) {
+    const key = formKeyOf(resource);
+    const other = byKey.get(key);
+    if (other) {
+      throw new UserError(
+        `${other.file} and ${resource.file} both define the form "${key}"; the engine would version them as one form: give each its own id.`
+      );
+    }
+    byKey.set(key, resource);
+    keys2.set(resource.name, key);
+  }
+  const bound = /* @__PURE__ */ new Map();
+  for (const resource of resources.filter((r) => r.kind === "bpmn")) {
+    const forms = [];
+    for (const reference of await deploymentBoundForms(resource)) {
+      const form = reference.key !== null ? byKey.get(reference.key) : resources.find((r) => r.kind === "form" && r.name === reference.resource);
+      if (!form) {
+        const what = reference.key !== null ? `the form "${reference.key}"` : `the form file ${reference.resource}`;
+        throw new UserError(
+          `${resource.file}: ${reference.elementId} takes ${what} from its own deployment, but no .form file of this release defines it; add the form under processes/ or fix the reference.`
+        );
+      }
+      if (!forms.some((f) => f.resource === form.name))
+        forms.push({ resource: form.name, key: reference.key, elementId: reference.elementId });
+    }
+    if (forms.length > 0) bound.set(resource.name, forms);
+  }
+  return { keys: keys2, bound };
+}
+async function deploymentBoundForms(resource) {
+  let root;
+  try {
+    ({ root } = await parseModel("bpmn", resource.text));
+  } catch {
+    return [];
+  }
+  const found = [];
+  const visit2 = (element) => {
+    const type = element.$type;
+    if (type === "bpmn:UserTask" || type === "bpmn:StartEvent") {
+      const elementId = typeof element.id === "string" ? element.id : "(no id)";
+      const formRef = element.formRef;
+      const binding = element.formRefBinding;
+      if (typeof formRef === "string" && binding === "deployment" && !formRef.includes("{")) {
+        found.push({ key: formRef, resource: null, elementId });
+      }
+      const match = typeof element.formKey === "string" ? DEPLOYMENT_FORM_KEY2.exec(element.formKey) : null;
+      if (match && !match[1].includes("{")) found.push({ key: null, resource: match[1], elementId });
+    }
+    for (const child2 of element.flowElements ?? []) visit2(child2);
+  };
+  for (const element of root?.rootElements ?? []) {
+    if (element.$type === "bpmn:Process") visit2(element);
+  }
+  return found;
+}
+var DeploymentResources = class {
+  constructor(client) {
+    this.client = client;
+  }
+  client;
+  lists = /* @__PURE__ */ new Map();
+  /** The text of resource `name` in deployment `deploymentId`, or null when it holds none. */
+  async text(deploymentId, name4) {
+    let list4 = this.lists.get(deploymentId);
+    if (!list4) {
+      list4 = this.client.ok(this.client.api.GET("/deployment/{id}/resources", { params: { path: { id: deploymentId } } })).then((resources) => resources.map((r) => ({ id: r.id ?? "", name: r.name ?? "" })));
+      this.lists.set(deploymentId, list4);
+    }
+    const found = (await list4).find((r) => r.name === name4);
+    if (!found) return null;
+    const data = await this.client.ok(
+      this.client.api.GET("/deployment/{id}/resources/{resourceId}/data", {
+        params: { path: { id: deploymentId, resourceId: found.id } },
+        parseAs: "text"
+      })
+    );
+    return String(data);
+  }
+  /**
+   * The newest copy of resource `name` among this environment's releases (same deployment name,
+   * source and tenant), looking at the `depth` latest deployments: for forms no process binds.
+   */
+  async latestReleased(target2, name4, depth = 20) {
+    const deployments = await this.client.ok(
+      this.client.api.GET("/deployment", {
+        params: {
+          query: {
+            name: target2.deploymentName,
+            source: target2.deploymentSource,
+            ...target2.tenantId ? { tenantIdIn: target2.tenantId } : { withoutTenantId: true },
+            sortBy: "deploymentTime",
+            sortOrder: "desc",
+            maxResults: depth
+          }
+        }
+      })
+    );
+    for (const deployment of deployments) {
+      const text3 = deployment.id ? await this.text(deployment.id, name4) : null;
+      if (text3 !== null) return text3;
+    }
+    return null;
+  }
+};
+function describeFormChange(before2, after) {
+  const keysOf = (text3) => {
+    try {
+      const keys2 = [];
+      const walk3 = (components) => {
+        for (const c of Array.isArray(components) ? components : []) {
+          if (c && typeof c === "object") {
+            const key = c.key;
+            if (typeof key === "string") keys2.push(key);
+            walk3(c.components);
+          }
+        }
+      };
+      walk3(JSON.parse(text3).components);
+      return keys2;
+    } catch {
+      return [];
+    }
+  };
+  const old = new Set(keysOf(before2));
+  const now2 = new Set(keysOf(after));
+  const added = [...now2].filter((k) => !old.has(k));
+  const removed = [...old].filter((k) => !now2.has(k));
+  const parts = [
+    ...added.length > 0 ? [`fields added: ${added.join(", ")}`] : [],
+    ...removed.length > 0 ? [`fields removed: ${removed.join(", ")}`] : []
+  ];
+  return parts.length > 0 ? `form ${parts.join("; ")}` : "form changed (labels, layout or rules; same fields)";
+}
+
+// actions/src/release/form-plan.ts
+async function planForms(client, source, target2, bindings, processes) {
+  const deployed = new DeploymentResources(client);
+  const planned = [];
+  for (const form of source.resources.filter((r) => r.kind === "form")) {
+    const users = processes.filter((p) => p.forms?.includes(form.name));
+    const copies = [];
+    for (const user of users) {
+      for (const deploymentId of deploymentsOf(user)) {
+        const text3 = await deployed.text(deploymentId, form.name);
+        if (text3 !== null) copies.push(text3);
+        if (text3 !== form.text && user.status === "unchanged") {
+          user.status = "changed";
+          user.summary = text3 === null ? `its deployment lacks the form ${form.name}` : `deployed with another version of the form ${form.name}`;
+        }
+      }
+    }
+    if (users.length === 0) {
+      const latest = await deployed.latestReleased(target2, form.name);
+      if (latest !== null) copies.push(latest);
+    }
+    let status;
+    let summary3 = null;
+    if (copies.length === 0) status = "new";
+    else if (copies.every((copy) => copy === form.text)) status = "unchanged";
+    else {
+      status = "changed";
+      summary3 = describeFormChange(copies.find((copy) => copy !== form.text), form.text);
+    }
+    planned.push({
+      name: form.name,
+      file: form.file,
+      kind: "form",
+      sha256: form.sha256,
+      status,
+      summary: users.length > 0 ? withUsers(summary3, users) : summary3,
+      outsideRelease: null,
+      definitions: [],
+      formKey: bindings.keys.get(form.name)
+    });
+  }
+  return planned;
+}
+function deploymentsOf(resource) {
+  return [
+    ...new Set(resource.definitions.map((d) => d.previous?.deploymentId).filter((id2) => !!id2))
+  ];
+}
+function withUsers(summary3, users) {
+  const used = `bound to ${users.map((u) => u.file).join(", ")}`;
+  return summary3 ? `${summary3}; ${used}` : used;
+}
+function formRow(resource, status) {
+  return {
+    type: "form",
+    key: resource.formKey ?? resource.name,
+    file: resource.file,
+    previousVersion: null,
+    newVersion: null,
+    definitionId: null,
+    status,
+    change: resource.status,
+    summary: resource.summary
+  };
 }
 
 // actions/src/diff/model.ts
@@ -79364,15 +79789,15 @@ function collectElements(definitions) {
 }
 
 // actions/src/diff/compare.ts
-function firstSegment(path12) {
+function firstSegment(path13) {
   let depth = 0;
-  for (let i = 0; i < path12.length; i++) {
-    const c = path12[i];
+  for (let i = 0; i < path13.length; i++) {
+    const c = path13[i];
     if (c === "[") depth++;
     else if (c === "]") depth--;
-    else if (c === "." && depth === 0) return path12.slice(0, i);
+    else if (c === "." && depth === 0) return path13.slice(0, i);
   }
-  return path12;
+  return path13;
 }
 function under(map3, segment) {
   return [...map3].filter(([key]) => key === segment || key.startsWith(`${segment}.`));
@@ -80305,18 +80730,18 @@ async function diffModels(kind, before2, after) {
 function label2(change) {
   return change.name ? `${change.id} "${change.name}"` : change.id;
 }
-function list(items, max) {
+function list2(items, max) {
   if (items.length <= max) return items.join(", ");
   return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
 }
 function summarizeDiff(diff, max = 4) {
   if (diff.layoutOnly) return "no executable change (diagram layout, formatting or modeler metadata)";
   const parts = [];
-  if (diff.added.length) parts.push(`added ${list(diff.added.map(label2), max)}`);
-  if (diff.removed.length) parts.push(`removed ${list(diff.removed.map(label2), max)}`);
+  if (diff.added.length) parts.push(`added ${list2(diff.added.map(label2), max)}`);
+  if (diff.removed.length) parts.push(`removed ${list2(diff.removed.map(label2), max)}`);
   if (diff.changed.length) {
     parts.push(
-      `changed ${list(
+      `changed ${list2(
         diff.changed.map((c) => `${label2(c)} (${(c.properties ?? []).join(", ")})`),
         max
       )}`
@@ -80569,8 +80994,10 @@ async function computePlan(client, source, target2, onProgress = () => {
   const ignored = [];
   const owners = /* @__PURE__ */ new Map();
   const tenantId = target2.tenantId ?? void 0;
+  const bindings = await formBindings(source.resources);
   for (const [index, resource] of source.resources.entries()) {
     onProgress(`${resource.file} (${index + 1}/${source.resources.length})`);
+    if (resource.kind === "form") continue;
     let refs;
     try {
       refs = await definitionsIn(resource.kind, resource.text);
@@ -80641,9 +81068,13 @@ async function computePlan(client, source, target2, onProgress = () => {
       status,
       summary: summary3,
       outsideRelease,
-      definitions
+      definitions,
+      ...bindings.bound.has(resource.name) ? { forms: bindings.bound.get(resource.name).map((f) => f.resource) } : {}
     });
   }
+  resources.push(...await planForms(client, source, target2, bindings, resources));
+  const order = new Map(source.resources.map((r, index) => [r.name, index]));
+  resources.sort((a, b) => order.get(a.name) - order.get(b.name));
   const counts = { new: 0, changed: 0, unchanged: 0 };
   for (const r of resources) counts[r.status]++;
   const plan = {
@@ -80692,7 +81123,7 @@ function planHasChanges(plan) {
 }
 
 // actions/src/release/release.ts
-import path11 from "node:path";
+import path12 from "node:path";
 init_errors3();
 
 // actions/src/util/progress.ts
@@ -80839,17 +81270,17 @@ var noTtlProcess = `${header}
 `;
 
 // actions/src/probe/probe.ts
-async function get2(client, path12, query = {}) {
+async function get2(client, path13, query = {}) {
   const call = client.api.GET;
-  return client.ok(call(path12, { params: { query } }));
+  return client.ok(call(path13, { params: { query } }));
 }
-async function post(client, path12, body) {
+async function post(client, path13, body) {
   const call = client.api.POST;
-  return client.ok(call(path12, { body }));
+  return client.ok(call(path13, { body }));
 }
-async function remove(client, path12, query) {
+async function remove(client, path13, query) {
   const call = client.api.DELETE;
-  await client.ok(call(path12, { params: { query } }));
+  await client.ok(call(path13, { params: { query } }));
 }
 function dateOffset(text3) {
   const match = /([+-]\d{2}:?\d{2}|Z)$/.exec(text3);
@@ -80862,7 +81293,7 @@ function check2(id2, title, expected, observed, same) {
 function skipped(id2, title, expected, why) {
   return { id: id2, title, expected, observed: why, status: "skipped" };
 }
-var list2 = (items) => items.length === 0 ? "none" : items.join(", ");
+var list3 = (items) => items.length === 0 ? "none" : items.join(", ");
 function engineReason(error65) {
   const text3 = error65 instanceof CamundaError ? error65.engineMessage ?? error65.message : errorMessage(error65);
   return text3.split("\n")[0].slice(0, 200);
@@ -80997,9 +81428,9 @@ async function probeEngine(client, options) {
           check2(
             "script-engine-list",
             "JSR-223 engines",
-            list2(wanted),
-            list2(found),
-            list2(found) === list2(wanted)
+            list3(wanted),
+            list3(found),
+            list3(found) === list3(wanted)
           )
         );
       }
@@ -81010,9 +81441,9 @@ async function probeEngine(client, options) {
         check2(
           "spin",
           "Spin data formats",
-          list2(expected.spin),
-          run3.failure ? `failed: ${run3.failure}` : list2(spin),
-          list2(spin) === list2(expected.spin)
+          list3(expected.spin),
+          run3.failure ? `failed: ${run3.failure}` : list3(spin),
+          list3(spin) === list3(expected.spin)
         )
       );
       progress("calling the HTTP connector");
@@ -81022,9 +81453,9 @@ async function probeEngine(client, options) {
         check2(
           "connectors",
           "connectors",
-          list2(expected.connectors),
-          `${list2(connectors)} (${connector2.reason})`,
-          list2(connectors) === list2(expected.connectors)
+          list3(expected.connectors),
+          `${list3(connectors)} (${connector2.reason})`,
+          list3(connectors) === list3(expected.connectors)
         )
       );
       checks.push(
@@ -81044,8 +81475,8 @@ async function probeEngine(client, options) {
     } else {
       const why = "not checked: read-only probe";
       checks.push(skipped("scripts", "script engines", scriptsExpected, why));
-      checks.push(skipped("spin", "Spin data formats", list2(expected.spin), why));
-      checks.push(skipped("connectors", "connectors", list2(expected.connectors), why));
+      checks.push(skipped("spin", "Spin data formats", list3(expected.spin), why));
+      checks.push(skipped("connectors", "connectors", list3(expected.connectors), why));
       checks.push(skipped("time-zone", "JVM time zone", expected.timeZone, why));
     }
     progress("dates, filters, users, authorization");
@@ -81089,9 +81520,9 @@ async function probeEngine(client, options) {
       check2(
         "filters",
         "filters created at start",
-        list2(expected.startFilters),
-        `${list2(startFilters)} (${filters.length} task filter${filters.length === 1 ? "" : "s"} in all)`,
-        list2(startFilters) === list2(expected.startFilters)
+        list3(expected.startFilters),
+        `${list3(startFilters)} (${filters.length} task filter${filters.length === 1 ? "" : "s"} in all)`,
+        list3(startFilters) === list3(expected.startFilters)
       )
     );
     const present = [];
@@ -81104,7 +81535,7 @@ async function probeEngine(client, options) {
         "demo-users",
         `demo users (${expected.demoUsers.join(", ")})`,
         "absent",
-        present.length === 0 ? "absent" : `present: ${list2(present)}`,
+        present.length === 0 ? "absent" : `present: ${list3(present)}`,
         present.length === 0
       )
     );
@@ -81206,12 +81637,12 @@ init_parse3();
 init_errors3();
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { existsSync as existsSync5 } from "node:fs";
-import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
-import path9 from "node:path";
+import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
+import path10 from "node:path";
 async function jsonFiles(dir) {
   if (!existsSync5(dir)) return [];
-  const entries = await readdir2(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => path9.join(dir, e.name)).sort();
+  const entries = await readdir3(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => path10.join(dir, e.name)).sort();
 }
 async function calledKeys(resources) {
   const called = /* @__PURE__ */ new Set();
@@ -81231,15 +81662,15 @@ async function calledKeys(resources) {
   return called;
 }
 async function findExample(examplesDir, key, released) {
-  const own2 = await jsonFiles(path9.join(examplesDir, key));
+  const own2 = await jsonFiles(path10.join(examplesDir, key));
   if (own2[0]) return own2[0];
-  const single = path9.join(examplesDir, `${key}.json`);
+  const single = path10.join(examplesDir, `${key}.json`);
   if (existsSync5(single)) return single;
   const called = await calledKeys(released.resources);
   const entries = released.keys.filter((k) => !called.has(k));
   if (entries.length !== 1 || entries[0] !== key) return null;
   const topLevel = (await jsonFiles(examplesDir)).filter(
-    (file2) => !released.keys.some((k) => path9.basename(file2) === `${k}.json`)
+    (file2) => !released.keys.some((k) => path10.basename(file2) === `${k}.json`)
   );
   return topLevel[0] ?? null;
 }
@@ -81271,7 +81702,7 @@ async function smokeTest(client, target2, options) {
   const exampleFile = options.repoRelative(example);
   let body;
   try {
-    body = JSON.parse(await readFile3(example, "utf8"));
+    body = JSON.parse(await readFile4(example, "utf8"));
   } catch (error65) {
     return {
       ...base3,
@@ -81341,22 +81772,23 @@ async function deleteInstance(client, id2) {
 // actions/src/release/source.ts
 import { createHash as createHash2 } from "node:crypto";
 import { existsSync as existsSync6 } from "node:fs";
-import { mkdir, mkdtemp, readdir as readdir3, readFile as readFile4, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir as readdir4, readFile as readFile5, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 init_errors3();
 var NEVER_RELEASED = /* @__PURE__ */ new Set(["examples", "tests", "node_modules"]);
 function resourceKind(file2) {
   const name4 = file2.toLowerCase();
   if (name4.endsWith(".bpmn") || name4.endsWith(".bpmn20.xml")) return "bpmn";
   if (name4.endsWith(".dmn") || name4.endsWith(".dmn11.xml")) return "dmn";
+  if (name4.endsWith(".form")) return "form";
   return null;
 }
 async function openSource(options) {
-  const repoRoot = path10.resolve(options.repoRoot);
+  const repoRoot = path11.resolve(options.repoRoot);
   const processesPath = (options.processesPath ?? "processes").replace(/\\/g, "/").replace(/\/+$/, "");
   if (options.ref !== void 0) return openRef(repoRoot, processesPath, options.ref);
-  const processesDir = path10.join(repoRoot, processesPath);
+  const processesDir = path11.join(repoRoot, processesPath);
   if (!existsSync6(processesDir)) {
     throw new UsageError(
       `${processesPath}/ does not exist in ${repoRoot}; run from the repository that holds the models.`
@@ -81383,14 +81815,14 @@ async function openRef(repoRoot, processesPath, ref) {
       `${ref} (${commit.slice(0, 12)}) has no ${processesPath}/ folder; choose a ref that holds the models.`
     );
   }
-  const root = await mkdtemp(path10.join(os.tmpdir(), "camunda-release-"));
+  const root = await mkdtemp(path11.join(os.tmpdir(), "camunda-release-"));
   try {
     for (const entry of entries) {
-      const target2 = path10.join(root, ...entry.path.split("/"));
-      await mkdir(path10.dirname(target2), { recursive: true });
+      const target2 = path11.join(root, ...entry.path.split("/"));
+      await mkdir(path11.dirname(target2), { recursive: true });
       await writeFile(target2, await readBlob(repoRoot, entry.object));
     }
-    const processesDir = path10.join(root, processesPath);
+    const processesDir = path11.join(root, processesPath);
     return {
       root,
       processesDir,
@@ -81407,12 +81839,12 @@ async function openRef(repoRoot, processesPath, ref) {
   }
 }
 async function notForRelease(processesDir) {
-  const file2 = path10.join(processesDir, ".bpmnlintrc");
+  const file2 = path11.join(processesDir, ".bpmnlintrc");
   if (!existsSync6(file2)) return [];
   try {
-    const json2 = JSON.parse(await readFile4(file2, "utf8"));
-    const list3 = json2["camunda-gitops"]?.notForRelease;
-    return Array.isArray(list3) ? list3.filter((p) => typeof p === "string") : [];
+    const json2 = JSON.parse(await readFile5(file2, "utf8"));
+    const list4 = json2["camunda-gitops"]?.notForRelease;
+    return Array.isArray(list4) ? list4.filter((p) => typeof p === "string") : [];
   } catch {
     return [];
   }
@@ -81421,7 +81853,7 @@ async function readResources(processesDir, processesPath) {
   const excluded = await notForRelease(processesDir);
   const resources = [];
   const walk3 = async (dir, relative) => {
-    const entries = await readdir3(dir, { withFileTypes: true });
+    const entries = await readdir4(dir, { withFileTypes: true });
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       const name4 = relative ? `${relative}/${entry.name}` : entry.name;
@@ -81429,14 +81861,14 @@ async function readResources(processesDir, processesPath) {
       if (entry.isDirectory()) {
         if (relative === "" && NEVER_RELEASED.has(entry.name)) continue;
         if (excluded.some((prefix3) => `${file2}/`.startsWith(prefix3))) continue;
-        await walk3(path10.join(dir, entry.name), name4);
+        await walk3(path11.join(dir, entry.name), name4);
         continue;
       }
       const kind = resourceKind(entry.name);
       if (!entry.isFile() || kind === null) continue;
       if (excluded.some((prefix3) => file2.startsWith(prefix3))) continue;
-      const absolute = path10.join(dir, entry.name);
-      const content2 = await readFile4(absolute);
+      const absolute = path11.join(dir, entry.name);
+      const content2 = await readFile5(absolute);
       resources.push({
         name: name4,
         file: file2,
@@ -81454,11 +81886,17 @@ async function readResources(processesDir, processesPath) {
 
 // actions/src/release/verify.ts
 init_errors3();
-async function verify(client, plan, resources, target2) {
+async function verify(client, plan, resources, target2, redeployed = /* @__PURE__ */ new Set()) {
   const rows = [];
   const problems = [];
+  const deployments = new DeploymentResources(client);
   for (const planned of plan.resources) {
     const resource = resources.get(planned.name);
+    if (planned.kind === "form") {
+      const status = planned.status === "new" ? "new" : planned.status === "changed" || redeployed.has(planned.name) ? "updated" : "unchanged";
+      rows.push(formRow(planned, status));
+      continue;
+    }
     for (const definition of planned.definitions) {
       const latest = await latestDefinition(client, definition, target2.tenantId ?? void 0);
       const previous = definition.previous;
@@ -81474,6 +81912,14 @@ async function verify(client, plan, resources, target2) {
         problems.push(
           `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file; another deployment happened during the release`
         );
+      }
+      for (const form of planned.forms ?? []) {
+        const held = await deployments.text(latest.deploymentId, form);
+        if (held !== resources.get(form)?.text) {
+          problems.push(
+            `${planned.file}: the deployment of the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) ${held === null ? "lacks" : "holds another version of"} the form ${form}, so its user tasks would show ${held === null ? "no form" : "an old form"}`
+          );
+        }
       }
       rows.push({
         type: definition.type,
@@ -81501,7 +81947,7 @@ async function verify(client, plan, resources, target2) {
 var defaultStepRunner = (title, fn2) => step(title, (handle) => fn2(handle.update));
 function planRows(plan) {
   return plan.resources.flatMap(
-    (resource) => resource.definitions.map((d) => ({
+    (resource) => resource.kind === "form" ? [formRow(resource, "planned")] : resource.definitions.map((d) => ({
       type: d.type,
       key: d.key,
       file: resource.file,
@@ -81587,7 +82033,7 @@ async function release(options) {
     );
     const rows = await step2(
       `Verifying ${target2.environment}`,
-      () => verify(options.client, plan, selection.byName, target2)
+      () => verify(options.client, plan, selection.byName, target2, redeployedUnchanged(selection))
     );
     const smoke = options.smoke ? await smokeTestNewProcesses(options.client, source, plan, rows, selection, step2) : [];
     const capabilities = options.engineCapabilities;
@@ -81632,17 +82078,25 @@ function checkApprovedPlan(plan, approvedDigest, target2) {
 function selectResources(plan, source) {
   const byName = new Map(source.resources.map((r) => [r.name, r]));
   const deployable = plan.resources.map((r) => byName.get(r.name)).filter((r) => r !== void 0);
-  const unfiltered = plan.resources.some((r) => r.outsideRelease !== null);
   const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
-  const sent = unfiltered ? deployable.filter((r) => changed.has(r.name)) : deployable;
+  const withForms = plan.resources.filter((r) => changed.has(r.name) && (r.forms?.length ?? 0) > 0);
+  const boundForms = new Set(withForms.flatMap((r) => r.forms ?? []));
+  const outside = plan.resources.some((r) => r.outsideRelease !== null);
+  const unfiltered = outside || withForms.length > 0;
+  const sent = unfiltered ? deployable.filter((r) => changed.has(r.name) || boundForms.has(r.name)) : deployable;
+  const why = outside ? "some latest versions were deployed outside the releases" : "processes with the forms bound to their deployment";
   return {
     byName,
     deployable,
     sent,
     changed,
     unfiltered,
-    title: (target2) => unfiltered ? `Deploying the ${sent.length} new or changed resource(s) to ${target2.environment} (some latest versions were deployed outside the releases)` : `Deploying ${sent.length} resource(s) to ${target2.environment}`
+    title: (target2) => unfiltered ? `Deploying the ${sent.length} new or changed resource(s) to ${target2.environment} (${why})` : `Deploying ${sent.length} resource(s) to ${target2.environment}`
   };
+}
+function redeployedUnchanged(selection) {
+  if (!selection.unfiltered) return /* @__PURE__ */ new Set();
+  return new Set(selection.sent.filter((r) => !selection.changed.has(r.name)).map((r) => r.name));
 }
 async function deployResources(client, target2, plan, selection, provenance) {
   const { sent, changed, unfiltered } = selection;
@@ -81678,8 +82132,8 @@ async function smokeTestNewProcesses(client, source, plan, rows, selection, step
           client,
           { key: row.key, definitionId: row.definitionId, resource },
           {
-            examplesDir: path11.join(source.processesDir, "examples"),
-            repoRelative: (file2) => path11.relative(source.root, file2).split(path11.sep).join("/"),
+            examplesDir: path12.join(source.processesDir, "examples"),
+            repoRelative: (file2) => path12.relative(source.root, file2).split(path12.sep).join("/"),
             commit: plan.commit,
             released: {
               keys: rows.filter((r) => r.type === "process").map((r) => r.key),
@@ -82273,7 +82727,7 @@ import os4 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir: mkdir2, open: open3, readdir: readdir4, rename, rm: rm2, rmdir, stat: stat3, symlink, unlink } = fs2.promises;
+var { chmod, copyFile, lstat, mkdir: mkdir2, open: open3, readdir: readdir5, rename, rm: rm2, rmdir, stat: stat4, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 

@@ -65138,6 +65138,7 @@ function resourceKind(file2) {
   const name3 = file2.toLowerCase();
   if (name3.endsWith(".bpmn") || name3.endsWith(".bpmn20.xml")) return "bpmn";
   if (name3.endsWith(".dmn") || name3.endsWith(".dmn11.xml")) return "dmn";
+  if (name3.endsWith(".form")) return "form";
   return null;
 }
 
@@ -65183,7 +65184,7 @@ async function diffRepository(options) {
   const files = [];
   for (const changed of await changedFiles(repo, base3, head, paths)) {
     const kind = resourceKind(changed.path);
-    if (kind === null) continue;
+    if (kind === null || kind === "form") continue;
     const beforePath = changed.previousPath ?? changed.path;
     const before = changed.status === "added" ? null : (await readFileAt(repo, base3, beforePath))?.toString("utf8") ?? null;
     let after = null;

@@ -70,7 +70,8 @@ export async function diffRepository(options: DiffOptions): Promise<DiffReport> 
   const files: FileDiff[] = [];
   for (const changed of await changedFiles(repo, base, head, paths)) {
     const kind = resourceKind(changed.path);
-    if (kind === null) continue;
+    // Camunda Forms are released with the models but are not compared element by element here.
+    if (kind === null || kind === "form") continue;
     const beforePath = changed.previousPath ?? changed.path;
     const before =
       changed.status === "added"

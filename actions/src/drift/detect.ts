@@ -21,7 +21,7 @@ import { type DefinitionType, definitionsIn, deployedXml } from "#core/release/d
 import type { ReleaseTarget } from "#core/release/plan.js";
 import { releaseIdentity } from "#core/release/plan.js";
 import { describeRecord, OriginReader, type ReleaseRecord } from "#core/release/provenance.js";
-import type { ReleaseSource, Resource } from "#core/release/source.js";
+import type { ModelKind, ReleaseSource, Resource } from "#core/release/source.js";
 import { errorMessage, UserError } from "#core/util/errors.js";
 import { type EngineDefinition, engineInventory } from "./engine-inventory.js";
 
@@ -83,12 +83,14 @@ export interface DriftOptions {
 interface GitDefinition {
   type: DefinitionType;
   key: string;
-  resource: Resource;
+  resource: Resource & { kind: ModelKind };
 }
 
 async function gitDefinitions(source: ReleaseSource): Promise<Map<string, GitDefinition>> {
   const found = new Map<string, GitDefinition>();
   for (const resource of source.resources) {
+    // Camunda Forms define no process or decision; drift compares definitions only.
+    if (resource.kind === "form") continue;
     let refs: Awaited<ReturnType<typeof definitionsIn>>;
     try {
       refs = await definitionsIn(resource.kind, resource.text);
@@ -97,7 +99,9 @@ async function gitDefinitions(source: ReleaseSource): Promise<Map<string, GitDef
         `${resource.file} cannot be read as ${resource.kind.toUpperCase()} (${errorMessage(error).split("\n")[0]}); run \`camunda-gitops lint ${resource.file}\` and fix it.`,
       );
     }
-    for (const ref of refs) found.set(`${ref.type}:${ref.key}`, { type: ref.type, key: ref.key, resource });
+    const model = resource as Resource & { kind: ModelKind };
+    for (const ref of refs)
+      found.set(`${ref.type}:${ref.key}`, { type: ref.type, key: ref.key, resource: model });
   }
   return found;
 }

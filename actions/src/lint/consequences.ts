@@ -46,6 +46,8 @@ export const BUILT_IN_CONSEQUENCES: Readonly<Record<string, Consequence>> = {
   encoding: "deploy",
   "wrong-root": "deploy",
   "too-many-attributes": "deploy",
+  // A Camunda Form the engine refuses (not JSON, a second form with one id) or cannot find (no id).
+  "form-file": "deploy",
   // The repository's own limits and bookkeeping.
   "file-too-large": "policy",
   unreadable: "policy",

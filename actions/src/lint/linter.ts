@@ -5,6 +5,7 @@ import { errorMessage, UsageError } from "#core/util/errors.js";
 import { type LintConfig, loadConfig } from "./config.js";
 import { BPMNLINT_CONSEQUENCES, builtInConsequence, defaultSeverity } from "./consequences.js";
 import { discoverFiles, kindOf } from "./discover.js";
+import { discoverForms, indexForms } from "./forms.js";
 import { type LoadedFile, loadFile, parseLoaded } from "./load.js";
 import type { Occurrence, ProjectIndex, RuleContext, TopicRegistry } from "./plugin/context.js";
 import { DEFAULT_REGISTRY_FILE, loadRegistry, type RegistrySource } from "./registry.js";
@@ -96,9 +97,21 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     }
   }
 
+  // Camunda Forms: problems are reported for the forms under the linted paths, all are indexed.
+  const lintedForms = await discoverForms(options.paths ?? [path.join(root, "processes")]);
+  const indexedForms = (await discoverForms(options.indexPaths ?? [path.join(root, "processes")])).filter(
+    (file) => !lintedForms.includes(file),
+  );
+  const forms = await indexForms([...lintedForms, ...indexedForms], relative, config.settings.maxFileBytes);
+  const lintedFormFiles = new Set(lintedForms.map(relative));
+  append(
+    findings,
+    forms.problems.filter((problem) => lintedFormFiles.has(problem.file)),
+  );
+
   const context: RuleContext = {
     file: undefined as unknown as RuleContext["file"],
-    index: buildIndex([...loaded.values()]),
+    index: { ...buildIndex([...loaded.values()]), forms },
     registry,
   };
   const resolver = new ProjectResolver(context);
@@ -292,8 +305,12 @@ function lintModel(
   return findings;
 }
 
-function buildIndex(files: readonly LoadedFile[]): ProjectIndex {
-  const index: ProjectIndex = { processIds: new Map(), decisionIds: new Map(), topicsUsed: new Map() };
+function buildIndex(files: readonly LoadedFile[]): Omit<ProjectIndex, "forms"> {
+  const index: Omit<ProjectIndex, "forms"> = {
+    processIds: new Map(),
+    decisionIds: new Map(),
+    topicsUsed: new Map(),
+  };
   const add = (map: Map<string, Occurrence[]>, key: string, occurrence: Occurrence) => {
     const list = map.get(key);
     if (list) list.push(occurrence);

@@ -33,6 +33,7 @@ export interface DeployedDefinition {
  * definition for it.
  */
 export async function definitionsIn(kind: ResourceKind, text: string): Promise<DefinitionRef[]> {
+  if (kind === "form") return []; // a Camunda Form defines a form, planned in form-plan.ts
   const { root } = await parseModel(kind, text);
   const name = (element: { name?: unknown }) => (typeof element.name === "string" ? element.name : null);
   if (kind === "bpmn") {

@@ -5,7 +5,7 @@
  * review never disagree about what changed.
  */
 import { diffModel } from "#core/diff/model.js";
-import type { ResourceKind } from "./source.js";
+import type { ModelKind } from "./source.js";
 
 export interface ElementChange {
   id: string;
@@ -25,7 +25,7 @@ export interface ModelDiff {
 }
 
 /** Compares two versions of one model. Throws when either side cannot be parsed. */
-export async function diffModels(kind: ResourceKind, before: string, after: string): Promise<ModelDiff> {
+export async function diffModels(kind: ModelKind, before: string, after: string): Promise<ModelDiff> {
   const file = await diffModel({ file: "model", kind, before, after });
   if (file.problem) throw new Error(file.problem);
   const diff: ModelDiff = { added: [], removed: [], changed: [], layoutOnly: file.layoutOnly };

@@ -13,9 +13,11 @@ import {
   deployedXml,
   latestDefinition,
 } from "./definitions.js";
+import { planForms } from "./form-plan.js";
+import { formBindings } from "./forms.js";
 import { diffModels, summarizeDiff } from "./model-diff.js";
 import { OriginReader, type ReleaseIdentity } from "./provenance.js";
-import type { ReleaseSource, ResourceKind } from "./source.js";
+import type { ModelKind, ReleaseSource, ResourceKind } from "./source.js";
 
 export type ResourceStatus = "new" | "changed" | "unchanged";
 
@@ -40,6 +42,10 @@ export interface PlannedResource {
    */
   outsideRelease: string | null;
   definitions: PlannedDefinition[];
+  /** For a BPMN file: the form files its deployment must hold (forms bound with binding "deployment"). */
+  forms?: string[];
+  /** For a Camunda Form file: its key (the `id` of its JSON). */
+  formKey?: string;
 }
 
 /** Where a release goes: taken from the environment file. */
@@ -88,9 +94,12 @@ export async function computePlan(
   const ignored: Plan["ignored"] = [];
   const owners = new Map<string, string>();
   const tenantId = target.tenantId ?? undefined;
+  const bindings = await formBindings(source.resources);
 
   for (const [index, resource] of source.resources.entries()) {
     onProgress(`${resource.file} (${index + 1}/${source.resources.length})`);
+    // Forms are planned after the processes that bind them (form-plan.ts).
+    if (resource.kind === "form") continue;
     let refs: DefinitionRef[];
     try {
       refs = await definitionsIn(resource.kind, resource.text);
@@ -165,8 +174,14 @@ export async function computePlan(
       summary,
       outsideRelease,
       definitions,
+      ...(bindings.bound.has(resource.name)
+        ? { forms: bindings.bound.get(resource.name)!.map((f) => f.resource) }
+        : {}),
     });
   }
+  resources.push(...(await planForms(client, source, target, bindings, resources)));
+  const order = new Map(source.resources.map((r, index) => [r.name, index]));
+  resources.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
 
   const counts = { new: 0, changed: 0, unchanged: 0 };
   for (const r of resources) counts[r.status]++;
@@ -196,7 +211,7 @@ async function foreignDeployment(
   return null;
 }
 
-async function describeChange(kind: ResourceKind, before: string, after: string): Promise<string> {
+async function describeChange(kind: ModelKind, before: string, after: string): Promise<string> {
   try {
     return summarizeDiff(await diffModels(kind, before, after));
   } catch {

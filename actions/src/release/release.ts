@@ -21,6 +21,7 @@ import { UsageError, UserError } from "#core/util/errors.js";
 import { step as progressStep } from "#core/util/progress.js";
 import { explainDeployFailure } from "./deploy-errors.js";
 import { engineProbeFailures, probeReleasedEngine } from "./engine-probe.js";
+import { formRow } from "./form-plan.js";
 import { type LintGate, runLintGate } from "./lint-gate.js";
 import { computePlan, type Plan, planHasChanges, type ReleaseTarget, releaseIdentity } from "./plan.js";
 import {
@@ -83,7 +84,8 @@ export type RowStatus = "new" | "updated" | "unchanged" | "planned";
 
 /** One line of the result table: key -> previous version -> new version -> definition id. */
 export interface ReleaseRow {
-  type: "process" | "decision";
+  /** A Camunda Form has no version or id the REST API shows: those stay null. */
+  type: "process" | "decision" | "form";
   key: string;
   file: string;
   previousVersion: number | null;
@@ -113,17 +115,19 @@ export interface ReleaseResult {
 
 function planRows(plan: Plan): ReleaseRow[] {
   return plan.resources.flatMap((resource) =>
-    resource.definitions.map((d) => ({
-      type: d.type,
-      key: d.key,
-      file: resource.file,
-      previousVersion: d.previous?.version ?? null,
-      newVersion: null,
-      definitionId: d.previous?.id ?? null,
-      status: "planned" as const,
-      change: resource.status,
-      summary: resource.summary,
-    })),
+    resource.kind === "form"
+      ? [formRow(resource, "planned")]
+      : resource.definitions.map((d) => ({
+          type: d.type,
+          key: d.key,
+          file: resource.file,
+          previousVersion: d.previous?.version ?? null,
+          newVersion: null,
+          definitionId: d.previous?.id ?? null,
+          status: "planned" as const,
+          change: resource.status,
+          summary: resource.summary,
+        })),
   );
 }
 
@@ -215,7 +219,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       deployResources(options.client, target, plan, selection, options.provenance),
     );
     const rows = await step(`Verifying ${target.environment}`, () =>
-      verify(options.client, plan, selection.byName, target),
+      verify(options.client, plan, selection.byName, target, redeployedUnchanged(selection)),
     );
     const smoke = options.smoke
       ? await smokeTestNewProcesses(options.client, source, plan, rows, selection, step)
@@ -291,17 +295,26 @@ interface ResourceSelection {
 /**
  * Step 3a: which files to send. Versions deployed outside the releases are invisible to the engine's
  * duplicate filter (it only compares with deployments of this name and source), so it could skip a
- * file that differs from the engine's latest version. Then the plan decides instead: new and changed
- * files, unfiltered.
+ * file that differs from the engine's latest version. A process and the forms bound to its deployment
+ * must land in one deployment even when only one of them changed, which the filter would undo. In
+ * both cases the plan decides instead: the new and changed files with their bound forms, unfiltered.
  */
 function selectResources(plan: Plan, source: ReleaseSource): ResourceSelection {
   const byName = new Map(source.resources.map((r) => [r.name, r]));
   const deployable = plan.resources
     .map((r) => byName.get(r.name))
     .filter((r): r is Resource => r !== undefined);
-  const unfiltered = plan.resources.some((r) => r.outsideRelease !== null);
   const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
-  const sent = unfiltered ? deployable.filter((r) => changed.has(r.name)) : deployable;
+  const withForms = plan.resources.filter((r) => changed.has(r.name) && (r.forms?.length ?? 0) > 0);
+  const boundForms = new Set(withForms.flatMap((r) => r.forms ?? []));
+  const outside = plan.resources.some((r) => r.outsideRelease !== null);
+  const unfiltered = outside || withForms.length > 0;
+  const sent = unfiltered
+    ? deployable.filter((r) => changed.has(r.name) || boundForms.has(r.name))
+    : deployable;
+  const why = outside
+    ? "some latest versions were deployed outside the releases"
+    : "processes with the forms bound to their deployment";
   return {
     byName,
     deployable,
@@ -310,9 +323,15 @@ function selectResources(plan: Plan, source: ReleaseSource): ResourceSelection {
     unfiltered,
     title: (target) =>
       unfiltered
-        ? `Deploying the ${sent.length} new or changed resource(s) to ${target.environment} (some latest versions were deployed outside the releases)`
+        ? `Deploying the ${sent.length} new or changed resource(s) to ${target.environment} (${why})`
         : `Deploying ${sent.length} resource(s) to ${target.environment}`,
   };
+}
+
+/** Unchanged files that an unfiltered deployment sent along (forms bound to a changed process). */
+function redeployedUnchanged(selection: ResourceSelection): Set<string> {
+  if (!selection.unfiltered) return new Set();
+  return new Set(selection.sent.filter((r) => !selection.changed.has(r.name)).map((r) => r.name));
 }
 
 /** Step 3b: one atomic deployment; a parse failure is explained on the lines of the files concerned. */

@@ -1,5 +1,5 @@
 /**
- * What a release deploys: the BPMN/DMN files of `processes/`, read either from the working tree or
+ * What a release deploys: the BPMN/DMN files and Camunda Forms of `processes/`, read either from the working tree or
  * from a git ref (a rollback). A ref is exported into a temporary folder with the same layout, so the
  * linter, the plan and the smoke examples read the ref's files exactly as they read the working tree.
  */
@@ -18,7 +18,9 @@ import {
 } from "#core/git/repository.js";
 import { UsageError } from "#core/util/errors.js";
 
-export type ResourceKind = "bpmn" | "dmn";
+export type ResourceKind = "bpmn" | "dmn" | "form";
+/** The kinds that hold process and decision definitions (read as XML models). */
+export type ModelKind = Exclude<ResourceKind, "form">;
 
 /** One file deployed as one engine resource. */
 export interface Resource {
@@ -70,6 +72,8 @@ export function resourceKind(file: string): ResourceKind | null {
   // The suffixes the engine's BPMN and DMN deployers recognise.
   if (name.endsWith(".bpmn") || name.endsWith(".bpmn20.xml")) return "bpmn";
   if (name.endsWith(".dmn") || name.endsWith(".dmn11.xml")) return "dmn";
+  // Camunda Forms: the engine's form deployer takes every resource ending in .form.
+  if (name.endsWith(".form")) return "form";
   return null;
 }
 

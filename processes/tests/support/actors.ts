@@ -111,8 +111,8 @@ export class ApplicationCase {
     };
   }
 
-  /** Acts as a person: completes this case's open user task `taskDefinitionKey` with `variables`. */
-  async completeTask(taskDefinitionKey: string, variables: Variables): Promise<HumanTask> {
+  /** The id of this case's open user task `taskDefinitionKey`, once it exists. */
+  async openTask(taskDefinitionKey: string): Promise<string> {
     const task = await waitFor(
       `user task ${taskDefinitionKey} for ${this.businessKey}`,
       async () => {
@@ -131,7 +131,12 @@ export class ApplicationCase {
       },
       { timeoutMs: waitTimeoutMs },
     );
-    const id = task.id ?? "";
+    return task.id ?? "";
+  }
+
+  /** Acts as a person: completes this case's open user task `taskDefinitionKey` with `variables`. */
+  async completeTask(taskDefinitionKey: string, variables: Variables): Promise<HumanTask> {
+    const id = await this.openTask(taskDefinitionKey);
     const links = await this.client.ok(
       this.client.api.GET("/task/{id}/identity-links", {
         params: { path: { id }, query: { type: "candidate" } },

@@ -10,8 +10,16 @@ import { repoRoot } from "../../../test/support/repo.js";
 
 export const processesDir = path.join(repoRoot, "processes");
 
-/** Deployed together, as a release does: the call activity and the decision resolve within one deployment's tenant. */
-export const modelFiles = ["insurance_process.bpmn", "document_request.bpmn", "risk_rating.dmn"] as const;
+/**
+ * Deployed together, as a release does: the call activity and the decision resolve within one
+ * deployment's tenant, and the review task's Camunda Form is bound to the process's own deployment.
+ */
+export const modelFiles = [
+  "insurance_process.bpmn",
+  "document_request.bpmn",
+  "risk_rating.dmn",
+  "review-application.form",
+] as const;
 
 export interface ModelResource {
   name: string;

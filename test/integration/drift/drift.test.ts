@@ -75,7 +75,12 @@ describe("drift between the engine and git", () => {
         "",
       ].join("\n"),
     );
-    for (const file of ["insurance_process.bpmn", "document_request.bpmn", "risk_rating.dmn"]) {
+    for (const file of [
+      "insurance_process.bpmn",
+      "document_request.bpmn",
+      "risk_rating.dmn",
+      "review-application.form",
+    ]) {
       repo.write(`processes/${file}`, model(file));
     }
     repo.commit("the insurance models");
@@ -98,7 +103,8 @@ describe("drift between the engine and git", () => {
   });
 
   it("is in sync after a release, and the CLI exits 0", async () => {
-    assert.equal((await release(base)).newVersions, 3);
+    // Three definitions and the review form; drift compares the definitions.
+    assert.equal((await release(base)).newVersions, 4);
     const run = await runCli(repo.root, ["drift", "--env", "test"], credentials);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /is in sync with main @ [0-9a-f]{12}: 3 definition\(s\) as in git\./);

@@ -41,6 +41,8 @@ export interface ProcessOptions {
   condition?: string;
   /** Extra attributes of the conditionExpression element. */
   conditionAttributes?: string;
+  /** Key of a Camunda Form the review task takes from its own deployment (camunda:formRef). */
+  formRef?: string;
 }
 
 /** start -> gateway (amount > 1000?) -> user task "Review" -> end; with DI, names and history TTL. */
@@ -63,7 +65,7 @@ export function processXml(key: string, options: ProcessOptions = {}): string {
       <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"${options.conditionAttributes ?? ""}>${condition}</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="Flow_Small" name="no" sourceRef="Gateway_Amount" targetRef="Gateway_Join" />
-    <bpmn:userTask id="Task_Review" name="${options.taskName ?? "Review"}" camunda:candidateGroups="clerks">
+    <bpmn:userTask id="Task_Review" name="${options.taskName ?? "Review"}"${options.formRef ? ` camunda:formRef="${options.formRef}" camunda:formRefBinding="deployment"` : ""} camunda:candidateGroups="clerks">
       <bpmn:incoming>Flow_Large</bpmn:incoming>
       <bpmn:outgoing>Flow_2</bpmn:outgoing>
     </bpmn:userTask>
@@ -94,6 +96,17 @@ export function processXml(key: string, options: ProcessOptions = {}): string {
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>
 `;
+}
+
+/** A Camunda Form with the given key and fields (a textfield per key, read from and written to variables). */
+export function formJson(key: string, fields: string[]): string {
+  const components = fields.map((field) => ({
+    id: `Field_${field}`,
+    type: "textfield",
+    key: field,
+    label: field,
+  }));
+  return `${JSON.stringify({ id: key, type: "default", schemaVersion: 16, components }, null, 2)}\n`;
 }
 
 /** A FIRST-hit decision: amount > 1000 -> `discount`, otherwise 0.0. */

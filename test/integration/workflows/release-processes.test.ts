@@ -85,9 +85,14 @@ describe("release-processes.yml run by act against the test engine", () => {
     assert.match(summary, new RegExp(`### Process release: ${environment}`));
     assert.match(
       summary,
-      /Dry run: nothing was deployed\. Plan for .*: 3 new, 0 changed, 0 unchanged file\(s\)\./,
+      /Dry run: nothing was deployed\. Plan for .*: 4 new, 0 changed, 0 unchanged file\(s\)\./,
     );
-    for (const file of ["insurance_process.bpmn", "document_request.bpmn", "risk_rating.dmn"])
+    for (const file of [
+      "insurance_process.bpmn",
+      "document_request.bpmn",
+      "risk_rating.dmn",
+      "review-application.form",
+    ])
       assert.ok(summary.includes(file), `${file} is in the plan:\n${summary}`);
     const outputs = run.outputs("plan", "plan");
     assert.match(outputs["plan-digest"] ?? "", /^[0-9a-f]{16}$/);
@@ -106,9 +111,10 @@ describe("release-processes.yml run by act against the test engine", () => {
     const released = run.outputs("release", "release");
     // The release re-planned and found what the plan job showed: the digest passed between the jobs held.
     assert.equal(released["plan-digest"], planned["plan-digest"]);
-    assert.equal(released["new-versions"], "3");
+    // Three definitions and the review form, deployed together.
+    assert.equal(released["new-versions"], "4");
     const summary = run.summaries("release").join("\n");
-    assert.match(summary, /Released .*: 3 new version\(s\) in deployment /);
+    assert.match(summary, /Released .*: 4 new version\(s\) in deployment /);
     const found = await deployments();
     assert.equal(found.length, 1);
     assert.deepEqual([found[0]?.name, found[0]?.source], ["insurance-platform", "github-actions"]);

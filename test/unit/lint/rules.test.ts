@@ -146,6 +146,16 @@ const cases: Array<{ rule: string; file: string; pass?: string; findings: Expect
     ],
   },
   {
+    rule: "form-reference",
+    file: "fail.bpmn",
+    findings: [
+      [5, "Task_MissingForm"],
+      [6, "Task_Latest", "runtime", "warning"],
+      [7, "Task_MissingFile"],
+      [8, "Task_Decide", "runtime", "warning"],
+    ],
+  },
+  {
     rule: "forms",
     file: "fail.bpmn",
     findings: [

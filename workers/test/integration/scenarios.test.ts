@@ -172,8 +172,10 @@ describe("insurance_process served by the real workers", { concurrency: true }, 
   it("YELLOW declined: rejected in review and told so", async () => {
     const payload = example("yellow");
     const id = await start(payload);
+    // A decline needs its reason (the review form asks for it; the process refuses a decline without).
     await completeUserTask(payload.businessKey, "Task_ReviewApplication", {
       approved: { value: false, type: "Boolean" },
+      reviewComment: { value: "Three claims in the last two years.", type: "String" },
     });
     const values = await finish(id);
     assert.equal(values.rejectionReason, "DECLINED_IN_REVIEW");

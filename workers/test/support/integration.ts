@@ -32,7 +32,12 @@ export function tempDataDir(prefix = "workers-data-"): string {
 }
 
 export async function deployProcesses(client: CamundaClient, tenantId: string): Promise<void> {
-  const files = ["insurance_process.bpmn", "document_request.bpmn", "risk_rating.dmn"];
+  const files = [
+    "insurance_process.bpmn",
+    "document_request.bpmn",
+    "risk_rating.dmn",
+    "review-application.form",
+  ];
   await client.deploy({
     name: `workers-test-${tenantId}`,
     source: "workers/test",

@@ -1,4 +1,5 @@
 import type { XmlElement } from "#core/lint/engine/xml.js";
+import type { FormIndex } from "#core/lint/forms.js";
 import type { ImportWarning, ModdleElement } from "#core/lint/parse.js";
 import type { SourceMap } from "#core/lint/source-map.js";
 import type { FileKind } from "#core/lint/types.js";
@@ -17,6 +18,8 @@ export interface ProjectIndex {
   decisionIds: Map<string, Occurrence[]>;
   /** External task topics the repository's BPMN files use (expressions excluded). */
   topicsUsed: Map<string, Occurrence[]>;
+  /** The repository's Camunda Forms (.form files beside the models), by form key and by file. */
+  forms: Pick<FormIndex, "byKey" | "byFile">;
 }
 
 export interface TopicRegistry {

@@ -13,6 +13,7 @@ import engineClasspath from "./rules/engine-classpath.js";
 import { engineRules } from "./rules/engine-rules.js";
 import executableProcess from "./rules/executable-process.js";
 import expressionSyntax from "./rules/expression-syntax.js";
+import formReference from "./rules/form-reference.js";
 import historyTtl from "./rules/history-ttl.js";
 import juelCondition from "./rules/juel-condition.js";
 import topicRegistered from "./rules/topic-registered.js";
@@ -34,6 +35,7 @@ export const projectRules: readonly ProjectRule[] = [
   unusedTopic,
   decisionRefExists,
   calledElementExists,
+  formReference,
   juelCondition,
   executableProcess,
   ...codePolicyRules,
