@@ -65,3 +65,15 @@ export async function withScreenshotOnFailure<T>(
     throw new Error(`${message}\nscreenshot: ${path.relative(repoRoot, file)}`, { cause: error });
   }
 }
+
+/**
+ * Saves a screenshot of a step that went well when CAMUNDA_TEST_SCREENSHOTS is set (to look at what a
+ * person sees); returns its path, or null when not asked for.
+ */
+export async function keepScreenshot(page: Page, name: string): Promise<string | null> {
+  if (!process.env.CAMUNDA_TEST_SCREENSHOTS) return null;
+  mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name.replace(/[^\w.-]+/g, "-")}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
