@@ -81,6 +81,7 @@ const environmentSchema = z
       .transform((v) => v || undefined),
     WORKER_PARALLELISM: integer("WORKER_PARALLELISM", 32, 1, 1000),
     WORKER_MAX_TASKS: integer("WORKER_MAX_TASKS", 32, 1, 1000),
+    WORKER_PREFETCH: integer("WORKER_PREFETCH", 16, 0, 1000),
     WORKER_LOCK_DURATION_MS: integer("WORKER_LOCK_DURATION_MS", 0, 0, 86_400_000),
     WORKER_TASK_TIMEOUT_MS: integer("WORKER_TASK_TIMEOUT_MS", 0, 0, 86_400_000),
     WORKER_TASK_TIMEOUT_MAX_MS: integer("WORKER_TASK_TIMEOUT_MAX_MS", 300_000, 100, 86_400_000),
@@ -191,6 +192,11 @@ export interface WorkerConfig {
   readonly parallelism: number;
   /** Upper bound of one fetch (the engine returns at most this many tasks). */
   readonly maxTasks: number;
+  /**
+   * Tasks fetched ahead while every slot is busy, started as slots free up (0 = off). Only while
+   * handlers are quick compared with the lock duration (see Worker.prefetchAllowance).
+   */
+  readonly prefetch: number;
   /** 0 = each topic's own lock duration from the registry. */
   readonly lockDurationMs: number;
   /** 0 = each topic's own timeout (default its lock duration); always capped by taskTimeoutMaxMs. */
@@ -254,6 +260,7 @@ export function loadWorkerConfig(
     tenantId: e.WORKER_TENANT_ID,
     parallelism: e.WORKER_PARALLELISM,
     maxTasks: e.WORKER_MAX_TASKS,
+    prefetch: e.WORKER_PREFETCH,
     lockDurationMs: e.WORKER_LOCK_DURATION_MS,
     taskTimeoutMs: e.WORKER_TASK_TIMEOUT_MS,
     taskTimeoutMaxMs: e.WORKER_TASK_TIMEOUT_MAX_MS,

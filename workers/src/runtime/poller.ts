@@ -1,7 +1,8 @@
 /**
  * The fetch loop: one long poll for all served topics, asking only for as many tasks as there is
  * free handler capacity — and, under load, only once at least half of it is free, so fetches are
- * fewer and fuller. While the engine is unreachable or failing it backs off (capped, jittered) and
+ * fewer and fuller. While handlers are quick, capacity includes a bounded prefetch: the next batch is
+ * fetched while every slot is still busy, so no slot waits for a fetch's round trip. While the engine is unreachable or failing it backs off (capped, jittered) and
  * logs the first failure and every tenth, so an outage does not flood the logs.
  */
 import type { TopicDefinition } from "#workers/handler.js";
@@ -18,11 +19,13 @@ export interface PollerOptions {
   topics: Readonly<Record<string, TopicDefinition>>;
   lockDuration: (definition: TopicDefinition) => number;
   parallelism: number;
+  /** Tasks that may be fetched ahead of free slots right now (0 = fetch only for free slots). */
+  prefetch: () => number;
   maxTasks: number;
   longPollMs: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
-  /** Tasks running now. */
+  /** Tasks held now: running, and fetched ahead waiting for a slot. */
   inFlight: () => number;
   /** False once the worker stops: the loop ends. */
   active: () => boolean;
@@ -65,7 +68,7 @@ export class Poller {
     }));
     while (options.active()) {
       const running = options.inFlight();
-      const free = options.parallelism - running;
+      const free = options.parallelism + options.prefetch() - running;
       if (free <= 0 || (running > 0 && free < this.minBatch)) {
         await this.waitForCapacity();
         continue;

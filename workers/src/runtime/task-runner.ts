@@ -64,6 +64,8 @@ export class TaskRunner {
   private stuckSeq = 0;
   /** Tasks that finished (reported or dropped) since the start. */
   private finished = 0;
+  /** Moving average of how long a task took from start to reported outcome (ms); undefined before the first. */
+  private meanMs: number | undefined;
 
   constructor(private readonly options: TaskRunnerOptions) {}
 
@@ -73,6 +75,11 @@ export class TaskRunner {
 
   get finishedCount(): number {
     return this.finished;
+  }
+
+  /** How long tasks take lately, start to reported outcome (exponential moving average, ms). */
+  get meanTaskMs(): number | undefined {
+    return this.meanMs;
   }
 
   /** Abandoned handlers still running. */
@@ -122,6 +129,8 @@ export class TaskRunner {
         if (this.running.get(running.id) === running) {
           this.running.delete(running.id);
           this.finished++;
+          const took = performance.now() - running.startedAt;
+          this.meanMs = this.meanMs === undefined ? took : this.meanMs + (took - this.meanMs) / 16;
         }
         metrics.tasksInFlight.set(this.running.size);
         this.options.onSettled();

@@ -11,7 +11,7 @@ import { CamundaError } from "#core/camunda/errors.js";
 import type { TopicDefinition } from "#workers/handler.js";
 import type { Notifier } from "#workers/ports/notifier.js";
 import type { PolicyStore } from "#workers/ports/policy-store.js";
-import { EngineClient } from "./engine-client.js";
+import { EngineClient, type LockedTask } from "./engine-client.js";
 import { describeError } from "./failure-report.js";
 import type { Logger } from "./logger.js";
 import { recordRequest, type WorkerMetrics } from "./metrics.js";
@@ -30,6 +30,8 @@ export interface WorkerSettings {
   tenantId?: string | undefined;
   parallelism: number;
   maxTasks: number;
+  /** Tasks fetched ahead of free slots while handlers are quick (0 or absent = off). */
+  prefetch?: number;
   /** 0 = each topic's lock duration from its definition. */
   lockDurationMs: number;
   /** 0 = each topic's timeout from its definition (default its lock duration). */
@@ -77,6 +79,9 @@ export class Worker {
   private stopping: Promise<ShutdownReport> | undefined;
   private engineReachable = false;
   private currentState: WorkerState = "new";
+  /** Tasks fetched ahead, locked for us, waiting for a free slot (oldest first). */
+  private readonly queued: { task: LockedTask; lockedAt: number; lockMs: number }[] = [];
+  private readonly lockDuration: (definition: TopicDefinition) => number;
 
   constructor(settings: WorkerSettings, deps: WorkerDependencies) {
     this.settings = settings;
@@ -99,6 +104,7 @@ export class Worker {
     const common = { client: this.client, workerId: settings.workerId, metrics: deps.metrics, log: this.log };
     const lockDuration = (definition: TopicDefinition) =>
       settings.lockDurationMs > 0 ? settings.lockDurationMs : definition.lockDurationMs;
+    this.lockDuration = lockDuration;
     const timeout = (definition: TopicDefinition) =>
       Math.min(
         settings.taskTimeoutMaxMs,
@@ -126,7 +132,10 @@ export class Worker {
       policies: deps.policies,
       notifier: deps.notifier,
       now: deps.now ?? (() => new Date()),
-      onSettled: () => this.poller.wake(),
+      onSettled: () => {
+        this.startQueued();
+        this.poller.wake();
+      },
     });
     this.poller = new Poller({
       ...common,
@@ -134,17 +143,78 @@ export class Worker {
       topics: deps.topics,
       lockDuration,
       parallelism: settings.parallelism,
+      prefetch: () => this.prefetchAllowance(),
       maxTasks: settings.maxTasks,
       longPollMs: settings.longPollMs,
       backoffInitialMs: settings.backoffInitialMs,
       backoffMaxMs: settings.backoffMaxMs,
-      inFlight: () => this.runner.size,
+      inFlight: () => this.runner.size + this.queued.length,
       active: () => this.currentState === "running",
       stopSignal: this.stopSignal.signal,
       onTasks: (tasks) => {
-        for (const task of tasks) this.runner.begin(task);
+        const lockedAt = performance.now();
+        for (const task of tasks) {
+          if (this.runner.size < settings.parallelism) this.runner.begin(task);
+          else this.queued.push({ task, lockedAt, lockMs: this.lockOf(task) });
+        }
       },
     });
+  }
+
+  /**
+   * How many tasks may be fetched ahead of free slots now. A fetched-ahead task waits for a slot with
+   * its lock running, so prefetch is allowed only while tasks take at most an eighth of the shortest
+   * lock duration served: a queued task then starts long before its lock is at risk. Slow handlers
+   * (or none measured yet) turn it off, and the worker holds no more than it runs.
+   */
+  prefetchAllowance(): number {
+    const prefetch = this.settings.prefetch ?? 0;
+    if (prefetch === 0) return 0;
+    const mean = this.runner.meanTaskMs;
+    if (mean === undefined) return 0;
+    let shortestLock = Number.POSITIVE_INFINITY;
+    for (const definition of Object.values(this.deps.topics))
+      shortestLock = Math.min(shortestLock, this.lockDuration(definition));
+    return mean * 8 <= shortestLock ? prefetch : 0;
+  }
+
+  /** Tasks fetched ahead and waiting for a slot. */
+  get queuedCount(): number {
+    return this.queued.length;
+  }
+
+  private lockOf(task: LockedTask): number {
+    const definition = task.topicName ? this.deps.topics[task.topicName] : undefined;
+    return definition ? this.lockDuration(definition) : 0;
+  }
+
+  /**
+   * Starts fetched-ahead tasks while slots are free. One that waited past half its lock is handed
+   * back (unlocked) instead: its lock could lapse before the first extension, and another fetch takes
+   * it at once.
+   */
+  private startQueued(): void {
+    while (this.currentState === "running" && this.runner.size < this.settings.parallelism) {
+      const next = this.queued.shift();
+      if (!next) return;
+      if (performance.now() - next.lockedAt < next.lockMs / 2) {
+        this.runner.begin(next.task);
+        continue;
+      }
+      const taskId = next.task.id ?? "";
+      this.log.warn(
+        { taskId, topic: next.task.topicName },
+        "a fetched-ahead task waited past half its lock; unlocking it",
+      );
+      this.client
+        .unlock(taskId)
+        .catch((error) =>
+          this.log.warn(
+            { taskId, err: describeError(error).message },
+            "could not unlock a fetched-ahead task; it waits for its lock to expire",
+          ),
+        );
+    }
   }
 
   get state(): WorkerState {
@@ -238,6 +308,9 @@ export class Worker {
     this.poller.abortPending();
     this.poller.wake();
     await this.loopDone;
+    // Fetched-ahead tasks never started: they stay locked for this worker id until the release below
+    // unlocks them with whatever a cut-off poll locked.
+    this.queued.length = 0;
     const report = await drainAndRelease({
       runner: this.runner,
       client: this.client,

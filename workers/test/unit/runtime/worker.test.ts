@@ -66,6 +66,64 @@ describe("worker runtime against a fake engine (HTTP protocol details)", () => {
     await worker.stop();
   });
 
+  it("fetches ahead while every slot is busy once tasks are quick, and still never runs more than the parallelism", async () => {
+    const gate = new Gate();
+    const { worker } = testWorker(
+      engine.url,
+      { parallelism: 4, maxTasks: 4, prefetch: 2 },
+      testTopics({ blocker: gate }),
+    );
+    await worker.start();
+    // Nothing measured yet: no fetch ahead.
+    assert.equal(worker.prefetchAllowance(), 0);
+    engine.add(echo("warm", 1));
+    await eventually("one quick task measured", () => engine.count("complete") === 1);
+    assert.equal(worker.prefetchAllowance(), 2);
+    engine.add(...Array.from({ length: 10 }, (_, i) => ({ id: `p${i}`, topicName: "blocker" })));
+    await eventually(
+      "four running and two fetched ahead",
+      () => worker.inFlight === 4 && worker.queuedCount === 2,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(worker.inFlight, 4, "fetched-ahead tasks wait for a slot");
+    // Every fetch asked for no more than free slots plus the prefetch.
+    for (const poll of engine.of("fetchAndLock")) assert.ok(poll.body.maxTasks <= 4);
+    gate.open();
+    await eventually("all ten completed", () => engine.count("complete") === 11);
+    await worker.stop();
+  });
+
+  it("unlocks fetched-ahead tasks at stop without running them", async () => {
+    const gate = new Gate();
+    const { worker } = testWorker(
+      engine.url,
+      { parallelism: 2, maxTasks: 2, prefetch: 2 },
+      testTopics({ blocker: gate }),
+    );
+    await worker.start();
+    engine.add(echo("warm", 1));
+    await eventually("one quick task measured", () => engine.count("complete") === 1);
+    engine.add(...Array.from({ length: 4 }, (_, i) => ({ id: `q${i}`, topicName: "blocker" })));
+    await eventually("two running, two ahead", () => worker.inFlight === 2 && worker.queuedCount === 2);
+    const report = await worker.stop(100);
+    assert.equal(report.unlocked, 4, "the two running and the two fetched ahead");
+    assert.equal(worker.queuedCount, 0);
+    gate.open();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(engine.count("complete"), 1);
+    assert.equal(engine.count("failure"), 0);
+  });
+
+  it("does not fetch ahead for handlers slow against the lock duration", async () => {
+    const { worker } = testWorker(engine.url, { prefetch: 2, lockDurationMs: 1 });
+    await worker.start();
+    engine.add(echo("slowish", 1));
+    await eventually("one task measured", () => engine.count("complete") === 1);
+    // Any real task takes more than an eighth of a 1 ms lock.
+    assert.equal(worker.prefetchAllowance(), 0);
+    await worker.stop();
+  });
+
   it("reports a BPMN error with its code, message and variables", async () => {
     const { worker } = testWorker(engine.url);
     await worker.start();
