@@ -5,7 +5,14 @@
  * 502/503/504 only (never for 4xx: a bad request stays bad, and a 401 retried is a lockout risk).
  */
 import createClient, { type Client } from "openapi-fetch";
-import { CamundaError, CamundaUnreachableError, parseResourceReports } from "./errors.js";
+import { Backoff } from "#core/util/backoff.js";
+import { sleep } from "#core/util/sleep.js";
+import {
+  type CamundaError,
+  CamundaUnreachableError,
+  camundaErrorFromAnswer,
+  isTransientAnswer,
+} from "./errors.js";
 import type { paths } from "./openapi.js";
 
 export interface CamundaClientOptions {
@@ -56,8 +63,6 @@ export interface CamundaClient {
   ping(): Promise<boolean>;
 }
 
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
-
 export function createCamundaClient(options: CamundaClientOptions): CamundaClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const authorization =
@@ -74,22 +79,12 @@ export function createCamundaClient(options: CamundaClientOptions): CamundaClien
 
   const toError = async (response: Response, body: unknown): Promise<CamundaError> => {
     const url = new URL(response.url || baseUrl);
-    const path = url.pathname.replace(new URL(baseUrl).pathname, "") + url.search;
-    const json = (body && typeof body === "object" ? body : {}) as {
-      type?: string;
-      message?: string;
-      code?: number;
-      details?: unknown;
-    };
-    return new CamundaError({
+    return camundaErrorFromAnswer({
       status: response.status,
       method: (response as Response & { method?: string }).method ?? "",
-      path,
+      path: url.pathname.replace(new URL(baseUrl).pathname, "") + url.search,
       baseUrl,
-      type: json.type,
-      engineMessage: json.message ?? (typeof body === "string" && body ? body.slice(0, 300) : undefined),
-      code: json.code,
-      resources: parseResourceReports(json.details),
+      body,
       username: options.username,
     });
   };
@@ -151,9 +146,20 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** The engine exception type of a 5xx answer (a clone is read: the caller still gets the body). */
+async function engineExceptionType(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.clone().json()) as { type?: unknown };
+    return typeof body?.type === "string" ? body.type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * fetch with a per-attempt timeout and bounded retries. The response keeps the request method in a
- * `method` property so errors can say "POST /deployment/create".
+ * fetch with a per-attempt timeout and bounded retries for what isTransientAnswer calls transient
+ * and for connection failures. The response keeps the request method in a `method` property so
+ * errors can say "POST /deployment/create".
  */
 function makeResilientFetch(options: CamundaClientOptions, baseUrl: string) {
   const doFetch = options.fetch ?? fetch;
@@ -166,11 +172,12 @@ function makeResilientFetch(options: CamundaClientOptions, baseUrl: string) {
     // Bodies are streams: keep the bytes so every attempt can send them again.
     const body = input.body ? await input.arrayBuffer() : undefined;
     let lastError: unknown;
+    const backoff = new Backoff(backoffMs, maxBackoffMs);
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
-        const delayMs = Math.round(Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1)));
+        const delayMs = backoff.next();
         options.onRetry?.({ attempt, delayMs, reason: describeFailure(lastError), url: input.url });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await sleep(delayMs);
       }
       const signals = [AbortSignal.timeout(timeoutMs)];
       if (input.signal) signals.push(input.signal);
@@ -183,7 +190,14 @@ function makeResilientFetch(options: CamundaClientOptions, baseUrl: string) {
             signal: AbortSignal.any(signals),
           }),
         );
-        if (RETRYABLE_STATUS.has(response.status) && attempt < retries) {
+        const transient =
+          response.status >= 429 &&
+          attempt < retries &&
+          isTransientAnswer(
+            response.status,
+            response.status >= 500 ? await engineExceptionType(response) : undefined,
+          );
+        if (transient) {
           lastError = new Error(`HTTP ${response.status}`);
           await response.body?.cancel();
           continue;

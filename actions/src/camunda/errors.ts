@@ -78,6 +78,60 @@ export class CamundaUnreachableError extends UserError {
   }
 }
 
+/** Engine exceptions that mean a concurrent change won: the same request may well succeed now. */
+const TRANSIENT_ENGINE_TYPES = new Set(["OptimisticLockingException", "CrdbTransactionRetryException"]);
+
+/**
+ * Whether an answer of the engine is worth trying again later: 429, 502, 503, 504, a 5xx without an
+ * engine exception type (a proxy or a load balancer answered), or an optimistic-locking conflict.
+ * Every other answer is final: a 4xx stays a 4xx (and a retried 401 risks a lockout), and a 500
+ * carrying an engine exception (e.g. a variable it cannot store) fails again the same way.
+ */
+export function isTransientAnswer(status: number, type?: string): boolean {
+  if ([429, 502, 503, 504].includes(status)) return true;
+  if (status >= 500) return !type || TRANSIENT_ENGINE_TYPES.has(type);
+  return false;
+}
+
+/**
+ * The CamundaError for an answer that is not 2xx, from its body as received: the engine's JSON
+ * ({type, message, code, details}), or text (a proxy's error page, whose start becomes the message).
+ */
+export function camundaErrorFromAnswer(answer: {
+  status: number;
+  method: string;
+  path: string;
+  baseUrl: string;
+  body: unknown;
+  username?: string | undefined;
+}): CamundaError {
+  let body = answer.body;
+  if (typeof body === "string") {
+    try {
+      body = body ? JSON.parse(body) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+  }
+  const json = (body && typeof body === "object" ? body : {}) as {
+    type?: string;
+    message?: string;
+    code?: number;
+    details?: unknown;
+  };
+  return new CamundaError({
+    status: answer.status,
+    method: answer.method,
+    path: answer.path,
+    baseUrl: answer.baseUrl,
+    type: json.type,
+    engineMessage: json.message ?? (typeof body === "string" && body ? body.slice(0, 300) : undefined),
+    code: json.code,
+    resources: parseResourceReports(json.details),
+    username: answer.username,
+  });
+}
+
 function describe(init: CamundaErrorInit): string {
   const where = `${init.method} ${init.baseUrl}${init.path}`;
   const user = init.username ? `user "${init.username}"` : "no credentials";

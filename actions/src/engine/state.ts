@@ -5,9 +5,10 @@
  * the data-folder marker the engine was started with.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { readJsonFile, writeJsonFile } from "#core/util/json-file.js";
 
 export const engineDbs = ["h2", "postgres"] as const;
 export type EngineDb = (typeof engineDbs)[number];
@@ -29,22 +30,12 @@ export function stateFile(dataDir: string): string {
 
 /** The state file's content, or undefined when there is none or it cannot be read (treated as not running). */
 export function readState(dataDir: string): EngineState | undefined {
-  const file = stateFile(dataDir);
-  if (!existsSync(file)) return undefined;
-  try {
-    const parsed = engineStateSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readJsonFile(stateFile(dataDir), engineStateSchema);
+  return read.ok ? read.value : undefined;
 }
 
-/** Written through a temporary file and a rename, so a reader never sees half a file. */
 export function writeState(dataDir: string, state: EngineState): void {
-  const file = stateFile(dataDir);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(temporary, file);
+  writeJsonFile(stateFile(dataDir), state);
 }
 
 export function removeState(dataDir: string): void {

@@ -6,7 +6,7 @@
  * Auth is the same HTTP Basic header, and engine errors are the same CamundaError, so messages read
  * alike across the repository.
  */
-import { CamundaError } from "#core/camunda/errors.js";
+import { CamundaError, camundaErrorFromAnswer, isTransientAnswer } from "#core/camunda/errors.js";
 import type { components } from "#core/camunda/openapi.js";
 
 export type FetchAndLockRequest = components["schemas"]["FetchExternalTasksDto"];
@@ -51,19 +51,10 @@ export class EngineUnavailableError extends Error {
   }
 }
 
-const TRANSIENT_ENGINE_TYPES = new Set(["OptimisticLockingException", "CrdbTransactionRetryException"]);
-
-/**
- * Worth trying again later: no answer, 502/503/504/429, a 500 without an engine exception type (a
- * proxy), or an optimistic locking conflict. Other engine answers are final: a 4xx stays a 4xx, and a
- * 500 carrying an engine exception (e.g. a variable it cannot store) fails again the same way.
- */
+/** Worth trying again later: no answer at all, or an answer isTransientAnswer calls transient. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof EngineUnavailableError) return true;
-  if (!(error instanceof CamundaError)) return false;
-  if ([429, 502, 503, 504].includes(error.status)) return true;
-  if (error.status >= 500) return !error.type || TRANSIENT_ENGINE_TYPES.has(error.type);
-  return false;
+  return error instanceof CamundaError && isTransientAnswer(error.status, error.type);
 }
 
 /** 404: the task no longer exists (completed elsewhere after lock expiry, or its instance ended). */
@@ -188,7 +179,14 @@ export class EngineClient {
       const text = await response.text();
       if (!response.ok) {
         outcome = response.status >= 500 ? "server_error" : "client_error";
-        throw this.engineError(response.status, method, path, text);
+        throw camundaErrorFromAnswer({
+          status: response.status,
+          method,
+          path,
+          baseUrl: this.baseUrl,
+          body: text,
+          username: this.options.username,
+        });
       }
       return text ? JSON.parse(text) : undefined;
     } catch (error) {
@@ -219,24 +217,5 @@ export class EngineClient {
       signal?.removeEventListener("abort", forwardAbort);
       this.options.onRequest?.(operation, outcome, (performance.now() - started) / 1000);
     }
-  }
-
-  private engineError(status: number, method: string, path: string, text: string): CamundaError {
-    let json: { type?: string; message?: string; code?: number } = {};
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      // not JSON (a proxy's error page): keep the start of the text as the message
-    }
-    return new CamundaError({
-      status,
-      method,
-      path,
-      baseUrl: this.baseUrl,
-      type: json.type,
-      engineMessage: json.message ?? (text ? text.slice(0, 300) : undefined),
-      code: json.code,
-      username: this.options.username,
-    });
   }
 }

@@ -3,6 +3,8 @@
  * characters), full details (stack and causes) in errorDetails, the retries left counted down from
  * the task's own count, and a retry timeout that doubles with every failed attempt.
  */
+import { cappedExponential } from "#core/util/backoff.js";
+
 export const ENGINE_MESSAGE_LIMIT = 666;
 
 export interface FailureReport {
@@ -36,7 +38,7 @@ export function retriesLeft(
 export function retryTimeout(left: number, policy: RetryPolicy): number {
   if (left === 0) return 0;
   const failedSoFar = Math.max(0, policy.retries - left);
-  return Math.min(policy.maxMs, policy.baseMs * 2 ** failedSoFar);
+  return cappedExponential(failedSoFar, policy.baseMs, policy.maxMs);
 }
 
 export function truncateMessage(message: string, limit = ENGINE_MESSAGE_LIMIT): string {

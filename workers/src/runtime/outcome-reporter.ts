@@ -5,8 +5,10 @@
  * engine refuses (e.g. a variable it cannot store) becomes a failure, so an incident shows it instead
  * of the task silently waiting for its lock to expire.
  */
+
+import { Backoff } from "#core/util/backoff.js";
+import { sleep } from "#core/util/sleep.js";
 import type { HandlerResult } from "#workers/handler.js";
-import { Backoff, sleep } from "./backoff.js";
 import { type EngineClient, isLockLost, isTransient } from "./engine-client.js";
 import { describeError, failureReport, type RetryPolicy } from "./failure-report.js";
 import type { Logger } from "./logger.js";

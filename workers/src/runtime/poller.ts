@@ -5,8 +5,10 @@
  * fetched while every slot is still busy, so no slot waits for a fetch's round trip. While the engine is unreachable or failing it backs off (capped, jittered) and
  * logs the first failure and every tenth, so an outage does not flood the logs.
  */
+
+import { Backoff } from "#core/util/backoff.js";
+import { sleep } from "#core/util/sleep.js";
 import type { TopicDefinition } from "#workers/handler.js";
-import { Backoff, sleep } from "./backoff.js";
 import { type EngineClient, isAbort, isTransient, type LockedTask } from "./engine-client.js";
 import { describeError } from "./failure-report.js";
 import type { Logger } from "./logger.js";

@@ -3,7 +3,7 @@
  * finish and report; what still runs then is unlocked (no retry is spent, another worker takes it at
  * once), and so is whatever a long poll cut off by the stop may have locked for this worker id.
  */
-import { sleep } from "./backoff.js";
+import { sleep } from "#core/util/sleep.js";
 import { type EngineClient, isGone } from "./engine-client.js";
 import { describeError } from "./failure-report.js";
 import type { Logger } from "./logger.js";

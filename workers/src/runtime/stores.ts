@@ -7,7 +7,9 @@
  */
 import path from "node:path";
 import type pg from "pg";
+import { Backoff } from "#core/util/backoff.js";
 import { UserError } from "#core/util/errors.js";
+import { sleep } from "#core/util/sleep.js";
 import { FileIdempotencyStore } from "#workers/ports/file-idempotency-store.js";
 import { type Notifier, OutboxNotifier } from "#workers/ports/notifier.js";
 import { IdempotentPolicyStore, type PolicyStore } from "#workers/ports/policy-store.js";
@@ -16,7 +18,6 @@ import { migrate } from "#workers/ports/postgres/migrations.js";
 import { PostgresOutboxNotifier } from "#workers/ports/postgres/notifier.js";
 import { PostgresPolicyStore } from "#workers/ports/postgres/policy-store.js";
 import type { PostgresSettings } from "#workers/ports/postgres/settings.js";
-import { Backoff, sleep } from "./backoff.js";
 import { describeError } from "./failure-report.js";
 import type { Logger } from "./logger.js";
 
