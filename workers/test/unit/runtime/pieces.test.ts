@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { topicNames } from "#workers/registry.js";
 import { Backoff } from "#core/util/backoff.js";
+import { topicNames } from "#workers/registry.js";
 import { loadWorkerConfig } from "#workers/runtime/config.js";
 import { failureReport, retriesLeft, truncateMessage } from "#workers/runtime/failure-report.js";
 import { fromTyped, toTyped, UNPARSEABLE } from "#workers/runtime/variables.js";
