@@ -1,6 +1,6 @@
 /**
  * `npm test`: runs every *.test.ts under test/, processes/tests/ and workers/test/ with node's test
- * runner. `npm test -- <path prefix>…` runs a subset. When a selected file needs the real engine
+ * runner. `npm test -- <path prefix>… [--exclude <path prefix>]…` runs a subset (test/support/test-selection.ts). When a selected file needs the real engine
  * (it sits in an `integration/` folder or in processes/tests/), one engine is started first on a free
  * port — H2 by default, PostgreSQL when CAMUNDA_TEST_DB=postgres (with SPRING_DATASOURCE_URL,
  * _USERNAME, _PASSWORD) — and stopped afterwards. Its log is kept under .local/test-logs/ when
@@ -8,48 +8,40 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { findFreePort } from "#core/engine/ports.js";
 import { engineDir, repoRoot } from "./support/repo.js";
-
-const roots = ["test", "processes/tests", "workers/test"];
-
-function findTests(dir: string): string[] {
-  const abs = path.join(repoRoot, dir);
-  if (!existsSync(abs)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(abs, { withFileTypes: true })) {
-    const rel = path.posix.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name === "fixtures" || entry.name === "node_modules") continue;
-      out.push(...findTests(rel));
-    } else if (entry.name.endsWith(".test.ts")) {
-      out.push(rel);
-    }
-  }
-  return out.sort();
-}
-
-function needsEngine(file: string): boolean {
-  return file.includes("/integration/") || file.startsWith("processes/tests/");
-}
+import {
+  findTestFiles,
+  needsEngine,
+  needsTools,
+  parseSelection,
+  type Selection,
+  selectTests,
+} from "./support/test-selection.js";
 
 async function main(): Promise<number> {
-  const filters = process.argv.slice(2).map((f) => f.replace(/^\.\//, "").replace(/\/$/, ""));
-  const all = roots.flatMap(findTests);
-  const files =
-    filters.length === 0
-      ? all
-      : all.filter((f) => filters.some((p) => f === p || f.startsWith(`${p}/`) || f.startsWith(p)));
+  let selection: Selection;
+  try {
+    selection = parseSelection(process.argv.slice(2));
+  } catch (error) {
+    console.error(`npm test: ${(error as Error).message}`);
+    console.log("0 passed, 1 failed");
+    return 1;
+  }
+  const files = selectTests(findTestFiles(repoRoot), selection);
   if (files.length === 0) {
-    console.error(`no test files match ${filters.join(" ")}`);
+    console.error(`no test files match ${process.argv.slice(2).join(" ")}`);
     console.log("0 passed, 1 failed");
     return 1;
   }
 
-  // Python-based tools (moto, cfn-lint, checkov, actionlint, zizmor, shellcheck) live in .venv.
-  const setup = spawnSync("bash", [path.join(repoRoot, "scripts/setup-tools.sh")], { stdio: "inherit" });
+  // The Python and Go tools (moto, cfn-lint, checkov, actionlint, zizmor, shellcheck, act) live in
+  // .venv; a subset that calls none of them does not wait for their installation check.
+  const setup = files.some((f) => needsTools(repoRoot, f))
+    ? spawnSync("bash", [path.join(repoRoot, "scripts/setup-tools.sh")], { stdio: "inherit" })
+    : { status: 0 };
   if (setup.status !== 0) {
     console.error("scripts/setup-tools.sh failed: the Python tools the tests need could not be installed.");
     console.log("0 passed, 1 failed");
