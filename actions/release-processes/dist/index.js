@@ -81708,6 +81708,31 @@ function engineProbeFailures(report) {
   }));
 }
 
+// actions/src/release/selection.ts
+function selectResources(plan, source) {
+  const byName = new Map(source.resources.map((r) => [r.name, r]));
+  const deployable = plan.resources.map((r) => byName.get(r.name)).filter((r) => r !== void 0);
+  const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
+  const withForms = plan.resources.filter((r) => changed.has(r.name) && (r.forms?.length ?? 0) > 0);
+  const boundForms = new Set(withForms.flatMap((r) => r.forms ?? []));
+  const outside = plan.resources.some((r) => r.outsideRelease !== null);
+  const unfiltered = outside || withForms.length > 0;
+  const sent = unfiltered ? deployable.filter((r) => changed.has(r.name) || boundForms.has(r.name)) : deployable;
+  const why = outside ? "some latest versions were deployed outside the releases" : "processes with the forms bound to their deployment";
+  return {
+    byName,
+    deployable,
+    sent,
+    changed,
+    unfiltered,
+    title: (target2) => unfiltered ? `Deploying the ${sent.length} new or changed resource(s) to ${target2.environment} (${why})` : `Deploying ${sent.length} resource(s) to ${target2.environment}`
+  };
+}
+function redeployedUnchanged(selection) {
+  if (!selection.unfiltered) return /* @__PURE__ */ new Set();
+  return new Set(selection.sent.filter((r) => !selection.changed.has(r.name)).map((r) => r.name));
+}
+
 // actions/src/release/smoke.ts
 init_parse3();
 init_errors3();
@@ -82150,29 +82175,6 @@ function checkApprovedPlan(plan, approvedDigest, target2) {
       `the plan for ${target2.environment} changed since it was approved (digest ${approvedDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`
     );
   }
-}
-function selectResources(plan, source) {
-  const byName = new Map(source.resources.map((r) => [r.name, r]));
-  const deployable = plan.resources.map((r) => byName.get(r.name)).filter((r) => r !== void 0);
-  const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
-  const withForms = plan.resources.filter((r) => changed.has(r.name) && (r.forms?.length ?? 0) > 0);
-  const boundForms = new Set(withForms.flatMap((r) => r.forms ?? []));
-  const outside = plan.resources.some((r) => r.outsideRelease !== null);
-  const unfiltered = outside || withForms.length > 0;
-  const sent = unfiltered ? deployable.filter((r) => changed.has(r.name) || boundForms.has(r.name)) : deployable;
-  const why = outside ? "some latest versions were deployed outside the releases" : "processes with the forms bound to their deployment";
-  return {
-    byName,
-    deployable,
-    sent,
-    changed,
-    unfiltered,
-    title: (target2) => unfiltered ? `Deploying the ${sent.length} new or changed resource(s) to ${target2.environment} (${why})` : `Deploying ${sent.length} resource(s) to ${target2.environment}`
-  };
-}
-function redeployedUnchanged(selection) {
-  if (!selection.unfiltered) return /* @__PURE__ */ new Set();
-  return new Set(selection.sent.filter((r) => !selection.changed.has(r.name)).map((r) => r.name));
 }
 async function deployResources(client, target2, plan, selection, provenance) {
   const { sent, changed, unfiltered } = selection;

@@ -30,8 +30,9 @@ import {
   type ReleaseProvenance,
   type ReleaseRecord,
 } from "./provenance.js";
+import { type ResourceSelection, redeployedUnchanged, selectResources } from "./selection.js";
 import { type SmokeOutcome, smokeTest } from "./smoke.js";
-import { openSource, type ReleaseSource, type Resource } from "./source.js";
+import { openSource, type ReleaseSource } from "./source.js";
 import { verify } from "./verify.js";
 
 /** Runs one named step with progress (a spinner on a terminal, a line per step in CI). */
@@ -275,63 +276,6 @@ function checkApprovedPlan(plan: Plan, approvedDigest: string | undefined, targe
       `the plan for ${target.environment} changed since it was approved (digest ${approvedDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`,
     );
   }
-}
-
-/** What one deployment sends, and how. */
-interface ResourceSelection {
-  /** Every file of the release, by resource name. */
-  byName: Map<string, Resource>;
-  /** The release's files in plan order. */
-  deployable: Resource[];
-  /** The files sent to the engine. */
-  sent: Resource[];
-  /** Names of the new and changed files. */
-  changed: Set<string>;
-  /** The engine's duplicate filter cannot be trusted (see selectResources): the plan decides. */
-  unfiltered: boolean;
-  title(target: ReleaseTarget): string;
-}
-
-/**
- * Step 3a: which files to send. Versions deployed outside the releases are invisible to the engine's
- * duplicate filter (it only compares with deployments of this name and source), so it could skip a
- * file that differs from the engine's latest version. A process and the forms bound to its deployment
- * must land in one deployment even when only one of them changed, which the filter would undo. In
- * both cases the plan decides instead: the new and changed files with their bound forms, unfiltered.
- */
-function selectResources(plan: Plan, source: ReleaseSource): ResourceSelection {
-  const byName = new Map(source.resources.map((r) => [r.name, r]));
-  const deployable = plan.resources
-    .map((r) => byName.get(r.name))
-    .filter((r): r is Resource => r !== undefined);
-  const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
-  const withForms = plan.resources.filter((r) => changed.has(r.name) && (r.forms?.length ?? 0) > 0);
-  const boundForms = new Set(withForms.flatMap((r) => r.forms ?? []));
-  const outside = plan.resources.some((r) => r.outsideRelease !== null);
-  const unfiltered = outside || withForms.length > 0;
-  const sent = unfiltered
-    ? deployable.filter((r) => changed.has(r.name) || boundForms.has(r.name))
-    : deployable;
-  const why = outside
-    ? "some latest versions were deployed outside the releases"
-    : "processes with the forms bound to their deployment";
-  return {
-    byName,
-    deployable,
-    sent,
-    changed,
-    unfiltered,
-    title: (target) =>
-      unfiltered
-        ? `Deploying the ${sent.length} new or changed resource(s) to ${target.environment} (${why})`
-        : `Deploying ${sent.length} resource(s) to ${target.environment}`,
-  };
-}
-
-/** Unchanged files that an unfiltered deployment sent along (forms bound to a changed process). */
-function redeployedUnchanged(selection: ResourceSelection): Set<string> {
-  if (!selection.unfiltered) return new Set();
-  return new Set(selection.sent.filter((r) => !selection.changed.has(r.name)).map((r) => r.name));
 }
 
 /** Step 3b: one atomic deployment; a parse failure is explained on the lines of the files concerned. */
