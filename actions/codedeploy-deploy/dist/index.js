@@ -56,19 +56,19 @@ var init_emitWarningIfUnsupportedVersion = __esm({
     state = {
       warningEmitted: false
     };
-    emitWarningIfUnsupportedVersion = (version2) => {
-      if (version2 && !state.warningEmitted) {
+    emitWarningIfUnsupportedVersion = (version3) => {
+      if (version3 && !state.warningEmitted) {
         if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === "true") {
           state.warningEmitted = true;
           return;
         }
-        const userMajorVersion = parseInt(version2.substring(1, version2.indexOf(".")));
+        const userMajorVersion = parseInt(version3.substring(1, version3.indexOf(".")));
         const vv = 22;
         if (userMajorVersion < vv) {
           state.warningEmitted = true;
           process.emitWarning(`NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)
 versions published after the first week of January 2027
-will require node >=${vv}. You are running node ${version2}.
+will require node >=${vv}. You are running node ${version3}.
 
 To continue receiving updates to AWS services, bug fixes,
 and security updates please upgrade to node >=${vv}.
@@ -3981,8 +3981,8 @@ var warningEmitted, emitWarningIfUnsupportedVersion2;
 var init_emitWarningIfUnsupportedVersion2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/emitWarningIfUnsupportedVersion.js"() {
     warningEmitted = false;
-    emitWarningIfUnsupportedVersion2 = (version2) => {
-      if (version2 && !warningEmitted && parseInt(version2.substring(1, version2.indexOf("."))) < 16) {
+    emitWarningIfUnsupportedVersion2 = (version3) => {
+      if (version3 && !warningEmitted && parseInt(version3.substring(1, version3.indexOf("."))) < 16) {
         warningEmitted = true;
       }
     };
@@ -14620,14 +14620,14 @@ var init_user_agent_middleware = __esm({
     };
     escapeUserAgent = (userAgentPair) => {
       const name = userAgentPair[0].split(UA_NAME_SEPARATOR).map((part) => part.replace(UA_NAME_ESCAPE_REGEX, UA_ESCAPE_CHAR)).join(UA_NAME_SEPARATOR);
-      const version2 = userAgentPair[1]?.replace(UA_VALUE_ESCAPE_REGEX, UA_ESCAPE_CHAR);
+      const version3 = userAgentPair[1]?.replace(UA_VALUE_ESCAPE_REGEX, UA_ESCAPE_CHAR);
       const prefixSeparatorIndex = name.indexOf(UA_NAME_SEPARATOR);
       const prefix = name.substring(0, prefixSeparatorIndex);
       let uaName = name.substring(prefixSeparatorIndex + 1);
       if (prefix === "api") {
         uaName = uaName.toLowerCase();
       }
-      return [prefix, uaName, version2].filter((item) => item && item.length > 0).reduce((acc, item, index) => {
+      return [prefix, uaName, version3].filter((item) => item && item.length > 0).reduce((acc, item, index) => {
         switch (index) {
           case 0:
             return item;
@@ -14989,8 +14989,8 @@ var init_bowser = __esm({
         var fxiosIndex = ua.indexOf(" FxiOS", macIndex + 9);
         return fxiosIndex !== -1 && ua.indexOf("/", fxiosIndex + 6) !== -1;
       };
-      Utils2.getWindowsVersionName = function getWindowsVersionName(version2) {
-        switch (version2) {
+      Utils2.getWindowsVersionName = function getWindowsVersionName(version3) {
+        switch (version3) {
           case "NT":
             return "NT";
           case "XP":
@@ -15015,8 +15015,8 @@ var init_bowser = __esm({
             return;
         }
       };
-      Utils2.getMacOSVersionName = function getMacOSVersionName(version2) {
-        var v = version2.split(".").splice(0, 2).map(function(s2) {
+      Utils2.getMacOSVersionName = function getMacOSVersionName(version3) {
+        var v = version3.split(".").splice(0, 2).map(function(s2) {
           return parseInt(s2, 10) || 0;
         });
         v.push(0);
@@ -15063,8 +15063,8 @@ var init_bowser = __esm({
             return;
         }
       };
-      Utils2.getAndroidVersionName = function getAndroidVersionName(version2) {
-        var v = version2.split(".").splice(0, 2).map(function(s2) {
+      Utils2.getAndroidVersionName = function getAndroidVersionName(version3) {
+        var v = version3.split(".").splice(0, 2).map(function(s2) {
           return parseInt(s2, 10) || 0;
         });
         v.push(0);
@@ -15084,8 +15084,8 @@ var init_bowser = __esm({
         if (v[0] === 8) return "Oreo";
         if (v[0] === 9) return "Pie";
       };
-      Utils2.getVersionPrecision = function getVersionPrecision(version2) {
-        return version2.split(".").length;
+      Utils2.getVersionPrecision = function getVersionPrecision(version3) {
+        return version3.split(".").length;
       };
       Utils2.compareVersions = function compareVersions(versionA, versionB, isLoose) {
         if (isLoose === void 0) isLoose = false;
@@ -15093,9 +15093,9 @@ var init_bowser = __esm({
         var versionBPrecision = Utils2.getVersionPrecision(versionB);
         var precision = Math.max(versionAPrecision, versionBPrecision);
         var lastPrecision = 0;
-        var chunks = Utils2.map([versionA, versionB], function(version2) {
-          var delta = precision - Utils2.getVersionPrecision(version2);
-          var _version = version2 + new Array(delta + 1).join(".0");
+        var chunks = Utils2.map([versionA, versionB], function(version3) {
+          var delta = precision - Utils2.getVersionPrecision(version3);
+          var _version = version3 + new Array(delta + 1).join(".0");
           return Utils2.map(_version.split("."), function(chunk) {
             return new Array(20 - chunk.length).join("0") + chunk;
           }).reverse();
@@ -15156,8 +15156,8 @@ var init_bowser = __esm({
         var browser = {
           name: "GPTBot"
         };
-        var version2 = Utils.getFirstMatch(/gptbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/gptbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15166,8 +15166,8 @@ var init_bowser = __esm({
         var browser = {
           name: "ChatGPT-User"
         };
-        var version2 = Utils.getFirstMatch(/chatgpt-user\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/chatgpt-user\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15176,8 +15176,8 @@ var init_bowser = __esm({
         var browser = {
           name: "OAI-SearchBot"
         };
-        var version2 = Utils.getFirstMatch(/oai-searchbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/oai-searchbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15186,8 +15186,8 @@ var init_bowser = __esm({
         var browser = {
           name: "ClaudeBot"
         };
-        var version2 = Utils.getFirstMatch(/(?:claudebot|claude-web|claude-user|claude-searchbot)\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:claudebot|claude-web|claude-user|claude-searchbot)\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15196,8 +15196,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Omgilibot"
         };
-        var version2 = Utils.getFirstMatch(/(?:omgilibot|webzio-extended)\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:omgilibot|webzio-extended)\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15206,8 +15206,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Diffbot"
         };
-        var version2 = Utils.getFirstMatch(/diffbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/diffbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15216,8 +15216,8 @@ var init_bowser = __esm({
         var browser = {
           name: "PerplexityBot"
         };
-        var version2 = Utils.getFirstMatch(/perplexitybot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/perplexitybot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15226,8 +15226,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Perplexity-User"
         };
-        var version2 = Utils.getFirstMatch(/perplexity-user\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/perplexity-user\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15236,8 +15236,8 @@ var init_bowser = __esm({
         var browser = {
           name: "YouBot"
         };
-        var version2 = Utils.getFirstMatch(/youbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/youbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15246,8 +15246,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Meta-WebIndexer"
         };
-        var version2 = Utils.getFirstMatch(/meta-webindexer\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/meta-webindexer\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15256,8 +15256,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Meta-ExternalAds"
         };
-        var version2 = Utils.getFirstMatch(/meta-externalads\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/meta-externalads\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15266,8 +15266,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Meta-ExternalAgent"
         };
-        var version2 = Utils.getFirstMatch(/meta-externalagent\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/meta-externalagent\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15276,8 +15276,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Meta-ExternalFetcher"
         };
-        var version2 = Utils.getFirstMatch(/meta-externalfetcher\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/meta-externalfetcher\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15286,8 +15286,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Googlebot"
         };
-        var version2 = Utils.getFirstMatch(/googlebot\/(\d+(\.\d+))/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/googlebot\/(\d+(\.\d+))/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15296,8 +15296,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Linespider"
         };
-        var version2 = Utils.getFirstMatch(/(?:linespider)(?:-[-\w]{1,64})?[\s/](\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:linespider)(?:-[-\w]{1,64})?[\s/](\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15306,8 +15306,8 @@ var init_bowser = __esm({
         var browser = {
           name: "AmazonBot"
         };
-        var version2 = Utils.getFirstMatch(/amazonbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/amazonbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15316,8 +15316,8 @@ var init_bowser = __esm({
         var browser = {
           name: "BingCrawler"
         };
-        var version2 = Utils.getFirstMatch(/bingbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/bingbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15326,8 +15326,8 @@ var init_bowser = __esm({
         var browser = {
           name: "BaiduSpider"
         };
-        var version2 = Utils.getFirstMatch(/baiduspider\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/baiduspider\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15336,8 +15336,8 @@ var init_bowser = __esm({
         var browser = {
           name: "DuckDuckBot"
         };
-        var version2 = Utils.getFirstMatch(/duckduckbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/duckduckbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15346,8 +15346,8 @@ var init_bowser = __esm({
         var browser = {
           name: "InternetArchiveCrawler"
         };
-        var version2 = Utils.getFirstMatch(/ia_archiver\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/ia_archiver\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15363,8 +15363,8 @@ var init_bowser = __esm({
         var browser = {
           name: "SlackBot"
         };
-        var version2 = Utils.getFirstMatch(/(?:slackbot|slack-imgproxy)(?:-[-\w]{1,64})?[\s/](\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:slackbot|slack-imgproxy)(?:-[-\w]{1,64})?[\s/](\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15394,8 +15394,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Opera"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:opera)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:opera)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15404,8 +15404,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Opera"
         };
-        var version2 = Utils.getFirstMatch(/(?:opr|opios)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:opr|opios)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15414,8 +15414,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Samsung Internet for Android"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:SamsungBrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:SamsungBrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15424,8 +15424,8 @@ var init_bowser = __esm({
         var browser = {
           name: "NAVER Whale Browser"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:whale)[\s/](\d+(?:\.\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:whale)[\s/](\d+(?:\.\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15434,8 +15434,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Pale Moon"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:PaleMoon)[\s/](\d+(?:\.\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:PaleMoon)[\s/](\d+(?:\.\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15444,8 +15444,8 @@ var init_bowser = __esm({
         var browser = {
           name: "HeyTap Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:HeyTapBrowser)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:HeyTapBrowser)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15454,8 +15454,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Vivo Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:VivoBrowser)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:VivoBrowser)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15464,8 +15464,8 @@ var init_bowser = __esm({
         var browser = {
           name: "MZ Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:MZBrowser)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:MZBrowser)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15474,8 +15474,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Focus"
         };
-        var version2 = Utils.getFirstMatch(/(?:focus)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:focus)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15484,8 +15484,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Swing"
         };
-        var version2 = Utils.getFirstMatch(/(?:swing)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:swing)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15494,8 +15494,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Opera Coast"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:coast)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:coast)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15504,8 +15504,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Opera Touch"
         };
-        var version2 = Utils.getFirstMatch(/(?:opt)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:opt)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15514,8 +15514,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Bertina Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:bertina)\/(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:bertina)\/(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15524,8 +15524,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Yandex Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:yabrowser)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:yabrowser)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15534,8 +15534,8 @@ var init_bowser = __esm({
         var browser = {
           name: "UC Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:ucbrowser[\s/]?|ucmobile\/|\bucpc\/|\bubrowser\/)(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:ucbrowser[\s/]?|ucmobile\/|\bucpc\/|\bubrowser\/)(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15544,8 +15544,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Maxthon"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:Maxthon|mxios)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:Maxthon|mxios)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15554,8 +15554,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Epiphany"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:epiphany)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:epiphany)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15564,8 +15564,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Puffin"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:puffin)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:puffin)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15574,8 +15574,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Sleipnir"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:sleipnir)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:sleipnir)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15584,8 +15584,8 @@ var init_bowser = __esm({
         var browser = {
           name: "K-Meleon"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:k-meleon)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:k-meleon)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15594,8 +15594,8 @@ var init_bowser = __esm({
         var browser = {
           name: "WeChat"
         };
-        var version2 = Utils.getFirstMatch(/(?:micromessenger)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:micromessenger)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15604,8 +15604,8 @@ var init_bowser = __esm({
         var browser = {
           name: /qqbrowserlite/i.test(ua) ? "QQ Browser Lite" : "QQ Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:qqbrowserlite|qqbrowser)[/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:qqbrowserlite|qqbrowser)[/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15614,8 +15614,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Internet Explorer"
         };
-        var version2 = Utils.getFirstMatch(/(?:msie |rv:)(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:msie |rv:)(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15624,8 +15624,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Microsoft Edge"
         };
-        var version2 = Utils.getFirstMatch(/\sedg\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/\sedg\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15634,8 +15634,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Microsoft Edge"
         };
-        var version2 = Utils.getSecondMatch(/edg([ea]|ios)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getSecondMatch(/edg([ea]|ios)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15654,8 +15654,8 @@ var init_bowser = __esm({
             return browser;
           }
         }
-        var version2 = Utils.getFirstMatch(/vivaldi\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/vivaldi\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15664,8 +15664,8 @@ var init_bowser = __esm({
         var browser = {
           name: "SeaMonkey"
         };
-        var version2 = Utils.getFirstMatch(/seamonkey\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/seamonkey\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15674,8 +15674,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Sailfish"
         };
-        var version2 = Utils.getFirstMatch(/sailfish\s?browser\/(\d+(\.\d+)?)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/sailfish\s?browser\/(\d+(\.\d+)?)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15684,8 +15684,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Amazon Silk"
         };
-        var version2 = Utils.getFirstMatch(/silk\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/silk\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15694,8 +15694,8 @@ var init_bowser = __esm({
         var browser = {
           name: "PhantomJS"
         };
-        var version2 = Utils.getFirstMatch(/phantomjs\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/phantomjs\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15704,8 +15704,8 @@ var init_bowser = __esm({
         var browser = {
           name: "SlimerJS"
         };
-        var version2 = Utils.getFirstMatch(/slimerjs\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/slimerjs\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15714,8 +15714,8 @@ var init_bowser = __esm({
         var browser = {
           name: "BlackBerry"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/blackberry[\d]+\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/blackberry[\d]+\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15724,8 +15724,8 @@ var init_bowser = __esm({
         var browser = {
           name: "WebOS Browser"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/w(?:eb)?[o0]sbrowser\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/w(?:eb)?[o0]sbrowser\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15734,8 +15734,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Bada"
         };
-        var version2 = Utils.getFirstMatch(/dolfin\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/dolfin\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15744,8 +15744,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Tizen"
         };
-        var version2 = Utils.getFirstMatch(/(?:tizen\s?)?browser\/(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:tizen\s?)?browser\/(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15754,8 +15754,8 @@ var init_bowser = __esm({
         var browser = {
           name: "QupZilla"
         };
-        var version2 = Utils.getFirstMatch(/(?:qupzilla)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:qupzilla)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15764,8 +15764,8 @@ var init_bowser = __esm({
         var browser = {
           name: "LibreWolf"
         };
-        var version2 = Utils.getFirstMatch(/(?:librewolf)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:librewolf)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15774,8 +15774,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Firefox"
         };
-        var version2 = Utils.getFirstMatch(/(?:firefox|iceweasel|fxios)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:firefox|iceweasel|fxios)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15784,8 +15784,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Electron"
         };
-        var version2 = Utils.getFirstMatch(/(?:electron)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:electron)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15797,8 +15797,8 @@ var init_bowser = __esm({
         var sogouMobileVersion = Utils.getFirstMatch(/(?:sogoumobilebrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
         var chromiumVersion = Utils.getFirstMatch(/(?:chrome|crios|crmo)\/(\d+(\.?_?\d+)+)/i, ua);
         var seVersion = Utils.getFirstMatch(/se ([\d.]+)x/i, ua);
-        var version2 = sogouMobileVersion || chromiumVersion || seVersion;
-        if (version2) browser.version = version2;
+        var version3 = sogouMobileVersion || chromiumVersion || seVersion;
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15807,8 +15807,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Miui"
         };
-        var version2 = Utils.getFirstMatch(/(?:MiuiBrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:MiuiBrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15854,8 +15854,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Chromium"
         };
-        var version2 = Utils.getFirstMatch(/(?:chromium)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:chrome)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:chromium)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:chrome)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15864,8 +15864,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Ladybird"
         };
-        var version2 = Utils.getFirstMatch(/ladybird\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/ladybird\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15874,8 +15874,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Chrome"
         };
-        var version2 = Utils.getFirstMatch(/(?:chrome|crios|crmo)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:chrome|crios|crmo)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15884,8 +15884,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Google Search"
         };
-        var version2 = Utils.getFirstMatch(/(?:GSA)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:GSA)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15898,8 +15898,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Android Browser"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15908,8 +15908,8 @@ var init_bowser = __esm({
         var browser = {
           name: "PlayStation 4"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15918,8 +15918,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Freebox"
         };
-        var version2 = Utils.getFirstMatch(/navigateur web\/(\d+(\.\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/navigateur web\/(\d+(\.\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15928,8 +15928,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Safari"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15945,29 +15945,29 @@ var init_bowser = __esm({
     parser_os_default = [{
       test: [/Roku\/DVP/],
       describe: function describe80(ua) {
-        var version2 = Utils.getFirstMatch(/Roku\/DVP-(\d+\.\d+)/i, ua);
+        var version3 = Utils.getFirstMatch(/Roku\/DVP-(\d+\.\d+)/i, ua);
         return {
           name: OS_MAP.Roku,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/windows phone/i],
       describe: function describe81(ua) {
-        var version2 = Utils.getFirstMatch(/windows phone (?:os)?\s?(\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/windows phone (?:os)?\s?(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.WindowsPhone,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/windows /i],
       describe: function describe82(ua) {
-        var version2 = Utils.getFirstMatch(/Windows ((NT|XP)( \d\d?.\d)?)/i, ua);
-        var versionName = Utils.getWindowsVersionName(version2);
+        var version3 = Utils.getFirstMatch(/Windows ((NT|XP)( \d\d?.\d)?)/i, ua);
+        var versionName = Utils.getWindowsVersionName(version3);
         return {
           name: OS_MAP.Windows,
-          version: version2,
+          version: version3,
           versionName
         };
       }
@@ -15979,18 +15979,18 @@ var init_bowser = __esm({
         var result = {
           name: OS_MAP.iOS
         };
-        var version2 = Utils.getSecondMatch(/(Version\/)(\d[\d.]+)/, ua);
-        if (version2) result.version = version2;
+        var version3 = Utils.getSecondMatch(/(Version\/)(\d[\d.]+)/, ua);
+        if (version3) result.version = version3;
         return result;
       }
     }, {
       test: [/macintosh/i],
       describe: function describe84(ua) {
-        var version2 = Utils.getFirstMatch(/mac os x (\d+(\.?_?\d+)+)/i, ua).replace(/[_\s]/g, ".");
-        var versionName = Utils.getMacOSVersionName(version2);
+        var version3 = Utils.getFirstMatch(/mac os x (\d+(\.?_?\d+)+)/i, ua).replace(/[_\s]/g, ".");
+        var versionName = Utils.getMacOSVersionName(version3);
         var os5 = {
           name: OS_MAP.MacOS,
-          version: version2
+          version: version3
         };
         if (versionName) os5.versionName = versionName;
         return os5;
@@ -15998,21 +15998,21 @@ var init_bowser = __esm({
     }, {
       test: [/(ipod|iphone|ipad)/i],
       describe: function describe85(ua) {
-        var version2 = Utils.getFirstMatch(/os (\d+([_\s]\d+)*) like mac os x/i, ua).replace(/[_\s]/g, ".");
+        var version3 = Utils.getFirstMatch(/os (\d+([_\s]\d+)*) like mac os x/i, ua).replace(/[_\s]/g, ".");
         var safariVersion = Utils.getFirstMatch(/version\/(\d+(\.\d+)*) mobile\/\w+ safari\//i, ua);
-        if (/^18(\.|$)/.test(version2) && parseInt(safariVersion, 10) >= 26) version2 = safariVersion;
+        if (/^18(\.|$)/.test(version3) && parseInt(safariVersion, 10) >= 26) version3 = safariVersion;
         return {
           name: OS_MAP.iOS,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/OpenHarmony/i],
       describe: function describe86(ua) {
-        var version2 = Utils.getFirstMatch(/OpenHarmony\s+(\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/OpenHarmony\s+(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.HarmonyOS,
-          version: version2
+          version: version3
         };
       }
     }, {
@@ -16022,11 +16022,11 @@ var init_bowser = __esm({
         return notLikeAndroid && butAndroid;
       },
       describe: function describe87(ua) {
-        var version2 = Utils.getFirstMatch(/android[\s/-](\d+(\.\d+)*)/i, ua);
-        var versionName = Utils.getAndroidVersionName(version2);
+        var version3 = Utils.getFirstMatch(/android[\s/-](\d+(\.\d+)*)/i, ua);
+        var versionName = Utils.getAndroidVersionName(version3);
         var os5 = {
           name: OS_MAP.Android,
-          version: version2
+          version: version3
         };
         if (versionName) os5.versionName = versionName;
         return os5;
@@ -16034,38 +16034,38 @@ var init_bowser = __esm({
     }, {
       test: [/(web|hpw)[o0]s/i],
       describe: function describe88(ua) {
-        var version2 = Utils.getFirstMatch(/(?:web|hpw)[o0]s\/(\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/(?:web|hpw)[o0]s\/(\d+(\.\d+)*)/i, ua);
         var os5 = {
           name: OS_MAP.WebOS
         };
-        if (version2 && version2.length) os5.version = version2;
+        if (version3 && version3.length) os5.version = version3;
         return os5;
       }
     }, {
       test: [/blackberry|\bbb\d+/i, /rim\stablet/i],
       describe: function describe89(ua) {
-        var version2 = Utils.getFirstMatch(/rim\stablet\sos\s(\d+(\.\d+)*)/i, ua) || Utils.getFirstMatch(/blackberry\d+\/(\d+([_\s]\d+)*)/i, ua) || Utils.getFirstMatch(/\bbb(\d+)/i, ua);
+        var version3 = Utils.getFirstMatch(/rim\stablet\sos\s(\d+(\.\d+)*)/i, ua) || Utils.getFirstMatch(/blackberry\d+\/(\d+([_\s]\d+)*)/i, ua) || Utils.getFirstMatch(/\bbb(\d+)/i, ua);
         return {
           name: OS_MAP.BlackBerry,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/bada/i],
       describe: function describe90(ua) {
-        var version2 = Utils.getFirstMatch(/bada\/(\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/bada\/(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.Bada,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/tizen/i],
       describe: function describe91(ua) {
-        var version2 = Utils.getFirstMatch(/tizen[/\s](\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/tizen[/\s](\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.Tizen,
-          version: version2
+          version: version3
         };
       }
     }, {
@@ -16085,10 +16085,10 @@ var init_bowser = __esm({
     }, {
       test: [/PlayStation 4/],
       describe: function describe94(ua) {
-        var version2 = Utils.getFirstMatch(/PlayStation 4[/\s](\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/PlayStation 4[/\s](\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.PlayStation4,
-          version: version2
+          version: version3
         };
       }
     }];
@@ -16529,10 +16529,10 @@ var init_bowser = __esm({
         if (/\sedga?\//i.test(ua)) return {
           name: ENGINE_MAP.Blink
         };
-        var version2 = Utils.getFirstMatch(/edge\/(\d+(\.?_?\d+)+)/i, ua);
+        var version3 = Utils.getFirstMatch(/edge\/(\d+(\.?_?\d+)+)/i, ua);
         return {
           name: ENGINE_MAP.EdgeHTML,
-          version: version2
+          version: version3
         };
       }
     }, {
@@ -16550,8 +16550,8 @@ var init_bowser = __esm({
         var engine = {
           name: ENGINE_MAP.Trident
         };
-        var version2 = Utils.getFirstMatch(/trident\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) engine.version = version2;
+        var version3 = Utils.getFirstMatch(/trident\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) engine.version = version3;
         return engine;
       }
     }, {
@@ -16562,8 +16562,8 @@ var init_bowser = __esm({
         var engine = {
           name: ENGINE_MAP.Presto
         };
-        var version2 = Utils.getFirstMatch(/presto\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) engine.version = version2;
+        var version3 = Utils.getFirstMatch(/presto\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) engine.version = version3;
         return engine;
       }
     }, {
@@ -16576,8 +16576,8 @@ var init_bowser = __esm({
         var engine = {
           name: ENGINE_MAP.Gecko
         };
-        var version2 = Utils.getFirstMatch(/gecko\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) engine.version = version2;
+        var version3 = Utils.getFirstMatch(/gecko\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) engine.version = version3;
         return engine;
       }
     }, {
@@ -16593,8 +16593,8 @@ var init_bowser = __esm({
         var engine = {
           name: ENGINE_MAP.WebKit
         };
-        var version2 = Utils.getFirstMatch(/webkit\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) engine.version = version2;
+        var version3 = Utils.getFirstMatch(/webkit\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) engine.version = version3;
         return engine;
       }
     }];
@@ -16731,7 +16731,7 @@ var init_bowser = __esm({
         if (engine) this.parsedResult.engine = engine.describe(this.getUA());
         return this.parsedResult.engine;
       };
-      _proto.parse = function parse5() {
+      _proto.parse = function parse6() {
         this.parseBrowser();
         this.parseOS();
         this.parsePlatform();
@@ -16793,28 +16793,28 @@ var init_bowser = __esm({
       _proto.compareVersions = function compareVersions(versionsOrVersion) {
         var _this6 = this;
         if (typeof versionsOrVersion === "string") return this.compareVersion(versionsOrVersion);
-        return versionsOrVersion.some(function(version2) {
-          return _this6.compareVersion(version2);
+        return versionsOrVersion.some(function(version3) {
+          return _this6.compareVersion(version3);
         });
       };
-      _proto.compareVersion = function compareVersion(version2) {
+      _proto.compareVersion = function compareVersion(version3) {
         var expectedResults = [0];
-        var comparableVersion = version2;
+        var comparableVersion = version3;
         var isLoose = false;
         var currentBrowserVersion = this.getBrowserVersion();
         if (typeof currentBrowserVersion !== "string") return;
-        if (version2[0] === ">" || version2[0] === "<") {
-          comparableVersion = version2.substr(1);
-          if (version2[1] === "=") {
+        if (version3[0] === ">" || version3[0] === "<") {
+          comparableVersion = version3.substr(1);
+          if (version3[1] === "=") {
             isLoose = true;
-            comparableVersion = version2.substr(2);
+            comparableVersion = version3.substr(2);
           } else expectedResults = [];
-          if (version2[0] === ">") expectedResults.push(1);
+          if (version3[0] === ">") expectedResults.push(1);
           else expectedResults.push(-1);
-        } else if (version2[0] === "=") comparableVersion = version2.substr(1);
-        else if (version2[0] === "~") {
+        } else if (version3[0] === "=") comparableVersion = version3.substr(1);
+        else if (version3[0] === "~") {
           isLoose = true;
-          comparableVersion = version2.substr(1);
+          comparableVersion = version3.substr(1);
         }
         return expectedResults.indexOf(Utils.compareVersions(currentBrowserVersion, comparableVersion, isLoose)) > -1;
       };
@@ -16849,7 +16849,7 @@ var init_bowser = __esm({
         if (typeof UA !== "string") throw new Error("UserAgent should be a string");
         return new Parser(UA, skipParsingOrHints, clientHints);
       };
-      Bowser2.parse = function parse5(UA, clientHints) {
+      Bowser2.parse = function parse6(UA, clientHints) {
         if (clientHints === void 0) clientHints = null;
         return new Parser(UA, clientHints).getResult();
       };
@@ -16886,8 +16886,8 @@ var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config2) => {
       const module = await Promise.resolve().then(() => (init_bowser(), bowser_exports));
-      const parse5 = module.parse ?? module.default.parse ?? (() => "");
-      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse5(window.navigator.userAgent) : void 0;
+      const parse6 = module.parse ?? module.default.parse ?? (() => "");
+      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse6(window.navigator.userAgent) : void 0;
       const sections = [
         ["aws-sdk-js", clientVersion],
         ["ua", "2.1"],
@@ -28291,9 +28291,9 @@ var require_dist_cjs16 = __commonJS({
       Region: { type: "builtInParams", name: "region" },
       UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" }
     };
-    var version2 = "3.1132.0";
+    var version3 = "3.1132.0";
     var packageInfo = {
-      version: version2
+      version: version3
     };
     var k5 = "ref";
     var a5 = -1;
@@ -45041,9 +45041,9 @@ var require_dist_cjs17 = __commonJS({
     ];
     var CreateSessionCommand = class extends command5(_ep4, _mw05, "CreateSession", CreateSession$) {
     };
-    var version2 = "3.1174.0";
+    var version3 = "3.1174.0";
     var packageInfo = {
-      version: version2
+      version: version3
     };
     var getRuntimeConfig$1 = (config2) => {
       return {
@@ -47107,13 +47107,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version2] = parts;
-            if (version2 === "1.1" || version2 === "1.2") {
-              this.yaml.version = version2;
+            const [version3] = parts;
+            if (version3 === "1.1" || version3 === "1.2") {
+              this.yaml.version = version3;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version2);
-              onError(6, `Unsupported YAML version ${version2}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version3);
+              onError(6, `Unsupported YAML version ${version3}`, isValid);
               return false;
             }
           }
@@ -50215,14 +50215,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version: version2 } = opt;
+        let { version: version3 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version2 = this.directives.yaml.version;
+            version3 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version: version2 });
-        this.setSchema(version2, options);
+          this.directives = new directives.Directives({ version: version3 });
+        this.setSchema(version3, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -50402,11 +50402,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version2, options = {}) {
-        if (typeof version2 === "number")
-          version2 = String(version2);
+      setSchema(version3, options = {}) {
+        if (typeof version3 === "number")
+          version3 = String(version3);
         let opt;
-        switch (version2) {
+        switch (version3) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -50417,9 +50417,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version2;
+              this.directives.yaml.version = version3;
             else
-              this.directives = new directives.Directives({ version: version2 });
+              this.directives = new directives.Directives({ version: version3 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -50428,7 +50428,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version2);
+            const sv = JSON.stringify(version3);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -54045,7 +54045,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -54086,7 +54086,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -57066,36 +57066,36 @@ var require_diagnostics = __commonJS({
       const debuglog = fetchDebuglog.enabled ? fetchDebuglog : undiciDebugLog;
       diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host }
+          connectParams: { version: version3, protocol, port, host }
         } = evt;
         debuglog(
           "connecting to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version2
+          version3
         );
       });
       diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host }
+          connectParams: { version: version3, protocol, port, host }
         } = evt;
         debuglog(
           "connected to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version2
+          version3
         );
       });
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host },
+          connectParams: { version: version3, protocol, port, host },
           error: error64
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version2,
+          version3,
           error64.message
         );
       });
@@ -57144,31 +57144,31 @@ var require_diagnostics = __commonJS({
         const debuglog = undiciDebugLog.enabled ? undiciDebugLog : websocketDebuglog;
         diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host }
+            connectParams: { version: version3, protocol, port, host }
           } = evt;
           debuglog(
             "connecting to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version2
+            version3
           );
         });
         diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host }
+            connectParams: { version: version3, protocol, port, host }
           } = evt;
           debuglog(
             "connected to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version2
+            version3
           );
         });
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host },
+            connectParams: { version: version3, protocol, port, host },
             error: error64
           } = evt;
           debuglog(
@@ -57176,7 +57176,7 @@ var require_diagnostics = __commonJS({
             host,
             port ? `:${port}` : "",
             protocol,
-            version2,
+            version3,
             error64.message
           );
         });
@@ -69176,7 +69176,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input2, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p3 = createDeferredPromise();
       let requestObject;
@@ -70131,7 +70131,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -74669,7 +74669,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -76576,18 +76576,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -76708,10 +76708,10 @@ function nanoidOfLength(length) {
 var duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
 var extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
 var guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-var uuid = (version2) => {
-  if (!version2)
+var uuid = (version3) => {
+  if (!version3)
     return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-  return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version2}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
+  return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version3}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
 };
 var uuid4 = /* @__PURE__ */ uuid(4);
 var uuid6 = /* @__PURE__ */ uuid(6);
@@ -78082,7 +78082,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c5) => c5[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload2, ctx) => {
     const n3 = size(payload2.value);
     if (n3 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -78096,7 +78096,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload2, ctx);
+    return parse6(payload2, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -94200,10 +94200,10 @@ function fromJSONSchema(schema, params) {
   } catch {
     throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
   }
-  const version2 = detectVersion(normalized, params?.defaultTarget);
+  const version3 = detectVersion(normalized, params?.defaultTarget);
   const defs = normalized.$defs || normalized.definitions || {};
   const ctx = {
-    version: version2,
+    version: version3,
     defs,
     refs: /* @__PURE__ */ new Map(),
     processing: /* @__PURE__ */ new Set(),
@@ -94699,6 +94699,55 @@ function lineOf(text2, doc, fieldPath) {
 
 // actions/src/bundle/appspec.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+
+// actions/src/fidelity/manifest.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+var version2 = external_exports.union([external_exports.string(), external_exports.number()]).transform(String);
+var setting = external_exports.object({ value: version2, default: version2 }).strict();
+var manifestSchema = external_exports.object({
+  image: external_exports.string().regex(/^camunda\/camunda-bpm-platform:run-\d+\.\d+\.\d+$/),
+  camundaVersion: external_exports.string(),
+  /** groupId:artifactId[:classifier] → version. */
+  dependencies: external_exports.record(external_exports.string().regex(/^[\w.-]+:[\w.-]+(:[\w.-]+)?$/), version2),
+  /** groupId:artifactId → why it must not be on the local classpath. */
+  absentDependencies: external_exports.record(external_exports.string(), external_exports.string()),
+  runDefaults: external_exports.record(external_exports.string(), version2),
+  settings: external_exports.record(external_exports.string(), setting),
+  localImplicit: external_exports.record(external_exports.string(), version2),
+  localOnly: external_exports.record(external_exports.string(), external_exports.string()),
+  launch: external_exports.object({
+    environment: external_exports.record(external_exports.string(), version2),
+    production: external_exports.object({ command: external_exports.array(external_exports.string()).min(1) }).strict()
+  }).strict(),
+  jmxExporter: external_exports.object({
+    artifact: external_exports.string().regex(/^[\w.-]+:[\w.-]+$/),
+    version: version2,
+    sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
+    config: external_exports.string(),
+    port: external_exports.number().int().min(1).max(65535),
+    containerJar: external_exports.string().startsWith("/"),
+    containerConfig: external_exports.string().startsWith("/")
+  }).strict(),
+  operations: external_exports.object({
+    requiredEnvironment: external_exports.array(external_exports.string()),
+    ignoredEnvironment: external_exports.array(external_exports.string()),
+    shutdown: external_exports.object({ phases: external_exports.number().int().positive(), marginSeconds: external_exports.number().int().nonnegative() }).strict()
+  }).strict(),
+  capabilities: external_exports.object({
+    version: external_exports.string(),
+    scriptEngines: external_exports.record(external_exports.string(), external_exports.string()),
+    scriptEngineNames: external_exports.array(external_exports.string()),
+    spin: external_exports.array(external_exports.enum(["json", "xml"])),
+    connectors: external_exports.array(external_exports.string()),
+    timeZone: external_exports.string(),
+    dateOffset: external_exports.string().regex(/^[+-]\d{4}$/),
+    startFilters: external_exports.array(external_exports.string()),
+    demoUsers: external_exports.array(external_exports.string()),
+    authorization: external_exports.boolean(),
+    historyLevel: external_exports.enum(["none", "activity", "audit", "full"]),
+    historyTimeToLiveEnforced: external_exports.boolean()
+  }).strict()
+}).strict();
 
 // actions/src/bundle/zip.ts
 var import_yazl = __toESM(require_yazl(), 1);

@@ -139,19 +139,19 @@ var init_emitWarningIfUnsupportedVersion = __esm({
     state = {
       warningEmitted: false
     };
-    emitWarningIfUnsupportedVersion = (version2) => {
-      if (version2 && !state.warningEmitted) {
+    emitWarningIfUnsupportedVersion = (version3) => {
+      if (version3 && !state.warningEmitted) {
         if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === "true") {
           state.warningEmitted = true;
           return;
         }
-        const userMajorVersion = parseInt(version2.substring(1, version2.indexOf(".")));
+        const userMajorVersion = parseInt(version3.substring(1, version3.indexOf(".")));
         const vv = 22;
         if (userMajorVersion < vv) {
           state.warningEmitted = true;
           process.emitWarning(`NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)
 versions published after the first week of January 2027
-will require node >=${vv}. You are running node ${version2}.
+will require node >=${vv}. You are running node ${version3}.
 
 To continue receiving updates to AWS services, bug fixes,
 and security updates please upgrade to node >=${vv}.
@@ -1982,14 +1982,14 @@ var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile2 = (path5, options) => {
-      if (fileIntercept[path5] !== void 0) {
-        return fileIntercept[path5];
+    readFile2 = (path7, options) => {
+      if (fileIntercept[path7] !== void 0) {
+        return fileIntercept[path7];
       }
-      if (!filePromises[path5] || options?.ignoreCache) {
-        filePromises[path5] = fsReadFile(path5, "utf8");
+      if (!filePromises[path7] || options?.ignoreCache) {
+        filePromises[path7] = fsReadFile(path7, "utf8");
       }
-      return filePromises[path5];
+      return filePromises[path7];
     };
   }
 });
@@ -2101,8 +2101,8 @@ var init_externalDataInterceptor = __esm({
       getFileRecord() {
         return fileIntercept;
       },
-      interceptFile(path5, contents) {
-        fileIntercept[path5] = Promise.resolve(contents);
+      interceptFile(path7, contents) {
+        fileIntercept[path7] = Promise.resolve(contents);
       },
       getTokenRecord() {
         return tokenIntercept;
@@ -4064,8 +4064,8 @@ var warningEmitted, emitWarningIfUnsupportedVersion2;
 var init_emitWarningIfUnsupportedVersion2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/emitWarningIfUnsupportedVersion.js"() {
     warningEmitted = false;
-    emitWarningIfUnsupportedVersion2 = (version2) => {
-      if (version2 && !warningEmitted && parseInt(version2.substring(1, version2.indexOf("."))) < 16) {
+    emitWarningIfUnsupportedVersion2 = (version3) => {
+      if (version3 && !warningEmitted && parseInt(version3.substring(1, version3.indexOf("."))) < 16) {
         warningEmitted = true;
       }
     };
@@ -5124,8 +5124,8 @@ var init_createConfigValueProvider = __esm({
               return endpoint.url.href;
             }
             if ("hostname" in endpoint) {
-              const { protocol, hostname: hostname3, port, path: path5 } = endpoint;
-              return `${protocol}//${hostname3}${port ? ":" + port : ""}${path5}`;
+              const { protocol, hostname: hostname3, port, path: path7 } = endpoint;
+              return `${protocol}//${hostname3}${port ? ":" + port : ""}${path7}`;
             }
           }
           return endpoint;
@@ -5501,18 +5501,18 @@ var getAttrPathList;
 var init_getAttrPathList = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttrPathList.js"() {
     init_types2();
-    getAttrPathList = (path5) => {
-      const parts = path5.split(".");
+    getAttrPathList = (path7) => {
+      const parts = path7.split(".");
       const pathList = [];
       for (const part of parts) {
         const squareBracketIndex = part.indexOf("[");
         if (squareBracketIndex !== -1) {
           if (part.indexOf("]") !== part.length - 1) {
-            throw new EndpointError(`Path: '${path5}' does not end with ']'`);
+            throw new EndpointError(`Path: '${path7}' does not end with ']'`);
           }
           const arrayIndex = part.slice(squareBracketIndex + 1, -1);
           if (Number.isNaN(parseInt(arrayIndex))) {
-            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path5}'`);
+            throw new EndpointError(`Invalid array index: '${arrayIndex}' in path: '${path7}'`);
           }
           if (squareBracketIndex !== 0) {
             pathList.push(part.slice(0, squareBracketIndex));
@@ -5533,9 +5533,9 @@ var init_getAttr = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/getAttr.js"() {
     init_types2();
     init_getAttrPathList();
-    getAttr = (value, path5) => getAttrPathList(path5).reduce((acc, index) => {
+    getAttr = (value, path7) => getAttrPathList(path7).reduce((acc, index) => {
       if (typeof acc !== "object") {
-        throw new EndpointError(`Index '${index}' in '${path5}' not found in '${JSON.stringify(value)}'`);
+        throw new EndpointError(`Index '${index}' in '${path7}' not found in '${JSON.stringify(value)}'`);
       } else if (Array.isArray(acc)) {
         const i5 = parseInt(index);
         return acc[i5 < 0 ? acc.length + i5 : i5];
@@ -5596,8 +5596,8 @@ var init_parseURL = __esm({
             return value;
           }
           if (typeof value === "object" && "hostname" in value) {
-            const { hostname: hostname4, port, protocol: protocol2 = "", path: path5 = "", query = {} } = value;
-            const url2 = new URL(`${protocol2}//${hostname4}${port ? `:${port}` : ""}${path5}`);
+            const { hostname: hostname4, port, protocol: protocol2 = "", path: path7 = "", query = {} } = value;
+            const url2 = new URL(`${protocol2}//${hostname4}${port ? `:${port}` : ""}${path7}`);
             url2.search = Object.entries(query).map(([k5, v]) => `${k5}=${v}`).join("&");
             return url2;
           }
@@ -7446,29 +7446,29 @@ var init_HttpBindingNormalizedSchema = __esm({
       response.syntheticBodySchema = createBodySchema(schema, bodyMemberNames, bodyMemberSchemas);
       return bindings;
     };
-    buildPathSegments = (path5) => {
+    buildPathSegments = (path7) => {
       const segments = [];
       let offset = 0;
-      for (const match of path5.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
+      for (const match of path7.matchAll(/\{([^{}+]+)(\+)?\}/g)) {
         if (match.index > offset) {
-          segments.push([path5.slice(offset, match.index), 0]);
+          segments.push([path7.slice(offset, match.index), 0]);
         }
         segments.push([match[1], match[2] ? 2 : 1]);
         offset = match.index + match[0].length;
       }
-      if (segments.length && offset < path5.length) {
-        segments.push([path5.slice(offset), 0]);
+      if (segments.length && offset < path7.length) {
+        segments.push([path7.slice(offset), 0]);
       }
       return segments.length ? segments : void 0;
     };
     buildHttpOperationBindings = (schema) => {
       const { http, endpoint } = translateTraits(schema.traits ?? {});
-      const [path5, search] = http?.[1].split("?") ?? [];
+      const [path7, search] = http?.[1].split("?") ?? [];
       return [
         http?.[0],
-        path5,
+        path7,
         search ? [...new URLSearchParams(search)] : [],
-        path5 ? buildPathSegments(path5) : void 0,
+        path7 ? buildPathSegments(path7) : void 0,
         endpoint?.[0]
       ];
     };
@@ -9502,10 +9502,10 @@ var init_HttpBindingProtocol = __esm({
         if (endpoint) {
           this.updateServiceEndpoint(request, endpoint);
           this.setHostPrefix(request, operationSchema, input2, operation2);
-          const [method, path5, staticQuery] = operation2;
+          const [method, path7, staticQuery] = operation2;
           if (method) {
             request.method = method;
-            request.path = request.path === "/" ? path5 : request.path + path5;
+            request.path = request.path === "/" ? path7 : request.path + path7;
             for (const [key, value] of staticQuery) {
               query[key] = value;
             }
@@ -9647,10 +9647,10 @@ var init_HttpBindingProtocol = __esm({
         return this.serializer.flush();
       }
       serializePath(segments, labels, bindings) {
-        let path5 = "";
+        let path7 = "";
         for (const [value, kind] of segments) {
           if (kind === 0) {
-            path5 += value;
+            path7 += value;
             continue;
           }
           const replacement = labels?.[value];
@@ -9658,12 +9658,12 @@ var init_HttpBindingProtocol = __esm({
             if (hasOwn(bindings.byName, value) && bindings.byName[value][2] === 33) {
               throw new Error(`No value provided for input HTTP label: ${value}.`);
             }
-            path5 += `{${value}${kind === 2 ? "+" : ""}}`;
+            path7 += `{${value}${kind === 2 ? "+" : ""}}`;
           } else {
-            path5 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
+            path7 += kind === 2 ? replacement.split("/").map(extendedEncodeURIComponent).join("/") : extendedEncodeURIComponent(replacement);
           }
         }
-        return path5;
+        return path7;
       }
       async deserializeResponse(operationSchema, context, response) {
         const deserializer = this.deserializer;
@@ -9899,11 +9899,11 @@ var init_AbstractRpcV2Protocol = __esm({
           this.applyEmptyBody(request);
         }
         const { service, operation: operation2 } = getSmithyContext(context);
-        const path5 = `/service/${service}/operation/${operation2}`;
+        const path7 = `/service/${service}/operation/${operation2}`;
         if (request.path.endsWith("/")) {
-          request.path += path5.slice(1);
+          request.path += path7.slice(1);
         } else {
-          request.path += path5;
+          request.path += path7;
         }
         return request;
       }
@@ -9985,8 +9985,8 @@ var init_requestBuilder = __esm({
         return this;
       }
       p(memberName, labelValueProvider, uriLabel, isGreedyLabel) {
-        this.resolvePathStack.push((path5) => {
-          this.path = resolvedPath(path5, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
+        this.resolvePathStack.push((path7) => {
+          this.path = resolvedPath(path7, this.input, memberName, labelValueProvider, uriLabel, isGreedyLabel);
         });
         return this;
       }
@@ -12889,9 +12889,9 @@ var init_createPaginator = __esm({
       command5 = withCommand(command5) ?? command5;
       return await client.send(command5, ...args);
     };
-    get = (fromObject, path5) => {
+    get = (fromObject, path7) => {
       let cursor = fromObject;
-      const pathComponents = path5.split(".");
+      const pathComponents = path7.split(".");
       for (const step of pathComponents) {
         if (!cursor || typeof cursor !== "object") {
           return void 0;
@@ -14703,14 +14703,14 @@ var init_user_agent_middleware = __esm({
     };
     escapeUserAgent = (userAgentPair) => {
       const name = userAgentPair[0].split(UA_NAME_SEPARATOR).map((part) => part.replace(UA_NAME_ESCAPE_REGEX, UA_ESCAPE_CHAR)).join(UA_NAME_SEPARATOR);
-      const version2 = userAgentPair[1]?.replace(UA_VALUE_ESCAPE_REGEX, UA_ESCAPE_CHAR);
+      const version3 = userAgentPair[1]?.replace(UA_VALUE_ESCAPE_REGEX, UA_ESCAPE_CHAR);
       const prefixSeparatorIndex = name.indexOf(UA_NAME_SEPARATOR);
       const prefix = name.substring(0, prefixSeparatorIndex);
       let uaName = name.substring(prefixSeparatorIndex + 1);
       if (prefix === "api") {
         uaName = uaName.toLowerCase();
       }
-      return [prefix, uaName, version2].filter((item) => item && item.length > 0).reduce((acc, item, index) => {
+      return [prefix, uaName, version3].filter((item) => item && item.length > 0).reduce((acc, item, index) => {
         switch (index) {
           case 0:
             return item;
@@ -15072,8 +15072,8 @@ var init_bowser = __esm({
         var fxiosIndex = ua.indexOf(" FxiOS", macIndex + 9);
         return fxiosIndex !== -1 && ua.indexOf("/", fxiosIndex + 6) !== -1;
       };
-      Utils2.getWindowsVersionName = function getWindowsVersionName(version2) {
-        switch (version2) {
+      Utils2.getWindowsVersionName = function getWindowsVersionName(version3) {
+        switch (version3) {
           case "NT":
             return "NT";
           case "XP":
@@ -15098,8 +15098,8 @@ var init_bowser = __esm({
             return;
         }
       };
-      Utils2.getMacOSVersionName = function getMacOSVersionName(version2) {
-        var v = version2.split(".").splice(0, 2).map(function(s2) {
+      Utils2.getMacOSVersionName = function getMacOSVersionName(version3) {
+        var v = version3.split(".").splice(0, 2).map(function(s2) {
           return parseInt(s2, 10) || 0;
         });
         v.push(0);
@@ -15146,8 +15146,8 @@ var init_bowser = __esm({
             return;
         }
       };
-      Utils2.getAndroidVersionName = function getAndroidVersionName(version2) {
-        var v = version2.split(".").splice(0, 2).map(function(s2) {
+      Utils2.getAndroidVersionName = function getAndroidVersionName(version3) {
+        var v = version3.split(".").splice(0, 2).map(function(s2) {
           return parseInt(s2, 10) || 0;
         });
         v.push(0);
@@ -15167,8 +15167,8 @@ var init_bowser = __esm({
         if (v[0] === 8) return "Oreo";
         if (v[0] === 9) return "Pie";
       };
-      Utils2.getVersionPrecision = function getVersionPrecision(version2) {
-        return version2.split(".").length;
+      Utils2.getVersionPrecision = function getVersionPrecision(version3) {
+        return version3.split(".").length;
       };
       Utils2.compareVersions = function compareVersions(versionA, versionB, isLoose) {
         if (isLoose === void 0) isLoose = false;
@@ -15176,9 +15176,9 @@ var init_bowser = __esm({
         var versionBPrecision = Utils2.getVersionPrecision(versionB);
         var precision = Math.max(versionAPrecision, versionBPrecision);
         var lastPrecision = 0;
-        var chunks = Utils2.map([versionA, versionB], function(version2) {
-          var delta = precision - Utils2.getVersionPrecision(version2);
-          var _version = version2 + new Array(delta + 1).join(".0");
+        var chunks = Utils2.map([versionA, versionB], function(version3) {
+          var delta = precision - Utils2.getVersionPrecision(version3);
+          var _version = version3 + new Array(delta + 1).join(".0");
           return Utils2.map(_version.split("."), function(chunk) {
             return new Array(20 - chunk.length).join("0") + chunk;
           }).reverse();
@@ -15239,8 +15239,8 @@ var init_bowser = __esm({
         var browser = {
           name: "GPTBot"
         };
-        var version2 = Utils.getFirstMatch(/gptbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/gptbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15249,8 +15249,8 @@ var init_bowser = __esm({
         var browser = {
           name: "ChatGPT-User"
         };
-        var version2 = Utils.getFirstMatch(/chatgpt-user\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/chatgpt-user\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15259,8 +15259,8 @@ var init_bowser = __esm({
         var browser = {
           name: "OAI-SearchBot"
         };
-        var version2 = Utils.getFirstMatch(/oai-searchbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/oai-searchbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15269,8 +15269,8 @@ var init_bowser = __esm({
         var browser = {
           name: "ClaudeBot"
         };
-        var version2 = Utils.getFirstMatch(/(?:claudebot|claude-web|claude-user|claude-searchbot)\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:claudebot|claude-web|claude-user|claude-searchbot)\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15279,8 +15279,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Omgilibot"
         };
-        var version2 = Utils.getFirstMatch(/(?:omgilibot|webzio-extended)\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:omgilibot|webzio-extended)\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15289,8 +15289,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Diffbot"
         };
-        var version2 = Utils.getFirstMatch(/diffbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/diffbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15299,8 +15299,8 @@ var init_bowser = __esm({
         var browser = {
           name: "PerplexityBot"
         };
-        var version2 = Utils.getFirstMatch(/perplexitybot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/perplexitybot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15309,8 +15309,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Perplexity-User"
         };
-        var version2 = Utils.getFirstMatch(/perplexity-user\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/perplexity-user\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15319,8 +15319,8 @@ var init_bowser = __esm({
         var browser = {
           name: "YouBot"
         };
-        var version2 = Utils.getFirstMatch(/youbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/youbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15329,8 +15329,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Meta-WebIndexer"
         };
-        var version2 = Utils.getFirstMatch(/meta-webindexer\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/meta-webindexer\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15339,8 +15339,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Meta-ExternalAds"
         };
-        var version2 = Utils.getFirstMatch(/meta-externalads\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/meta-externalads\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15349,8 +15349,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Meta-ExternalAgent"
         };
-        var version2 = Utils.getFirstMatch(/meta-externalagent\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/meta-externalagent\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15359,8 +15359,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Meta-ExternalFetcher"
         };
-        var version2 = Utils.getFirstMatch(/meta-externalfetcher\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/meta-externalfetcher\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15369,8 +15369,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Googlebot"
         };
-        var version2 = Utils.getFirstMatch(/googlebot\/(\d+(\.\d+))/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/googlebot\/(\d+(\.\d+))/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15379,8 +15379,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Linespider"
         };
-        var version2 = Utils.getFirstMatch(/(?:linespider)(?:-[-\w]{1,64})?[\s/](\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:linespider)(?:-[-\w]{1,64})?[\s/](\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15389,8 +15389,8 @@ var init_bowser = __esm({
         var browser = {
           name: "AmazonBot"
         };
-        var version2 = Utils.getFirstMatch(/amazonbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/amazonbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15399,8 +15399,8 @@ var init_bowser = __esm({
         var browser = {
           name: "BingCrawler"
         };
-        var version2 = Utils.getFirstMatch(/bingbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/bingbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15409,8 +15409,8 @@ var init_bowser = __esm({
         var browser = {
           name: "BaiduSpider"
         };
-        var version2 = Utils.getFirstMatch(/baiduspider\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/baiduspider\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15419,8 +15419,8 @@ var init_bowser = __esm({
         var browser = {
           name: "DuckDuckBot"
         };
-        var version2 = Utils.getFirstMatch(/duckduckbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/duckduckbot\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15429,8 +15429,8 @@ var init_bowser = __esm({
         var browser = {
           name: "InternetArchiveCrawler"
         };
-        var version2 = Utils.getFirstMatch(/ia_archiver\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/ia_archiver\/(\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15446,8 +15446,8 @@ var init_bowser = __esm({
         var browser = {
           name: "SlackBot"
         };
-        var version2 = Utils.getFirstMatch(/(?:slackbot|slack-imgproxy)(?:-[-\w]{1,64})?[\s/](\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:slackbot|slack-imgproxy)(?:-[-\w]{1,64})?[\s/](\d+(\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15477,8 +15477,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Opera"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:opera)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:opera)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15487,8 +15487,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Opera"
         };
-        var version2 = Utils.getFirstMatch(/(?:opr|opios)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:opr|opios)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15497,8 +15497,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Samsung Internet for Android"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:SamsungBrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:SamsungBrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15507,8 +15507,8 @@ var init_bowser = __esm({
         var browser = {
           name: "NAVER Whale Browser"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:whale)[\s/](\d+(?:\.\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:whale)[\s/](\d+(?:\.\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15517,8 +15517,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Pale Moon"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:PaleMoon)[\s/](\d+(?:\.\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:PaleMoon)[\s/](\d+(?:\.\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15527,8 +15527,8 @@ var init_bowser = __esm({
         var browser = {
           name: "HeyTap Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:HeyTapBrowser)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:HeyTapBrowser)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15537,8 +15537,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Vivo Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:VivoBrowser)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:VivoBrowser)[\s/](\d+(?:\.\d+)*)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15547,8 +15547,8 @@ var init_bowser = __esm({
         var browser = {
           name: "MZ Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:MZBrowser)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:MZBrowser)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15557,8 +15557,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Focus"
         };
-        var version2 = Utils.getFirstMatch(/(?:focus)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:focus)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15567,8 +15567,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Swing"
         };
-        var version2 = Utils.getFirstMatch(/(?:swing)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:swing)[\s/](\d+(?:\.\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15577,8 +15577,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Opera Coast"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:coast)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:coast)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15587,8 +15587,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Opera Touch"
         };
-        var version2 = Utils.getFirstMatch(/(?:opt)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:opt)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15597,8 +15597,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Bertina Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:bertina)\/(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:bertina)\/(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15607,8 +15607,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Yandex Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:yabrowser)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:yabrowser)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15617,8 +15617,8 @@ var init_bowser = __esm({
         var browser = {
           name: "UC Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:ucbrowser[\s/]?|ucmobile\/|\bucpc\/|\bubrowser\/)(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:ucbrowser[\s/]?|ucmobile\/|\bucpc\/|\bubrowser\/)(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15627,8 +15627,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Maxthon"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:Maxthon|mxios)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:Maxthon|mxios)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15637,8 +15637,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Epiphany"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:epiphany)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:epiphany)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15647,8 +15647,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Puffin"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:puffin)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:puffin)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15657,8 +15657,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Sleipnir"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:sleipnir)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:sleipnir)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15667,8 +15667,8 @@ var init_bowser = __esm({
         var browser = {
           name: "K-Meleon"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:k-meleon)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:k-meleon)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15677,8 +15677,8 @@ var init_bowser = __esm({
         var browser = {
           name: "WeChat"
         };
-        var version2 = Utils.getFirstMatch(/(?:micromessenger)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:micromessenger)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15687,8 +15687,8 @@ var init_bowser = __esm({
         var browser = {
           name: /qqbrowserlite/i.test(ua) ? "QQ Browser Lite" : "QQ Browser"
         };
-        var version2 = Utils.getFirstMatch(/(?:qqbrowserlite|qqbrowser)[/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:qqbrowserlite|qqbrowser)[/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15697,8 +15697,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Internet Explorer"
         };
-        var version2 = Utils.getFirstMatch(/(?:msie |rv:)(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:msie |rv:)(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15707,8 +15707,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Microsoft Edge"
         };
-        var version2 = Utils.getFirstMatch(/\sedg\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/\sedg\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15717,8 +15717,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Microsoft Edge"
         };
-        var version2 = Utils.getSecondMatch(/edg([ea]|ios)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getSecondMatch(/edg([ea]|ios)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15737,8 +15737,8 @@ var init_bowser = __esm({
             return browser;
           }
         }
-        var version2 = Utils.getFirstMatch(/vivaldi\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/vivaldi\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15747,8 +15747,8 @@ var init_bowser = __esm({
         var browser = {
           name: "SeaMonkey"
         };
-        var version2 = Utils.getFirstMatch(/seamonkey\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/seamonkey\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15757,8 +15757,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Sailfish"
         };
-        var version2 = Utils.getFirstMatch(/sailfish\s?browser\/(\d+(\.\d+)?)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/sailfish\s?browser\/(\d+(\.\d+)?)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15767,8 +15767,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Amazon Silk"
         };
-        var version2 = Utils.getFirstMatch(/silk\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/silk\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15777,8 +15777,8 @@ var init_bowser = __esm({
         var browser = {
           name: "PhantomJS"
         };
-        var version2 = Utils.getFirstMatch(/phantomjs\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/phantomjs\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15787,8 +15787,8 @@ var init_bowser = __esm({
         var browser = {
           name: "SlimerJS"
         };
-        var version2 = Utils.getFirstMatch(/slimerjs\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/slimerjs\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15797,8 +15797,8 @@ var init_bowser = __esm({
         var browser = {
           name: "BlackBerry"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/blackberry[\d]+\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/blackberry[\d]+\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15807,8 +15807,8 @@ var init_bowser = __esm({
         var browser = {
           name: "WebOS Browser"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/w(?:eb)?[o0]sbrowser\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/w(?:eb)?[o0]sbrowser\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15817,8 +15817,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Bada"
         };
-        var version2 = Utils.getFirstMatch(/dolfin\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/dolfin\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15827,8 +15827,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Tizen"
         };
-        var version2 = Utils.getFirstMatch(/(?:tizen\s?)?browser\/(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:tizen\s?)?browser\/(\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15837,8 +15837,8 @@ var init_bowser = __esm({
         var browser = {
           name: "QupZilla"
         };
-        var version2 = Utils.getFirstMatch(/(?:qupzilla)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:qupzilla)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15847,8 +15847,8 @@ var init_bowser = __esm({
         var browser = {
           name: "LibreWolf"
         };
-        var version2 = Utils.getFirstMatch(/(?:librewolf)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:librewolf)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15857,8 +15857,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Firefox"
         };
-        var version2 = Utils.getFirstMatch(/(?:firefox|iceweasel|fxios)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:firefox|iceweasel|fxios)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15867,8 +15867,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Electron"
         };
-        var version2 = Utils.getFirstMatch(/(?:electron)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:electron)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15880,8 +15880,8 @@ var init_bowser = __esm({
         var sogouMobileVersion = Utils.getFirstMatch(/(?:sogoumobilebrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
         var chromiumVersion = Utils.getFirstMatch(/(?:chrome|crios|crmo)\/(\d+(\.?_?\d+)+)/i, ua);
         var seVersion = Utils.getFirstMatch(/se ([\d.]+)x/i, ua);
-        var version2 = sogouMobileVersion || chromiumVersion || seVersion;
-        if (version2) browser.version = version2;
+        var version3 = sogouMobileVersion || chromiumVersion || seVersion;
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15890,8 +15890,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Miui"
         };
-        var version2 = Utils.getFirstMatch(/(?:MiuiBrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:MiuiBrowser)[\s/](\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15937,8 +15937,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Chromium"
         };
-        var version2 = Utils.getFirstMatch(/(?:chromium)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:chrome)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:chromium)[\s/](\d+(\.?_?\d+)+)/i, ua) || Utils.getFirstMatch(commonVersionIdentifier, ua) || Utils.getFirstMatch(/(?:chrome)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15947,8 +15947,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Ladybird"
         };
-        var version2 = Utils.getFirstMatch(/ladybird\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/ladybird\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15957,8 +15957,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Chrome"
         };
-        var version2 = Utils.getFirstMatch(/(?:chrome|crios|crmo)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:chrome|crios|crmo)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15967,8 +15967,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Google Search"
         };
-        var version2 = Utils.getFirstMatch(/(?:GSA)\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/(?:GSA)\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15981,8 +15981,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Android Browser"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -15991,8 +15991,8 @@ var init_bowser = __esm({
         var browser = {
           name: "PlayStation 4"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -16001,8 +16001,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Freebox"
         };
-        var version2 = Utils.getFirstMatch(/navigateur web\/(\d+(\.\d+)+)/i, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(/navigateur web\/(\d+(\.\d+)+)/i, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -16011,8 +16011,8 @@ var init_bowser = __esm({
         var browser = {
           name: "Safari"
         };
-        var version2 = Utils.getFirstMatch(commonVersionIdentifier, ua);
-        if (version2) browser.version = version2;
+        var version3 = Utils.getFirstMatch(commonVersionIdentifier, ua);
+        if (version3) browser.version = version3;
         return browser;
       }
     }, {
@@ -16028,29 +16028,29 @@ var init_bowser = __esm({
     parser_os_default = [{
       test: [/Roku\/DVP/],
       describe: function describe78(ua) {
-        var version2 = Utils.getFirstMatch(/Roku\/DVP-(\d+\.\d+)/i, ua);
+        var version3 = Utils.getFirstMatch(/Roku\/DVP-(\d+\.\d+)/i, ua);
         return {
           name: OS_MAP.Roku,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/windows phone/i],
       describe: function describe79(ua) {
-        var version2 = Utils.getFirstMatch(/windows phone (?:os)?\s?(\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/windows phone (?:os)?\s?(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.WindowsPhone,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/windows /i],
       describe: function describe80(ua) {
-        var version2 = Utils.getFirstMatch(/Windows ((NT|XP)( \d\d?.\d)?)/i, ua);
-        var versionName = Utils.getWindowsVersionName(version2);
+        var version3 = Utils.getFirstMatch(/Windows ((NT|XP)( \d\d?.\d)?)/i, ua);
+        var versionName = Utils.getWindowsVersionName(version3);
         return {
           name: OS_MAP.Windows,
-          version: version2,
+          version: version3,
           versionName
         };
       }
@@ -16062,18 +16062,18 @@ var init_bowser = __esm({
         var result = {
           name: OS_MAP.iOS
         };
-        var version2 = Utils.getSecondMatch(/(Version\/)(\d[\d.]+)/, ua);
-        if (version2) result.version = version2;
+        var version3 = Utils.getSecondMatch(/(Version\/)(\d[\d.]+)/, ua);
+        if (version3) result.version = version3;
         return result;
       }
     }, {
       test: [/macintosh/i],
       describe: function describe82(ua) {
-        var version2 = Utils.getFirstMatch(/mac os x (\d+(\.?_?\d+)+)/i, ua).replace(/[_\s]/g, ".");
-        var versionName = Utils.getMacOSVersionName(version2);
+        var version3 = Utils.getFirstMatch(/mac os x (\d+(\.?_?\d+)+)/i, ua).replace(/[_\s]/g, ".");
+        var versionName = Utils.getMacOSVersionName(version3);
         var os5 = {
           name: OS_MAP.MacOS,
-          version: version2
+          version: version3
         };
         if (versionName) os5.versionName = versionName;
         return os5;
@@ -16081,21 +16081,21 @@ var init_bowser = __esm({
     }, {
       test: [/(ipod|iphone|ipad)/i],
       describe: function describe83(ua) {
-        var version2 = Utils.getFirstMatch(/os (\d+([_\s]\d+)*) like mac os x/i, ua).replace(/[_\s]/g, ".");
+        var version3 = Utils.getFirstMatch(/os (\d+([_\s]\d+)*) like mac os x/i, ua).replace(/[_\s]/g, ".");
         var safariVersion = Utils.getFirstMatch(/version\/(\d+(\.\d+)*) mobile\/\w+ safari\//i, ua);
-        if (/^18(\.|$)/.test(version2) && parseInt(safariVersion, 10) >= 26) version2 = safariVersion;
+        if (/^18(\.|$)/.test(version3) && parseInt(safariVersion, 10) >= 26) version3 = safariVersion;
         return {
           name: OS_MAP.iOS,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/OpenHarmony/i],
       describe: function describe84(ua) {
-        var version2 = Utils.getFirstMatch(/OpenHarmony\s+(\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/OpenHarmony\s+(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.HarmonyOS,
-          version: version2
+          version: version3
         };
       }
     }, {
@@ -16105,11 +16105,11 @@ var init_bowser = __esm({
         return notLikeAndroid && butAndroid;
       },
       describe: function describe85(ua) {
-        var version2 = Utils.getFirstMatch(/android[\s/-](\d+(\.\d+)*)/i, ua);
-        var versionName = Utils.getAndroidVersionName(version2);
+        var version3 = Utils.getFirstMatch(/android[\s/-](\d+(\.\d+)*)/i, ua);
+        var versionName = Utils.getAndroidVersionName(version3);
         var os5 = {
           name: OS_MAP.Android,
-          version: version2
+          version: version3
         };
         if (versionName) os5.versionName = versionName;
         return os5;
@@ -16117,38 +16117,38 @@ var init_bowser = __esm({
     }, {
       test: [/(web|hpw)[o0]s/i],
       describe: function describe86(ua) {
-        var version2 = Utils.getFirstMatch(/(?:web|hpw)[o0]s\/(\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/(?:web|hpw)[o0]s\/(\d+(\.\d+)*)/i, ua);
         var os5 = {
           name: OS_MAP.WebOS
         };
-        if (version2 && version2.length) os5.version = version2;
+        if (version3 && version3.length) os5.version = version3;
         return os5;
       }
     }, {
       test: [/blackberry|\bbb\d+/i, /rim\stablet/i],
       describe: function describe87(ua) {
-        var version2 = Utils.getFirstMatch(/rim\stablet\sos\s(\d+(\.\d+)*)/i, ua) || Utils.getFirstMatch(/blackberry\d+\/(\d+([_\s]\d+)*)/i, ua) || Utils.getFirstMatch(/\bbb(\d+)/i, ua);
+        var version3 = Utils.getFirstMatch(/rim\stablet\sos\s(\d+(\.\d+)*)/i, ua) || Utils.getFirstMatch(/blackberry\d+\/(\d+([_\s]\d+)*)/i, ua) || Utils.getFirstMatch(/\bbb(\d+)/i, ua);
         return {
           name: OS_MAP.BlackBerry,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/bada/i],
       describe: function describe88(ua) {
-        var version2 = Utils.getFirstMatch(/bada\/(\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/bada\/(\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.Bada,
-          version: version2
+          version: version3
         };
       }
     }, {
       test: [/tizen/i],
       describe: function describe89(ua) {
-        var version2 = Utils.getFirstMatch(/tizen[/\s](\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/tizen[/\s](\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.Tizen,
-          version: version2
+          version: version3
         };
       }
     }, {
@@ -16168,10 +16168,10 @@ var init_bowser = __esm({
     }, {
       test: [/PlayStation 4/],
       describe: function describe92(ua) {
-        var version2 = Utils.getFirstMatch(/PlayStation 4[/\s](\d+(\.\d+)*)/i, ua);
+        var version3 = Utils.getFirstMatch(/PlayStation 4[/\s](\d+(\.\d+)*)/i, ua);
         return {
           name: OS_MAP.PlayStation4,
-          version: version2
+          version: version3
         };
       }
     }];
@@ -16612,10 +16612,10 @@ var init_bowser = __esm({
         if (/\sedga?\//i.test(ua)) return {
           name: ENGINE_MAP.Blink
         };
-        var version2 = Utils.getFirstMatch(/edge\/(\d+(\.?_?\d+)+)/i, ua);
+        var version3 = Utils.getFirstMatch(/edge\/(\d+(\.?_?\d+)+)/i, ua);
         return {
           name: ENGINE_MAP.EdgeHTML,
-          version: version2
+          version: version3
         };
       }
     }, {
@@ -16633,8 +16633,8 @@ var init_bowser = __esm({
         var engine = {
           name: ENGINE_MAP.Trident
         };
-        var version2 = Utils.getFirstMatch(/trident\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) engine.version = version2;
+        var version3 = Utils.getFirstMatch(/trident\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) engine.version = version3;
         return engine;
       }
     }, {
@@ -16645,8 +16645,8 @@ var init_bowser = __esm({
         var engine = {
           name: ENGINE_MAP.Presto
         };
-        var version2 = Utils.getFirstMatch(/presto\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) engine.version = version2;
+        var version3 = Utils.getFirstMatch(/presto\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) engine.version = version3;
         return engine;
       }
     }, {
@@ -16659,8 +16659,8 @@ var init_bowser = __esm({
         var engine = {
           name: ENGINE_MAP.Gecko
         };
-        var version2 = Utils.getFirstMatch(/gecko\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) engine.version = version2;
+        var version3 = Utils.getFirstMatch(/gecko\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) engine.version = version3;
         return engine;
       }
     }, {
@@ -16676,8 +16676,8 @@ var init_bowser = __esm({
         var engine = {
           name: ENGINE_MAP.WebKit
         };
-        var version2 = Utils.getFirstMatch(/webkit\/(\d+(\.?_?\d+)+)/i, ua);
-        if (version2) engine.version = version2;
+        var version3 = Utils.getFirstMatch(/webkit\/(\d+(\.?_?\d+)+)/i, ua);
+        if (version3) engine.version = version3;
         return engine;
       }
     }];
@@ -16814,7 +16814,7 @@ var init_bowser = __esm({
         if (engine) this.parsedResult.engine = engine.describe(this.getUA());
         return this.parsedResult.engine;
       };
-      _proto.parse = function parse5() {
+      _proto.parse = function parse6() {
         this.parseBrowser();
         this.parseOS();
         this.parsePlatform();
@@ -16876,28 +16876,28 @@ var init_bowser = __esm({
       _proto.compareVersions = function compareVersions(versionsOrVersion) {
         var _this6 = this;
         if (typeof versionsOrVersion === "string") return this.compareVersion(versionsOrVersion);
-        return versionsOrVersion.some(function(version2) {
-          return _this6.compareVersion(version2);
+        return versionsOrVersion.some(function(version3) {
+          return _this6.compareVersion(version3);
         });
       };
-      _proto.compareVersion = function compareVersion(version2) {
+      _proto.compareVersion = function compareVersion(version3) {
         var expectedResults = [0];
-        var comparableVersion = version2;
+        var comparableVersion = version3;
         var isLoose = false;
         var currentBrowserVersion = this.getBrowserVersion();
         if (typeof currentBrowserVersion !== "string") return;
-        if (version2[0] === ">" || version2[0] === "<") {
-          comparableVersion = version2.substr(1);
-          if (version2[1] === "=") {
+        if (version3[0] === ">" || version3[0] === "<") {
+          comparableVersion = version3.substr(1);
+          if (version3[1] === "=") {
             isLoose = true;
-            comparableVersion = version2.substr(2);
+            comparableVersion = version3.substr(2);
           } else expectedResults = [];
-          if (version2[0] === ">") expectedResults.push(1);
+          if (version3[0] === ">") expectedResults.push(1);
           else expectedResults.push(-1);
-        } else if (version2[0] === "=") comparableVersion = version2.substr(1);
-        else if (version2[0] === "~") {
+        } else if (version3[0] === "=") comparableVersion = version3.substr(1);
+        else if (version3[0] === "~") {
           isLoose = true;
-          comparableVersion = version2.substr(1);
+          comparableVersion = version3.substr(1);
         }
         return expectedResults.indexOf(Utils.compareVersions(currentBrowserVersion, comparableVersion, isLoose)) > -1;
       };
@@ -16932,7 +16932,7 @@ var init_bowser = __esm({
         if (typeof UA !== "string") throw new Error("UserAgent should be a string");
         return new Parser(UA, skipParsingOrHints, clientHints);
       };
-      Bowser2.parse = function parse5(UA, clientHints) {
+      Bowser2.parse = function parse6(UA, clientHints) {
         if (clientHints === void 0) clientHints = null;
         return new Parser(UA, clientHints).getResult();
       };
@@ -16969,8 +16969,8 @@ var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config2) => {
       const module = await Promise.resolve().then(() => (init_bowser(), bowser_exports));
-      const parse5 = module.parse ?? module.default.parse ?? (() => "");
-      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse5(window.navigator.userAgent) : void 0;
+      const parse6 = module.parse ?? module.default.parse ?? (() => "");
+      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse6(window.navigator.userAgent) : void 0;
       const sections = [
         ["aws-sdk-js", clientVersion],
         ["ua", "2.1"],
@@ -18572,10 +18572,10 @@ ${longDate}
 ${credentialScope}
 ${toHex2(hashedRequest)}`;
       }
-      getCanonicalPath({ path: path5 }) {
+      getCanonicalPath({ path: path7 }) {
         if (this.uriEscapePath) {
           const normalizedPathSegments = [];
-          for (const pathSegment of path5.split("/")) {
+          for (const pathSegment of path7.split("/")) {
             if (pathSegment?.length === 0) {
               continue;
             }
@@ -18588,11 +18588,11 @@ ${toHex2(hashedRequest)}`;
               normalizedPathSegments.push(pathSegment);
             }
           }
-          const normalizedPath = `${path5?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path5?.endsWith("/") ? "/" : ""}`;
+          const normalizedPath = `${path7?.startsWith("/") ? "/" : ""}${normalizedPathSegments.join("/")}${normalizedPathSegments.length > 0 && path7?.endsWith("/") ? "/" : ""}`;
           const doubleEncoded = escapeUri2(normalizedPath);
           return doubleEncoded.replace(/%2F/g, "/");
         }
-        return path5;
+        return path7;
       }
       validateResolvedCredentials(credentials) {
         if (typeof credentials !== "object" || typeof credentials.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string") {
@@ -22687,12 +22687,12 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             const password = request.password ?? "";
             auth = `${username}:${password}`;
           }
-          let path5 = request.path;
+          let path7 = request.path;
           if (queryString) {
-            path5 += `?${queryString}`;
+            path7 += `?${queryString}`;
           }
           if (request.fragment) {
-            path5 += `#${request.fragment}`;
+            path7 += `#${request.fragment}`;
           }
           let hostname3 = request.hostname ?? "";
           if (hostname3[0] === "[" && hostname3.endsWith("]")) {
@@ -22704,7 +22704,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             headers: request.headers,
             host: hostname3,
             method: request.method,
-            path: path5,
+            path: path7,
             port: request.port,
             agent,
             auth
@@ -23126,16 +23126,16 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             reject(err);
           };
           const queryString = query ? buildQueryString2(query) : "";
-          let path5 = request.path;
+          let path7 = request.path;
           if (queryString) {
-            path5 += `?${queryString}`;
+            path7 += `?${queryString}`;
           }
           if (request.fragment) {
-            path5 += `#${request.fragment}`;
+            path7 += `#${request.fragment}`;
           }
           const clientHttp2Stream = session.request({
             ...request.headers,
-            [constants3.HTTP2_HEADER_PATH]: path5,
+            [constants3.HTTP2_HEADER_PATH]: path7,
             [constants3.HTTP2_HEADER_METHOD]: method
           });
           if (effectiveRequestTimeout) {
@@ -27655,9 +27655,9 @@ var require_dist_cjs11 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2, parseKnownFiles: parseKnownFiles2, getProfileName: getProfileName2 } = (init_config2(), __toCommonJS(config_exports));
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var { createHash: createHash8, createPrivateKey, createPublicKey, sign: sign4 } = __require("node:crypto");
+    var { createHash: createHash9, createPrivateKey, createPublicKey, sign: sign4 } = __require("node:crypto");
     var { promises: promises3 } = __require("node:fs");
-    var { homedir: homedir2 } = __require("node:os");
+    var { homedir: homedir3 } = __require("node:os");
     var { dirname, join: join5 } = __require("node:path");
     var LoginCredentialsFetcher = class _LoginCredentialsFetcher {
       profileData;
@@ -27824,9 +27824,9 @@ var require_dist_cjs11 = __commonJS({
         await promises3.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join5(homedir2(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join5(homedir3(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = createHash8("sha256").update(loginSessionBytes).digest("hex");
+        const loginSessionSha256 = createHash9("sha256").update(loginSessionBytes).digest("hex");
         return join5(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
@@ -28015,7 +28015,7 @@ var require_dist_cjs13 = __commonJS({
   "node_modules/@aws-sdk/credential-provider-web-identity/dist-cjs/index.js"(exports) {
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2, externalDataInterceptor: externalDataInterceptor2 } = (init_config2(), __toCommonJS(config_exports));
-    var { readFileSync: readFileSync3 } = __require("node:fs");
+    var { readFileSync: readFileSync5 } = __require("node:fs");
     var fromWebToken = (init) => async (awsIdentityProperties) => {
       init.logger?.debug("@aws-sdk/credential-provider-web-identity - fromWebToken");
       const { roleArn: roleArn2, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
@@ -28056,7 +28056,7 @@ var require_dist_cjs13 = __commonJS({
       }
       const credentials = await fromWebToken({
         ...init,
-        webIdentityToken: externalDataInterceptor2?.getTokenRecord?.()[webIdentityTokenFile] ?? readFileSync3(webIdentityTokenFile, { encoding: "ascii" }),
+        webIdentityToken: externalDataInterceptor2?.getTokenRecord?.()[webIdentityTokenFile] ?? readFileSync5(webIdentityTokenFile, { encoding: "ascii" }),
         roleArn: roleArn2,
         roleSessionName
       })(awsIdentityProperties);
@@ -37385,9 +37385,9 @@ var require_dist_cjs16 = __commonJS({
     ];
     var CreateSessionCommand = class extends command5(_ep4, _mw05, "CreateSession", CreateSession$) {
     };
-    var version2 = "3.1174.0";
+    var version3 = "3.1174.0";
     var packageInfo = {
-      version: version2
+      version: version3
     };
     var getRuntimeConfig$1 = (config2) => {
       return {
@@ -39236,17 +39236,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path5) {
-      const ctrl = callVisitor(key, node2, visitor, path5);
+    function visit_(key, node2, visitor, path7) {
+      const ctrl = callVisitor(key, node2, visitor, path7);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visit_(key, ctrl, visitor, path5);
+        replaceNode(key, path7, ctrl);
+        return visit_(key, ctrl, visitor, path7);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
+          path7 = Object.freeze(path7.concat(node2));
           for (let i5 = 0; i5 < node2.items.length; ++i5) {
-            const ci = visit_(i5, node2.items[i5], visitor, path5);
+            const ci = visit_(i5, node2.items[i5], visitor, path7);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -39257,13 +39257,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path5);
+          path7 = Object.freeze(path7.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path7);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path5);
+          const cv = visit_("value", node2.value, visitor, path7);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -39284,17 +39284,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path5) {
-      const ctrl = await callVisitor(key, node2, visitor, path5);
+    async function visitAsync_(key, node2, visitor, path7) {
+      const ctrl = await callVisitor(key, node2, visitor, path7);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visitAsync_(key, ctrl, visitor, path5);
+        replaceNode(key, path7, ctrl);
+        return visitAsync_(key, ctrl, visitor, path7);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
+          path7 = Object.freeze(path7.concat(node2));
           for (let i5 = 0; i5 < node2.items.length; ++i5) {
-            const ci = await visitAsync_(i5, node2.items[i5], visitor, path5);
+            const ci = await visitAsync_(i5, node2.items[i5], visitor, path7);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -39305,13 +39305,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path5);
+          path7 = Object.freeze(path7.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path7);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path5);
+          const cv = await visitAsync_("value", node2.value, visitor, path7);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -39338,23 +39338,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path5) {
+    function callVisitor(key, node2, visitor, path7) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path5);
+        return visitor(key, node2, path7);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path5);
+        return visitor.Map?.(key, node2, path7);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path5);
+        return visitor.Seq?.(key, node2, path7);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path5);
+        return visitor.Pair?.(key, node2, path7);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path5);
+        return visitor.Scalar?.(key, node2, path7);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path5);
+        return visitor.Alias?.(key, node2, path7);
       return void 0;
     }
-    function replaceNode(key, path5, node2) {
-      const parent = path5[path5.length - 1];
+    function replaceNode(key, path7, node2) {
+      const parent = path7[path7.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -39451,13 +39451,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version2] = parts;
-            if (version2 === "1.1" || version2 === "1.2") {
-              this.yaml.version = version2;
+            const [version3] = parts;
+            if (version3 === "1.1" || version3 === "1.2") {
+              this.yaml.version = version3;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version2);
-              onError(6, `Unsupported YAML version ${version2}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version3);
+              onError(6, `Unsupported YAML version ${version3}`, isValid);
               return false;
             }
           }
@@ -39966,10 +39966,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path5, value) {
+    function collectionFromPath(schema, path7, value) {
       let v = value;
-      for (let i5 = path5.length - 1; i5 >= 0; --i5) {
-        const k5 = path5[i5];
+      for (let i5 = path7.length - 1; i5 >= 0; --i5) {
+        const k5 = path7[i5];
         if (typeof k5 === "number" && Number.isInteger(k5) && k5 >= 0) {
           const a5 = [];
           a5[k5] = v;
@@ -39988,7 +39988,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
+    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -40018,11 +40018,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
-        if (isEmptyPath(path5))
+      addIn(path7, value) {
+        if (isEmptyPath(path7))
           this.add(value);
         else {
-          const [key, ...rest] = path5;
+          const [key, ...rest] = path7;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -40036,8 +40036,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        const [key, ...rest] = path5;
+      deleteIn(path7) {
+        const [key, ...rest] = path7;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -40051,8 +40051,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        const [key, ...rest] = path5;
+      getIn(path7, keepScalar) {
+        const [key, ...rest] = path7;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -40070,8 +40070,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path5) {
-        const [key, ...rest] = path5;
+      hasIn(path7) {
+        const [key, ...rest] = path7;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -40081,8 +40081,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        const [key, ...rest] = path5;
+      setIn(path7, value) {
+        const [key, ...rest] = path7;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -42559,14 +42559,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version: version2 } = opt;
+        let { version: version3 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version2 = this.directives.yaml.version;
+            version3 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version: version2 });
-        this.setSchema(version2, options);
+          this.directives = new directives.Directives({ version: version3 });
+        this.setSchema(version3, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -42597,9 +42597,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
+      addIn(path7, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path5, value);
+          this.contents.addIn(path7, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -42674,14 +42674,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        if (Collection.isEmptyPath(path5)) {
+      deleteIn(path7) {
+        if (Collection.isEmptyPath(path7)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -42696,10 +42696,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        if (Collection.isEmptyPath(path5))
+      getIn(path7, keepScalar) {
+        if (Collection.isEmptyPath(path7))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -42710,10 +42710,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path5) {
-        if (Collection.isEmptyPath(path5))
+      hasIn(path7) {
+        if (Collection.isEmptyPath(path7))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -42730,13 +42730,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        if (Collection.isEmptyPath(path5)) {
+      setIn(path7, value) {
+        if (Collection.isEmptyPath(path7)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path7), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path5, value);
+          this.contents.setIn(path7, value);
         }
       }
       /**
@@ -42746,11 +42746,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version2, options = {}) {
-        if (typeof version2 === "number")
-          version2 = String(version2);
+      setSchema(version3, options = {}) {
+        if (typeof version3 === "number")
+          version3 = String(version3);
         let opt;
-        switch (version2) {
+        switch (version3) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -42761,9 +42761,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version2;
+              this.directives.yaml.version = version3;
             else
-              this.directives = new directives.Directives({ version: version2 });
+              this.directives = new directives.Directives({ version: version3 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -42772,7 +42772,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version2);
+            const sv = JSON.stringify(version3);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -44697,9 +44697,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path5) => {
+    visit2.itemAtPath = (cst, path7) => {
       let item = cst;
-      for (const [field, index] of path5) {
+      for (const [field, index] of path7) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -44708,23 +44708,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path5) => {
-      const parent = visit2.itemAtPath(cst, path5.slice(0, -1));
-      const field = path5[path5.length - 1][0];
+    visit2.parentCollection = (cst, path7) => {
+      const parent = visit2.itemAtPath(cst, path7.slice(0, -1));
+      const field = path7[path7.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path5, item, visitor) {
-      let ctrl = visitor(item, path5);
+    function _visit(path7, item, visitor) {
+      let ctrl = visitor(item, path7);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i5 = 0; i5 < token.items.length; ++i5) {
-            const ci = _visit(Object.freeze(path5.concat([[field, i5]])), token.items[i5], visitor);
+            const ci = _visit(Object.freeze(path7.concat([[field, i5]])), token.items[i5], visitor);
             if (typeof ci === "number")
               i5 = ci - 1;
             else if (ci === BREAK)
@@ -44735,10 +44735,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path5);
+            ctrl = ctrl(item, path7);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -46389,7 +46389,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -46430,7 +46430,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -48987,14 +48987,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path5 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path7 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path5 && path5[0] !== "/") {
-          path5 = `/${path5}`;
+        if (path7 && path7[0] !== "/") {
+          path7 = `/${path7}`;
         }
-        return new URL(`${origin}${path5}`);
+        return new URL(`${origin}${path7}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -49410,74 +49410,74 @@ var require_diagnostics = __commonJS({
       const debuglog = fetchDebuglog.enabled ? fetchDebuglog : undiciDebugLog;
       diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host }
+          connectParams: { version: version3, protocol, port, host }
         } = evt;
         debuglog(
           "connecting to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version2
+          version3
         );
       });
       diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host }
+          connectParams: { version: version3, protocol, port, host }
         } = evt;
         debuglog(
           "connected to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version2
+          version3
         );
       });
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host },
+          connectParams: { version: version3, protocol, port, host },
           error: error64
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version2,
+          version3,
           error64.message
         );
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path7, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path5);
+        debuglog("sending request to %s %s/%s", method, origin, path7);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path7, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path5,
+          path7,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path7, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path5);
+        debuglog("trailers received from %s %s/%s", method, origin, path7);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path7, origin },
           error: error64
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path5,
+          path7,
           error64.message
         );
       });
@@ -49488,31 +49488,31 @@ var require_diagnostics = __commonJS({
         const debuglog = undiciDebugLog.enabled ? undiciDebugLog : websocketDebuglog;
         diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host }
+            connectParams: { version: version3, protocol, port, host }
           } = evt;
           debuglog(
             "connecting to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version2
+            version3
           );
         });
         diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host }
+            connectParams: { version: version3, protocol, port, host }
           } = evt;
           debuglog(
             "connected to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version2
+            version3
           );
         });
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host },
+            connectParams: { version: version3, protocol, port, host },
             error: error64
           } = evt;
           debuglog(
@@ -49520,15 +49520,15 @@ var require_diagnostics = __commonJS({
             host,
             port ? `:${port}` : "",
             protocol,
-            version2,
+            version3,
             error64.message
           );
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path5, origin }
+            request: { method, path: path7, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path5);
+          debuglog("sending request to %s %s/%s", method, origin, path7);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -49591,7 +49591,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path5,
+        path: path7,
         method,
         body,
         headers,
@@ -49606,11 +49606,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path5 !== "string") {
+        if (typeof path7 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path7[0] !== "/" && !(path7.startsWith("http://") || path7.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path5)) {
+        } else if (invalidPathRegex.test(path7)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -49676,7 +49676,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path5, query) : path5;
+        this.path = query ? buildURL(path7, query) : path7;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -54369,7 +54369,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path5, host, upgrade, blocking, reset } = request;
+      const { method, path: path7, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -54450,7 +54450,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path5} HTTP/1.1\r
+      let header = `${method} ${path7} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -54979,7 +54979,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -55076,7 +55076,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path5;
+      headers[HTTP2_HEADER_PATH] = path7;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -55429,9 +55429,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path5 = search ? `${pathname}${search}` : pathname;
+        const path7 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path5;
+        this.opts.path = path7;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -56670,10 +56670,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path5 = "/",
+          path: path7 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path5;
+        opts.path = origin + path7;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -58645,20 +58645,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path5) {
-      if (typeof path5 !== "string") {
-        return path5;
+    function safeUrl(path7) {
+      if (typeof path7 !== "string") {
+        return path7;
       }
-      const pathSegments = path5.split("?");
+      const pathSegments = path7.split("?");
       if (pathSegments.length !== 2) {
-        return path5;
+        return path7;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path5);
+    function matchKey(mockDispatch2, { path: path7, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path7);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -58680,7 +58680,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath2 = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath2));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl(path7), resolvedPath2));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath2}'`);
       }
@@ -58718,9 +58718,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path5, method, body, headers, query } = opts;
+      const { path: path7, method, body, headers, query } = opts;
       return {
-        path: path5,
+        path: path7,
         method,
         body,
         headers,
@@ -59183,10 +59183,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path7, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path5,
+            Path: path7,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -61520,7 +61520,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input2, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p3 = createDeferredPromise();
       let requestObject;
@@ -62475,7 +62475,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -64065,9 +64065,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path5) {
-      for (let i5 = 0; i5 < path5.length; ++i5) {
-        const code = path5.charCodeAt(i5);
+    function validateCookiePath(path7) {
+      for (let i5 = 0; i5 < path7.length; ++i5) {
+        const code = path7.charCodeAt(i5);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -66987,11 +66987,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path5 = opts.path;
+          let path7 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path5 = `/${path5}`;
+            path7 = `/${path7}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path5);
+          url2 = new URL(util.parseOrigin(url2).origin + path7);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -67013,7 +67013,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -67063,7 +67063,7 @@ var require_undici = __commonJS({
 });
 
 // actions/package-bundle/run.ts
-import path4 from "node:path";
+import path6 from "node:path";
 
 // actions/src/aws/clients.ts
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
@@ -67114,6 +67114,9 @@ function errorMessage(error64) {
 
 // actions/src/util/paths.ts
 import path from "node:path";
+function localDir(root5) {
+  return path.join(root5, ".local");
+}
 function relativePath(root5, file2) {
   return path.relative(root5, path.resolve(file2)).split(path.sep).join("/");
 }
@@ -67939,10 +67942,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path5) {
-  if (!path5)
+function getElementAtPath(obj, path7) {
+  if (!path7)
     return obj;
-  return path5.reduce((acc, key) => acc?.[key], obj);
+  return path7.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -68282,11 +68285,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path5, issues) {
+function prefixIssues(path7, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path5);
+    iss.path.unshift(path7);
     return iss;
   });
 }
@@ -68748,16 +68751,16 @@ function flattenError(error64, mapper = (issue3) => issue3.message) {
 }
 function formatError(error64, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error65, path5 = []) => {
+  const processError = (error65, path7 = []) => {
     for (const issue3 of error65.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path5, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
       } else {
-        const fullpath = [...path5, ...issue3.path];
+        const fullpath = [...path7, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -68796,17 +68799,17 @@ function formatError(error64, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error64, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error65, path5 = []) => {
+  const processError = (error65, path7 = []) => {
     var _a4;
     for (const issue3 of error65.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path5, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
       } else {
-        const fullpath = [...path5, ...issue3.path];
+        const fullpath = [...path7, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -68845,8 +68848,8 @@ function treeifyError(error64, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path5 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path5) {
+  const path7 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path7) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -68980,18 +68983,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -69112,10 +69115,10 @@ function nanoidOfLength(length) {
 var duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
 var extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
 var guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-var uuid = (version2) => {
-  if (!version2)
+var uuid = (version3) => {
+  if (!version3)
     return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-  return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version2}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
+  return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version3}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
 };
 var uuid4 = /* @__PURE__ */ uuid(4);
 var uuid6 = /* @__PURE__ */ uuid(6);
@@ -70486,7 +70489,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c5) => c5[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n3 = size(payload.value);
     if (n3 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -70500,7 +70503,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -85984,13 +85987,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path5 = ref.slice(1).split("/").filter(Boolean);
-  if (path5.length === 0) {
+  const path7 = ref.slice(1).split("/").filter(Boolean);
+  if (path7.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path5[0] === defsKey) {
-    const key = path5[1] === void 0 ? void 0 : decodeJSONPointerSegment(path5[1]);
+  if (path7[0] === defsKey) {
+    const key = path7[1] === void 0 ? void 0 : decodeJSONPointerSegment(path7[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -86604,10 +86607,10 @@ function fromJSONSchema(schema, params) {
   } catch {
     throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
   }
-  const version2 = detectVersion(normalized, params?.defaultTarget);
+  const version3 = detectVersion(normalized, params?.defaultTarget);
   const defs = normalized.$defs || normalized.definitions || {};
   const ctx = {
-    version: version2,
+    version: version3,
     defs,
     refs: /* @__PURE__ */ new Map(),
     processing: /* @__PURE__ */ new Set(),
@@ -87028,9 +87031,9 @@ function lineOf(text2, doc, fieldPath) {
 
 // actions/src/bundle/build.ts
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync2, readFileSync as readFileSync2, statSync, writeFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync4, statSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
-import path3 from "node:path";
+import path5 from "node:path";
 
 // actions/src/bundle/appspec.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -87074,11 +87077,11 @@ function validateAppspec(text2, entries) {
     if (!topLevelKeys.has(key))
       report(pair.key, `unknown key "${key}" (allowed: ${[...topLevelKeys].join(", ")})`);
   }
-  const version2 = root5.get("version", true);
-  const versionText = version2?.range ? text2.slice(version2.range[0], version2.range[1]).trim().replace(/^["']|["']$/g, "") : "";
-  if (!version2) report(root5, "version is missing: set `version: 0.0`");
+  const version3 = root5.get("version", true);
+  const versionText = version3?.range ? text2.slice(version3.range[0], version3.range[1]).trim().replace(/^["']|["']$/g, "") : "";
+  if (!version3) report(root5, "version is missing: set `version: 0.0`");
   else if (versionText !== "0.0")
-    report(version2, `version is "${versionText}" but CodeDeploy only accepts 0.0`);
+    report(version3, `version is "${versionText}" but CodeDeploy only accepts 0.0`);
   const os5 = root5.get("os", true);
   if (!os5) report(root5, "os is missing: set `os: linux`");
   else if (os5.value !== "linux")
@@ -87171,14 +87174,14 @@ function checkScript(event, item, entries, report) {
     report(item, `${event}: location is missing`);
     return void 0;
   }
-  const path5 = location.replace(/^\/+/, "");
-  const entry = entries.get(path5);
+  const path7 = location.replace(/^\/+/, "");
+  const entry = entries.get(path7);
   if (!entry) {
     report(item.get("location", true), `${event}: script ${location} is not in the bundle`);
   } else if ((entry.mode & 73) === 0) {
     report(
       item.get("location", true),
-      `${event}: script ${location} is not executable (mode ${entry.mode.toString(8)}): run \`chmod +x deploy/${path5}\` and commit the mode`
+      `${event}: script ${location} is not executable (mode ${entry.mode.toString(8)}): run \`chmod +x deploy/${path7}\` and commit the mode`
     );
   }
   if (runas !== void 0 && (typeof runas !== "string" || !/^[a-z_][a-z0-9_-]*$/.test(runas))) {
@@ -87191,7 +87194,7 @@ function checkScript(event, item, entries, report) {
     );
     return {
       event,
-      location: path5,
+      location: path7,
       timeoutSeconds: maxEventTimeoutSeconds,
       runas
     };
@@ -87210,19 +87213,161 @@ function checkScript(event, item, entries, report) {
       `${event}: timeout ${timeout} s is over CodeDeploy's limit of ${maxEventTimeoutSeconds} s`
     );
   }
-  return { event, location: path5, timeoutSeconds: timeout, runas };
+  return { event, location: path7, timeoutSeconds: timeout, runas };
 }
 function bundleHas(entries, source) {
-  const path5 = source.replace(/^\/+/, "");
-  if (entries.has(path5)) return true;
-  const dir = path5.endsWith("/") ? path5 : `${path5}/`;
+  const path7 = source.replace(/^\/+/, "");
+  if (entries.has(path7)) return true;
+  const dir = path7.endsWith("/") ? path7 : `${path7}/`;
   for (const key of entries.keys()) if (key.startsWith(dir)) return true;
   return false;
 }
 
+// actions/src/bundle/jmx-agent.ts
+import { createHash as createHash7 } from "node:crypto";
+import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import path4 from "node:path";
+
+// actions/src/fidelity/manifest.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync2 } from "node:fs";
+import path3 from "node:path";
+function manifestFile(root5) {
+  return path3.join(root5, "engine", "run-7.23.0.yaml");
+}
+var version2 = external_exports.union([external_exports.string(), external_exports.number()]).transform(String);
+var setting = external_exports.object({ value: version2, default: version2 }).strict();
+var manifestSchema = external_exports.object({
+  image: external_exports.string().regex(/^camunda\/camunda-bpm-platform:run-\d+\.\d+\.\d+$/),
+  camundaVersion: external_exports.string(),
+  /** groupId:artifactId[:classifier] → version. */
+  dependencies: external_exports.record(external_exports.string().regex(/^[\w.-]+:[\w.-]+(:[\w.-]+)?$/), version2),
+  /** groupId:artifactId → why it must not be on the local classpath. */
+  absentDependencies: external_exports.record(external_exports.string(), external_exports.string()),
+  runDefaults: external_exports.record(external_exports.string(), version2),
+  settings: external_exports.record(external_exports.string(), setting),
+  localImplicit: external_exports.record(external_exports.string(), version2),
+  localOnly: external_exports.record(external_exports.string(), external_exports.string()),
+  launch: external_exports.object({
+    environment: external_exports.record(external_exports.string(), version2),
+    production: external_exports.object({ command: external_exports.array(external_exports.string()).min(1) }).strict()
+  }).strict(),
+  jmxExporter: external_exports.object({
+    artifact: external_exports.string().regex(/^[\w.-]+:[\w.-]+$/),
+    version: version2,
+    sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
+    config: external_exports.string(),
+    port: external_exports.number().int().min(1).max(65535),
+    containerJar: external_exports.string().startsWith("/"),
+    containerConfig: external_exports.string().startsWith("/")
+  }).strict(),
+  operations: external_exports.object({
+    requiredEnvironment: external_exports.array(external_exports.string()),
+    ignoredEnvironment: external_exports.array(external_exports.string()),
+    shutdown: external_exports.object({ phases: external_exports.number().int().positive(), marginSeconds: external_exports.number().int().nonnegative() }).strict()
+  }).strict(),
+  capabilities: external_exports.object({
+    version: external_exports.string(),
+    scriptEngines: external_exports.record(external_exports.string(), external_exports.string()),
+    scriptEngineNames: external_exports.array(external_exports.string()),
+    spin: external_exports.array(external_exports.enum(["json", "xml"])),
+    connectors: external_exports.array(external_exports.string()),
+    timeZone: external_exports.string(),
+    dateOffset: external_exports.string().regex(/^[+-]\d{4}$/),
+    startFilters: external_exports.array(external_exports.string()),
+    demoUsers: external_exports.array(external_exports.string()),
+    authorization: external_exports.boolean(),
+    historyLevel: external_exports.enum(["none", "activity", "audit", "full"]),
+    historyTimeToLiveEnforced: external_exports.boolean()
+  }).strict()
+}).strict();
+function parseManifest(text2, file2) {
+  let raw;
+  try {
+    raw = (0, import_yaml3.parse)(text2);
+  } catch (error64) {
+    throw new UserError(
+      `${displayPath(file2)} is not valid YAML (${error64.message.split("\n")[0]}); fix the file.`
+    );
+  }
+  const result = manifestSchema.safeParse(raw);
+  if (!result.success) {
+    const issue3 = result.error.issues[0];
+    throw new UserError(
+      `${displayPath(file2)}: ${issue3.path.join(".") || "(top level)"} ${issue3.message}; fix the manifest.`
+    );
+  }
+  return result.data;
+}
+function loadManifest(file2) {
+  let text2;
+  try {
+    text2 = readFileSync2(file2, "utf8");
+  } catch {
+    throw new UserError(`The engine manifest ${displayPath(file2)} cannot be read; restore it from git.`);
+  }
+  return parseManifest(text2, file2);
+}
+
+// actions/src/bundle/jmx-agent.ts
+var mavenCentral = "https://repo1.maven.org/maven2";
+function agentArtifact(root5) {
+  const { artifact, version: version3, sha256 } = loadManifest(manifestFile(root5)).jmxExporter;
+  const [groupId = "", artifactId = ""] = artifact.split(":");
+  return { groupId, artifactId, version: version3, sha256, fileName: `${artifactId}-${version3}.jar` };
+}
+function sha256Of(file2) {
+  return createHash7("sha256").update(readFileSync3(file2)).digest("hex");
+}
+function agentCandidates(root5, agent, home = homedir2()) {
+  return [
+    path4.join(root5, "engine", "target", "agents", agent.fileName),
+    path4.join(
+      home,
+      ".m2",
+      "repository",
+      ...agent.groupId.split("."),
+      agent.artifactId,
+      agent.version,
+      agent.fileName
+    ),
+    path4.join(localDir(root5), "cache", agent.fileName)
+  ];
+}
+async function locateJmxAgent(root5, options = {}) {
+  const agent = agentArtifact(root5);
+  const candidates = agentCandidates(root5, agent, options.home);
+  for (const file2 of candidates)
+    if (existsSync2(file2) && sha256Of(file2) === agent.sha256) return { file: file2, agent };
+  const url2 = `${mavenCentral}/${agent.groupId.replaceAll(".", "/")}/${agent.artifactId}/${agent.version}/${agent.fileName}`;
+  let bytes;
+  try {
+    const response = await (options.fetch ?? fetch)(url2, { signal: AbortSignal.timeout(12e4) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    bytes = Buffer.from(await response.arrayBuffer());
+  } catch (error64) {
+    throw new UserError(
+      `the bundle needs ${agent.fileName} (engine/run-7.23.0.yaml, jmxExporter), which is not in ${candidates.map((file2) => displayPath(file2)).join(", ")} and could not be downloaded from Maven Central (${error64.message}); build the engine once (\`camunda-gitops engine build\`) or allow the download.`
+    );
+  }
+  const actual = createHash7("sha256").update(bytes).digest("hex");
+  if (actual !== agent.sha256) {
+    throw new UserError(
+      `${url2} has sha256 ${actual}, but engine/run-7.23.0.yaml expects ${agent.sha256} for ${agent.fileName}; nothing was bundled. Check the manifest's jmxExporter entry.`
+    );
+  }
+  const cached2 = candidates[2];
+  mkdirSync(path4.dirname(cached2), { recursive: true });
+  const temporary = `${cached2}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, cached2);
+  return { file: cached2, agent };
+}
+
 // actions/src/bundle/zip.ts
 var import_yazl = __toESM(require_yazl(), 1);
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { Transform } from "node:stream";
@@ -87246,7 +87391,7 @@ async function writeDeterministicZip(entries, outFile) {
     });
   }
   zip.end();
-  const hash2 = createHash7("sha256");
+  const hash2 = createHash8("sha256");
   let size = 0;
   const tap = new Transform({
     transform(chunk, _encoding, done) {
@@ -87267,10 +87412,14 @@ async function writeDeterministicZip(entries, outFile) {
 }
 
 // actions/src/bundle/build.ts
+var jmxAgentSource = "<jmx exporter agent, engine/run-7.23.0.yaml>";
 var defaultLayout = [
   { from: "deploy/appspec.yml", to: "appspec.yml" },
   { from: "deploy/docker-compose.yml", to: "docker-compose.yml" },
-  { from: "deploy/scripts/", to: "scripts/" }
+  { from: "deploy/scripts/", to: "scripts/" },
+  // The engine's JVM metrics: the agent and its configuration, mounted into the Run container.
+  { from: "engine/jmx-exporter.yaml", to: "jmx-exporter.yaml" },
+  { from: jmxAgentSource, to: "agents/" }
 ];
 var workersImageDigestPath = "workers/image-digest";
 var imageDigest = /^sha256:[0-9a-f]{64}$/;
@@ -87283,9 +87432,23 @@ var excluded = [
   /(^|\/)\.DS_Store$/
 ];
 async function buildBundle(options) {
-  const root5 = path3.resolve(options.root);
+  const root5 = path5.resolve(options.root);
   const layout = options.layout ?? defaultLayout;
-  const entries = await collectEntries(root5, layout);
+  const entries = await collectEntries(
+    root5,
+    layout.filter((source) => source.from !== jmxAgentSource)
+  );
+  const agentTarget = layout.find((source) => source.from === jmxAgentSource);
+  if (agentTarget) {
+    const { file: file2, agent } = await locateJmxAgent(root5);
+    entries.push({
+      path: `${agentTarget.to}${agent.fileName}`,
+      source: file2,
+      mode: 420,
+      size: statSync(file2).size
+    });
+    entries.sort((a5, b5) => compareBytes(a5.path, b5.path));
+  }
   if (options.workersImageDigest !== void 0) {
     if (!imageDigest.test(options.workersImageDigest)) {
       throw new UserError(
@@ -87293,9 +87456,9 @@ async function buildBundle(options) {
         { exitCode: 2 }
       );
     }
-    const source = `${path3.resolve(options.out)}.workers-image-digest`;
-    await mkdir(path3.dirname(source), { recursive: true });
-    writeFileSync(source, `${options.workersImageDigest}
+    const source = `${path5.resolve(options.out)}.workers-image-digest`;
+    await mkdir(path5.dirname(source), { recursive: true });
+    writeFileSync2(source, `${options.workersImageDigest}
 `);
     entries.push({ path: workersImageDigestPath, source, mode: 420, size: statSync(source).size });
     entries.sort((a5, b5) => compareBytes(a5.path, b5.path));
@@ -87307,17 +87470,17 @@ async function buildBundle(options) {
     );
   }
   const byPath = new Map(entries.map((e5) => [e5.path, { mode: e5.mode }]));
-  const result = validateAppspec(readFileSync2(appspec.source, "utf8"), byPath);
+  const result = validateAppspec(readFileSync4(appspec.source, "utf8"), byPath);
   if (result.problems.length > 0) {
-    const where = shown(root5, path3.relative(root5, appspec.source));
+    const where = shown(root5, path5.relative(root5, appspec.source));
     throw new UserError(
       `${where} is not a valid CodeDeploy appspec (${result.problems.length} problem(s)); fix them before packaging.`,
       { details: result.problems.map((p3) => `${where}${p3.line ? `:${p3.line}` : ""}: ${p3.message}`) }
     );
   }
-  await mkdir(path3.dirname(path3.resolve(options.out)), { recursive: true });
+  await mkdir(path5.dirname(path5.resolve(options.out)), { recursive: true });
   const zipEntries = entries.map(({ path: p3, source, mode }) => ({ path: p3, source, mode }));
-  const zip = await writeDeterministicZip(zipEntries, path3.resolve(options.out));
+  const zip = await writeDeterministicZip(zipEntries, path5.resolve(options.out));
   return { ...zip, entries, hooks: result.hooks };
 }
 async function collectEntries(root5, layout) {
@@ -87327,8 +87490,8 @@ async function collectEntries(root5, layout) {
     const files = source.from.endsWith("/") ? tracked ? tracked.filter((f5) => f5.startsWith(source.from)) : await walk(root5, source.from) : [source.from];
     for (const file2 of files) {
       if (source.from.endsWith("/") && excluded.some((pattern) => pattern.test(file2))) continue;
-      const absolute = path3.join(root5, file2);
-      if (!existsSync2(absolute)) {
+      const absolute = path5.join(root5, file2);
+      if (!existsSync3(absolute)) {
         if (source.from.endsWith("/")) continue;
         throw new UserError(`the bundle needs ${shown(root5, file2)}, which is missing; restore it.`);
       }
@@ -87355,15 +87518,15 @@ function gitFiles(root5) {
       maxBuffer: 64 * 1024 * 1024
     });
     const top = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: root5, encoding: "utf8" }).trim();
-    if (path3.resolve(top) !== root5) return void 0;
+    if (path5.resolve(top) !== root5) return void 0;
     return [...new Set(out.split("\0").filter(Boolean))];
   } catch {
     return void 0;
   }
 }
 async function walk(root5, dir) {
-  const absolute = path3.join(root5, dir);
-  if (!existsSync2(absolute)) return [];
+  const absolute = path5.join(root5, dir);
+  if (!existsSync3(absolute)) return [];
   const found = [];
   for (const dirent of await readdir(absolute, { withFileTypes: true })) {
     const relative = `${dir}${dirent.name}`;
@@ -87373,7 +87536,7 @@ async function walk(root5, dir) {
   return found;
 }
 function shown(root5, file2) {
-  return displayPath(path3.join(root5, file2));
+  return displayPath(path5.join(root5, file2));
 }
 
 // actions/src/bundle/upload.ts
@@ -88130,10 +88293,10 @@ var packageBundleAction = {
   options: packageOptions,
   inputs: ["environment", "part-size-mib", "kms-key-id", "workers-image-digest"],
   async run(options, { runner, workspace }) {
-    const out = runner.input("out") || path4.join(runner.env.RUNNER_TEMP ?? workspace, "camunda-bundle.zip");
+    const out = runner.input("out") || path6.join(runner.env.RUNNER_TEMP ?? workspace, "camunda-bundle.zip");
     const { bundle, upload } = await packageBundle({
       root: workspace,
-      out: path4.resolve(workspace, out),
+      out: path6.resolve(workspace, out),
       environment: options.environment,
       partSize: options.partSizeBytes,
       kmsKeyId: options.kmsKeyId,

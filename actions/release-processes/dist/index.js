@@ -77855,6 +77855,15 @@ var manifestSchema = external_exports.object({
     environment: external_exports.record(external_exports.string(), version2),
     production: external_exports.object({ command: external_exports.array(external_exports.string()).min(1) }).strict()
   }).strict(),
+  jmxExporter: external_exports.object({
+    artifact: external_exports.string().regex(/^[\w.-]+:[\w.-]+$/),
+    version: version2,
+    sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
+    config: external_exports.string(),
+    port: external_exports.number().int().min(1).max(65535),
+    containerJar: external_exports.string().startsWith("/"),
+    containerConfig: external_exports.string().startsWith("/")
+  }).strict(),
   operations: external_exports.object({
     requiredEnvironment: external_exports.array(external_exports.string()),
     ignoredEnvironment: external_exports.array(external_exports.string()),

@@ -5,6 +5,7 @@ import path from "node:path";
 import { UserError } from "#core/util/errors.js";
 import { displayPath } from "#core/util/paths.js";
 import { type AppspecHook, type BundleEntryInfo, validateAppspec } from "./appspec.js";
+import { locateJmxAgent } from "./jmx-agent.js";
 import { compareBytes, writeDeterministicZip, type ZipEntry } from "./zip.js";
 
 /**
@@ -21,10 +22,19 @@ export interface BundleSource {
   to: string;
 }
 
+/**
+ * Stands in a layout for the JMX exporter agent jar the engine manifest names: not a file of the
+ * repository, but a verified copy from the engine build, the Maven repository or Maven Central.
+ */
+export const jmxAgentSource = "<jmx exporter agent, engine/run-7.23.0.yaml>";
+
 export const defaultLayout: readonly BundleSource[] = [
   { from: "deploy/appspec.yml", to: "appspec.yml" },
   { from: "deploy/docker-compose.yml", to: "docker-compose.yml" },
   { from: "deploy/scripts/", to: "scripts/" },
+  // The engine's JVM metrics: the agent and its configuration, mounted into the Run container.
+  { from: "engine/jmx-exporter.yaml", to: "jmx-exporter.yaml" },
+  { from: jmxAgentSource, to: "agents/" },
 ];
 
 /** Where the bundle holds the workers image's digest (read by deploy/scripts/install.sh). */
@@ -70,7 +80,21 @@ export interface BuildOptions {
 export async function buildBundle(options: BuildOptions): Promise<BuiltBundle> {
   const root = path.resolve(options.root);
   const layout = options.layout ?? defaultLayout;
-  const entries = await collectEntries(root, layout);
+  const entries = await collectEntries(
+    root,
+    layout.filter((source) => source.from !== jmxAgentSource),
+  );
+  const agentTarget = layout.find((source) => source.from === jmxAgentSource);
+  if (agentTarget) {
+    const { file, agent } = await locateJmxAgent(root);
+    entries.push({
+      path: `${agentTarget.to}${agent.fileName}`,
+      source: file,
+      mode: 0o644,
+      size: statSync(file).size,
+    });
+    entries.sort((a, b) => compareBytes(a.path, b.path));
+  }
   if (options.workersImageDigest !== undefined) {
     if (!imageDigest.test(options.workersImageDigest)) {
       throw new UserError(

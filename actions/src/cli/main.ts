@@ -43,6 +43,10 @@ const verbs: Record<string, { summary: string; load: () => Promise<{ command: Co
     summary: "run the external task workers in the foreground",
     load: () => import("./commands/workers.js"),
   },
+  metrics: {
+    summary: "serve the platform's business metrics for Prometheus (backlog, tasks, incidents)",
+    load: () => import("./commands/metrics.js"),
+  },
   up: {
     summary: "run the whole platform locally (engine, release, workers, samples)",
     load: () => import("./commands/up.js"),

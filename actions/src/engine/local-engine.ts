@@ -15,9 +15,10 @@ import { buildEngine, checkJava } from "./build.js";
 import { defaultJvmArgs } from "./cds.js";
 import { type EngineCredentials, resolveEngineCredentials } from "./credentials.js";
 import { checkCredentials, engineAnswers, waitUntilAnswering } from "./health.js";
+import { jmxAgentOption, jmxExporterPort } from "./jvm-metrics.js";
 import { withFileLock } from "./lock.js";
 import { logFileOf, logTail, rotateLog, startupFailureLines } from "./log.js";
-import { isPortFree } from "./ports.js";
+import { findFreePort, isPortFree } from "./ports.js";
 import { spawnEngine, terminate } from "./process.js";
 import {
   checkPostgresSettings,
@@ -71,6 +72,11 @@ export interface StartEngineOptions {
   timeoutMs?: number;
   /** Replaces defaultJvmArgs (e.g. a larger heap or full JIT for benchmarks). */
   jvmArgs?: readonly string[];
+  /**
+   * Port of the JVM metrics (the JMX exporter agent's /metrics, on the engine's host). Default 9404
+   * as in production, or a free port when 9404 is taken; false starts the engine without the agent.
+   */
+  jvmMetricsPort?: number | false;
   onProgress?: (line: string) => void;
 }
 
@@ -93,6 +99,8 @@ export interface EngineHandle {
   credentialsFile?: string;
   /** True when startEngine found this engine already running and returned it. */
   alreadyRunning: boolean;
+  /** The JMX exporter agent's Prometheus endpoint (JVM heap, GC, threads, database pool). */
+  jvmMetricsUrl?: string;
 }
 
 export interface EngineStatus {
@@ -109,6 +117,7 @@ export interface EngineStatus {
   webappUrl?: string;
   cockpitUrl?: string;
   startedAt?: string;
+  jvmMetricsUrl?: string;
 }
 
 export interface StopEngineResult {
@@ -128,6 +137,7 @@ interface StartPlan {
   port: number;
   timeoutMs: number;
   jvmArgs: readonly string[];
+  jvmMetricsPort: number | false | undefined;
   baseEnv: Record<string, string | undefined>;
   progress: (line: string) => void;
   /** What the caller asked for explicitly (an engine already running must match it). */
@@ -160,7 +170,28 @@ function handleFromState(
     credentialsSource: credentials.source,
     ...(credentials.file ? { credentialsFile: credentials.file } : {}),
     alreadyRunning,
+    ...(state.jvmMetricsPort ? { jvmMetricsUrl: jvmMetricsUrl(state.host, state.jvmMetricsPort) } : {}),
   };
+}
+
+function jvmMetricsUrl(host: string, port: number): string {
+  return new URL("/metrics", engineUrls(host, port).restUrl).href;
+}
+
+/** The agent option and its port, or nothing (with a progress line saying why). */
+async function jvmMetricsAgent(plan: StartPlan): Promise<{ option: string; port: number } | undefined> {
+  if (plan.jvmMetricsPort === false) return undefined;
+  const port =
+    plan.jvmMetricsPort ??
+    ((await isPortFree(jmxExporterPort, plan.host)) ? jmxExporterPort : await findFreePort(plan.host));
+  const agent = jmxAgentOption(plan.engineDir, plan.host, port);
+  if ("missing" in agent) {
+    plan.progress(
+      `no JVM metrics: ${displayPath(agent.missing)} is missing (rebuild with \`camunda-gitops engine build --force\`)`,
+    );
+    return undefined;
+  }
+  return { option: agent.option, port };
 }
 
 function credentialsMismatch(credentials: EngineCredentials, db: EngineDb, dataDir: string): UserError {
@@ -185,6 +216,7 @@ function planStart(options: StartEngineOptions): StartPlan {
     port,
     timeoutMs: options.timeoutMs ?? defaultStartTimeoutMs,
     jvmArgs: options.jvmArgs ?? defaultJvmArgs,
+    jvmMetricsPort: options.jvmMetricsPort,
     baseEnv: { ...process.env, ...options.env },
     progress: options.onProgress ?? (() => {}),
     requested: {
@@ -230,10 +262,17 @@ async function launchNewEngine(plan: StartPlan): Promise<EngineHandle> {
 
   const logFile = logFileOf(dataDir);
   rotateLog(logFile);
+  const agent = await jvmMetricsAgent(plan);
   progress(`starting the engine on port ${port} (${db === "h2" ? "H2" : "PostgreSQL"})`);
   const engine = await spawnEngine({
     java,
-    args: [...plan.jvmArgs, ...launch.jvmArgs, processMarker(dataDir), ...launch.programArgs],
+    args: [
+      ...plan.jvmArgs,
+      ...launch.jvmArgs,
+      ...(agent ? [agent.option] : []),
+      processMarker(dataDir),
+      ...launch.programArgs,
+    ],
     cwd: dataDir,
     env: engineEnvironment({ base: plan.baseEnv, db, dataDir, host, port, credentials }),
     logFile,
@@ -245,6 +284,7 @@ async function launchNewEngine(plan: StartPlan): Promise<EngineHandle> {
     db,
     startedAt: new Date().toISOString(),
     logFile,
+    ...(agent ? { jvmMetricsPort: agent.port } : {}),
   };
   writeState(dataDir, state);
 
@@ -338,5 +378,6 @@ export async function engineStatus(options: { dataDir: string }): Promise<Engine
     db: state.db,
     ...links,
     startedAt: state.startedAt,
+    ...(state.jvmMetricsPort ? { jvmMetricsUrl: jvmMetricsUrl(state.host, state.jvmMetricsPort) } : {}),
   };
 }

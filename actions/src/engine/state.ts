@@ -20,6 +20,8 @@ const engineStateSchema = z.object({
   db: z.enum(engineDbs),
   startedAt: z.string(),
   logFile: z.string(),
+  /** Port of the JMX exporter agent's /metrics (absent when the engine runs without it). */
+  jvmMetricsPort: z.number().int().positive().optional(),
 });
 
 export type EngineState = z.infer<typeof engineStateSchema>;

@@ -137,6 +137,8 @@ interface ComposeService {
   command?: string[] | string;
   environment?: Record<string, string | number | boolean | null> | string[];
   stop_grace_period?: string;
+  volumes?: Array<string | { source?: string; target?: string; read_only?: boolean }>;
+  ports?: Array<string | number | { target?: number; published?: string | number; host_ip?: string }>;
 }
 
 function environmentOf(service: ComposeService): Record<string, string> {
@@ -222,6 +224,8 @@ export function composeDrift(manifest: FidelityManifest, composeYaml: string, wh
     }
   }
 
+  drift.push(...agentDrift(manifest, service, env, at));
+
   const phase = parseDurationSeconds(lookup(env, "spring.lifecycle.timeout-per-shutdown-phase") ?? "30s");
   const grace = parseDurationSeconds(service.stop_grace_period ?? "10s");
   const { phases, marginSeconds } = manifest.operations.shutdown;
@@ -236,5 +240,87 @@ export function composeDrift(manifest: FidelityManifest, composeYaml: string, wh
       message: `stop_grace_period is ${grace} s, but Spring may take ${phases} x ${phase} s to shut down; Docker would kill the engine mid-shutdown. Use at least ${phases * phase + marginSeconds}s.`,
     });
   }
+  return drift;
+}
+
+/**
+ * The JMX exporter agent in a compose file's engine service: JAVA_OPTS starts the manifest's agent
+ * with its configuration on its port, both files are mounted read-only where JAVA_OPTS names them
+ * (the jar under its Maven file name, so the version cannot differ from the manifest's), and the
+ * port is published on the host's loopback only (JVM internals are not for the network).
+ */
+function agentDrift(
+  manifest: FidelityManifest,
+  service: ComposeService,
+  env: Record<string, string>,
+  at: string,
+): Drift[] {
+  const drift: Drift[] = [];
+  const agent = manifest.jmxExporter;
+  const option = `-javaagent:${agent.containerJar}=${agent.port}:${agent.containerConfig}`;
+  if (!(env.JAVA_OPTS ?? "").split(/\s+/).includes(option)) {
+    drift.push({ where: at, message: `JAVA_OPTS must start the JVM metrics agent: ${option}.` });
+  }
+  const artifactId = agent.artifact.split(":")[1] ?? "";
+  const mounts = (service.volumes ?? []).map((volume) => {
+    if (typeof volume !== "string")
+      return { source: volume.source ?? "", target: volume.target ?? "", readOnly: !!volume.read_only };
+    const [source = "", target = "", mode = ""] = volume.split(":");
+    return { source, target, readOnly: mode.split(",").includes("ro") };
+  });
+  const wanted = [
+    { target: agent.containerJar, file: `${artifactId}-${agent.version}.jar` },
+    { target: agent.containerConfig, file: agent.config.split("/").at(-1) ?? "" },
+  ];
+  for (const { target, file } of wanted) {
+    const mount = mounts.find((m) => m.target === target);
+    if (!mount) drift.push({ where: at, message: `${target} must be mounted (${file}).` });
+    else if (mount.source.split("/").at(-1) !== file)
+      drift.push({ where: at, message: `${target} is mounted from ${mount.source}; it must be ${file}.` });
+    else if (!mount.readOnly)
+      drift.push({ where: at, message: `${target} must be mounted read-only (:ro).` });
+  }
+  const published = (service.ports ?? []).map(String).filter((p) => p.endsWith(`:${agent.port}`));
+  if (published.length !== 1 || !published[0]?.startsWith("127.0.0.1:")) {
+    drift.push({
+      where: at,
+      message: `port ${agent.port} (JVM metrics) must be published once, on 127.0.0.1 only, as "127.0.0.1:${agent.port}:${agent.port}".`,
+    });
+  }
+  return drift;
+}
+
+/**
+ * The agent outside the compose files: engine/pom.xml copies the manifest's version next to the local
+ * jar, the local launch names that copy and the manifest's configuration file.
+ */
+export function agentBuildDrift(
+  manifest: FidelityManifest,
+  build: { pomXml: string; localVersion: string; localConfig: string },
+): Drift[] {
+  const drift: Drift[] = [];
+  const agent = manifest.jmxExporter;
+  const [groupId, artifactId] = agent.artifact.split(":");
+  const pomVersion = /<jmx-exporter\.version>([^<]+)<\/jmx-exporter\.version>/.exec(build.pomXml)?.[1];
+  if (pomVersion !== agent.version)
+    drift.push({
+      where: "engine/pom.xml",
+      message: `jmx-exporter.version is ${pomVersion ?? "not set"}, the manifest's agent is ${agent.version}.`,
+    });
+  if (
+    !build.pomXml.includes(`<groupId>${groupId}</groupId>`) ||
+    !build.pomXml.includes(`<artifactId>${artifactId}</artifactId>`)
+  )
+    drift.push({ where: "engine/pom.xml", message: `does not copy ${agent.artifact} to target/agents/.` });
+  if (build.localVersion !== agent.version)
+    drift.push({
+      where: "actions/src/engine/jvm-metrics.ts",
+      message: `the local engine starts agent ${build.localVersion}, the manifest's is ${agent.version}.`,
+    });
+  if (build.localConfig !== agent.config)
+    drift.push({
+      where: "actions/src/engine/jvm-metrics.ts",
+      message: `the local engine reads ${build.localConfig}, the manifest's configuration is ${agent.config}.`,
+    });
   return drift;
 }

@@ -36,6 +36,17 @@ export const manifestSchema = z
         production: z.object({ command: z.array(z.string()).min(1) }).strict(),
       })
       .strict(),
+    jmxExporter: z
+      .object({
+        artifact: z.string().regex(/^[\w.-]+:[\w.-]+$/),
+        version,
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        config: z.string(),
+        port: z.number().int().min(1).max(65_535),
+        containerJar: z.string().startsWith("/"),
+        containerConfig: z.string().startsWith("/"),
+      })
+      .strict(),
     operations: z
       .object({
         requiredEnvironment: z.array(z.string()),

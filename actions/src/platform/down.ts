@@ -1,5 +1,5 @@
 /**
- * `camunda-gitops down`: stops what `up` started — the workers process, and the engine only when `up`
+ * `camunda-gitops down`: stops what `up` started — the metrics exporter, the workers, and the engine only when `up`
  * started it — and nothing else. Each stop is a named step (what is stopped, its pid), so a stop that
  * takes a moment never looks like a hang.
  */
@@ -10,10 +10,11 @@ import { clearState, isAlive, platformFiles, readState } from "./state.js";
 
 export interface DownResult {
   workers: "stopped" | "not running";
+  exporter: "stopped" | "not running";
   engine: "stopped" | "left running (not started by up)" | "not running";
 }
 
-/** SIGTERM, then wait for the workers' own graceful drain; SIGKILL only past the grace period. */
+/** SIGTERM, then wait for the process's own graceful stop (the workers drain); SIGKILL only past the grace period. */
 export async function stopWorkers(pid: number, graceMs = 30_000): Promise<void> {
   if (!isAlive(pid)) return;
   try {
@@ -34,7 +35,13 @@ export async function down(root: string, options: DownOptions = {}): Promise<Dow
   const step = options.step ?? progressStep;
   const { stateFile } = platformFiles(root);
   const state = readState(stateFile);
-  if (!state) return { workers: "not running", engine: "not running" };
+  if (!state) return { workers: "not running", exporter: "not running", engine: "not running" };
+  let exporter: DownResult["exporter"] = "not running";
+  if (state.exporter && isAlive(state.exporter.pid)) {
+    const pid = state.exporter.pid;
+    await step(`Stopping the metrics exporter (pid ${pid})`, () => stopWorkers(pid, 10_000));
+    exporter = "stopped";
+  }
   let workers: DownResult["workers"] = "not running";
   if (state.workers && isAlive(state.workers.pid)) {
     const pid = state.workers.pid;
@@ -58,5 +65,5 @@ export async function down(root: string, options: DownOptions = {}): Promise<Dow
     }
   }
   clearState(stateFile);
-  return { workers, engine };
+  return { workers, exporter, engine };
 }

@@ -8,15 +8,27 @@ import path from "node:path";
 import { localDir } from "#core/util/paths.js";
 
 /** Where a checkout keeps the platform's state and the workers' log. */
-export function platformFiles(root: string): { dir: string; stateFile: string; workersLogFile: string } {
+export function platformFiles(root: string): {
+  dir: string;
+  stateFile: string;
+  workersLogFile: string;
+  exporterLogFile: string;
+} {
   const dir = path.join(localDir(root), "platform");
-  return { dir, stateFile: path.join(dir, "state.json"), workersLogFile: path.join(dir, "workers.log") };
+  return {
+    dir,
+    stateFile: path.join(dir, "state.json"),
+    workersLogFile: path.join(dir, "workers.log"),
+    exporterLogFile: path.join(dir, "metrics.log"),
+  };
 }
 
 export interface PlatformState {
   startedAt: string;
   engine: { dataDir: string; startedByUp: boolean; db: string; port: number };
   workers: { pid: number; port: number; logFile: string; dataDir: string } | null;
+  /** The business metrics exporter (`camunda-gitops metrics`); absent in states written before it existed. */
+  exporter?: { pid: number; port: number; logFile: string } | null;
 }
 
 export function readState(file: string): PlatformState | null {

@@ -6,8 +6,11 @@
 import type { CamundaClient } from "#core/camunda/index.js";
 import { createCamundaClient } from "#core/camunda/index.js";
 import { defaultDataDir, engineStatus } from "#core/engine/local-engine.js";
+import { EngineCollector } from "#core/metrics/collect.js";
+import { countingFetch, type RequestCounter } from "#core/metrics/requests.js";
+import { formatWork, summariseWork, type WorkSummary } from "#core/metrics/summary.js";
 import { displayPath } from "#core/util/paths.js";
-import { isAlive, type PlatformState, platformFiles, readState } from "./state.js";
+import { isAlive, platformFiles, readState } from "./state.js";
 
 export interface DefinitionRow {
   type: "process" | "decision";
@@ -26,12 +29,18 @@ export interface PlatformStatus {
     tasklistUrl?: string;
     db?: string;
     pid?: number;
+    /** The JMX exporter agent's Prometheus endpoint (heap, GC, threads, database pool). */
+    jvmMetricsUrl?: string;
   };
   login: { username: string; where: string } | null;
   workers: { running: boolean; pid?: number; ready: boolean; metricsUrl?: string; logFile?: string };
+  /** The business metrics exporter `up` started. */
+  exporter: { running: boolean; pid?: number; ready: boolean; metricsUrl?: string; logFile?: string };
   definitions: DefinitionRow[];
   openTasks: Array<{ name: string; businessKey: string | null; candidateGroups: string[]; created: string }>;
   incidents: number;
+  /** Backlog, reviews, incidents and throughput, from one poll of the metrics exporter's collector. */
+  work?: WorkSummary;
 }
 
 export async function readPlatformStatus(options: {
@@ -43,13 +52,15 @@ export async function readPlatformStatus(options: {
 }): Promise<PlatformStatus> {
   const state = readState(platformFiles(options.root).stateFile);
   const engine = await engineStatus({ dataDir: options.dataDir ?? defaultDataDir(options.root) });
-  const workers = await workersStatus(state);
+  const workers = await processStatus(state?.workers);
+  const exporter = await processStatus(state?.exporter);
   const status: PlatformStatus = {
     engine: { running: engine.answering },
     login: options.credentials
       ? { username: options.credentials.username, where: options.credentials.where }
       : null,
     workers,
+    exporter,
     definitions: [],
     openTasks: [],
     incidents: 0,
@@ -62,19 +73,30 @@ export async function readPlatformStatus(options: {
     ...(engine.webappUrl ? { tasklistUrl: `${engine.webappUrl}tasklist/default/` } : {}),
     ...(engine.db ? { db: engine.db } : {}),
     ...(engine.pid ? { pid: engine.pid } : {}),
+    ...(engine.jvmMetricsUrl ? { jvmMetricsUrl: engine.jvmMetricsUrl } : {}),
   };
   if (!options.credentials) return status;
-  const client = createCamundaClient({ baseUrl: engine.restUrl, ...options.credentials, retries: 1 });
+  const requests: RequestCounter = { count: 0 };
+  const client = createCamundaClient({
+    baseUrl: engine.restUrl,
+    ...options.credentials,
+    retries: 1,
+    fetch: countingFetch(requests),
+  });
   status.definitions = await definitionRows(client);
   status.openTasks = await openTasks(client);
   status.incidents = (await client.ok(client.api.GET("/incident/count"))).count ?? 0;
+  status.work = await summariseWork(new EngineCollector({ client, requests, metersIntervalMs: false }));
   return status;
 }
 
-async function workersStatus(state: PlatformState | null): Promise<PlatformStatus["workers"]> {
-  const pid = state?.workers?.pid;
-  if (!state?.workers || pid === undefined || !isAlive(pid)) return { running: false, ready: false };
-  const base = `http://127.0.0.1:${state.workers.port}`;
+/** A background process `up` started (workers or exporter): alive, and ready on its /readyz. */
+async function processStatus(
+  entry: { pid: number; port: number; logFile: string } | null | undefined,
+): Promise<PlatformStatus["workers"]> {
+  const pid = entry?.pid;
+  if (!entry || pid === undefined || !isAlive(pid)) return { running: false, ready: false };
+  const base = `http://127.0.0.1:${entry.port}`;
   let ready = false;
   try {
     ready = (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok;
@@ -86,7 +108,7 @@ async function workersStatus(state: PlatformState | null): Promise<PlatformStatu
     ...(pid ? { pid } : {}),
     ready,
     metricsUrl: `${base}/metrics`,
-    logFile: displayPath(state.workers.logFile),
+    logFile: displayPath(entry.logFile),
   };
 }
 
@@ -178,6 +200,13 @@ export function formatStatus(status: PlatformStatus): string {
       ? `Workers:   ${status.workers.ready ? "ready" : "running, engine not reachable"} (pid ${status.workers.pid}, metrics ${status.workers.metricsUrl}, log ${status.workers.logFile})`
       : "Workers:   not running",
   );
+  if (status.exporter.running) {
+    lines.push(
+      `Metrics:   ${status.exporter.ready ? "ready" : "running, engine not reachable"} (pid ${status.exporter.pid}, ${status.exporter.metricsUrl}, log ${status.exporter.logFile})`,
+    );
+  }
+  if (status.engine.jvmMetricsUrl)
+    lines.push(`JVM:       ${status.engine.jvmMetricsUrl} (heap, GC, threads, database pool)`);
   if (status.definitions.length > 0) {
     lines.push("", "Definitions:");
     const width = Math.max(...status.definitions.map((d) => d.key.length));
@@ -201,5 +230,6 @@ export function formatStatus(status: PlatformStatus): string {
     }
     lines.push(`Incidents: ${status.incidents}`);
   }
+  if (status.work) lines.push("", ...formatWork(status.work));
   return lines.join("\n");
 }

@@ -18,6 +18,7 @@ import {
   startEngine,
   stopEngine,
 } from "#core/engine/local-engine.js";
+import { defaultExporterPort } from "#core/metrics/settings.js";
 import { connect } from "#core/release/connect.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
 import { release } from "#core/release/release.js";
@@ -37,6 +38,8 @@ export interface UpOptions {
   samples?: number;
   /** Port of the workers' /healthz, /readyz and /metrics; default 9464 or the next free one. */
   workersPort?: number;
+  /** Port of the business metrics exporter; default 9465 or the next free one. */
+  exporterPort?: number;
   step?: typeof progressStep;
   /** Engine data folder; default defaultDataDir(root). Tests use a folder of their own. */
   dataDir?: string;
@@ -63,7 +66,11 @@ export async function up(options: UpOptions): Promise<UpResult | { alreadyRunnin
   }
 
   const dataDir = options.dataDir ?? defaultDataDir(root);
-  const started: { engine: boolean; workersPid: number | null } = { engine: false, workersPid: null };
+  const started: { engine: boolean; workersPid: number | null; exporterPid: number | null } = {
+    engine: false,
+    workersPid: null,
+    exporterPid: null,
+  };
   try {
     const engine = await step("Starting the Camunda 7.23 engine", (s) =>
       startEngine({
@@ -102,6 +109,17 @@ export async function up(options: UpOptions): Promise<UpResult | { alreadyRunnin
       return { pid };
     });
 
+    const exporterPort =
+      options.exporterPort ??
+      ((await isPortFree(defaultExporterPort)) ? defaultExporterPort : await findFreePort());
+    const exporter = await step("Starting the metrics exporter", async (s) => {
+      const pid = startExporterProcess(root, engine, exporterPort);
+      started.exporterPid = pid;
+      s.update(`pid ${pid}, http://127.0.0.1:${exporterPort}/metrics`);
+      await waitForReady(exporterPort, pid, files.exporterLogFile, "the metrics exporter");
+      return { pid };
+    });
+
     const state: PlatformState = {
       startedAt: new Date().toISOString(),
       engine: { dataDir, startedByUp: started.engine, db: engine.db, port: engine.port },
@@ -111,6 +129,7 @@ export async function up(options: UpOptions): Promise<UpResult | { alreadyRunnin
         logFile: files.workersLogFile,
         dataDir: path.join(localDir(root), "workers"),
       },
+      exporter: { pid: exporter.pid, port: exporterPort, logFile: files.exporterLogFile },
     };
     writeState(state, files.stateFile);
 
@@ -137,6 +156,7 @@ export async function up(options: UpOptions): Promise<UpResult | { alreadyRunnin
     };
   } catch (error) {
     // Leave nothing half-started: undo exactly what this run started, then report the first error.
+    if (started.exporterPid) await stopWorkers(started.exporterPid);
     if (started.workersPid) await stopWorkers(started.workersPid);
     if (started.engine) await stopEngine({ dataDir });
     throw error;
@@ -200,12 +220,49 @@ export function workersStoreEnv(db: string | undefined, env: NodeJS.ProcessEnv):
   };
 }
 
+/**
+ * `camunda-gitops metrics` in the background, polling the local engine. It reads the engine's state
+ * the same way an operator's `metrics --env local` does; only the port and the credentials are given.
+ */
+function startExporterProcess(root: string, engine: EngineHandle, port: number): number {
+  const files = platformFiles(root);
+  mkdirSync(files.dir, { recursive: true });
+  const log = openSync(files.exporterLogFile, "a");
+  try {
+    const child = spawn(
+      process.execPath,
+      [path.join(root, "bin", "camunda-gitops.mjs"), "metrics", "--port", String(port)],
+      {
+        cwd: root,
+        detached: true,
+        stdio: ["ignore", log, log],
+        env: {
+          ...process.env,
+          CAMUNDA_URL: engine.restUrl,
+          CAMUNDA_USERNAME: engine.credentials.username,
+          CAMUNDA_PASSWORD: engine.credentials.password,
+        },
+      },
+    );
+    child.unref();
+    if (!child.pid)
+      throw new UserError("could not start the metrics exporter; see .local/platform/metrics.log.");
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
+}
+
 async function waitForWorkers(port: number, pid: number, logFile: string): Promise<void> {
+  return waitForReady(port, pid, logFile, "the workers");
+}
+
+async function waitForReady(port: number, pid: number, logFile: string, what: string): Promise<void> {
   const ready = await waitUntil(
     async () => {
       if (!isAlive(pid)) {
         throw new UserError(
-          `the workers exited during startup; see ${displayPath(logFile)} for the reason, fix it and run \`npm start\` again.`,
+          `${what} exited during startup; see ${displayPath(logFile)} for the reason, fix it and run \`npm start\` again.`,
         );
       }
       try {
@@ -222,7 +279,7 @@ async function waitForWorkers(port: number, pid: number, logFile: string): Promi
   );
   if (ready) return;
   throw new UserError(
-    `the workers did not report ready on http://127.0.0.1:${port}/readyz within ${workersReadyTimeoutMs / 1000} s; see ${displayPath(logFile)}.`,
+    `${what} did not report ready on http://127.0.0.1:${port}/readyz within ${workersReadyTimeoutMs / 1000} s; see ${displayPath(logFile)}.`,
   );
 }
 

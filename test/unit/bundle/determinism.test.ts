@@ -36,6 +36,9 @@ describe("deterministic bundle", () => {
     );
     assert.ok(names.includes("appspec.yml"), "appspec.yml sits at the bundle root");
     assert.ok(names.includes("docker-compose.yml"));
+    // The JVM metrics agent and its configuration, where docker-compose.yml mounts them from.
+    assert.ok(names.includes("agents/jmx_prometheus_javaagent-1.0.1.jar"), "the JMX exporter agent");
+    assert.ok(names.includes("jmx-exporter.yaml"));
     assert.equal(
       new Set(entries.map((e) => `${e.dosDate}/${e.dosTime}`)).size,
       1,

@@ -6,9 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { before, describe, test } from "node:test";
+import { jmxExporterConfig, jmxExporterVersion } from "#core/engine/jvm-metrics.js";
 import { fixedEngineEnvironment } from "#core/engine/launch-environment.js";
 import {
+  agentBuildDrift,
   applicationDrift,
   composeDrift,
   type Drift,
@@ -126,6 +129,62 @@ describe("engine fidelity: engine/ and the compose files match engine/run-7.23.0
       show(composeDrift(manifest, fromDefaults, "x")),
       /camunda\.bpm\.filter\.create is "All tasks" \(Run's default\.yml\)/,
     );
+  });
+
+  const agentBuild = {
+    pomXml: readFileSync(repoPath("engine/pom.xml"), "utf8"),
+    localVersion: jmxExporterVersion,
+    localConfig: path
+      .relative(repoRoot, jmxExporterConfig(repoPath("engine")))
+      .split(path.sep)
+      .join("/"),
+  };
+
+  test("the JMX exporter agent: engine/pom.xml and the local launch use the manifest's version and configuration", () => {
+    assert.deepEqual(agentBuildDrift(manifest, agentBuild), []);
+    const older = show(
+      agentBuildDrift(
+        broken((m) => {
+          m.jmxExporter.version = "0.20.0";
+        }),
+        agentBuild,
+      ),
+    );
+    assert.match(
+      older,
+      /engine\/pom\.xml: jmx-exporter\.version is 1\.0\.1, the manifest's agent is 0\.20\.0/,
+    );
+    assert.match(older, /the local engine starts agent 1\.0\.1, the manifest's is 0\.20\.0/);
+  });
+
+  test("compose drift is reported for the agent: not in JAVA_OPTS, jar not mounted, config writable, port on every interface", () => {
+    const production = composeFiles[0]!.text;
+    const drifted = production
+      .replace(/-javaagent:\S+ /, "")
+      .replace(/ {6}- \.\/agents\/.*\n/, "")
+      .replace(
+        "./jmx-exporter.yaml:/camunda/configuration/jmx-exporter.yaml:ro",
+        "./jmx-exporter.yaml:/camunda/configuration/jmx-exporter.yaml",
+      )
+      .replace('"127.0.0.1:9404:9404"', '"9404:9404"');
+    const messages = show(composeDrift(manifest, drifted, "deploy/docker-compose.yml"));
+    assert.match(
+      messages,
+      /JAVA_OPTS must start the JVM metrics agent: -javaagent:\/camunda\/javaagent\/jmx_prometheus_javaagent-1\.0\.1\.jar=9404:/,
+    );
+    assert.match(messages, /\/camunda\/javaagent\/jmx_prometheus_javaagent-1\.0\.1\.jar must be mounted/);
+    assert.match(messages, /\/camunda\/configuration\/jmx-exporter\.yaml must be mounted read-only/);
+    assert.match(messages, /port 9404 \(JVM metrics\) must be published once, on 127\.0\.0\.1 only/);
+    // A manifest naming another agent version makes both compose files drift.
+    const newer = broken((m) => {
+      m.jmxExporter.version = "1.1.0";
+      m.jmxExporter.containerJar = "/camunda/javaagent/jmx_prometheus_javaagent-1.1.0.jar";
+    });
+    for (const { file, text } of composeFiles)
+      assert.match(
+        show(composeDrift(newer, text, file)),
+        /jmx_prometheus_javaagent-1\.1\.0\.jar must be mounted/,
+      );
   });
 
   test("a deliberately broken manifest entry makes the repository drift (the evidence the issue asks for)", () => {

@@ -12,8 +12,10 @@ Runs the whole insurance platform on this machine:
   1. builds (if needed) and starts the local Camunda 7.23 engine (H2 by default);
   2. releases processes/ to the "local" environment with the same release code as CI;
   3. starts the external task workers in the background (log: .local/platform/workers.log);
-  4. submits sample applications from processes/examples/ (green, yellow, red, incomplete);
-then prints the Cockpit, Tasklist and REST URLs, the login, and what is running.
+  4. starts the metrics exporter in the background (http://127.0.0.1:9465/metrics, log:
+     .local/platform/metrics.log); the engine's JVM metrics are on http://127.0.0.1:9404/metrics;
+  5. submits sample applications from processes/examples/ (green, yellow, red, incomplete);
+then prints the Cockpit, Tasklist and REST URLs, the login, what is running and what waits.
 Running it again while the platform is up only prints the status. Stop it with \`npm run stop\`.
 
 Options:
