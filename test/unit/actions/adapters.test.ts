@@ -14,6 +14,7 @@ import { UserError } from "#core/util/errors.js";
 import { run as deployAction } from "../../../actions/codedeploy-deploy/run.js";
 import { run as packageAction } from "../../../actions/package-bundle/run.js";
 import { run as releaseAction } from "../../../actions/release-processes/run.js";
+import { run as reviewAction } from "../../../actions/review-processes/run.js";
 import { runAction } from "../../../actions/shared/run-action.js";
 import { repoRoot } from "../../support/repo.js";
 import { RecordingRunner } from "../../support/runner.js";
@@ -97,6 +98,26 @@ describe("release-processes action: run()", () => {
       r.failure,
       'input expected-plan-digest must be a plan digest (16 hex digits, the plan-digest output), got "latest".',
     );
+  });
+});
+
+describe("review-processes action: run()", () => {
+  it("refuses an input that is not yes or no before comparing anything", async () => {
+    const r = runner({ pictures: "sometimes" });
+    await reviewAction(r);
+    assert.equal(r.failure, 'input pictures must be true or false, got "sometimes".');
+    assert.deepEqual(r.outputs, {});
+  });
+
+  it("without a pull request: compares the given base with the checkout, summary and outputs, no comment", async () => {
+    const reportDir = path.join(temp, "review");
+    const r = runner({ base: "HEAD", paths: "processes", "report-dir": reportDir, pictures: "false" });
+    await reviewAction(r);
+    assert.equal(r.failure, undefined, r.failure);
+    assert.equal(r.outputs["report-dir"], reportDir);
+    assert.equal(r.outputs["comment-url"], "");
+    assert.match(String(r.outputs["changed-files"]), /^\d+$/);
+    assert.match(r.summaryText, /Process changes/);
   });
 });
 
