@@ -11,7 +11,7 @@ import { connect } from "#core/release/connect.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
 import { planHasChanges } from "#core/release/plan.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
-import { type ReleaseResult, release, SmokeFailedError } from "#core/release/release.js";
+import { ReleaseFollowUpError, type ReleaseResult, release } from "#core/release/release.js";
 import { formatReleaseMarkdown, formatReleaseText, releaseJson } from "#core/release/report.js";
 import { type ActionDefinition, runAction } from "../shared/run-action.js";
 import { githubRunner, type Runner } from "../shared/runner.js";
@@ -28,7 +28,7 @@ async function publish(runner: Runner, result: ReleaseResult): Promise<void> {
 export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
   what: "The process release",
   options: releaseOptions,
-  inputs: ["environment", "ref", "dry-run", "smoke", "expected-plan-digest"],
+  inputs: ["environment", "ref", "dry-run", "smoke", "migrate", "expected-plan-digest"],
   async run(options, { runner, workspace }) {
     // Masked before anything can print it; the client sends it only in the Authorization header.
     if (runner.env.CAMUNDA_PASSWORD) runner.secret(runner.env.CAMUNDA_PASSWORD);
@@ -45,6 +45,7 @@ export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
         ref: options.ref,
         dryRun: options.dryRun,
         smoke: options.smoke,
+        migrate: options.migrate,
         allowSmokeTests: connection.allowSmokeTests,
         ...(options.smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {}),
         expectedPlanDigest: options.expectedPlanDigest,
@@ -56,8 +57,9 @@ export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
       });
       await publish(runner, result);
     } catch (error) {
-      // Deployed, but the smoke test failed: the table of versions still belongs in the outputs.
-      if (error instanceof SmokeFailedError) await publish(runner, error.result);
+      // Deployed, but a step after it failed (smoke test, required migration): the table of versions
+      // still belongs in the outputs.
+      if (error instanceof ReleaseFollowUpError) await publish(runner, error.result);
       throw error;
     }
   },

@@ -94532,7 +94532,15 @@ var camundaSchema = external_exports.object({
   allowInsecureHttp: external_exports.boolean().default(false),
   insecureHttpReason: external_exports.string().min(10, "must say why plain HTTP is acceptable (10+ characters)").optional(),
   /** `release --smoke` starts one instance per changed process; never in prod unless this is true. */
-  allowSmokeTests: external_exports.boolean().default(false)
+  allowSmokeTests: external_exports.boolean().default(false),
+  /**
+   * Running instances of older versions when a process gets a new one: never moved (`release
+   * --migrate` moves them once), moved when every instance is covered, or required (a release that
+   * would leave instances behind is refused before it deploys). See docs/migration.md.
+   */
+  migration: external_exports.enum(["never", "covered", "required"]).default("never"),
+  /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
+  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep")
 }).strict().superRefine((camunda, ctx) => {
   if (camunda.allowInsecureHttp && !camunda.insecureHttpReason) {
     ctx.addIssue({

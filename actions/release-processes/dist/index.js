@@ -126,17 +126,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path13) {
-      const ctrl = callVisitor(key, node2, visitor, path13);
+    function visit_(key, node2, visitor, path14) {
+      const ctrl = callVisitor(key, node2, visitor, path14);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
+          path14 = Object.freeze(path14.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path13);
+            const ci = visit_(i, node2.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -147,13 +147,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path13);
+          const cv = visit_("value", node2.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -174,17 +174,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path13) {
-      const ctrl = await callVisitor(key, node2, visitor, path13);
+    async function visitAsync_(key, node2, visitor, path14) {
+      const ctrl = await callVisitor(key, node2, visitor, path14);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
+          path14 = Object.freeze(path14.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -195,13 +195,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path13);
+          const cv = await visitAsync_("value", node2.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -228,23 +228,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path13) {
+    function callVisitor(key, node2, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path13);
+        return visitor(key, node2, path14);
       if (identity2.isMap(node2))
-        return visitor.Map?.(key, node2, path13);
+        return visitor.Map?.(key, node2, path14);
       if (identity2.isSeq(node2))
-        return visitor.Seq?.(key, node2, path13);
+        return visitor.Seq?.(key, node2, path14);
       if (identity2.isPair(node2))
-        return visitor.Pair?.(key, node2, path13);
+        return visitor.Pair?.(key, node2, path14);
       if (identity2.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path13);
+        return visitor.Scalar?.(key, node2, path14);
       if (identity2.isAlias(node2))
-        return visitor.Alias?.(key, node2, path13);
+        return visitor.Alias?.(key, node2, path14);
       return void 0;
     }
-    function replaceNode(key, path13, node2) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path14, node2) {
+      const parent = path14[path14.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity2.isPair(parent)) {
@@ -856,10 +856,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path13, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k = path13[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -878,7 +878,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -908,11 +908,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path14;
           const node2 = this.get(key, true);
           if (identity2.isCollection(node2))
             node2.addIn(rest, value);
@@ -926,8 +926,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -941,8 +941,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
@@ -960,8 +960,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -971,8 +971,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3487,9 +3487,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3564,14 +3564,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3586,10 +3586,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3600,10 +3600,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3620,13 +3620,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -5587,9 +5587,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path13) => {
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5598,23 +5598,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path13) => {
-      const parent = visit2.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5625,10 +5625,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -7260,7 +7260,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7286,7 +7286,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -7322,7 +7322,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -7601,10 +7601,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path13) {
-  if (!path13)
+function getElementAtPath(obj, path14) {
+  if (!path14)
     return obj;
-  return path13.reduce((acc, key) => acc?.[key], obj);
+  return path14.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys2 = Object.keys(promisesObj);
@@ -7863,11 +7863,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path13, issues) {
+function prefixIssues(path14, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path13);
+    iss.path.unshift(path14);
     return iss;
   });
 }
@@ -8400,16 +8400,16 @@ function flattenError(error65, mapper = (issue3) => issue3.message) {
 }
 function formatError(error65, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error66, path13 = []) => {
+  const processError = (error66, path14 = []) => {
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path13, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path14, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
       } else {
-        const fullpath = [...path13, ...issue3.path];
+        const fullpath = [...path14, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -8448,17 +8448,17 @@ function formatError(error65, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error65, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error66, path13 = []) => {
+  const processError = (error66, path14 = []) => {
     var _a3;
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path13, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path14, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
       } else {
-        const fullpath = [...path13, ...issue3.path];
+        const fullpath = [...path14, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -8497,8 +8497,8 @@ function treeifyError(error65, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path13 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path13) {
+  const path14 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path14) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -26530,13 +26530,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path13 = ref.slice(1).split("/").filter(Boolean);
-  if (path13.length === 0) {
+  const path14 = ref.slice(1).split("/").filter(Boolean);
+  if (path14.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path13[0] === defsKey) {
-    const key = path13[1] === void 0 ? void 0 : decodeJSONPointerSegment(path13[1]);
+  if (path14[0] === defsKey) {
+    const key = path14[1] === void 0 ? void 0 : decodeJSONPointerSegment(path14[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -31192,13 +31192,13 @@ function checkMessageStartName(ctx, definition, name4, ownerId) {
   }
 }
 function subscribe(ctx, scope, subscription, element) {
-  const { type, name: name4, startEvent, activityId } = subscription;
+  const { type, name: name4, startEvent, activityId: activityId2 } = subscription;
   if (type === "message" && name4.trim() === "") {
     ctx.error(
       "event-subscriptions",
       "the message has no name, so nothing can correlate to this event",
       element,
-      activityId
+      activityId2
     );
   }
   const clash = scope.subscriptions.some(
@@ -31209,14 +31209,14 @@ function subscribe(ctx, scope, subscription, element) {
       "event-subscriptions",
       `another ${type} event of the same scope waits for the ${type} "${name4}"; the engine allows one per scope`,
       element,
-      activityId
+      activityId2
     );
   } else if (clash) {
     ctx.error(
       "event-subscriptions",
       `another conditional start event has the same condition "${name4}"`,
       element,
-      activityId
+      activityId2
     );
   }
   scope.subscriptions.push(subscription);
@@ -32582,9 +32582,9 @@ function bind(fn2, target2) {
 function assign(target2, ...others) {
   return Object.assign(target2, ...others);
 }
-function set2(target2, path13, value) {
+function set2(target2, path14, value) {
   let currentTarget = target2;
-  forEach(path13, function(key, idx) {
+  forEach(path14, function(key, idx) {
     if (typeof key !== "number" && typeof key !== "string") {
       throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
     }
@@ -32594,7 +32594,7 @@ function set2(target2, path13, value) {
     if (key === "__proto__") {
       throw new Error("illegal key: __proto__");
     }
-    let nextKey = path13[idx + 1];
+    let nextKey = path14[idx + 1];
     let nextTarget = currentTarget[key];
     if (isDefined(nextKey) && isNil(nextTarget)) {
       nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
@@ -32611,9 +32611,9 @@ function set2(target2, path13, value) {
   });
   return target2;
 }
-function get(target2, path13, defaultValue) {
+function get(target2, path14, defaultValue) {
   let currentTarget = target2;
-  forEach(path13, function(key) {
+  forEach(path14, function(key) {
     if (isNil(currentTarget)) {
       currentTarget = void 0;
       return false;
@@ -46740,12 +46740,12 @@ var init_dist7 = __esm({
       /**
       @internal
       */
-      stateFlag(state, flag2) {
+      stateFlag(state, flag3) {
         return (this.stateSlot(
           state,
           0
           /* ParseState.Flags */
-        ) & flag2) > 0;
+        ) & flag3) > 0;
       }
       /**
       @internal
@@ -51599,10 +51599,10 @@ var init_dmn_requirement_cycle = __esm({
         }
         const state = /* @__PURE__ */ new Map();
         const reported = /* @__PURE__ */ new Set();
-        const visit2 = (id2, path13) => {
+        const visit2 = (id2, path14) => {
           if (state.get(id2) === "done") return;
           if (state.get(id2) === "visiting") {
-            const loop = [...path13.slice(path13.indexOf(id2)), id2];
+            const loop = [...path14.slice(path14.indexOf(id2)), id2];
             const start2 = loop[0] ?? id2;
             if (!reported.has(start2)) {
               for (const member of loop) reported.add(member);
@@ -51611,7 +51611,7 @@ var init_dmn_requirement_cycle = __esm({
             return;
           }
           state.set(id2, "visiting");
-          for (const target2 of requires.get(id2) ?? []) if (requires.has(target2)) visit2(target2, [...path13, id2]);
+          for (const target2 of requires.get(id2) ?? []) if (requires.has(target2)) visit2(target2, [...path14, id2]);
           state.set(id2, "done");
         };
         for (const id2 of requires.keys()) visit2(id2, []);
@@ -52565,21 +52565,21 @@ var require_test_rule = __commonJS({
        * });
        * ```
        */
-      report(id2, message, path13) {
+      report(id2, message, path14) {
         let report = {
           id: id2,
           message
         };
-        if (path13 && isArray3(path13)) {
+        if (path14 && isArray3(path14)) {
           report = {
             ...report,
-            path: path13
+            path: path14
           };
         }
-        if (path13 && isObject3(path13)) {
+        if (path14 && isObject3(path14)) {
           report = {
             ...report,
-            ...path13
+            ...path14
           };
         }
         this.messages.push(report);
@@ -59753,14 +59753,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin2 = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path13 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path14 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin2}${path13}`);
+        return new URL(`${origin2}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -60211,39 +60211,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin: origin2 }
+          request: { method, path: path14, origin: origin2 }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin2, path13);
+        debuglog("sending request to %s %s/%s", method, origin2, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin: origin2 },
+          request: { method, path: path14, origin: origin2 },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin2,
-          path13,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin: origin2 }
+          request: { method, path: path14, origin: origin2 }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin2, path13);
+        debuglog("trailers received from %s %s/%s", method, origin2, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin: origin2 },
+          request: { method, path: path14, origin: origin2 },
           error: error65
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin2,
-          path13,
+          path14,
           error65.message
         );
       });
@@ -60292,9 +60292,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin: origin2 }
+            request: { method, path: path14, origin: origin2 }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin2, path13);
+          debuglog("sending request to %s %s/%s", method, origin2, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -60357,7 +60357,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request2 = class {
       constructor(origin2, {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -60372,11 +60372,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -60442,7 +60442,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin2;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -62530,8 +62530,8 @@ var require_webidl = __commonJS({
           const keys3 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys3) {
             const typedKey = keyConverter(key, prefix3, argument);
-            const typedValue = valueConverter(O[key], prefix3, argument);
-            result[typedKey] = typedValue;
+            const typedValue2 = valueConverter(O[key], prefix3, argument);
+            result[typedKey] = typedValue2;
           }
           return result;
         }
@@ -62540,8 +62540,8 @@ var require_webidl = __commonJS({
           const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
             const typedKey = keyConverter(key, prefix3, argument);
-            const typedValue = valueConverter(O[key], prefix3, argument);
-            result[typedKey] = typedValue;
+            const typedValue2 = valueConverter(O[key], prefix3, argument);
+            result[typedKey] = typedValue2;
           }
         }
         return result;
@@ -65135,7 +65135,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -65216,7 +65216,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path13} HTTP/1.1\r
+      let header2 = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -65745,7 +65745,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -65842,7 +65842,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -66195,9 +66195,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path13;
+        this.opts.path = path14;
         this.opts.origin = origin2;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -67436,10 +67436,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin: origin2,
-          path: path13 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path13;
+        opts.path = origin2 + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin2);
           headers.host = host;
@@ -69411,20 +69411,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -69446,7 +69446,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -69484,9 +69484,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -69949,10 +69949,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path13,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -74831,9 +74831,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i = 0; i < path13.length; ++i) {
-        const code = path13.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -77753,11 +77753,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path14 = `/${path14}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path13);
+          url2 = new URL(util.parseOrigin(url2).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -77985,6 +77985,7 @@ var releaseOptions = external_exports.object({
   ref: text(),
   "dry-run": flag({ default: false }),
   smoke: flag({ default: false }),
+  migrate: flag({ default: false }),
   "expected-plan-digest": text()
 }).check((ctx) => {
   const o = ctx.value;
@@ -78009,6 +78010,7 @@ var releaseOptions = external_exports.object({
   ref: o.ref,
   dryRun: o["dry-run"],
   smoke: o.smoke,
+  migrate: o.migrate,
   expectedPlanDigest: o["expected-plan-digest"]
 }));
 
@@ -78067,8 +78069,8 @@ function enclosingId(resource, position) {
   }
   return best?.id ?? null;
 }
-function explainDeployFailure(error65, candidates) {
-  const byName = new Map(candidates.map((r) => [r.name, r]));
+function explainDeployFailure(error65, candidates2) {
+  const byName = new Map(candidates2.map((r) => [r.name, r]));
   const fileOf = (name4) => byName.get(name4)?.file ?? name4;
   const failing = error65.resources.filter((r) => r.errors.length > 0);
   if (error65.status === 400 && failing.length > 0) {
@@ -78117,7 +78119,7 @@ function explainDeployFailure(error65, candidates) {
     const text3 = expression[1];
     const reason = (expression[2] ?? "").trim().replace(/\.$/, "");
     const problems = [];
-    for (const resource of candidates.filter((r) => r.kind === "bpmn")) {
+    for (const resource of candidates2.filter((r) => r.kind === "bpmn")) {
       const found = locateExpression(resource, text3);
       if (!found) continue;
       problems.push({
@@ -79052,7 +79054,15 @@ var camundaSchema = external_exports.object({
   allowInsecureHttp: external_exports.boolean().default(false),
   insecureHttpReason: external_exports.string().min(10, "must say why plain HTTP is acceptable (10+ characters)").optional(),
   /** `release --smoke` starts one instance per changed process; never in prod unless this is true. */
-  allowSmokeTests: external_exports.boolean().default(false)
+  allowSmokeTests: external_exports.boolean().default(false),
+  /**
+   * Running instances of older versions when a process gets a new one: never moved (`release
+   * --migrate` moves them once), moved when every instance is covered, or required (a release that
+   * would leave instances behind is refused before it deploys). See docs/migration.md.
+   */
+  migration: external_exports.enum(["never", "covered", "required"]).default("never"),
+  /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
+  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep")
 }).strict().superRefine((camunda, ctx) => {
   if (camunda.allowInsecureHttp && !camunda.insecureHttpReason) {
     ctx.addIssue({
@@ -79225,7 +79235,9 @@ function releaseTarget(environment) {
     restUrl: camunda.restUrl.replace(/\/+$/, ""),
     tenantId: camunda.tenantId ?? null,
     deploymentName: camunda.deploymentName,
-    deploymentSource: camunda.deploymentSource
+    deploymentSource: camunda.deploymentSource,
+    migration: camunda.migration,
+    removedProcesses: camunda.removedProcesses
   };
 }
 function connect(environmentName, options) {
@@ -79829,11 +79841,11 @@ function canHoldInstances(element) {
   ])) {
     return true;
   }
-  const flag2 = (name4) => {
+  const flag3 = (name4) => {
     const value = element.get ? element.get(name4) : element[name4];
     return value === true || value === "true";
   };
-  return flag2("camunda:asyncBefore") || flag2("camunda:asyncAfter") || flag2("camunda:async");
+  return flag3("camunda:asyncBefore") || flag3("camunda:asyncAfter") || flag3("camunda:async");
 }
 function collectElements(definitions) {
   const records = /* @__PURE__ */ new Map();
@@ -79874,15 +79886,15 @@ function collectElements(definitions) {
 }
 
 // actions/src/diff/compare.ts
-function firstSegment(path13) {
+function firstSegment(path14) {
   let depth = 0;
-  for (let i = 0; i < path13.length; i++) {
-    const c = path13[i];
+  for (let i = 0; i < path14.length; i++) {
+    const c = path14[i];
     if (c === "[") depth++;
     else if (c === "]") depth--;
-    else if (c === "." && depth === 0) return path13.slice(0, i);
+    else if (c === "." && depth === 0) return path14.slice(0, i);
   }
-  return path13;
+  return path14;
 }
 function under(map3, segment) {
   return [...map3].filter(([key]) => key === segment || key.startsWith(`${segment}.`));
@@ -79940,8 +79952,8 @@ function describeShape(shape, properties) {
   }
   const label3 = boundsOf(shape.label?.bounds);
   if (label3) properties.set("label position", `(${label3.x}, ${label3.y}) ${label3.width} × ${label3.height}`);
-  for (const flag2 of ["isExpanded", "isHorizontal", "isMarkerVisible"]) {
-    if (shape[flag2] !== void 0) properties.set(flag2, String(shape[flag2]));
+  for (const flag3 of ["isExpanded", "isHorizontal", "isMarkerVisible"]) {
+    if (shape[flag3] !== void 0) properties.set(flag3, String(shape[flag3]));
   }
   return bounds;
 }
@@ -80060,7 +80072,7 @@ function neighbours(id2, records, mapping = (x) => x) {
   return ends.sort().join(" ");
 }
 function findRenames(removed, added, before2, after, boundsBefore, boundsAfter) {
-  const candidates = [];
+  const candidates2 = [];
   for (const old of removed) {
     if (old.type === "bpmn:SequenceFlow" || !old.element.$instanceOf?.("bpmn:FlowNode")) continue;
     for (const next of added) {
@@ -80084,13 +80096,13 @@ function findRenames(removed, added, before2, after, boundsBefore, boundsAfter) 
         evidence.push("connections");
         score += 1;
       }
-      if (score >= 2) candidates.push({ from: old.id, to: next.id, evidence, score, distance: d });
+      if (score >= 2) candidates2.push({ from: old.id, to: next.id, evidence, score, distance: d });
     }
   }
-  candidates.sort((x, y) => y.score - x.score || x.distance - y.distance);
+  candidates2.sort((x, y) => y.score - x.score || x.distance - y.distance);
   const taken = /* @__PURE__ */ new Set();
   const renames = [];
-  for (const c of candidates) {
+  for (const c of candidates2) {
     if (taken.has(c.from) || taken.has(c.to)) continue;
     taken.add(c.from);
     taken.add(c.to);
@@ -81169,9 +81181,19 @@ async function computePlan(client, source, target2, onProgress = () => {
     dirty: source.dirty,
     resources,
     ignored,
-    counts
+    counts,
+    migration: null,
+    removals: []
   };
   return { ...plan, digest: planDigest(plan) };
+}
+function withLifecycle(plan, migration, removals) {
+  const essence = {
+    migration: migration.digest,
+    removals: removals.map((r) => [r.type, r.key, r.definitionId, r.action])
+  };
+  const digest = createHash("sha256").update(`${plan.digest}:${JSON.stringify(essence)}`).digest("hex").slice(0, 16);
+  return { ...plan, migration, removals, digest };
 }
 async function foreignDeployment(definitions, origins) {
   for (const definition of definitions) {
@@ -81208,7 +81230,6 @@ function planHasChanges(plan) {
 }
 
 // actions/src/release/release.ts
-import path12 from "node:path";
 init_errors3();
 
 // actions/src/util/progress.ts
@@ -81355,17 +81376,17 @@ var noTtlProcess = `${header}
 `;
 
 // actions/src/probe/probe.ts
-async function get2(client, path13, query = {}) {
+async function get2(client, path14, query = {}) {
   const call = client.api.GET;
-  return client.ok(call(path13, { params: { query } }));
+  return client.ok(call(path14, { params: { query } }));
 }
-async function post(client, path13, body) {
+async function post(client, path14, body) {
   const call = client.api.POST;
-  return client.ok(call(path13, { body }));
+  return client.ok(call(path14, { body }));
 }
-async function remove(client, path13, query) {
+async function remove(client, path14, query) {
   const call = client.api.DELETE;
-  await client.ok(call(path13, { params: { query } }));
+  await client.ok(call(path14, { params: { query } }));
 }
 function dateOffset(text3) {
   const match = /([+-]\d{2}:?\d{2}|Z)$/.exec(text3);
@@ -81717,6 +81738,912 @@ function engineProbeFailures(report) {
   }));
 }
 
+// actions/src/release/follow-up-errors.ts
+init_errors3();
+var ReleaseFollowUpError = class extends UserError {
+  constructor(result, message, details) {
+    super(message, { exitCode: 1, details });
+    this.result = result;
+    this.name = "ReleaseFollowUpError";
+  }
+  result;
+};
+var MigrationShortfallError = class extends ReleaseFollowUpError {
+  constructor(result, stranded) {
+    super(
+      result,
+      `the release to ${result.environment} is deployed, but running instances stayed on their version although its migration policy is required; see below, then move them (Cockpit's incidents name the reason) or release a migration file that covers them.`,
+      stranded
+    );
+    this.name = "MigrationShortfallError";
+  }
+};
+var SmokeFailedError = class extends ReleaseFollowUpError {
+  constructor(result, failed) {
+    super(
+      result,
+      `the release to ${result.environment} is deployed, but the smoke test of ${failed.map((f) => f.key).join(", ")} failed; inspect the process in Cockpit and release a fix (or roll back with --ref).`,
+      failed.map((f) => `${f.key}${f.example ? ` with ${f.example}` : ""}: ${f.detail}`)
+    );
+    this.name = "SmokeFailedError";
+  }
+};
+
+// actions/src/migration/instructions.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+init_zod();
+init_errors3();
+import { existsSync as existsSync5, readFileSync as readFileSync4 } from "node:fs";
+import path10 from "node:path";
+var activityId = external_exports.string().regex(/^[A-Za-z_][\w.-]*$/, "must be a BPMN element id");
+var typedValue = external_exports.object({
+  value: external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]),
+  type: external_exports.enum(["String", "Integer", "Long", "Double", "Boolean", "Date", "Json", "Null"])
+}).strict();
+var instructionsSchema = external_exports.object({
+  /** Only for a process removed from git: the key whose latest version its instances move to. */
+  target: activityId.optional(),
+  /** Source activity id → target activity id, for renamed or moved activities. */
+  activities: external_exports.record(activityId, activityId).default({}),
+  /** Events (by id, either version's) whose trigger is recomputed on migration; true: every event. */
+  updateEventTriggers: external_exports.union([external_exports.boolean(), external_exports.array(activityId)]).default(false),
+  /** Variables set on every migrated instance (in the process instance's scope). */
+  variables: external_exports.record(external_exports.string().min(1), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), typedValue])).default({})
+}).strict();
+function migrationsDir(processesDir) {
+  return path10.join(processesDir, "migrations");
+}
+function typedVariables(declared) {
+  const out = {};
+  for (const [name4, value] of Object.entries(declared?.variables ?? {})) {
+    if (typeof value === "object") out[name4] = { value: value.value, type: value.type };
+    else if (typeof value === "boolean") out[name4] = { value, type: "Boolean" };
+    else if (typeof value === "number") {
+      const type = !Number.isInteger(value) ? "Double" : Math.abs(value) <= 2 ** 31 - 1 ? "Integer" : "Long";
+      out[name4] = { value, type };
+    } else out[name4] = { value, type: "String" };
+  }
+  return out;
+}
+function updatesTrigger(declared, ...ids) {
+  const list4 = declared?.updateEventTriggers ?? false;
+  if (typeof list4 === "boolean") return list4;
+  return ids.some((id2) => list4.includes(id2));
+}
+function loadInstructions(processesDir, processesPath, key) {
+  const dir = migrationsDir(processesDir);
+  const name4 = [`${key}.yaml`, `${key}.yml`].find((n) => existsSync5(path10.join(dir, n)));
+  if (!name4) return null;
+  const file2 = `${processesPath}/migrations/${name4}`;
+  const text3 = readFileSync4(path10.join(dir, name4), "utf8");
+  const doc = (0, import_yaml3.parseDocument)(text3, { prettyErrors: false });
+  const lineAt = (offset) => offset === void 0 ? "" : `:${text3.slice(0, offset).split("\n").length}`;
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    throw new UsageError(`${file2}${lineAt(first.pos[0])}: not valid YAML: ${first.message.split("\n")[0]}.`);
+  }
+  const parsed = instructionsSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue3) => {
+      const node2 = doc.getIn(issue3.path, true);
+      return `${file2}${lineAt(node2?.range?.[0])}: ${issue3.path.join(".") || "(root)"}: ${issue3.message}`;
+    });
+    throw new UsageError(
+      `${file2} is not a valid migration file (${details.length} problem(s)); fix the field(s) below.`,
+      details
+    );
+  }
+  return { ...parsed.data, file: file2 };
+}
+
+// actions/src/migration/model.ts
+init_parse3();
+function flag2(element, name4) {
+  const value = element.get ? element.get(name4) : element[name4];
+  return value === true || value === "true";
+}
+function trigger(element) {
+  const definitions = element.eventDefinitions ?? [];
+  if (definitions.length === 0) return null;
+  return definitions.map(
+    (d) => String(d.$type ?? "").replace(/^bpmn:/, "").replace(/EventDefinition$/, "").toLowerCase()
+  ).sort().join("+");
+}
+var TASK_LABELS = {
+  "bpmn:UserTask": "user task",
+  "bpmn:ScriptTask": "script task",
+  "bpmn:ReceiveTask": "receive task",
+  "bpmn:ManualTask": "manual task",
+  "bpmn:Task": "task",
+  "bpmn:CallActivity": "call activity",
+  "bpmn:SubProcess": "sub-process",
+  "bpmn:Transaction": "transaction",
+  "bpmn:AdHocSubProcess": "ad-hoc sub-process",
+  "bpmn:EventBasedGateway": "event-based gateway",
+  "bpmn:ParallelGateway": "parallel gateway",
+  "bpmn:InclusiveGateway": "inclusive gateway",
+  "bpmn:ExclusiveGateway": "exclusive gateway",
+  "bpmn:ComplexGateway": "complex gateway"
+};
+function behaviourOf(element) {
+  const type = element.$type;
+  if (type === "bpmn:SubProcess" && element.triggeredByEvent) return "event sub-process";
+  if (TASK_LABELS[type]) return TASK_LABELS[type];
+  if (["bpmn:ServiceTask", "bpmn:SendTask", "bpmn:BusinessRuleTask"].includes(type)) {
+    const implementation = element.get ? element.get("camunda:type") : void 0;
+    if (implementation === "external") return "external task";
+    if (type === "bpmn:BusinessRuleTask" && element.get?.("camunda:decisionRef")) return "decision task";
+    return `${type.replace(/^bpmn:/, "").replace(/Task$/, "").toLowerCase()} task (Java or expression)`;
+  }
+  if (/Event$/.test(type)) {
+    const kind = trigger(element) ?? "none";
+    const where = type.replace(/^bpmn:/, "").replace(/Event$/, "");
+    const words = where.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return `${kind} ${words} event`;
+  }
+  return type.replace(/^bpmn:/, "");
+}
+function processOf(definitions, key) {
+  return (definitions?.rootElements ?? []).find(
+    (e) => e.$type === "bpmn:Process" && e.id === key
+  );
+}
+async function readProcessModel(xml3, key) {
+  const { root } = await parseModel("bpmn", xml3);
+  const process2 = processOf(root, key);
+  if (!process2) return null;
+  const nodes = /* @__PURE__ */ new Map();
+  for (const record2 of collectElements(root).values()) {
+    if (record2.process !== key || !record2.element.$instanceOf?.("bpmn:FlowNode")) continue;
+    const element = record2.element;
+    const loop = element.loopCharacteristics;
+    nodes.set(record2.id, {
+      id: record2.id,
+      name: record2.name,
+      behaviour: behaviourOf(element),
+      scope: record2.scope === key ? null : record2.scope,
+      multiInstance: loop?.$type === "bpmn:MultiInstanceLoopCharacteristics",
+      asyncBefore: flag2(element, "camunda:asyncBefore") || flag2(element, "camunda:async"),
+      asyncAfter: flag2(element, "camunda:asyncAfter"),
+      trigger: /Event$/.test(element.$type) ? trigger(element) : null,
+      attachedTo: element.attachedToRef?.id ?? null,
+      following: element.$type === "bpmn:EventBasedGateway" ? (element.outgoing ?? []).map((flow) => flow.targetRef?.id).filter(Boolean) : [],
+      holdsInstances: canHoldInstances(element)
+    });
+  }
+  const tag2 = process2.get ? process2.get("camunda:versionTag") : void 0;
+  return { key, versionTag: typeof tag2 === "string" && tag2.trim() ? tag2.trim() : null, nodes };
+}
+function semver(tag2) {
+  const match = tag2 ? /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(tag2) : null;
+  return match ? { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) } : null;
+}
+
+// actions/src/migration/predict.ts
+var MI_BODY = "#multiInstanceBody";
+function article(words) {
+  return `${/^[aeiou]/i.test(words) ? "an" : "a"} ${words}`;
+}
+function describe4(node2) {
+  return `${node2.id}${node2.name ? ` "${node2.name}"` : ""}`;
+}
+var Mapper = class {
+  constructor(source, target2, declared, file2) {
+    this.source = source;
+    this.target = target2;
+    this.declared = declared;
+    this.file = file2;
+  }
+  source;
+  target;
+  declared;
+  file;
+  /** The target id for a source id: declared, else the same id when the target has it. */
+  targetId(sourceId) {
+    const declared = this.declared?.activities[sourceId];
+    if (declared) return declared;
+    return this.target.nodes.has(sourceId) ? sourceId : null;
+  }
+  map(sourceId) {
+    const source = this.source.nodes.get(sourceId);
+    const declared = this.declared?.activities[sourceId] !== void 0;
+    const targetId = this.targetId(sourceId);
+    const target2 = targetId ? this.target.nodes.get(targetId) ?? null : null;
+    if (!source) return { target: null, declared, problem: `${sourceId} is not in the deployed version` };
+    if (!target2) {
+      return {
+        target: null,
+        declared,
+        problem: declared ? `${this.file} maps ${sourceId} to ${targetId}, which the new version does not have` : `${describe4(source)} is not in the new version (removed or renamed): declare where its instances go under activities in ${this.file}`
+      };
+    }
+    if (source.behaviour !== target2.behaviour) {
+      return {
+        target: null,
+        declared,
+        problem: `${describe4(source)} is ${article(source.behaviour)} and ${target2.id} in the new version ${article(target2.behaviour)}: the engine moves instances only between activities of the same kind`
+      };
+    }
+    if (source.multiInstance !== target2.multiInstance) {
+      return {
+        target: null,
+        declared,
+        problem: `${describe4(source)} ${source.multiInstance ? "is no longer" : "became"} multi-instance: the engine cannot add or remove a multi-instance body`
+      };
+    }
+    const scope = source.scope ? this.targetId(source.scope) : null;
+    if (scope !== target2.scope) {
+      return {
+        target: null,
+        declared,
+        problem: `${describe4(source)} sits in ${source.scope ?? "the process"} and ${target2.id} in ${target2.scope ?? "the process"}: map the scopes too`
+      };
+    }
+    if (source.attachedTo && this.targetId(source.attachedTo) !== target2.attachedTo) {
+      return {
+        target: null,
+        declared,
+        problem: `${describe4(source)} is attached to ${source.attachedTo}, which does not map to ${target2.attachedTo ?? "anything"}`
+      };
+    }
+    return { target: target2, declared, problem: null };
+  }
+};
+function triggerChanges(changes) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const change of changes) {
+    const first = change.property?.split(".")[0] ?? "";
+    if (change.type !== "changed" || !/EventDefinition$/.test(first)) continue;
+    byId.set(change.elementId, [...byId.get(change.elementId) ?? [], change]);
+  }
+  return byId;
+}
+function checkDeclarations(mapper, file2) {
+  const errors = [];
+  for (const [from, to] of Object.entries(mapper.declared?.activities ?? {})) {
+    if (!mapper.source.nodes.has(from) && !mapper.target.nodes.has(to)) {
+      errors.push(
+        `${file2}: activities.${from}: neither ${from} (old) nor ${to} (new) exists in ${mapper.target.key}`
+      );
+    } else if (!mapper.target.nodes.has(to)) {
+      errors.push(`${file2}: activities.${from}: the new version has no ${to}`);
+    }
+  }
+  return errors;
+}
+function coverage(mapper, active, diffChanges, file2) {
+  const activities = [];
+  const warnings = [];
+  const triggers = triggerChanges(diffChanges);
+  const warnTrigger = (source, target2) => {
+    const changed = triggers.get(target2.id) ?? triggers.get(source.id);
+    if (!changed || updatesTrigger(mapper.declared, source.id, target2.id)) return;
+    const what = changed.map((c) => `${c.property} ${c.before ?? "(none)"} → ${c.after ?? "(none)"}`).join(", ");
+    warnings.push(
+      `${describe4(source)}: ${what}; migrated instances keep the old trigger unless ${file2} lists ${target2.id} under updateEventTriggers`
+    );
+  };
+  for (const entry of active) {
+    const body = entry.id.endsWith(MI_BODY);
+    const sourceId = body ? entry.id.slice(0, -MI_BODY.length) : entry.id;
+    const mapping = mapper.map(sourceId);
+    let problem = mapping.problem;
+    const target2 = mapping.target;
+    const source = mapper.source.nodes.get(sourceId);
+    if (!problem && source && target2) {
+      if (source.asyncBefore && !target2.asyncBefore) {
+        problem = `${describe4(source)} waits for an asynchronous continuation before it, which ${target2.id} no longer has`;
+      } else if (source.asyncAfter && !target2.asyncAfter) {
+        problem = `${describe4(source)} has an asynchronous continuation after it, which ${target2.id} no longer has`;
+      }
+      for (const event of source.following) {
+        const mapped = mapper.map(event);
+        if (!problem && (!mapped.target || !target2.following.includes(mapped.target.id))) {
+          problem = `the event ${event} after ${describe4(source)} ${mapped.problem ? `cannot move (${mapped.problem})` : `does not follow ${target2.id} in the new version`}`;
+        }
+        if (mapped.target) {
+          const eventSource = mapper.source.nodes.get(event);
+          if (eventSource) warnTrigger(eventSource, mapped.target);
+        }
+      }
+      if (source.trigger) warnTrigger(source, target2);
+      for (const boundary of mapper.source.nodes.values()) {
+        if (boundary.attachedTo !== sourceId) continue;
+        const mapped = mapper.map(boundary.id);
+        if (mapped.target) warnTrigger(boundary, mapped.target);
+        else
+          warnings.push(
+            `${describe4(boundary)} on ${sourceId} does not move (${mapped.problem}); migrated instances lose it`
+          );
+      }
+    }
+    activities.push({
+      ...entry,
+      mappedTo: problem || !target2 ? null : body ? `${target2.id}${MI_BODY}` : target2.id,
+      problem
+    });
+  }
+  const declarationErrors = checkDeclarations(mapper, file2);
+  return {
+    activities,
+    warnings: [...new Set(warnings)],
+    declarationErrors,
+    complete: activities.every((a) => a.problem === null) && declarationErrors.length === 0
+  };
+}
+
+// actions/src/migration/running.ts
+function tenantQuery2(tenantId) {
+  return tenantId ? { tenantIdIn: tenantId } : { withoutTenantId: true };
+}
+async function runningVersions(client, key, tenantId, exceptDefinitionId = null) {
+  const versions = await client.ok(
+    client.api.GET("/process-definition", {
+      params: { query: { key, ...tenantQuery2(tenantId), sortBy: "version", sortOrder: "asc" } }
+    })
+  );
+  const result = [];
+  for (const definition of versions) {
+    if (!definition.id || definition.id === exceptDefinitionId) continue;
+    const { count } = await client.ok(
+      client.api.GET("/process-instance/count", {
+        params: { query: { processDefinitionId: definition.id } }
+      })
+    );
+    if (!count) continue;
+    result.push({
+      definitionId: definition.id,
+      version: definition.version ?? 0,
+      versionTag: definition.versionTag ?? null,
+      instances: count,
+      activities: await activeActivities(client, definition.id)
+    });
+  }
+  return result;
+}
+async function activeActivities(client, definitionId) {
+  const statistics = await client.ok(
+    client.api.GET("/process-definition/{id}/statistics", {
+      params: { path: { id: definitionId }, query: { incidents: true, failedJobs: true } }
+    })
+  );
+  return statistics.filter((s) => s.id && (s.instances ?? 0) > 0).map((s) => ({
+    id: s.id,
+    instances: s.instances ?? 0,
+    incidents: (s.incidents ?? []).reduce((n, i) => n + (i.incidentCount ?? 0), 0),
+    failedJobs: s.failedJobs ?? 0
+  })).sort((a, b) => a.id.localeCompare(b.id));
+}
+async function instancesOn(client, definitionId) {
+  const { count } = await client.ok(
+    client.api.GET("/process-instance/count", { params: { query: { processDefinitionId: definitionId } } })
+  );
+  return count ?? 0;
+}
+
+// actions/src/migration/execute.ts
+function engineInstructions(generated, declared, source, target2) {
+  const renamed = declared?.activities ?? {};
+  const kept = (generated.instructions ?? []).filter((i) => {
+    const from = i.sourceActivityIds?.[0] ?? "";
+    return !(from.replace(MI_BODY, "") in renamed);
+  });
+  const added = [];
+  const add = (from, to) => {
+    added.push({ sourceActivityIds: [from], targetActivityIds: [to] });
+    if (source?.nodes.get(from)?.multiInstance && target2?.nodes.get(to)?.multiInstance) {
+      added.push({ sourceActivityIds: [`${from}${MI_BODY}`], targetActivityIds: [`${to}${MI_BODY}`] });
+    }
+  };
+  for (const [from, to] of Object.entries(renamed)) add(from, to);
+  if (source && target2 && Object.keys(renamed).length > 0) {
+    const mapper = new Mapper(source, target2, declared, declared?.file ?? "");
+    const mapped = new Set([...kept, ...added].map((i) => i.sourceActivityIds?.[0]));
+    for (const node2 of source.nodes.values()) {
+      if (mapped.has(node2.id) || !node2.holdsInstances) continue;
+      const onRenamed = node2.attachedTo && node2.attachedTo in renamed || node2.scope && node2.scope in renamed || [...source.nodes.values()].some((g) => g.id in renamed && g.following.includes(node2.id));
+      const mapping = onRenamed ? mapper.map(node2.id) : null;
+      if (mapping?.target) add(node2.id, mapping.target.id);
+    }
+  }
+  return [...kept, ...added].map((i) => {
+    const from = i.sourceActivityIds?.[0] ?? "";
+    const to = i.targetActivityIds?.[0] ?? "";
+    const event = Boolean(source?.nodes.get(from)?.trigger && target2?.nodes.get(to)?.trigger);
+    return { ...i, updateEventTrigger: event && updatesTrigger(declared, from, to) };
+  });
+}
+async function buildPlan(client, process2, sourceId, targetId, declared) {
+  const generated = await client.ok(
+    client.api.POST("/migration/generate", {
+      body: {
+        sourceProcessDefinitionId: sourceId,
+        targetProcessDefinitionId: targetId,
+        updateEventTriggers: false
+      }
+    })
+  );
+  const xml3 = async (id2) => (await client.ok(client.api.GET("/process-definition/{id}/xml", { params: { path: { id: id2 } } }))).bpmn20Xml ?? "";
+  const source = await readProcessModel(await xml3(sourceId), process2.key);
+  const target2 = await readProcessModel(await xml3(targetId), process2.targetKey);
+  const variables = typedVariables(declared);
+  return {
+    sourceProcessDefinitionId: sourceId,
+    targetProcessDefinitionId: targetId,
+    instructions: engineInstructions(generated, declared, source, target2),
+    ...Object.keys(variables).length > 0 ? { variables } : {}
+  };
+}
+async function validationFailures(client, plan) {
+  const report = await client.ok(client.api.POST("/migration/validate", { body: plan }));
+  const failures = (report.instructionReports ?? []).flatMap(
+    (r) => (r.failures ?? []).map(
+      (f) => `${r.instruction?.sourceActivityIds?.[0]} → ${r.instruction?.targetActivityIds?.[0]}: ${f}`
+    )
+  );
+  for (const [name4, v] of Object.entries(report.variableReports ?? {})) {
+    for (const f of v.failures ?? []) failures.push(`variable ${name4}: ${f}`);
+  }
+  return failures;
+}
+async function batchProgress(client, batchId, total) {
+  const [stats] = await client.ok(client.api.GET("/batch/statistics", { params: { query: { batchId } } }));
+  if (!stats) return { total, done: total, failed: 0, finished: true };
+  const created = stats.jobsCreated ?? 0;
+  const remaining = stats.remainingJobs ?? 0;
+  const failed = stats.failedJobs ?? 0;
+  return {
+    total: stats.totalJobs ?? total,
+    done: stats.completedJobs ?? 0,
+    failed,
+    finished: created >= (stats.totalJobs ?? total) && remaining <= failed
+  };
+}
+async function batchIncidents(client, batchJobDefinitionId) {
+  if (!batchJobDefinitionId) return [];
+  const incidents = await client.ok(
+    client.api.GET("/incident", { params: { query: { jobDefinitionIdIn: batchJobDefinitionId } } })
+  );
+  return [...new Set(incidents.map((i) => (i.incidentMessage ?? "no message").split("\n")[0] ?? ""))].map(
+    (m) => `the engine could not move an instance: ${m}`
+  );
+}
+async function migrateSource(options, process2, source, targetId, declared) {
+  const { client } = options;
+  const outcome = {
+    key: process2.key,
+    targetKey: process2.targetKey,
+    sourceDefinitionId: source.definitionId,
+    sourceVersion: source.version,
+    targetDefinitionId: targetId,
+    status: "left",
+    instances: await instancesOn(client, source.definitionId),
+    migrated: 0,
+    leftBehind: 0,
+    batchId: null,
+    reasons: []
+  };
+  outcome.leftBehind = outcome.instances;
+  if (outcome.instances === 0) return { ...outcome, status: "migrated" };
+  const plan = await buildPlan(client, process2, source.definitionId, targetId, declared);
+  const failures = await validationFailures(client, plan);
+  if (failures.length > 0) return { ...outcome, reasons: failures.map((f) => `the engine refuses ${f}`) };
+  const covered = new Set((plan.instructions ?? []).map((i) => i.sourceActivityIds?.[0]));
+  const uncovered = (await activeActivities(client, source.definitionId)).filter((a) => !covered.has(a.id));
+  if (uncovered.length > 0) {
+    return {
+      ...outcome,
+      reasons: uncovered.map(
+        (a) => `${a.instances} waiting in ${a.id}, which the engine's plan does not map`
+      )
+    };
+  }
+  const batch = await client.ok(
+    client.api.POST("/migration/executeAsync", {
+      body: { migrationPlan: plan, processInstanceQuery: { processDefinitionId: source.definitionId } }
+    })
+  );
+  outcome.batchId = batch.id ?? null;
+  const deadline = Date.now() + (options.timeoutMs ?? 6e5);
+  let progress = { total: batch.totalJobs ?? 0, done: 0, failed: 0, finished: false };
+  while (batch.id && Date.now() < deadline) {
+    progress = await batchProgress(client, batch.id, batch.totalJobs ?? 0);
+    options.onProgress?.(
+      `${process2.key} version ${source.version}: ${progress.done}/${progress.total} instance(s) moved${progress.failed ? `, ${progress.failed} failed` : ""}`
+    );
+    if (progress.finished) break;
+    await sleep(options.pollMs ?? 500);
+  }
+  outcome.leftBehind = await instancesOn(client, source.definitionId);
+  outcome.migrated = Math.max(0, outcome.instances - outcome.leftBehind);
+  outcome.reasons = await batchIncidents(client, batch.batchJobDefinitionId ?? null);
+  if (!progress.finished) {
+    outcome.status = "still running";
+    outcome.reasons.push(
+      `batch ${batch.id} was not done after ${Math.round((options.timeoutMs ?? 6e5) / 1e3)} s; it goes on in the engine (Cockpit, Batches)`
+    );
+  } else {
+    outcome.status = outcome.leftBehind === 0 ? "migrated" : outcome.migrated > 0 ? "partly migrated" : "left";
+  }
+  return outcome;
+}
+async function executeMigrations(options) {
+  const outcomes = [];
+  if (!options.section.enabled) return outcomes;
+  for (const process2 of options.section.processes) {
+    const targetId = options.targets.get(process2.targetKey);
+    if (!targetId) continue;
+    const declared = loadInstructions(options.processesDir, options.processesPath, process2.key);
+    for (const source of process2.sources) {
+      if (source.action !== "migrate" || source.definitionId === targetId) continue;
+      outcomes.push(await migrateSource(options, process2, source, targetId, declared));
+    }
+  }
+  return outcomes;
+}
+
+// actions/src/migration/plan.ts
+import { createHash as createHash2 } from "node:crypto";
+function versionRule(source, target2, declared, file2) {
+  const from = semver(source.versionTag);
+  const to = semver(target2.versionTag);
+  if (!from || !to) return null;
+  if (to.major !== from.major) {
+    return `version tag ${source.versionTag} → ${target2.versionTag} is a major version: its instances finish where they are`;
+  }
+  if (to.minor !== from.minor && !declared) {
+    return `version tag ${source.versionTag} → ${target2.versionTag} is a minor version: it migrates only with declared instructions in ${file2}`;
+  }
+  return null;
+}
+async function planSource(options, candidate, target2, declared, instructionsFile, running, enabled) {
+  const xml3 = await deployedXml(options.client, { type: "process", id: running.definitionId });
+  const model = await readProcessModel(xml3, candidate.key);
+  const base3 = {
+    definitionId: running.definitionId,
+    version: running.version,
+    versionTag: running.versionTag,
+    instances: running.instances
+  };
+  if (!model) {
+    const problem = `the deployed version ${running.version} cannot be read as process ${candidate.key}`;
+    return {
+      source: {
+        ...base3,
+        activities: running.activities.map((a) => ({ ...a, mappedTo: null, problem })),
+        warnings: [],
+        action: "leave",
+        reasons: [problem],
+        stranded: true
+      },
+      declarationErrors: []
+    };
+  }
+  const diff = candidate.removed ? [] : (await diffModel({ file: candidate.file, kind: "bpmn", before: xml3, after: candidate.text })).changes;
+  const mapper = new Mapper(model, target2, declared, instructionsFile);
+  const covered = coverage(mapper, running.activities, diff, instructionsFile);
+  const reasons = [];
+  let stranded = false;
+  const rule = versionRule(running, target2, declared, instructionsFile);
+  if (rule) reasons.push(rule);
+  else if (!covered.complete) {
+    stranded = true;
+    reasons.push(
+      ...covered.activities.filter((a) => a.problem).map((a) => `${a.instances} waiting in ${a.id}: ${a.problem}`),
+      ...covered.declarationErrors
+    );
+  } else if (!enabled) {
+    reasons.push(
+      "the environment's migration policy is never; `release --migrate` moves them in one release"
+    );
+  }
+  return {
+    source: {
+      ...base3,
+      activities: covered.activities,
+      warnings: covered.warnings,
+      action: reasons.length === 0 ? "migrate" : "leave",
+      reasons,
+      stranded
+    },
+    declarationErrors: covered.declarationErrors
+  };
+}
+async function planMigrations(options) {
+  const enabled = options.policy !== "never" || options.force;
+  const processes = [];
+  const decided = [];
+  for (const candidate of options.candidates) {
+    options.onProgress?.(`running instances of ${candidate.key}`);
+    const declared = loadInstructions(options.processesDir, options.processesPath, candidate.key);
+    const instructionsFile = declared?.file ?? `${options.processesPath}/migrations/${candidate.key}.yaml`;
+    decided.push([candidate.key, candidate.targetKey, declared]);
+    const running = await runningVersions(
+      options.client,
+      candidate.key,
+      options.tenantId,
+      candidate.exceptDefinitionId
+    );
+    if (running.length === 0) continue;
+    const target2 = await readProcessModel(candidate.text, candidate.targetKey);
+    if (!target2) continue;
+    const sources = [];
+    const declarationErrors = /* @__PURE__ */ new Set();
+    for (const version4 of running) {
+      const { source, declarationErrors: errors } = await planSource(
+        options,
+        candidate,
+        target2,
+        declared,
+        instructionsFile,
+        version4,
+        enabled
+      );
+      sources.push(source);
+      for (const e of errors) declarationErrors.add(e);
+    }
+    processes.push({
+      key: candidate.key,
+      targetKey: candidate.targetKey,
+      file: candidate.file,
+      instructionsFile: declared?.file ?? null,
+      removed: candidate.removed,
+      sources,
+      declarationErrors: [...declarationErrors]
+    });
+  }
+  const blocking = options.policy === "required" ? processes.flatMap(
+    (p) => p.sources.filter((s) => s.stranded).map(
+      (s) => `${p.key} version ${s.version}: ${s.instances} instance(s) cannot move (${s.reasons[0]})`
+    )
+  ) : [];
+  const digest = createHash2("sha256").update(JSON.stringify({ policy: options.policy, enabled, decided })).digest("hex").slice(0, 16);
+  return { policy: options.policy, enabled, processes, blocking, digest };
+}
+
+// actions/src/release/lifecycle-step.ts
+init_errors3();
+
+// actions/src/release/inventory.ts
+var PAGE = 500;
+function tenantQuery3(tenantId) {
+  return tenantId ? { tenantIdIn: tenantId } : { withoutTenantId: true };
+}
+async function pages(fetchPage) {
+  const all = [];
+  for (let first = 0; ; first += PAGE) {
+    const page = await fetchPage(first);
+    all.push(...page);
+    if (page.length < PAGE) return all;
+  }
+}
+async function engineInventory(client, tenantId, origins, onProgress = () => {
+}) {
+  const common = { latestVersion: true, ...tenantQuery3(tenantId), sortBy: "key", sortOrder: "asc" };
+  const processes = await pages(
+    async (firstResult) => client.ok(
+      client.api.GET("/process-definition", {
+        params: { query: { ...common, firstResult, maxResults: PAGE } }
+      })
+    )
+  );
+  const decisions = await pages(
+    async (firstResult) => client.ok(
+      client.api.GET("/decision-definition", {
+        params: { query: { ...common, firstResult, maxResults: PAGE } }
+      })
+    )
+  );
+  const raw = [
+    ...processes.map((d) => ({ type: "process", d })),
+    ...decisions.map((d) => ({ type: "decision", d }))
+  ];
+  const result = [];
+  for (const [index, { type, d }] of raw.entries()) {
+    if (!d.id || !d.key || !d.deploymentId) continue;
+    onProgress(`${d.key} (${index + 1}/${raw.length})`);
+    result.push({
+      type,
+      key: d.key,
+      id: d.id,
+      version: d.version ?? 0,
+      versionTag: d.versionTag ?? null,
+      resource: d.resource ?? "",
+      deploymentId: d.deploymentId,
+      suspended: d.suspended === true,
+      origin: await origins.origin(d.deploymentId)
+    });
+  }
+  return result;
+}
+
+// actions/src/release/removal.ts
+async function planRemovals(options) {
+  const engine = await engineInventory(options.client, options.tenantId, options.origins);
+  const removed = [];
+  for (const definition of engine) {
+    if (options.inGit.has(`${definition.type}:${definition.key}`) || !definition.origin.ours) continue;
+    const base3 = {
+      type: definition.type,
+      key: definition.key,
+      definitionId: definition.id,
+      version: definition.version,
+      release: definition.origin.record
+    };
+    if (definition.type === "decision") {
+      removed.push({
+        ...base3,
+        action: "none",
+        reason: "Camunda 7 cannot suspend decision definitions; it stays evaluable by key"
+      });
+    } else if (definition.suspended) {
+      removed.push({ ...base3, action: "none", reason: "already suspended" });
+    } else if (options.policy === "suspend") {
+      removed.push({
+        ...base3,
+        action: "suspend",
+        reason: "suspended by this release: running instances finish, new ones are refused"
+      });
+    } else {
+      removed.push({
+        ...base3,
+        action: "keep",
+        reason: "kept startable: the environment sets camunda.removedProcesses: keep (suspend retires it)"
+      });
+    }
+  }
+  return removed;
+}
+async function suspendRemoved(client, removed, tenantId, onProgress = () => {
+}) {
+  const outcomes = [];
+  for (const definition of removed) {
+    if (definition.action !== "suspend") continue;
+    onProgress(definition.key);
+    const versions = await client.ok(
+      client.api.GET("/process-definition", {
+        params: {
+          query: {
+            key: definition.key,
+            active: true,
+            ...tenantId ? { tenantIdIn: tenantId } : { withoutTenantId: true }
+          }
+        }
+      })
+    );
+    const suspended = [];
+    for (const version4 of versions) {
+      if (!version4.id) continue;
+      await client.ok(
+        client.api.PUT("/process-definition/{id}/suspended", {
+          params: { path: { id: version4.id } },
+          body: { suspended: true, includeProcessInstances: false }
+        })
+      );
+      suspended.push(version4.id);
+    }
+    outcomes.push({ key: definition.key, suspended });
+  }
+  return outcomes;
+}
+
+// actions/src/release/lifecycle-step.ts
+async function candidates(plan, source, removals) {
+  const texts = new Map(source.resources.map((r) => [r.name, r.text]));
+  const fileOf = /* @__PURE__ */ new Map();
+  const list4 = [];
+  for (const resource of plan.resources) {
+    const text3 = texts.get(resource.name) ?? "";
+    for (const definition of resource.definitions) {
+      if (definition.type !== "process") continue;
+      fileOf.set(definition.key, { file: resource.file, text: text3 });
+      if (!definition.previous) continue;
+      list4.push({
+        key: definition.key,
+        targetKey: definition.key,
+        file: resource.file,
+        text: text3,
+        removed: false,
+        // Unchanged: its latest version stays the latest, so only older versions' instances can move.
+        exceptDefinitionId: resource.status === "unchanged" ? definition.previous.id : null
+      });
+    }
+  }
+  for (const removed of removals) {
+    if (removed.type !== "process") continue;
+    const declared = loadInstructions(source.processesDir, source.processesPath, removed.key);
+    if (!declared?.target) continue;
+    const target2 = fileOf.get(declared.target);
+    if (!target2) {
+      throw new UserError(
+        `${declared.file}: target ${declared.target} is not a process of any file under ${source.processesPath}/; name a process the release deploys, or delete the file to leave the instances of ${removed.key} where they are.`
+      );
+    }
+    list4.push({
+      key: removed.key,
+      targetKey: declared.target,
+      ...target2,
+      removed: true,
+      exceptDefinitionId: null
+    });
+  }
+  return list4;
+}
+async function planLifecycle(options, source, plan, step2) {
+  const { client, target: target2 } = options;
+  const inGit = /* @__PURE__ */ new Set();
+  for (const resource of source.resources) {
+    for (const ref of await definitionsIn(resource.kind, resource.text)) inGit.add(`${ref.type}:${ref.key}`);
+  }
+  const origins = new OriginReader(client, releaseIdentity(target2, options.provenance?.repository ?? null));
+  const removals = await step2(
+    `Looking for released models that left git`,
+    () => planRemovals({
+      client,
+      tenantId: target2.tenantId,
+      inGit,
+      origins,
+      policy: target2.removedProcesses ?? "keep"
+    })
+  );
+  const list4 = await candidates(plan, source, removals);
+  const migration = await step2(
+    `Planning where running instances go`,
+    (update) => planMigrations({
+      client,
+      tenantId: target2.tenantId,
+      processesDir: source.processesDir,
+      processesPath: source.processesPath,
+      policy: target2.migration ?? "never",
+      force: options.migrate ?? false,
+      candidates: list4,
+      onProgress: update
+    })
+  );
+  return withLifecycle(plan, migration, removals);
+}
+function refuseStrandedInstances(plan) {
+  const blocking = plan.migration?.blocking ?? [];
+  if (blocking.length === 0) return;
+  throw new UserError(
+    `the release to ${plan.target.environment} would leave running instances behind, and its migration policy is required; nothing was deployed. Declare where they go in processes/migrations/<key>.yaml, or release with a policy that lets them finish on their version.`,
+    { exitCode: 1, details: blocking }
+  );
+}
+async function applyLifecycle(options, plan, source, rows, step2) {
+  const { client, target: target2 } = options;
+  const toSuspend = plan.removals.filter((r) => r.action === "suspend");
+  const removals = toSuspend.length > 0 ? await step2(
+    `Suspending ${toSuspend.length} process(es) removed from git`,
+    (update) => suspendRemoved(client, toSuspend, target2.tenantId, update)
+  ) : [];
+  const section = plan.migration;
+  const moving = section?.enabled ? section.processes.flatMap((p) => p.sources.filter((s) => s.action === "migrate")) : [];
+  if (!section || moving.length === 0) return { removals, migrations: [] };
+  const targets = new Map(
+    rows.filter((r) => r.type === "process" && r.definitionId).map((r) => [r.key, r.definitionId])
+  );
+  const migrations = await step2(
+    `Migrating running instances of ${moving.length} older version(s)`,
+    (update) => executeMigrations({
+      client,
+      section,
+      targets,
+      processesDir: source.processesDir,
+      processesPath: source.processesPath,
+      ...options.migrationTimeoutMs !== void 0 ? { timeoutMs: options.migrationTimeoutMs } : {},
+      onProgress: update
+    })
+  );
+  return { removals, migrations };
+}
+function migrationShortfall(plan, migrations) {
+  if (plan.migration?.policy !== "required") return [];
+  return migrations.filter((m) => m.status !== "migrated").map(
+    (m) => `${m.key} version ${m.sourceVersion}: ${m.leftBehind} of ${m.instances} instance(s) stayed (${m.reasons[0] ?? m.status})`
+  );
+}
+
 // actions/src/release/selection.ts
 function selectResources(plan, source) {
   const byName = new Map(source.resources.map((r) => [r.name, r]));
@@ -81742,17 +82669,20 @@ function redeployedUnchanged(selection) {
   return new Set(selection.sent.filter((r) => !selection.changed.has(r.name)).map((r) => r.name));
 }
 
+// actions/src/release/smoke-step.ts
+import path12 from "node:path";
+
 // actions/src/release/smoke.ts
 init_parse3();
 init_errors3();
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 async function jsonFiles(dir) {
-  if (!existsSync5(dir)) return [];
+  if (!existsSync6(dir)) return [];
   const entries = await readdir3(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => path10.join(dir, e.name)).sort();
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => path11.join(dir, e.name)).sort();
 }
 async function calledKeys(resources) {
   const called = /* @__PURE__ */ new Set();
@@ -81772,15 +82702,15 @@ async function calledKeys(resources) {
   return called;
 }
 async function findExample(examplesDir, key, released) {
-  const own2 = await jsonFiles(path10.join(examplesDir, key));
+  const own2 = await jsonFiles(path11.join(examplesDir, key));
   if (own2[0]) return own2[0];
-  const single = path10.join(examplesDir, `${key}.json`);
-  if (existsSync5(single)) return single;
+  const single = path11.join(examplesDir, `${key}.json`);
+  if (existsSync6(single)) return single;
   const called = await calledKeys(released.resources);
   const entries = released.keys.filter((k) => !called.has(k));
   if (entries.length !== 1 || entries[0] !== key) return null;
   const topLevel = (await jsonFiles(examplesDir)).filter(
-    (file2) => !released.keys.some((k) => path10.basename(file2) === `${k}.json`)
+    (file2) => !released.keys.some((k) => path11.basename(file2) === `${k}.json`)
   );
   return topLevel[0] ?? null;
 }
@@ -81879,12 +82809,40 @@ async function deleteInstance(client, id2) {
   }
 }
 
+// actions/src/release/smoke-step.ts
+async function smokeTestNewProcesses(client, source, plan, rows, deployable, step2) {
+  const fresh = rows.filter((r) => r.type === "process" && r.status !== "unchanged" && r.definitionId);
+  return step2(`Smoke testing ${fresh.length} process(es)`, async (update) => {
+    const outcomes = [];
+    for (const row of fresh) {
+      update(row.key);
+      const resource = deployable.find((r) => r.file === row.file);
+      outcomes.push(
+        await smokeTest(
+          client,
+          { key: row.key, definitionId: row.definitionId, resource },
+          {
+            examplesDir: path12.join(source.processesDir, "examples"),
+            repoRelative: (file2) => path12.relative(source.root, file2).split(path12.sep).join("/"),
+            commit: plan.commit,
+            released: {
+              keys: rows.filter((r) => r.type === "process").map((r) => r.key),
+              resources: deployable
+            }
+          }
+        )
+      );
+    }
+    return outcomes;
+  });
+}
+
 // actions/src/release/source.ts
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync6 } from "node:fs";
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync7 } from "node:fs";
 import { mkdir, mkdtemp, readdir as readdir4, readFile as readFile5, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
-import path11 from "node:path";
+import path13 from "node:path";
 init_errors3();
 var NEVER_RELEASED = /* @__PURE__ */ new Set(["examples", "tests", "node_modules"]);
 function resourceKind(file2) {
@@ -81895,11 +82853,11 @@ function resourceKind(file2) {
   return null;
 }
 async function openSource(options) {
-  const repoRoot = path11.resolve(options.repoRoot);
+  const repoRoot = path13.resolve(options.repoRoot);
   const processesPath = (options.processesPath ?? "processes").replace(/\\/g, "/").replace(/\/+$/, "");
   if (options.ref !== void 0) return openRef(repoRoot, processesPath, options.ref);
-  const processesDir = path11.join(repoRoot, processesPath);
-  if (!existsSync6(processesDir)) {
+  const processesDir = path13.join(repoRoot, processesPath);
+  if (!existsSync7(processesDir)) {
     throw new UsageError(
       `${processesPath}/ does not exist in ${repoRoot}; run from the repository that holds the models.`
     );
@@ -81925,14 +82883,14 @@ async function openRef(repoRoot, processesPath, ref) {
       `${ref} (${commit.slice(0, 12)}) has no ${processesPath}/ folder; choose a ref that holds the models.`
     );
   }
-  const root = await mkdtemp(path11.join(os.tmpdir(), "camunda-release-"));
+  const root = await mkdtemp(path13.join(os.tmpdir(), "camunda-release-"));
   try {
     for (const entry of entries) {
-      const target2 = path11.join(root, ...entry.path.split("/"));
-      await mkdir(path11.dirname(target2), { recursive: true });
+      const target2 = path13.join(root, ...entry.path.split("/"));
+      await mkdir(path13.dirname(target2), { recursive: true });
       await writeFile(target2, await readBlob(repoRoot, entry.object));
     }
-    const processesDir = path11.join(root, processesPath);
+    const processesDir = path13.join(root, processesPath);
     return {
       root,
       processesDir,
@@ -81949,8 +82907,8 @@ async function openRef(repoRoot, processesPath, ref) {
   }
 }
 async function notForRelease(processesDir) {
-  const file2 = path11.join(processesDir, ".bpmnlintrc");
-  if (!existsSync6(file2)) return [];
+  const file2 = path13.join(processesDir, ".bpmnlintrc");
+  if (!existsSync7(file2)) return [];
   try {
     const json2 = JSON.parse(await readFile5(file2, "utf8"));
     const list4 = json2["camunda-gitops"]?.notForRelease;
@@ -81971,13 +82929,13 @@ async function readResources(processesDir, processesPath) {
       if (entry.isDirectory()) {
         if (relative === "" && NEVER_RELEASED.has(entry.name)) continue;
         if (excluded.some((prefix3) => `${file2}/`.startsWith(prefix3))) continue;
-        await walk3(path11.join(dir, entry.name), name4);
+        await walk3(path13.join(dir, entry.name), name4);
         continue;
       }
       const kind = resourceKind(entry.name);
       if (!entry.isFile() || kind === null) continue;
       if (excluded.some((prefix3) => file2.startsWith(prefix3))) continue;
-      const absolute = path11.join(dir, entry.name);
+      const absolute = path13.join(dir, entry.name);
       const content2 = await readFile5(absolute);
       resources.push({
         name: name4,
@@ -81986,7 +82944,7 @@ async function readResources(processesDir, processesPath) {
         kind,
         content: content2,
         text: content2.toString("utf8"),
-        sha256: createHash2("sha256").update(content2).digest("hex")
+        sha256: createHash3("sha256").update(content2).digest("hex")
       });
     }
   };
@@ -82121,21 +83079,25 @@ async function release(options) {
   }
   return withSource(options, async (source) => {
     const lint2 = options.lint ? await lintModels(options.lint, source, step2) : null;
-    const plan = await step2(
+    const processes = await step2(
       `Planning against ${target2.environment} (${target2.restUrl})`,
       (update) => planProcesses(options, source, update)
     );
+    const plan = await planLifecycle(options, source, processes, step2);
     checkApprovedPlan(plan, options.expectedPlanDigest, target2);
     const base3 = {
       environment: target2.environment,
       plan,
       lint: lint2,
       smoke: [],
-      engineProbe: null
+      engineProbe: null,
+      removals: [],
+      migrations: []
     };
     if (options.dryRun) {
       return { ...base3, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
     }
+    refuseStrandedInstances(plan);
     const selection = selectResources(plan, source);
     const deployment = await step2(
       selection.title(target2),
@@ -82145,7 +83107,8 @@ async function release(options) {
       `Verifying ${target2.environment}`,
       () => verify(options.client, plan, selection.byName, target2, redeployedUnchanged(selection))
     );
-    const smoke = options.smoke ? await smokeTestNewProcesses(options.client, source, plan, rows, selection, step2) : [];
+    const lifecycle = await applyLifecycle(options, plan, source, rows, step2);
+    const smoke = options.smoke ? await smokeTestNewProcesses(options.client, source, plan, rows, selection.deployable, step2) : [];
     const capabilities = options.engineCapabilities;
     const engineProbe = options.smoke && capabilities ? await step2(
       `Probing the engine of ${target2.environment} (read-only)`,
@@ -82164,10 +83127,13 @@ async function release(options) {
       rows,
       newVersions: rows.filter((r) => r.status !== "unchanged").length,
       smoke,
-      engineProbe
+      engineProbe,
+      ...lifecycle
     };
     const failed = [...smoke.filter((s) => s.status === "failed"), ...engineProbeFailures(engineProbe)];
     if (failed.length > 0) throw new SmokeFailedError(result, failed);
+    const stranded = migrationShortfall(plan, lifecycle.migrations);
+    if (stranded.length > 0) throw new MigrationShortfallError(result, stranded);
     return result;
   });
 }
@@ -82207,46 +83173,82 @@ async function deployResources(client, target2, plan, selection, provenance) {
     throw error65;
   }
 }
-async function smokeTestNewProcesses(client, source, plan, rows, selection, step2) {
-  const fresh = rows.filter((r) => r.type === "process" && r.status !== "unchanged" && r.definitionId);
-  return step2(`Smoke testing ${fresh.length} process(es)`, async (update) => {
-    const outcomes = [];
-    for (const row of fresh) {
-      update(row.key);
-      const resource = selection.deployable.find((r) => r.file === row.file);
-      outcomes.push(
-        await smokeTest(
-          client,
-          { key: row.key, definitionId: row.definitionId, resource },
-          {
-            examplesDir: path12.join(source.processesDir, "examples"),
-            repoRelative: (file2) => path12.relative(source.root, file2).split(path12.sep).join("/"),
-            commit: plan.commit,
-            released: {
-              keys: rows.filter((r) => r.type === "process").map((r) => r.key),
-              resources: selection.deployable
-            }
-          }
-        )
-      );
+
+// actions/src/migration/report.ts
+function activityList(source) {
+  return source.activities.map((a) => {
+    const where = a.mappedTo === null ? "stays" : a.mappedTo === a.id ? "same id" : `→ ${a.mappedTo}`;
+    const incidents = a.incidents ? `, ${a.incidents} incident(s)` : "";
+    return `${a.id} ${a.instances}${incidents} (${where})`;
+  }).join(", ");
+}
+function sourceLine(process2, source) {
+  const head = `${process2.key} version ${source.version}${source.versionTag ? ` (${source.versionTag})` : ""}: ${source.instances} instance(s)`;
+  const into = process2.targetKey === process2.key ? "the new version" : `${process2.targetKey}`;
+  const verdict = source.action === "migrate" ? `move to ${into}` : `stay on version ${source.version}: ${source.reasons.join("; ")}`;
+  return `${head} ${verdict} — ${activityList(source)}`;
+}
+function migrationPlanLines(section) {
+  if (!section || section.processes.length === 0) return [];
+  const lines = [
+    `running instances on older versions (migration policy ${section.policy}${section.enabled && section.policy === "never" ? ", --migrate" : ""}):`
+  ];
+  for (const process2 of section.processes) {
+    for (const source of process2.sources) {
+      lines.push(`  ${sourceLine(process2, source)}`);
+      for (const warning2 of source.warnings) lines.push(`    note: ${warning2}`);
     }
-    return outcomes;
+    for (const error65 of process2.declarationErrors) lines.push(`    error: ${error65}`);
+  }
+  for (const blocking of section.blocking) lines.push(`  refused (policy required): ${blocking}`);
+  return lines;
+}
+function removalPlanLines(removals) {
+  return removals.map(
+    (r) => `removed from git: ${r.type} ${r.key} version ${r.version}${r.release?.commit ? ` (released from ${r.release.commit.slice(0, 12)})` : ""}: ${r.reason}`
+  );
+}
+function migrationOutcomeLines(outcomes) {
+  return outcomes.map((o) => {
+    const into = o.targetKey === o.key ? "" : ` into ${o.targetKey}`;
+    const head = `migration ${o.status}: ${o.key} version ${o.sourceVersion}${into} → ${o.targetDefinitionId}: ${o.migrated} of ${o.instances} instance(s) moved`;
+    const left = o.leftBehind > 0 ? `, ${o.leftBehind} left on version ${o.sourceVersion}` : "";
+    const batch = o.batchId ? ` (batch ${o.batchId})` : "";
+    const why = o.reasons.length > 0 ? `: ${o.reasons.join("; ")}` : "";
+    return `${head}${left}${batch}${why}`;
   });
 }
-var SmokeFailedError = class extends UserError {
-  constructor(result, failed) {
-    super(
-      `the release to ${result.environment} is deployed, but the smoke test of ${failed.map((f) => f.key).join(", ")} failed; inspect the process in Cockpit and release a fix (or roll back with --ref).`,
-      {
-        exitCode: 1,
-        details: failed.map((f) => `${f.key}${f.example ? ` with ${f.example}` : ""}: ${f.detail}`)
-      }
-    );
-    this.result = result;
-    this.name = "SmokeFailedError";
-  }
-  result;
-};
+function removalOutcomeLines(outcomes) {
+  return outcomes.map(
+    (o) => `suspended: ${o.key} (${o.suspended.length} version(s)): new instances are refused, running ones finish`
+  );
+}
+function migrationPlanJson(section) {
+  if (!section) return null;
+  return {
+    policy: section.policy,
+    enabled: section.enabled,
+    blocking: section.blocking,
+    processes: section.processes.map((p) => ({
+      key: p.key,
+      targetKey: p.targetKey,
+      file: p.file,
+      instructionsFile: p.instructionsFile,
+      removed: p.removed,
+      declarationErrors: p.declarationErrors,
+      versions: p.sources.map((s) => ({
+        definitionId: s.definitionId,
+        version: s.version,
+        versionTag: s.versionTag,
+        instances: s.instances,
+        action: s.action,
+        reasons: s.reasons,
+        warnings: s.warnings,
+        activities: s.activities
+      }))
+    }))
+  };
+}
 
 // actions/src/release/report.ts
 var dash = "–";
@@ -82304,6 +83306,12 @@ function releaseHeadline(result) {
 function ignoredLines(plan) {
   return plan.ignored.map((i) => `not deployed: ${i.file} ${i.reason}`);
 }
+function lifecycleLines(plan) {
+  return [...removalPlanLines(plan.removals), ...migrationPlanLines(plan.migration)];
+}
+function lifecycleOutcomeLines(result) {
+  return [...removalOutcomeLines(result.removals), ...migrationOutcomeLines(result.migrations)];
+}
 function smokeLines(result) {
   const lines = result.smoke.map(
     (s) => `smoke ${s.status}: ${s.key}${s.example ? ` with ${s.example}` : ""} — ${s.detail}`
@@ -82321,7 +83329,9 @@ function formatReleaseText(result) {
   const lines = [releaseHeadline(result), ""];
   if (result.dryRun) lines.push(table(PLAN_HEADERS, result.rows.map(planCells)));
   else lines.push(table(RELEASE_HEADERS, result.rows.map(releaseCells)));
-  lines.push(...ignoredLines(result.plan), ...smokeLines(result));
+  lines.push(...ignoredLines(result.plan));
+  lines.push(...result.dryRun ? lifecycleLines(result.plan) : lifecycleOutcomeLines(result));
+  lines.push(...smokeLines(result));
   return lines.join("\n");
 }
 function formatReleaseMarkdown(result) {
@@ -82332,7 +83342,11 @@ function formatReleaseMarkdown(result) {
     releaseHeadline(result),
     "",
     body,
-    ...[...ignoredLines(result.plan), ...smokeLines(result)].map((l) => `
+    ...[
+      ...ignoredLines(result.plan),
+      ...result.dryRun ? lifecycleLines(result.plan) : lifecycleOutcomeLines(result),
+      ...smokeLines(result)
+    ].map((l) => `
 - ${l}`),
     ""
   ].join("\n");
@@ -82358,6 +83372,10 @@ function releaseJson(result) {
       summary: r.summary
     })),
     ignored: result.plan.ignored,
+    removed: result.plan.removals,
+    migration: migrationPlanJson(result.plan.migration),
+    suspended: result.removals,
+    migrations: result.migrations,
     smoke: result.smoke,
     engineProbe: result.engineProbe,
     lint: result.lint
@@ -82940,7 +83958,7 @@ async function publish(runner, result) {
 var releaseProcesses = {
   what: "The process release",
   options: releaseOptions,
-  inputs: ["environment", "ref", "dry-run", "smoke", "expected-plan-digest"],
+  inputs: ["environment", "ref", "dry-run", "smoke", "migrate", "expected-plan-digest"],
   async run(options, { runner, workspace }) {
     if (runner.env.CAMUNDA_PASSWORD) runner.secret(runner.env.CAMUNDA_PASSWORD);
     const connection = connect(options.environment, {
@@ -82956,6 +83974,7 @@ var releaseProcesses = {
         ref: options.ref,
         dryRun: options.dryRun,
         smoke: options.smoke,
+        migrate: options.migrate,
         allowSmokeTests: connection.allowSmokeTests,
         ...options.smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {},
         expectedPlanDigest: options.expectedPlanDigest,
@@ -82967,7 +83986,7 @@ var releaseProcesses = {
       });
       await publish(runner, result);
     } catch (error65) {
-      if (error65 instanceof SmokeFailedError) await publish(runner, error65.result);
+      if (error65 instanceof ReleaseFollowUpError) await publish(runner, error65.result);
       throw error65;
     }
   },

@@ -65619,7 +65619,15 @@ var camundaSchema = external_exports.object({
   allowInsecureHttp: external_exports.boolean().default(false),
   insecureHttpReason: external_exports.string().min(10, "must say why plain HTTP is acceptable (10+ characters)").optional(),
   /** `release --smoke` starts one instance per changed process; never in prod unless this is true. */
-  allowSmokeTests: external_exports.boolean().default(false)
+  allowSmokeTests: external_exports.boolean().default(false),
+  /**
+   * Running instances of older versions when a process gets a new one: never moved (`release
+   * --migrate` moves them once), moved when every instance is covered, or required (a release that
+   * would leave instances behind is refused before it deploys). See docs/migration.md.
+   */
+  migration: external_exports.enum(["never", "covered", "required"]).default("never"),
+  /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
+  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep")
 }).strict().superRefine((camunda, ctx) => {
   if (camunda.allowInsecureHttp && !camunda.insecureHttpReason) {
     ctx.addIssue({
@@ -65792,7 +65800,9 @@ function releaseTarget(environment) {
     restUrl: camunda.restUrl.replace(/\/+$/, ""),
     tenantId: camunda.tenantId ?? null,
     deploymentName: camunda.deploymentName,
-    deploymentSource: camunda.deploymentSource
+    deploymentSource: camunda.deploymentSource,
+    migration: camunda.migration,
+    removedProcesses: camunda.removedProcesses
   };
 }
 function connect(environmentName, options) {

@@ -18,12 +18,12 @@ import type { CamundaClient } from "#core/camunda/index.js";
 import { diffModel } from "#core/diff/model.js";
 import type { Change } from "#core/diff/types.js";
 import { type DefinitionType, definitionsIn, deployedXml } from "#core/release/definitions.js";
+import { type EngineDefinition, engineInventory } from "#core/release/inventory.js";
 import type { ReleaseTarget } from "#core/release/plan.js";
 import { releaseIdentity } from "#core/release/plan.js";
 import { describeRecord, OriginReader, type ReleaseRecord } from "#core/release/provenance.js";
 import type { ModelKind, ReleaseSource, Resource } from "#core/release/source.js";
 import { errorMessage, UserError } from "#core/util/errors.js";
-import { type EngineDefinition, engineInventory } from "./engine-inventory.js";
 
 export type DriftState = "in-sync" | "modified" | "unmanaged" | "missing" | "removed" | "retired";
 

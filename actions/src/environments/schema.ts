@@ -41,6 +41,14 @@ export const camundaSchema = z
       .optional(),
     /** `release --smoke` starts one instance per changed process; never in prod unless this is true. */
     allowSmokeTests: z.boolean().default(false),
+    /**
+     * Running instances of older versions when a process gets a new one: never moved (`release
+     * --migrate` moves them once), moved when every instance is covered, or required (a release that
+     * would leave instances behind is refused before it deploys). See docs/migration.md.
+     */
+    migration: z.enum(["never", "covered", "required"]).default("never"),
+    /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
+    removedProcesses: z.enum(["keep", "suspend"]).default("keep"),
   })
   .strict()
   .superRefine((camunda, ctx) => {

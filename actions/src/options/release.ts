@@ -8,6 +8,7 @@ export const releaseOptions = z
     ref: text(),
     "dry-run": flag({ default: false }),
     smoke: flag({ default: false }),
+    migrate: flag({ default: false }),
     "expected-plan-digest": text(),
   })
   .check((ctx) => {
@@ -34,6 +35,7 @@ export const releaseOptions = z
     ref: o.ref,
     dryRun: o["dry-run"],
     smoke: o.smoke,
+    migrate: o.migrate,
     expectedPlanDigest: o["expected-plan-digest"],
   }));
 

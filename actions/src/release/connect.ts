@@ -38,6 +38,8 @@ export function releaseTarget(environment: LoadedEnvironment): ReleaseTarget {
     tenantId: camunda.tenantId ?? null,
     deploymentName: camunda.deploymentName,
     deploymentSource: camunda.deploymentSource,
+    migration: camunda.migration,
+    removedProcesses: camunda.removedProcesses,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CamundaClient } from "#core/camunda/index.js";
+import type { MigrationPolicy, MigrationSection } from "#core/migration/plan.js";
 import { errorMessage, UserError } from "#core/util/errors.js";
 import {
   type DefinitionRef,
@@ -17,6 +18,7 @@ import { planForms } from "./form-plan.js";
 import { formBindings } from "./forms.js";
 import { diffModels, summarizeDiff } from "./model-diff.js";
 import { OriginReader, type ReleaseIdentity } from "./provenance.js";
+import type { RemovalPolicy, RemovedDefinition } from "./removal.js";
 import type { ModelKind, ReleaseSource, ResourceKind } from "./source.js";
 
 export type ResourceStatus = "new" | "changed" | "unchanged";
@@ -55,6 +57,10 @@ export interface ReleaseTarget {
   tenantId: string | null;
   deploymentName: string;
   deploymentSource: string;
+  /** Running instances of changed processes: camunda.migration (default never). */
+  migration?: MigrationPolicy;
+  /** Processes whose file left git: camunda.removedProcesses (default keep). */
+  removedProcesses?: RemovalPolicy;
 }
 
 export interface Plan {
@@ -66,6 +72,10 @@ export interface Plan {
   /** Model files that produce no engine definition (e.g. no executable process); not deployed. */
   ignored: Array<{ file: string; reason: string }>;
   counts: Record<ResourceStatus, number>;
+  /** Running instances on older versions and what the release does with them (lifecycle-step.ts). */
+  migration: MigrationSection | null;
+  /** Keys released from here whose file left git (removal.ts). */
+  removals: RemovedDefinition[];
   /**
    * Fingerprint of what this plan would deploy onto which engine state. The release job compares it
    * with the digest of the plan people approved, and refuses when the engine moved in between.
@@ -193,8 +203,23 @@ export async function computePlan(
     resources,
     ignored,
     counts,
+    migration: null,
+    removals: [],
   };
   return { ...plan, digest: planDigest(plan) };
+}
+
+/** The plan with its migrations and removals, fingerprinted together: approving one approves all. */
+export function withLifecycle(plan: Plan, migration: MigrationSection, removals: RemovedDefinition[]): Plan {
+  const essence = {
+    migration: migration.digest,
+    removals: removals.map((r) => [r.type, r.key, r.definitionId, r.action]),
+  };
+  const digest = createHash("sha256")
+    .update(`${plan.digest}:${JSON.stringify(essence)}`)
+    .digest("hex")
+    .slice(0, 16);
+  return { ...plan, migration, removals, digest };
 }
 
 /** The first previous version's deployment that is not one of this environment's releases, described. */

@@ -12,7 +12,6 @@
  * deployments. It is only sent when the plan has something to deploy, so releasing an unchanged tree
  * from a new commit creates no deployment at all.
  */
-import path from "node:path";
 import { type CamundaClient, CamundaError } from "#core/camunda/index.js";
 import type { ManifestCapabilities } from "#core/fidelity/manifest.js";
 import type { LintReport } from "#core/lint/index.js";
@@ -21,7 +20,15 @@ import { UsageError, UserError } from "#core/util/errors.js";
 import { step as progressStep } from "#core/util/progress.js";
 import { explainDeployFailure } from "./deploy-errors.js";
 import { engineProbeFailures, probeReleasedEngine } from "./engine-probe.js";
+import { MigrationShortfallError, SmokeFailedError } from "./follow-up-errors.js";
 import { formRow } from "./form-plan.js";
+import {
+  applyLifecycle,
+  type LifecycleResult,
+  migrationShortfall,
+  planLifecycle,
+  refuseStrandedInstances,
+} from "./lifecycle-step.js";
 import { type LintGate, runLintGate } from "./lint-gate.js";
 import { computePlan, type Plan, planHasChanges, type ReleaseTarget, releaseIdentity } from "./plan.js";
 import {
@@ -31,9 +38,12 @@ import {
   type ReleaseRecord,
 } from "./provenance.js";
 import { type ResourceSelection, redeployedUnchanged, selectResources } from "./selection.js";
-import { type SmokeOutcome, smokeTest } from "./smoke.js";
+import type { SmokeOutcome } from "./smoke.js";
+import { smokeTestNewProcesses } from "./smoke-step.js";
 import { openSource, type ReleaseSource } from "./source.js";
 import { verify } from "./verify.js";
+
+export { MigrationShortfallError, ReleaseFollowUpError, SmokeFailedError } from "./follow-up-errors.js";
 
 /** Runs one named step with progress (a spinner on a terminal, a line per step in CI). */
 export type StepRunner = <T>(
@@ -61,6 +71,8 @@ export interface PlanOptions {
    * this repository's releases from other deployments. Default: neither known.
    */
   provenance?: ReleaseProvenance;
+  /** `--migrate`: move running instances in this release even where the environment's policy is never. */
+  migrate?: boolean;
 }
 
 export interface ReleaseOptions extends PlanOptions {
@@ -79,6 +91,8 @@ export interface ReleaseOptions extends PlanOptions {
    * engine/run-7.23.0.yaml of the tool's checkout). Without them the smoke test starts instances only.
    */
   engineCapabilities?: ManifestCapabilities | undefined;
+  /** How long to wait for one migration batch (default 10 minutes; it goes on in the engine afterwards). */
+  migrationTimeoutMs?: number;
 }
 
 export type RowStatus = "new" | "updated" | "unchanged" | "planned";
@@ -112,6 +126,10 @@ export interface ReleaseResult {
   smoke: SmokeOutcome[];
   /** With smoke: the read-only engine probe against the production image's capabilities; else null. */
   engineProbe: ProbeReport | null;
+  /** Processes removed from git that this release suspended. */
+  removals: LifecycleResult["removals"];
+  /** Running instances moved to the new versions, per older version. */
+  migrations: LifecycleResult["migrations"];
 }
 
 function planRows(plan: Plan): ReleaseRow[] {
@@ -154,10 +172,11 @@ async function withSource<T>(options: PlanOptions, fn: (source: ReleaseSource) =
 export async function planRelease(options: PlanOptions): Promise<{ plan: Plan; rows: ReleaseRow[] }> {
   const step = options.step ?? defaultStepRunner;
   return withSource(options, async (source) => {
-    const plan = await step(
+    const processes = await step(
       `Planning against ${options.target.environment} (${options.target.restUrl})`,
       (update) => planProcesses(options, source, update),
     );
+    const plan = await planLifecycle(options, source, processes, step);
     return { plan, rows: planRows(plan) };
   });
 }
@@ -200,9 +219,10 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
   }
   return withSource(options, async (source) => {
     const lint = options.lint ? await lintModels(options.lint, source, step) : null;
-    const plan = await step(`Planning against ${target.environment} (${target.restUrl})`, (update) =>
+    const processes = await step(`Planning against ${target.environment} (${target.restUrl})`, (update) =>
       planProcesses(options, source, update),
     );
+    const plan = await planLifecycle(options, source, processes, step);
     checkApprovedPlan(plan, options.expectedPlanDigest, target);
     const base = {
       environment: target.environment,
@@ -210,10 +230,13 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       lint,
       smoke: [] as SmokeOutcome[],
       engineProbe: null as ProbeReport | null,
+      removals: [] as LifecycleResult["removals"],
+      migrations: [] as LifecycleResult["migrations"],
     };
     if (options.dryRun) {
       return { ...base, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
     }
+    refuseStrandedInstances(plan);
 
     const selection = selectResources(plan, source);
     const deployment = await step(selection.title(target), () =>
@@ -222,8 +245,9 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
     const rows = await step(`Verifying ${target.environment}`, () =>
       verify(options.client, plan, selection.byName, target, redeployedUnchanged(selection)),
     );
+    const lifecycle = await applyLifecycle(options, plan, source, rows, step);
     const smoke = options.smoke
-      ? await smokeTestNewProcesses(options.client, source, plan, rows, selection, step)
+      ? await smokeTestNewProcesses(options.client, source, plan, rows, selection.deployable, step)
       : [];
     // Part of the smoke test: is the engine the released models run on the one they were tested on?
     const capabilities = options.engineCapabilities;
@@ -250,9 +274,12 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       newVersions: rows.filter((r) => r.status !== "unchanged").length,
       smoke,
       engineProbe,
+      ...lifecycle,
     };
     const failed = [...smoke.filter((s) => s.status === "failed"), ...engineProbeFailures(engineProbe)];
     if (failed.length > 0) throw new SmokeFailedError(result, failed);
+    const stranded = migrationShortfall(plan, lifecycle.migrations);
+    if (stranded.length > 0) throw new MigrationShortfallError(result, stranded);
     return result;
   });
 }
@@ -306,57 +333,5 @@ async function deployResources(
       throw explainDeployFailure(error, ordered) ?? error;
     }
     throw error;
-  }
-}
-
-/** Step 5: start each process that got a new version once, with its example variables. */
-async function smokeTestNewProcesses(
-  client: CamundaClient,
-  source: ReleaseSource,
-  plan: Plan,
-  rows: ReleaseRow[],
-  selection: ResourceSelection,
-  step: StepRunner,
-): Promise<SmokeOutcome[]> {
-  const fresh = rows.filter((r) => r.type === "process" && r.status !== "unchanged" && r.definitionId);
-  return step(`Smoke testing ${fresh.length} process(es)`, async (update) => {
-    const outcomes: SmokeOutcome[] = [];
-    for (const row of fresh) {
-      update(row.key);
-      const resource = selection.deployable.find((r) => r.file === row.file)!;
-      outcomes.push(
-        await smokeTest(
-          client,
-          { key: row.key, definitionId: row.definitionId!, resource },
-          {
-            examplesDir: path.join(source.processesDir, "examples"),
-            repoRelative: (file) => path.relative(source.root, file).split(path.sep).join("/"),
-            commit: plan.commit,
-            released: {
-              keys: rows.filter((r) => r.type === "process").map((r) => r.key),
-              resources: selection.deployable,
-            },
-          },
-        ),
-      );
-    }
-    return outcomes;
-  });
-}
-
-/** Deployed, verified, but a smoke instance did not reach a wait state. Carries the result for reporting. */
-export class SmokeFailedError extends UserError {
-  constructor(
-    readonly result: ReleaseResult,
-    failed: SmokeOutcome[],
-  ) {
-    super(
-      `the release to ${result.environment} is deployed, but the smoke test of ${failed.map((f) => f.key).join(", ")} failed; inspect the process in Cockpit and release a fix (or roll back with --ref).`,
-      {
-        exitCode: 1,
-        details: failed.map((f) => `${f.key}${f.example ? ` with ${f.example}` : ""}: ${f.detail}`),
-      },
-    );
-    this.name = "SmokeFailedError";
   }
 }

@@ -2,6 +2,13 @@
  * The result of a plan or a release as a console table, as Markdown for the GitHub job summary, and
  * as JSON for action outputs and `--format json`.
  */
+import {
+  migrationOutcomeLines,
+  migrationPlanJson,
+  migrationPlanLines,
+  removalOutcomeLines,
+  removalPlanLines,
+} from "#core/migration/report.js";
 import type { Plan } from "./plan.js";
 import type { ReleaseResult, ReleaseRow } from "./release.js";
 
@@ -76,6 +83,16 @@ function ignoredLines(plan: Plan): string[] {
   return plan.ignored.map((i) => `not deployed: ${i.file} ${i.reason}`);
 }
 
+/** Removed models and running instances: what the plan decided (lifecycle-step.ts). */
+function lifecycleLines(plan: Plan): string[] {
+  return [...removalPlanLines(plan.removals), ...migrationPlanLines(plan.migration)];
+}
+
+/** What the release did with them. */
+function lifecycleOutcomeLines(result: ReleaseResult): string[] {
+  return [...removalOutcomeLines(result.removals), ...migrationOutcomeLines(result.migrations)];
+}
+
 function smokeLines(result: ReleaseResult): string[] {
   const lines = result.smoke.map(
     (s) => `smoke ${s.status}: ${s.key}${s.example ? ` with ${s.example}` : ""} — ${s.detail}`,
@@ -95,14 +112,22 @@ function smokeLines(result: ReleaseResult): string[] {
 }
 
 export function formatPlanText(plan: Plan, rows: ReleaseRow[]): string {
-  return [planHeadline(plan), "", table(PLAN_HEADERS, rows.map(planCells)), ...ignoredLines(plan)].join("\n");
+  return [
+    planHeadline(plan),
+    "",
+    table(PLAN_HEADERS, rows.map(planCells)),
+    ...ignoredLines(plan),
+    ...lifecycleLines(plan),
+  ].join("\n");
 }
 
 export function formatReleaseText(result: ReleaseResult): string {
   const lines = [releaseHeadline(result), ""];
   if (result.dryRun) lines.push(table(PLAN_HEADERS, result.rows.map(planCells)));
   else lines.push(table(RELEASE_HEADERS, result.rows.map(releaseCells)));
-  lines.push(...ignoredLines(result.plan), ...smokeLines(result));
+  lines.push(...ignoredLines(result.plan));
+  lines.push(...(result.dryRun ? lifecycleLines(result.plan) : lifecycleOutcomeLines(result)));
+  lines.push(...smokeLines(result));
   return lines.join("\n");
 }
 
@@ -113,7 +138,7 @@ export function formatPlanMarkdown(plan: Plan, rows: ReleaseRow[]): string {
     planHeadline(plan),
     "",
     markdownTable(PLAN_HEADERS, rows.map(planCells)),
-    ...ignoredLines(plan).map((l) => `\n- ${l}`),
+    ...[...ignoredLines(plan), ...lifecycleLines(plan)].map((l) => `\n- ${l}`),
     "",
     `Plan digest: \`${plan.digest}\``,
     "",
@@ -130,7 +155,11 @@ export function formatReleaseMarkdown(result: ReleaseResult): string {
     releaseHeadline(result),
     "",
     body,
-    ...[...ignoredLines(result.plan), ...smokeLines(result)].map((l) => `\n- ${l}`),
+    ...[
+      ...ignoredLines(result.plan),
+      ...(result.dryRun ? lifecycleLines(result.plan) : lifecycleOutcomeLines(result)),
+      ...smokeLines(result),
+    ].map((l) => `\n- ${l}`),
     "",
   ].join("\n");
 }
@@ -157,6 +186,10 @@ export function releaseJson(result: ReleaseResult) {
       summary: r.summary,
     })),
     ignored: result.plan.ignored,
+    removed: result.plan.removals,
+    migration: migrationPlanJson(result.plan.migration),
+    suspended: result.removals,
+    migrations: result.migrations,
     smoke: result.smoke,
     engineProbe: result.engineProbe,
     lint: result.lint,
@@ -180,5 +213,7 @@ export function planJson(plan: Plan, rows: ReleaseRow[]) {
       summary: r.summary,
     })),
     ignored: plan.ignored,
+    removed: plan.removals,
+    migration: migrationPlanJson(plan.migration),
   };
 }

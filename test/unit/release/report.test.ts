@@ -74,6 +74,85 @@ const plan: Plan = {
   ],
   ignored: [{ file: "processes/pool.bpmn", reason: "holds no executable process" }],
   counts: { new: 0, changed: 1, unchanged: 1 },
+  migration: {
+    policy: "covered",
+    enabled: true,
+    blocking: [],
+    digest: "aa",
+    processes: [
+      {
+        key: "claim",
+        targetKey: "claim",
+        file: "processes/claim.bpmn",
+        instructionsFile: "processes/migrations/claim.yaml",
+        removed: false,
+        declarationErrors: [],
+        sources: [
+          {
+            definitionId: "claim:2:x",
+            version: 2,
+            versionTag: null,
+            instances: 3,
+            activities: [
+              {
+                id: "Task_Review",
+                instances: 2,
+                incidents: 0,
+                failedJobs: 0,
+                mappedTo: "Task_Review",
+                problem: null,
+              },
+              {
+                id: "Task_Old",
+                instances: 1,
+                incidents: 1,
+                failedJobs: 1,
+                mappedTo: "Task_New",
+                problem: null,
+              },
+            ],
+            warnings: [
+              "Timer_Due: timerEventDefinition.timeDuration PT1H → PT2H; migrated instances keep the old trigger",
+            ],
+            action: "migrate",
+            reasons: [],
+            stranded: false,
+          },
+          {
+            definitionId: "claim:1:w",
+            version: 1,
+            versionTag: "1.0.0",
+            instances: 1,
+            activities: [
+              {
+                id: "Task_Gone",
+                instances: 1,
+                incidents: 0,
+                failedJobs: 0,
+                mappedTo: null,
+                problem: "Task_Gone is not in the new version",
+              },
+            ],
+            warnings: [],
+            action: "leave",
+            reasons: ["1 waiting in Task_Gone: Task_Gone is not in the new version"],
+            stranded: true,
+          },
+        ],
+      },
+    ],
+  },
+  removals: [
+    {
+      type: "process",
+      key: "old_claim",
+      definitionId: "old_claim:4:z",
+      version: 4,
+      release: null,
+      action: "suspend",
+      reason: "suspended by this release: running instances finish, new ones are refused",
+    },
+  ],
   digest: "0011223344556677",
 };
 
@@ -116,6 +195,22 @@ const result: ReleaseResult = {
   lint: { errors: 0, warnings: 2 },
   smoke: [],
   engineProbe: null,
+  removals: [{ key: "old_claim", suspended: ["old_claim:4:z", "old_claim:3:y"] }],
+  migrations: [
+    {
+      key: "claim",
+      targetKey: "claim",
+      sourceDefinitionId: "claim:2:x",
+      sourceVersion: 2,
+      targetDefinitionId: "claim:4:ccc",
+      status: "migrated",
+      instances: 3,
+      migrated: 3,
+      leftBehind: 0,
+      batchId: "batch-1",
+      reasons: [],
+    },
+  ],
 };
 
 describe("release reports", () => {
@@ -147,6 +242,41 @@ describe("release reports", () => {
     assert.match(text, /^claim\s+processes\/claim\.bpmn\s+3\s+changed\s+changed Task_Review/m);
   });
 
+  it("plan: removed models, and per older version the instances, where each activity goes and what stays", () => {
+    const text = formatPlanText(plan, result.rows);
+    assert.match(
+      text,
+      /^removed from git: process old_claim version 4: suspended by this release: running instances finish, new ones are refused$/m,
+    );
+    assert.match(text, /^running instances on older versions \(migration policy covered\):$/m);
+    assert.match(
+      text,
+      /^ {2}claim version 2: 3 instance\(s\) move to the new version — Task_Review 2 \(same id\), Task_Old 1, 1 incident\(s\) \(→ Task_New\)$/m,
+    );
+    assert.match(text, /^ {4}note: Timer_Due: timerEventDefinition\.timeDuration PT1H → PT2H/m);
+    assert.match(
+      text,
+      /^ {2}claim version 1 \(1\.0\.0\): 1 instance\(s\) stay on version 1: 1 waiting in Task_Gone: Task_Gone is not in the new version — Task_Gone 1 \(stays\)$/m,
+    );
+  });
+
+  it("release: what was suspended and migrated, with the batch", () => {
+    const text = formatReleaseText(result);
+    assert.match(
+      text,
+      /^suspended: old_claim \(2 version\(s\)\): new instances are refused, running ones finish$/m,
+    );
+    assert.match(
+      text,
+      /^migration migrated: claim version 2 → claim:4:ccc: 3 of 3 instance\(s\) moved \(batch batch-1\)$/m,
+    );
+    assert.doesNotMatch(
+      text,
+      /running instances on older versions/,
+      "a release reports outcomes, not the plan",
+    );
+  });
+
   it("job summary: a Markdown table with pipes escaped", () => {
     const markdown = formatReleaseMarkdown(result);
     assert.match(markdown, /^### Process release: dev$/m);
@@ -168,6 +298,10 @@ describe("release reports", () => {
       "newVersions",
       "definitions",
       "ignored",
+      "removed",
+      "migration",
+      "suspended",
+      "migrations",
       "smoke",
       "engineProbe",
       "lint",

@@ -7,15 +7,19 @@ import { planRelease } from "#core/release/release.js";
 import { formatPlanText, planJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
 
-const help = `Usage: camunda-gitops plan --env <name> [--ref <tag|sha>] [--format text|json]
+const help = `Usage: camunda-gitops plan --env <name> [--ref <tag|sha>] [--migrate] [--format text|json]
 
 Shows what \`camunda-gitops release\` would change in an environment, without writing to its engine:
 for every BPMN/DMN file under processes/ (examples/ and tests/ excluded), the engine's latest version
-of each key it defines and whether the file is new, changed (with what changed) or unchanged.
+of each key it defines and whether the file is new, changed (with what changed) or unchanged; the
+processes released from here whose file left git; and for every process with running instances on
+older versions: how many per version and per activity, where each activity maps to (the same id, or
+processes/migrations/<key>.yaml), what cannot move and why, and whether the release moves them.
 
 Options:
   --env <name>       environment file environments/<name>.yaml (local, dev, staging, prod)
   --ref <ref>        plan the files of this git tag, branch or commit instead of the working tree
+  --migrate          plan as \`release --migrate\` would (move instances where the policy is never)
   --format <f>       text (default) or json
 
 Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written by
@@ -29,11 +33,12 @@ export const command: Command = {
     const { values } = parseCommandArgs("plan", argv, {
       env: { type: "string" },
       ref: { type: "string" },
+      migrate: { type: "boolean" },
       format: { type: "string" },
     });
     const options = parseOptions(
       releaseOptions,
-      { environment: values.env, ref: values.ref },
+      { environment: values.env, ref: values.ref, migrate: values.migrate },
       cliNames("plan", { environment: "env" }),
     );
     const format = values.format ?? "text";
@@ -46,6 +51,7 @@ export const command: Command = {
       target: connection.target,
       repoRoot: root,
       ref: options.ref,
+      migrate: options.migrate,
       provenance: await provenanceFromEnvironment(process.env, root),
     });
     process.stdout.write(

@@ -5,11 +5,11 @@ import { cliNames, parseOptions } from "#core/options/rules.js";
 import { connect } from "#core/release/connect.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
-import { release, SmokeFailedError } from "#core/release/release.js";
+import { ReleaseFollowUpError, release } from "#core/release/release.js";
 import { formatReleaseText, releaseJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
 
-const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--expected-plan-digest D] [--format text|json]
+const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--migrate] [--expected-plan-digest D] [--format text|json]
 
 Deploys every BPMN/DMN file under processes/ to an environment's engine in one atomic deployment:
   1. lint: refuses to start while the linter reports errors;
@@ -17,7 +17,11 @@ Deploys every BPMN/DMN file under processes/ to an environment's engine in one a
   3. deploy: POST /deployment/create with the environment's stable deployment name and source,
      duplicate filtering and deploy-changed-only (only changed files get new versions), its tenant,
      and a release.json resource recording the git commit;
-  4. verify: every key's latest version must come from the file and have exactly its XML.
+  4. verify: every key's latest version must come from the file and have exactly its XML;
+  5. retire: processes released from here whose file left git are suspended, where the environment
+     sets camunda.removedProcesses: suspend (running instances finish, new ones are refused);
+  6. migrate: running instances of older versions move to the new ones, where the environment's
+     camunda.migration policy (or --migrate) says so and every instance is covered (see \`plan\`).
 Releasing the same files again creates no new versions.
 
 Options:
@@ -28,6 +32,8 @@ Options:
   --smoke            start each newly deployed process once with its example variables from
                      processes/examples/, check it reaches a wait state, then delete the instance
                      (refused unless the environment file sets camunda.allowSmokeTests: true)
+  --migrate          move running instances of older versions to the new ones in this release, even
+                     where the environment's policy is never (instances the plan cannot cover stay)
   --expected-plan-digest D
                      deploy only if the fresh plan has this digest (plan --format json prints it)
   --format <f>       text (default) or json
@@ -45,6 +51,7 @@ export const command: Command = {
       ref: { type: "string" },
       "dry-run": { type: "boolean" },
       smoke: { type: "boolean" },
+      migrate: { type: "boolean" },
       "expected-plan-digest": { type: "string" },
       format: { type: "string" },
     });
@@ -73,6 +80,7 @@ export const command: Command = {
         ref: options.ref,
         dryRun: options.dryRun,
         smoke: options.smoke,
+        migrate: options.migrate,
         allowSmokeTests: connection.allowSmokeTests,
         expectedPlanDigest: options.expectedPlanDigest,
         provenance: await provenanceFromEnvironment(process.env, root),
@@ -81,8 +89,8 @@ export const command: Command = {
       write(result);
       return 0;
     } catch (error) {
-      // The deployment happened: show its table before the smoke failure is reported.
-      if (error instanceof SmokeFailedError) write(error.result);
+      // The deployment happened: show its table before the failure after it is reported.
+      if (error instanceof ReleaseFollowUpError) write(error.result);
       throw error;
     }
   },

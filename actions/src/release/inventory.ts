@@ -4,8 +4,8 @@
  * from. Read-only (GET requests), so the plan credentials of an environment are enough.
  */
 import type { CamundaClient } from "#core/camunda/index.js";
-import type { DefinitionType } from "#core/release/definitions.js";
-import type { DeploymentOrigin, OriginReader } from "#core/release/provenance.js";
+import type { DefinitionType } from "./definitions.js";
+import type { DeploymentOrigin, OriginReader } from "./provenance.js";
 
 export interface EngineDefinition {
   type: DefinitionType;
