@@ -1,6 +1,6 @@
 /**
- * A stand-in for the part of GitHub's REST API that pull request comments use (list with pagination,
- * create, update, delete issue comments), on loopback. github.com cannot be reached from the test
+ * A stand-in for the part of GitHub's REST API that pull request comments and issues use (list with
+ * pagination, create, update, delete issue comments; list, create and update issues), on loopback. github.com cannot be reached from the test
  * machines, so this mock answers instead; every request is recorded for the assertions. The
  * response shapes follow GitHub's documented ones for the fields the clients read.
  */
@@ -10,6 +10,19 @@ import type { AddressInfo } from "node:net";
 export interface FakeComment {
   id: number;
   body: string;
+  user: { login: string; type: string };
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  state_reason: string | null;
+  labels: { name: string }[];
   user: { login: string; type: string };
   html_url: string;
   created_at: string;
@@ -36,6 +49,8 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   /** Comments per "owner/repo#number". */
   readonly comments = new Map<string, FakeComment[]>();
+  /** Issues per "owner/repo", in the order they were created. */
+  readonly issues = new Map<string, FakeIssue[]>();
   private nextId = 1000;
   private server: http.Server | undefined;
   url = "";
@@ -54,6 +69,100 @@ export class FakeGitHub {
     const created: FakeComment[] = [];
     this.comments.set(issue, created);
     return created;
+  }
+
+  issuesOf(repository: string): FakeIssue[] {
+    const existing = this.issues.get(repository);
+    if (existing) return existing;
+    const created: FakeIssue[] = [];
+    this.issues.set(repository, created);
+    return created;
+  }
+
+  /** An issue as if `login` had opened it (a racing run, a person copying the marker). */
+  seedIssue(repository: string, login: string, fields: { title: string; body: string; labels: string[] }) {
+    return this.makeIssue(repository, login, fields);
+  }
+
+  private makeIssue(
+    repository: string,
+    login: string,
+    fields: { title: string; body: string; labels: string[] },
+  ): FakeIssue {
+    const list = this.issuesOf(repository);
+    // Issues and pull requests share one sequence of numbers per repository.
+    const number = list.length + 1;
+    const now = new Date().toISOString();
+    const issue: FakeIssue = {
+      number,
+      title: fields.title,
+      body: fields.body,
+      state: "open",
+      state_reason: null,
+      labels: fields.labels.map((name) => ({ name })),
+      user: { login, type: login.endsWith("[bot]") ? "Bot" : "User" },
+      html_url: `https://github.example/${repository}/issues/${number}`,
+      created_at: now,
+      updated_at: now,
+    };
+    list.push(issue);
+    return issue;
+  }
+
+  private handleIssues(
+    method: string,
+    url: URL,
+    body: Record<string, unknown> | undefined,
+    res: http.ServerResponse,
+  ): boolean {
+    const all = /^\/repos\/([^/]+)\/([^/]+)\/issues$/.exec(url.pathname);
+    if (all) {
+      const repository = `${all[1]}/${all[2]}`;
+      if (method === "GET") {
+        const state = url.searchParams.get("state") ?? "open";
+        const labels = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
+        const found = this.issuesOf(repository).filter(
+          (i) =>
+            (state === "all" || i.state === state) &&
+            labels.every((l) => i.labels.some((have) => have.name === l)),
+        );
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const headers: Record<string, string> = {};
+        if (page * perPage < found.length) {
+          const next = new URL(url.href);
+          next.searchParams.set("page", String(page + 1));
+          headers.link = `<${next.href}>; rel="next"`;
+        }
+        this.send(res, 200, found.slice((page - 1) * perPage, page * perPage), headers);
+        return true;
+      }
+      if (method === "POST") {
+        const issue = this.makeIssue(repository, this.options.login ?? "github-actions[bot]", {
+          title: String(body?.title ?? ""),
+          body: String(body?.body ?? ""),
+          labels: (body?.labels as string[] | undefined) ?? [],
+        });
+        this.send(res, 201, issue);
+        return true;
+      }
+    }
+    const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(url.pathname);
+    if (one && method === "PATCH") {
+      const issue = this.issuesOf(`${one[1]}/${one[2]}`).find((i) => i.number === Number(one[3]));
+      if (!issue) {
+        this.send(res, 404, { message: "Not Found" });
+        return true;
+      }
+      if (typeof body?.title === "string") issue.title = body.title;
+      if (typeof body?.body === "string") issue.body = body.body;
+      if (body?.state === "open" || body?.state === "closed") issue.state = body.state;
+      if (typeof body?.state_reason === "string") issue.state_reason = body.state_reason;
+      issue.updated_at = new Date().toISOString();
+      this.send(res, 200, issue);
+      return true;
+    }
+    return false;
   }
 
   writes(): RecordedRequest[] {
@@ -115,6 +224,7 @@ export class FakeGitHub {
     if (method !== "GET" && this.options.readOnly) {
       return this.send(res, 403, { message: "Resource not accessible by integration" });
     }
+    if (this.handleIssues(method, url, body, res)) return;
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     if (list) {
       const issue = `${list[1]}/${list[2]}#${list[3]}`;
