@@ -337,4 +337,28 @@ describe("migration of running instances on release", () => {
     assert.equal(await onVersion("D"), 3, "the instance that cannot move stays");
     assert.equal(await onVersion("F"), 3, "and so does the one that could: never half a version");
   });
+
+  it("4. the instance inside the called document request completes on its new version; its parent goes on", async () => {
+    const d = kase("D");
+    d.processInstanceId = ids.get("D")!;
+    const request = await d.work("request-documents");
+    assert.equal(request.processInstanceId, ids.get("D'"));
+    await d.sendDocuments({ documents: json([{ type: "PROOF_OF_ADDRESS" }]) });
+    await d.completeTask("Task_CheckDocuments", { documentsAccepted: bool(true) });
+    const ended = await finished(client, ids.get("D'")!);
+    assert.deepEqual(
+      [ended.state, versionOf(ended.definitionId), ended.end],
+      ["COMPLETED", 2, "EndEvent_DocumentsAccepted"],
+    );
+    const callActivity = await client.ok(
+      client.api.GET("/history/activity-instance", {
+        params: { query: { processInstanceId: ids.get("D")!, activityId: "CallActivity_RequestDocuments" } },
+      }),
+    );
+    assert.ok(
+      callActivity.length === 1 && callActivity[0]!.endTime,
+      "the application left the call activity",
+    );
+    assert.equal(await onVersion("D"), 3, "on the version it stayed on");
+  });
 });
