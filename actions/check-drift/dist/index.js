@@ -33476,6 +33476,7 @@ function resourceKind(file2) {
   const name3 = file2.toLowerCase();
   if (name3.endsWith(".bpmn") || name3.endsWith(".bpmn20.xml")) return "bpmn";
   if (name3.endsWith(".dmn") || name3.endsWith(".dmn11.xml")) return "dmn";
+  if (name3.endsWith(".form")) return "form";
   return null;
 }
 async function openSource(options) {
@@ -42861,11 +42862,13 @@ function buildSourceMap(text3, options = {}) {
     }
     let topic;
     let type;
-    for (const [name3, value] of Object.entries(tag.attributes)) {
-      const colon = name3.indexOf(":");
-      if (colon === -1 || !CAMUNDA_NAMESPACES.has(scope.get(name3.slice(0, colon)) ?? "")) continue;
-      if (name3.endsWith(":topic")) topic = value.trim();
-      else if (name3.endsWith(":type")) type = value;
+    for (const name3 in tag.attributes) {
+      const isTopic = name3.endsWith(":topic");
+      if (!isTopic && !name3.endsWith(":type")) continue;
+      if (!CAMUNDA_NAMESPACES.has(scope.get(name3.slice(0, name3.indexOf(":"))) ?? "")) continue;
+      const value = tag.attributes[name3] ?? "";
+      if (isTopic) topic = value.trim();
+      else type = value;
     }
     if (!topic || type !== "external" || /^[$#]\{/.test(topic)) return;
     const owner = local === "messageEventDefinition" ? parents[parents.length - 1] : id;
@@ -44177,6 +44180,7 @@ async function diffModel(versions) {
 
 // actions/src/release/definitions.ts
 async function definitionsIn(kind, text3) {
+  if (kind === "form") return [];
   const { root } = await parseModel(kind, text3);
   const name3 = (element) => typeof element.name === "string" ? element.name : null;
   if (kind === "bpmn") {
@@ -44390,6 +44394,7 @@ function releaseIdentity(target, repository = null) {
 async function gitDefinitions(source) {
   const found = /* @__PURE__ */ new Map();
   for (const resource of source.resources) {
+    if (resource.kind === "form") continue;
     let refs;
     try {
       refs = await definitionsIn(resource.kind, resource.text);
@@ -44398,7 +44403,9 @@ async function gitDefinitions(source) {
         `${resource.file} cannot be read as ${resource.kind.toUpperCase()} (${errorMessage(error65).split("\n")[0]}); run \`camunda-gitops lint ${resource.file}\` and fix it.`
       );
     }
-    for (const ref of refs) found.set(`${ref.type}:${ref.key}`, { type: ref.type, key: ref.key, resource });
+    const model = resource;
+    for (const ref of refs)
+      found.set(`${ref.type}:${ref.key}`, { type: ref.type, key: ref.key, resource: model });
   }
   return found;
 }

@@ -67,11 +67,16 @@ describe("migration of running instances on release", () => {
   };
 
   before(async () => {
-    for (const file of ["insurance_process.bpmn", "document_request.bpmn", "risk_rating.dmn"]) {
+    for (const file of [
+      "insurance_process.bpmn",
+      "document_request.bpmn",
+      "risk_rating.dmn",
+      "review-application.form",
+    ]) {
       repo.write(`processes/${file}`, model(file));
     }
     repo.commit("version 1");
-    assert.equal((await release(base)).newVersions, 3);
+    assert.equal((await release(base)).newVersions, 4, "three models and the review form");
     const insurance = await latestId(client, "insurance_process", tenantId);
     const documents = await latestId(client, "document_request", tenantId);
     const application = (name: string) => ({ applicationId: str(kase(name).businessKey) });
