@@ -64992,6 +64992,48 @@ function removeTrailingSlash(url2) {
   return url2;
 }
 
+// actions/src/util/backoff.ts
+function cappedExponential(failures, baseMs, maxMs) {
+  return Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(failures, 0), 30));
+}
+var Backoff = class {
+  constructor(initialMs, maxMs, random = Math.random) {
+    this.initialMs = initialMs;
+    this.maxMs = maxMs;
+    this.random = random;
+  }
+  initialMs;
+  maxMs;
+  random;
+  failures = 0;
+  /** The delay before the next attempt, after one more failure. */
+  next() {
+    const ceiling = cappedExponential(this.failures, this.initialMs, this.maxMs);
+    this.failures++;
+    return Math.round(this.random() * ceiling);
+  }
+  reset() {
+    this.failures = 0;
+  }
+  get consecutiveFailures() {
+    return this.failures;
+  }
+};
+
+// actions/src/util/sleep.ts
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 // actions/src/camunda/errors.ts
 var CamundaError = class extends UserError {
   status;
@@ -65033,6 +65075,33 @@ var CamundaUnreachableError = class extends UserError {
     this.attempts = attempts;
   }
 };
+var TRANSIENT_ENGINE_TYPES = /* @__PURE__ */ new Set(["OptimisticLockingException", "CrdbTransactionRetryException"]);
+function isTransientAnswer(status, type) {
+  if ([429, 502, 503, 504].includes(status)) return true;
+  if (status >= 500) return !type || TRANSIENT_ENGINE_TYPES.has(type);
+  return false;
+}
+function camundaErrorFromAnswer(answer) {
+  let body = answer.body;
+  if (typeof body === "string") {
+    try {
+      body = body ? JSON.parse(body) : void 0;
+    } catch {
+    }
+  }
+  const json2 = body && typeof body === "object" ? body : {};
+  return new CamundaError({
+    status: answer.status,
+    method: answer.method,
+    path: answer.path,
+    baseUrl: answer.baseUrl,
+    type: json2.type,
+    engineMessage: json2.message ?? (typeof body === "string" && body ? body.slice(0, 300) : void 0),
+    code: json2.code,
+    resources: parseResourceReports(json2.details),
+    username: answer.username
+  });
+}
 function describe3(init) {
   const where2 = `${init.method} ${init.baseUrl}${init.path}`;
   const user = init.username ? `user "${init.username}"` : "no credentials";
@@ -65081,7 +65150,6 @@ function toProblem(p) {
 }
 
 // actions/src/camunda/client.ts
-var RETRYABLE_STATUS = /* @__PURE__ */ new Set([502, 503, 504]);
 function createCamundaClient(options) {
   const baseUrl2 = options.baseUrl.replace(/\/+$/, "");
   const authorization = options.username !== void 0 ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ""}`).toString("base64")}` : void 0;
@@ -65093,17 +65161,12 @@ function createCamundaClient(options) {
   });
   const toError = async (response, body) => {
     const url2 = new URL(response.url || baseUrl2);
-    const path5 = url2.pathname.replace(new URL(baseUrl2).pathname, "") + url2.search;
-    const json2 = body && typeof body === "object" ? body : {};
-    return new CamundaError({
+    return camundaErrorFromAnswer({
       status: response.status,
       method: response.method ?? "",
-      path: path5,
+      path: url2.pathname.replace(new URL(baseUrl2).pathname, "") + url2.search,
       baseUrl: baseUrl2,
-      type: json2.type,
-      engineMessage: json2.message ?? (typeof body === "string" && body ? body.slice(0, 300) : void 0),
-      code: json2.code,
-      resources: parseResourceReports(json2.details),
+      body,
       username: options.username
     });
   };
@@ -65158,6 +65221,14 @@ async function readBody(response) {
     return text3;
   }
 }
+async function engineExceptionType(response) {
+  try {
+    const body = await response.clone().json();
+    return typeof body?.type === "string" ? body.type : void 0;
+  } catch {
+    return void 0;
+  }
+}
 function makeResilientFetch(options, baseUrl2) {
   const doFetch = options.fetch ?? fetch;
   const retries = options.retries ?? 3;
@@ -65167,11 +65238,12 @@ function makeResilientFetch(options, baseUrl2) {
   return async function resilientFetch(input2) {
     const body = input2.body ? await input2.arrayBuffer() : void 0;
     let lastError;
+    const backoff = new Backoff(backoffMs, maxBackoffMs);
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
-        const delayMs = Math.round(Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1)));
+        const delayMs = backoff.next();
         options.onRetry?.({ attempt, delayMs, reason: describeFailure(lastError), url: input2.url });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await sleep(delayMs);
       }
       const signals = [AbortSignal.timeout(timeoutMs)];
       if (input2.signal) signals.push(input2.signal);
@@ -65184,7 +65256,11 @@ function makeResilientFetch(options, baseUrl2) {
             signal: AbortSignal.any(signals)
           })
         );
-        if (RETRYABLE_STATUS.has(response.status) && attempt < retries) {
+        const transient = response.status >= 429 && attempt < retries && isTransientAnswer(
+          response.status,
+          response.status >= 500 ? await engineExceptionType(response) : void 0
+        );
+        if (transient) {
           lastError = new Error(`HTTP ${response.status}`);
           await response.body?.cancel();
           continue;
