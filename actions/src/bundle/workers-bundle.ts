@@ -15,6 +15,9 @@ import { UserError } from "#core/util/errors.js";
 /** The workers' entry point and their built file, relative to the repository root. */
 export const workersEntry = "workers/src/main.ts";
 export const workersBundleFile = "workers/dist/main.mjs";
+/** The business metrics exporter, shipped in the same image (`node /app/metrics.mjs`). */
+export const exporterEntry = "actions/src/metrics/main.ts";
+export const exporterBundleFile = "workers/dist/metrics.mjs";
 
 type Esbuild = typeof import("esbuild");
 
@@ -37,13 +40,14 @@ function esbuildOf(root: string): Esbuild {
 export async function buildWorkersBundle(
   root: string,
   outfile: string = path.join(root, workersBundleFile),
+  entry: string = workersEntry,
 ): Promise<{ file: string; size: number }> {
   const esbuild = esbuildOf(root);
   let result: Awaited<ReturnType<Esbuild["build"]>>;
   try {
     result = await esbuild.build({
       absWorkingDir: root,
-      entryPoints: [workersEntry],
+      entryPoints: [entry],
       outfile,
       bundle: true,
       platform: "node",
@@ -72,7 +76,7 @@ export async function buildWorkersBundle(
     );
   }
   const output = result.outputFiles?.[0];
-  if (!output) throw new UserError(`esbuild produced no output for ${workersEntry}.`);
+  if (!output) throw new UserError(`esbuild produced no output for ${entry}.`);
   mkdirSync(path.dirname(outfile), { recursive: true });
   // Through a rename: a packaging run reading the file meanwhile sees the old or the new one, never half.
   const temporary = `${outfile}.${process.pid}.tmp`;

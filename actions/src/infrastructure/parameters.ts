@@ -199,6 +199,9 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         DataStackName: names.data,
         AppStackName: names.app,
         EngineNodes: String(infra.engineNodes),
+        OldestExternalTaskSeconds: String(infra.alarms.oldestTaskMinutes * 60),
+        OldestReviewSeconds: String(infra.alarms.oldestReviewHours * 3600),
+        WorkerTimeouts: String(infra.alarms.workerTimeoutsPer5Min),
       };
       break;
     case "delivery":

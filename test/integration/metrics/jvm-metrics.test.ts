@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { jvmFamilies } from "../../support/cloudwatch-agent.js";
 import { scrape } from "../../support/prometheus.js";
 
 describe("JVM metrics of the local engine (JMX exporter agent)", () => {
@@ -24,5 +25,21 @@ describe("JVM metrics of the local engine (JMX exporter agent)", () => {
     assert.ok((total[0]?.value ?? 0) >= 1, "the pool holds connections");
     assert.ok(metrics.find("hikaricp_connections_active").length === 1);
     assert.ok(metrics.find("hikaricp_connections_pending").length === 1);
+  });
+
+  it("serves every JVM family the CloudWatch contract relies on, with its labels", async () => {
+    const url = process.env.CAMUNDA_TEST_JVM_METRICS_URL;
+    assert.ok(url);
+    const metrics = await scrape(url);
+    for (const family of jvmFamilies) {
+      const samples = metrics.find(family.name);
+      assert.ok(samples.length > 0, `${family.name} is served`);
+      for (const sample of samples)
+        assert.deepEqual(
+          Object.keys(sample.labels).sort(),
+          [...family.labels].sort(),
+          `${family.name} labels`,
+        );
+    }
   });
 });

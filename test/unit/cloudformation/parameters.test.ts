@@ -102,6 +102,12 @@ describe("stack parameters from the environment files", () => {
     assert.equal(prod.data?.DeletionProtection, "true");
     assert.equal(prod.data?.MultiAz, "true");
     assert.ok(Number(prod.data?.BackupRetentionDays) >= 14);
+    // Business alarm thresholds per environment: prod pages sooner than dev.
+    assert.equal(prod.alarms?.OldestExternalTaskSeconds, "300");
+    assert.equal(prod.alarms?.OldestReviewSeconds, "86400");
+    assert.equal(dev.alarms?.OldestExternalTaskSeconds, "3600");
+    const staging = Object.fromEntries(planDeployment(byName("staging")).map((p) => [p.key, p.parameters]));
+    assert.equal(staging.alarms?.OldestExternalTaskSeconds, "900", "the schema's default: 15 minutes");
     assert.equal(prod.data?.RuntimeParameterPath, runtimeParameterPath(byName("prod").aws!));
     // Every stack that creates roles gets the boundary the bootstrap stack creates.
     for (const key of ["network", "data", "app", "delivery"] as const)
