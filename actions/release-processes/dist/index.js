@@ -78769,7 +78769,7 @@ var CamundaUnreachableError = class extends UserError {
   attempts;
   constructor(baseUrl, attempts, cause) {
     super(
-      `cannot reach the Camunda engine at ${baseUrl} after ${attempts} attempt(s) (${causeText(cause)}); check that it is running and that the URL is right.`,
+      `cannot reach the Camunda engine at ${baseUrl} after ${attempts} attempt(s) (${causeText(cause)}); check that it is running and that the URL is right (CAMUNDA_URL overrides the environment file's camunda.restUrl).`,
       { exitCode: 1, cause }
     );
     this.name = "CamundaUnreachableError";
@@ -79237,6 +79237,22 @@ function lineOf(text3, doc, fieldPath) {
 }
 
 // actions/src/release/connect.ts
+function chooseEngine(environment, options) {
+  const name4 = environment.config.name;
+  const fileUrl = environment.config.camunda.restUrl.replace(/\/+$/, "");
+  if (options.env.CAMUNDA_URL) return { restUrl: fileUrl, why: "from CAMUNDA_URL" };
+  const running = name4 === "local" ? options.localEngine : void 0;
+  if (running) {
+    return {
+      restUrl: running.restUrl,
+      why: `the local engine of this checkout (pid ${running.pid}, port ${running.port}, ${running.db}); set CAMUNDA_URL to use another`
+    };
+  }
+  return {
+    restUrl: fileUrl,
+    why: `from environments/${name4}.yaml${name4 === "local" ? " (no local engine runs in this checkout)" : ""}; set CAMUNDA_URL to use another`
+  };
+}
 function releaseTarget(environment) {
   const camunda = environment.config.camunda;
   return {
@@ -79261,7 +79277,8 @@ function connect(environmentName, options) {
   const retries = options.retries ?? 4;
   const log = options.log ?? ((line) => process.stderr.write(`${line}
 `));
-  const target2 = releaseTarget(environment);
+  const engine = chooseEngine(environment, { env, localEngine: options.localEngine });
+  const target2 = { ...releaseTarget(environment), restUrl: engine.restUrl };
   const client = createCamundaClient({
     baseUrl: target2.restUrl,
     username: credentials.username,
@@ -79278,7 +79295,8 @@ function connect(environmentName, options) {
     target: target2,
     client,
     username: credentials.username,
-    allowSmokeTests: environment.config.camunda.allowSmokeTests
+    allowSmokeTests: environment.config.camunda.allowSmokeTests,
+    engine: `${target2.restUrl} (${engine.why})`
   };
 }
 

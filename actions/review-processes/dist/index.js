@@ -65324,7 +65324,7 @@ var CamundaUnreachableError = class extends UserError {
   attempts;
   constructor(baseUrl2, attempts, cause) {
     super(
-      `cannot reach the Camunda engine at ${baseUrl2} after ${attempts} attempt(s) (${causeText(cause)}); check that it is running and that the URL is right.`,
+      `cannot reach the Camunda engine at ${baseUrl2} after ${attempts} attempt(s) (${causeText(cause)}); check that it is running and that the URL is right (CAMUNDA_URL overrides the environment file's camunda.restUrl).`,
       { exitCode: 1, cause }
     );
     this.name = "CamundaUnreachableError";
@@ -65802,6 +65802,22 @@ function lineOf(text3, doc, fieldPath) {
 }
 
 // actions/src/release/connect.ts
+function chooseEngine(environment, options) {
+  const name3 = environment.config.name;
+  const fileUrl = environment.config.camunda.restUrl.replace(/\/+$/, "");
+  if (options.env.CAMUNDA_URL) return { restUrl: fileUrl, why: "from CAMUNDA_URL" };
+  const running = name3 === "local" ? options.localEngine : void 0;
+  if (running) {
+    return {
+      restUrl: running.restUrl,
+      why: `the local engine of this checkout (pid ${running.pid}, port ${running.port}, ${running.db}); set CAMUNDA_URL to use another`
+    };
+  }
+  return {
+    restUrl: fileUrl,
+    why: `from environments/${name3}.yaml${name3 === "local" ? " (no local engine runs in this checkout)" : ""}; set CAMUNDA_URL to use another`
+  };
+}
 function releaseTarget(environment) {
   const camunda = environment.config.camunda;
   return {
@@ -65826,7 +65842,8 @@ function connect(environmentName, options) {
   const retries = options.retries ?? 4;
   const log = options.log ?? ((line) => process.stderr.write(`${line}
 `));
-  const target = releaseTarget(environment);
+  const engine = chooseEngine(environment, { env, localEngine: options.localEngine });
+  const target = { ...releaseTarget(environment), restUrl: engine.restUrl };
   const client = createCamundaClient({
     baseUrl: target.restUrl,
     username: credentials.username,
@@ -65843,7 +65860,8 @@ function connect(environmentName, options) {
     target,
     client,
     username: credentials.username,
-    allowSmokeTests: environment.config.camunda.allowSmokeTests
+    allowSmokeTests: environment.config.camunda.allowSmokeTests,
+    engine: `${target.restUrl} (${engine.why})`
   };
 }
 

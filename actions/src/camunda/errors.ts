@@ -69,7 +69,7 @@ export class CamundaUnreachableError extends UserError {
 
   constructor(baseUrl: string, attempts: number, cause: unknown) {
     super(
-      `cannot reach the Camunda engine at ${baseUrl} after ${attempts} attempt(s) (${causeText(cause)}); check that it is running and that the URL is right.`,
+      `cannot reach the Camunda engine at ${baseUrl} after ${attempts} attempt(s) (${causeText(cause)}); check that it is running and that the URL is right (CAMUNDA_URL overrides the environment file's camunda.restUrl).`,
       { exitCode: 1, cause },
     );
     this.name = "CamundaUnreachableError";

@@ -4,6 +4,7 @@
  * but local; the full probe deploys, runs and deletes the probe models.
  */
 import { type CommandContext, parseCommandArgs } from "#core/cli/command.js";
+import { runningLocalEngine } from "#core/engine/running.js";
 import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { formatProbeReport, type ProbeMode, probeEngine } from "#core/probe/probe.js";
 import { connect } from "#core/release/connect.js";
@@ -33,7 +34,10 @@ export async function probe(argv: string[], context: CommandContext): Promise<nu
   if (format !== "text" && format !== "json") {
     throw new UsageError(`engine probe: --format must be text or json, got "${format}".`);
   }
-  const connection = connect(values.env, { root: context.root });
+  const connection = connect(values.env, {
+    root: context.root,
+    localEngine: runningLocalEngine(context.root),
+  });
   if (values.full && values.env !== "local" && !connection.allowSmokeTests) {
     throw new UsageError(
       `engine probe: --full deploys and runs probe models, and environments/${values.env}.yaml does not allow smoke tests (camunda.allowSmokeTests); run the read-only probe there.`,

@@ -36,6 +36,8 @@ export interface UpOptions {
   port?: number;
   /** Sample applications to submit, cycling through processes/examples/. Default 4 (one per path). */
   samples?: number;
+  /** How long to wait for the samples to reach their first wait state before printing the status (default 60 s). */
+  samplesWaitMs?: number;
   /** Port of the workers' /healthz, /readyz and /metrics; default 9464 or the next free one. */
   workersPort?: number;
   /** Port of the business metrics exporter; default 9465 or the next free one. */
@@ -140,6 +142,22 @@ export async function up(options: UpOptions): Promise<UpResult | { alreadyRunnin
             submitSamples(connection.client, sampleCount, path.join(root, "processes", "examples")),
           )
         : [];
+    // The status printed next should show the samples where they wait (a review, documents) or done,
+    // not all of them still running because the workers had not fetched them yet. Bounded: a slow
+    // machine gets the status as it is, with a line saying the samples are still moving.
+    if (samples.length > 0) {
+      await step("Waiting for the samples to reach their first wait state", async (s) => {
+        const settled = await waitUntil(
+          async () => {
+            const moving = await samplesInMotion(connection.client, samples);
+            s.update(moving === 0 ? "all settled" : `${moving} still moving`);
+            return moving === 0;
+          },
+          { timeoutMs: options.samplesWaitMs ?? 60_000, intervalMs: 300 },
+        );
+        if (!settled) s.update("still moving after the bound; the status shows them as they are");
+      });
+    }
 
     return {
       alreadyRunning: false,
@@ -303,6 +321,34 @@ export function loadExamples(dir: string): Array<{ name: string; example: Exampl
     const i = order.indexOf(name);
     return i === -1 ? order.length : i;
   }
+}
+
+/**
+ * How many of the samples still have work the engine or the workers will do on their own: an external
+ * task or an executable job in the sample's instance or the instances it called. Zero means each is
+ * finished or waits for a person, a message or a timer.
+ */
+async function samplesInMotion(client: CamundaClient, samples: UpResult["samples"]): Promise<number> {
+  let moving = 0;
+  for (const sample of samples) {
+    const ids = [sample.processInstanceId];
+    const called = await client.ok(
+      client.api.GET("/history/process-instance", {
+        params: { query: { superProcessInstanceId: sample.processInstanceId } },
+      }),
+    );
+    for (const instance of called) if (instance.id && !instance.endTime) ids.push(instance.id);
+    const tasks = await client.ok(
+      client.api.GET("/external-task/count", { params: { query: { processInstanceIdIn: ids.join(",") } } }),
+    );
+    const jobs = await client.ok(
+      client.api.GET("/job/count", {
+        params: { query: { processInstanceIds: ids.join(","), executable: true } },
+      }),
+    );
+    if ((tasks.count ?? 0) + (jobs.count ?? 0) > 0) moving++;
+  }
+  return moving;
 }
 
 async function submitSamples(

@@ -19,6 +19,33 @@ export interface Connection {
   /** User name only, for messages; the password never leaves the client. */
   username: string;
   allowSmokeTests: boolean;
+  /** Which engine this is and why, in one line for the person running the command. */
+  engine: string;
+}
+
+/**
+ * The engine an environment's commands talk to. For `local`, the engine this checkout runs (started by
+ * `npm start`/`up` or `engine start`, on whatever port it was given) wins over the file's URL, so a
+ * plan or release never goes to another engine on the file's port; an explicit CAMUNDA_URL wins over both.
+ */
+export function chooseEngine(
+  environment: LoadedEnvironment,
+  options: { env: NodeJS.ProcessEnv; localEngine?: ConnectOptions["localEngine"] },
+): { restUrl: string; why: string } {
+  const name = environment.config.name;
+  const fileUrl = environment.config.camunda.restUrl.replace(/\/+$/, "");
+  if (options.env.CAMUNDA_URL) return { restUrl: fileUrl, why: "from CAMUNDA_URL" };
+  const running = name === "local" ? options.localEngine : undefined;
+  if (running) {
+    return {
+      restUrl: running.restUrl,
+      why: `the local engine of this checkout (pid ${running.pid}, port ${running.port}, ${running.db}); set CAMUNDA_URL to use another`,
+    };
+  }
+  return {
+    restUrl: fileUrl,
+    why: `from environments/${name}.yaml${name === "local" ? " (no local engine runs in this checkout)" : ""}; set CAMUNDA_URL to use another`,
+  };
 }
 
 export interface ConnectOptions {
@@ -28,6 +55,11 @@ export interface ConnectOptions {
   retries?: number;
   /** Where retry notices go; default stderr. */
   log?: (line: string) => void;
+  /**
+   * The engine this checkout runs (the CLI looks it up: engine/running.ts); used for `local` unless
+   * CAMUNDA_URL is set. The actions never pass one: a runner has no local engine.
+   */
+  localEngine?: { restUrl: string; pid: number; port: number; db: string } | undefined;
 }
 
 export function releaseTarget(environment: LoadedEnvironment): ReleaseTarget {
@@ -54,7 +86,8 @@ export function connect(environmentName: string, options: ConnectOptions): Conne
   });
   const retries = options.retries ?? 4;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const target = releaseTarget(environment);
+  const engine = chooseEngine(environment, { env, localEngine: options.localEngine });
+  const target = { ...releaseTarget(environment), restUrl: engine.restUrl };
   const client = createCamundaClient({
     baseUrl: target.restUrl,
     username: credentials.username,
@@ -73,5 +106,6 @@ export function connect(environmentName: string, options: ConnectOptions): Conne
     client,
     username: credentials.username,
     allowSmokeTests: environment.config.camunda.allowSmokeTests,
+    engine: `${target.restUrl} (${engine.why})`,
   };
 }

@@ -87,6 +87,7 @@ describe("camunda-gitops plan / release on the command line", () => {
     const url = `http://127.0.0.1:${await unusedPort()}/engine-rest`;
     const { code, stderr } = await cli(["plan", "--env", "local"], { ...credentials, CAMUNDA_URL: url });
     assert.equal(code, 1);
+    assert.match(stderr, new RegExp(`^Engine: ${url} \\(from CAMUNDA_URL\\)$`, "m"), "says which engine");
     for (const attempt of [1, 2, 3, 4]) {
       assert.match(stderr, new RegExp(`${url} did not answer \\(ECONNREFUSED\\); retry ${attempt} of 4`));
     }
@@ -94,6 +95,7 @@ describe("camunda-gitops plan / release on the command line", () => {
       stderr,
       new RegExp(`error: cannot reach the Camunda engine at ${url} after 5 attempt\\(s\\)`),
     );
+    assert.match(stderr, /CAMUNDA_URL overrides the environment file's camunda\.restUrl/);
     assert.doesNotMatch(stderr, /not-a-real-secret-42/);
   });
 

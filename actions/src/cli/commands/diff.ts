@@ -10,6 +10,7 @@ import {
   renderHtmlReport,
   writeReviewOutputs,
 } from "#core/diff/index.js";
+import { runningLocalEngine } from "#core/engine/running.js";
 import { topLevel } from "#core/git/repository.js";
 import { connect } from "#core/release/connect.js";
 import { UsageError } from "#core/util/errors.js";
@@ -96,7 +97,10 @@ export const command: Command = {
     let note: string | null = null;
     if (values.env) {
       const environment = values.env;
-      const connection = connect(environment, { root: context.root });
+      const connection = connect(environment, {
+        root: context.root,
+        localEngine: runningLocalEngine(context.root),
+      });
       note = await step(`Counting running instances in ${environment}`, () =>
         addRunningInstances(report, {
           environment,

@@ -1,5 +1,6 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { checkDrift, driftJson, formatDriftMarkdown, formatDriftText } from "#core/drift/index.js";
+import { runningLocalEngine } from "#core/engine/running.js";
 import { connect } from "#core/release/connect.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
 import { UsageError, UserError } from "#core/util/errors.js";
@@ -27,7 +28,8 @@ Options:
   --format <f>       text (default), json or markdown
 
 Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD (read access is enough); for "local" the file written
-by \`camunda-gitops engine start\` is used when they are not set. CAMUNDA_URL overrides the REST URL.
+by \`camunda-gitops engine start\` is used when they are not set. For "local" the engine this checkout runs (npm start or
+\`camunda-gitops engine start\`, on its own port) is used. CAMUNDA_URL overrides the REST URL.
 
 Exit codes (as terraform plan -detailed-exitcode): 0 in sync, 2 drift, 1 the check failed (engine
 unreachable, refused credentials, unreadable file, and also a usage or configuration error, so that 2
@@ -62,7 +64,7 @@ async function checkEnvironment(argv: string[], root: string): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`drift: --format must be text, json or markdown, got "${format}".`);
   }
-  const connection = connect(values.env, { root });
+  const connection = connect(values.env, { root, localEngine: runningLocalEngine(root) });
   const { repository } = await provenanceFromEnvironment(process.env, root);
   const report = await step(`Comparing ${connection.target.environment} with git`, (s) =>
     checkDrift({

@@ -1,4 +1,5 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { runningLocalEngine } from "#core/engine/running.js";
 import { releaseOptions } from "#core/options/release.js";
 import { cliNames, parseOptions } from "#core/options/rules.js";
 import { connect } from "#core/release/connect.js";
@@ -23,7 +24,8 @@ Options:
   --format <f>       text (default) or json
 
 Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written by
-\`camunda-gitops engine start\` is used when they are not set. CAMUNDA_URL overrides the REST URL.
+\`camunda-gitops engine start\` is used when they are not set. For "local" the engine this checkout runs (npm start or
+\`camunda-gitops engine start\`, on its own port) is used. CAMUNDA_URL overrides the REST URL.
 
 Exit codes: 0 planned, 1 the engine could not be read, 2 usage or configuration error.`;
 
@@ -45,7 +47,9 @@ export const command: Command = {
     if (format !== "text" && format !== "json") {
       throw new UsageError(`plan: --format must be text or json, got "${format}".`);
     }
-    const connection = connect(options.environment, { root });
+    const connection = connect(options.environment, { root, localEngine: runningLocalEngine(root) });
+    // On stderr: stdout stays the plan (or its JSON).
+    process.stderr.write(`Engine: ${connection.engine}\n`);
     const { plan, rows } = await planRelease({
       client: connection.client,
       target: connection.target,

@@ -1,4 +1,5 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
+import { runningLocalEngine } from "#core/engine/running.js";
 import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { releaseOptions } from "#core/options/release.js";
 import { cliNames, parseOptions } from "#core/options/rules.js";
@@ -39,7 +40,8 @@ Options:
   --format <f>       text (default) or json
 
 Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written by
-\`camunda-gitops engine start\` is used when they are not set. CAMUNDA_URL overrides the REST URL.
+\`camunda-gitops engine start\` is used when they are not set. For "local" the engine this checkout runs (npm start or
+\`camunda-gitops engine start\`, on its own port) is used. CAMUNDA_URL overrides the REST URL.
 
 Exit codes: 0 released (or nothing to release), 1 refused or failed, 2 usage or configuration error.`;
 
@@ -64,7 +66,9 @@ export const command: Command = {
     if (format !== "text" && format !== "json") {
       throw new UsageError(`release: --format must be text or json, got "${format}".`);
     }
-    const connection = connect(options.environment, { root });
+    const connection = connect(options.environment, { root, localEngine: runningLocalEngine(root) });
+    // On stderr: stdout stays the plan (or its JSON).
+    process.stderr.write(`Engine: ${connection.engine}\n`);
     const write = (result: Parameters<typeof releaseJson>[0]) =>
       process.stdout.write(
         format === "json"
