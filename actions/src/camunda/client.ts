@@ -13,6 +13,7 @@ import {
   camundaErrorFromAnswer,
   isTransientAnswer,
 } from "./errors.js";
+import type { GrantHint } from "./forbidden.js";
 import type { paths } from "./openapi.js";
 
 export interface CamundaClientOptions {
@@ -30,6 +31,8 @@ export interface CamundaClientOptions {
   /** Called before each retry (for progress lines and tests). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string; url: string }) => void;
   fetch?: typeof fetch;
+  /** Where this deployment declares grants, for the sentence of a 403. */
+  grantHint?: GrantHint;
 }
 
 export interface DeploymentResource {
@@ -86,6 +89,7 @@ export function createCamundaClient(options: CamundaClientOptions): CamundaClien
       baseUrl,
       body,
       username: options.username,
+      grantHint: options.grantHint,
     });
   };
 

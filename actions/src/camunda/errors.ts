@@ -4,6 +4,12 @@
  * sentence a person can act on.
  */
 import { UserError } from "#core/util/errors.js";
+import {
+  describeForbidden,
+  type GrantHint,
+  type MissingAuthorization,
+  parseMissingAuthorizations,
+} from "./forbidden.js";
 
 /** One problem the engine found in a deployed resource (BPMN/DMN parse error or warning). */
 export interface ResourceProblem {
@@ -30,6 +36,10 @@ export interface CamundaErrorInit {
   resources?: ResourceReport[];
   username?: string;
   baseUrl: string;
+  /** For a 403: the permissions that would have allowed the call (parseMissingAuthorizations). */
+  missingAuthorizations?: MissingAuthorization[];
+  /** For a 403: where this deployment declares grants. */
+  grantHint?: GrantHint;
 }
 
 export class CamundaError extends UserError {
@@ -42,6 +52,8 @@ export class CamundaError extends UserError {
   readonly path: string;
   /** Per-resource errors of a deployment parse failure (HTTP 400 ParseException). */
   readonly resources: ResourceReport[];
+  /** For a 403: the permissions that would have allowed the call, as alternatives. */
+  readonly missingAuthorizations: MissingAuthorization[];
 
   constructor(init: CamundaErrorInit) {
     const details = (init.resources ?? []).flatMap((r) =>
@@ -59,6 +71,7 @@ export class CamundaError extends UserError {
     this.method = init.method;
     this.path = init.path;
     this.resources = init.resources ?? [];
+    this.missingAuthorizations = init.missingAuthorizations ?? [];
   }
 }
 
@@ -104,6 +117,8 @@ export function camundaErrorFromAnswer(answer: {
   baseUrl: string;
   body: unknown;
   username?: string | undefined;
+  /** Where a 403's sentence tells people to grant the missing permission. */
+  grantHint?: GrantHint | undefined;
 }): CamundaError {
   let body = answer.body;
   if (typeof body === "string") {
@@ -129,6 +144,9 @@ export function camundaErrorFromAnswer(answer: {
     code: json.code,
     resources: parseResourceReports(json.details),
     username: answer.username,
+    // A 403 names the permission the user lacks and where to grant it.
+    missingAuthorizations: parseMissingAuthorizations(body),
+    ...(answer.grantHint ? { grantHint: answer.grantHint } : {}),
   });
 }
 
@@ -139,7 +157,14 @@ function describe(init: CamundaErrorInit): string {
     return `the Camunda engine rejected the credentials of ${user} (401 at ${where}); check CAMUNDA_USERNAME and CAMUNDA_PASSWORD.`;
   }
   if (init.status === 403) {
-    return `${user} is not authorized for ${where} (403${init.engineMessage ? `: ${init.engineMessage}` : ""}); grant the authorization in Camunda Admin or use another user.`;
+    return describeForbidden({
+      username: init.username,
+      method: init.method,
+      where: `${init.baseUrl}${init.path}`,
+      missing: init.missingAuthorizations ?? [],
+      engineMessage: init.engineMessage,
+      hint: init.grantHint,
+    });
   }
   const resources = init.resources?.filter((r) => r.errors.length > 0) ?? [];
   if (init.status === 400 && resources.length > 0) {

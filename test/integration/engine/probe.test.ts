@@ -102,7 +102,8 @@ describe("engine probe on the local engine", () => {
         ...expected,
         connectors: ["http-connector"],
         scriptEngines: { groovy: "4.0.26", javascript: "Graal.js" },
-        authorization: true,
+        // The engine runs with authorization on (as production): expecting it off is a difference.
+        authorization: false,
       },
     });
     const differing = report.checks.filter((c) => c.status === "differs").map((c) => c.id);

@@ -22,6 +22,7 @@ export const workersMayUse: readonly string[] = [
   "actions/src/camunda/client.ts",
   "actions/src/camunda/credentials.ts",
   "actions/src/camunda/errors.ts",
+  "actions/src/camunda/forbidden.ts",
   "actions/src/camunda/openapi.d.ts",
   "actions/src/util/backoff.ts",
   "actions/src/util/errors.ts",
