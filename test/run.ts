@@ -134,6 +134,8 @@ async function startTestEngine(env: NodeJS.ProcessEnv) {
     env.CAMUNDA_TEST_USERNAME = username;
     env.CAMUNDA_TEST_PASSWORD = password;
     env.CAMUNDA_TEST_ENGINE_LOG = handle.logFile;
+    // The engine's data folder: test/support/identities.ts keeps the generated passwords there.
+    env.CAMUNDA_TEST_DATA_DIR = dataDir;
     env.CAMUNDA_TEST_DB = db;
     // The JMX exporter agent's /metrics of the test engine (absent when the build has no agent).
     if (handle.jvmMetricsUrl) env.CAMUNDA_TEST_JVM_METRICS_URL = handle.jvmMetricsUrl;

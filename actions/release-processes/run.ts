@@ -28,10 +28,13 @@ async function publish(runner: Runner, result: ReleaseResult): Promise<void> {
 export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
   what: "The process release",
   options: releaseOptions,
-  inputs: ["environment", "ref", "dry-run", "smoke", "migrate", "expected-plan-digest"],
+  inputs: ["environment", "ref", "dry-run", "smoke", "migrate", "expected-plan-digest", "allow-revocations"],
   async run(options, { runner, workspace }) {
     // Masked before anything can print it; the client sends it only in the Authorization header.
-    if (runner.env.CAMUNDA_PASSWORD) runner.secret(runner.env.CAMUNDA_PASSWORD);
+    // CAMUNDA_PASSWORD, and the technical users' passwords the environment file names
+    // (identities.users.*.password.env, CAMUNDA_<USER>_PASSWORD by convention).
+    const secrets = Object.entries(runner.env).filter(([name]) => /^CAMUNDA_[A-Z0-9_]*PASSWORD$/.test(name));
+    for (const value of new Set(secrets.map(([, value]) => value))) if (value) runner.secret(value);
     const connection = connect(options.environment, {
       root: workspace,
       env: runner.env,
@@ -47,6 +50,9 @@ export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
         smoke: options.smoke,
         migrate: options.migrate,
         allowSmokeTests: connection.allowSmokeTests,
+        identities: connection.identities,
+        allowRevocations: options.allowRevocations,
+        authenticatedUserPassword: connection.authenticatedUserPassword,
         ...(options.smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {}),
         expectedPlanDigest: options.expectedPlanDigest,
         provenance: await provenanceFromEnvironment(runner.env, workspace),

@@ -63,7 +63,10 @@ export function loadEnvironment(
     const details = parsed.error.issues.map((issue) => {
       const field = issue.path.join(".") || "(root)";
       const line = lineOf(text, doc, issue.path as (string | number)[]);
-      return `${shown}${line ? `:${line}` : ""}: ${field}: ${issue.message}`;
+      // A bad key of a map (a user or group id): say what is wrong with it, not only that it is.
+      const message =
+        issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
+      return `${shown}${line ? `:${line}` : ""}: ${field}: ${message}`;
     });
     throw new UsageError(
       `${shown} is not a valid environment file (${details.length} problem(s)); fix the field(s) below.`,

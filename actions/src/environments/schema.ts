@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { identitiesSchema } from "#core/identities/schema.js";
 
 /**
  * One schema for every `environments/<name>.yaml`. Release, package, deploy and the infrastructure
@@ -189,8 +190,23 @@ export const environmentSchema = z
     aws: awsSchema.optional(),
     infrastructure: infrastructureSchema.optional(),
     github: githubSchema.optional(),
+    /** Groups, users, grants and Tasklist filters the release provisions (docs/identities.md). */
+    identities: identitiesSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((environment, ctx) => {
+    // A generated password lives in this machine's git-ignored credentials file: only the local engine has one.
+    if (environment.name === "local") return;
+    for (const [id, user] of Object.entries(environment.identities?.users ?? {})) {
+      if (user.password === "generated") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["identities", "users", id, "password"],
+          message: `"generated" exists only for the local engine; use { env: VARIABLE } and keep the password in the environment's secrets`,
+        });
+      }
+    }
+  });
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type AwsConfig = z.infer<typeof awsSchema>;

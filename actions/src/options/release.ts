@@ -10,6 +10,7 @@ export const releaseOptions = z
     smoke: flag({ default: false }),
     migrate: flag({ default: false }),
     "expected-plan-digest": text(),
+    "allow-revocations": flag({ default: false }),
   })
   .check((ctx) => {
     const o = ctx.value;
@@ -37,6 +38,7 @@ export const releaseOptions = z
     smoke: o.smoke,
     migrate: o.migrate,
     expectedPlanDigest: o["expected-plan-digest"],
+    allowRevocations: o["allow-revocations"],
   }));
 
 export type ReleaseOptions = z.output<typeof releaseOptions>;

@@ -18,6 +18,7 @@ import {
   startEngine,
   stopEngine,
 } from "#core/engine/local-engine.js";
+import { generatedPasswordsFile, type IdentitySetup } from "#core/identities/index.js";
 import { defaultExporterPort } from "#core/metrics/settings.js";
 import { connect } from "#core/release/connect.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
@@ -52,7 +53,11 @@ export interface UpOptions {
 export interface UpResult {
   alreadyRunning: boolean;
   engine: { restUrl: string; cockpitUrl: string; username: string; credentialsWhere: string };
-  released: { newVersions: number };
+  released: { newVersions: number; identityChanges: number };
+  /** People of environments/local.yaml who may log in to Tasklist, and where their passwords are. */
+  people: { users: Array<{ id: string; groups: string[] }>; passwordsWhere: string };
+  /** The user the workers log in as (environments/local.yaml's "workers", else the admin). */
+  workersUser: string;
   samples: Array<{ businessKey: string; example: string; processInstanceId: string }>;
 }
 
@@ -93,18 +98,23 @@ export async function up(options: UpOptions): Promise<UpResult | { alreadyRunnin
         CAMUNDA_USERNAME: engine.credentials.username,
         CAMUNDA_PASSWORD: engine.credentials.password,
       },
+      engineDataDir: dataDir,
     });
+    // The admin provisions environments/local.yaml's groups, users, grants and filters with the processes.
     const released = await release({
       client: connection.client,
       target: connection.target,
       step: wrapStep(step),
       repoRoot: options.repoRoot ?? root,
       lint: projectLintGate({ toolRoot: root }),
+      identities: connection.identities,
+      authenticatedUserPassword: connection.authenticatedUserPassword,
     });
+    const workersLogin = localWorkersLogin(connection.identities) ?? engine.credentials;
 
     const workersPort = options.workersPort ?? ((await isPortFree(9464)) ? 9464 : await findFreePort());
-    const workers = await step("Starting the workers", async (s) => {
-      const pid = startWorkersProcess(root, engine, workersPort);
+    const workers = await step(`Starting the workers (as ${workersLogin.username})`, async (s) => {
+      const pid = startWorkersProcess(root, engine, workersPort, workersLogin);
       started.workersPid = pid;
       s.update(`pid ${pid}, log ${displayPath(files.workersLogFile)}`);
       await waitForWorkers(workersPort, pid, files.workersLogFile);
@@ -169,7 +179,14 @@ export async function up(options: UpOptions): Promise<UpResult | { alreadyRunnin
           ? displayPath(engine.credentialsFile)
           : "CAMUNDA_BPM_ADMIN_USER_PASSWORD",
       },
-      released: { newVersions: released.newVersions },
+      released: { newVersions: released.newVersions, identityChanges: released.identitiesApplied.length },
+      people: {
+        users: Object.entries(connection.identities?.config.users ?? {})
+          .filter(([, user]) => user.groups.length > 0)
+          .map(([id, user]) => ({ id, groups: user.groups })),
+        passwordsWhere: displayPath(generatedPasswordsFile(dataDir)),
+      },
+      workersUser: workersLogin.username,
       samples,
     };
   } catch (error) {
@@ -186,7 +203,25 @@ function wrapStep(step: typeof progressStep) {
     step(title, (s) => fn(s.update));
 }
 
-function startWorkersProcess(root: string, engine: EngineHandle, port: number): number {
+/**
+ * The workers log in as their own user when environments/local.yaml declares one (id "workers"), with
+ * only the grants that file gives it, as in production; otherwise as the admin.
+ */
+export const localWorkersUserId = "workers";
+
+function localWorkersLogin(identities: IdentitySetup | null): { username: string; password: string } | null {
+  const user = identities?.config.users[localWorkersUserId];
+  if (!identities || !user) return null;
+  const found = identities.passwords.lookup(localWorkersUserId, user.password);
+  return "password" in found ? { username: localWorkersUserId, password: found.password } : null;
+}
+
+function startWorkersProcess(
+  root: string,
+  engine: EngineHandle,
+  port: number,
+  login: { username: string; password: string },
+): number {
   const files = platformFiles(root);
   mkdirSync(files.dir, { recursive: true });
   const log = openSync(files.workersLogFile, "a");
@@ -198,8 +233,8 @@ function startWorkersProcess(root: string, engine: EngineHandle, port: number): 
       env: {
         ...process.env,
         CAMUNDA_URL: engine.restUrl,
-        CAMUNDA_USERNAME: engine.credentials.username,
-        CAMUNDA_PASSWORD: engine.credentials.password,
+        CAMUNDA_USERNAME: login.username,
+        CAMUNDA_PASSWORD: login.password,
         WORKER_HTTP_HOST: "127.0.0.1",
         WORKER_HTTP_PORT: String(port),
         WORKER_DATA_DIR: path.join(localDir(root), "workers"),

@@ -3,6 +3,8 @@
  * target it describes, credentials from the process environment, and a Camunda client that retries
  * connection failures and 502/503/504 with backoff (and says so on every retry).
  */
+
+import path from "node:path";
 import {
   type CamundaClient,
   createCamundaClient,
@@ -10,6 +12,8 @@ import {
   resolveCamundaCredentials,
 } from "#core/camunda/index.js";
 import { environmentsDir, type LoadedEnvironment, loadEnvironment } from "#core/environments/load.js";
+import { generatedPasswordsFile, type IdentitySetup, passwordResolver } from "#core/identities/index.js";
+import { displayPath, localDir } from "#core/util/paths.js";
 import type { ReleaseTarget } from "./plan.js";
 
 export interface Connection {
@@ -18,7 +22,11 @@ export interface Connection {
   client: CamundaClient;
   /** User name only, for messages; the password never leaves the client. */
   username: string;
+  /** The client's own password, for the one call that needs it again (changing another user's password). */
+  authenticatedUserPassword: () => string;
   allowSmokeTests: boolean;
+  /** The environment file's identities, ready to plan and apply; null when it declares none. */
+  identities: IdentitySetup | null;
   /** Which engine this is and why, in one line for the person running the command. */
   engine: string;
 }
@@ -60,6 +68,10 @@ export interface ConnectOptions {
    * CAMUNDA_URL is set. The actions never pass one: a runner has no local engine.
    */
   localEngine?: { restUrl: string; pid: number; port: number; db: string } | undefined;
+   * The local engine's data folder, whose users.json holds the generated passwords of the local
+   * environment's users; default the checkout's .local/engine. Only the local environment has one.
+   */
+  engineDataDir?: string;
 }
 
 export function releaseTarget(environment: LoadedEnvironment): ReleaseTarget {
@@ -88,7 +100,9 @@ export function connect(environmentName: string, options: ConnectOptions): Conne
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const engine = chooseEngine(environment, { env, localEngine: options.localEngine });
   const target = { ...releaseTarget(environment), restUrl: engine.restUrl };
+  const environmentFile = displayPath(environment.file);
   const client = createCamundaClient({
+    grantHint: { environmentFile },
     baseUrl: target.restUrl,
     username: credentials.username,
     password: credentials.password,
@@ -100,12 +114,29 @@ export function connect(environmentName: string, options: ConnectOptions): Conne
         `  ${target.restUrl} did not answer (${reason}); retry ${attempt} of ${retries} in ${(delayMs / 1000).toFixed(1)}s`,
       ),
   });
+  const identities = environment.config.identities;
   return {
     environment,
     target,
     client,
     username: credentials.username,
+    authenticatedUserPassword: () => credentials.password,
     allowSmokeTests: environment.config.camunda.allowSmokeTests,
     engine: `${target.restUrl} (${engine.why})`,
+    identities: identities
+      ? {
+          environment: environmentName,
+          environmentFile,
+          config: identities,
+          passwords: passwordResolver({
+            env,
+            environmentFile,
+            generatedFile:
+              environmentName === "local"
+                ? generatedPasswordsFile(options.engineDataDir ?? path.join(localDir(options.root), "engine"))
+                : undefined,
+          }),
+        }
+      : null,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CamundaClient } from "#core/camunda/index.js";
+import type { IdentityPlan } from "#core/identities/index.js";
 import type { MigrationPolicy, MigrationSection } from "#core/migration/plan.js";
 import { errorMessage, UserError } from "#core/util/errors.js";
 import {
@@ -76,6 +77,8 @@ export interface Plan {
   migration: MigrationSection | null;
   /** Keys released from here whose file left git (removal.ts). */
   removals: RemovedDefinition[];
+  /** Groups, users, grants and filters to change (identities.ts), or null when the file declares none. */
+  identities: IdentityPlan | null;
   /**
    * Fingerprint of what this plan would deploy onto which engine state. The release job compares it
    * with the digest of the plan people approved, and refuses when the engine moved in between.
@@ -205,6 +208,7 @@ export async function computePlan(
     counts,
     migration: null,
     removals: [],
+    identities: null,
   };
   return { ...plan, digest: planDigest(plan) };
 }
@@ -220,6 +224,16 @@ export function withLifecycle(plan: Plan, migration: MigrationSection, removals:
     .digest("hex")
     .slice(0, 16);
   return { ...plan, migration, removals, digest };
+}
+
+/** The plan with its identity changes, fingerprinted together: approving one approves both. */
+export function withIdentities(plan: Plan, identities: IdentityPlan | null): Plan {
+  if (!identities) return plan;
+  const digest = createHash("sha256")
+    .update(`${plan.digest}:${identities.digest}`)
+    .digest("hex")
+    .slice(0, 16);
+  return { ...plan, identities, digest };
 }
 
 /** The first previous version's deployment that is not one of this environment's releases, described. */

@@ -14,6 +14,7 @@
  */
 import { type CamundaClient, CamundaError } from "#core/camunda/index.js";
 import type { ManifestCapabilities } from "#core/fidelity/manifest.js";
+import type { IdentityChange } from "#core/identities/index.js";
 import type { LintReport } from "#core/lint/index.js";
 import type { ProbeReport } from "#core/probe/probe.js";
 import { UsageError, UserError } from "#core/util/errors.js";
@@ -23,6 +24,12 @@ import { engineProbeFailures, probeReleasedEngine } from "./engine-probe.js";
 import { MigrationShortfallError, SmokeFailedError } from "./follow-up-errors.js";
 import { formRow } from "./form-plan.js";
 import {
+  applyIdentityStep,
+  checkIdentityStep,
+  type IdentityWriteOptions,
+  planIdentityStep,
+} from "./identities-step.js";
+import {
   applyLifecycle,
   type LifecycleResult,
   migrationShortfall,
@@ -30,7 +37,14 @@ import {
   refuseStrandedInstances,
 } from "./lifecycle-step.js";
 import { type LintGate, runLintGate } from "./lint-gate.js";
-import { computePlan, type Plan, planHasChanges, type ReleaseTarget, releaseIdentity } from "./plan.js";
+import {
+  computePlan,
+  type Plan,
+  planHasChanges,
+  type ReleaseTarget,
+  releaseIdentity,
+  withIdentities,
+} from "./plan.js";
 import {
   OriginReader,
   RELEASE_INFO_RESOURCE,
@@ -73,9 +87,15 @@ export interface PlanOptions {
   provenance?: ReleaseProvenance;
   /** `--migrate`: move running instances in this release even where the environment's policy is never. */
   migrate?: boolean;
+  /** The environment file's identities (groups, users, grants, filters); absent: left alone. */
+  identities?: IdentityWriteOptions["identities"];
 }
 
 export interface ReleaseOptions extends PlanOptions {
+  /** Revocations go ahead where the environment file sets identities.confirmRevocations. */
+  allowRevocations?: boolean;
+  /** The release user's own password: changing another user's password needs it. */
+  authenticatedUserPassword?: () => string;
   /** Lint and plan only. */
   dryRun?: boolean;
   /** Start each newly deployed process once (see smoke.ts). */
@@ -130,6 +150,8 @@ export interface ReleaseResult {
   removals: LifecycleResult["removals"];
   /** Running instances moved to the new versions, per older version. */
   migrations: LifecycleResult["migrations"];
+  /** Identity changes made (plan.identities lists what was planned); [] in a dry run. */
+  identitiesApplied: IdentityChange[];
 }
 
 function planRows(plan: Plan): ReleaseRow[] {
@@ -176,7 +198,11 @@ export async function planRelease(options: PlanOptions): Promise<{ plan: Plan; r
       `Planning against ${options.target.environment} (${options.target.restUrl})`,
       (update) => planProcesses(options, source, update),
     );
-    const plan = await planLifecycle(options, source, processes, step);
+    const identities = await planIdentityStep(options, step);
+    const plan = withIdentities(
+      await planLifecycle(options, source, processes, step),
+      identities?.plan ?? null,
+    );
     return { plan, rows: planRows(plan) };
   });
 }
@@ -222,7 +248,11 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
     const processes = await step(`Planning against ${target.environment} (${target.restUrl})`, (update) =>
       planProcesses(options, source, update),
     );
-    const plan = await planLifecycle(options, source, processes, step);
+    const identities = await planIdentityStep(options, step);
+    const plan = withIdentities(
+      await planLifecycle(options, source, processes, step),
+      identities?.plan ?? null,
+    );
     checkApprovedPlan(plan, options.expectedPlanDigest, target);
     const base = {
       environment: target.environment,
@@ -232,12 +262,16 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       engineProbe: null as ProbeReport | null,
       removals: [] as LifecycleResult["removals"],
       migrations: [] as LifecycleResult["migrations"],
+      identitiesApplied: [] as IdentityChange[],
     };
     if (options.dryRun) {
       return { ...base, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
     }
     refuseStrandedInstances(plan);
 
+    // Identities give before the deployment and take away after it; both are checked before any write.
+    await checkIdentityStep(identities, options);
+    const given = await applyIdentityStep(identities, "grant", options, step);
     const selection = selectResources(plan, source);
     const deployment = await step(selection.title(target), () =>
       deployResources(options.client, target, plan, selection, options.provenance),
@@ -246,6 +280,8 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       verify(options.client, plan, selection.byName, target, redeployedUnchanged(selection)),
     );
     const lifecycle = await applyLifecycle(options, plan, source, rows, step);
+    const taken = await applyIdentityStep(identities, "revoke", options, step);
+    base.identitiesApplied = [...given, ...taken];
     const smoke = options.smoke
       ? await smokeTestNewProcesses(options.client, source, plan, rows, selection.deployable, step)
       : [];

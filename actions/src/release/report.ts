@@ -2,6 +2,8 @@
  * The result of a plan or a release as a console table, as Markdown for the GitHub job summary, and
  * as JSON for action outputs and `--format json`.
  */
+
+import { describeChange, identityHeadline, identityPlanLines, isRevocation } from "#core/identities/index.js";
 import {
   migrationOutcomeLines,
   migrationPlanJson,
@@ -111,6 +113,23 @@ function smokeLines(result: ReleaseResult): string[] {
   return lines;
 }
 
+/** The identity section beside the processes: the plan's lines, or what a release changed. */
+function identityLines(plan: Plan, applied?: ReleaseResult["identitiesApplied"]): string[] {
+  const identities = plan.identities;
+  if (!identities) return [];
+  if (applied === undefined)
+    return [identityHeadline(identities), ...identityPlanLines(identities).map((l) => `  ${l}`)];
+  if (applied.length === 0) return [`Identities of ${identities.environment}: as declared, nothing changed.`];
+  return [
+    `Identities of ${identities.environment}: ${applied.length} change(s) made.`,
+    ...applied.map((c) => `  ${isRevocation(c) ? "-" : "+"} ${describeChange(c)}`),
+  ];
+}
+
+function withSection(lines: string[]): string[] {
+  return lines.length > 0 ? ["", ...lines] : [];
+}
+
 export function formatPlanText(plan: Plan, rows: ReleaseRow[]): string {
   return [
     planHeadline(plan),
@@ -118,6 +137,7 @@ export function formatPlanText(plan: Plan, rows: ReleaseRow[]): string {
     table(PLAN_HEADERS, rows.map(planCells)),
     ...ignoredLines(plan),
     ...lifecycleLines(plan),
+    ...withSection(identityLines(plan)),
   ].join("\n");
 }
 
@@ -128,6 +148,9 @@ export function formatReleaseText(result: ReleaseResult): string {
   lines.push(...ignoredLines(result.plan));
   lines.push(...(result.dryRun ? lifecycleLines(result.plan) : lifecycleOutcomeLines(result)));
   lines.push(...smokeLines(result));
+  lines.push(
+    ...withSection(identityLines(result.plan, result.dryRun ? undefined : result.identitiesApplied)),
+  );
   return lines.join("\n");
 }
 
@@ -139,6 +162,7 @@ export function formatPlanMarkdown(plan: Plan, rows: ReleaseRow[]): string {
     "",
     markdownTable(PLAN_HEADERS, rows.map(planCells)),
     ...[...ignoredLines(plan), ...lifecycleLines(plan)].map((l) => `\n- ${l}`),
+    ...identityMarkdown(identityLines(plan)),
     "",
     `Plan digest: \`${plan.digest}\``,
     "",
@@ -160,8 +184,36 @@ export function formatReleaseMarkdown(result: ReleaseResult): string {
       ...(result.dryRun ? lifecycleLines(result.plan) : lifecycleOutcomeLines(result)),
       ...smokeLines(result),
     ].map((l) => `\n- ${l}`),
+    ...identityMarkdown(identityLines(result.plan, result.dryRun ? undefined : result.identitiesApplied)),
     "",
   ].join("\n");
+}
+
+/** The identity section as a headline and a code block (the +/- lines read like a diff). */
+function identityMarkdown(lines: string[]): string[] {
+  if (lines.length === 0) return [];
+  const [headline, ...rest] = lines;
+  return [
+    "",
+    `#### ${headline}`,
+    ...(rest.length ? ["", "```diff", ...rest.map((l) => l.trimStart()), "```"] : []),
+  ];
+}
+
+function identityJson(plan: Plan) {
+  const identities = plan.identities;
+  if (!identities) return null;
+  return {
+    changes: identities.changes.map((c) => ({
+      kind: c.kind,
+      revocation: isRevocation(c),
+      text: describeChange(c),
+    })),
+    unchanged: identities.unchanged,
+    passwordsNotChecked: identities.passwordsNotChecked,
+    confirmRevocations: identities.confirmRevocations,
+    digest: identities.digest,
+  };
 }
 
 /** The JSON contract of `--format json` and the action's `result` output. */
@@ -193,6 +245,8 @@ export function releaseJson(result: ReleaseResult) {
     smoke: result.smoke,
     engineProbe: result.engineProbe,
     lint: result.lint,
+    identities: identityJson(result.plan),
+    identitiesApplied: result.identitiesApplied.map((c) => ({ kind: c.kind, text: describeChange(c) })),
   };
 }
 
@@ -215,5 +269,6 @@ export function planJson(plan: Plan, rows: ReleaseRow[]) {
     ignored: plan.ignored,
     removed: plan.removals,
     migration: migrationPlanJson(plan.migration),
+    identities: identityJson(plan),
   };
 }

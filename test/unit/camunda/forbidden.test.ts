@@ -6,7 +6,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CamundaError } from "#core/camunda/errors.js";
-import { describeForbidden, grantableAlternative, parseMissingAuthorizations } from "#core/camunda/forbidden.js";
+import {
+  describeForbidden,
+  grantableAlternative,
+  parseMissingAuthorizations,
+} from "#core/camunda/forbidden.js";
 
 const deployRefused = {
   type: "AuthorizationException",

@@ -153,6 +153,7 @@ const plan: Plan = {
       reason: "suspended by this release: running instances finish, new ones are refused",
     },
   ],
+  identities: null,
   digest: "0011223344556677",
 };
 
@@ -211,6 +212,7 @@ const result: ReleaseResult = {
       reasons: [],
     },
   ],
+  identitiesApplied: [],
 };
 
 describe("release reports", () => {
@@ -305,6 +307,8 @@ describe("release reports", () => {
       "smoke",
       "engineProbe",
       "lint",
+      "identities",
+      "identitiesApplied",
     ]);
     assert.deepEqual(json.definitions[0], {
       key: "claim",

@@ -15,7 +15,9 @@ for every BPMN/DMN file under processes/ (examples/ and tests/ excluded), the en
 of each key it defines and whether the file is new, changed (with what changed) or unchanged; the
 processes released from here whose file left git; and for every process with running instances on
 older versions: how many per version and per activity, where each activity maps to (the same id, or
-processes/migrations/<key>.yaml), what cannot move and why, and whether the release moves them.
+processes/migrations/<key>.yaml), what cannot move and why, and whether the release moves them; and,
+beside them, the groups, users, memberships, grants and Tasklist filters the environment file's
+identities section would create, change or revoke (docs/identities.md).
 
 Options:
   --env <name>       environment file environments/<name>.yaml (local, dev, staging, prod)
@@ -57,6 +59,7 @@ export const command: Command = {
       ref: options.ref,
       migrate: options.migrate,
       provenance: await provenanceFromEnvironment(process.env, root),
+      identities: connection.identities,
     });
     process.stdout.write(
       format === "json"

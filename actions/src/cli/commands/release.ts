@@ -10,7 +10,7 @@ import { ReleaseFollowUpError, release } from "#core/release/release.js";
 import { formatReleaseText, releaseJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
 
-const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--migrate] [--expected-plan-digest D] [--format text|json]
+const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--migrate] [--expected-plan-digest D] [--allow-revocations] [--format text|json]
 
 Deploys every BPMN/DMN file under processes/ to an environment's engine in one atomic deployment:
   1. lint: refuses to start while the linter reports errors;
@@ -24,6 +24,9 @@ Deploys every BPMN/DMN file under processes/ to an environment's engine in one a
   6. migrate: running instances of older versions move to the new ones, where the environment's
      camunda.migration policy (or --migrate) says so and every instance is covered (see \`plan\`).
 Releasing the same files again creates no new versions.
+When the environment file declares identities (groups, users, grants, Tasklist filters), they are
+planned beside the processes, given before step 3 and taken away (revocations) after step 4; a second
+release changes nothing (docs/identities.md).
 
 Options:
   --env <name>       environment file environments/<name>.yaml (local, dev, staging, prod)
@@ -37,6 +40,9 @@ Options:
                      where the environment's policy is never (instances the plan cannot cover stay)
   --expected-plan-digest D
                      deploy only if the fresh plan has this digest (plan --format json prints it)
+  --allow-revocations
+                     go ahead with revocations (grants, memberships, filters, removed users or
+                     groups) in an environment whose file sets identities.confirmRevocations (prod)
   --format <f>       text (default) or json
 
 Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written by
@@ -55,6 +61,7 @@ export const command: Command = {
       smoke: { type: "boolean" },
       migrate: { type: "boolean" },
       "expected-plan-digest": { type: "string" },
+      "allow-revocations": { type: "boolean" },
       format: { type: "string" },
     });
     const options = parseOptions(
@@ -89,6 +96,9 @@ export const command: Command = {
         expectedPlanDigest: options.expectedPlanDigest,
         provenance: await provenanceFromEnvironment(process.env, root),
         ...(options.smoke ? { engineCapabilities: loadManifest(manifestFile(root)).capabilities } : {}),
+        identities: connection.identities,
+        allowRevocations: options.allowRevocations,
+        authenticatedUserPassword: connection.authenticatedUserPassword,
       });
       write(result);
       return 0;

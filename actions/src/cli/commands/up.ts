@@ -10,8 +10,10 @@ const help = `Usage: camunda-gitops up [--db h2|postgres] [--port N] [--samples 
 
 Runs the whole insurance platform on this machine:
   1. builds (if needed) and starts the local Camunda 7.23 engine (H2 by default);
-  2. releases processes/ to the "local" environment with the same release code as CI;
-  3. starts the external task workers in the background (log: .local/platform/workers.log);
+  2. releases processes/ to the "local" environment with the same release code as CI, with the
+     groups, users (workers, demo underwriters), grants and Tasklist filters of environments/local.yaml;
+  3. starts the external task workers in the background as the workers user (log:
+     .local/platform/workers.log);
   4. starts the metrics exporter in the background (http://127.0.0.1:9465/metrics, log:
      .local/platform/metrics.log); the engine's JVM metrics are on http://127.0.0.1:9404/metrics;
   5. submits sample applications from processes/examples/ (green, yellow, red, incomplete);
@@ -52,6 +54,14 @@ export const command: Command = {
       },
     });
     console.log(formatStatus(status));
+    if (!result.alreadyRunning && result.people.users.length > 0) {
+      console.log(
+        `\nTasklist users (passwords in ${result.people.passwordsWhere}): ${result.people.users
+          .map((u) => `${u.id} (${u.groups.join(", ")})`)
+          .join(", ")}`,
+      );
+      console.log(`Workers log in as: ${result.workersUser}`);
+    }
     return 0;
   },
 };
