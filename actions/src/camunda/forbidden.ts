@@ -29,6 +29,7 @@ const runtimeObjectResources = new Set([
   "HistoricProcessInstance",
   "Deployment",
   "Batch",
+  "Tenant",
 ]);
 
 /** The engine's resource names, spelled as environment files spell them. */

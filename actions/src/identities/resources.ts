@@ -20,8 +20,8 @@ export interface ResourceType {
   permissions: readonly string[];
   /**
    * The engine creates authorizations on single objects of this type itself (a task's candidates, the
-   * user who deployed): environment files grant it on "*" only, and single-id authorizations stay the
-   * engine's.
+   * user who deployed, a tenant's members): environment files grant it on "*" only, and single-id
+   * authorizations stay the engine's.
    */
   runtimeObjects: boolean;
   /** Ids a grant may name, when the set is closed (the web applications). */
@@ -119,7 +119,8 @@ export const resourceTypes: readonly ResourceType[] = [
     permissions: ["READ", "UPDATE", "CREATE_INSTANCE", "READ_HISTORY", "DELETE_HISTORY"],
     runtimeObjects: false,
   },
-  { type: 11, name: "Tenant", engineName: "Tenant", permissions: crud, runtimeObjects: false },
+  // The engine grants READ on a tenant to each user that joins it; tenants are not managed here.
+  { type: 11, name: "Tenant", engineName: "Tenant", permissions: crud, runtimeObjects: true },
   {
     type: 12,
     name: "TenantMembership",
