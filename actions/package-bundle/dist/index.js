@@ -7386,12 +7386,12 @@ var init_HttpBindingNormalizedSchema = __esm({
       const requestBodyMemberNames = [];
       const requestBodyMemberSchemas = [];
       const memberBindings = [];
-      const byName = {};
+      const byName2 = {};
       const headers = {};
       const prefixHeaders = [];
       const responseBindings = { headers, prefixHeaders };
       const bindings = {
-        request: { memberBindings, byName },
+        request: { memberBindings, byName: byName2 },
         response: {
           bodyMemberNames,
           bindings: responseBindings
@@ -7406,9 +7406,9 @@ var init_HttpBindingNormalizedSchema = __esm({
         const value = bindingSchema.getHttpBindingValue(location, traits);
         const binding = [name, value, location, wireName];
         if (name === "__proto__") {
-          writeKey(byName);
+          writeKey(byName2);
         }
-        byName[name] = binding;
+        byName2[name] = binding;
         if (value[1] >> 10 & 1) {
           request.hasIdempotency = true;
         }
@@ -22684,8 +22684,8 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
           let auth = void 0;
           if (request.username != null || request.password != null) {
             const username = request.username ?? "";
-            const password = request.password ?? "";
-            auth = `${username}:${password}`;
+            const password2 = request.password ?? "";
+            auth = `${username}:${password2}`;
           }
           let path7 = request.path;
           if (queryString) {
@@ -23107,8 +23107,8 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
           let auth = "";
           if (request.username != null || request.password != null) {
             const username = request.username ?? "";
-            const password = request.password ?? "";
-            auth = `${username}:${password}@`;
+            const password2 = request.password ?? "";
+            auth = `${username}:${password2}@`;
           }
           const authority = `${protocol}//${auth}${hostname3}${port ? `:${port}` : ""}`;
           const requestContext = { destination: new URL(authority) };
@@ -56700,7 +56700,7 @@ var require_proxy_agent = __commonJS({
         }
         const { proxyTunnel = true } = opts;
         const url2 = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url2;
+        const { href, origin, port, protocol, username, password: password2, hostname: proxyHostname } = url2;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -56713,8 +56713,8 @@ var require_proxy_agent = __commonJS({
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${opts.auth}`;
         } else if (opts.token) {
           this[kProxyHeaders]["proxy-authorization"] = opts.token;
-        } else if (username && password) {
-          this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
+        } else if (username && password2) {
+          this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password2)}`).toString("base64")}`;
         }
         const connect = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
@@ -86842,6 +86842,417 @@ function date5(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// actions/src/identities/resources.ts
+var crud = ["READ", "UPDATE", "CREATE", "DELETE"];
+var resourceTypes = [
+  {
+    type: 0,
+    name: "Application",
+    engineName: "Application",
+    permissions: ["ACCESS"],
+    runtimeObjects: false,
+    knownIds: ["cockpit", "tasklist", "admin", "welcome", "*"]
+  },
+  { type: 1, name: "User", engineName: "User", permissions: crud, runtimeObjects: false },
+  { type: 2, name: "Group", engineName: "Group", permissions: crud, runtimeObjects: false },
+  {
+    type: 3,
+    name: "GroupMembership",
+    engineName: "Group membership",
+    permissions: ["CREATE", "DELETE"],
+    runtimeObjects: false
+  },
+  { type: 4, name: "Authorization", engineName: "Authorization", permissions: crud, runtimeObjects: false },
+  { type: 5, name: "Filter", engineName: "Filter", permissions: crud, runtimeObjects: false },
+  {
+    type: 6,
+    name: "ProcessDefinition",
+    engineName: "ProcessDefinition",
+    permissions: [
+      "READ",
+      "UPDATE",
+      "DELETE",
+      "SUSPEND",
+      "CREATE_INSTANCE",
+      "READ_INSTANCE",
+      "UPDATE_INSTANCE",
+      "RETRY_JOB",
+      "SUSPEND_INSTANCE",
+      "DELETE_INSTANCE",
+      "MIGRATE_INSTANCE",
+      "READ_TASK",
+      "UPDATE_TASK",
+      "TASK_ASSIGN",
+      "TASK_WORK",
+      "READ_TASK_VARIABLE",
+      "READ_HISTORY",
+      "READ_HISTORY_VARIABLE",
+      "DELETE_HISTORY",
+      "READ_INSTANCE_VARIABLE",
+      "UPDATE_INSTANCE_VARIABLE",
+      "UPDATE_TASK_VARIABLE",
+      "UPDATE_HISTORY"
+    ],
+    runtimeObjects: false
+  },
+  {
+    type: 7,
+    name: "Task",
+    engineName: "Task",
+    permissions: [
+      "READ",
+      "UPDATE",
+      "CREATE",
+      "DELETE",
+      "READ_HISTORY",
+      "TASK_WORK",
+      "TASK_ASSIGN",
+      "UPDATE_VARIABLE",
+      "READ_VARIABLE"
+    ],
+    runtimeObjects: true
+  },
+  {
+    type: 8,
+    name: "ProcessInstance",
+    engineName: "ProcessInstance",
+    permissions: ["READ", "UPDATE", "CREATE", "DELETE", "RETRY_JOB", "SUSPEND", "UPDATE_VARIABLE"],
+    runtimeObjects: true
+  },
+  {
+    type: 9,
+    name: "Deployment",
+    engineName: "Deployment",
+    permissions: ["READ", "CREATE", "DELETE"],
+    runtimeObjects: true
+  },
+  {
+    type: 10,
+    name: "DecisionDefinition",
+    engineName: "DecisionDefinition",
+    permissions: ["READ", "UPDATE", "CREATE_INSTANCE", "READ_HISTORY", "DELETE_HISTORY"],
+    runtimeObjects: false
+  },
+  // The engine grants READ on a tenant to each user that joins it; tenants are not managed here.
+  { type: 11, name: "Tenant", engineName: "Tenant", permissions: crud, runtimeObjects: true },
+  {
+    type: 12,
+    name: "TenantMembership",
+    engineName: "TenantMembership",
+    permissions: ["CREATE", "DELETE"],
+    runtimeObjects: false
+  },
+  {
+    type: 13,
+    name: "Batch",
+    engineName: "Batch",
+    permissions: [
+      ...crud,
+      "READ_HISTORY",
+      "DELETE_HISTORY",
+      "CREATE_BATCH_MIGRATE_PROCESS_INSTANCES",
+      "CREATE_BATCH_MODIFY_PROCESS_INSTANCES",
+      "CREATE_BATCH_RESTART_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_RUNNING_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_FINISHED_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_DECISION_INSTANCES",
+      "CREATE_BATCH_SET_JOB_RETRIES",
+      "CREATE_BATCH_SET_EXTERNAL_TASK_RETRIES",
+      "CREATE_BATCH_UPDATE_PROCESS_INSTANCES_SUSPEND",
+      "CREATE_BATCH_SET_REMOVAL_TIME",
+      "CREATE_BATCH_SET_VARIABLES",
+      "CREATE_BATCH_CORRELATE_MESSAGE"
+    ],
+    runtimeObjects: true
+  },
+  {
+    type: 14,
+    name: "DecisionRequirementsDefinition",
+    engineName: "DecisionRequirementsDefinition",
+    permissions: ["READ"],
+    runtimeObjects: false
+  },
+  { type: 15, name: "Report", engineName: "Report", permissions: crud, runtimeObjects: false },
+  { type: 16, name: "Dashboard", engineName: "Dashboard", permissions: crud, runtimeObjects: false },
+  {
+    type: 17,
+    name: "OperationLogCategory",
+    engineName: "OperationLogCatgeory",
+    permissions: ["READ", "UPDATE", "DELETE"],
+    runtimeObjects: false
+  },
+  {
+    type: 19,
+    name: "HistoricTask",
+    engineName: "HistoricTask",
+    permissions: ["READ", "READ_VARIABLE"],
+    runtimeObjects: true
+  },
+  {
+    type: 20,
+    name: "HistoricProcessInstance",
+    engineName: "HistoricProcessInstance",
+    permissions: ["READ"],
+    runtimeObjects: true
+  },
+  {
+    type: 21,
+    name: "System",
+    engineName: "System",
+    permissions: ["READ", "SET", "DELETE"],
+    runtimeObjects: false
+  }
+];
+var resourceNames = resourceTypes.map((r5) => r5.name);
+var byName = new Map(resourceTypes.map((r5) => [r5.name, r5]));
+var byType = new Map(resourceTypes.map((r5) => [r5.type, r5]));
+function resourceByName(name) {
+  return byName.get(name);
+}
+var allPermissions = "ALL";
+
+// actions/src/identities/schema.ts
+var userId = external_exports.string().regex(/^[a-zA-Z0-9]{1,64}$/, "must be 1-64 letters and digits (the engine's user id rule)");
+var groupIdPattern = /^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$/;
+var groupId = external_exports.string().max(64).regex(
+  groupIdPattern,
+  "must be letters and digits with single hyphens between them, e.g. senior-underwriters"
+).refine((id) => id !== "camunda-admin", {
+  message: "camunda-admin is the engine's break-glass administrators group and is not managed here"
+});
+var envVarName = external_exports.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an environment variable name such as CAMUNDA_WORKERS_PASSWORD");
+var grantSchema = external_exports.object({
+  /** A resource type: Application, ProcessDefinition, Deployment, Task, … (docs/identities.md). */
+  resource: external_exports.enum(resourceNames, {
+    message: `must be one of Camunda's resource types: ${resourceNames.join(", ")}`
+  }),
+  /** Resource ids (a process definition key, an application name, …); "*" is every resource of the type. */
+  ids: external_exports.array(external_exports.string().min(1).max(255)).min(1).default(["*"]),
+  permissions: external_exports.array(external_exports.string().regex(/^[A-Z_]+$/, "must be a permission name in capitals")).min(1),
+  /** Why the holder needs it: shown in the plan, read in review. */
+  reason: external_exports.string().min(3).optional()
+}).strict().superRefine((grant, ctx) => {
+  const resource = resourceByName(grant.resource);
+  if (!resource) return;
+  for (const [index, permission] of grant.permissions.entries()) {
+    if (permission !== allPermissions && !resource.permissions.includes(permission)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["permissions", index],
+        message: `${permission} is not a permission of ${resource.name}; it has ${resource.permissions.join(", ")} (or ALL)`
+      });
+    }
+  }
+  if (new Set(grant.permissions).size !== grant.permissions.length) {
+    ctx.addIssue({ code: "custom", path: ["permissions"], message: "lists a permission twice" });
+  }
+  for (const [index, id] of grant.ids.entries()) {
+    if (resource.runtimeObjects && id !== "*") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `must be "*": single ${resource.name} ids are created at runtime, and the engine grants those itself`
+      });
+    } else if (resource.knownIds && !resource.knownIds.includes(id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `must be one of ${resource.knownIds.join(", ")}`
+      });
+    } else if (resource.name === "Filter" && id !== "*") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `filter ids are generated; share a filter with sharedWith in identities.filters instead`
+      });
+    }
+  }
+});
+var password = external_exports.union(
+  [
+    external_exports.object({ env: envVarName }).strict(),
+    external_exports.literal("generated", { message: 'must be "generated" or { env: VARIABLE }' })
+  ],
+  { message: 'must be { env: VARIABLE } (the variable holding the password) or "generated" (local only)' }
+);
+var userSchema = external_exports.object({
+  firstName: external_exports.string().min(1).max(255),
+  lastName: external_exports.string().min(1).max(255),
+  email: external_exports.email().optional(),
+  /** Where the password comes from; it is never written in this file. */
+  password,
+  /** Groups declared in identities.groups. Memberships of a declared user are exactly these. */
+  groups: external_exports.array(groupId).default([]),
+  grants: external_exports.array(grantSchema).default([])
+}).strict();
+var groupSchema = external_exports.object({
+  name: external_exports.string().min(1).max(255),
+  /** Shown in Admin; the engine gives it no meaning. */
+  type: external_exports.string().min(1).max(255).default("WORKFLOW"),
+  grants: external_exports.array(grantSchema).default([])
+}).strict();
+var safeFilterExpression = /^\$\{(currentUser\(\)|currentUserGroups\(\)|now\(\)|dateTime\(\)(\.(plus|minus)(Minutes|Hours|Days|Weeks|Months|Years)\(\d{1,4}\))*\.toDate\(\))\}$/;
+var filterText = external_exports.string().min(1).max(4e3);
+var filterExpression = external_exports.string().regex(
+  safeFilterExpression,
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: JUEL expressions, not a JavaScript template
+  "must be one of ${currentUser()}, ${currentUserGroups()}, ${now()} or ${dateTime().minusDays(N).toDate()} (plus/minus Minutes, Hours, Days, Weeks, Months, Years)"
+);
+var variableCondition = external_exports.object({
+  name: external_exports.string().min(1),
+  operator: external_exports.enum(["eq", "neq", "gt", "gteq", "lt", "lteq", "like"]),
+  value: external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
+}).strict();
+var filterQuerySchema = external_exports.object({
+  processDefinitionKey: filterText,
+  processDefinitionKeyIn: external_exports.array(filterText),
+  taskDefinitionKey: filterText,
+  taskDefinitionKeyIn: external_exports.array(filterText),
+  name: filterText,
+  nameLike: filterText,
+  candidateGroup: filterText,
+  candidateGroups: external_exports.array(filterText),
+  candidateGroupExpression: filterExpression,
+  candidateGroupsExpression: filterExpression,
+  candidateUser: filterText,
+  candidateUserExpression: filterExpression,
+  assignee: filterText,
+  assigneeExpression: filterExpression,
+  includeAssignedTasks: external_exports.boolean(),
+  withCandidateGroups: external_exports.boolean(),
+  withoutCandidateGroups: external_exports.boolean(),
+  assigned: external_exports.boolean(),
+  unassigned: external_exports.boolean(),
+  createdBeforeExpression: filterExpression,
+  createdAfterExpression: filterExpression,
+  dueBeforeExpression: filterExpression,
+  dueAfterExpression: filterExpression,
+  followUpBeforeExpression: filterExpression,
+  minPriority: external_exports.number().int(),
+  maxPriority: external_exports.number().int(),
+  tenantIdIn: external_exports.array(filterText),
+  withoutTenantId: external_exports.boolean(),
+  active: external_exports.boolean(),
+  suspended: external_exports.boolean(),
+  processVariables: external_exports.array(variableCondition),
+  taskVariables: external_exports.array(variableCondition),
+  sorting: external_exports.array(
+    external_exports.object({
+      sortBy: external_exports.enum(["created", "dueDate", "followUpDate", "priority", "name", "assignee", "id"]),
+      sortOrder: external_exports.enum(["asc", "desc"])
+    }).strict()
+  ).max(5)
+}).partial().strict().superRefine((query, ctx) => {
+  const candidate = [
+    "candidateGroup",
+    "candidateGroups",
+    "candidateGroupExpression",
+    "candidateGroupsExpression",
+    "candidateUser",
+    "candidateUserExpression",
+    "withCandidateGroups",
+    "withoutCandidateGroups"
+  ];
+  if (query.includeAssignedTasks !== void 0 && !candidate.some((key) => query[key] !== void 0)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["includeAssignedTasks"],
+      message: "applies only with a candidate criterion (candidateGroup, candidateGroupsExpression, …); without one, assigned tasks are included anyway — remove it"
+    });
+  }
+});
+var filterSchema = external_exports.object({
+  /** Unique per environment: filters are matched by name. */
+  name: external_exports.string().min(1).max(255),
+  description: external_exports.string().max(4e3).optional(),
+  /** Lower first in Tasklist's list of filters. */
+  priority: external_exports.number().int().default(0),
+  color: external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour such as #3c8dbc").optional(),
+  /** Re-run the filter every few seconds in Tasklist. */
+  refresh: external_exports.boolean().default(true),
+  query: filterQuerySchema,
+  /** Columns Tasklist shows in the task list: process variables by name. */
+  variables: external_exports.array(external_exports.object({ name: external_exports.string().min(1), label: external_exports.string().min(1) }).strict()).default([]),
+  /** Who sees the filter (READ on it); declared groups and users. */
+  sharedWith: external_exports.object({ groups: external_exports.array(groupId).default([]), users: external_exports.array(userId).default([]) }).strict().default({ groups: [], users: [] })
+}).strict();
+var identitiesSchema = external_exports.object({
+  groups: external_exports.record(groupId, groupSchema).default({}),
+  users: external_exports.record(userId, userSchema).default({}),
+  filters: external_exports.array(filterSchema).default([]),
+  /**
+   * Users and groups to delete at the next release, with their memberships and grants. A principal
+   * that is only dropped from the file is no longer managed; listing it here removes it.
+   */
+  removed: external_exports.object({ users: external_exports.array(userId).default([]), groups: external_exports.array(groupId).default([]) }).strict().default({ users: [], groups: [] }),
+  /**
+   * When true, a release that would revoke anything (a grant, a permission, a membership, a filter,
+   * a removed user or group) stops unless it is given --allow-revocations (prod).
+   */
+  confirmRevocations: external_exports.boolean().default(false)
+}).strict().superRefine((identities, ctx) => {
+  const groups = new Set(Object.keys(identities.groups));
+  const users = new Set(Object.keys(identities.users));
+  for (const [id, user] of Object.entries(identities.users)) {
+    user.groups.forEach((group4, index) => {
+      if (!groups.has(group4)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["users", id, "groups", index],
+          message: `group "${group4}" is not declared under identities.groups`
+        });
+      }
+    });
+  }
+  const names = /* @__PURE__ */ new Set();
+  identities.filters.forEach((filter, index) => {
+    if (names.has(filter.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["filters", index, "name"],
+        message: `"${filter.name}" is declared twice; filter names are unique`
+      });
+    }
+    names.add(filter.name);
+    filter.sharedWith.groups.forEach((group4, i5) => {
+      if (!groups.has(group4)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["filters", index, "sharedWith", "groups", i5],
+          message: `group "${group4}" is not declared under identities.groups`
+        });
+      }
+    });
+    filter.sharedWith.users.forEach((user, i5) => {
+      if (!users.has(user)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["filters", index, "sharedWith", "users", i5],
+          message: `user "${user}" is not declared under identities.users`
+        });
+      }
+    });
+  });
+  identities.removed.users.forEach((user, index) => {
+    if (users.has(user)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["removed", "users", index],
+        message: `user "${user}" is both declared and removed; keep one`
+      });
+    }
+  });
+  identities.removed.groups.forEach((group4, index) => {
+    if (groups.has(group4)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["removed", "groups", index],
+        message: `group "${group4}" is both declared and removed; keep one`
+      });
+    }
+  });
+});
+
 // actions/src/environments/schema.ts
 var awsAccountId = external_exports.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML)");
 var roleArn = external_exports.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN");
@@ -86975,8 +87386,21 @@ var environmentSchema = external_exports.object({
   camunda: camundaSchema,
   aws: awsSchema.optional(),
   infrastructure: infrastructureSchema.optional(),
-  github: githubSchema.optional()
-}).strict();
+  github: githubSchema.optional(),
+  /** Groups, users, grants and Tasklist filters the release provisions (docs/identities.md). */
+  identities: identitiesSchema.optional()
+}).strict().superRefine((environment, ctx) => {
+  if (environment.name === "local") return;
+  for (const [id, user] of Object.entries(environment.identities?.users ?? {})) {
+    if (user.password === "generated") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["identities", "users", id, "password"],
+        message: `"generated" exists only for the local engine; use { env: VARIABLE } and keep the password in the environment's secrets`
+      });
+    }
+  }
+});
 function isLoopback(hostname3) {
   const host = hostname3.replace(/^\[|\]$/g, "");
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
@@ -87020,7 +87444,8 @@ function loadEnvironment(name, options) {
     const details = parsed.error.issues.map((issue3) => {
       const field = issue3.path.join(".") || "(root)";
       const line = lineOf(text2, doc, issue3.path);
-      return `${shown3}${line ? `:${line}` : ""}: ${field}: ${issue3.message}`;
+      const message = issue3.code === "invalid_key" ? issue3.issues.map((inner) => inner.message).join("; ") : issue3.message;
+      return `${shown3}${line ? `:${line}` : ""}: ${field}: ${message}`;
     });
     throw new UsageError(
       `${shown3} is not a valid environment file (${details.length} problem(s)); fix the field(s) below.`,
@@ -87331,8 +87756,8 @@ function loadManifest(file2) {
 var mavenCentral = "https://repo1.maven.org/maven2";
 function agentArtifact(root5) {
   const { artifact, version: version3, sha256 } = loadManifest(manifestFile(root5)).jmxExporter;
-  const [groupId = "", artifactId = ""] = artifact.split(":");
-  return { groupId, artifactId, version: version3, sha256, fileName: `${artifactId}-${version3}.jar` };
+  const [groupId2 = "", artifactId = ""] = artifact.split(":");
+  return { groupId: groupId2, artifactId, version: version3, sha256, fileName: `${artifactId}-${version3}.jar` };
 }
 function sha256Of(file2) {
   return createHash7("sha256").update(readFileSync3(file2)).digest("hex");

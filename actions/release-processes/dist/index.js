@@ -126,17 +126,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path14) {
-      const ctrl = callVisitor(key, node2, visitor, path14);
+    function visit_(key, node2, visitor, path16) {
+      const ctrl = callVisitor(key, node2, visitor, path16);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path14 = Object.freeze(path14.concat(node2));
+          path16 = Object.freeze(path16.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path14);
+            const ci = visit_(i, node2.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -147,13 +147,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path14 = Object.freeze(path14.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path14);
+          path16 = Object.freeze(path16.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path14);
+          const cv = visit_("value", node2.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -174,17 +174,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path14) {
-      const ctrl = await callVisitor(key, node2, visitor, path14);
+    async function visitAsync_(key, node2, visitor, path16) {
+      const ctrl = await callVisitor(key, node2, visitor, path16);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path14 = Object.freeze(path14.concat(node2));
+          path16 = Object.freeze(path16.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -195,13 +195,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path14 = Object.freeze(path14.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path14);
+          path16 = Object.freeze(path16.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path14);
+          const cv = await visitAsync_("value", node2.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -228,23 +228,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path14) {
+    function callVisitor(key, node2, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path14);
+        return visitor(key, node2, path16);
       if (identity2.isMap(node2))
-        return visitor.Map?.(key, node2, path14);
+        return visitor.Map?.(key, node2, path16);
       if (identity2.isSeq(node2))
-        return visitor.Seq?.(key, node2, path14);
+        return visitor.Seq?.(key, node2, path16);
       if (identity2.isPair(node2))
-        return visitor.Pair?.(key, node2, path14);
+        return visitor.Pair?.(key, node2, path16);
       if (identity2.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path14);
+        return visitor.Scalar?.(key, node2, path16);
       if (identity2.isAlias(node2))
-        return visitor.Alias?.(key, node2, path14);
+        return visitor.Alias?.(key, node2, path16);
       return void 0;
     }
-    function replaceNode(key, path14, node2) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path16, node2) {
+      const parent = path16[path16.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity2.isPair(parent)) {
@@ -856,10 +856,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path14, value) {
+    function collectionFromPath(schema, path16, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k = path16[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -878,7 +878,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -908,11 +908,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path16;
           const node2 = this.get(key, true);
           if (identity2.isCollection(node2))
             node2.addIn(rest, value);
@@ -926,8 +926,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -941,8 +941,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
@@ -960,8 +960,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -971,8 +971,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3487,9 +3487,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3564,14 +3564,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3586,10 +3586,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3600,10 +3600,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3620,13 +3620,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -5587,9 +5587,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path14) => {
+    visit2.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5598,23 +5598,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path14) => {
-      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit2.parentCollection = (cst, path16) => {
+      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5625,10 +5625,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -7601,10 +7601,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path14) {
-  if (!path14)
+function getElementAtPath(obj, path16) {
+  if (!path16)
     return obj;
-  return path14.reduce((acc, key) => acc?.[key], obj);
+  return path16.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys2 = Object.keys(promisesObj);
@@ -7863,11 +7863,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path14, issues) {
+function prefixIssues(path16, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path14);
+    iss.path.unshift(path16);
     return iss;
   });
 }
@@ -8400,16 +8400,16 @@ function flattenError(error65, mapper = (issue3) => issue3.message) {
 }
 function formatError(error65, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error66, path14 = []) => {
+  const processError = (error66, path16 = []) => {
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path14, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path16, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path16, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path16, ...issue3.path]);
       } else {
-        const fullpath = [...path14, ...issue3.path];
+        const fullpath = [...path16, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -8448,17 +8448,17 @@ function formatError(error65, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error65, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error66, path14 = []) => {
+  const processError = (error66, path16 = []) => {
     var _a3;
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path14, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path16, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path16, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path16, ...issue3.path]);
       } else {
-        const fullpath = [...path14, ...issue3.path];
+        const fullpath = [...path16, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -8497,8 +8497,8 @@ function treeifyError(error65, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path14 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path14) {
+  const path16 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path16) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -26530,13 +26530,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path14 = ref.slice(1).split("/").filter(Boolean);
-  if (path14.length === 0) {
+  const path16 = ref.slice(1).split("/").filter(Boolean);
+  if (path16.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path14[0] === defsKey) {
-    const key = path14[1] === void 0 ? void 0 : decodeJSONPointerSegment(path14[1]);
+  if (path16[0] === defsKey) {
+    const key = path16[1] === void 0 ? void 0 : decodeJSONPointerSegment(path16[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -29775,8 +29775,8 @@ function extension(element, local) {
   return extensions2 ? camundaChild(extensions2, local) : void 0;
 }
 function extensions(element, local) {
-  const holder = child(element, "extensionElements");
-  return holder ? camundaChildren(holder, local) : [];
+  const holder2 = child(element, "extensionElements");
+  return holder2 ? camundaChildren(holder2, local) : [];
 }
 function descendants(element) {
   let all = flattened.get(element);
@@ -30046,8 +30046,8 @@ var init_context = __esm({
       javaCode(kind, value, element, what, elementId) {
         this.code.push({ kind, value, element, what, elementId: elementId ?? idOf(element) });
       }
-      script(element, language, source, resource, what, elementId) {
-        this.scripts.push({ element, language, source, resource, what, elementId: elementId ?? idOf(element) });
+      script(element, language, source, resource2, what, elementId) {
+        this.scripts.push({ element, language, source, resource: resource2, what, elementId: elementId ?? idOf(element) });
       }
     };
   }
@@ -30080,13 +30080,13 @@ function commaSeparated(text3) {
   if (current.length > 0) result.push(current.trim());
   return result;
 }
-function checkScript(ctx, element, language, source, resource, what, ownerId) {
+function checkScript(ctx, element, language, source, resource2, what, ownerId) {
   if (language === void 0 || language === "") return "the script language is missing";
-  if (source === void 0 && resource === void 0) return "no script source or resource was given";
+  if (source === void 0 && resource2 === void 0) return "no script source or resource was given";
   const juel = language.toLowerCase() === "juel";
-  if (resource !== void 0 && resource !== "") {
-    if (!juel && isExpressionText(resource)) ctx.expression(resource, element, `${what} resource`, ownerId);
-    ctx.script(element, language, null, resource, what, ownerId);
+  if (resource2 !== void 0 && resource2 !== "") {
+    if (!juel && isExpressionText(resource2)) ctx.expression(resource2, element, `${what} resource`, ownerId);
+    ctx.script(element, language, null, resource2, what, ownerId);
     return null;
   }
   if (source === void 0) return "no script source or resource was given";
@@ -30200,10 +30200,10 @@ function parseTaskListeners(ctx, task, ownerId) {
   return timers;
 }
 function parseFieldDeclarations(ctx, element, ownerId) {
-  const holder = child(element, "extensionElements") ?? element;
+  const holder2 = child(element, "extensionElements") ?? element;
   const owner = ownerId ?? idOf(element);
   const names = [];
-  for (const field of camundaChildren(holder, "field")) {
+  for (const field of camundaChildren(holder2, "field")) {
     names.push(attr(field, "name") ?? "");
     const value = (attribute2, tag2) => {
       const fromAttribute = attr(field, attribute2);
@@ -30251,8 +30251,8 @@ function parseFieldDeclarations(ctx, element, ownerId) {
   }
   return names;
 }
-function parseInputOutput(ctx, holder, ownerId) {
-  const io = camundaChild(holder, "inputOutput");
+function parseInputOutput(ctx, holder2, ownerId) {
+  const io = camundaChild(holder2, "inputOutput");
   if (!io) return null;
   const mapping = { inputs: 0, outputs: 0 };
   for (const [local, kind] of [
@@ -30444,15 +30444,15 @@ function parseCondition(ctx, condition, ownerId) {
     ctx.expression(text3, condition, "condition", ownerId);
     return true;
   }
-  const resource = camundaAttr(condition, "resource");
+  const resource2 = camundaAttr(condition, "resource");
   if (language === "") {
     ctx.error("attribute-values", "condition has an empty language", condition, ownerId);
     return false;
   }
   const juel = language.toLowerCase() === "juel";
-  if (resource !== void 0 && resource !== "") {
-    if (!juel && /[$#]\{/.test(resource)) ctx.expression(resource, condition, "condition resource", ownerId);
-    ctx.script(condition, language, null, resource, "condition", ownerId);
+  if (resource2 !== void 0 && resource2 !== "") {
+    if (!juel && /[$#]\{/.test(resource2)) ctx.expression(resource2, condition, "condition resource", ownerId);
+    ctx.script(condition, language, null, resource2, "condition", ownerId);
   } else if (juel) {
     ctx.expression(text3, condition, "condition", ownerId, false);
   } else {
@@ -30618,9 +30618,9 @@ function addEscalationHandler(ctx, scope, handler, element, ownerId) {
   scope.escalationHandlers.push(handler);
 }
 function parseActivityInputOutput(ctx, element, activity) {
-  const holder = child(element, "extensionElements");
-  if (!holder) return;
-  const mapping = parseInputOutput(ctx, holder, activity.id);
+  const holder2 = child(element, "extensionElements");
+  if (!holder2) return;
+  const mapping = parseInputOutput(ctx, holder2, activity.id);
   if (!mapping) return;
   const tag2 = element.tag;
   if (!(tag2.toLowerCase().includes("task") || tag2.includes("Event") || tag2 === "transaction" || tag2 === "subProcess" || tag2 === "callActivity")) {
@@ -30635,7 +30635,7 @@ function parseActivityInputOutput(ctx, element, activity) {
     );
     return;
   }
-  if (mapping.outputs === 0 && !child(holder, "inputOutput")?.children.some((c) => c.local === "outputParameter"))
+  if (mapping.outputs === 0 && !child(holder2, "inputOutput")?.children.some((c) => c.local === "outputParameter"))
     return;
   if (tag2 === "endEvent") {
     ctx.error("listeners-and-mappings", "camunda:outputParameter is not allowed on an end event", element);
@@ -30742,10 +30742,10 @@ function parseCallActivity(ctx, element) {
   parseVariablePassing(ctx, element, "out");
 }
 function parseVariablePassing(ctx, element, direction) {
-  const holder = child(element, "extensionElements");
-  if (!holder) return;
+  const holder2 = child(element, "extensionElements");
+  if (!holder2) return;
   const ownerId = attr(element, "id") ?? null;
-  for (const parameter of holder.children.filter(
+  for (const parameter of holder2.children.filter(
     (c) => c.local === direction && (c.uri.endsWith("/1.0/bpmn") || c.uri === "http://activiti.org/bpmn")
   )) {
     const businessKey = attr(parameter, "businessKey");
@@ -31442,8 +31442,8 @@ function parseExternalTask(ctx, element, ownerId) {
     );
   } else ctx.expression(topic, element, "camunda:topic", ownerId);
   parsePriority(ctx, element, "taskPriority");
-  const holder = child(element, "extensionElements");
-  for (const definition of holder?.children.filter((c) => c.tag === "errorEventDefinition") ?? []) {
+  const holder2 = child(element, "extensionElements");
+  for (const definition of holder2?.children.filter((c) => c.tag === "errorEventDefinition") ?? []) {
     if (attr(definition, "errorRef") === void 0) continue;
     const expression = attr(definition, "expression");
     if (expression === void 0) {
@@ -31457,9 +31457,9 @@ function parseExternalTask(ctx, element, ownerId) {
   }
 }
 function shellFields(element) {
-  const holder = child(element, "extensionElements") ?? element;
+  const holder2 = child(element, "extensionElements") ?? element;
   const fields = /* @__PURE__ */ new Map();
-  for (const field of camundaChildren(holder, "field")) {
+  for (const field of camundaChildren(holder2, "field")) {
     const name4 = attr(field, "name");
     const value = attr(field, "stringValue") ?? camundaChildren(field, "string")[0]?.text;
     if (name4 !== void 0 && value !== void 0) fields.set(name4, value);
@@ -31817,9 +31817,9 @@ var init_gateways = __esm({
 
 // actions/src/lint/engine/forms.ts
 function parseForms(ctx, element) {
-  const holder = child(element, "extensionElements");
-  if (!holder) return;
-  for (const property of camundaChildren(holder, "formProperty")) {
+  const holder2 = child(element, "extensionElements");
+  if (!holder2) return;
+  for (const property of camundaChildren(holder2, "formProperty")) {
     if (attr(property, "id") === void 0) ctx.error("forms", "form property has no id", property);
     formType(ctx, property, false);
     for (const name4 of ["required", "readable", "writable"]) {
@@ -31837,7 +31837,7 @@ function parseForms(ctx, element) {
       if (value !== void 0) ctx.expression(value, property, `form property ${name4}`);
     }
   }
-  const data = camundaChild(holder, "formData");
+  const data = camundaChild(holder2, "formData");
   if (!data) return;
   for (const field of camundaChildren(data, "formField")) {
     const id2 = attr(field, "id");
@@ -32582,9 +32582,9 @@ function bind(fn2, target2) {
 function assign(target2, ...others) {
   return Object.assign(target2, ...others);
 }
-function set2(target2, path14, value) {
+function set2(target2, path16, value) {
   let currentTarget = target2;
-  forEach(path14, function(key, idx) {
+  forEach(path16, function(key, idx) {
     if (typeof key !== "number" && typeof key !== "string") {
       throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
     }
@@ -32594,7 +32594,7 @@ function set2(target2, path14, value) {
     if (key === "__proto__") {
       throw new Error("illegal key: __proto__");
     }
-    let nextKey = path14[idx + 1];
+    let nextKey = path16[idx + 1];
     let nextTarget = currentTarget[key];
     if (isDefined(nextKey) && isNil(nextTarget)) {
       nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
@@ -32611,9 +32611,9 @@ function set2(target2, path14, value) {
   });
   return target2;
 }
-function get(target2, path14, defaultValue) {
+function get(target2, path16, defaultValue) {
   let currentTarget = target2;
-  forEach(path14, function(key) {
+  forEach(path16, function(key) {
     if (isNil(currentTarget)) {
       currentTarget = void 0;
       return false;
@@ -38793,8 +38793,8 @@ function supertypes(type) {
   );
 }
 function sequenceIndex(properties, local, childType) {
-  const byName = properties.findIndex((p) => !p.isAttr && p.ns.localName === local);
-  if (byName !== -1) return byName;
+  const byName2 = properties.findIndex((p) => !p.isAttr && p.ns.localName === local);
+  if (byName2 !== -1) return byName2;
   const types_ = supertypes(childType);
   return properties.findIndex((p) => !p.isAttr && !p.isReference && types_.has(p.type));
 }
@@ -46926,7 +46926,7 @@ function powerSet(array2) {
   return sets.sort((a, b) => b.length - a.length);
 }
 function styleTags(spec) {
-  let byName = /* @__PURE__ */ Object.create(null);
+  let byName2 = /* @__PURE__ */ Object.create(null);
   for (let prop in spec) {
     let tags2 = spec[prop];
     if (!Array.isArray(tags2))
@@ -46959,10 +46959,10 @@ function styleTags(spec) {
         if (!inner)
           throw new RangeError("Invalid path: " + part);
         let rule = new Rule(tags2, mode2, last2 > 0 ? pieces.slice(0, last2) : null);
-        byName[inner] = rule.sort(byName[inner]);
+        byName2[inner] = rule.sort(byName2[inner]);
       }
   }
-  return ruleNodeProp.add(byName);
+  return ruleNodeProp.add(byName2);
 }
 function tagHighlighter(tags2, options) {
   let map3 = /* @__PURE__ */ Object.create(null);
@@ -51599,10 +51599,10 @@ var init_dmn_requirement_cycle = __esm({
         }
         const state = /* @__PURE__ */ new Map();
         const reported = /* @__PURE__ */ new Set();
-        const visit2 = (id2, path14) => {
+        const visit2 = (id2, path16) => {
           if (state.get(id2) === "done") return;
           if (state.get(id2) === "visiting") {
-            const loop = [...path14.slice(path14.indexOf(id2)), id2];
+            const loop = [...path16.slice(path16.indexOf(id2)), id2];
             const start2 = loop[0] ?? id2;
             if (!reported.has(start2)) {
               for (const member of loop) reported.add(member);
@@ -51611,7 +51611,7 @@ var init_dmn_requirement_cycle = __esm({
             return;
           }
           state.set(id2, "visiting");
-          for (const target2 of requires.get(id2) ?? []) if (requires.has(target2)) visit2(target2, [...path14, id2]);
+          for (const target2 of requires.get(id2) ?? []) if (requires.has(target2)) visit2(target2, [...path16, id2]);
           state.set(id2, "done");
         };
         for (const id2 of requires.keys()) visit2(id2, []);
@@ -52565,21 +52565,21 @@ var require_test_rule = __commonJS({
        * });
        * ```
        */
-      report(id2, message, path14) {
+      report(id2, message, path16) {
         let report = {
           id: id2,
           message
         };
-        if (path14 && isArray3(path14)) {
+        if (path16 && isArray3(path16)) {
           report = {
             ...report,
-            path: path14
+            path: path16
           };
         }
-        if (path14 && isObject3(path14)) {
+        if (path16 && isObject3(path16)) {
           report = {
             ...report,
-            ...path14
+            ...path16
           };
         }
         this.messages.push(report);
@@ -59753,14 +59753,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin2 = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path14 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path16 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin2[origin2.length - 1] === "/") {
           origin2 = origin2.slice(0, origin2.length - 1);
         }
-        if (path14 && path14[0] !== "/") {
-          path14 = `/${path14}`;
+        if (path16 && path16[0] !== "/") {
+          path16 = `/${path16}`;
         }
-        return new URL(`${origin2}${path14}`);
+        return new URL(`${origin2}${path16}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -60211,39 +60211,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin: origin2 }
+          request: { method, path: path16, origin: origin2 }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin2, path14);
+        debuglog("sending request to %s %s/%s", method, origin2, path16);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin: origin2 },
+          request: { method, path: path16, origin: origin2 },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin2,
-          path14,
+          path16,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin: origin2 }
+          request: { method, path: path16, origin: origin2 }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin2, path14);
+        debuglog("trailers received from %s %s/%s", method, origin2, path16);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin: origin2 },
+          request: { method, path: path16, origin: origin2 },
           error: error65
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin2,
-          path14,
+          path16,
           error65.message
         );
       });
@@ -60292,9 +60292,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path14, origin: origin2 }
+            request: { method, path: path16, origin: origin2 }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin2, path14);
+          debuglog("sending request to %s %s/%s", method, origin2, path16);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -60357,7 +60357,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request2 = class {
       constructor(origin2, {
-        path: path14,
+        path: path16,
         method,
         body,
         headers,
@@ -60372,11 +60372,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path14 !== "string") {
+        if (typeof path16 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path14)) {
+        } else if (invalidPathRegex.test(path16)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -60442,7 +60442,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path14, query) : path14;
+        this.path = query ? buildURL(path16, query) : path16;
         this.origin = origin2;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -65135,7 +65135,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path14, host, upgrade, blocking, reset } = request;
+      const { method, path: path16, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -65216,7 +65216,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path14} HTTP/1.1\r
+      let header2 = `${method} ${path16} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -65745,7 +65745,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -65842,7 +65842,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path14;
+      headers[HTTP2_HEADER_PATH] = path16;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -66195,9 +66195,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path14 = search ? `${pathname}${search}` : pathname;
+        const path16 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
-        this.opts.path = path14;
+        this.opts.path = path16;
         this.opts.origin = origin2;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -67436,10 +67436,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin: origin2,
-          path: path14 = "/",
+          path: path16 = "/",
           headers = {}
         } = opts;
-        opts.path = origin2 + path14;
+        opts.path = origin2 + path16;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin2);
           headers.host = host;
@@ -67466,7 +67466,7 @@ var require_proxy_agent = __commonJS({
         }
         const { proxyTunnel = true } = opts;
         const url2 = this.#getUrl(opts);
-        const { href, origin: origin2, port, protocol, username, password, hostname: proxyHostname } = url2;
+        const { href, origin: origin2, port, protocol, username, password: password2, hostname: proxyHostname } = url2;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -67479,8 +67479,8 @@ var require_proxy_agent = __commonJS({
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${opts.auth}`;
         } else if (opts.token) {
           this[kProxyHeaders]["proxy-authorization"] = opts.token;
-        } else if (username && password) {
-          this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
+        } else if (username && password2) {
+          this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password2)}`).toString("base64")}`;
         }
         const connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
@@ -69411,20 +69411,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path14) {
-      if (typeof path14 !== "string") {
-        return path14;
+    function safeUrl(path16) {
+      if (typeof path16 !== "string") {
+        return path16;
       }
-      const pathSegments = path14.split("?");
+      const pathSegments = path16.split("?");
       if (pathSegments.length !== 2) {
-        return path14;
+        return path16;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path14);
+    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path16);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -69446,7 +69446,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl(path16), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -69484,9 +69484,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path14, method, body, headers, query } = opts;
+      const { path: path16, method, body, headers, query } = opts;
       return {
-        path: path14,
+        path: path16,
         method,
         body,
         headers,
@@ -69949,10 +69949,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
+          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
             Origin: origin2,
-            Path: path14,
+            Path: path16,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -74831,9 +74831,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path14) {
-      for (let i = 0; i < path14.length; ++i) {
-        const code = path14.charCodeAt(i);
+    function validateCookiePath(path16) {
+      for (let i = 0; i < path16.length; ++i) {
+        const code = path16.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -77753,11 +77753,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path14 = opts.path;
+          let path16 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path14 = `/${path14}`;
+            path16 = `/${path16}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path14);
+          url2 = new URL(util.parseOrigin(url2).origin + path16);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -77986,7 +77986,8 @@ var releaseOptions = external_exports.object({
   "dry-run": flag({ default: false }),
   smoke: flag({ default: false }),
   migrate: flag({ default: false }),
-  "expected-plan-digest": text()
+  "expected-plan-digest": text(),
+  "allow-revocations": flag({ default: false })
 }).check((ctx) => {
   const o = ctx.value;
   if (o.smoke && o["dry-run"]) {
@@ -78011,7 +78012,8 @@ var releaseOptions = external_exports.object({
   dryRun: o["dry-run"],
   smoke: o.smoke,
   migrate: o.migrate,
-  expectedPlanDigest: o["expected-plan-digest"]
+  expectedPlanDigest: o["expected-plan-digest"],
+  allowRevocations: o["allow-revocations"]
 }));
 
 // actions/src/release/deploy-errors.ts
@@ -78031,9 +78033,9 @@ var DeploymentRefusedError = class extends UserError {
     this.problems = problems;
   }
 };
-function positionOfId(resource, id2) {
+function positionOfId(resource2, id2) {
   if (!id2) return null;
-  return buildSourceMap(resource.text).ids.get(id2)?.[0] ?? null;
+  return buildSourceMap(resource2.text).ids.get(id2)?.[0] ?? null;
 }
 var xmlEscapes = [
   [/&/g, "&amp;"],
@@ -78042,7 +78044,7 @@ var xmlEscapes = [
   [/"/g, "&quot;"],
   [/'/g, "&apos;"]
 ];
-function locateExpression(resource, expression) {
+function locateExpression(resource2, expression) {
   const variants = /* @__PURE__ */ new Set([expression]);
   let escaped = expression;
   for (const [pattern, entity] of xmlEscapes) {
@@ -78051,16 +78053,16 @@ function locateExpression(resource, expression) {
   }
   variants.add(expression.replace(/&/g, "&amp;").replace(/</g, "&lt;"));
   for (const variant of variants) {
-    const offset = resource.text.indexOf(variant);
+    const offset = resource2.text.indexOf(variant);
     if (offset === -1) continue;
-    const position = positionAt(resource.text, offset);
-    return { ...position, elementId: enclosingId(resource, position) };
+    const position = positionAt(resource2.text, offset);
+    return { ...position, elementId: enclosingId(resource2, position) };
   }
   return null;
 }
-function enclosingId(resource, position) {
+function enclosingId(resource2, position) {
   let best = null;
-  for (const [id2, positions] of buildSourceMap(resource.text).ids) {
+  for (const [id2, positions] of buildSourceMap(resource2.text).ids) {
     for (const at2 of positions) {
       const before2 = at2.line < position.line || at2.line === position.line && at2.column <= position.column;
       const later = !best || at2.line > best.at.line || at2.line === best.at.line && at2.column > best.at.column;
@@ -78070,16 +78072,16 @@ function enclosingId(resource, position) {
   return best?.id ?? null;
 }
 function explainDeployFailure(error65, candidates2) {
-  const byName = new Map(candidates2.map((r) => [r.name, r]));
-  const fileOf = (name4) => byName.get(name4)?.file ?? name4;
+  const byName2 = new Map(candidates2.map((r) => [r.name, r]));
+  const fileOf = (name4) => byName2.get(name4)?.file ?? name4;
   const failing = error65.resources.filter((r) => r.errors.length > 0);
   if (error65.status === 400 && failing.length > 0) {
     const problems = [];
     for (const report of failing) {
-      const resource = byName.get(report.resource);
+      const resource2 = byName2.get(report.resource);
       for (const problem of report.errors) {
         const fromEngine = problem.line && problem.line > 0;
-        const located = !fromEngine && resource ? positionOfId(resource, problem.mainElementId) : null;
+        const located = !fromEngine && resource2 ? positionOfId(resource2, problem.mainElementId) : null;
         problems.push({
           file: fileOf(report.resource),
           line: fromEngine ? problem.line ?? 1 : located?.line ?? 1,
@@ -78119,11 +78121,11 @@ function explainDeployFailure(error65, candidates2) {
     const text3 = expression[1];
     const reason = (expression[2] ?? "").trim().replace(/\.$/, "");
     const problems = [];
-    for (const resource of candidates2.filter((r) => r.kind === "bpmn")) {
-      const found = locateExpression(resource, text3);
+    for (const resource2 of candidates2.filter((r) => r.kind === "bpmn")) {
+      const found = locateExpression(resource2, text3);
       if (!found) continue;
       problems.push({
-        file: resource.file,
+        file: resource2.file,
         line: found.line,
         column: found.column,
         elementId: found.elementId,
@@ -78216,6 +78218,9 @@ function annotationsFor(error65) {
   }
   return [];
 }
+
+// actions/src/release/connect.ts
+import path11 from "node:path";
 
 // node_modules/openapi-fetch/dist/index.mjs
 var PATH_PARAM_RE = /\{[^{}]+\}/g;
@@ -78737,6 +78742,60 @@ function sleep(ms, signal) {
 
 // actions/src/camunda/errors.ts
 init_errors3();
+
+// actions/src/camunda/forbidden.ts
+var runtimeObjectResources = /* @__PURE__ */ new Set([
+  "Task",
+  "ProcessInstance",
+  "HistoricTask",
+  "HistoricProcessInstance",
+  "Deployment",
+  "Batch",
+  "Tenant"
+]);
+var resourceSpelling = {
+  "Group membership": "GroupMembership",
+  OperationLogCatgeory: "OperationLogCategory"
+};
+function grantResourceName(engineName) {
+  return resourceSpelling[engineName] ?? engineName;
+}
+function parseMissingAuthorizations(body) {
+  if (!body || typeof body !== "object") return [];
+  const json2 = body;
+  const list4 = Array.isArray(json2.missingAuthorizations) ? json2.missingAuthorizations : typeof json2.permissionName === "string" ? [json2] : [];
+  return list4.filter((m) => typeof m.permissionName === "string" && typeof m.resourceName === "string").map((m) => ({
+    permission: m.permissionName,
+    resource: grantResourceName(m.resourceName),
+    resourceId: typeof m.resourceId === "string" && m.resourceId !== "" ? m.resourceId : null
+  }));
+}
+function grantableAlternative(missing) {
+  const durable = missing.find(
+    (m) => !(runtimeObjectResources.has(m.resource) && m.resourceId !== null && m.resourceId !== "*")
+  );
+  if (durable) return durable;
+  const first = missing[0];
+  return first ? { ...first, resourceId: null } : void 0;
+}
+function describeOne(m) {
+  return `${m.permission} on ${m.resource}${m.resourceId && m.resourceId !== "*" ? ` "${m.resourceId}"` : ""}`;
+}
+function describeForbidden(options) {
+  const user = options.username ? `user "${options.username}"` : "the anonymous caller";
+  const call = `${options.method} ${options.where}`.trim();
+  const file2 = options.hint?.environmentFile;
+  const place = file2 ? `in ${file2} under identities (that user's or one of its groups' grants) and release it` : "under identities in the environment file and release it";
+  const grant = grantableAlternative(options.missing);
+  if (!grant) {
+    return `${user} is not authorized for ${call} (403${options.engineMessage ? `: ${options.engineMessage}` : ""}); grant the permission ${place}, or use another user.`;
+  }
+  const lacks = options.missing.length > 1 ? `it needs one of ${options.missing.map(describeOne).join(", ")}` : `it lacks ${describeOne(options.missing[0])}`;
+  const ids = grant.resourceId && grant.resourceId !== "*" ? grant.resourceId : "*";
+  return `${user} may not ${call} (403): ${lacks}; to allow it, grant { resource: ${grant.resource}, ids: [${JSON.stringify(ids)}], permissions: [${grant.permission}] } ${place}.`;
+}
+
+// actions/src/camunda/errors.ts
 var CamundaError = class extends UserError {
   status;
   type;
@@ -78747,6 +78806,8 @@ var CamundaError = class extends UserError {
   path;
   /** Per-resource errors of a deployment parse failure (HTTP 400 ParseException). */
   resources;
+  /** For a 403: the permissions that would have allowed the call, as alternatives. */
+  missingAuthorizations;
   constructor(init) {
     const details = (init.resources ?? []).flatMap(
       (r) => r.errors.map(
@@ -78762,6 +78823,7 @@ var CamundaError = class extends UserError {
     this.method = init.method;
     this.path = init.path;
     this.resources = init.resources ?? [];
+    this.missingAuthorizations = init.missingAuthorizations ?? [];
   }
 };
 var CamundaUnreachableError = class extends UserError {
@@ -78801,7 +78863,10 @@ function camundaErrorFromAnswer(answer) {
     engineMessage: json2.message ?? (typeof body === "string" && body ? body.slice(0, 300) : void 0),
     code: json2.code,
     resources: parseResourceReports(json2.details),
-    username: answer.username
+    username: answer.username,
+    // A 403 names the permission the user lacks and where to grant it.
+    missingAuthorizations: parseMissingAuthorizations(body),
+    ...answer.grantHint ? { grantHint: answer.grantHint } : {}
   });
 }
 function describe3(init) {
@@ -78811,7 +78876,14 @@ function describe3(init) {
     return `the Camunda engine rejected the credentials of ${user} (401 at ${where}); check CAMUNDA_USERNAME and CAMUNDA_PASSWORD.`;
   }
   if (init.status === 403) {
-    return `${user} is not authorized for ${where} (403${init.engineMessage ? `: ${init.engineMessage}` : ""}); grant the authorization in Camunda Admin or use another user.`;
+    return describeForbidden({
+      username: init.username,
+      method: init.method,
+      where: `${init.baseUrl}${init.path}`,
+      missing: init.missingAuthorizations ?? [],
+      engineMessage: init.engineMessage,
+      hint: init.grantHint
+    });
   }
   const resources = init.resources?.filter((r) => r.errors.length > 0) ?? [];
   if (init.status === 400 && resources.length > 0) {
@@ -78833,8 +78905,8 @@ function causeText(cause) {
 function parseResourceReports(details) {
   if (!details || typeof details !== "object") return [];
   return Object.entries(details).map(
-    ([resource, report]) => ({
-      resource,
+    ([resource2, report]) => ({
+      resource: resource2,
       errors: (report?.errors ?? []).map(toProblem),
       warnings: (report?.warnings ?? []).map(toProblem)
     })
@@ -78869,7 +78941,8 @@ function createCamundaClient(options) {
       path: url2.pathname.replace(new URL(baseUrl).pathname, "") + url2.search,
       baseUrl,
       body,
-      username: options.username
+      username: options.username,
+      grantHint: options.grantHint
     });
   };
   return {
@@ -78888,9 +78961,9 @@ function createCamundaClient(options) {
       if (request.tenantId) form.set("tenant-id", request.tenantId);
       form.set("enable-duplicate-filtering", String(request.enableDuplicateFiltering ?? false));
       form.set("deploy-changed-only", String(request.deployChangedOnly ?? false));
-      for (const resource of request.resources) {
-        const bytes = typeof resource.content === "string" ? new TextEncoder().encode(resource.content) : resource.content;
-        form.append(resource.name, new Blob([bytes], { type: "application/octet-stream" }), resource.name);
+      for (const resource2 of request.resources) {
+        const bytes = typeof resource2.content === "string" ? new TextEncoder().encode(resource2.content) : resource2.content;
+        form.append(resource2.name, new Blob([bytes], { type: "application/octet-stream" }), resource2.name);
       }
       const response = await resilientFetch(
         new Request(`${baseUrl}/deployment/create`, {
@@ -79033,6 +79106,426 @@ import path9 from "node:path";
 
 // actions/src/environments/schema.ts
 init_zod();
+
+// actions/src/identities/schema.ts
+init_zod();
+
+// actions/src/identities/resources.ts
+var crud = ["READ", "UPDATE", "CREATE", "DELETE"];
+var resourceTypes = [
+  {
+    type: 0,
+    name: "Application",
+    engineName: "Application",
+    permissions: ["ACCESS"],
+    runtimeObjects: false,
+    knownIds: ["cockpit", "tasklist", "admin", "welcome", "*"]
+  },
+  { type: 1, name: "User", engineName: "User", permissions: crud, runtimeObjects: false },
+  { type: 2, name: "Group", engineName: "Group", permissions: crud, runtimeObjects: false },
+  {
+    type: 3,
+    name: "GroupMembership",
+    engineName: "Group membership",
+    permissions: ["CREATE", "DELETE"],
+    runtimeObjects: false
+  },
+  { type: 4, name: "Authorization", engineName: "Authorization", permissions: crud, runtimeObjects: false },
+  { type: 5, name: "Filter", engineName: "Filter", permissions: crud, runtimeObjects: false },
+  {
+    type: 6,
+    name: "ProcessDefinition",
+    engineName: "ProcessDefinition",
+    permissions: [
+      "READ",
+      "UPDATE",
+      "DELETE",
+      "SUSPEND",
+      "CREATE_INSTANCE",
+      "READ_INSTANCE",
+      "UPDATE_INSTANCE",
+      "RETRY_JOB",
+      "SUSPEND_INSTANCE",
+      "DELETE_INSTANCE",
+      "MIGRATE_INSTANCE",
+      "READ_TASK",
+      "UPDATE_TASK",
+      "TASK_ASSIGN",
+      "TASK_WORK",
+      "READ_TASK_VARIABLE",
+      "READ_HISTORY",
+      "READ_HISTORY_VARIABLE",
+      "DELETE_HISTORY",
+      "READ_INSTANCE_VARIABLE",
+      "UPDATE_INSTANCE_VARIABLE",
+      "UPDATE_TASK_VARIABLE",
+      "UPDATE_HISTORY"
+    ],
+    runtimeObjects: false
+  },
+  {
+    type: 7,
+    name: "Task",
+    engineName: "Task",
+    permissions: [
+      "READ",
+      "UPDATE",
+      "CREATE",
+      "DELETE",
+      "READ_HISTORY",
+      "TASK_WORK",
+      "TASK_ASSIGN",
+      "UPDATE_VARIABLE",
+      "READ_VARIABLE"
+    ],
+    runtimeObjects: true
+  },
+  {
+    type: 8,
+    name: "ProcessInstance",
+    engineName: "ProcessInstance",
+    permissions: ["READ", "UPDATE", "CREATE", "DELETE", "RETRY_JOB", "SUSPEND", "UPDATE_VARIABLE"],
+    runtimeObjects: true
+  },
+  {
+    type: 9,
+    name: "Deployment",
+    engineName: "Deployment",
+    permissions: ["READ", "CREATE", "DELETE"],
+    runtimeObjects: true
+  },
+  {
+    type: 10,
+    name: "DecisionDefinition",
+    engineName: "DecisionDefinition",
+    permissions: ["READ", "UPDATE", "CREATE_INSTANCE", "READ_HISTORY", "DELETE_HISTORY"],
+    runtimeObjects: false
+  },
+  // The engine grants READ on a tenant to each user that joins it; tenants are not managed here.
+  { type: 11, name: "Tenant", engineName: "Tenant", permissions: crud, runtimeObjects: true },
+  {
+    type: 12,
+    name: "TenantMembership",
+    engineName: "TenantMembership",
+    permissions: ["CREATE", "DELETE"],
+    runtimeObjects: false
+  },
+  {
+    type: 13,
+    name: "Batch",
+    engineName: "Batch",
+    permissions: [
+      ...crud,
+      "READ_HISTORY",
+      "DELETE_HISTORY",
+      "CREATE_BATCH_MIGRATE_PROCESS_INSTANCES",
+      "CREATE_BATCH_MODIFY_PROCESS_INSTANCES",
+      "CREATE_BATCH_RESTART_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_RUNNING_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_FINISHED_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_DECISION_INSTANCES",
+      "CREATE_BATCH_SET_JOB_RETRIES",
+      "CREATE_BATCH_SET_EXTERNAL_TASK_RETRIES",
+      "CREATE_BATCH_UPDATE_PROCESS_INSTANCES_SUSPEND",
+      "CREATE_BATCH_SET_REMOVAL_TIME",
+      "CREATE_BATCH_SET_VARIABLES",
+      "CREATE_BATCH_CORRELATE_MESSAGE"
+    ],
+    runtimeObjects: true
+  },
+  {
+    type: 14,
+    name: "DecisionRequirementsDefinition",
+    engineName: "DecisionRequirementsDefinition",
+    permissions: ["READ"],
+    runtimeObjects: false
+  },
+  { type: 15, name: "Report", engineName: "Report", permissions: crud, runtimeObjects: false },
+  { type: 16, name: "Dashboard", engineName: "Dashboard", permissions: crud, runtimeObjects: false },
+  {
+    type: 17,
+    name: "OperationLogCategory",
+    engineName: "OperationLogCatgeory",
+    permissions: ["READ", "UPDATE", "DELETE"],
+    runtimeObjects: false
+  },
+  {
+    type: 19,
+    name: "HistoricTask",
+    engineName: "HistoricTask",
+    permissions: ["READ", "READ_VARIABLE"],
+    runtimeObjects: true
+  },
+  {
+    type: 20,
+    name: "HistoricProcessInstance",
+    engineName: "HistoricProcessInstance",
+    permissions: ["READ"],
+    runtimeObjects: true
+  },
+  {
+    type: 21,
+    name: "System",
+    engineName: "System",
+    permissions: ["READ", "SET", "DELETE"],
+    runtimeObjects: false
+  }
+];
+var resourceNames = resourceTypes.map((r) => r.name);
+var byName = new Map(resourceTypes.map((r) => [r.name, r]));
+var byType = new Map(resourceTypes.map((r) => [r.type, r]));
+function resourceByName(name4) {
+  return byName.get(name4);
+}
+function resourceByType(type) {
+  return byType.get(type);
+}
+var allPermissions = "ALL";
+var selfGrantPermissions = ["READ"];
+
+// actions/src/identities/schema.ts
+var userId = external_exports.string().regex(/^[a-zA-Z0-9]{1,64}$/, "must be 1-64 letters and digits (the engine's user id rule)");
+var groupIdPattern = /^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$/;
+var groupId = external_exports.string().max(64).regex(
+  groupIdPattern,
+  "must be letters and digits with single hyphens between them, e.g. senior-underwriters"
+).refine((id2) => id2 !== "camunda-admin", {
+  message: "camunda-admin is the engine's break-glass administrators group and is not managed here"
+});
+var envVarName = external_exports.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an environment variable name such as CAMUNDA_WORKERS_PASSWORD");
+var grantSchema = external_exports.object({
+  /** A resource type: Application, ProcessDefinition, Deployment, Task, … (docs/identities.md). */
+  resource: external_exports.enum(resourceNames, {
+    message: `must be one of Camunda's resource types: ${resourceNames.join(", ")}`
+  }),
+  /** Resource ids (a process definition key, an application name, …); "*" is every resource of the type. */
+  ids: external_exports.array(external_exports.string().min(1).max(255)).min(1).default(["*"]),
+  permissions: external_exports.array(external_exports.string().regex(/^[A-Z_]+$/, "must be a permission name in capitals")).min(1),
+  /** Why the holder needs it: shown in the plan, read in review. */
+  reason: external_exports.string().min(3).optional()
+}).strict().superRefine((grant, ctx) => {
+  const resource2 = resourceByName(grant.resource);
+  if (!resource2) return;
+  for (const [index, permission] of grant.permissions.entries()) {
+    if (permission !== allPermissions && !resource2.permissions.includes(permission)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["permissions", index],
+        message: `${permission} is not a permission of ${resource2.name}; it has ${resource2.permissions.join(", ")} (or ALL)`
+      });
+    }
+  }
+  if (new Set(grant.permissions).size !== grant.permissions.length) {
+    ctx.addIssue({ code: "custom", path: ["permissions"], message: "lists a permission twice" });
+  }
+  for (const [index, id2] of grant.ids.entries()) {
+    if (resource2.runtimeObjects && id2 !== "*") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `must be "*": single ${resource2.name} ids are created at runtime, and the engine grants those itself`
+      });
+    } else if (resource2.knownIds && !resource2.knownIds.includes(id2)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `must be one of ${resource2.knownIds.join(", ")}`
+      });
+    } else if (resource2.name === "Filter" && id2 !== "*") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `filter ids are generated; share a filter with sharedWith in identities.filters instead`
+      });
+    }
+  }
+});
+var password = external_exports.union(
+  [
+    external_exports.object({ env: envVarName }).strict(),
+    external_exports.literal("generated", { message: 'must be "generated" or { env: VARIABLE }' })
+  ],
+  { message: 'must be { env: VARIABLE } (the variable holding the password) or "generated" (local only)' }
+);
+var userSchema = external_exports.object({
+  firstName: external_exports.string().min(1).max(255),
+  lastName: external_exports.string().min(1).max(255),
+  email: external_exports.email().optional(),
+  /** Where the password comes from; it is never written in this file. */
+  password,
+  /** Groups declared in identities.groups. Memberships of a declared user are exactly these. */
+  groups: external_exports.array(groupId).default([]),
+  grants: external_exports.array(grantSchema).default([])
+}).strict();
+var groupSchema = external_exports.object({
+  name: external_exports.string().min(1).max(255),
+  /** Shown in Admin; the engine gives it no meaning. */
+  type: external_exports.string().min(1).max(255).default("WORKFLOW"),
+  grants: external_exports.array(grantSchema).default([])
+}).strict();
+var safeFilterExpression = /^\$\{(currentUser\(\)|currentUserGroups\(\)|now\(\)|dateTime\(\)(\.(plus|minus)(Minutes|Hours|Days|Weeks|Months|Years)\(\d{1,4}\))*\.toDate\(\))\}$/;
+var filterText = external_exports.string().min(1).max(4e3);
+var filterExpression = external_exports.string().regex(
+  safeFilterExpression,
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: JUEL expressions, not a JavaScript template
+  "must be one of ${currentUser()}, ${currentUserGroups()}, ${now()} or ${dateTime().minusDays(N).toDate()} (plus/minus Minutes, Hours, Days, Weeks, Months, Years)"
+);
+var variableCondition = external_exports.object({
+  name: external_exports.string().min(1),
+  operator: external_exports.enum(["eq", "neq", "gt", "gteq", "lt", "lteq", "like"]),
+  value: external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
+}).strict();
+var filterQuerySchema = external_exports.object({
+  processDefinitionKey: filterText,
+  processDefinitionKeyIn: external_exports.array(filterText),
+  taskDefinitionKey: filterText,
+  taskDefinitionKeyIn: external_exports.array(filterText),
+  name: filterText,
+  nameLike: filterText,
+  candidateGroup: filterText,
+  candidateGroups: external_exports.array(filterText),
+  candidateGroupExpression: filterExpression,
+  candidateGroupsExpression: filterExpression,
+  candidateUser: filterText,
+  candidateUserExpression: filterExpression,
+  assignee: filterText,
+  assigneeExpression: filterExpression,
+  includeAssignedTasks: external_exports.boolean(),
+  withCandidateGroups: external_exports.boolean(),
+  withoutCandidateGroups: external_exports.boolean(),
+  assigned: external_exports.boolean(),
+  unassigned: external_exports.boolean(),
+  createdBeforeExpression: filterExpression,
+  createdAfterExpression: filterExpression,
+  dueBeforeExpression: filterExpression,
+  dueAfterExpression: filterExpression,
+  followUpBeforeExpression: filterExpression,
+  minPriority: external_exports.number().int(),
+  maxPriority: external_exports.number().int(),
+  tenantIdIn: external_exports.array(filterText),
+  withoutTenantId: external_exports.boolean(),
+  active: external_exports.boolean(),
+  suspended: external_exports.boolean(),
+  processVariables: external_exports.array(variableCondition),
+  taskVariables: external_exports.array(variableCondition),
+  sorting: external_exports.array(
+    external_exports.object({
+      sortBy: external_exports.enum(["created", "dueDate", "followUpDate", "priority", "name", "assignee", "id"]),
+      sortOrder: external_exports.enum(["asc", "desc"])
+    }).strict()
+  ).max(5)
+}).partial().strict().superRefine((query, ctx) => {
+  const candidate = [
+    "candidateGroup",
+    "candidateGroups",
+    "candidateGroupExpression",
+    "candidateGroupsExpression",
+    "candidateUser",
+    "candidateUserExpression",
+    "withCandidateGroups",
+    "withoutCandidateGroups"
+  ];
+  if (query.includeAssignedTasks !== void 0 && !candidate.some((key) => query[key] !== void 0)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["includeAssignedTasks"],
+      message: "applies only with a candidate criterion (candidateGroup, candidateGroupsExpression, …); without one, assigned tasks are included anyway — remove it"
+    });
+  }
+});
+var filterSchema = external_exports.object({
+  /** Unique per environment: filters are matched by name. */
+  name: external_exports.string().min(1).max(255),
+  description: external_exports.string().max(4e3).optional(),
+  /** Lower first in Tasklist's list of filters. */
+  priority: external_exports.number().int().default(0),
+  color: external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour such as #3c8dbc").optional(),
+  /** Re-run the filter every few seconds in Tasklist. */
+  refresh: external_exports.boolean().default(true),
+  query: filterQuerySchema,
+  /** Columns Tasklist shows in the task list: process variables by name. */
+  variables: external_exports.array(external_exports.object({ name: external_exports.string().min(1), label: external_exports.string().min(1) }).strict()).default([]),
+  /** Who sees the filter (READ on it); declared groups and users. */
+  sharedWith: external_exports.object({ groups: external_exports.array(groupId).default([]), users: external_exports.array(userId).default([]) }).strict().default({ groups: [], users: [] })
+}).strict();
+var identitiesSchema = external_exports.object({
+  groups: external_exports.record(groupId, groupSchema).default({}),
+  users: external_exports.record(userId, userSchema).default({}),
+  filters: external_exports.array(filterSchema).default([]),
+  /**
+   * Users and groups to delete at the next release, with their memberships and grants. A principal
+   * that is only dropped from the file is no longer managed; listing it here removes it.
+   */
+  removed: external_exports.object({ users: external_exports.array(userId).default([]), groups: external_exports.array(groupId).default([]) }).strict().default({ users: [], groups: [] }),
+  /**
+   * When true, a release that would revoke anything (a grant, a permission, a membership, a filter,
+   * a removed user or group) stops unless it is given --allow-revocations (prod).
+   */
+  confirmRevocations: external_exports.boolean().default(false)
+}).strict().superRefine((identities, ctx) => {
+  const groups = new Set(Object.keys(identities.groups));
+  const users = new Set(Object.keys(identities.users));
+  for (const [id2, user] of Object.entries(identities.users)) {
+    user.groups.forEach((group, index) => {
+      if (!groups.has(group)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["users", id2, "groups", index],
+          message: `group "${group}" is not declared under identities.groups`
+        });
+      }
+    });
+  }
+  const names = /* @__PURE__ */ new Set();
+  identities.filters.forEach((filter2, index) => {
+    if (names.has(filter2.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["filters", index, "name"],
+        message: `"${filter2.name}" is declared twice; filter names are unique`
+      });
+    }
+    names.add(filter2.name);
+    filter2.sharedWith.groups.forEach((group, i) => {
+      if (!groups.has(group)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["filters", index, "sharedWith", "groups", i],
+          message: `group "${group}" is not declared under identities.groups`
+        });
+      }
+    });
+    filter2.sharedWith.users.forEach((user, i) => {
+      if (!users.has(user)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["filters", index, "sharedWith", "users", i],
+          message: `user "${user}" is not declared under identities.users`
+        });
+      }
+    });
+  });
+  identities.removed.users.forEach((user, index) => {
+    if (users.has(user)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["removed", "users", index],
+        message: `user "${user}" is both declared and removed; keep one`
+      });
+    }
+  });
+  identities.removed.groups.forEach((group, index) => {
+    if (groups.has(group)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["removed", "groups", index],
+        message: `group "${group}" is both declared and removed; keep one`
+      });
+    }
+  });
+});
+
+// actions/src/environments/schema.ts
 var awsAccountId = external_exports.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML)");
 var roleArn = external_exports.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN");
 var stackName = external_exports.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "must be a valid CloudFormation stack name");
@@ -79165,8 +79658,21 @@ var environmentSchema = external_exports.object({
   camunda: camundaSchema,
   aws: awsSchema.optional(),
   infrastructure: infrastructureSchema.optional(),
-  github: githubSchema.optional()
-}).strict();
+  github: githubSchema.optional(),
+  /** Groups, users, grants and Tasklist filters the release provisions (docs/identities.md). */
+  identities: identitiesSchema.optional()
+}).strict().superRefine((environment, ctx) => {
+  if (environment.name === "local") return;
+  for (const [id2, user] of Object.entries(environment.identities?.users ?? {})) {
+    if (user.password === "generated") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["identities", "users", id2, "password"],
+        message: `"generated" exists only for the local engine; use { env: VARIABLE } and keep the password in the environment's secrets`
+      });
+    }
+  }
+});
 function isLoopback(hostname3) {
   const host = hostname3.replace(/^\[|\]$/g, "");
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
@@ -79210,7 +79716,8 @@ function loadEnvironment(name4, options) {
     const details = parsed.error.issues.map((issue3) => {
       const field = issue3.path.join(".") || "(root)";
       const line = lineOf(text3, doc, issue3.path);
-      return `${shown2}${line ? `:${line}` : ""}: ${field}: ${issue3.message}`;
+      const message = issue3.code === "invalid_key" ? issue3.issues.map((inner) => inner.message).join("; ") : issue3.message;
+      return `${shown2}${line ? `:${line}` : ""}: ${field}: ${message}`;
     });
     throw new UsageError(
       `${shown2} is not a valid environment file (${details.length} problem(s)); fix the field(s) below.`,
@@ -79236,7 +79743,857 @@ function lineOf(text3, doc, fieldPath) {
   return void 0;
 }
 
+// actions/src/identities/index.ts
+init_errors3();
+
+// actions/src/identities/apply.ts
+init_errors3();
+
+// actions/src/identities/changes.ts
+import { createHash } from "node:crypto";
+
+// actions/src/identities/desired.ts
+var filterMarker = "camundaGitops";
+var filterSymbol = (name4) => `filter:${name4}`;
+function grantKey(target2) {
+  return `${target2.principal.kind}:${target2.principal.id}|${target2.resourceType}|${target2.resourceId}`;
+}
+function normalisePermissions(permissions) {
+  const set3 = new Set(permissions);
+  if (set3.has(allPermissions)) return [allPermissions];
+  set3.delete("NONE");
+  return [...set3].sort();
+}
+function desiredIdentities(environment, config2) {
+  const grants = /* @__PURE__ */ new Map();
+  const add = (principal, grant) => {
+    const resource2 = resourceByName(grant.resource);
+    if (!resource2) throw new Error(`unknown resource type ${grant.resource}`);
+    for (const resourceId of grant.ids) {
+      const target2 = { principal, resourceType: resource2.type, resourceId };
+      const key = grantKey(target2);
+      const existing = grants.get(key);
+      grants.set(key, {
+        ...target2,
+        permissions: normalisePermissions([...existing?.permissions ?? [], ...grant.permissions]),
+        reasons: [...existing?.reasons ?? [], ...grant.reason ? [grant.reason] : []]
+      });
+    }
+  };
+  const groups = /* @__PURE__ */ new Map();
+  for (const [id2, group] of Object.entries(config2.groups)) {
+    groups.set(id2, { name: group.name, type: group.type });
+    const principal = { kind: "group", id: id2 };
+    add(principal, { resource: "Group", ids: [id2], permissions: [...selfGrantPermissions] });
+    for (const grant of group.grants) add(principal, grant);
+  }
+  const users = /* @__PURE__ */ new Map();
+  const memberships = /* @__PURE__ */ new Map();
+  for (const [id2, user] of Object.entries(config2.users)) {
+    users.set(id2, {
+      firstName: user.firstName,
+      lastName: user.lastName,
+      email: user.email ?? null,
+      password: user.password
+    });
+    memberships.set(id2, new Set(user.groups));
+    const principal = { kind: "user", id: id2 };
+    add(principal, { resource: "User", ids: [id2], permissions: [...selfGrantPermissions] });
+    for (const grant of user.grants) add(principal, grant);
+  }
+  const filters = /* @__PURE__ */ new Map();
+  for (const filter2 of config2.filters) {
+    filters.set(filter2.name, filterPayload(environment, filter2));
+    const ids = [filterSymbol(filter2.name)];
+    for (const id2 of filter2.sharedWith.groups)
+      add({ kind: "group", id: id2 }, { resource: "Filter", ids, permissions: ["READ"] });
+    for (const id2 of filter2.sharedWith.users)
+      add({ kind: "user", id: id2 }, { resource: "Filter", ids, permissions: ["READ"] });
+  }
+  return {
+    environment,
+    groups,
+    users,
+    memberships,
+    grants,
+    filters,
+    removed: { users: [...config2.removed.users], groups: [...config2.removed.groups] },
+    confirmRevocations: config2.confirmRevocations
+  };
+}
+function filterPayload(environment, filter2) {
+  const properties = {
+    priority: filter2.priority,
+    refresh: filter2.refresh,
+    variables: filter2.variables,
+    [filterMarker]: { environment }
+  };
+  if (filter2.description !== void 0) properties.description = filter2.description;
+  if (filter2.color !== void 0) properties.color = filter2.color;
+  return {
+    resourceType: "Task",
+    name: filter2.name,
+    owner: null,
+    query: { ...filter2.query },
+    properties
+  };
+}
+function canonicalJson(value) {
+  return JSON.stringify(canonical(value));
+}
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const key of Object.keys(value).sort()) {
+      const inner = value[key];
+      if (inner === null || inner === void 0) continue;
+      if (Array.isArray(inner) && inner.length === 0) continue;
+      out[key] = canonical(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+// actions/src/identities/changes.ts
+function isRevocation(change) {
+  switch (change.kind) {
+    case "delete-group":
+    case "delete-user":
+    case "remove-member":
+    case "delete-filter":
+    case "revoke":
+      return true;
+    case "update-grant":
+      return change.authorizationId !== null && (change.before.includes(allPermissions) ? !change.permissions.includes(allPermissions) : change.before.some(
+        (p) => !change.permissions.includes(p) && !change.permissions.includes(allPermissions)
+      ));
+    default:
+      return false;
+  }
+}
+function revocations(plan) {
+  return plan.changes.filter(isRevocation);
+}
+function computeIdentityPlan(desired, engine, passwords) {
+  const changes = [];
+  const unchanged = { groups: 0, users: 0, memberships: 0, grants: 0, filters: 0 };
+  const engineGrants = new Map(engine.grants);
+  const predict = (principal, resourceType, permissions) => {
+    const target2 = { principal, resourceType, resourceId: principal.id };
+    const key = grantKey(target2);
+    if (!engineGrants.has(key)) engineGrants.set(key, { id: "", ...target2, permissions });
+  };
+  for (const [id2, group] of desired.groups) {
+    const existing = engine.groups.get(id2);
+    if (!existing) {
+      changes.push({ kind: "create-group", id: id2, ...group });
+      predict({ kind: "group", id: id2 }, 2, ["READ"]);
+    } else if (existing.name !== group.name || existing.type !== group.type) {
+      changes.push({ kind: "update-group", id: id2, ...group, before: existing });
+    } else unchanged.groups++;
+  }
+  for (const [id2, user] of desired.users) {
+    const profile = { firstName: user.firstName, lastName: user.lastName, email: user.email };
+    const existing = engine.users.get(id2);
+    if (!existing) {
+      changes.push({ kind: "create-user", id: id2, profile, password: user.password });
+      predict({ kind: "user", id: id2 }, 1, [allPermissions]);
+      continue;
+    }
+    if (canonicalJson(existing) !== canonicalJson(profile)) {
+      changes.push({ kind: "update-user", id: id2, profile, before: existing });
+    } else unchanged.users++;
+    if (passwords.matches.get(id2) === false)
+      changes.push({ kind: "set-password", id: id2, password: user.password });
+  }
+  for (const [userId2, groups] of desired.memberships) {
+    const current = engine.memberships.get(userId2) ?? /* @__PURE__ */ new Set();
+    for (const groupId2 of [...groups].sort()) {
+      if (current.has(groupId2)) unchanged.memberships++;
+      else changes.push({ kind: "add-member", userId: userId2, groupId: groupId2 });
+    }
+    for (const groupId2 of [...current].sort()) {
+      if (!groups.has(groupId2)) changes.push({ kind: "remove-member", userId: userId2, groupId: groupId2 });
+    }
+  }
+  for (const [name4, payload] of desired.filters) {
+    const existing = engine.filters.get(name4);
+    if (!existing) {
+      changes.push({ kind: "create-filter", name: name4, payload });
+      continue;
+    }
+    const same = existing.managed && existing.owner === null && canonicalJson(existing.query) === canonicalJson(payload.query) && canonicalJson(existing.properties) === canonicalJson(payload.properties);
+    if (same) unchanged.filters++;
+    else changes.push({ kind: "update-filter", id: existing.id, name: name4, payload, adopted: !existing.managed });
+  }
+  for (const [key, grant] of desired.grants) {
+    const existing = engineGrants.get(key);
+    if (!existing) {
+      changes.push({
+        kind: "grant",
+        ...targetOf(grant),
+        permissions: grant.permissions,
+        reasons: grant.reasons
+      });
+    } else if (existing.permissions.join(",") !== grant.permissions.join(",")) {
+      changes.push({
+        kind: "update-grant",
+        authorizationId: existing.id || null,
+        ...targetOf(grant),
+        permissions: grant.permissions,
+        before: existing.permissions,
+        reasons: grant.reasons
+      });
+    } else unchanged.grants++;
+  }
+  for (const [key, grant] of engine.grants) {
+    if (!desired.grants.has(key)) {
+      changes.push({
+        kind: "revoke",
+        authorizationId: grant.id,
+        ...targetOf(grant),
+        before: grant.permissions
+      });
+    }
+  }
+  for (const [name4, filter2] of engine.filters) {
+    if (filter2.managed && !desired.filters.has(name4))
+      changes.push({ kind: "delete-filter", id: filter2.id, name: name4 });
+  }
+  for (const id2 of desired.removed.users) {
+    if (engine.users.has(id2)) {
+      for (const groupId2 of [...engine.memberships.get(id2) ?? []].sort())
+        changes.push({ kind: "remove-member", userId: id2, groupId: groupId2 });
+      changes.push({ kind: "delete-user", id: id2 });
+    }
+  }
+  for (const id2 of desired.removed.groups) {
+    if (engine.groups.has(id2)) changes.push({ kind: "delete-group", id: id2 });
+  }
+  return {
+    environment: desired.environment,
+    changes,
+    unchanged,
+    passwordsNotChecked: passwords.notChecked,
+    confirmRevocations: desired.confirmRevocations,
+    digest: identityDigest(changes)
+  };
+}
+function targetOf(grant) {
+  return { principal: grant.principal, resourceType: grant.resourceType, resourceId: grant.resourceId };
+}
+function identityDigest(changes) {
+  const essence = changes.filter((c) => c.kind !== "set-password").map((c) => {
+    const { reasons: _reasons, ...rest } = c;
+    return rest;
+  });
+  return createHash("sha256").update(canonicalJson({ changes: essence })).digest("hex").slice(0, 16);
+}
+
+// actions/src/identities/apply.ts
+function changesOfPhase(plan, phase) {
+  const revoking = (c) => isRevocation(c);
+  const chosen = plan.changes.filter((c) => phase === "revoke" ? revoking(c) : !revoking(c));
+  const order = phase === "grant" ? [
+    "create-group",
+    "update-group",
+    "create-user",
+    "update-user",
+    "set-password",
+    "add-member",
+    "create-filter",
+    "update-filter",
+    "grant",
+    "update-grant"
+  ] : ["update-grant", "revoke", "remove-member", "delete-filter", "delete-user", "delete-group"];
+  return order.flatMap((kind) => chosen.filter((c) => c.kind === kind));
+}
+function requiredPermission(change) {
+  switch (change.kind) {
+    case "create-group":
+      return { permission: "CREATE", resource: "Group", id: "*" };
+    case "update-group":
+      return { permission: "UPDATE", resource: "Group", id: change.id };
+    case "delete-group":
+      return { permission: "DELETE", resource: "Group", id: change.id };
+    case "create-user":
+      return { permission: "CREATE", resource: "User", id: "*" };
+    case "update-user":
+    case "set-password":
+      return { permission: "UPDATE", resource: "User", id: change.id };
+    case "delete-user":
+      return { permission: "DELETE", resource: "User", id: change.id };
+    case "add-member":
+      return { permission: "CREATE", resource: "GroupMembership", id: change.groupId };
+    case "remove-member":
+      return { permission: "DELETE", resource: "GroupMembership", id: change.groupId };
+    case "create-filter":
+      return { permission: "CREATE", resource: "Filter", id: "*" };
+    case "update-filter":
+      return { permission: "UPDATE", resource: "Filter", id: change.id };
+    case "delete-filter":
+      return { permission: "DELETE", resource: "Filter", id: change.id };
+    case "grant":
+      return { permission: "CREATE", resource: "Authorization", id: "*" };
+    case "update-grant":
+      return { permission: "UPDATE", resource: "Authorization", id: change.authorizationId ?? "*" };
+    case "revoke":
+      return { permission: "DELETE", resource: "Authorization", id: change.authorizationId };
+  }
+}
+async function checkApplyPermissions(context, changes) {
+  const needed = /* @__PURE__ */ new Map();
+  for (const change of changes) {
+    const need = requiredPermission(change);
+    needed.set(`${need.permission} ${need.resource} ${need.id}`, need);
+  }
+  const missing = [];
+  for (const need of needed.values()) {
+    const resource2 = resourceByName(need.resource);
+    const answer = await context.client.ok(
+      context.client.api.GET("/authorization/check", {
+        params: {
+          query: {
+            permissionName: need.permission,
+            resourceName: resource2.engineName,
+            resourceType: resource2.type,
+            ...need.id !== "*" ? { resourceId: need.id } : { resourceId: "*" }
+          }
+        }
+      })
+    );
+    if (!answer.authorized) {
+      const text3 = `${need.permission} on ${need.resource}${need.id !== "*" ? ` "${need.id}"` : ""}`;
+      if (!missing.includes(text3)) missing.push(text3);
+    }
+  }
+  if (missing.length > 0) {
+    throw new UserError(
+      `user "${context.username}" may not apply the identity changes of ${context.environmentFile}: it lacks ${missing.join(", ")}; nothing was changed. Grant them to it under identities in ${context.environmentFile} and have an administrator release once (docs/identities.md, "First release"), or release as a user that has them.`
+    );
+  }
+}
+async function applyChanges(context, changes) {
+  const { client } = context;
+  const done = [];
+  for (const [index, change] of changes.entries()) {
+    context.onProgress?.(`${index + 1}/${changes.length} ${describeChangeShort(change)}`);
+    await applyOne(context, change);
+    done.push(change);
+  }
+  return done;
+  async function applyOne(ctx, change) {
+    switch (change.kind) {
+      case "create-group":
+        return void await client.ok(
+          client.api.POST("/group/create", { body: { id: change.id, name: change.name, type: change.type } })
+        );
+      case "update-group":
+        return void await client.ok(
+          client.api.PUT("/group/{id}", {
+            params: { path: { id: change.id } },
+            body: { id: change.id, name: change.name, type: change.type }
+          })
+        );
+      case "delete-group":
+        return ignoreMissing(
+          client.ok(client.api.DELETE("/group/{id}", { params: { path: { id: change.id } } }))
+        );
+      case "create-user": {
+        const password2 = ctx.passwords.obtain(change.id, change.password);
+        return void await client.ok(
+          client.api.POST("/user/create", {
+            body: { profile: { id: change.id, ...change.profile }, credentials: { password: password2 } }
+          })
+        );
+      }
+      case "update-user":
+        return void await client.ok(
+          client.api.PUT("/user/{id}/profile", {
+            params: { path: { id: change.id } },
+            body: { id: change.id, ...change.profile }
+          })
+        );
+      case "set-password":
+        return void await client.ok(
+          client.api.PUT("/user/{id}/credentials", {
+            params: { path: { id: change.id } },
+            body: {
+              password: ctx.passwords.obtain(change.id, change.password),
+              authenticatedUserPassword: ctx.authenticatedUserPassword()
+            }
+          })
+        );
+      case "delete-user":
+        return ignoreMissing(
+          client.ok(client.api.DELETE("/user/{id}", { params: { path: { id: change.id } } }))
+        );
+      case "add-member":
+        return void await client.ok(
+          client.api.PUT("/group/{id}/members/{userId}", {
+            params: { path: { id: change.groupId, userId: change.userId } }
+          })
+        );
+      case "remove-member":
+        return ignoreMissing(
+          client.ok(
+            client.api.DELETE("/group/{id}/members/{userId}", {
+              params: { path: { id: change.groupId, userId: change.userId } }
+            })
+          )
+        );
+      case "create-filter": {
+        const created = await client.ok(client.api.POST("/filter/create", { body: change.payload }));
+        ctx.filterIds.set(change.name, created.id ?? "");
+        return;
+      }
+      case "update-filter":
+        await client.ok(
+          client.api.PUT("/filter/{id}", {
+            params: { path: { id: change.id } },
+            body: change.payload
+          })
+        );
+        ctx.filterIds.set(change.name, change.id);
+        return;
+      case "delete-filter":
+        return ignoreMissing(
+          client.ok(client.api.DELETE("/filter/{id}", { params: { path: { id: change.id } } }))
+        );
+      case "grant":
+        return void await client.ok(
+          client.api.POST("/authorization/create", {
+            body: {
+              type: 1,
+              permissions: change.permissions,
+              ...holder(change.principal),
+              resourceType: change.resourceType,
+              resourceId: resolveResourceId(ctx, change.resourceId)
+            }
+          })
+        );
+      case "update-grant": {
+        const id2 = change.authorizationId ?? await findAuthorization(ctx, change);
+        return void await client.ok(
+          client.api.PUT("/authorization/{id}", {
+            params: { path: { id: id2 } },
+            body: {
+              permissions: change.permissions,
+              ...holder(change.principal),
+              resourceType: change.resourceType,
+              resourceId: resolveResourceId(ctx, change.resourceId)
+            }
+          })
+        );
+      }
+      case "revoke":
+        return ignoreMissing(
+          client.ok(
+            client.api.DELETE("/authorization/{id}", { params: { path: { id: change.authorizationId } } })
+          )
+        );
+    }
+  }
+}
+function holder(principal) {
+  return principal.kind === "user" ? { userId: principal.id, groupId: null } : { userId: null, groupId: principal.id };
+}
+function resolveResourceId(context, resourceId) {
+  if (!resourceId.startsWith("filter:")) return resourceId;
+  const name4 = resourceId.slice("filter:".length);
+  const id2 = context.filterIds.get(name4);
+  if (!id2) throw new Error(`filter "${name4}" has no id (it should have been created first)`);
+  return id2;
+}
+async function findAuthorization(context, target2) {
+  const found = await context.client.ok(
+    context.client.api.GET("/authorization", {
+      params: {
+        query: {
+          type: 1,
+          resourceType: target2.resourceType,
+          resourceId: target2.resourceId,
+          ...target2.principal.kind === "user" ? { userIdIn: target2.principal.id } : { groupIdIn: target2.principal.id }
+        }
+      }
+    })
+  );
+  const id2 = found[0]?.id;
+  if (!id2)
+    throw new UserError(
+      `the engine has no authorization of ${target2.principal.kind} "${target2.principal.id}" on ${resourceByType(target2.resourceType)?.name} "${target2.resourceId}" to update; release again.`
+    );
+  return id2;
+}
+async function ignoreMissing(call) {
+  try {
+    await call;
+  } catch (error65) {
+    if (error65 instanceof CamundaError && error65.status === 404) return;
+    throw error65;
+  }
+}
+function describeChangeShort(change) {
+  switch (change.kind) {
+    case "create-group":
+    case "update-group":
+    case "delete-group":
+      return `${change.kind.replace("-", " ")} ${change.id}`;
+    case "create-user":
+    case "update-user":
+    case "delete-user":
+      return `${change.kind.replace("-", " ")} ${change.id}`;
+    case "set-password":
+      return `set the password of ${change.id}`;
+    case "add-member":
+      return `add ${change.userId} to ${change.groupId}`;
+    case "remove-member":
+      return `remove ${change.userId} from ${change.groupId}`;
+    case "create-filter":
+    case "update-filter":
+    case "delete-filter":
+      return `${change.kind.replace("-", " ")} "${change.name}"`;
+    case "grant":
+    case "update-grant":
+    case "revoke":
+      return `${change.kind.replace("-", " ")} ${change.principal.kind} ${change.principal.id} on ${resourceByType(change.resourceType)?.name ?? change.resourceType} ${change.resourceId}`;
+  }
+}
+
+// actions/src/identities/engine-state.ts
+var pageSize = 500;
+async function readEngineIdentities(client, desired, onProgress = () => {
+}) {
+  const groupIds = [.../* @__PURE__ */ new Set([...desired.groups.keys(), ...desired.removed.groups])];
+  const userIds = [.../* @__PURE__ */ new Set([...desired.users.keys(), ...desired.removed.users])];
+  onProgress("groups and users");
+  const groups = /* @__PURE__ */ new Map();
+  if (groupIds.length > 0) {
+    const found = await client.ok(
+      client.api.GET("/group", { params: { query: { idIn: groupIds.join(","), maxResults: pageSize } } })
+    );
+    for (const group of found) groups.set(group.id ?? "", { name: group.name ?? "", type: group.type ?? "" });
+  }
+  const users = /* @__PURE__ */ new Map();
+  if (userIds.length > 0) {
+    const found = await client.ok(
+      client.api.GET("/user", { params: { query: { idIn: userIds.join(","), maxResults: pageSize } } })
+    );
+    for (const user of found) {
+      users.set(user.id ?? "", {
+        firstName: user.firstName ?? "",
+        lastName: user.lastName ?? "",
+        email: user.email ?? null
+      });
+    }
+  }
+  onProgress("memberships");
+  const memberships = /* @__PURE__ */ new Map();
+  for (const id2 of userIds.filter((u) => users.has(u))) {
+    const of = await client.ok(
+      client.api.GET("/group", { params: { query: { member: id2, maxResults: pageSize } } })
+    );
+    memberships.set(id2, new Set(of.map((g) => g.id ?? "")));
+  }
+  onProgress("filters");
+  const filters = /* @__PURE__ */ new Map();
+  const declaredNames = new Set(desired.filters.keys());
+  const all = await client.ok(
+    client.api.GET("/filter", { params: { query: { resourceType: "Task" } } })
+  );
+  const toEngineFilter = (filter2, managed) => ({
+    id: filter2.id ?? "",
+    name: filter2.name ?? "",
+    owner: filter2.owner ?? null,
+    query: filter2.query ?? {},
+    properties: filter2.properties ?? {},
+    managed
+  });
+  const markerOf = (filter2) => (filter2.properties ?? {})[filterMarker];
+  for (const filter2 of all) {
+    if (markerOf(filter2)?.environment === desired.environment)
+      filters.set(filter2.name ?? "", toEngineFilter(filter2, true));
+  }
+  for (const filter2 of all) {
+    const name4 = filter2.name ?? "";
+    if (!markerOf(filter2) && !filter2.owner && declaredNames.has(name4) && !filters.has(name4)) {
+      filters.set(name4, toEngineFilter(filter2, false));
+    }
+  }
+  const filterNames = new Map([...filters.values()].map((f) => [f.id, f.name]));
+  onProgress("authorizations");
+  const grants = /* @__PURE__ */ new Map();
+  const holders = [
+    { kind: "user", ids: userIds },
+    { kind: "group", ids: groupIds }
+  ];
+  for (const holder2 of holders) {
+    if (holder2.ids.length === 0) continue;
+    for (const resource2 of resourceTypes) {
+      const list4 = await authorizations(client, {
+        type: 1,
+        resourceType: resource2.type,
+        ...holder2.kind === "user" ? { userIdIn: holder2.ids.join(",") } : { groupIdIn: holder2.ids.join(",") },
+        ...resource2.runtimeObjects ? { resourceId: "*" } : {}
+      });
+      for (const dto of list4) {
+        const principalId = holder2.kind === "user" ? dto.userId : dto.groupId;
+        if (!principalId || !dto.id) continue;
+        let resourceId = dto.resourceId ?? "*";
+        if (resource2.name === "Filter" && resourceId !== "*") {
+          const name4 = filterNames.get(resourceId);
+          if (name4 === void 0) continue;
+          resourceId = filterSymbol(name4);
+        }
+        const grant = {
+          id: dto.id,
+          principal: { kind: holder2.kind, id: principalId },
+          resourceType: resource2.type,
+          resourceId,
+          permissions: [...dto.permissions ?? []].sort()
+        };
+        grants.set(grantKey(grant), grant);
+      }
+    }
+  }
+  return { groups, users, memberships, grants, filters };
+}
+async function authorizations(client, query) {
+  const out = [];
+  for (let firstResult = 0; ; firstResult += pageSize) {
+    const page = await client.ok(
+      client.api.GET("/authorization", {
+        params: { query: { ...query, firstResult, maxResults: pageSize } }
+      })
+    );
+    out.push(...page);
+    if (page.length < pageSize) return out;
+  }
+}
+async function checkPasswords(client, candidates2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const { id: id2, password: password2 } of candidates2) {
+    const answer = await client.ok(client.api.POST("/identity/verify", { body: { username: id2, password: password2 } }));
+    out.set(id2, answer.authenticated === true);
+  }
+  return out;
+}
+
+// actions/src/identities/format.ts
+function resource(change) {
+  const type = resourceByType(change.resourceType)?.name ?? `resource type ${change.resourceType}`;
+  const id2 = change.resourceId.startsWith("filter:") ? `"${change.resourceId.slice(7)}"` : change.resourceId;
+  return `${type} ${id2}`;
+}
+function permissionDelta(before2, after) {
+  const added = after.filter((p) => !before2.includes(p));
+  const removed = before2.filter((p) => !after.includes(p));
+  return [...added.map((p) => `+${p}`), ...removed.map((p) => `-${p}`)].join(" ");
+}
+function passwordText(source) {
+  return source === "generated" ? "generated password" : `password from ${source.env}`;
+}
+function describeChange(change) {
+  switch (change.kind) {
+    case "create-group":
+      return `create group ${change.id} "${change.name}"`;
+    case "update-group":
+      return `update group ${change.id}: "${change.before.name}" (${change.before.type}) → "${change.name}" (${change.type})`;
+    case "delete-group":
+      return `delete group ${change.id} (listed under identities.removed)`;
+    case "create-user":
+      return `create user ${change.id} (${change.profile.firstName} ${change.profile.lastName}, ${passwordText(change.password)})`;
+    case "update-user":
+      return `update user ${change.id}: ${change.before.firstName} ${change.before.lastName} <${change.before.email ?? "no e-mail"}> → ${change.profile.firstName} ${change.profile.lastName} <${change.profile.email ?? "no e-mail"}>`;
+    case "set-password":
+      return `set the password of user ${change.id} (the engine does not accept the ${passwordText(change.password)})`;
+    case "delete-user":
+      return `delete user ${change.id} (listed under identities.removed)`;
+    case "add-member":
+      return `add user ${change.userId} to group ${change.groupId}`;
+    case "remove-member":
+      return `remove user ${change.userId} from group ${change.groupId}`;
+    case "create-filter":
+      return `create filter "${change.name}"`;
+    case "update-filter":
+      return `update filter "${change.name}"${change.adopted ? " (made by hand: adopted)" : ""}`;
+    case "delete-filter":
+      return `delete filter "${change.name}" (no longer declared)`;
+    case "grant":
+      return `grant ${change.principal.kind} ${change.principal.id} ${change.permissions.join(", ")} on ${resource(change)}${change.reasons.length ? ` — ${change.reasons.join("; ")}` : ""}`;
+    case "update-grant":
+      return `change ${change.principal.kind} ${change.principal.id} on ${resource(change)}: ${permissionDelta(change.before, change.permissions)}${change.authorizationId === null ? " (the engine gives a new user ALL on itself)" : ""}`;
+    case "revoke":
+      return `revoke ${change.principal.kind} ${change.principal.id} ${change.before.join(", ")} on ${resource(change)}`;
+  }
+}
+function mark(change) {
+  if (isRevocation(change)) return "-";
+  return change.kind.startsWith("create") || change.kind === "grant" || change.kind === "add-member" ? "+" : "~";
+}
+function identityPlanLines(plan) {
+  const lines = plan.changes.map((change) => `${mark(change)} ${describeChange(change)}`);
+  const u = plan.unchanged;
+  lines.push(
+    `= unchanged: ${u.groups} group(s), ${u.users} user(s), ${u.memberships} membership(s), ${u.grants} grant(s), ${u.filters} filter(s)`
+  );
+  for (const skipped2 of plan.passwordsNotChecked)
+    lines.push(`? password of ${skipped2.id} not compared: ${skipped2.reason}`);
+  return lines;
+}
+function identityHeadline(plan) {
+  const revoking = plan.changes.filter(isRevocation).length;
+  const giving = plan.changes.length - revoking;
+  if (plan.changes.length === 0) return `Identities of ${plan.environment}: as declared, nothing to change.`;
+  return `Identities of ${plan.environment}: ${giving} change(s) that give, ${revoking} revocation(s)${revoking > 0 && plan.confirmRevocations ? " (to be confirmed with --allow-revocations)" : ""}.`;
+}
+
+// actions/src/identities/passwords.ts
+init_errors3();
+init_paths();
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync4, renameSync, writeFileSync } from "node:fs";
+import path10 from "node:path";
+function generatedPasswordsFile(engineDataDir) {
+  return path10.join(engineDataDir, "users.json");
+}
+function passwordResolver(options) {
+  const { env, generatedFile } = options;
+  const read2 = () => {
+    if (!generatedFile || !existsSync5(generatedFile)) return {};
+    try {
+      const parsed = JSON.parse(readFileSync4(generatedFile, "utf8"));
+      return Object.fromEntries(
+        Object.entries(parsed.users ?? {}).filter((e) => typeof e[1] === "string")
+      );
+    } catch {
+      throw new UsageError(
+        `${displayPath(generatedFile)} is not valid JSON ({"users": {"<id>": "<password>"}} expected); delete it and release again (the local users get new passwords).`
+      );
+    }
+  };
+  const lookup = (userId2, source) => {
+    if (source === "generated") {
+      if (!generatedFile) {
+        return {
+          missing: `"generated" passwords exist only for the local engine (${options.environmentFile})`
+        };
+      }
+      const stored = read2()[userId2];
+      return stored ? { password: stored } : { missing: `not generated yet (${displayPath(generatedFile)})` };
+    }
+    const value = env[source.env];
+    return value ? { password: value } : { missing: `${source.env} is not set here` };
+  };
+  return {
+    lookup,
+    obtain(userId2, source) {
+      const found = lookup(userId2, source);
+      if ("password" in found) return found.password;
+      if (source !== "generated") {
+        throw new UsageError(
+          `user "${userId2}" of ${options.environmentFile} does not exist in the engine yet and ${source.env} is not set; set it to the user's password (from the environment's secrets) and release again.`
+        );
+      }
+      if (!generatedFile) throw new UsageError(`user "${userId2}": ${found.missing}; use { env: VARIABLE }.`);
+      const password2 = randomBytes(18).toString("base64url");
+      const users = { ...read2(), [userId2]: password2 };
+      mkdirSync(path10.dirname(generatedFile), { recursive: true, mode: 448 });
+      const temporary = `${generatedFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify({ users }, null, 2)}
+`, { mode: 384 });
+      chmodSync(temporary, 384);
+      renameSync(temporary, generatedFile);
+      return password2;
+    }
+  };
+}
+
+// actions/src/identities/index.ts
+var readsNeeded = ["User", "Group", "Authorization", "Filter"];
+async function planIdentities(client, setup, onProgress = () => {
+}) {
+  onProgress("checking read access");
+  const missing = [];
+  for (const name4 of readsNeeded) {
+    const resource2 = resourceByName(name4);
+    const answer = await client.ok(
+      client.api.GET("/authorization/check", {
+        params: {
+          query: {
+            permissionName: "READ",
+            resourceName: resource2.engineName,
+            resourceType: resource2.type,
+            resourceId: "*"
+          }
+        }
+      })
+    );
+    if (!answer.authorized) missing.push(`READ on ${name4}`);
+  }
+  if (missing.length > 0) {
+    throw new UserError(
+      `user "${client.username ?? "?"}" cannot plan the identities of ${setup.environmentFile}: it lacks ${missing.join(", ")} (each on "*"), so it would see only part of the engine's users, groups, grants and filters; grant them to it under identities in ${setup.environmentFile} (as the plan user has them) and release.`
+    );
+  }
+  const desired = desiredIdentities(setup.environment, setup.config);
+  const engine = await readEngineIdentities(client, desired, onProgress);
+  onProgress("passwords");
+  const toCheck = [];
+  const notChecked = [];
+  for (const [id2, user] of desired.users) {
+    if (!engine.users.has(id2) || id2 === client.username) continue;
+    const found = setup.passwords.lookup(id2, user.password);
+    if ("password" in found) toCheck.push({ id: id2, password: found.password });
+    else notChecked.push({ id: id2, reason: found.missing });
+  }
+  const matches2 = await checkPasswords(client, toCheck);
+  const plan = computeIdentityPlan(desired, engine, { matches: matches2, notChecked });
+  return { plan, filterIds: new Map([...engine.filters.values()].map((f) => [f.name, f.id])) };
+}
+function checkRevocations(plan, allowed, environmentFile) {
+  const taken = revocations(plan);
+  if (taken.length === 0 || !plan.confirmRevocations || allowed) return;
+  throw new UserError(
+    `the release to ${plan.environment} would revoke ${taken.length} identity setting(s) listed below, and ${environmentFile} sets identities.confirmRevocations; nothing was changed. Review them and release again with --allow-revocations (input allow-revocations: true).`,
+    { details: taken.map(describeChange) }
+  );
+}
+async function applyIdentities(prepared, phase, options) {
+  const changes = changesOfPhase(prepared.plan, phase);
+  if (changes.length === 0) return [];
+  const context = {
+    client: options.client,
+    username: options.username,
+    authenticatedUserPassword: options.authenticatedUserPassword,
+    passwords: options.setup.passwords,
+    environmentFile: options.setup.environmentFile,
+    filterIds: prepared.filterIds,
+    ...options.onProgress ? { onProgress: options.onProgress } : {}
+  };
+  await checkApplyPermissions(context, changes);
+  return applyChanges(context, changes);
+}
+async function checkIdentityPermissions(prepared, options) {
+  const changes = prepared.plan.changes;
+  if (changes.length === 0) return;
+  await checkApplyPermissions(
+    {
+      client: options.client,
+      username: options.username,
+      authenticatedUserPassword: options.authenticatedUserPassword,
+      passwords: options.setup.passwords,
+      environmentFile: options.setup.environmentFile,
+      filterIds: prepared.filterIds
+    },
+    changes
+  );
+}
+
 // actions/src/release/connect.ts
+init_paths();
 function chooseEngine(environment, options) {
   const name4 = environment.config.name;
   const fileUrl = environment.config.camunda.restUrl.replace(/\/+$/, "");
@@ -79279,7 +80636,9 @@ function connect(environmentName, options) {
 `));
   const engine = chooseEngine(environment, { env, localEngine: options.localEngine });
   const target2 = { ...releaseTarget(environment), restUrl: engine.restUrl };
+  const environmentFile = displayPath(environment.file);
   const client = createCamundaClient({
+    grantHint: { environmentFile },
     baseUrl: target2.restUrl,
     username: credentials.username,
     password: credentials.password,
@@ -79290,19 +80649,31 @@ function connect(environmentName, options) {
       `  ${target2.restUrl} did not answer (${reason}); retry ${attempt} of ${retries} in ${(delayMs / 1e3).toFixed(1)}s`
     )
   });
+  const identities = environment.config.identities;
   return {
     environment,
     target: target2,
     client,
     username: credentials.username,
+    authenticatedUserPassword: () => credentials.password,
     allowSmokeTests: environment.config.camunda.allowSmokeTests,
-    engine: `${target2.restUrl} (${engine.why})`
+    engine: `${target2.restUrl} (${engine.why})`,
+    identities: identities ? {
+      environment: environmentName,
+      environmentFile,
+      config: identities,
+      passwords: passwordResolver({
+        env,
+        environmentFile,
+        generatedFile: environmentName === "local" ? generatedPasswordsFile(options.engineDataDir ?? path11.join(localDir(options.root), "engine")) : void 0
+      })
+    } : null
   };
 }
 
 // actions/src/release/plan.ts
 init_errors3();
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // actions/src/release/definitions.ts
 init_parse3();
@@ -79356,19 +80727,19 @@ async function deployedXml(client, definition) {
 init_parse3();
 init_errors3();
 var DEPLOYMENT_FORM_KEY2 = /^camunda-forms:deployment:(.+)$/;
-function formKeyOf(resource) {
+function formKeyOf(resource2) {
   let json2;
   try {
-    json2 = JSON.parse(resource.text);
+    json2 = JSON.parse(resource2.text);
   } catch (error65) {
     throw new UserError(
-      `${resource.file} is not valid JSON (${errorMessage(error65).split("\n")[0]}); open it in Camunda Modeler or fix the syntax.`
+      `${resource2.file} is not valid JSON (${errorMessage(error65).split("\n")[0]}); open it in Camunda Modeler or fix the syntax.`
     );
   }
   const id2 = json2 && typeof json2 === "object" ? json2.id : void 0;
   if (typeof id2 !== "string" || id2.trim() === "") {
     throw new UserError(
-      `${resource.file} has no "id": the engine needs it as the form's key (camunda:formRef); add one.`
+      `${resource2.file} has no "id": the engine needs it as the form's key (camunda:formRef); add one.`
     );
   }
   return id2;
@@ -79376,39 +80747,39 @@ function formKeyOf(resource) {
 async function formBindings(resources) {
   const keys2 = /* @__PURE__ */ new Map();
   const byKey = /* @__PURE__ */ new Map();
-  for (const resource of resources.filter((r) => r.kind === "form")) {
-    const key = formKeyOf(resource);
+  for (const resource2 of resources.filter((r) => r.kind === "form")) {
+    const key = formKeyOf(resource2);
     const other = byKey.get(key);
     if (other) {
       throw new UserError(
-        `${other.file} and ${resource.file} both define the form "${key}"; the engine would version them as one form: give each its own id.`
+        `${other.file} and ${resource2.file} both define the form "${key}"; the engine would version them as one form: give each its own id.`
       );
     }
-    byKey.set(key, resource);
-    keys2.set(resource.name, key);
+    byKey.set(key, resource2);
+    keys2.set(resource2.name, key);
   }
   const bound = /* @__PURE__ */ new Map();
-  for (const resource of resources.filter((r) => r.kind === "bpmn")) {
+  for (const resource2 of resources.filter((r) => r.kind === "bpmn")) {
     const forms = [];
-    for (const reference of await deploymentBoundForms(resource)) {
+    for (const reference of await deploymentBoundForms(resource2)) {
       const form = reference.key !== null ? byKey.get(reference.key) : resources.find((r) => r.kind === "form" && r.name === reference.resource);
       if (!form) {
         const what = reference.key !== null ? `the form "${reference.key}"` : `the form file ${reference.resource}`;
         throw new UserError(
-          `${resource.file}: ${reference.elementId} takes ${what} from its own deployment, but no .form file of this release defines it; add the form under processes/ or fix the reference.`
+          `${resource2.file}: ${reference.elementId} takes ${what} from its own deployment, but no .form file of this release defines it; add the form under processes/ or fix the reference.`
         );
       }
       if (!forms.some((f) => f.resource === form.name))
         forms.push({ resource: form.name, key: reference.key, elementId: reference.elementId });
     }
-    if (forms.length > 0) bound.set(resource.name, forms);
+    if (forms.length > 0) bound.set(resource2.name, forms);
   }
   return { keys: keys2, bound };
 }
-async function deploymentBoundForms(resource) {
+async function deploymentBoundForms(resource2) {
   let root;
   try {
-    ({ root } = await parseModel("bpmn", resource.text));
+    ({ root } = await parseModel("bpmn", resource2.text));
   } catch {
     return [];
   }
@@ -79554,26 +80925,26 @@ async function planForms(client, source, target2, bindings, processes) {
   }
   return planned;
 }
-function deploymentsOf(resource) {
+function deploymentsOf(resource2) {
   return [
-    ...new Set(resource.definitions.map((d) => d.previous?.deploymentId).filter((id2) => !!id2))
+    ...new Set(resource2.definitions.map((d) => d.previous?.deploymentId).filter((id2) => !!id2))
   ];
 }
 function withUsers(summary3, users) {
   const used = `bound to ${users.map((u) => u.file).join(", ")}`;
   return summary3 ? `${summary3}; ${used}` : used;
 }
-function formRow(resource, status) {
+function formRow(resource2, status) {
   return {
     type: "form",
-    key: resource.formKey ?? resource.name,
-    file: resource.file,
+    key: resource2.formKey ?? resource2.name,
+    file: resource2.file,
     previousVersion: null,
     newVersion: null,
     definitionId: null,
     status,
-    change: resource.status,
-    summary: resource.summary
+    change: resource2.status,
+    summary: resource2.summary
   };
 }
 
@@ -79913,15 +81284,15 @@ function collectElements(definitions) {
 }
 
 // actions/src/diff/compare.ts
-function firstSegment(path14) {
+function firstSegment(path16) {
   let depth = 0;
-  for (let i = 0; i < path14.length; i++) {
-    const c = path14[i];
+  for (let i = 0; i < path16.length; i++) {
+    const c = path16[i];
     if (c === "[") depth++;
     else if (c === "]") depth--;
-    else if (c === "." && depth === 0) return path14.slice(0, i);
+    else if (c === "." && depth === 0) return path16.slice(0, i);
   }
-  return path14;
+  return path16;
 }
 function under(map3, segment) {
   return [...map3].filter(([key]) => key === segment || key.startsWith(`${segment}.`));
@@ -81119,21 +82490,21 @@ async function computePlan(client, source, target2, onProgress = () => {
   const owners = /* @__PURE__ */ new Map();
   const tenantId = target2.tenantId ?? void 0;
   const bindings = await formBindings(source.resources);
-  for (const [index, resource] of source.resources.entries()) {
-    onProgress(`${resource.file} (${index + 1}/${source.resources.length})`);
-    if (resource.kind === "form") continue;
+  for (const [index, resource2] of source.resources.entries()) {
+    onProgress(`${resource2.file} (${index + 1}/${source.resources.length})`);
+    if (resource2.kind === "form") continue;
     let refs;
     try {
-      refs = await definitionsIn(resource.kind, resource.text);
+      refs = await definitionsIn(resource2.kind, resource2.text);
     } catch (error65) {
       throw new UserError(
-        `${resource.file} cannot be read as ${resource.kind.toUpperCase()} (${errorMessage(error65).split("\n")[0]}); run \`camunda-gitops lint ${resource.file}\` and fix it.`
+        `${resource2.file} cannot be read as ${resource2.kind.toUpperCase()} (${errorMessage(error65).split("\n")[0]}); run \`camunda-gitops lint ${resource2.file}\` and fix it.`
       );
     }
     if (refs.length === 0) {
       ignored.push({
-        file: resource.file,
-        reason: resource.kind === "bpmn" ? "holds no executable process" : "holds no decision with decision logic"
+        file: resource2.file,
+        reason: resource2.kind === "bpmn" ? "holds no executable process" : "holds no decision with decision logic"
       });
       continue;
     }
@@ -81141,10 +82512,10 @@ async function computePlan(client, source, target2, onProgress = () => {
       const owner = owners.get(`${ref.type}:${ref.key}`);
       if (owner) {
         throw new UserError(
-          `${owner} and ${resource.file} both define ${ref.type} "${ref.key}"; the engine refuses a deployment with a key twice: keep it in one file.`
+          `${owner} and ${resource2.file} both define ${ref.type} "${ref.key}"; the engine refuses a deployment with a key twice: keep it in one file.`
         );
       }
-      owners.set(`${ref.type}:${ref.key}`, resource.file);
+      owners.set(`${ref.type}:${ref.key}`, resource2.file);
     }
     const definitions = [];
     for (const ref of refs)
@@ -81163,7 +82534,7 @@ async function computePlan(client, source, target2, onProgress = () => {
           reasons.push(`new ${definition.type} ${definition.key}`);
           continue;
         }
-        if (previous.resource !== resource.name) {
+        if (previous.resource !== resource2.name) {
           reasons.push(`${definition.key} was deployed from ${previous.resource}`);
           continue;
         }
@@ -81173,8 +82544,8 @@ async function computePlan(client, source, target2, onProgress = () => {
           xml3 = await deployedXml(client, previous);
           xmlCache.set(cacheKey2, xml3);
         }
-        if (xml3 !== resource.text && !reasons.some((r) => r.startsWith("diff:"))) {
-          reasons.push(`diff:${await describeChange(resource.kind, xml3, resource.text)}`);
+        if (xml3 !== resource2.text && !reasons.some((r) => r.startsWith("diff:"))) {
+          reasons.push(`diff:${await describeChange2(resource2.kind, xml3, resource2.text)}`);
         }
       }
       if (reasons.length > 0) {
@@ -81185,15 +82556,15 @@ async function computePlan(client, source, target2, onProgress = () => {
       }
     }
     resources.push({
-      name: resource.name,
-      file: resource.file,
-      kind: resource.kind,
-      sha256: resource.sha256,
+      name: resource2.name,
+      file: resource2.file,
+      kind: resource2.kind,
+      sha256: resource2.sha256,
       status,
       summary: summary3,
       outsideRelease,
       definitions,
-      ...bindings.bound.has(resource.name) ? { forms: bindings.bound.get(resource.name).map((f) => f.resource) } : {}
+      ...bindings.bound.has(resource2.name) ? { forms: bindings.bound.get(resource2.name).map((f) => f.resource) } : {}
     });
   }
   resources.push(...await planForms(client, source, target2, bindings, resources));
@@ -81210,7 +82581,8 @@ async function computePlan(client, source, target2, onProgress = () => {
     ignored,
     counts,
     migration: null,
-    removals: []
+    removals: [],
+    identities: null
   };
   return { ...plan, digest: planDigest(plan) };
 }
@@ -81219,8 +82591,13 @@ function withLifecycle(plan, migration, removals) {
     migration: migration.digest,
     removals: removals.map((r) => [r.type, r.key, r.definitionId, r.action])
   };
-  const digest = createHash("sha256").update(`${plan.digest}:${JSON.stringify(essence)}`).digest("hex").slice(0, 16);
+  const digest = createHash2("sha256").update(`${plan.digest}:${JSON.stringify(essence)}`).digest("hex").slice(0, 16);
   return { ...plan, migration, removals, digest };
+}
+function withIdentities(plan, identities) {
+  if (!identities) return plan;
+  const digest = createHash2("sha256").update(`${plan.digest}:${identities.digest}`).digest("hex").slice(0, 16);
+  return { ...plan, identities, digest };
 }
 async function foreignDeployment(definitions, origins) {
   for (const definition of definitions) {
@@ -81231,7 +82608,7 @@ async function foreignDeployment(definitions, origins) {
   }
   return null;
 }
-async function describeChange(kind, before2, after) {
+async function describeChange2(kind, before2, after) {
   try {
     return summarizeDiff(await diffModels(kind, before2, after));
   } catch {
@@ -81250,7 +82627,7 @@ function planDigest(plan) {
       previous: r.definitions.map((d) => [d.type, d.key, d.previous?.id ?? null])
     }))
   };
-  return createHash("sha256").update(JSON.stringify(essence)).digest("hex").slice(0, 16);
+  return createHash2("sha256").update(JSON.stringify(essence)).digest("hex").slice(0, 16);
 }
 function planHasChanges(plan) {
   return plan.counts.new + plan.counts.changed > 0;
@@ -81334,7 +82711,7 @@ async function step(title, fn2, options = {}) {
 }
 
 // actions/src/probe/probe.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 init_errors3();
 
 // actions/src/probe/models.ts
@@ -81403,17 +82780,17 @@ var noTtlProcess = `${header}
 `;
 
 // actions/src/probe/probe.ts
-async function get2(client, path14, query = {}) {
+async function get2(client, path16, query = {}) {
   const call = client.api.GET;
-  return client.ok(call(path14, { params: { query } }));
+  return client.ok(call(path16, { params: { query } }));
 }
-async function post(client, path14, body) {
+async function post(client, path16, body) {
   const call = client.api.POST;
-  return client.ok(call(path14, { body }));
+  return client.ok(call(path16, { body }));
 }
-async function remove(client, path14, query) {
+async function remove(client, path16, query) {
   const call = client.api.DELETE;
-  await client.ok(call(path14, { params: { query } }));
+  await client.ok(call(path16, { params: { query } }));
 }
 function dateOffset(text3) {
   const match = /([+-]\d{2}:?\d{2}|Z)$/.exec(text3);
@@ -81437,7 +82814,7 @@ async function runScriptsProcess(client) {
       client,
       `/process-definition/key/${scriptsProcessKey}/start`,
       {
-        businessKey: `camunda-gitops-probe-${randomBytes(3).toString("hex")}`,
+        businessKey: `camunda-gitops-probe-${randomBytes2(3).toString("hex")}`,
         withVariablesInReturn: true,
         variables: {
           probeXml: { type: "Xml", value: '<probe kind="xml"/>' },
@@ -81678,7 +83055,7 @@ async function probeEngine(client, options) {
         permissionName: "DELETE",
         resourceName: "Authorization",
         resourceType: "4",
-        userId: `camunda-gitops-probe-${randomBytes(4).toString("hex")}`
+        userId: `camunda-gitops-probe-${randomBytes2(4).toString("hex")}`
       });
       authorization = !answer.authorized;
     } catch (error65) {
@@ -81796,12 +83173,48 @@ var SmokeFailedError = class extends ReleaseFollowUpError {
   }
 };
 
+// actions/src/release/identities-step.ts
+async function planIdentityStep(options, step2) {
+  const setup = options.identities;
+  if (!setup) return null;
+  return step2(
+    `Planning identities of ${options.target.environment} (${setup.environmentFile})`,
+    (update) => planIdentities(options.client, setup, update)
+  );
+}
+function applyOptions(options, setup) {
+  return {
+    client: options.client,
+    username: options.client.username ?? "",
+    authenticatedUserPassword: options.authenticatedUserPassword ?? (() => {
+      throw new Error("the release was given no password of its own user to change passwords with");
+    }),
+    setup
+  };
+}
+async function checkIdentityStep(prepared, options) {
+  const setup = options.identities;
+  if (!prepared || !setup) return;
+  checkRevocations(prepared.plan, options.allowRevocations ?? false, setup.environmentFile);
+  await checkIdentityPermissions(prepared, applyOptions(options, setup));
+}
+async function applyIdentityStep(prepared, phase, options, step2) {
+  const setup = options.identities;
+  if (!prepared || !setup) return [];
+  if (changesOfPhase(prepared.plan, phase).length === 0) return [];
+  const title = phase === "grant" ? `Giving the identities of ${options.target.environment} what ${setup.environmentFile} declares` : `Revoking in ${options.target.environment} what ${setup.environmentFile} no longer declares`;
+  return step2(
+    title,
+    (update) => applyIdentities(prepared, phase, { ...applyOptions(options, setup), onProgress: update })
+  );
+}
+
 // actions/src/migration/instructions.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 init_zod();
 init_errors3();
-import { existsSync as existsSync5, readFileSync as readFileSync4 } from "node:fs";
-import path10 from "node:path";
+import { existsSync as existsSync6, readFileSync as readFileSync5 } from "node:fs";
+import path12 from "node:path";
 var activityId = external_exports.string().regex(/^[A-Za-z_][\w.-]*$/, "must be a BPMN element id");
 var typedValue = external_exports.object({
   value: external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]),
@@ -81818,7 +83231,7 @@ var instructionsSchema = external_exports.object({
   variables: external_exports.record(external_exports.string().min(1), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), typedValue])).default({})
 }).strict();
 function migrationsDir(processesDir) {
-  return path10.join(processesDir, "migrations");
+  return path12.join(processesDir, "migrations");
 }
 function typedVariables(declared) {
   const out = {};
@@ -81839,10 +83252,10 @@ function updatesTrigger(declared, ...ids) {
 }
 function loadInstructions(processesDir, processesPath, key) {
   const dir = migrationsDir(processesDir);
-  const name4 = [`${key}.yaml`, `${key}.yml`].find((n) => existsSync5(path10.join(dir, n)));
+  const name4 = [`${key}.yaml`, `${key}.yml`].find((n) => existsSync6(path12.join(dir, n)));
   if (!name4) return null;
   const file2 = `${processesPath}/migrations/${name4}`;
-  const text3 = readFileSync4(path10.join(dir, name4), "utf8");
+  const text3 = readFileSync5(path12.join(dir, name4), "utf8");
   const doc = (0, import_yaml3.parseDocument)(text3, { prettyErrors: false });
   const lineAt = (offset) => offset === void 0 ? "" : `:${text3.slice(0, offset).split("\n").length}`;
   if (doc.errors.length > 0) {
@@ -82310,7 +83723,7 @@ async function executeMigrations(options) {
 }
 
 // actions/src/migration/plan.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function versionRule(source, target2, declared, file2) {
   const from = semver(source.versionTag);
   const to = semver(target2.versionTag);
@@ -82424,7 +83837,7 @@ async function planMigrations(options) {
       (s) => `${p.key} version ${s.version}: ${s.instances} instance(s) cannot move (${s.reasons[0]})`
     )
   ) : [];
-  const digest = createHash2("sha256").update(JSON.stringify({ policy: options.policy, enabled, decided })).digest("hex").slice(0, 16);
+  const digest = createHash3("sha256").update(JSON.stringify({ policy: options.policy, enabled, decided })).digest("hex").slice(0, 16);
   return { policy: options.policy, enabled, processes, blocking, digest };
 }
 
@@ -82559,20 +83972,20 @@ async function candidates(plan, source, removals) {
   const texts = new Map(source.resources.map((r) => [r.name, r.text]));
   const fileOf = /* @__PURE__ */ new Map();
   const list4 = [];
-  for (const resource of plan.resources) {
-    const text3 = texts.get(resource.name) ?? "";
-    for (const definition of resource.definitions) {
+  for (const resource2 of plan.resources) {
+    const text3 = texts.get(resource2.name) ?? "";
+    for (const definition of resource2.definitions) {
       if (definition.type !== "process") continue;
-      fileOf.set(definition.key, { file: resource.file, text: text3 });
+      fileOf.set(definition.key, { file: resource2.file, text: text3 });
       if (!definition.previous) continue;
       list4.push({
         key: definition.key,
         targetKey: definition.key,
-        file: resource.file,
+        file: resource2.file,
         text: text3,
         removed: false,
         // Unchanged: its latest version stays the latest, so only older versions' instances can move.
-        exceptDefinitionId: resource.status === "unchanged" ? definition.previous.id : null
+        exceptDefinitionId: resource2.status === "unchanged" ? definition.previous.id : null
       });
     }
   }
@@ -82599,8 +84012,8 @@ async function candidates(plan, source, removals) {
 async function planLifecycle(options, source, plan, step2) {
   const { client, target: target2 } = options;
   const inGit = /* @__PURE__ */ new Set();
-  for (const resource of source.resources) {
-    for (const ref of await definitionsIn(resource.kind, resource.text)) inGit.add(`${ref.type}:${ref.key}`);
+  for (const resource2 of source.resources) {
+    for (const ref of await definitionsIn(resource2.kind, resource2.text)) inGit.add(`${ref.type}:${ref.key}`);
   }
   const origins = new OriginReader(client, releaseIdentity(target2, options.provenance?.repository ?? null));
   const removals = await step2(
@@ -82673,8 +84086,8 @@ function migrationShortfall(plan, migrations) {
 
 // actions/src/release/selection.ts
 function selectResources(plan, source) {
-  const byName = new Map(source.resources.map((r) => [r.name, r]));
-  const deployable = plan.resources.map((r) => byName.get(r.name)).filter((r) => r !== void 0);
+  const byName2 = new Map(source.resources.map((r) => [r.name, r]));
+  const deployable = plan.resources.map((r) => byName2.get(r.name)).filter((r) => r !== void 0);
   const changed = new Set(plan.resources.filter((r) => r.status !== "unchanged").map((r) => r.name));
   const withForms = plan.resources.filter((r) => changed.has(r.name) && (r.forms?.length ?? 0) > 0);
   const boundForms = new Set(withForms.flatMap((r) => r.forms ?? []));
@@ -82683,7 +84096,7 @@ function selectResources(plan, source) {
   const sent = unfiltered ? deployable.filter((r) => changed.has(r.name) || boundForms.has(r.name)) : deployable;
   const why = outside ? "some latest versions were deployed outside the releases" : "processes with the forms bound to their deployment";
   return {
-    byName,
+    byName: byName2,
     deployable,
     sent,
     changed,
@@ -82697,19 +84110,19 @@ function redeployedUnchanged(selection) {
 }
 
 // actions/src/release/smoke-step.ts
-import path12 from "node:path";
+import path14 from "node:path";
 
 // actions/src/release/smoke.ts
 init_parse3();
 init_errors3();
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { existsSync as existsSync6 } from "node:fs";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { existsSync as existsSync7 } from "node:fs";
 import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
-import path11 from "node:path";
+import path13 from "node:path";
 async function jsonFiles(dir) {
-  if (!existsSync6(dir)) return [];
+  if (!existsSync7(dir)) return [];
   const entries = await readdir3(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => path11.join(dir, e.name)).sort();
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => path13.join(dir, e.name)).sort();
 }
 async function calledKeys(resources) {
   const called = /* @__PURE__ */ new Set();
@@ -82719,9 +84132,9 @@ async function calledKeys(resources) {
     }
     for (const child2 of element.flowElements ?? []) visit2(child2);
   };
-  for (const resource of resources.filter((r) => r.kind === "bpmn")) {
+  for (const resource2 of resources.filter((r) => r.kind === "bpmn")) {
     try {
-      const { root } = await parseModel("bpmn", resource.text);
+      const { root } = await parseModel("bpmn", resource2.text);
       for (const element of root?.rootElements ?? []) visit2(element);
     } catch {
     }
@@ -82729,15 +84142,15 @@ async function calledKeys(resources) {
   return called;
 }
 async function findExample(examplesDir, key, released) {
-  const own2 = await jsonFiles(path11.join(examplesDir, key));
+  const own2 = await jsonFiles(path13.join(examplesDir, key));
   if (own2[0]) return own2[0];
-  const single = path11.join(examplesDir, `${key}.json`);
-  if (existsSync6(single)) return single;
+  const single = path13.join(examplesDir, `${key}.json`);
+  if (existsSync7(single)) return single;
   const called = await calledKeys(released.resources);
   const entries = released.keys.filter((k) => !called.has(k));
   if (entries.length !== 1 || entries[0] !== key) return null;
   const topLevel = (await jsonFiles(examplesDir)).filter(
-    (file2) => !released.keys.some((k) => path11.basename(file2) === `${k}.json`)
+    (file2) => !released.keys.some((k) => path13.basename(file2) === `${k}.json`)
   );
   return topLevel[0] ?? null;
 }
@@ -82778,7 +84191,7 @@ async function smokeTest(client, target2, options) {
       detail: `the example is not valid JSON (${errorMessage(error65)})`
     };
   }
-  const suffix = `smoke-${(options.commit ?? "local").slice(0, 8)}-${randomBytes2(3).toString("hex")}`;
+  const suffix = `smoke-${(options.commit ?? "local").slice(0, 8)}-${randomBytes3(3).toString("hex")}`;
   const businessKey = body.businessKey ? `${body.businessKey}-${suffix}` : suffix;
   let instanceId;
   try {
@@ -82843,14 +84256,14 @@ async function smokeTestNewProcesses(client, source, plan, rows, deployable, ste
     const outcomes = [];
     for (const row of fresh) {
       update(row.key);
-      const resource = deployable.find((r) => r.file === row.file);
+      const resource2 = deployable.find((r) => r.file === row.file);
       outcomes.push(
         await smokeTest(
           client,
-          { key: row.key, definitionId: row.definitionId, resource },
+          { key: row.key, definitionId: row.definitionId, resource: resource2 },
           {
-            examplesDir: path12.join(source.processesDir, "examples"),
-            repoRelative: (file2) => path12.relative(source.root, file2).split(path12.sep).join("/"),
+            examplesDir: path14.join(source.processesDir, "examples"),
+            repoRelative: (file2) => path14.relative(source.root, file2).split(path14.sep).join("/"),
             commit: plan.commit,
             released: {
               keys: rows.filter((r) => r.type === "process").map((r) => r.key),
@@ -82865,11 +84278,11 @@ async function smokeTestNewProcesses(client, source, plan, rows, deployable, ste
 }
 
 // actions/src/release/source.ts
-import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync7 } from "node:fs";
+import { createHash as createHash4 } from "node:crypto";
+import { existsSync as existsSync8 } from "node:fs";
 import { mkdir, mkdtemp, readdir as readdir4, readFile as readFile5, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
-import path13 from "node:path";
+import path15 from "node:path";
 init_errors3();
 var NEVER_RELEASED = /* @__PURE__ */ new Set(["examples", "tests", "node_modules"]);
 function resourceKind(file2) {
@@ -82880,11 +84293,11 @@ function resourceKind(file2) {
   return null;
 }
 async function openSource(options) {
-  const repoRoot = path13.resolve(options.repoRoot);
+  const repoRoot = path15.resolve(options.repoRoot);
   const processesPath = (options.processesPath ?? "processes").replace(/\\/g, "/").replace(/\/+$/, "");
   if (options.ref !== void 0) return openRef(repoRoot, processesPath, options.ref);
-  const processesDir = path13.join(repoRoot, processesPath);
-  if (!existsSync7(processesDir)) {
+  const processesDir = path15.join(repoRoot, processesPath);
+  if (!existsSync8(processesDir)) {
     throw new UsageError(
       `${processesPath}/ does not exist in ${repoRoot}; run from the repository that holds the models.`
     );
@@ -82910,14 +84323,14 @@ async function openRef(repoRoot, processesPath, ref) {
       `${ref} (${commit.slice(0, 12)}) has no ${processesPath}/ folder; choose a ref that holds the models.`
     );
   }
-  const root = await mkdtemp(path13.join(os.tmpdir(), "camunda-release-"));
+  const root = await mkdtemp(path15.join(os.tmpdir(), "camunda-release-"));
   try {
     for (const entry of entries) {
-      const target2 = path13.join(root, ...entry.path.split("/"));
-      await mkdir(path13.dirname(target2), { recursive: true });
+      const target2 = path15.join(root, ...entry.path.split("/"));
+      await mkdir(path15.dirname(target2), { recursive: true });
       await writeFile(target2, await readBlob(repoRoot, entry.object));
     }
-    const processesDir = path13.join(root, processesPath);
+    const processesDir = path15.join(root, processesPath);
     return {
       root,
       processesDir,
@@ -82934,8 +84347,8 @@ async function openRef(repoRoot, processesPath, ref) {
   }
 }
 async function notForRelease(processesDir) {
-  const file2 = path13.join(processesDir, ".bpmnlintrc");
-  if (!existsSync7(file2)) return [];
+  const file2 = path15.join(processesDir, ".bpmnlintrc");
+  if (!existsSync8(file2)) return [];
   try {
     const json2 = JSON.parse(await readFile5(file2, "utf8"));
     const list4 = json2["camunda-gitops"]?.notForRelease;
@@ -82956,13 +84369,13 @@ async function readResources(processesDir, processesPath) {
       if (entry.isDirectory()) {
         if (relative === "" && NEVER_RELEASED.has(entry.name)) continue;
         if (excluded.some((prefix3) => `${file2}/`.startsWith(prefix3))) continue;
-        await walk3(path13.join(dir, entry.name), name4);
+        await walk3(path15.join(dir, entry.name), name4);
         continue;
       }
       const kind = resourceKind(entry.name);
       if (!entry.isFile() || kind === null) continue;
       if (excluded.some((prefix3) => file2.startsWith(prefix3))) continue;
-      const absolute = path13.join(dir, entry.name);
+      const absolute = path15.join(dir, entry.name);
       const content2 = await readFile5(absolute);
       resources.push({
         name: name4,
@@ -82971,7 +84384,7 @@ async function readResources(processesDir, processesPath) {
         kind,
         content: content2,
         text: content2.toString("utf8"),
-        sha256: createHash3("sha256").update(content2).digest("hex")
+        sha256: createHash4("sha256").update(content2).digest("hex")
       });
     }
   };
@@ -82986,7 +84399,7 @@ async function verify(client, plan, resources, target2, redeployed = /* @__PURE_
   const problems = [];
   const deployments = new DeploymentResources(client);
   for (const planned of plan.resources) {
-    const resource = resources.get(planned.name);
+    const resource2 = resources.get(planned.name);
     if (planned.kind === "form") {
       const status = planned.status === "new" ? "new" : planned.status === "changed" || redeployed.has(planned.name) ? "updated" : "unchanged";
       rows.push(formRow(planned, status));
@@ -83003,7 +84416,7 @@ async function verify(client, plan, resources, target2, redeployed = /* @__PURE_
         problems.push(
           `${planned.file}: the latest ${definition.key} (version ${latest.version}) comes from resource ${latest.resource}`
         );
-      } else if (await deployedXml(client, latest) !== resource.text) {
+      } else if (await deployedXml(client, latest) !== resource2.text) {
         problems.push(
           `${planned.file}: the latest ${definition.key} (version ${latest.version}, deployment ${latest.deploymentId}) differs from the file; another deployment happened during the release`
         );
@@ -83042,16 +84455,16 @@ async function verify(client, plan, resources, target2, redeployed = /* @__PURE_
 var defaultStepRunner = (title, fn2) => step(title, (handle) => fn2(handle.update));
 function planRows(plan) {
   return plan.resources.flatMap(
-    (resource) => resource.kind === "form" ? [formRow(resource, "planned")] : resource.definitions.map((d) => ({
+    (resource2) => resource2.kind === "form" ? [formRow(resource2, "planned")] : resource2.definitions.map((d) => ({
       type: d.type,
       key: d.key,
-      file: resource.file,
+      file: resource2.file,
       previousVersion: d.previous?.version ?? null,
       newVersion: null,
       definitionId: d.previous?.id ?? null,
       status: "planned",
-      change: resource.status,
-      summary: resource.summary
+      change: resource2.status,
+      summary: resource2.summary
     }))
   );
 }
@@ -83110,7 +84523,11 @@ async function release(options) {
       `Planning against ${target2.environment} (${target2.restUrl})`,
       (update) => planProcesses(options, source, update)
     );
-    const plan = await planLifecycle(options, source, processes, step2);
+    const identities = await planIdentityStep(options, step2);
+    const plan = withIdentities(
+      await planLifecycle(options, source, processes, step2),
+      identities?.plan ?? null
+    );
     checkApprovedPlan(plan, options.expectedPlanDigest, target2);
     const base3 = {
       environment: target2.environment,
@@ -83119,12 +84536,15 @@ async function release(options) {
       smoke: [],
       engineProbe: null,
       removals: [],
-      migrations: []
+      migrations: [],
+      identitiesApplied: []
     };
     if (options.dryRun) {
       return { ...base3, dryRun: true, deployment: null, rows: planRows(plan), newVersions: 0 };
     }
     refuseStrandedInstances(plan);
+    await checkIdentityStep(identities, options);
+    const given = await applyIdentityStep(identities, "grant", options, step2);
     const selection = selectResources(plan, source);
     const deployment = await step2(
       selection.title(target2),
@@ -83135,6 +84555,8 @@ async function release(options) {
       () => verify(options.client, plan, selection.byName, target2, redeployedUnchanged(selection))
     );
     const lifecycle = await applyLifecycle(options, plan, source, rows, step2);
+    const taken = await applyIdentityStep(identities, "revoke", options, step2);
+    base3.identitiesApplied = [...given, ...taken];
     const smoke = options.smoke ? await smokeTestNewProcesses(options.client, source, plan, rows, selection.deployable, step2) : [];
     const capabilities = options.engineCapabilities;
     const engineProbe = options.smoke && capabilities ? await step2(
@@ -83352,6 +84774,20 @@ function smokeLines(result) {
   }
   return lines;
 }
+function identityLines(plan, applied) {
+  const identities = plan.identities;
+  if (!identities) return [];
+  if (applied === void 0)
+    return [identityHeadline(identities), ...identityPlanLines(identities).map((l) => `  ${l}`)];
+  if (applied.length === 0) return [`Identities of ${identities.environment}: as declared, nothing changed.`];
+  return [
+    `Identities of ${identities.environment}: ${applied.length} change(s) made.`,
+    ...applied.map((c) => `  ${isRevocation(c) ? "-" : "+"} ${describeChange(c)}`)
+  ];
+}
+function withSection(lines) {
+  return lines.length > 0 ? ["", ...lines] : [];
+}
 function formatReleaseText(result) {
   const lines = [releaseHeadline(result), ""];
   if (result.dryRun) lines.push(table(PLAN_HEADERS, result.rows.map(planCells)));
@@ -83359,6 +84795,9 @@ function formatReleaseText(result) {
   lines.push(...ignoredLines(result.plan));
   lines.push(...result.dryRun ? lifecycleLines(result.plan) : lifecycleOutcomeLines(result));
   lines.push(...smokeLines(result));
+  lines.push(
+    ...withSection(identityLines(result.plan, result.dryRun ? void 0 : result.identitiesApplied))
+  );
   return lines.join("\n");
 }
 function formatReleaseMarkdown(result) {
@@ -83375,8 +84814,33 @@ function formatReleaseMarkdown(result) {
       ...smokeLines(result)
     ].map((l) => `
 - ${l}`),
+    ...identityMarkdown(identityLines(result.plan, result.dryRun ? void 0 : result.identitiesApplied)),
     ""
   ].join("\n");
+}
+function identityMarkdown(lines) {
+  if (lines.length === 0) return [];
+  const [headline, ...rest] = lines;
+  return [
+    "",
+    `#### ${headline}`,
+    ...rest.length ? ["", "```diff", ...rest.map((l) => l.trimStart()), "```"] : []
+  ];
+}
+function identityJson(plan) {
+  const identities = plan.identities;
+  if (!identities) return null;
+  return {
+    changes: identities.changes.map((c) => ({
+      kind: c.kind,
+      revocation: isRevocation(c),
+      text: describeChange(c)
+    })),
+    unchanged: identities.unchanged,
+    passwordsNotChecked: identities.passwordsNotChecked,
+    confirmRevocations: identities.confirmRevocations,
+    digest: identities.digest
+  };
 }
 function releaseJson(result) {
   return {
@@ -83405,7 +84869,9 @@ function releaseJson(result) {
     migrations: result.migrations,
     smoke: result.smoke,
     engineProbe: result.engineProbe,
-    lint: result.lint
+    lint: result.lint,
+    identities: identityJson(result.plan),
+    identitiesApplied: result.identitiesApplied.map((c) => ({ kind: c.kind, text: describeChange(c) }))
   };
 }
 
@@ -83985,9 +85451,10 @@ async function publish(runner, result) {
 var releaseProcesses = {
   what: "The process release",
   options: releaseOptions,
-  inputs: ["environment", "ref", "dry-run", "smoke", "migrate", "expected-plan-digest"],
+  inputs: ["environment", "ref", "dry-run", "smoke", "migrate", "expected-plan-digest", "allow-revocations"],
   async run(options, { runner, workspace }) {
-    if (runner.env.CAMUNDA_PASSWORD) runner.secret(runner.env.CAMUNDA_PASSWORD);
+    const secrets = Object.entries(runner.env).filter(([name4]) => /^CAMUNDA_[A-Z0-9_]*PASSWORD$/.test(name4));
+    for (const value of new Set(secrets.map(([, value2]) => value2))) if (value) runner.secret(value);
     const connection = connect(options.environment, {
       root: workspace,
       env: runner.env,
@@ -84003,6 +85470,9 @@ var releaseProcesses = {
         smoke: options.smoke,
         migrate: options.migrate,
         allowSmokeTests: connection.allowSmokeTests,
+        identities: connection.identities,
+        allowRevocations: options.allowRevocations,
+        authenticatedUserPassword: connection.authenticatedUserPassword,
         ...options.smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {},
         expectedPlanDigest: options.expectedPlanDigest,
         provenance: await provenanceFromEnvironment(runner.env, workspace),

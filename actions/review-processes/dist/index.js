@@ -1160,14 +1160,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path10 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path12 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path12 && path12[0] !== "/") {
+          path12 = `/${path12}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path12}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1618,39 +1618,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path12, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path12,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path12, origin },
           error: error65
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path12,
           error65.message
         );
       });
@@ -1699,9 +1699,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path12, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path12);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request2 = class {
       constructor(origin, {
-        path: path10,
+        path: path12,
         method,
         body,
         headers,
@@ -1779,11 +1779,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path10 !== "string") {
+        if (typeof path12 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path12)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1849,7 +1849,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path12, query) : path12;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request2;
+      const { method, path: path12, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6623,7 +6623,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7152,7 +7152,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7249,7 +7249,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path12;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7602,9 +7602,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path12 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path12;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8843,10 +8843,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path12 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path12;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -8873,7 +8873,7 @@ var require_proxy_agent = __commonJS({
         }
         const { proxyTunnel = true } = opts;
         const url2 = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url2;
+        const { href, origin, port, protocol, username, password: password2, hostname: proxyHostname } = url2;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -8886,8 +8886,8 @@ var require_proxy_agent = __commonJS({
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${opts.auth}`;
         } else if (opts.token) {
           this[kProxyHeaders]["proxy-authorization"] = opts.token;
-        } else if (username && password) {
-          this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
+        } else if (username && password2) {
+          this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password2)}`).toString("base64")}`;
         }
         const connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
@@ -10818,20 +10818,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path12) {
+      if (typeof path12 !== "string") {
+        return path12;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path12.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path12;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path12);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10853,7 +10853,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10891,9 +10891,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path12, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path12,
         method,
         body,
         headers,
@@ -11356,10 +11356,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path12,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16238,9 +16238,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code = path10.charCodeAt(i);
+    function validateCookiePath(path12) {
+      for (let i = 0; i < path12.length; ++i) {
+        const code = path12.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19160,11 +19160,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path12 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path12 = `/${path12}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path10);
+          url2 = new URL(util.parseOrigin(url2).origin + path12);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21911,17 +21911,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path10) {
-      const ctrl = callVisitor(key, node2, visitor, path10);
+    function visit_(key, node2, visitor, path12) {
+      const ctrl = callVisitor(key, node2, visitor, path12);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path12, ctrl);
+        return visit_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
+          path12 = Object.freeze(path12.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path10);
+            const ci = visit_(i, node2.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21932,13 +21932,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path10);
+          path12 = Object.freeze(path12.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path10);
+          const cv = visit_("value", node2.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21959,17 +21959,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path10) {
-      const ctrl = await callVisitor(key, node2, visitor, path10);
+    async function visitAsync_(key, node2, visitor, path12) {
+      const ctrl = await callVisitor(key, node2, visitor, path12);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path12, ctrl);
+        return visitAsync_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
+          path12 = Object.freeze(path12.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21980,13 +21980,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path10);
+          path12 = Object.freeze(path12.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path10);
+          const cv = await visitAsync_("value", node2.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22013,23 +22013,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path10) {
+    function callVisitor(key, node2, visitor, path12) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path10);
+        return visitor(key, node2, path12);
       if (identity2.isMap(node2))
-        return visitor.Map?.(key, node2, path10);
+        return visitor.Map?.(key, node2, path12);
       if (identity2.isSeq(node2))
-        return visitor.Seq?.(key, node2, path10);
+        return visitor.Seq?.(key, node2, path12);
       if (identity2.isPair(node2))
-        return visitor.Pair?.(key, node2, path10);
+        return visitor.Pair?.(key, node2, path12);
       if (identity2.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path10);
+        return visitor.Scalar?.(key, node2, path12);
       if (identity2.isAlias(node2))
-        return visitor.Alias?.(key, node2, path10);
+        return visitor.Alias?.(key, node2, path12);
       return void 0;
     }
-    function replaceNode(key, path10, node2) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path12, node2) {
+      const parent = path12[path12.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity2.isPair(parent)) {
@@ -22641,10 +22641,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path12, value) {
       let v = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k = path10[i];
+      for (let i = path12.length - 1; i >= 0; --i) {
+        const k = path12[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22663,7 +22663,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22693,11 +22693,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path12, value) {
+        if (isEmptyPath(path12))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path12;
           const node2 = this.get(key, true);
           if (identity2.isCollection(node2))
             node2.addIn(rest, value);
@@ -22711,8 +22711,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -22726,8 +22726,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path12, keepScalar) {
+        const [key, ...rest] = path12;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
@@ -22745,8 +22745,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -22756,8 +22756,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path12, value) {
+        const [key, ...rest] = path12;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -25272,9 +25272,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path12, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path12, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25349,14 +25349,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection2.isEmptyPath(path10)) {
+      deleteIn(path12) {
+        if (Collection2.isEmptyPath(path12)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25371,10 +25371,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection2.isEmptyPath(path10))
+      getIn(path12, keepScalar) {
+        if (Collection2.isEmptyPath(path12))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25385,10 +25385,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection2.isEmptyPath(path10))
+      hasIn(path12) {
+        if (Collection2.isEmptyPath(path12))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25405,13 +25405,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection2.isEmptyPath(path10)) {
+      setIn(path12, value) {
+        if (Collection2.isEmptyPath(path12)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path12), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path12, value);
         }
       }
       /**
@@ -27372,9 +27372,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path10) => {
+    visit2.itemAtPath = (cst, path12) => {
       let item = cst;
-      for (const [field, index] of path10) {
+      for (const [field, index] of path12) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27383,23 +27383,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path10) => {
-      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit2.parentCollection = (cst, path12) => {
+      const parent = visit2.itemAtPath(cst, path12.slice(0, -1));
+      const field = path12[path12.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path12, item, visitor) {
+      let ctrl = visitor(item, path12);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27410,10 +27410,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path12);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -29165,7 +29165,7 @@ var require_dist = __commonJS({
 });
 
 // actions/review-processes/run.ts
-import path9 from "node:path";
+import path11 from "node:path";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync } from "fs";
@@ -29181,8 +29181,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path10 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path10} does not exist${EOL}`);
+        const path12 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path12} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -33652,9 +33652,9 @@ function bind2(fn, target) {
 function assign(target, ...others) {
   return Object.assign(target, ...others);
 }
-function set(target, path10, value) {
+function set(target, path12, value) {
   let currentTarget = target;
-  forEach(path10, function(key, idx) {
+  forEach(path12, function(key, idx) {
     if (typeof key !== "number" && typeof key !== "string") {
       throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
     }
@@ -33664,7 +33664,7 @@ function set(target, path10, value) {
     if (key === "__proto__") {
       throw new Error("illegal key: __proto__");
     }
-    let nextKey = path10[idx + 1];
+    let nextKey = path12[idx + 1];
     let nextTarget = currentTarget[key];
     if (isDefined2(nextKey) && isNil(nextTarget)) {
       nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
@@ -43244,15 +43244,15 @@ function collectElements(definitions) {
 }
 
 // actions/src/diff/compare.ts
-function firstSegment(path10) {
+function firstSegment(path12) {
   let depth = 0;
-  for (let i = 0; i < path10.length; i++) {
-    const c = path10[i];
+  for (let i = 0; i < path12.length; i++) {
+    const c = path12[i];
     if (c === "[") depth++;
     else if (c === "]") depth--;
-    else if (c === "." && depth === 0) return path10.slice(0, i);
+    else if (c === "." && depth === 0) return path12.slice(0, i);
   }
-  return path10;
+  return path12;
 }
 function under(map2, segment) {
   return [...map2].filter(([key]) => key === segment || key.startsWith(`${segment}.`));
@@ -45824,10 +45824,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path10) {
-  if (!path10)
+function getElementAtPath(obj, path12) {
+  if (!path12)
     return obj;
-  return path10.reduce((acc, key) => acc?.[key], obj);
+  return path12.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -46167,11 +46167,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path10, issues) {
+function prefixIssues(path12, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path10);
+    iss.path.unshift(path12);
     return iss;
   });
 }
@@ -46633,16 +46633,16 @@ function flattenError(error65, mapper = (issue3) => issue3.message) {
 }
 function formatError(error65, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error66, path10 = []) => {
+  const processError = (error66, path12 = []) => {
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path12, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
       } else {
-        const fullpath = [...path10, ...issue3.path];
+        const fullpath = [...path12, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -46681,17 +46681,17 @@ function formatError(error65, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error65, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error66, path10 = []) => {
+  const processError = (error66, path12 = []) => {
     var _a3;
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path12, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
       } else {
-        const fullpath = [...path10, ...issue3.path];
+        const fullpath = [...path12, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -46730,8 +46730,8 @@ function treeifyError(error65, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path10) {
+  const path12 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path12) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -63869,13 +63869,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path10 = ref.slice(1).split("/").filter(Boolean);
-  if (path10.length === 0) {
+  const path12 = ref.slice(1).split("/").filter(Boolean);
+  if (path12.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path10[0] === defsKey) {
-    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
+  if (path12[0] === defsKey) {
+    const key = path12[1] === void 0 ? void 0 : decodeJSONPointerSegment(path12[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -64773,6 +64773,9 @@ var reviewOptions = external_exports.object({
   environment: o.environment
 }));
 
+// actions/src/release/connect.ts
+import path10 from "node:path";
+
 // node_modules/openapi-fetch/dist/index.mjs
 var PATH_PARAM_RE = /\{[^{}]+\}/g;
 var supportsRequestInitExt = () => {
@@ -65291,6 +65294,58 @@ function sleep(ms, signal) {
   });
 }
 
+// actions/src/camunda/forbidden.ts
+var runtimeObjectResources = /* @__PURE__ */ new Set([
+  "Task",
+  "ProcessInstance",
+  "HistoricTask",
+  "HistoricProcessInstance",
+  "Deployment",
+  "Batch",
+  "Tenant"
+]);
+var resourceSpelling = {
+  "Group membership": "GroupMembership",
+  OperationLogCatgeory: "OperationLogCategory"
+};
+function grantResourceName(engineName) {
+  return resourceSpelling[engineName] ?? engineName;
+}
+function parseMissingAuthorizations(body) {
+  if (!body || typeof body !== "object") return [];
+  const json2 = body;
+  const list = Array.isArray(json2.missingAuthorizations) ? json2.missingAuthorizations : typeof json2.permissionName === "string" ? [json2] : [];
+  return list.filter((m) => typeof m.permissionName === "string" && typeof m.resourceName === "string").map((m) => ({
+    permission: m.permissionName,
+    resource: grantResourceName(m.resourceName),
+    resourceId: typeof m.resourceId === "string" && m.resourceId !== "" ? m.resourceId : null
+  }));
+}
+function grantableAlternative(missing) {
+  const durable = missing.find(
+    (m) => !(runtimeObjectResources.has(m.resource) && m.resourceId !== null && m.resourceId !== "*")
+  );
+  if (durable) return durable;
+  const first = missing[0];
+  return first ? { ...first, resourceId: null } : void 0;
+}
+function describeOne(m) {
+  return `${m.permission} on ${m.resource}${m.resourceId && m.resourceId !== "*" ? ` "${m.resourceId}"` : ""}`;
+}
+function describeForbidden(options) {
+  const user = options.username ? `user "${options.username}"` : "the anonymous caller";
+  const call = `${options.method} ${options.where}`.trim();
+  const file2 = options.hint?.environmentFile;
+  const place = file2 ? `in ${file2} under identities (that user's or one of its groups' grants) and release it` : "under identities in the environment file and release it";
+  const grant = grantableAlternative(options.missing);
+  if (!grant) {
+    return `${user} is not authorized for ${call} (403${options.engineMessage ? `: ${options.engineMessage}` : ""}); grant the permission ${place}, or use another user.`;
+  }
+  const lacks = options.missing.length > 1 ? `it needs one of ${options.missing.map(describeOne).join(", ")}` : `it lacks ${describeOne(options.missing[0])}`;
+  const ids = grant.resourceId && grant.resourceId !== "*" ? grant.resourceId : "*";
+  return `${user} may not ${call} (403): ${lacks}; to allow it, grant { resource: ${grant.resource}, ids: [${JSON.stringify(ids)}], permissions: [${grant.permission}] } ${place}.`;
+}
+
 // actions/src/camunda/errors.ts
 var CamundaError = class extends UserError {
   status;
@@ -65302,6 +65357,8 @@ var CamundaError = class extends UserError {
   path;
   /** Per-resource errors of a deployment parse failure (HTTP 400 ParseException). */
   resources;
+  /** For a 403: the permissions that would have allowed the call, as alternatives. */
+  missingAuthorizations;
   constructor(init) {
     const details = (init.resources ?? []).flatMap(
       (r) => r.errors.map(
@@ -65317,6 +65374,7 @@ var CamundaError = class extends UserError {
     this.method = init.method;
     this.path = init.path;
     this.resources = init.resources ?? [];
+    this.missingAuthorizations = init.missingAuthorizations ?? [];
   }
 };
 var CamundaUnreachableError = class extends UserError {
@@ -65356,7 +65414,10 @@ function camundaErrorFromAnswer(answer) {
     engineMessage: json2.message ?? (typeof body === "string" && body ? body.slice(0, 300) : void 0),
     code: json2.code,
     resources: parseResourceReports(json2.details),
-    username: answer.username
+    username: answer.username,
+    // A 403 names the permission the user lacks and where to grant it.
+    missingAuthorizations: parseMissingAuthorizations(body),
+    ...answer.grantHint ? { grantHint: answer.grantHint } : {}
   });
 }
 function describe3(init) {
@@ -65366,7 +65427,14 @@ function describe3(init) {
     return `the Camunda engine rejected the credentials of ${user} (401 at ${where}); check CAMUNDA_USERNAME and CAMUNDA_PASSWORD.`;
   }
   if (init.status === 403) {
-    return `${user} is not authorized for ${where} (403${init.engineMessage ? `: ${init.engineMessage}` : ""}); grant the authorization in Camunda Admin or use another user.`;
+    return describeForbidden({
+      username: init.username,
+      method: init.method,
+      where: `${init.baseUrl}${init.path}`,
+      missing: init.missingAuthorizations ?? [],
+      engineMessage: init.engineMessage,
+      hint: init.grantHint
+    });
   }
   const resources = init.resources?.filter((r) => r.errors.length > 0) ?? [];
   if (init.status === 400 && resources.length > 0) {
@@ -65424,7 +65492,8 @@ function createCamundaClient(options) {
       path: url2.pathname.replace(new URL(baseUrl2).pathname, "") + url2.search,
       baseUrl: baseUrl2,
       body,
-      username: options.username
+      username: options.username,
+      grantHint: options.grantHint
     });
   };
   return {
@@ -65597,6 +65666,417 @@ var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync4 } from "node:fs";
 import path8 from "node:path";
 
+// actions/src/identities/resources.ts
+var crud = ["READ", "UPDATE", "CREATE", "DELETE"];
+var resourceTypes = [
+  {
+    type: 0,
+    name: "Application",
+    engineName: "Application",
+    permissions: ["ACCESS"],
+    runtimeObjects: false,
+    knownIds: ["cockpit", "tasklist", "admin", "welcome", "*"]
+  },
+  { type: 1, name: "User", engineName: "User", permissions: crud, runtimeObjects: false },
+  { type: 2, name: "Group", engineName: "Group", permissions: crud, runtimeObjects: false },
+  {
+    type: 3,
+    name: "GroupMembership",
+    engineName: "Group membership",
+    permissions: ["CREATE", "DELETE"],
+    runtimeObjects: false
+  },
+  { type: 4, name: "Authorization", engineName: "Authorization", permissions: crud, runtimeObjects: false },
+  { type: 5, name: "Filter", engineName: "Filter", permissions: crud, runtimeObjects: false },
+  {
+    type: 6,
+    name: "ProcessDefinition",
+    engineName: "ProcessDefinition",
+    permissions: [
+      "READ",
+      "UPDATE",
+      "DELETE",
+      "SUSPEND",
+      "CREATE_INSTANCE",
+      "READ_INSTANCE",
+      "UPDATE_INSTANCE",
+      "RETRY_JOB",
+      "SUSPEND_INSTANCE",
+      "DELETE_INSTANCE",
+      "MIGRATE_INSTANCE",
+      "READ_TASK",
+      "UPDATE_TASK",
+      "TASK_ASSIGN",
+      "TASK_WORK",
+      "READ_TASK_VARIABLE",
+      "READ_HISTORY",
+      "READ_HISTORY_VARIABLE",
+      "DELETE_HISTORY",
+      "READ_INSTANCE_VARIABLE",
+      "UPDATE_INSTANCE_VARIABLE",
+      "UPDATE_TASK_VARIABLE",
+      "UPDATE_HISTORY"
+    ],
+    runtimeObjects: false
+  },
+  {
+    type: 7,
+    name: "Task",
+    engineName: "Task",
+    permissions: [
+      "READ",
+      "UPDATE",
+      "CREATE",
+      "DELETE",
+      "READ_HISTORY",
+      "TASK_WORK",
+      "TASK_ASSIGN",
+      "UPDATE_VARIABLE",
+      "READ_VARIABLE"
+    ],
+    runtimeObjects: true
+  },
+  {
+    type: 8,
+    name: "ProcessInstance",
+    engineName: "ProcessInstance",
+    permissions: ["READ", "UPDATE", "CREATE", "DELETE", "RETRY_JOB", "SUSPEND", "UPDATE_VARIABLE"],
+    runtimeObjects: true
+  },
+  {
+    type: 9,
+    name: "Deployment",
+    engineName: "Deployment",
+    permissions: ["READ", "CREATE", "DELETE"],
+    runtimeObjects: true
+  },
+  {
+    type: 10,
+    name: "DecisionDefinition",
+    engineName: "DecisionDefinition",
+    permissions: ["READ", "UPDATE", "CREATE_INSTANCE", "READ_HISTORY", "DELETE_HISTORY"],
+    runtimeObjects: false
+  },
+  // The engine grants READ on a tenant to each user that joins it; tenants are not managed here.
+  { type: 11, name: "Tenant", engineName: "Tenant", permissions: crud, runtimeObjects: true },
+  {
+    type: 12,
+    name: "TenantMembership",
+    engineName: "TenantMembership",
+    permissions: ["CREATE", "DELETE"],
+    runtimeObjects: false
+  },
+  {
+    type: 13,
+    name: "Batch",
+    engineName: "Batch",
+    permissions: [
+      ...crud,
+      "READ_HISTORY",
+      "DELETE_HISTORY",
+      "CREATE_BATCH_MIGRATE_PROCESS_INSTANCES",
+      "CREATE_BATCH_MODIFY_PROCESS_INSTANCES",
+      "CREATE_BATCH_RESTART_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_RUNNING_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_FINISHED_PROCESS_INSTANCES",
+      "CREATE_BATCH_DELETE_DECISION_INSTANCES",
+      "CREATE_BATCH_SET_JOB_RETRIES",
+      "CREATE_BATCH_SET_EXTERNAL_TASK_RETRIES",
+      "CREATE_BATCH_UPDATE_PROCESS_INSTANCES_SUSPEND",
+      "CREATE_BATCH_SET_REMOVAL_TIME",
+      "CREATE_BATCH_SET_VARIABLES",
+      "CREATE_BATCH_CORRELATE_MESSAGE"
+    ],
+    runtimeObjects: true
+  },
+  {
+    type: 14,
+    name: "DecisionRequirementsDefinition",
+    engineName: "DecisionRequirementsDefinition",
+    permissions: ["READ"],
+    runtimeObjects: false
+  },
+  { type: 15, name: "Report", engineName: "Report", permissions: crud, runtimeObjects: false },
+  { type: 16, name: "Dashboard", engineName: "Dashboard", permissions: crud, runtimeObjects: false },
+  {
+    type: 17,
+    name: "OperationLogCategory",
+    engineName: "OperationLogCatgeory",
+    permissions: ["READ", "UPDATE", "DELETE"],
+    runtimeObjects: false
+  },
+  {
+    type: 19,
+    name: "HistoricTask",
+    engineName: "HistoricTask",
+    permissions: ["READ", "READ_VARIABLE"],
+    runtimeObjects: true
+  },
+  {
+    type: 20,
+    name: "HistoricProcessInstance",
+    engineName: "HistoricProcessInstance",
+    permissions: ["READ"],
+    runtimeObjects: true
+  },
+  {
+    type: 21,
+    name: "System",
+    engineName: "System",
+    permissions: ["READ", "SET", "DELETE"],
+    runtimeObjects: false
+  }
+];
+var resourceNames = resourceTypes.map((r) => r.name);
+var byName = new Map(resourceTypes.map((r) => [r.name, r]));
+var byType = new Map(resourceTypes.map((r) => [r.type, r]));
+function resourceByName(name3) {
+  return byName.get(name3);
+}
+var allPermissions = "ALL";
+
+// actions/src/identities/schema.ts
+var userId = external_exports.string().regex(/^[a-zA-Z0-9]{1,64}$/, "must be 1-64 letters and digits (the engine's user id rule)");
+var groupIdPattern = /^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$/;
+var groupId = external_exports.string().max(64).regex(
+  groupIdPattern,
+  "must be letters and digits with single hyphens between them, e.g. senior-underwriters"
+).refine((id) => id !== "camunda-admin", {
+  message: "camunda-admin is the engine's break-glass administrators group and is not managed here"
+});
+var envVarName = external_exports.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an environment variable name such as CAMUNDA_WORKERS_PASSWORD");
+var grantSchema = external_exports.object({
+  /** A resource type: Application, ProcessDefinition, Deployment, Task, … (docs/identities.md). */
+  resource: external_exports.enum(resourceNames, {
+    message: `must be one of Camunda's resource types: ${resourceNames.join(", ")}`
+  }),
+  /** Resource ids (a process definition key, an application name, …); "*" is every resource of the type. */
+  ids: external_exports.array(external_exports.string().min(1).max(255)).min(1).default(["*"]),
+  permissions: external_exports.array(external_exports.string().regex(/^[A-Z_]+$/, "must be a permission name in capitals")).min(1),
+  /** Why the holder needs it: shown in the plan, read in review. */
+  reason: external_exports.string().min(3).optional()
+}).strict().superRefine((grant, ctx) => {
+  const resource = resourceByName(grant.resource);
+  if (!resource) return;
+  for (const [index, permission] of grant.permissions.entries()) {
+    if (permission !== allPermissions && !resource.permissions.includes(permission)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["permissions", index],
+        message: `${permission} is not a permission of ${resource.name}; it has ${resource.permissions.join(", ")} (or ALL)`
+      });
+    }
+  }
+  if (new Set(grant.permissions).size !== grant.permissions.length) {
+    ctx.addIssue({ code: "custom", path: ["permissions"], message: "lists a permission twice" });
+  }
+  for (const [index, id] of grant.ids.entries()) {
+    if (resource.runtimeObjects && id !== "*") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `must be "*": single ${resource.name} ids are created at runtime, and the engine grants those itself`
+      });
+    } else if (resource.knownIds && !resource.knownIds.includes(id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `must be one of ${resource.knownIds.join(", ")}`
+      });
+    } else if (resource.name === "Filter" && id !== "*") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids", index],
+        message: `filter ids are generated; share a filter with sharedWith in identities.filters instead`
+      });
+    }
+  }
+});
+var password = external_exports.union(
+  [
+    external_exports.object({ env: envVarName }).strict(),
+    external_exports.literal("generated", { message: 'must be "generated" or { env: VARIABLE }' })
+  ],
+  { message: 'must be { env: VARIABLE } (the variable holding the password) or "generated" (local only)' }
+);
+var userSchema = external_exports.object({
+  firstName: external_exports.string().min(1).max(255),
+  lastName: external_exports.string().min(1).max(255),
+  email: external_exports.email().optional(),
+  /** Where the password comes from; it is never written in this file. */
+  password,
+  /** Groups declared in identities.groups. Memberships of a declared user are exactly these. */
+  groups: external_exports.array(groupId).default([]),
+  grants: external_exports.array(grantSchema).default([])
+}).strict();
+var groupSchema = external_exports.object({
+  name: external_exports.string().min(1).max(255),
+  /** Shown in Admin; the engine gives it no meaning. */
+  type: external_exports.string().min(1).max(255).default("WORKFLOW"),
+  grants: external_exports.array(grantSchema).default([])
+}).strict();
+var safeFilterExpression = /^\$\{(currentUser\(\)|currentUserGroups\(\)|now\(\)|dateTime\(\)(\.(plus|minus)(Minutes|Hours|Days|Weeks|Months|Years)\(\d{1,4}\))*\.toDate\(\))\}$/;
+var filterText = external_exports.string().min(1).max(4e3);
+var filterExpression = external_exports.string().regex(
+  safeFilterExpression,
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: JUEL expressions, not a JavaScript template
+  "must be one of ${currentUser()}, ${currentUserGroups()}, ${now()} or ${dateTime().minusDays(N).toDate()} (plus/minus Minutes, Hours, Days, Weeks, Months, Years)"
+);
+var variableCondition = external_exports.object({
+  name: external_exports.string().min(1),
+  operator: external_exports.enum(["eq", "neq", "gt", "gteq", "lt", "lteq", "like"]),
+  value: external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
+}).strict();
+var filterQuerySchema = external_exports.object({
+  processDefinitionKey: filterText,
+  processDefinitionKeyIn: external_exports.array(filterText),
+  taskDefinitionKey: filterText,
+  taskDefinitionKeyIn: external_exports.array(filterText),
+  name: filterText,
+  nameLike: filterText,
+  candidateGroup: filterText,
+  candidateGroups: external_exports.array(filterText),
+  candidateGroupExpression: filterExpression,
+  candidateGroupsExpression: filterExpression,
+  candidateUser: filterText,
+  candidateUserExpression: filterExpression,
+  assignee: filterText,
+  assigneeExpression: filterExpression,
+  includeAssignedTasks: external_exports.boolean(),
+  withCandidateGroups: external_exports.boolean(),
+  withoutCandidateGroups: external_exports.boolean(),
+  assigned: external_exports.boolean(),
+  unassigned: external_exports.boolean(),
+  createdBeforeExpression: filterExpression,
+  createdAfterExpression: filterExpression,
+  dueBeforeExpression: filterExpression,
+  dueAfterExpression: filterExpression,
+  followUpBeforeExpression: filterExpression,
+  minPriority: external_exports.number().int(),
+  maxPriority: external_exports.number().int(),
+  tenantIdIn: external_exports.array(filterText),
+  withoutTenantId: external_exports.boolean(),
+  active: external_exports.boolean(),
+  suspended: external_exports.boolean(),
+  processVariables: external_exports.array(variableCondition),
+  taskVariables: external_exports.array(variableCondition),
+  sorting: external_exports.array(
+    external_exports.object({
+      sortBy: external_exports.enum(["created", "dueDate", "followUpDate", "priority", "name", "assignee", "id"]),
+      sortOrder: external_exports.enum(["asc", "desc"])
+    }).strict()
+  ).max(5)
+}).partial().strict().superRefine((query, ctx) => {
+  const candidate = [
+    "candidateGroup",
+    "candidateGroups",
+    "candidateGroupExpression",
+    "candidateGroupsExpression",
+    "candidateUser",
+    "candidateUserExpression",
+    "withCandidateGroups",
+    "withoutCandidateGroups"
+  ];
+  if (query.includeAssignedTasks !== void 0 && !candidate.some((key) => query[key] !== void 0)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["includeAssignedTasks"],
+      message: "applies only with a candidate criterion (candidateGroup, candidateGroupsExpression, …); without one, assigned tasks are included anyway — remove it"
+    });
+  }
+});
+var filterSchema = external_exports.object({
+  /** Unique per environment: filters are matched by name. */
+  name: external_exports.string().min(1).max(255),
+  description: external_exports.string().max(4e3).optional(),
+  /** Lower first in Tasklist's list of filters. */
+  priority: external_exports.number().int().default(0),
+  color: external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour such as #3c8dbc").optional(),
+  /** Re-run the filter every few seconds in Tasklist. */
+  refresh: external_exports.boolean().default(true),
+  query: filterQuerySchema,
+  /** Columns Tasklist shows in the task list: process variables by name. */
+  variables: external_exports.array(external_exports.object({ name: external_exports.string().min(1), label: external_exports.string().min(1) }).strict()).default([]),
+  /** Who sees the filter (READ on it); declared groups and users. */
+  sharedWith: external_exports.object({ groups: external_exports.array(groupId).default([]), users: external_exports.array(userId).default([]) }).strict().default({ groups: [], users: [] })
+}).strict();
+var identitiesSchema = external_exports.object({
+  groups: external_exports.record(groupId, groupSchema).default({}),
+  users: external_exports.record(userId, userSchema).default({}),
+  filters: external_exports.array(filterSchema).default([]),
+  /**
+   * Users and groups to delete at the next release, with their memberships and grants. A principal
+   * that is only dropped from the file is no longer managed; listing it here removes it.
+   */
+  removed: external_exports.object({ users: external_exports.array(userId).default([]), groups: external_exports.array(groupId).default([]) }).strict().default({ users: [], groups: [] }),
+  /**
+   * When true, a release that would revoke anything (a grant, a permission, a membership, a filter,
+   * a removed user or group) stops unless it is given --allow-revocations (prod).
+   */
+  confirmRevocations: external_exports.boolean().default(false)
+}).strict().superRefine((identities, ctx) => {
+  const groups = new Set(Object.keys(identities.groups));
+  const users = new Set(Object.keys(identities.users));
+  for (const [id, user] of Object.entries(identities.users)) {
+    user.groups.forEach((group, index) => {
+      if (!groups.has(group)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["users", id, "groups", index],
+          message: `group "${group}" is not declared under identities.groups`
+        });
+      }
+    });
+  }
+  const names = /* @__PURE__ */ new Set();
+  identities.filters.forEach((filter2, index) => {
+    if (names.has(filter2.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["filters", index, "name"],
+        message: `"${filter2.name}" is declared twice; filter names are unique`
+      });
+    }
+    names.add(filter2.name);
+    filter2.sharedWith.groups.forEach((group, i) => {
+      if (!groups.has(group)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["filters", index, "sharedWith", "groups", i],
+          message: `group "${group}" is not declared under identities.groups`
+        });
+      }
+    });
+    filter2.sharedWith.users.forEach((user, i) => {
+      if (!users.has(user)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["filters", index, "sharedWith", "users", i],
+          message: `user "${user}" is not declared under identities.users`
+        });
+      }
+    });
+  });
+  identities.removed.users.forEach((user, index) => {
+    if (users.has(user)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["removed", "users", index],
+        message: `user "${user}" is both declared and removed; keep one`
+      });
+    }
+  });
+  identities.removed.groups.forEach((group, index) => {
+    if (groups.has(group)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["removed", "groups", index],
+        message: `group "${group}" is both declared and removed; keep one`
+      });
+    }
+  });
+});
+
 // actions/src/environments/schema.ts
 var awsAccountId = external_exports.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML)");
 var roleArn = external_exports.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN");
@@ -65730,8 +66210,21 @@ var environmentSchema = external_exports.object({
   camunda: camundaSchema,
   aws: awsSchema.optional(),
   infrastructure: infrastructureSchema.optional(),
-  github: githubSchema.optional()
-}).strict();
+  github: githubSchema.optional(),
+  /** Groups, users, grants and Tasklist filters the release provisions (docs/identities.md). */
+  identities: identitiesSchema.optional()
+}).strict().superRefine((environment, ctx) => {
+  if (environment.name === "local") return;
+  for (const [id, user] of Object.entries(environment.identities?.users ?? {})) {
+    if (user.password === "generated") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["identities", "users", id, "password"],
+        message: `"generated" exists only for the local engine; use { env: VARIABLE } and keep the password in the environment's secrets`
+      });
+    }
+  }
+});
 function isLoopback(hostname3) {
   const host = hostname3.replace(/^\[|\]$/g, "");
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
@@ -65775,7 +66268,8 @@ function loadEnvironment(name3, options) {
     const details = parsed.error.issues.map((issue3) => {
       const field = issue3.path.join(".") || "(root)";
       const line = lineOf(text3, doc, issue3.path);
-      return `${shown2}${line ? `:${line}` : ""}: ${field}: ${issue3.message}`;
+      const message = issue3.code === "invalid_key" ? issue3.issues.map((inner) => inner.message).join("; ") : issue3.message;
+      return `${shown2}${line ? `:${line}` : ""}: ${field}: ${message}`;
     });
     throw new UsageError(
       `${shown2} is not a valid environment file (${details.length} problem(s)); fix the field(s) below.`,
@@ -65799,6 +66293,65 @@ function lineOf(text3, doc, fieldPath) {
     }
   }
   return void 0;
+}
+
+// actions/src/identities/passwords.ts
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync5, renameSync, writeFileSync } from "node:fs";
+import path9 from "node:path";
+function generatedPasswordsFile(engineDataDir) {
+  return path9.join(engineDataDir, "users.json");
+}
+function passwordResolver(options) {
+  const { env, generatedFile } = options;
+  const read2 = () => {
+    if (!generatedFile || !existsSync5(generatedFile)) return {};
+    try {
+      const parsed = JSON.parse(readFileSync5(generatedFile, "utf8"));
+      return Object.fromEntries(
+        Object.entries(parsed.users ?? {}).filter((e) => typeof e[1] === "string")
+      );
+    } catch {
+      throw new UsageError(
+        `${displayPath(generatedFile)} is not valid JSON ({"users": {"<id>": "<password>"}} expected); delete it and release again (the local users get new passwords).`
+      );
+    }
+  };
+  const lookup = (userId2, source) => {
+    if (source === "generated") {
+      if (!generatedFile) {
+        return {
+          missing: `"generated" passwords exist only for the local engine (${options.environmentFile})`
+        };
+      }
+      const stored = read2()[userId2];
+      return stored ? { password: stored } : { missing: `not generated yet (${displayPath(generatedFile)})` };
+    }
+    const value = env[source.env];
+    return value ? { password: value } : { missing: `${source.env} is not set here` };
+  };
+  return {
+    lookup,
+    obtain(userId2, source) {
+      const found = lookup(userId2, source);
+      if ("password" in found) return found.password;
+      if (source !== "generated") {
+        throw new UsageError(
+          `user "${userId2}" of ${options.environmentFile} does not exist in the engine yet and ${source.env} is not set; set it to the user's password (from the environment's secrets) and release again.`
+        );
+      }
+      if (!generatedFile) throw new UsageError(`user "${userId2}": ${found.missing}; use { env: VARIABLE }.`);
+      const password2 = randomBytes(18).toString("base64url");
+      const users = { ...read2(), [userId2]: password2 };
+      mkdirSync(path9.dirname(generatedFile), { recursive: true, mode: 448 });
+      const temporary = `${generatedFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify({ users }, null, 2)}
+`, { mode: 384 });
+      chmodSync(temporary, 384);
+      renameSync(temporary, generatedFile);
+      return password2;
+    }
+  };
 }
 
 // actions/src/release/connect.ts
@@ -65844,7 +66397,9 @@ function connect(environmentName, options) {
 `));
   const engine = chooseEngine(environment, { env, localEngine: options.localEngine });
   const target = { ...releaseTarget(environment), restUrl: engine.restUrl };
+  const environmentFile = displayPath(environment.file);
   const client = createCamundaClient({
+    grantHint: { environmentFile },
     baseUrl: target.restUrl,
     username: credentials.username,
     password: credentials.password,
@@ -65855,13 +66410,25 @@ function connect(environmentName, options) {
       `  ${target.restUrl} did not answer (${reason}); retry ${attempt} of ${retries} in ${(delayMs / 1e3).toFixed(1)}s`
     )
   });
+  const identities = environment.config.identities;
   return {
     environment,
     target,
     client,
     username: credentials.username,
+    authenticatedUserPassword: () => credentials.password,
     allowSmokeTests: environment.config.camunda.allowSmokeTests,
-    engine: `${target.restUrl} (${engine.why})`
+    engine: `${target.restUrl} (${engine.why})`,
+    identities: identities ? {
+      environment: environmentName,
+      environmentFile,
+      config: identities,
+      passwords: passwordResolver({
+        env,
+        environmentFile,
+        generatedFile: environmentName === "local" ? generatedPasswordsFile(options.engineDataDir ?? path10.join(localDir(options.root), "engine")) : void 0
+      })
+    } : null
   };
 }
 
@@ -66506,10 +67073,10 @@ var reviewAction = {
       repoRoot: workspace,
       toolRoot: workspace,
       base: options.base || pr?.base?.sha || void 0,
-      paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path9.resolve(workspace, p)),
-      outDir: path9.resolve(
+      paths: (paths.length > 0 ? paths : ["processes"]).map((p) => path11.resolve(workspace, p)),
+      outDir: path11.resolve(
         workspace,
-        options.reportDir || path9.join(runner.env.RUNNER_TEMP ?? workspace, "process-review")
+        options.reportDir || path11.join(runner.env.RUNNER_TEMP ?? workspace, "process-review")
       ),
       pictures: options.pictures,
       engine: environment ? {

@@ -68,6 +68,7 @@ export interface ConnectOptions {
    * CAMUNDA_URL is set. The actions never pass one: a runner has no local engine.
    */
   localEngine?: { restUrl: string; pid: number; port: number; db: string } | undefined;
+  /**
    * The local engine's data folder, whose users.json holds the generated passwords of the local
    * environment's users; default the checkout's .local/engine. Only the local environment has one.
    */
