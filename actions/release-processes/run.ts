@@ -8,6 +8,7 @@ import { importRegistryWithTsx } from "#core/lint/registry-import.js";
 import { releaseOptions } from "#core/options/release.js";
 import { annotationsFor } from "#core/release/annotations.js";
 import { connect } from "#core/release/connect.js";
+import { releaseIntegrity } from "#core/release/integrity.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
 import { planHasChanges } from "#core/release/plan.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
@@ -28,7 +29,16 @@ async function publish(runner: Runner, result: ReleaseResult): Promise<void> {
 export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
   what: "The process release",
   options: releaseOptions,
-  inputs: ["environment", "ref", "dry-run", "smoke", "migrate", "expected-plan-digest", "allow-revocations"],
+  inputs: [
+    "environment",
+    "ref",
+    "allow-unmerged",
+    "dry-run",
+    "smoke",
+    "migrate",
+    "expected-plan-digest",
+    "allow-revocations",
+  ],
   async run(options, { runner, workspace }) {
     // Masked before anything can print it; the client sends it only in the Authorization header.
     // CAMUNDA_PASSWORD, and the technical users' passwords the environment file names
@@ -40,12 +50,15 @@ export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
       env: runner.env,
       log: (line) => runner.info(line),
     });
+    // A CI checkout is never dirty; if a step changed processes/, the release refuses.
+    const integrity = releaseIntegrity(connection, { ...options, allowDirty: false });
     try {
       const result = await release({
         client: connection.client,
         target: connection.target,
         repoRoot: workspace,
         ref: options.ref,
+        ...integrity,
         dryRun: options.dryRun,
         smoke: options.smoke,
         migrate: options.migrate,
@@ -55,6 +68,8 @@ export const releaseProcesses: ActionDefinition<typeof releaseOptions> = {
         authenticatedUserPassword: connection.authenticatedUserPassword,
         ...(options.smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {}),
         expectedPlanDigest: options.expectedPlanDigest,
+        // The workflow's release job deploys only the plan its reviewers approved.
+        requirePlanDigest: true,
         provenance: await provenanceFromEnvironment(runner.env, workspace),
         lint: projectLintGate({
           toolRoot: workspace,

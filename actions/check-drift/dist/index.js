@@ -1160,14 +1160,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path7 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path8 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path7 && path7[0] !== "/") {
-          path7 = `/${path7}`;
+        if (path8 && path8[0] !== "/") {
+          path8 = `/${path8}`;
         }
-        return new URL(`${origin}${path7}`);
+        return new URL(`${origin}${path8}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1618,39 +1618,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin }
+          request: { method, path: path8, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path7);
+        debuglog("sending request to %s %s/%s", method, origin, path8);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin },
+          request: { method, path: path8, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path7,
+          path8,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin }
+          request: { method, path: path8, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path7);
+        debuglog("trailers received from %s %s/%s", method, origin, path8);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin },
+          request: { method, path: path8, origin },
           error: error65
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path7,
+          path8,
           error65.message
         );
       });
@@ -1699,9 +1699,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path7, origin }
+            request: { method, path: path8, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path7);
+          debuglog("sending request to %s %s/%s", method, origin, path8);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request2 = class {
       constructor(origin, {
-        path: path7,
+        path: path8,
         method,
         body,
         headers,
@@ -1779,11 +1779,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path7 !== "string") {
+        if (typeof path8 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path7[0] !== "/" && !(path7.startsWith("http://") || path7.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path8[0] !== "/" && !(path8.startsWith("http://") || path8.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path7)) {
+        } else if (invalidPathRegex.test(path8)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1849,7 +1849,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path7, query) : path7;
+        this.path = query ? buildURL(path8, query) : path8;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path7, host, upgrade, blocking, reset } = request2;
+      const { method, path: path8, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6623,7 +6623,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path7} HTTP/1.1\r
+      let header = `${method} ${path8} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7152,7 +7152,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path8, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7249,7 +7249,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path7;
+      headers[HTTP2_HEADER_PATH] = path8;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7602,9 +7602,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path7 = search ? `${pathname}${search}` : pathname;
+        const path8 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path7;
+        this.opts.path = path8;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8843,10 +8843,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path7 = "/",
+          path: path8 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path7;
+        opts.path = origin + path8;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10818,20 +10818,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path7) {
-      if (typeof path7 !== "string") {
-        return path7;
+    function safeUrl(path8) {
+      if (typeof path8 !== "string") {
+        return path8;
       }
-      const pathSegments = path7.split("?");
+      const pathSegments = path8.split("?");
       if (pathSegments.length !== 2) {
-        return path7;
+        return path8;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path7, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path7);
+    function matchKey(mockDispatch2, { path: path8, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path8);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10853,7 +10853,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl(path7), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path8 }) => matchValue(safeUrl(path8), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10891,9 +10891,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path7, method, body, headers, query } = opts;
+      const { path: path8, method, body, headers, query } = opts;
       return {
-        path: path7,
+        path: path8,
         method,
         body,
         headers,
@@ -11356,10 +11356,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path7, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path7,
+            Path: path8,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16238,9 +16238,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path7) {
-      for (let i = 0; i < path7.length; ++i) {
-        const code = path7.charCodeAt(i);
+    function validateCookiePath(path8) {
+      for (let i = 0; i < path8.length; ++i) {
+        const code = path8.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19160,11 +19160,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path7 = opts.path;
+          let path8 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path7 = `/${path7}`;
+            path8 = `/${path8}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path7);
+          url2 = new URL(util.parseOrigin(url2).origin + path8);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21911,17 +21911,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path7) {
-      const ctrl = callVisitor(key, node2, visitor, path7);
+    function visit_(key, node2, visitor, path8) {
+      const ctrl = callVisitor(key, node2, visitor, path8);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visit_(key, ctrl, visitor, path7);
+        replaceNode(key, path8, ctrl);
+        return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path7);
+            const ci = visit_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21932,13 +21932,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path7);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path7);
+          const cv = visit_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21959,17 +21959,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path7) {
-      const ctrl = await callVisitor(key, node2, visitor, path7);
+    async function visitAsync_(key, node2, visitor, path8) {
+      const ctrl = await callVisitor(key, node2, visitor, path8);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visitAsync_(key, ctrl, visitor, path7);
+        replaceNode(key, path8, ctrl);
+        return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path7);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21980,13 +21980,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path7);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path7);
+          const cv = await visitAsync_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22013,23 +22013,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path7) {
+    function callVisitor(key, node2, visitor, path8) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path7);
+        return visitor(key, node2, path8);
       if (identity2.isMap(node2))
-        return visitor.Map?.(key, node2, path7);
+        return visitor.Map?.(key, node2, path8);
       if (identity2.isSeq(node2))
-        return visitor.Seq?.(key, node2, path7);
+        return visitor.Seq?.(key, node2, path8);
       if (identity2.isPair(node2))
-        return visitor.Pair?.(key, node2, path7);
+        return visitor.Pair?.(key, node2, path8);
       if (identity2.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path7);
+        return visitor.Scalar?.(key, node2, path8);
       if (identity2.isAlias(node2))
-        return visitor.Alias?.(key, node2, path7);
+        return visitor.Alias?.(key, node2, path8);
       return void 0;
     }
-    function replaceNode(key, path7, node2) {
-      const parent = path7[path7.length - 1];
+    function replaceNode(key, path8, node2) {
+      const parent = path8[path8.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity2.isPair(parent)) {
@@ -22641,10 +22641,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path7, value) {
+    function collectionFromPath(schema, path8, value) {
       let v = value;
-      for (let i = path7.length - 1; i >= 0; --i) {
-        const k = path7[i];
+      for (let i = path8.length - 1; i >= 0; --i) {
+        const k = path8[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22663,7 +22663,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
+    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22693,11 +22693,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path7, value) {
-        if (isEmptyPath(path7))
+      addIn(path8, value) {
+        if (isEmptyPath(path8))
           this.add(value);
         else {
-          const [key, ...rest] = path7;
+          const [key, ...rest] = path8;
           const node2 = this.get(key, true);
           if (identity2.isCollection(node2))
             node2.addIn(rest, value);
@@ -22711,8 +22711,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        const [key, ...rest] = path7;
+      deleteIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -22726,8 +22726,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        const [key, ...rest] = path7;
+      getIn(path8, keepScalar) {
+        const [key, ...rest] = path8;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
@@ -22745,8 +22745,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path7) {
-        const [key, ...rest] = path7;
+      hasIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -22756,8 +22756,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        const [key, ...rest] = path7;
+      setIn(path8, value) {
+        const [key, ...rest] = path8;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -25272,9 +25272,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path7, value) {
+      addIn(path8, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path7, value);
+          this.contents.addIn(path8, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25349,14 +25349,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        if (Collection2.isEmptyPath(path7)) {
+      deleteIn(path8) {
+        if (Collection2.isEmptyPath(path8)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25371,10 +25371,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        if (Collection2.isEmptyPath(path7))
+      getIn(path8, keepScalar) {
+        if (Collection2.isEmptyPath(path8))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25385,10 +25385,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path7) {
-        if (Collection2.isEmptyPath(path7))
+      hasIn(path8) {
+        if (Collection2.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25405,13 +25405,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        if (Collection2.isEmptyPath(path7)) {
+      setIn(path8, value) {
+        if (Collection2.isEmptyPath(path8)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path7), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path8), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path7, value);
+          this.contents.setIn(path8, value);
         }
       }
       /**
@@ -27372,9 +27372,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path7) => {
+    visit2.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path7) {
+      for (const [field, index] of path8) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27383,23 +27383,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path7) => {
-      const parent = visit2.itemAtPath(cst, path7.slice(0, -1));
-      const field = path7[path7.length - 1][0];
+    visit2.parentCollection = (cst, path8) => {
+      const parent = visit2.itemAtPath(cst, path8.slice(0, -1));
+      const field = path8[path8.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path7, item, visitor) {
-      let ctrl = visitor(item, path7);
+    function _visit(path8, item, visitor) {
+      let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path7.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27410,10 +27410,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path7);
+            ctrl = ctrl(item, path8);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -29178,8 +29178,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path7 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path7} does not exist${EOL}`);
+        const path8 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path8} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -33332,9 +33332,9 @@ function getOctokit(token, options, ...additionalPlugins) {
 // actions/src/release/source.ts
 import { createHash } from "node:crypto";
 import { existsSync as existsSync2 } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
+import path2 from "node:path";
 
 // actions/src/git/repository.ts
 import { execFile } from "node:child_process";
@@ -33469,21 +33469,71 @@ async function listFiles(repo, commit, folder) {
 async function readBlob(repo, object2) {
   return git(repo, ["cat-file", "blob", object2]);
 }
+async function mainBranch(repo) {
+  try {
+    const remoteHead = (await git(repo, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])).toString("utf8").trim();
+    if (remoteHead) return remoteHead;
+  } catch (error65) {
+    if (!(error65 instanceof GitCommandError)) throw error65;
+  }
+  for (const candidate of ["origin/main", "main", "origin/master", "master"]) {
+    try {
+      await git(repo, ["rev-parse", "--verify", "--quiet", `${candidate}^{commit}`]);
+      return candidate;
+    } catch (error65) {
+      if (!(error65 instanceof GitCommandError)) throw error65;
+    }
+  }
+  return null;
+}
+async function isAncestor(repo, commit, branch) {
+  try {
+    await git(repo, ["merge-base", "--is-ancestor", commit, branch]);
+    return true;
+  } catch (error65) {
+    if (error65 instanceof GitCommandError) return false;
+    throw error65;
+  }
+}
 
-// actions/src/release/source.ts
-var NEVER_RELEASED = /* @__PURE__ */ new Set(["examples", "tests", "node_modules"]);
-function resourceKind(file2) {
+// actions/src/lint/discover.ts
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+function kindOf(file2) {
   const name3 = file2.toLowerCase();
   if (name3.endsWith(".bpmn") || name3.endsWith(".bpmn20.xml")) return "bpmn";
   if (name3.endsWith(".dmn") || name3.endsWith(".dmn11.xml")) return "dmn";
-  if (name3.endsWith(".form")) return "form";
   return null;
 }
+var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules"]);
+async function filesUnder(directory, accept) {
+  const found = [];
+  await walk(path.resolve(directory), accept, found);
+  return found.sort();
+}
+async function walk(directory, accept, found) {
+  const entries = await readdir(directory, { withFileTypes: true });
+  for (const entry of entries) {
+    if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name)) continue;
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) await walk(full, accept, found);
+    else if (entry.isFile() && accept(entry.name)) found.push(full);
+  }
+}
+
+// actions/src/release/source.ts
+var LINT_CONFIG_FILE = ".bpmnlintrc";
+var NEVER_RELEASED = /* @__PURE__ */ new Set(["examples", "tests", "node_modules"]);
+function resourceKind(file2) {
+  if (file2.toLowerCase().endsWith(".form")) return "form";
+  return kindOf(file2);
+}
 async function openSource(options) {
-  const repoRoot = path.resolve(options.repoRoot);
+  const repoRoot = path2.resolve(options.repoRoot);
   const processesPath = (options.processesPath ?? "processes").replace(/\\/g, "/").replace(/\/+$/, "");
-  if (options.ref !== void 0) return openRef(repoRoot, processesPath, options.ref);
-  const processesDir = path.join(repoRoot, processesPath);
+  if (options.ref !== void 0)
+    return openRef(repoRoot, processesPath, options.ref, options.allowUnmerged === true);
+  const processesDir = path2.join(repoRoot, processesPath);
   if (!existsSync2(processesDir)) {
     throw new UsageError(
       `${processesPath}/ does not exist in ${repoRoot}; run from the repository that holds the models.`
@@ -33502,22 +33552,30 @@ async function openSource(options) {
     }
   };
 }
-async function openRef(repoRoot, processesPath, ref) {
+async function openRef(repoRoot, processesPath, ref, allowUnmerged) {
   const commit = await resolveCommit(repoRoot, ref);
+  if (!allowUnmerged) await requireMerged(repoRoot, ref, commit);
   const entries = await listFiles(repoRoot, commit, processesPath);
   if (entries.length === 0) {
     throw new UsageError(
       `${ref} (${commit.slice(0, 12)}) has no ${processesPath}/ folder; choose a ref that holds the models.`
     );
   }
-  const root = await mkdtemp(path.join(os.tmpdir(), "camunda-release-"));
+  const ownConfig = `${processesPath}/${LINT_CONFIG_FILE}`;
+  const files = entries.map((entry) => ({ entry, segments: exportSegments(entry.path, ref) })).filter(({ entry }) => entry.path !== ownConfig);
+  const root = await mkdtemp(path2.join(os.tmpdir(), "camunda-release-"));
   try {
-    for (const entry of entries) {
-      const target = path.join(root, ...entry.path.split("/"));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, await readBlob(repoRoot, entry.object));
+    for (const { entry, segments } of files) {
+      const target = insideFolder(root, segments, entry.path, ref);
+      await mkdir(path2.dirname(target), { recursive: true });
+      await writeFile(target, await readBlob(repoRoot, entry.object), { flag: "wx" });
     }
-    const processesDir = path.join(root, processesPath);
+    const processesDir = path2.join(root, processesPath);
+    const toolConfig = path2.join(repoRoot, processesPath, LINT_CONFIG_FILE);
+    if (existsSync2(toolConfig)) {
+      await mkdir(processesDir, { recursive: true });
+      await copyFile(toolConfig, path2.join(processesDir, LINT_CONFIG_FILE));
+    }
     return {
       root,
       processesDir,
@@ -33533,8 +33591,41 @@ async function openRef(repoRoot, processesPath, ref) {
     throw error65;
   }
 }
+async function requireMerged(repoRoot, ref, commit) {
+  const main = await mainBranch(repoRoot);
+  if (main === null) {
+    throw new UsageError(
+      `--ref ${ref}: this clone knows no main branch (origin/main or main), so it cannot tell whether ${commit.slice(0, 12)} was merged; fetch it (in GitHub Actions check out with fetch-depth: 0).`
+    );
+  }
+  if (!await isAncestor(repoRoot, commit, main)) {
+    throw new UserError(
+      `--ref ${ref} (${commit.slice(0, 12)}) is not on ${main}: a release from a ref deploys only merged (reviewed) commits; merge it first, or, for a non-production environment whose file allows it, pass --allow-unmerged.`
+    );
+  }
+}
+function exportSegments(file2, ref) {
+  const segments = file2.split("/");
+  const bad = segments.find((s) => s === ".." || s === "." || s === "" || s.includes("\\"));
+  if (bad !== void 0) {
+    throw new UserError(
+      `--ref ${ref} holds the path "${file2}", which has a ${bad === "" ? "empty" : `"${bad}"`} segment; such a path could write outside the export, so nothing was released — inspect the commit.`
+    );
+  }
+  return segments;
+}
+function insideFolder(root, segments, file2, ref) {
+  const target = path2.resolve(root, ...segments);
+  const relative = path2.relative(root, target);
+  if (relative === "" || relative.startsWith("..") || path2.isAbsolute(relative)) {
+    throw new UserError(
+      `--ref ${ref} holds the path "${file2}", which lies outside the export folder; nothing was released — inspect the commit.`
+    );
+  }
+  return target;
+}
 async function notForRelease(processesDir) {
-  const file2 = path.join(processesDir, ".bpmnlintrc");
+  const file2 = path2.join(processesDir, ".bpmnlintrc");
   if (!existsSync2(file2)) return [];
   try {
     const json2 = JSON.parse(await readFile(file2, "utf8"));
@@ -33544,38 +33635,30 @@ async function notForRelease(processesDir) {
     return [];
   }
 }
+function isReleased(file2, processesPath, excluded) {
+  const top = file2.slice(processesPath.length + 1).split("/")[0] ?? "";
+  if (NEVER_RELEASED.has(top)) return false;
+  return !excluded.some((prefix3) => file2.startsWith(prefix3));
+}
 async function readResources(processesDir, processesPath) {
   const excluded = await notForRelease(processesDir);
   const resources = [];
-  const walk2 = async (dir, relative) => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      const name3 = relative ? `${relative}/${entry.name}` : entry.name;
-      const file2 = `${processesPath}/${name3}`;
-      if (entry.isDirectory()) {
-        if (relative === "" && NEVER_RELEASED.has(entry.name)) continue;
-        if (excluded.some((prefix3) => `${file2}/`.startsWith(prefix3))) continue;
-        await walk2(path.join(dir, entry.name), name3);
-        continue;
-      }
-      const kind = resourceKind(entry.name);
-      if (!entry.isFile() || kind === null) continue;
-      if (excluded.some((prefix3) => file2.startsWith(prefix3))) continue;
-      const absolute = path.join(dir, entry.name);
-      const content = await readFile(absolute);
-      resources.push({
-        name: name3,
-        file: file2,
-        absolute,
-        kind,
-        content,
-        text: content.toString("utf8"),
-        sha256: createHash("sha256").update(content).digest("hex")
-      });
-    }
-  };
-  await walk2(processesDir, "");
+  for (const absolute of await filesUnder(processesDir, (name3) => resourceKind(name3) !== null)) {
+    const name3 = path2.relative(processesDir, absolute).split(path2.sep).join("/");
+    const file2 = `${processesPath}/${name3}`;
+    const kind = resourceKind(name3);
+    if (kind === null || !isReleased(file2, processesPath, excluded)) continue;
+    const content = await readFile(absolute);
+    resources.push({
+      name: name3,
+      file: file2,
+      absolute,
+      kind,
+      content,
+      text: content.toString("utf8"),
+      sha256: createHash("sha256").update(content).digest("hex")
+    });
+  }
   return resources.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
@@ -33672,9 +33755,9 @@ function bind2(fn, target) {
 function assign(target, ...others) {
   return Object.assign(target, ...others);
 }
-function set(target, path7, value) {
+function set(target, path8, value) {
   let currentTarget = target;
-  forEach(path7, function(key, idx) {
+  forEach(path8, function(key, idx) {
     if (typeof key !== "number" && typeof key !== "string") {
       throw new Error("illegal key type: " + typeof key + ". Key should be of type number or string.");
     }
@@ -33684,7 +33767,7 @@ function set(target, path7, value) {
     if (key === "__proto__") {
       throw new Error("illegal key: __proto__");
     }
-    let nextKey = path7[idx + 1];
+    let nextKey = path8[idx + 1];
     let nextTarget = currentTarget[key];
     if (isDefined2(nextKey) && isNil(nextTarget)) {
       nextTarget = currentTarget[key] = isNaN(+nextKey) ? {} : [];
@@ -43082,11 +43165,11 @@ function isElement(value) {
 }
 function flattenElement(element, options) {
   const out = /* @__PURE__ */ new Map();
-  walk(element, "", out, options, true);
+  walk2(element, "", out, options, true);
   return out;
 }
 var KEEP_DEFAULT = /* @__PURE__ */ new Set(["isSequential"]);
-function walk(element, prefix3, out, options, top, skipAttribute) {
+function walk2(element, prefix3, out, options, top, skipAttribute) {
   const descriptors = element.$descriptor?.properties ?? [];
   const sizeBefore = out.size;
   const transparent = !top && TRANSPARENT.has(element.$type);
@@ -43119,7 +43202,7 @@ function walk(element, prefix3, out, options, top, skipAttribute) {
     if (isElement(value)) {
       if (options.isOwnElement(value)) continue;
       const segment = descriptor.name === "extensionElements" ? "" : isTyped(descriptor, value) ? typeOf(value, options) : name3;
-      walk(value, join(prefix3, segment), out, options, false);
+      walk2(value, join(prefix3, segment), out, options, false);
       continue;
     }
     if (typeof value === "object") continue;
@@ -43154,7 +43237,7 @@ function walkList(items, descriptor, prefix3, out, options) {
     }
     if (options.isOwnElement(item)) continue;
     if (TRANSPARENT.has(item.$type)) {
-      walk(item, prefix3, out, options, false);
+      walk2(item, prefix3, out, options, false);
       continue;
     }
     const type = item.$type;
@@ -43164,7 +43247,7 @@ function walkList(items, descriptor, prefix3, out, options) {
     const count = (seen.get(label2) ?? 0) + 1;
     seen.set(label2, count);
     const segment = count === 1 ? label2 : `${label2}#${count}`;
-    walk(item, join(prefix3, segment), out, options, false, KEY_ATTRIBUTES[type]);
+    walk2(item, join(prefix3, segment), out, options, false, KEY_ATTRIBUTES[type]);
   }
   if (primitives.length > 0 && descriptor) {
     out.set(join(prefix3, propertyName(descriptor, options.ownPrefix)), primitives.join(", "));
@@ -43264,15 +43347,15 @@ function collectElements(definitions) {
 }
 
 // actions/src/diff/compare.ts
-function firstSegment(path7) {
+function firstSegment(path8) {
   let depth = 0;
-  for (let i = 0; i < path7.length; i++) {
-    const c = path7[i];
+  for (let i = 0; i < path8.length; i++) {
+    const c = path8[i];
     if (c === "[") depth++;
     else if (c === "]") depth--;
-    else if (c === "." && depth === 0) return path7.slice(0, i);
+    else if (c === "." && depth === 0) return path8.slice(0, i);
   }
-  return path7;
+  return path8;
 }
 function under(map2, segment) {
   return [...map2].filter(([key]) => key === segment || key.startsWith(`${segment}.`));
@@ -45565,10 +45648,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path7) {
-  if (!path7)
+function getElementAtPath(obj, path8) {
+  if (!path8)
     return obj;
-  return path7.reduce((acc, key) => acc?.[key], obj);
+  return path8.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -45908,11 +45991,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path7, issues) {
+function prefixIssues(path8, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path7);
+    iss.path.unshift(path8);
     return iss;
   });
 }
@@ -46374,16 +46457,16 @@ function flattenError(error65, mapper = (issue3) => issue3.message) {
 }
 function formatError(error65, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error66, path7 = []) => {
+  const processError = (error66, path8 = []) => {
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
       } else {
-        const fullpath = [...path7, ...issue3.path];
+        const fullpath = [...path8, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -46422,17 +46505,17 @@ function formatError(error65, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error65, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error66, path7 = []) => {
+  const processError = (error66, path8 = []) => {
     var _a3;
     for (const issue3 of error66.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
       } else {
-        const fullpath = [...path7, ...issue3.path];
+        const fullpath = [...path8, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -46471,8 +46554,8 @@ function treeifyError(error65, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path7 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path7) {
+  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path8) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -63610,13 +63693,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path7 = ref.slice(1).split("/").filter(Boolean);
-  if (path7.length === 0) {
+  const path8 = ref.slice(1).split("/").filter(Boolean);
+  if (path8.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path7[0] === defsKey) {
-    const key = path7[1] === void 0 ? void 0 : decodeJSONPointerSegment(path7[1]);
+  if (path8[0] === defsKey) {
+    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -64517,7 +64600,7 @@ var driftOptions = external_exports.object({
 }).transform((o) => ({ environment: o.environment, ref: o.ref, issue: o.issue }));
 
 // actions/src/release/connect.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // node_modules/openapi-fetch/dist/index.mjs
 var PATH_PARAM_RE = /\{[^{}]+\}/g;
@@ -65354,24 +65437,24 @@ function describeFailure(error65) {
 
 // actions/src/camunda/credentials.ts
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import path3 from "node:path";
+import path4 from "node:path";
 
 // actions/src/util/paths.ts
-import path2 from "node:path";
+import path3 from "node:path";
 function localDir(root) {
-  return path2.join(root, ".local");
+  return path3.join(root, ".local");
 }
 function relativePath(root, file2) {
-  return path2.relative(root, path2.resolve(file2)).split(path2.sep).join("/");
+  return path3.relative(root, path3.resolve(file2)).split(path3.sep).join("/");
 }
 function displayPath(file2, base3 = process.cwd()) {
   const relative = relativePath(base3, file2);
-  return relative === "" ? "." : relative.startsWith("../") || relative === ".." ? path2.resolve(file2) : relative;
+  return relative === "" ? "." : relative.startsWith("../") || relative === ".." ? path3.resolve(file2) : relative;
 }
 
 // actions/src/camunda/credentials.ts
 function localCredentialsFile(root) {
-  return path3.join(localDir(root), "engine", "credentials.json");
+  return path4.join(localDir(root), "engine", "credentials.json");
 }
 function resolveCamundaCredentials(options = {}) {
   const env = options.env ?? process.env;
@@ -65407,7 +65490,7 @@ function resolveCamundaCredentials(options = {}) {
 // actions/src/environments/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // actions/src/identities/resources.ts
 var crud = ["READ", "UPDATE", "CREATE", "DELETE"];
@@ -65850,7 +65933,12 @@ var camundaSchema = external_exports.object({
    */
   migration: external_exports.enum(["never", "covered", "required"]).default("never"),
   /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
-  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep")
+  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep"),
+  /**
+   * `release --ref X --allow-unmerged` deploys a commit that is not on the main branch (unreviewed
+   * files): refused unless this is true. Meant for dev; never set it for prod.
+   */
+  allowUnmergedRefs: external_exports.boolean().default(false)
 }).strict().superRefine((camunda, ctx) => {
   if (camunda.allowInsecureHttp && !camunda.insecureHttpReason) {
     ctx.addIssue({
@@ -65975,7 +66063,7 @@ function isLoopback(hostname3) {
 
 // actions/src/environments/load.ts
 function environmentsDir(root) {
-  return path4.join(root, "environments");
+  return path5.join(root, "environments");
 }
 function listEnvironments(dir) {
   if (!existsSync4(dir)) return [];
@@ -65987,10 +66075,10 @@ function loadEnvironment(name3, options) {
   const known = listEnvironments(dir);
   if (!/^[a-z][a-z0-9-]{0,31}$/.test(name3) || !known.includes(name3)) {
     throw new UsageError(
-      `unknown environment "${name3}": there is no ${displayPath(path4.join(dir, `${name3}.yaml`))}; choose one of ${known.join(", ") || "(none)"}.`
+      `unknown environment "${name3}": there is no ${displayPath(path5.join(dir, `${name3}.yaml`))}; choose one of ${known.join(", ") || "(none)"}.`
     );
   }
-  const file2 = path4.join(dir, `${name3}.yaml`);
+  const file2 = path5.join(dir, `${name3}.yaml`);
   const shown2 = displayPath(file2);
   const text3 = readFileSync3(file2, "utf8");
   const doc = (0, import_yaml.parseDocument)(text3, { prettyErrors: false });
@@ -66041,9 +66129,9 @@ function lineOf(text3, doc, fieldPath) {
 // actions/src/identities/passwords.ts
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync as existsSync5, mkdirSync, readFileSync as readFileSync4, renameSync, writeFileSync } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 function generatedPasswordsFile(engineDataDir) {
-  return path5.join(engineDataDir, "users.json");
+  return path6.join(engineDataDir, "users.json");
 }
 function passwordResolver(options) {
   const { env, generatedFile } = options;
@@ -66086,7 +66174,7 @@ function passwordResolver(options) {
       if (!generatedFile) throw new UsageError(`user "${userId2}": ${found.missing}; use { env: VARIABLE }.`);
       const password2 = randomBytes(18).toString("base64url");
       const users = { ...read2(), [userId2]: password2 };
-      mkdirSync(path5.dirname(generatedFile), { recursive: true, mode: 448 });
+      mkdirSync(path6.dirname(generatedFile), { recursive: true, mode: 448 });
       const temporary = `${generatedFile}.${process.pid}.tmp`;
       writeFileSync(temporary, `${JSON.stringify({ users }, null, 2)}
 `, { mode: 384 });
@@ -66169,7 +66257,7 @@ function connect(environmentName, options) {
       passwords: passwordResolver({
         env,
         environmentFile,
-        generatedFile: environmentName === "local" ? generatedPasswordsFile(options.engineDataDir ?? path6.join(localDir(options.root), "engine")) : void 0
+        generatedFile: environmentName === "local" ? generatedPasswordsFile(options.engineDataDir ?? path7.join(localDir(options.root), "engine")) : void 0
       })
     } : null
   };
@@ -66622,7 +66710,7 @@ import os4 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir: mkdir2, open: open2, readdir: readdir2, rename, rm: rm2, rmdir, stat, symlink, unlink } = fs2.promises;
+var { chmod, copyFile: copyFile2, lstat, mkdir: mkdir2, open: open2, readdir: readdir2, rename, rm: rm2, rmdir, stat: stat2, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 

@@ -94951,7 +94951,12 @@ var camundaSchema = external_exports.object({
    */
   migration: external_exports.enum(["never", "covered", "required"]).default("never"),
   /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
-  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep")
+  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep"),
+  /**
+   * `release --ref X --allow-unmerged` deploys a commit that is not on the main branch (unreviewed
+   * files): refused unless this is true. Meant for dev; never set it for prod.
+   */
+  allowUnmergedRefs: external_exports.boolean().default(false)
 }).strict().superRefine((camunda, ctx) => {
   if (camunda.allowInsecureHttp && !camunda.insecureHttpReason) {
     ctx.addIssue({

@@ -65207,7 +65207,18 @@ function kindOf(file2) {
   if (name4.endsWith(".dmn") || name4.endsWith(".dmn11.xml")) return "dmn";
   return null;
 }
-var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules", ".git", "dist"]);
+var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules"]);
+function isForm(file2) {
+  return file2.toLowerCase().endsWith(".form");
+}
+async function filesUnder(directory, accept) {
+  const found = [];
+  await walk(path2.resolve(directory), accept, found);
+  return found.sort();
+}
+function modelFilesUnder(directory) {
+  return filesUnder(directory, (name4) => kindOf(name4) !== null);
+}
 async function discoverFiles(paths, required2) {
   const found = /* @__PURE__ */ new Set();
   for (const given of paths) {
@@ -65220,8 +65231,9 @@ async function discoverFiles(paths, required2) {
         );
       continue;
     }
-    if (info2.isDirectory()) await walk(absolute, found);
+    if (info2.isDirectory()) for (const file2 of await modelFilesUnder(absolute)) found.add(file2);
     else if (info2.isFile()) {
+      if (isForm(absolute)) continue;
       if (required2 && kindOf(absolute) === null) {
         throw new UsageError(
           `lint: ${given} is neither a .bpmn nor a .dmn file; pass model files or a folder.`
@@ -65232,35 +65244,26 @@ async function discoverFiles(paths, required2) {
   }
   return [...found].sort();
 }
-async function walk(directory, found) {
+async function walk(directory, accept, found) {
   const entries = await readdir(directory, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name)) continue;
     const full = path2.join(directory, entry.name);
-    if (entry.isDirectory()) await walk(full, found);
-    else if (entry.isFile() && kindOf(entry.name) !== null) found.add(full);
+    if (entry.isDirectory()) await walk(full, accept, found);
+    else if (entry.isFile() && accept(entry.name)) found.push(full);
   }
 }
 
 // actions/src/lint/forms.ts
-import { readdir as readdir2, readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import path3 from "node:path";
-var SKIPPED_DIRECTORIES2 = /* @__PURE__ */ new Set(["node_modules", ".git", "dist"]);
 async function discoverForms(paths) {
   const found = /* @__PURE__ */ new Set();
-  const walk2 = async (directory) => {
-    for (const entry of await readdir2(directory, { withFileTypes: true })) {
-      if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES2.has(entry.name)) continue;
-      const full = path3.join(directory, entry.name);
-      if (entry.isDirectory()) await walk2(full);
-      else if (entry.isFile() && entry.name.toLowerCase().endsWith(".form")) found.add(full);
-    }
-  };
   for (const given of paths) {
     const absolute = path3.resolve(given);
     const info2 = await stat3(absolute).catch(() => null);
-    if (info2?.isDirectory()) await walk2(absolute);
-    else if (info2?.isFile() && absolute.toLowerCase().endsWith(".form")) found.add(absolute);
+    if (info2?.isDirectory()) for (const file2 of await filesUnder(absolute, isForm)) found.add(file2);
+    else if (info2?.isFile() && isForm(absolute)) found.add(absolute);
   }
   return [...found].sort();
 }
@@ -69656,7 +69659,7 @@ import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir, open: open3, readdir: readdir3, rename, rm, rmdir, stat: stat4, symlink, unlink } = fs2.promises;
+var { chmod, copyFile, lstat, mkdir, open: open3, readdir: readdir2, rename, rm, rmdir, stat: stat4, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 

@@ -53150,6 +53150,17 @@ function kindOf(file2) {
   if (name4.endsWith(".dmn") || name4.endsWith(".dmn11.xml")) return "dmn";
   return null;
 }
+function isForm(file2) {
+  return file2.toLowerCase().endsWith(".form");
+}
+async function filesUnder(directory, accept) {
+  const found = [];
+  await walk(path3.resolve(directory), accept, found);
+  return found.sort();
+}
+function modelFilesUnder(directory) {
+  return filesUnder(directory, (name4) => kindOf(name4) !== null);
+}
 async function discoverFiles(paths, required2) {
   const found = /* @__PURE__ */ new Set();
   for (const given of paths) {
@@ -53162,8 +53173,9 @@ async function discoverFiles(paths, required2) {
         );
       continue;
     }
-    if (info2.isDirectory()) await walk(absolute, found);
+    if (info2.isDirectory()) for (const file2 of await modelFilesUnder(absolute)) found.add(file2);
     else if (info2.isFile()) {
+      if (isForm(absolute)) continue;
       if (required2 && kindOf(absolute) === null) {
         throw new UsageError(
           `lint: ${given} is neither a .bpmn nor a .dmn file; pass model files or a folder.`
@@ -53174,13 +53186,13 @@ async function discoverFiles(paths, required2) {
   }
   return [...found].sort();
 }
-async function walk(directory, found) {
+async function walk(directory, accept, found) {
   const entries = await readdir(directory, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name)) continue;
     const full = path3.join(directory, entry.name);
-    if (entry.isDirectory()) await walk(full, found);
-    else if (entry.isFile() && kindOf(entry.name) !== null) found.add(full);
+    if (entry.isDirectory()) await walk(full, accept, found);
+    else if (entry.isFile() && accept(entry.name)) found.push(full);
   }
 }
 var SKIPPED_DIRECTORIES;
@@ -53188,28 +53200,20 @@ var init_discover = __esm({
   "actions/src/lint/discover.ts"() {
     "use strict";
     init_errors3();
-    SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules", ".git", "dist"]);
+    SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules"]);
   }
 });
 
 // actions/src/lint/forms.ts
-import { readdir as readdir2, readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import path4 from "node:path";
 async function discoverForms(paths) {
   const found = /* @__PURE__ */ new Set();
-  const walk3 = async (directory) => {
-    for (const entry of await readdir2(directory, { withFileTypes: true })) {
-      if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES2.has(entry.name)) continue;
-      const full = path4.join(directory, entry.name);
-      if (entry.isDirectory()) await walk3(full);
-      else if (entry.isFile() && entry.name.toLowerCase().endsWith(".form")) found.add(full);
-    }
-  };
   for (const given of paths) {
     const absolute = path4.resolve(given);
     const info2 = await stat3(absolute).catch(() => null);
-    if (info2?.isDirectory()) await walk3(absolute);
-    else if (info2?.isFile() && absolute.toLowerCase().endsWith(".form")) found.add(absolute);
+    if (info2?.isDirectory()) for (const file2 of await filesUnder(absolute, isForm)) found.add(file2);
+    else if (info2?.isFile() && isForm(absolute)) found.add(absolute);
   }
   return [...found].sort();
 }
@@ -53286,12 +53290,11 @@ function fieldsOf(json2) {
   walk3(json2.components);
   return { asks, shows };
 }
-var SKIPPED_DIRECTORIES2;
 var init_forms2 = __esm({
   "actions/src/lint/forms.ts"() {
     "use strict";
     init_errors3();
-    SKIPPED_DIRECTORIES2 = /* @__PURE__ */ new Set(["node_modules", ".git", "dist"]);
+    init_discover();
   }
 });
 
@@ -77987,7 +77990,9 @@ var releaseOptions = external_exports.object({
   smoke: flag({ default: false }),
   migrate: flag({ default: false }),
   "expected-plan-digest": text(),
-  "allow-revocations": flag({ default: false })
+  "allow-revocations": flag({ default: false }),
+  "allow-unmerged": flag({ default: false }),
+  "allow-dirty": flag({ default: false })
 }).check((ctx) => {
   const o = ctx.value;
   if (o.smoke && o["dry-run"]) {
@@ -77996,6 +78001,14 @@ var releaseOptions = external_exports.object({
       input: o,
       path: ["smoke"],
       message: "needs a deployment and cannot be combined with {dry-run}"
+    });
+  }
+  if (o["allow-unmerged"] && o.ref === void 0) {
+    ctx.issues.push({
+      code: "custom",
+      input: o,
+      path: ["allow-unmerged"],
+      message: "only applies to a release from a ref and needs {ref}"
     });
   }
   if (o["expected-plan-digest"] !== void 0 && !/^[0-9a-f]{16}$/.test(o["expected-plan-digest"])) {
@@ -78013,7 +78026,9 @@ var releaseOptions = external_exports.object({
   smoke: o.smoke,
   migrate: o.migrate,
   expectedPlanDigest: o["expected-plan-digest"],
-  allowRevocations: o["allow-revocations"]
+  allowRevocations: o["allow-revocations"],
+  allowUnmerged: o["allow-unmerged"],
+  allowDirty: o["allow-dirty"]
 }));
 
 // actions/src/release/deploy-errors.ts
@@ -78155,13 +78170,13 @@ init_errors3();
 import { existsSync as existsSync2 } from "node:fs";
 import path7 from "node:path";
 function projectLintGate(options) {
-  return async ({ root, processesDir }) => {
+  return async ({ root, files }) => {
     const { lint: lint2, DEFAULT_REGISTRY_FILE: DEFAULT_REGISTRY_FILE2 } = await Promise.resolve().then(() => (init_lint(), lint_exports));
     const registryFile = path7.join(options.toolRoot, DEFAULT_REGISTRY_FILE2);
     return lint2({
       root,
-      paths: [processesDir],
-      indexPaths: [processesDir],
+      paths: files,
+      indexPaths: files,
       ...existsSync2(registryFile) ? {
         registry: {
           file: registryFile,
@@ -79555,7 +79570,12 @@ var camundaSchema = external_exports.object({
    */
   migration: external_exports.enum(["never", "covered", "required"]).default("never"),
   /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
-  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep")
+  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep"),
+  /**
+   * `release --ref X --allow-unmerged` deploys a commit that is not on the main branch (unreviewed
+   * files): refused unless this is true. Meant for dev; never set it for prod.
+   */
+  allowUnmergedRefs: external_exports.boolean().default(false)
 }).strict().superRefine((camunda, ctx) => {
   if (camunda.allowInsecureHttp && !camunda.insecureHttpReason) {
     ctx.addIssue({
@@ -80669,6 +80689,43 @@ function connect(environmentName, options) {
       })
     } : null
   };
+}
+
+// actions/src/release/integrity.ts
+init_errors3();
+var LOCAL_ENVIRONMENT = "local";
+function releaseIntegrity(connection, options) {
+  const environment = connection.target.environment;
+  if (options.allowUnmerged && !connection.environment.config.camunda.allowUnmergedRefs) {
+    throw new UsageError(
+      `--allow-unmerged is not allowed for "${environment}": its file does not set camunda.allowUnmergedRefs: true (meant for dev, never prod); release a commit of the main branch.`
+    );
+  }
+  return {
+    allowUnmerged: options.allowUnmerged,
+    allowDirty: options.allowDirty || environment === LOCAL_ENVIRONMENT
+  };
+}
+function requireApprovedPlan(options, environment) {
+  if (!options.dryRun && options.requirePlanDigest && !options.expectedPlanDigest) {
+    throw new UsageError(
+      `the release to ${environment} has no expected plan digest: it deploys only the plan its reviewers approved; pass the plan's digest (the plan job's plan-digest output, or \`plan --format json\`).`
+    );
+  }
+}
+function requireCommitted(source, allowDirty, environment) {
+  if (source.dirty && !allowDirty) {
+    throw new UserError(
+      `${source.processesPath}/ has uncommitted changes, and a release to ${environment} deploys only committed files; commit or stash them (git status ${source.processesPath}), or pass --allow-dirty.`
+    );
+  }
+}
+function checkApprovedPlan(plan, approvedDigest, target2) {
+  if (approvedDigest && approvedDigest !== plan.digest) {
+    throw new UserError(
+      `the plan for ${target2.environment} changed since it was approved (digest ${approvedDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`
+    );
+  }
 }
 
 // actions/src/release/plan.ts
@@ -82354,6 +82411,32 @@ async function listFiles(repo, commit, folder) {
 async function readBlob(repo, object2) {
   return git(repo, ["cat-file", "blob", object2]);
 }
+async function mainBranch(repo) {
+  try {
+    const remoteHead = (await git(repo, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])).toString("utf8").trim();
+    if (remoteHead) return remoteHead;
+  } catch (error65) {
+    if (!(error65 instanceof GitCommandError)) throw error65;
+  }
+  for (const candidate of ["origin/main", "main", "origin/master", "master"]) {
+    try {
+      await git(repo, ["rev-parse", "--verify", "--quiet", `${candidate}^{commit}`]);
+      return candidate;
+    } catch (error65) {
+      if (!(error65 instanceof GitCommandError)) throw error65;
+    }
+  }
+  return null;
+}
+async function isAncestor(repo, commit, branch) {
+  try {
+    await git(repo, ["merge-base", "--is-ancestor", commit, branch]);
+    return true;
+  } catch (error65) {
+    if (error65 instanceof GitCommandError) return false;
+    throw error65;
+  }
+}
 
 // actions/src/release/provenance.ts
 var RELEASE_INFO_RESOURCE = "release.json";
@@ -82714,6 +82797,60 @@ async function step(title, fn2, options = {}) {
 import { randomBytes as randomBytes2 } from "node:crypto";
 init_errors3();
 
+// actions/src/probe/demo-data.ts
+var DEMO_GROUPS = ["sales", "accounting", "management"];
+var DEMO_FILTERS = [
+  "My Tasks",
+  "My Group Tasks",
+  "Accounting",
+  "John's Tasks",
+  "Mary's Tasks",
+  "Peter's Tasks",
+  "All Tasks"
+];
+var INVOICE_PROCESSES = ["invoice", "ReviewInvoice"];
+var INVOICE_DECISIONS = ["invoiceClassification", "invoice-assign-approver"];
+function invoiceExample(demoUsers) {
+  return {
+    users: demoUsers,
+    groups: DEMO_GROUPS,
+    filters: DEMO_FILTERS,
+    processes: INVOICE_PROCESSES,
+    decisions: INVOICE_DECISIONS
+  };
+}
+function absent(id2, title, present) {
+  return {
+    id: id2,
+    title,
+    expected: "absent",
+    observed: present.length === 0 ? "absent" : `present: ${present.join(", ")}`,
+    status: present.length === 0 ? "ok" : "differs"
+  };
+}
+async function demoDataChecks(get3, names) {
+  const ids = async (path16, wanted) => wanted.length === 0 ? [] : (await get3(path16, { idIn: wanted.join(",") })).map((item) => item.id).sort();
+  const users = await ids("/user", names.users);
+  const groups = await ids("/group", names.groups);
+  const filters = (await get3("/filter", { resourceType: "Task" })).map((filter2) => filter2.name).filter((name4) => names.filters.includes(name4));
+  const definitions = [];
+  for (const [kind, path16, keys2] of [
+    ["process", "/process-definition", names.processes],
+    ["decision", "/decision-definition", names.decisions]
+  ]) {
+    for (const key of keys2) {
+      if ((await get3(path16, { key, maxResults: "1" })).length > 0)
+        definitions.push(`${kind} ${key}`);
+    }
+  }
+  return [
+    absent("demo-users", `demo users (${names.users.join(", ")})`, users),
+    absent("demo-groups", `demo groups (${names.groups.join(", ")})`, groups),
+    absent("demo-filters", "demo task filters", [...new Set(filters)].sort()),
+    absent("invoice-deployments", "invoice example processes and decisions", definitions)
+  ];
+}
+
 // actions/src/probe/models.ts
 var probeDeploymentName = "camunda-gitops-probe";
 var probeDeploymentSource = "camunda-gitops-probe";
@@ -83035,20 +83172,8 @@ async function probeEngine(client, options) {
         list3(startFilters) === list3(expected.startFilters)
       )
     );
-    const present = [];
-    for (const id2 of expected.demoUsers) {
-      const users = await get2(client, "/user", { id: id2 });
-      if (users.length > 0) present.push(id2);
-    }
-    checks.push(
-      check2(
-        "demo-users",
-        `demo users (${expected.demoUsers.join(", ")})`,
-        "absent",
-        present.length === 0 ? "absent" : `present: ${list3(present)}`,
-        present.length === 0
-      )
-    );
+    const demo = invoiceExample(expected.demoUsers);
+    checks.push(...await demoDataChecks((path16, query) => get2(client, path16, query), demo));
     let authorization;
     try {
       const answer = await get2(client, "/authorization/check", {
@@ -84117,11 +84242,11 @@ init_parse3();
 init_errors3();
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { existsSync as existsSync7 } from "node:fs";
-import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile4 } from "node:fs/promises";
 import path13 from "node:path";
 async function jsonFiles(dir) {
   if (!existsSync7(dir)) return [];
-  const entries = await readdir3(dir, { withFileTypes: true });
+  const entries = await readdir2(dir, { withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => path13.join(dir, e.name)).sort();
 }
 async function calledKeys(resources) {
@@ -84280,22 +84405,22 @@ async function smokeTestNewProcesses(client, source, plan, rows, deployable, ste
 // actions/src/release/source.ts
 import { createHash as createHash4 } from "node:crypto";
 import { existsSync as existsSync8 } from "node:fs";
-import { mkdir, mkdtemp, readdir as readdir4, readFile as readFile5, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile as readFile5, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path15 from "node:path";
+init_discover();
 init_errors3();
+var LINT_CONFIG_FILE = ".bpmnlintrc";
 var NEVER_RELEASED = /* @__PURE__ */ new Set(["examples", "tests", "node_modules"]);
 function resourceKind(file2) {
-  const name4 = file2.toLowerCase();
-  if (name4.endsWith(".bpmn") || name4.endsWith(".bpmn20.xml")) return "bpmn";
-  if (name4.endsWith(".dmn") || name4.endsWith(".dmn11.xml")) return "dmn";
-  if (name4.endsWith(".form")) return "form";
-  return null;
+  if (file2.toLowerCase().endsWith(".form")) return "form";
+  return kindOf(file2);
 }
 async function openSource(options) {
   const repoRoot = path15.resolve(options.repoRoot);
   const processesPath = (options.processesPath ?? "processes").replace(/\\/g, "/").replace(/\/+$/, "");
-  if (options.ref !== void 0) return openRef(repoRoot, processesPath, options.ref);
+  if (options.ref !== void 0)
+    return openRef(repoRoot, processesPath, options.ref, options.allowUnmerged === true);
   const processesDir = path15.join(repoRoot, processesPath);
   if (!existsSync8(processesDir)) {
     throw new UsageError(
@@ -84315,22 +84440,30 @@ async function openSource(options) {
     }
   };
 }
-async function openRef(repoRoot, processesPath, ref) {
+async function openRef(repoRoot, processesPath, ref, allowUnmerged) {
   const commit = await resolveCommit(repoRoot, ref);
+  if (!allowUnmerged) await requireMerged(repoRoot, ref, commit);
   const entries = await listFiles(repoRoot, commit, processesPath);
   if (entries.length === 0) {
     throw new UsageError(
       `${ref} (${commit.slice(0, 12)}) has no ${processesPath}/ folder; choose a ref that holds the models.`
     );
   }
+  const ownConfig = `${processesPath}/${LINT_CONFIG_FILE}`;
+  const files = entries.map((entry) => ({ entry, segments: exportSegments(entry.path, ref) })).filter(({ entry }) => entry.path !== ownConfig);
   const root = await mkdtemp(path15.join(os.tmpdir(), "camunda-release-"));
   try {
-    for (const entry of entries) {
-      const target2 = path15.join(root, ...entry.path.split("/"));
+    for (const { entry, segments } of files) {
+      const target2 = insideFolder(root, segments, entry.path, ref);
       await mkdir(path15.dirname(target2), { recursive: true });
-      await writeFile(target2, await readBlob(repoRoot, entry.object));
+      await writeFile(target2, await readBlob(repoRoot, entry.object), { flag: "wx" });
     }
     const processesDir = path15.join(root, processesPath);
+    const toolConfig = path15.join(repoRoot, processesPath, LINT_CONFIG_FILE);
+    if (existsSync8(toolConfig)) {
+      await mkdir(processesDir, { recursive: true });
+      await copyFile(toolConfig, path15.join(processesDir, LINT_CONFIG_FILE));
+    }
     return {
       root,
       processesDir,
@@ -84346,6 +84479,39 @@ async function openRef(repoRoot, processesPath, ref) {
     throw error65;
   }
 }
+async function requireMerged(repoRoot, ref, commit) {
+  const main = await mainBranch(repoRoot);
+  if (main === null) {
+    throw new UsageError(
+      `--ref ${ref}: this clone knows no main branch (origin/main or main), so it cannot tell whether ${commit.slice(0, 12)} was merged; fetch it (in GitHub Actions check out with fetch-depth: 0).`
+    );
+  }
+  if (!await isAncestor(repoRoot, commit, main)) {
+    throw new UserError(
+      `--ref ${ref} (${commit.slice(0, 12)}) is not on ${main}: a release from a ref deploys only merged (reviewed) commits; merge it first, or, for a non-production environment whose file allows it, pass --allow-unmerged.`
+    );
+  }
+}
+function exportSegments(file2, ref) {
+  const segments = file2.split("/");
+  const bad = segments.find((s) => s === ".." || s === "." || s === "" || s.includes("\\"));
+  if (bad !== void 0) {
+    throw new UserError(
+      `--ref ${ref} holds the path "${file2}", which has a ${bad === "" ? "empty" : `"${bad}"`} segment; such a path could write outside the export, so nothing was released — inspect the commit.`
+    );
+  }
+  return segments;
+}
+function insideFolder(root, segments, file2, ref) {
+  const target2 = path15.resolve(root, ...segments);
+  const relative = path15.relative(root, target2);
+  if (relative === "" || relative.startsWith("..") || path15.isAbsolute(relative)) {
+    throw new UserError(
+      `--ref ${ref} holds the path "${file2}", which lies outside the export folder; nothing was released — inspect the commit.`
+    );
+  }
+  return target2;
+}
 async function notForRelease(processesDir) {
   const file2 = path15.join(processesDir, ".bpmnlintrc");
   if (!existsSync8(file2)) return [];
@@ -84357,38 +84523,30 @@ async function notForRelease(processesDir) {
     return [];
   }
 }
+function isReleased(file2, processesPath, excluded) {
+  const top = file2.slice(processesPath.length + 1).split("/")[0] ?? "";
+  if (NEVER_RELEASED.has(top)) return false;
+  return !excluded.some((prefix3) => file2.startsWith(prefix3));
+}
 async function readResources(processesDir, processesPath) {
   const excluded = await notForRelease(processesDir);
   const resources = [];
-  const walk3 = async (dir, relative) => {
-    const entries = await readdir4(dir, { withFileTypes: true });
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      const name4 = relative ? `${relative}/${entry.name}` : entry.name;
-      const file2 = `${processesPath}/${name4}`;
-      if (entry.isDirectory()) {
-        if (relative === "" && NEVER_RELEASED.has(entry.name)) continue;
-        if (excluded.some((prefix3) => `${file2}/`.startsWith(prefix3))) continue;
-        await walk3(path15.join(dir, entry.name), name4);
-        continue;
-      }
-      const kind = resourceKind(entry.name);
-      if (!entry.isFile() || kind === null) continue;
-      if (excluded.some((prefix3) => file2.startsWith(prefix3))) continue;
-      const absolute = path15.join(dir, entry.name);
-      const content2 = await readFile5(absolute);
-      resources.push({
-        name: name4,
-        file: file2,
-        absolute,
-        kind,
-        content: content2,
-        text: content2.toString("utf8"),
-        sha256: createHash4("sha256").update(content2).digest("hex")
-      });
-    }
-  };
-  await walk3(processesDir, "");
+  for (const absolute of await filesUnder(processesDir, (name4) => resourceKind(name4) !== null)) {
+    const name4 = path15.relative(processesDir, absolute).split(path15.sep).join("/");
+    const file2 = `${processesPath}/${name4}`;
+    const kind = resourceKind(name4);
+    if (kind === null || !isReleased(file2, processesPath, excluded)) continue;
+    const content2 = await readFile5(absolute);
+    resources.push({
+      name: name4,
+      file: file2,
+      absolute,
+      kind,
+      content: content2,
+      text: content2.toString("utf8"),
+      sha256: createHash4("sha256").update(content2).digest("hex")
+    });
+  }
   return resources.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
@@ -84472,7 +84630,8 @@ async function withSource(options, fn2) {
   const source = await openSource({
     repoRoot: options.repoRoot,
     ...options.processesPath ? { processesPath: options.processesPath } : {},
-    ref: options.ref
+    ref: options.ref,
+    ...options.allowUnmerged ? { allowUnmerged: true } : {}
   });
   try {
     if (source.resources.length === 0) {
@@ -84517,7 +84676,9 @@ async function release(options) {
       `--smoke is not allowed in environment "${target2.environment}": its file does not set camunda.allowSmokeTests: true; release without --smoke.`
     );
   }
+  requireApprovedPlan(options, target2.environment);
   return withSource(options, async (source) => {
+    if (!options.dryRun) requireCommitted(source, options.allowDirty === true, target2.environment);
     const lint2 = options.lint ? await lintModels(options.lint, source, step2) : null;
     const processes = await step2(
       `Planning against ${target2.environment} (${target2.restUrl})`,
@@ -84589,16 +84750,9 @@ async function release(options) {
 async function lintModels(gate, source, step2) {
   const report = await step2(
     `Linting ${source.resources.length} model file(s)`,
-    () => runLintGate(gate, { root: source.root, processesDir: source.processesDir })
+    () => runLintGate(gate, { ...source, files: source.resources.map((r) => r.absolute) })
   );
   return { errors: report.summary.errors, warnings: report.summary.warnings };
-}
-function checkApprovedPlan(plan, approvedDigest, target2) {
-  if (approvedDigest && approvedDigest !== plan.digest) {
-    throw new UserError(
-      `the plan for ${target2.environment} changed since it was approved (digest ${approvedDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`
-    );
-  }
 }
 async function deployResources(client, target2, plan, selection, provenance) {
   const { sent, changed, unfiltered } = selection;
@@ -85325,7 +85479,7 @@ import os4 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir: mkdir2, open: open3, readdir: readdir5, rename, rm: rm2, rmdir, stat: stat4, symlink, unlink } = fs2.promises;
+var { chmod, copyFile: copyFile2, lstat, mkdir: mkdir2, open: open3, readdir: readdir3, rename, rm: rm2, rmdir, stat: stat4, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
@@ -85451,7 +85605,16 @@ async function publish(runner, result) {
 var releaseProcesses = {
   what: "The process release",
   options: releaseOptions,
-  inputs: ["environment", "ref", "dry-run", "smoke", "migrate", "expected-plan-digest", "allow-revocations"],
+  inputs: [
+    "environment",
+    "ref",
+    "allow-unmerged",
+    "dry-run",
+    "smoke",
+    "migrate",
+    "expected-plan-digest",
+    "allow-revocations"
+  ],
   async run(options, { runner, workspace }) {
     const secrets = Object.entries(runner.env).filter(([name4]) => /^CAMUNDA_[A-Z0-9_]*PASSWORD$/.test(name4));
     for (const value of new Set(secrets.map(([, value2]) => value2))) if (value) runner.secret(value);
@@ -85460,12 +85623,14 @@ var releaseProcesses = {
       env: runner.env,
       log: (line) => runner.info(line)
     });
+    const integrity = releaseIntegrity(connection, { ...options, allowDirty: false });
     try {
       const result = await release({
         client: connection.client,
         target: connection.target,
         repoRoot: workspace,
         ref: options.ref,
+        ...integrity,
         dryRun: options.dryRun,
         smoke: options.smoke,
         migrate: options.migrate,
@@ -85475,6 +85640,8 @@ var releaseProcesses = {
         authenticatedUserPassword: connection.authenticatedUserPassword,
         ...options.smoke ? { engineCapabilities: loadManifest(manifestFile(workspace)).capabilities } : {},
         expectedPlanDigest: options.expectedPlanDigest,
+        // The workflow's release job deploys only the plan its reviewers approved.
+        requirePlanDigest: true,
         provenance: await provenanceFromEnvironment(runner.env, workspace),
         lint: projectLintGate({
           toolRoot: workspace,

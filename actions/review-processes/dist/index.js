@@ -44821,13 +44821,18 @@ async function mainBranch(repo) {
   return null;
 }
 
-// actions/src/release/source.ts
-function resourceKind(file2) {
+// actions/src/lint/discover.ts
+function kindOf(file2) {
   const name3 = file2.toLowerCase();
   if (name3.endsWith(".bpmn") || name3.endsWith(".bpmn20.xml")) return "bpmn";
   if (name3.endsWith(".dmn") || name3.endsWith(".dmn11.xml")) return "dmn";
-  if (name3.endsWith(".form")) return "form";
   return null;
+}
+
+// actions/src/release/source.ts
+function resourceKind(file2) {
+  if (file2.toLowerCase().endsWith(".form")) return "form";
+  return kindOf(file2);
 }
 
 // actions/src/diff/types.ts
@@ -66107,7 +66112,12 @@ var camundaSchema = external_exports.object({
    */
   migration: external_exports.enum(["never", "covered", "required"]).default("never"),
   /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
-  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep")
+  removedProcesses: external_exports.enum(["keep", "suspend"]).default("keep"),
+  /**
+   * `release --ref X --allow-unmerged` deploys a commit that is not on the main branch (unreviewed
+   * files): refused unless this is true. Meant for dev; never set it for prod.
+   */
+  allowUnmergedRefs: external_exports.boolean().default(false)
 }).strict().superRefine((camunda, ctx) => {
   if (camunda.allowInsecureHttp && !camunda.insecureHttpReason) {
     ctx.addIssue({

@@ -50,6 +50,11 @@ export const camundaSchema = z
     migration: z.enum(["never", "covered", "required"]).default("never"),
     /** A process whose file left git: kept startable, or suspended by the next release (history stays). */
     removedProcesses: z.enum(["keep", "suspend"]).default("keep"),
+    /**
+     * `release --ref X --allow-unmerged` deploys a commit that is not on the main branch (unreviewed
+     * files): refused unless this is true. Meant for dev; never set it for prod.
+     */
+    allowUnmergedRefs: z.boolean().default(false),
   })
   .strict()
   .superRefine((camunda, ctx) => {

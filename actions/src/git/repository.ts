@@ -240,6 +240,18 @@ export async function mainBranch(repo: string): Promise<string | null> {
   return null;
 }
 
+/** True when `commit` is `branch`'s tip or one of its ancestors (the branch's history holds it). */
+export async function isAncestor(repo: string, commit: string, branch: string): Promise<boolean> {
+  try {
+    await git(repo, ["merge-base", "--is-ancestor", commit, branch]);
+    return true;
+  } catch (error) {
+    // Exit 1 means "not an ancestor"; an unknown object is reported by resolveCommit before this.
+    if (error instanceof GitCommandError) return false;
+    throw error;
+  }
+}
+
 /** The top folder of the work tree that holds `dir`, or null outside a git work tree. */
 export async function topLevel(dir: string): Promise<string | null> {
   try {

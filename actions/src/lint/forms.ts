@@ -4,9 +4,10 @@
  * form's fields against what the process does with them. A form file the engine refuses (not JSON,
  * two forms with one id in a deployment) or cannot use (no id) is a finding on the form itself.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { errorMessage } from "#core/util/errors.js";
+import { filesUnder, isForm } from "./discover.js";
 import type { Finding } from "./types.js";
 
 /** What a rule needs to know of one form. */
@@ -30,24 +31,17 @@ export interface FormIndex {
   problems: Finding[];
 }
 
-const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", "dist"]);
-
-/** The .form files under the given files and folders, sorted; paths that do not exist are skipped. */
+/**
+ * The .form files under the given files and folders, sorted; paths that do not exist are skipped. The
+ * walk is the release's (discover.ts): a form below processes/ that is released is also checked.
+ */
 export async function discoverForms(paths: readonly string[]): Promise<string[]> {
   const found = new Set<string>();
-  const walk = async (directory: string): Promise<void> => {
-    for (const entry of await readdir(directory, { withFileTypes: true })) {
-      if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name)) continue;
-      const full = path.join(directory, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && entry.name.toLowerCase().endsWith(".form")) found.add(full);
-    }
-  };
   for (const given of paths) {
     const absolute = path.resolve(given);
     const info = await stat(absolute).catch(() => null);
-    if (info?.isDirectory()) await walk(absolute);
-    else if (info?.isFile() && absolute.toLowerCase().endsWith(".form")) found.add(absolute);
+    if (info?.isDirectory()) for (const file of await filesUnder(absolute, isForm)) found.add(file);
+    else if (info?.isFile() && isForm(absolute)) found.add(absolute);
   }
   return [...found].sort();
 }

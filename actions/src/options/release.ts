@@ -11,6 +11,8 @@ export const releaseOptions = z
     migrate: flag({ default: false }),
     "expected-plan-digest": text(),
     "allow-revocations": flag({ default: false }),
+    "allow-unmerged": flag({ default: false }),
+    "allow-dirty": flag({ default: false }),
   })
   .check((ctx) => {
     const o = ctx.value;
@@ -20,6 +22,14 @@ export const releaseOptions = z
         input: o,
         path: ["smoke"],
         message: "needs a deployment and cannot be combined with {dry-run}",
+      });
+    }
+    if (o["allow-unmerged"] && o.ref === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        input: o,
+        path: ["allow-unmerged"],
+        message: "only applies to a release from a ref and needs {ref}",
       });
     }
     if (o["expected-plan-digest"] !== undefined && !/^[0-9a-f]{16}$/.test(o["expected-plan-digest"])) {
@@ -39,6 +49,8 @@ export const releaseOptions = z
     migrate: o.migrate,
     expectedPlanDigest: o["expected-plan-digest"],
     allowRevocations: o["allow-revocations"],
+    allowUnmerged: o["allow-unmerged"],
+    allowDirty: o["allow-dirty"],
   }));
 
 export type ReleaseOptions = z.output<typeof releaseOptions>;

@@ -4,7 +4,8 @@
  * image under docker-compose.dev.yml and a real environment can be checked the same way.
  *
  * Two modes:
- * - read-only (every environment but local): GET requests only. Version, filters, demo users,
+ * - read-only (every environment but local): GET requests only. Version, filters, demo data (users,
+ *   groups, filters and invoice definitions of Run's example, demo-data.ts),
  *   authorization and the offset of dates the engine returns.
  * - full (the local engine, or a throwaway engine such as the compose one in CI): additionally deploys
  *   the probe models (probe/models.ts), starts them, and deletes the deployment again: script engines,
@@ -14,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { type CamundaClient, CamundaError } from "#core/camunda/index.js";
 import type { ManifestCapabilities } from "#core/fidelity/manifest.js";
 import { errorMessage } from "#core/util/errors.js";
+import { demoDataChecks, invoiceExample } from "./demo-data.js";
 import {
   connectorProcess,
   connectorProcessKey,
@@ -369,20 +371,8 @@ export async function probeEngine(client: CamundaClient, options: ProbeOptions):
       ),
     );
 
-    const present: string[] = [];
-    for (const id of expected.demoUsers) {
-      const users = await get<unknown[]>(client, "/user", { id });
-      if (users.length > 0) present.push(id);
-    }
-    checks.push(
-      check(
-        "demo-users",
-        `demo users (${expected.demoUsers.join(", ")})`,
-        "absent",
-        present.length === 0 ? "absent" : `present: ${list(present)}`,
-        present.length === 0,
-      ),
-    );
+    const demo = invoiceExample(expected.demoUsers);
+    checks.push(...(await demoDataChecks((path, query) => get(client, path, query), demo)));
 
     // A user that cannot exist: with authorization off every check says yes; on, it says no (or, for a
     // caller who may not read authorizations, 403). GET only, so it is safe against production.

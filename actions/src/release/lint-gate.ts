@@ -12,6 +12,8 @@ export interface LintInput {
   root: string;
   /** Absolute path of the processes folder. */
   processesDir: string;
+  /** The released files, absolute: the gate lints exactly these (and indexes them for cross-file checks). */
+  files: readonly string[];
 }
 
 /** Runs the linter over the models of a release and returns its report (the `--format json` shape). */
@@ -25,17 +27,19 @@ export interface ProjectLintOptions {
 }
 
 /**
- * The project's linter over the processes folder. The worker topic registry always comes from this
- * checkout (the workers that run are the ones built from it), also when the models come from an older ref.
+ * The project's linter over the released files. The worker topic registry always comes from this
+ * checkout (the workers that run are the ones built from it), also when the models come from an older
+ * ref; so does the lint configuration: `<root>/processes/.bpmnlintrc` is this checkout's copy (see
+ * source.ts), never the ref's.
  */
 export function projectLintGate(options: ProjectLintOptions): LintGate {
-  return async ({ root, processesDir }) => {
+  return async ({ root, files }) => {
     const { lint, DEFAULT_REGISTRY_FILE } = await import("#core/lint/index.js");
     const registryFile = path.join(options.toolRoot, DEFAULT_REGISTRY_FILE);
     return lint({
       root,
-      paths: [processesDir],
-      indexPaths: [processesDir],
+      paths: files,
+      indexPaths: files,
       ...(existsSync(registryFile)
         ? {
             registry: {

@@ -29,6 +29,7 @@ import {
   type IdentityWriteOptions,
   planIdentityStep,
 } from "./identities-step.js";
+import { checkApprovedPlan, requireApprovedPlan, requireCommitted } from "./integrity.js";
 import {
   applyLifecycle,
   type LifecycleResult,
@@ -79,6 +80,8 @@ export interface PlanOptions {
   processesPath?: string;
   /** Deploy the files of this git ref (tag, branch, sha) instead of the working tree. */
   ref?: string | undefined;
+  /** Accept a ref that is not on the main branch (see source.ts); the adapters allow it outside prod only. */
+  allowUnmerged?: boolean;
   step?: StepRunner;
   /**
    * The repository and the CI run releasing (recorded in release.json); the repository also tells
@@ -106,6 +109,9 @@ export interface ReleaseOptions extends PlanOptions {
   lint: LintGate | null;
   /** Refuse to deploy unless the fresh plan has this digest (the plan people approved). */
   expectedPlanDigest?: string | undefined;
+  /** Refuse to deploy without expectedPlanDigest; deploy uncommitted models (see integrity.ts). */
+  requirePlanDigest?: boolean;
+  allowDirty?: boolean;
   /**
    * With smoke: probe the engine read-only against these capabilities (the production image's, from
    * engine/run-7.23.0.yaml of the tool's checkout). Without them the smoke test starts instances only.
@@ -177,6 +183,7 @@ async function withSource<T>(options: PlanOptions, fn: (source: ReleaseSource) =
     repoRoot: options.repoRoot,
     ...(options.processesPath ? { processesPath: options.processesPath } : {}),
     ref: options.ref,
+    ...(options.allowUnmerged ? { allowUnmerged: true } : {}),
   });
   try {
     if (source.resources.length === 0) {
@@ -243,7 +250,9 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       `--smoke is not allowed in environment "${target.environment}": its file does not set camunda.allowSmokeTests: true; release without --smoke.`,
     );
   }
+  requireApprovedPlan(options, target.environment);
   return withSource(options, async (source) => {
+    if (!options.dryRun) requireCommitted(source, options.allowDirty === true, target.environment);
     const lint = options.lint ? await lintModels(options.lint, source, step) : null;
     const processes = await step(`Planning against ${target.environment} (${target.restUrl})`, (update) =>
       planProcesses(options, source, update),
@@ -327,18 +336,9 @@ async function lintModels(
   step: StepRunner,
 ): Promise<NonNullable<ReleaseResult["lint"]>> {
   const report: LintReport = await step(`Linting ${source.resources.length} model file(s)`, () =>
-    runLintGate(gate, { root: source.root, processesDir: source.processesDir }),
+    runLintGate(gate, { ...source, files: source.resources.map((r) => r.absolute) }),
   );
   return { errors: report.summary.errors, warnings: report.summary.warnings };
-}
-
-/** Step 2b: people approved one plan; refuse to deploy a different one. */
-function checkApprovedPlan(plan: Plan, approvedDigest: string | undefined, target: ReleaseTarget): void {
-  if (approvedDigest && approvedDigest !== plan.digest) {
-    throw new UserError(
-      `the plan for ${target.environment} changed since it was approved (digest ${approvedDigest}, now ${plan.digest}): the engine or the files moved in between; run the release again and review the new plan.`,
-    );
-  }
 }
 
 /** Step 3b: one atomic deployment; a parse failure is explained on the lines of the files concerned. */

@@ -1,22 +1,31 @@
 /**
- * What a release deploys: the BPMN/DMN files and Camunda Forms of `processes/`, read either from the working tree or
- * from a git ref (a rollback). A ref is exported into a temporary folder with the same layout, so the
+ * What a release deploys: the BPMN/DMN files and Camunda Forms of `processes/`, read either from the
+ * working tree or from a git ref (a rollback). A ref is exported into a temporary folder with the same layout, so the
  * linter, the plan and the smoke examples read the ref's files exactly as they read the working tree.
+ *
+ * A ref is a source of files nobody may have reviewed, so it is held to three rules: it must be on
+ * the main branch (merged, hence reviewed) unless the caller allows otherwise; every exported path
+ * stays inside the export folder; and the ref's own lint configuration is never used — the export
+ * carries the configuration of the checkout that runs the release, so a ref cannot switch rules off
+ * or declare its models not-for-release.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {
   currentBranch,
   hasLocalChanges,
   headCommit,
+  isAncestor,
   listFiles,
+  mainBranch,
   readBlob,
   resolveCommit,
 } from "#core/git/repository.js";
-import { UsageError } from "#core/util/errors.js";
+import { filesUnder, kindOf } from "#core/lint/discover.js";
+import { UsageError, UserError } from "#core/util/errors.js";
 
 export type ResourceKind = "bpmn" | "dmn" | "form";
 /** The kinds that hold process and decision definitions (read as XML models). */
@@ -62,25 +71,31 @@ export interface SourceOptions {
   processesPath?: string;
   /** Read the files of this git ref instead of the working tree. */
   ref?: string | undefined;
+  /**
+   * Accept a ref that is not on the main branch (an unmerged commit). Off by default: a release from a
+   * ref is a rollback to reviewed files. The caller decides where this may be allowed (never prod).
+   */
+  allowUnmerged?: boolean;
 }
+
+/** The lint configuration inside the processes folder; it also says which models are not for release. */
+export const LINT_CONFIG_FILE = ".bpmnlintrc";
 
 /** Folders below processes/ that never hold released models, whatever the lint config says. */
 const NEVER_RELEASED = new Set(["examples", "tests", "node_modules"]);
 
 export function resourceKind(file: string): ResourceKind | null {
-  const name = file.toLowerCase();
-  // The suffixes the engine's BPMN and DMN deployers recognise.
-  if (name.endsWith(".bpmn") || name.endsWith(".bpmn20.xml")) return "bpmn";
-  if (name.endsWith(".dmn") || name.endsWith(".dmn11.xml")) return "dmn";
-  // Camunda Forms: the engine's form deployer takes every resource ending in .form.
-  if (name.endsWith(".form")) return "form";
-  return null;
+  // The suffixes the engine's BPMN and DMN deployers recognise; Camunda Forms: every resource ending
+  // in .form goes to the engine's form deployer.
+  if (file.toLowerCase().endsWith(".form")) return "form";
+  return kindOf(file);
 }
 
 export async function openSource(options: SourceOptions): Promise<ReleaseSource> {
   const repoRoot = path.resolve(options.repoRoot);
   const processesPath = (options.processesPath ?? "processes").replace(/\\/g, "/").replace(/\/+$/, "");
-  if (options.ref !== undefined) return openRef(repoRoot, processesPath, options.ref);
+  if (options.ref !== undefined)
+    return openRef(repoRoot, processesPath, options.ref, options.allowUnmerged === true);
 
   const processesDir = path.join(repoRoot, processesPath);
   if (!existsSync(processesDir)) {
@@ -101,22 +116,39 @@ export async function openSource(options: SourceOptions): Promise<ReleaseSource>
   };
 }
 
-async function openRef(repoRoot: string, processesPath: string, ref: string): Promise<ReleaseSource> {
+async function openRef(
+  repoRoot: string,
+  processesPath: string,
+  ref: string,
+  allowUnmerged: boolean,
+): Promise<ReleaseSource> {
   const commit = await resolveCommit(repoRoot, ref);
+  if (!allowUnmerged) await requireMerged(repoRoot, ref, commit);
   const entries = await listFiles(repoRoot, commit, processesPath);
   if (entries.length === 0) {
     throw new UsageError(
       `${ref} (${commit.slice(0, 12)}) has no ${processesPath}/ folder; choose a ref that holds the models.`,
     );
   }
+  // Every path is checked before anything is written: a refused ref leaves no partial export.
+  const ownConfig = `${processesPath}/${LINT_CONFIG_FILE}`;
+  const files = entries
+    .map((entry) => ({ entry, segments: exportSegments(entry.path, ref) }))
+    .filter(({ entry }) => entry.path !== ownConfig);
   const root = await mkdtemp(path.join(os.tmpdir(), "camunda-release-"));
   try {
-    for (const entry of entries) {
-      const target = path.join(root, ...entry.path.split("/"));
+    for (const { entry, segments } of files) {
+      const target = insideFolder(root, segments, entry.path, ref);
       await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, await readBlob(repoRoot, entry.object));
+      await writeFile(target, await readBlob(repoRoot, entry.object), { flag: "wx" });
     }
     const processesDir = path.join(root, processesPath);
+    // The ref's own lint configuration is left out: the checkout running the release supplies it.
+    const toolConfig = path.join(repoRoot, processesPath, LINT_CONFIG_FILE);
+    if (existsSync(toolConfig)) {
+      await mkdir(processesDir, { recursive: true });
+      await copyFile(toolConfig, path.join(processesDir, LINT_CONFIG_FILE));
+    }
     return {
       root,
       processesDir,
@@ -131,6 +163,48 @@ async function openRef(repoRoot: string, processesPath: string, ref: string): Pr
     await rm(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Refuses a commit the main branch does not hold: its files were never merged, hence never reviewed. */
+async function requireMerged(repoRoot: string, ref: string, commit: string): Promise<void> {
+  const main = await mainBranch(repoRoot);
+  if (main === null) {
+    throw new UsageError(
+      `--ref ${ref}: this clone knows no main branch (origin/main or main), so it cannot tell whether ${commit.slice(0, 12)} was merged; fetch it (in GitHub Actions check out with fetch-depth: 0).`,
+    );
+  }
+  if (!(await isAncestor(repoRoot, commit, main))) {
+    throw new UserError(
+      `--ref ${ref} (${commit.slice(0, 12)}) is not on ${main}: a release from a ref deploys only merged (reviewed) commits; merge it first, or, for a non-production environment whose file allows it, pass --allow-unmerged.`,
+    );
+  }
+}
+
+/**
+ * The path segments of one exported file. Git refuses such trees in normal use, but a crafted commit
+ * can hold them: `..`, `.` or an empty segment would write outside the export or onto another file.
+ */
+export function exportSegments(file: string, ref: string): string[] {
+  const segments = file.split("/");
+  const bad = segments.find((s) => s === ".." || s === "." || s === "" || s.includes("\\"));
+  if (bad !== undefined) {
+    throw new UserError(
+      `--ref ${ref} holds the path "${file}", which has a ${bad === "" ? "empty" : `"${bad}"`} segment; such a path could write outside the export, so nothing was released — inspect the commit.`,
+    );
+  }
+  return segments;
+}
+
+/** The absolute target of one exported file, refused unless it lies below `root`. */
+function insideFolder(root: string, segments: string[], file: string, ref: string): string {
+  const target = path.resolve(root, ...segments);
+  const relative = path.relative(root, target);
+  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
+    throw new UserError(
+      `--ref ${ref} holds the path "${file}", which lies outside the export folder; nothing was released — inspect the commit.`,
+    );
+  }
+  return target;
 }
 
 /** The lint config's `notForRelease` prefixes (relative to the repository root), if there are any. */
@@ -149,37 +223,35 @@ async function notForRelease(processesDir: string): Promise<string[]> {
   }
 }
 
+/** Top-level folders below processes/ that never hold released models, whatever the lint config says. */
+function isReleased(file: string, processesPath: string, excluded: readonly string[]): boolean {
+  const top = file.slice(processesPath.length + 1).split("/")[0] ?? "";
+  if (NEVER_RELEASED.has(top)) return false;
+  return !excluded.some((prefix) => file.startsWith(prefix));
+}
+
+/**
+ * The released files: the linter's discovery (filesUnder) minus examples, tests and the lint
+ * config's notForRelease prefixes. The release's lint gate lints exactly this list.
+ */
 async function readResources(processesDir: string, processesPath: string): Promise<Resource[]> {
   const excluded = await notForRelease(processesDir);
   const resources: Resource[] = [];
-  const walk = async (dir: string, relative: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      const name = relative ? `${relative}/${entry.name}` : entry.name;
-      const file = `${processesPath}/${name}`;
-      if (entry.isDirectory()) {
-        if (relative === "" && NEVER_RELEASED.has(entry.name)) continue;
-        if (excluded.some((prefix) => `${file}/`.startsWith(prefix))) continue;
-        await walk(path.join(dir, entry.name), name);
-        continue;
-      }
-      const kind = resourceKind(entry.name);
-      if (!entry.isFile() || kind === null) continue;
-      if (excluded.some((prefix) => file.startsWith(prefix))) continue;
-      const absolute = path.join(dir, entry.name);
-      const content = await readFile(absolute);
-      resources.push({
-        name,
-        file,
-        absolute,
-        kind,
-        content,
-        text: content.toString("utf8"),
-        sha256: createHash("sha256").update(content).digest("hex"),
-      });
-    }
-  };
-  await walk(processesDir, "");
+  for (const absolute of await filesUnder(processesDir, (name) => resourceKind(name) !== null)) {
+    const name = path.relative(processesDir, absolute).split(path.sep).join("/");
+    const file = `${processesPath}/${name}`;
+    const kind = resourceKind(name);
+    if (kind === null || !isReleased(file, processesPath, excluded)) continue;
+    const content = await readFile(absolute);
+    resources.push({
+      name,
+      file,
+      absolute,
+      kind,
+      content,
+      text: content.toString("utf8"),
+      sha256: createHash("sha256").update(content).digest("hex"),
+    });
+  }
   return resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -8,11 +8,20 @@ import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { createCamundaClient } from "#core/camunda/index.js";
 import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
+import {
+  DEMO_FILTERS,
+  DEMO_GROUPS,
+  demoDataChecks,
+  INVOICE_DECISIONS,
+  INVOICE_PROCESSES,
+} from "#core/probe/demo-data.js";
 import { dateOffset, type ProbeReport, probeEngine } from "#core/probe/probe.js";
-import { testEngine } from "../../support/engine.js";
+import { testEngine, uniqueId } from "../../support/engine.js";
 import { repoPath, repoRoot } from "../../support/repo.js";
+import { decisionXml, processXml, uniqueKey } from "../release/support.js";
 
 const expected = loadManifest(manifestFile(repoRoot)).capabilities;
+const alnum = (prefix: string) => uniqueId(prefix).replace(/[^A-Za-z0-9]/g, "");
 
 function recordingClient() {
   const engine = testEngine();
@@ -62,6 +71,9 @@ describe("engine probe on the local engine", () => {
       "date-offset",
       "filters",
       "demo-users",
+      "demo-groups",
+      "demo-filters",
+      "invoice-deployments",
       "authorization",
       "history-level",
       "history-ttl",
@@ -109,6 +121,79 @@ describe("engine probe on the local engine", () => {
     const differing = report.checks.filter((c) => c.status === "differs").map((c) => c.id);
     assert.deepEqual(differing, ["scripts", "connectors", "authorization"]);
     assert.equal(report.differences, 3);
+  });
+
+  test("demo data is found on the real engine: a user, a group, a filter, a process and a decision", async () => {
+    // Names of this test's own (the shared engine must never hold the real demo names, which other
+    // tests expect absent); the queries are the ones the probe sends for the invoice example's names.
+    const { client } = recordingClient();
+    const names = {
+      // The engine accepts only letters and digits in user and group ids.
+      users: [alnum("demouser"), alnum("absentuser")],
+      groups: [alnum("demogroup")],
+      filters: [`Demo tasks ${uniqueId("f")}`],
+      processes: [uniqueKey("demo_process")],
+      decisions: [uniqueKey("demo_decision")],
+    };
+    const call = (method: "POST" | "DELETE", path: string, body?: unknown) =>
+      fetch(`${testEngine().restUrl}${path}`, {
+        method,
+        headers: {
+          "content-type": "application/json",
+          authorization: `Basic ${Buffer.from(`${testEngine().username}:${testEngine().password}`).toString("base64")}`,
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }).then(async (r) => {
+        assert.ok(r.ok, `${method} ${path}: HTTP ${r.status} ${await r.clone().text()}`);
+        return r.headers.get("content-type")?.includes("json") ? r.json() : null;
+      });
+    await call("POST", "/user/create", {
+      profile: { id: names.users[0], firstName: "Demo", lastName: "User", email: "demo@example.com" },
+      credentials: { password: `pw-${uniqueId("x")}` },
+    });
+    await call("POST", "/group/create", { id: names.groups[0], name: "Demo", type: "WORKFLOW" });
+    const filter = (await call("POST", "/filter/create", {
+      resourceType: "Task",
+      name: names.filters[0],
+      query: {},
+    })) as { id: string };
+    const deployment = await client.deploy({
+      name: uniqueId("demo-data"),
+      resources: [
+        { name: "demo.bpmn", content: processXml(names.processes[0]!) },
+        { name: "demo.dmn", content: decisionXml(names.decisions[0]!) },
+      ],
+    });
+    const get = <T>(path: string, query: Record<string, string> = {}) =>
+      client.ok(
+        (client.api.GET as never as (p: string, i: unknown) => Promise<never>)(path, { params: { query } }),
+      ) as Promise<T>;
+    try {
+      const present = await demoDataChecks(get, names);
+      assert.deepEqual(
+        present.map((c) => [c.id, c.status, c.observed]),
+        [
+          ["demo-users", "differs", `present: ${names.users[0]}`],
+          ["demo-groups", "differs", `present: ${names.groups[0]}`],
+          ["demo-filters", "differs", `present: ${names.filters[0]}`],
+          [
+            "invoice-deployments",
+            "differs",
+            `present: process ${names.processes[0]}, decision ${names.decisions[0]}`,
+          ],
+        ],
+      );
+    } finally {
+      await call("DELETE", `/deployment/${deployment.id}?cascade=true`);
+      await call("DELETE", `/filter/${filter.id}`);
+      await call("DELETE", `/group/${names.groups[0]}`);
+      await call("DELETE", `/user/${names.users[0]}`);
+    }
+    const gone = await demoDataChecks(get, names);
+    assert.deepEqual(
+      gone.map((c) => c.status),
+      ["ok", "ok", "ok", "ok"],
+    );
   });
 
   test("date offsets as the REST API writes them", () => {

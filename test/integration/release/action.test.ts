@@ -156,7 +156,18 @@ describe("the release-processes action bundle", () => {
       resources: { "claim.bpmn": `sha256:${createHash("sha256").update(processXml(key)).digest("hex")}` },
     });
 
-    const again = await runAction(repo, { environment: "test", "dry-run": "false", smoke: "false" });
+    // The release job deploys only an approved plan: without its digest the bundle refuses.
+    const unapproved = await runAction(repo, { environment: "test", "dry-run": "false", smoke: "false" });
+    assert.equal(unapproved.code, 1);
+    assert.match(unapproved.stdout, /^::error::the release to test has no expected plan digest: /m);
+
+    const replan = await runAction(repo, { environment: "test", "dry-run": "true", smoke: "false" });
+    const again = await runAction(repo, {
+      environment: "test",
+      "dry-run": "false",
+      smoke: "false",
+      "expected-plan-digest": output(replan.outputs, "plan-digest")!,
+    });
     assert.equal(again.code, 0, again.stdout);
     assert.equal(output(again.outputs, "new-versions"), "0");
     assert.match(again.stdout, /no new versions/);
@@ -166,7 +177,12 @@ describe("the release-processes action bundle", () => {
     const repo = workspace({
       "processes/broken.bpmn": processXml(uniqueKey("action_broken"), { condition: BROKEN_JUEL }),
     });
-    const run = await runAction(repo, { environment: "test", "dry-run": "false", smoke: "false" });
+    const run = await runAction(repo, {
+      environment: "test",
+      "dry-run": "false",
+      smoke: "false",
+      "expected-plan-digest": "0000000000000000",
+    });
     assert.equal(run.code, 1);
     // The linter places the finding on the condition expression itself, inside Flow_Large.
     const line =

@@ -121,6 +121,38 @@ describe("review-processes action: run()", () => {
   });
 });
 
+describe("release-processes action: what it may deploy", () => {
+  const credentials = { CAMUNDA_USERNAME: "ops", CAMUNDA_PASSWORD: "s3cret-value" };
+
+  it("refuses to deploy with an empty expected-plan-digest (the approved plan is required)", async () => {
+    const r = runner({ environment: "dev", "expected-plan-digest": "" }, credentials);
+    await releaseAction(r);
+    assert.equal(
+      r.failure,
+      "the release to dev has no expected plan digest: it deploys only the plan its reviewers approved; pass the plan's digest (the plan job's plan-digest output, or `plan --format json`).",
+    );
+    assert.deepEqual(r.outputs, {});
+  });
+
+  it("refuses allow-unmerged for prod, whose file does not allow unmerged refs", async () => {
+    const r = runner({ environment: "prod", ref: "some-branch", "allow-unmerged": "true" }, credentials);
+    await releaseAction(r);
+    assert.equal(
+      r.failure,
+      '--allow-unmerged is not allowed for "prod": its file does not set camunda.allowUnmergedRefs: true (meant for dev, never prod); release a commit of the main branch.',
+    );
+  });
+
+  it("refuses allow-unmerged without a ref", async () => {
+    const r = runner({ environment: "dev", "allow-unmerged": "true" }, credentials);
+    await releaseAction(r);
+    assert.match(
+      r.failure ?? "",
+      /^input allow-unmerged only applies to a release from a ref and needs input ref/,
+    );
+  });
+});
+
 describe("runAction: every action fails the same way", () => {
   const failing = (error: unknown) => ({
     what: "The widget",

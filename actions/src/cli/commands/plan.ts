@@ -3,12 +3,13 @@ import { runningLocalEngine } from "#core/engine/running.js";
 import { releaseOptions } from "#core/options/release.js";
 import { cliNames, parseOptions } from "#core/options/rules.js";
 import { connect } from "#core/release/connect.js";
+import { releaseIntegrity } from "#core/release/integrity.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
 import { planRelease } from "#core/release/release.js";
 import { formatPlanText, planJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
 
-const help = `Usage: camunda-gitops plan --env <name> [--ref <tag|sha>] [--migrate] [--format text|json]
+const help = `Usage: camunda-gitops plan --env <name> [--ref <tag|sha> [--allow-unmerged]] [--migrate] [--format text|json]
 
 Shows what \`camunda-gitops release\` would change in an environment, without writing to its engine:
 for every BPMN/DMN file under processes/ (examples/ and tests/ excluded), the engine's latest version
@@ -21,7 +22,10 @@ identities section would create, change or revoke (docs/identities.md).
 
 Options:
   --env <name>       environment file environments/<name>.yaml (local, dev, staging, prod)
-  --ref <ref>        plan the files of this git tag, branch or commit instead of the working tree
+  --ref <ref>        plan the files of this git tag, branch or commit instead of the working tree;
+                     it must be on the main branch
+  --allow-unmerged   accept a --ref that is not on the main branch (as release: only where the
+                     environment file sets camunda.allowUnmergedRefs: true)
   --migrate          plan as \`release --migrate\` would (move instances where the policy is never)
   --format <f>       text (default) or json
 
@@ -38,11 +42,17 @@ export const command: Command = {
       env: { type: "string" },
       ref: { type: "string" },
       migrate: { type: "boolean" },
+      "allow-unmerged": { type: "boolean" },
       format: { type: "string" },
     });
     const options = parseOptions(
       releaseOptions,
-      { environment: values.env, ref: values.ref, migrate: values.migrate },
+      {
+        environment: values.env,
+        ref: values.ref,
+        migrate: values.migrate,
+        "allow-unmerged": values["allow-unmerged"],
+      },
       cliNames("plan", { environment: "env" }),
     );
     const format = values.format ?? "text";
@@ -52,12 +62,14 @@ export const command: Command = {
     const connection = connect(options.environment, { root, localEngine: runningLocalEngine(root) });
     // On stderr: stdout stays the plan (or its JSON).
     process.stderr.write(`Engine: ${connection.engine}\n`);
+    const { allowUnmerged } = releaseIntegrity(connection, options);
     const { plan, rows } = await planRelease({
       client: connection.client,
       target: connection.target,
       repoRoot: root,
       ref: options.ref,
       migrate: options.migrate,
+      allowUnmerged,
       provenance: await provenanceFromEnvironment(process.env, root),
       identities: connection.identities,
     });

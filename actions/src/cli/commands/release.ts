@@ -4,13 +4,14 @@ import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { releaseOptions } from "#core/options/release.js";
 import { cliNames, parseOptions } from "#core/options/rules.js";
 import { connect } from "#core/release/connect.js";
+import { releaseIntegrity } from "#core/release/integrity.js";
 import { projectLintGate } from "#core/release/lint-gate.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
 import { ReleaseFollowUpError, release } from "#core/release/release.js";
 import { formatReleaseText, releaseJson } from "#core/release/report.js";
 import { UsageError } from "#core/util/errors.js";
 
-const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha>] [--smoke] [--migrate] [--expected-plan-digest D] [--allow-revocations] [--format text|json]
+const help = `Usage: camunda-gitops release --env <name> [--dry-run] [--ref <tag|sha> [--allow-unmerged]] [--smoke] [--migrate] [--expected-plan-digest D] [--allow-revocations] [--allow-dirty] [--format text|json]
 
 Deploys every BPMN/DMN file under processes/ to an environment's engine in one atomic deployment:
   1. lint: refuses to start while the linter reports errors;
@@ -32,7 +33,10 @@ Options:
   --env <name>       environment file environments/<name>.yaml (local, dev, staging, prod)
   --dry-run          lint and plan only; deploy nothing
   --ref <ref>        release the files of this git tag, branch or commit (a rollback: the old files
-                     become new versions)
+                     become new versions); it must be on the main branch. The lint configuration is
+                     always the checkout's, never the ref's
+  --allow-unmerged   accept a --ref that is not on the main branch (refused unless the environment
+                     file sets camunda.allowUnmergedRefs: true; never for prod)
   --smoke            start each newly deployed process once with its example variables from
                      processes/examples/, check it reaches a wait state, then delete the instance
                      (refused unless the environment file sets camunda.allowSmokeTests: true)
@@ -43,6 +47,7 @@ Options:
   --allow-revocations
                      go ahead with revocations (grants, memberships, filters, removed users or
                      groups) in an environment whose file sets identities.confirmRevocations (prod)
+  --allow-dirty      deploy although processes/ has uncommitted changes (always allowed for local)
   --format <f>       text (default) or json
 
 Credentials: CAMUNDA_USERNAME and CAMUNDA_PASSWORD; for "local" the file written by
@@ -62,6 +67,8 @@ export const command: Command = {
       migrate: { type: "boolean" },
       "expected-plan-digest": { type: "string" },
       "allow-revocations": { type: "boolean" },
+      "allow-unmerged": { type: "boolean" },
+      "allow-dirty": { type: "boolean" },
       format: { type: "string" },
     });
     const options = parseOptions(
@@ -76,6 +83,7 @@ export const command: Command = {
     const connection = connect(options.environment, { root, localEngine: runningLocalEngine(root) });
     // On stderr: stdout stays the plan (or its JSON).
     process.stderr.write(`Engine: ${connection.engine}\n`);
+    const integrity = releaseIntegrity(connection, options);
     const write = (result: Parameters<typeof releaseJson>[0]) =>
       process.stdout.write(
         format === "json"
@@ -89,6 +97,7 @@ export const command: Command = {
         repoRoot: root,
         lint: projectLintGate({ toolRoot: root }),
         ref: options.ref,
+        ...integrity,
         dryRun: options.dryRun,
         smoke: options.smoke,
         migrate: options.migrate,
