@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { workersStoreEnv } from "#core/platform/up.js";
+import { workersStoreEnv } from "#core/platform/background.js";
 
 describe("up: the workers' store follows the engine's database", () => {
   const spring = {
