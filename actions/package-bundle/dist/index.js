@@ -61520,7 +61520,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input2, init = void 0) {
+    function fetch(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p3 = createDeferredPromise();
       let requestObject;
@@ -62475,7 +62475,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -67013,7 +67013,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch2(init, options = void 0) {
+    module.exports.fetch = async function fetch(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -87477,7 +87477,7 @@ function lineOf(text2, doc, fieldPath) {
 }
 
 // actions/src/bundle/build.ts
-import { execFileSync } from "node:child_process";
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { existsSync as existsSync3, readFileSync as readFileSync4, statSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import path5 from "node:path";
@@ -87671,6 +87671,7 @@ function bundleHas(entries, source) {
 }
 
 // actions/src/bundle/jmx-agent.ts
+import { execFileSync } from "node:child_process";
 import { createHash as createHash7 } from "node:crypto";
 import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
 import { homedir as homedir2 } from "node:os";
@@ -87758,7 +87759,6 @@ function loadManifest(file2) {
 }
 
 // actions/src/bundle/jmx-agent.ts
-var mavenCentral = "https://repo1.maven.org/maven2";
 function agentArtifact(root5) {
   const { artifact, version: version3, sha256 } = loadManifest(manifestFile(root5)).jmxExporter;
   const [groupId2 = "", artifactId = ""] = artifact.split(":");
@@ -87787,21 +87787,18 @@ async function locateJmxAgent(root5, options = {}) {
   const candidates = agentCandidates(root5, agent, options.home);
   for (const file2 of candidates)
     if (existsSync2(file2) && sha256Of(file2) === agent.sha256) return { file: file2, agent };
-  const url2 = `${mavenCentral}/${agent.groupId.replaceAll(".", "/")}/${agent.artifactId}/${agent.version}/${agent.fileName}`;
   let bytes;
   try {
-    const response = await (options.fetch ?? fetch)(url2, { signal: AbortSignal.timeout(12e4) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    bytes = Buffer.from(await response.arrayBuffer());
+    bytes = await (options.download ?? mavenDownload)(agent);
   } catch (error64) {
     throw new UserError(
-      `the bundle needs ${agent.fileName} (engine/run-7.23.0.yaml, jmxExporter), which is not in ${candidates.map((file2) => displayPath(file2)).join(", ")} and could not be downloaded from Maven Central (${error64.message}); build the engine once (\`camunda-gitops engine build\`) or allow the download.`
+      `the bundle needs ${agent.fileName} (engine/run-7.23.0.yaml, jmxExporter), which is not in ${candidates.map((file2) => displayPath(file2)).join(", ")} and could not be fetched with Maven (${error64.message}); build the engine once (\`camunda-gitops engine build\`) or allow the download.`
     );
   }
   const actual = createHash7("sha256").update(bytes).digest("hex");
   if (actual !== agent.sha256) {
     throw new UserError(
-      `${url2} has sha256 ${actual}, but engine/run-7.23.0.yaml expects ${agent.sha256} for ${agent.fileName}; nothing was bundled. Check the manifest's jmxExporter entry.`
+      `the downloaded ${agent.fileName} has sha256 ${actual}, but engine/run-7.23.0.yaml expects ${agent.sha256} for ${agent.fileName}; nothing was bundled. Check the manifest's jmxExporter entry.`
     );
   }
   const cached2 = candidates[2];
@@ -87810,6 +87807,27 @@ async function locateJmxAgent(root5, options = {}) {
   writeFileSync(temporary, bytes);
   renameSync(temporary, cached2);
   return { file: cached2, agent };
+}
+async function mavenDownload(agent) {
+  const coordinates = `${agent.groupId}:${agent.artifactId}:${agent.version}`;
+  try {
+    execFileSync(
+      "mvn",
+      [
+        "-B",
+        "-q",
+        "dependency:get",
+        "-Dtransitive=false",
+        `-Dartifact=${coordinates}`,
+        `-Dmaven.repo.local=${path4.join(homedir2(), ".m2", "repository")}`
+      ],
+      { stdio: ["ignore", "ignore", "pipe"], timeout: 3e5 }
+    );
+  } catch (error64) {
+    const stderr = String(error64.stderr ?? "").trim().split("\n").pop();
+    throw new Error(`mvn dependency:get ${coordinates} failed${stderr ? `: ${stderr}` : ""}`);
+  }
+  return readFileSync3(agentCandidates("", agent)[1]);
 }
 
 // actions/src/bundle/zip.ts
@@ -87958,13 +87976,13 @@ async function collectEntries(root5, layout) {
 }
 function gitFiles(root5) {
   try {
-    const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    const out = execFileSync2("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
       cwd: root5,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],
       maxBuffer: 64 * 1024 * 1024
     });
-    const top = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: root5, encoding: "utf8" }).trim();
+    const top = execFileSync2("git", ["rev-parse", "--show-toplevel"], { cwd: root5, encoding: "utf8" }).trim();
     if (path5.resolve(top) !== root5) return void 0;
     return [...new Set(out.split("\0").filter(Boolean))];
   } catch {

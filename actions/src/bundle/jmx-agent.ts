@@ -3,9 +3,11 @@
  * production compose file mounts it into the Run container. Its coordinates and sha256 come from the
  * engine manifest (engine/run-7.23.0.yaml, jmxExporter), so the hosts run byte for byte the agent the
  * local engine runs. It is taken from the local engine's build or the Maven repository when there,
- * and otherwise downloaded from Maven Central once into .local/cache/; every copy is checked against
- * the manifest's sha256 before it goes into a bundle. The hosts themselves never download it.
+ * and otherwise fetched once by Maven itself (`mvn dependency:get`, so the machine's Maven settings,
+ * mirrors and proxies apply, as for the engine build) and kept in .local/cache/; every copy is checked
+ * against the manifest's sha256 before it goes into a bundle. The hosts themselves never download it.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -13,8 +15,6 @@ import path from "node:path";
 import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
 import { UserError } from "#core/util/errors.js";
 import { displayPath, localDir } from "#core/util/paths.js";
-
-const mavenCentral = "https://repo1.maven.org/maven2";
 
 export interface AgentArtifact {
   groupId: string;
@@ -55,28 +55,25 @@ export function agentCandidates(root: string, agent: AgentArtifact, home = homed
 /** The path of a verified copy of the agent jar; downloads it when no local copy matches. */
 export async function locateJmxAgent(
   root: string,
-  options: { fetch?: typeof fetch; home?: string } = {},
+  options: { download?: (agent: AgentArtifact) => Promise<Buffer>; home?: string } = {},
 ): Promise<{ file: string; agent: AgentArtifact }> {
   const agent = agentArtifact(root);
   const candidates = agentCandidates(root, agent, options.home);
   for (const file of candidates)
     if (existsSync(file) && sha256Of(file) === agent.sha256) return { file, agent };
 
-  const url = `${mavenCentral}/${agent.groupId.replaceAll(".", "/")}/${agent.artifactId}/${agent.version}/${agent.fileName}`;
   let bytes: Buffer;
   try {
-    const response = await (options.fetch ?? fetch)(url, { signal: AbortSignal.timeout(120_000) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    bytes = Buffer.from(await response.arrayBuffer());
+    bytes = await (options.download ?? mavenDownload)(agent);
   } catch (error) {
     throw new UserError(
-      `the bundle needs ${agent.fileName} (engine/run-7.23.0.yaml, jmxExporter), which is not in ${candidates.map((file) => displayPath(file)).join(", ")} and could not be downloaded from Maven Central (${(error as Error).message}); build the engine once (\`camunda-gitops engine build\`) or allow the download.`,
+      `the bundle needs ${agent.fileName} (engine/run-7.23.0.yaml, jmxExporter), which is not in ${candidates.map((file) => displayPath(file)).join(", ")} and could not be fetched with Maven (${(error as Error).message}); build the engine once (\`camunda-gitops engine build\`) or allow the download.`,
     );
   }
   const actual = createHash("sha256").update(bytes).digest("hex");
   if (actual !== agent.sha256) {
     throw new UserError(
-      `${url} has sha256 ${actual}, but engine/run-7.23.0.yaml expects ${agent.sha256} for ${agent.fileName}; nothing was bundled. Check the manifest's jmxExporter entry.`,
+      `the downloaded ${agent.fileName} has sha256 ${actual}, but engine/run-7.23.0.yaml expects ${agent.sha256} for ${agent.fileName}; nothing was bundled. Check the manifest's jmxExporter entry.`,
     );
   }
   const cached = candidates[2]!;
@@ -85,4 +82,31 @@ export async function locateJmxAgent(
   writeFileSync(temporary, bytes);
   renameSync(temporary, cached);
   return { file: cached, agent };
+}
+
+/** Fetches the artifact with Maven into the user's Maven repository and returns its bytes. */
+async function mavenDownload(agent: AgentArtifact): Promise<Buffer> {
+  const coordinates = `${agent.groupId}:${agent.artifactId}:${agent.version}`;
+  try {
+    // Into the repository agentCandidates reads ($HOME/.m2), which Java's user.home need not be.
+    execFileSync(
+      "mvn",
+      [
+        "-B",
+        "-q",
+        "dependency:get",
+        "-Dtransitive=false",
+        `-Dartifact=${coordinates}`,
+        `-Dmaven.repo.local=${path.join(homedir(), ".m2", "repository")}`,
+      ],
+      { stdio: ["ignore", "ignore", "pipe"], timeout: 300_000 },
+    );
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? "")
+      .trim()
+      .split("\n")
+      .pop();
+    throw new Error(`mvn dependency:get ${coordinates} failed${stderr ? `: ${stderr}` : ""}`);
+  }
+  return readFileSync(agentCandidates("", agent)[1] as string);
 }

@@ -1,7 +1,7 @@
 /**
  * The JMX exporter agent the bundle carries: taken from a local copy only when its sha256 is the
- * manifest's, otherwise downloaded and checked. The download is a stand-in fetch here (the tests do
- * not reach Maven Central); the real jar's bytes are checked in the bundle determinism test.
+ * manifest's, otherwise fetched with Maven and checked. The download is a stand-in here (no test
+ * waits for Maven); the real jar's bytes are checked in the bundle determinism test.
  */
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -28,30 +28,27 @@ describe("JMX exporter agent for the bundle (stand-in download)", () => {
     mkdirSync(path.join(root, "engine/target/agents"), { recursive: true });
     writeFileSync(path.join(root, "engine/target/agents", agent.fileName), "not the agent");
     let asked = "";
-    const fetchStandIn = (async (url: string | URL | Request) => {
-      asked = String(url);
-      return new Response("also not the agent");
-    }) as typeof fetch;
+    const downloadStandIn = async (wanted: { groupId: string; artifactId: string; version: string }) => {
+      asked = `${wanted.groupId}:${wanted.artifactId}:${wanted.version}`;
+      return Buffer.from("also not the agent");
+    };
     await assert.rejects(
-      locateJmxAgent(root, { fetch: fetchStandIn, home: path.join(work, "home") }),
+      locateJmxAgent(root, { download: downloadStandIn, home: path.join(work, "home") }),
       (error: Error) =>
         /has sha256 [0-9a-f]{64}, but engine\/run-7\.23\.0\.yaml expects 7d61f737/.test(error.message) &&
         /nothing was bundled/.test(error.message),
     );
-    assert.match(
-      asked,
-      /\/io\/prometheus\/jmx\/jmx_prometheus_javaagent\/1\.0\.1\/jmx_prometheus_javaagent-1\.0\.1\.jar$/,
-    );
+    assert.equal(asked, "io.prometheus.jmx:jmx_prometheus_javaagent:1.0.1");
   });
 
   test("an unreachable download says which copies were looked for and what to do", async () => {
     const root = checkout("offline");
-    const offline = (async () => {
-      throw new Error("getaddrinfo ENOTFOUND");
-    }) as typeof fetch;
+    const offline = async (): Promise<Buffer> => {
+      throw new Error("mvn dependency:get failed: Could not transfer artifact");
+    };
     await assert.rejects(
-      locateJmxAgent(root, { fetch: offline, home: path.join(work, "home") }),
-      /could not be downloaded from Maven Central \(getaddrinfo ENOTFOUND\); build the engine once/,
+      locateJmxAgent(root, { download: offline, home: path.join(work, "home") }),
+      /could not be fetched with Maven \(mvn dependency:get failed: Could not transfer artifact\); build the engine once/,
     );
   });
 });
