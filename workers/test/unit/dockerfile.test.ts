@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { defaultLayout } from "#core/bundle/build.js";
-import { buildWorkersBundle, workersBundleFile } from "#core/bundle/workers-bundle.js";
+import { buildWorkersBundle, exporterBundleFile, workersBundleFile } from "#core/bundle/workers-bundle.js";
 import { repoPath, repoRoot } from "../../../test/support/repo.js";
 
 const dockerfile = repoPath("workers", "Dockerfile");
@@ -33,12 +33,20 @@ describe("workers/Dockerfile", () => {
     assert.match(text, /^ENTRYPOINT \["node", "\/app\/main.mjs"\]$/m);
   });
 
-  it("copies only the workers' built file; the CodeDeploy bundle carries neither it nor the Dockerfile", () => {
+  it("copies only the built files (workers, metrics exporter); the CodeDeploy bundle carries neither them nor the Dockerfile", () => {
     const copies = readFileSync(dockerfile, "utf8").match(/^(COPY|ADD) .*$/gm) ?? [];
-    assert.deepEqual(copies, [`COPY ${workersBundleFile} /app/main.mjs`]);
+    assert.deepEqual(copies, [
+      `COPY ${workersBundleFile} /app/main.mjs`,
+      `COPY ${exporterBundleFile} /app/metrics.mjs`,
+    ]);
     // CI builds the image once and pushes it; hosts pull it by digest and never build.
     assert.ok(
-      !defaultLayout.some((entry) => entry.from === workersBundleFile || entry.from.startsWith("workers/")),
+      !defaultLayout.some(
+        (entry) =>
+          entry.from === workersBundleFile ||
+          entry.from === exporterBundleFile ||
+          entry.from.startsWith("workers/"),
+      ),
     );
   });
 
