@@ -37,7 +37,3 @@ export const topicRegistry: Readonly<Record<string, RegisteredTopic>> = Object.f
 );
 
 export const topicNames: readonly string[] = Object.freeze(definitions.map((d) => d.topic));
-
-export function isTopicName(name: string): name is TopicName {
-  return Object.hasOwn(topicRegistry, name);
-}

@@ -3,8 +3,10 @@
  * process it spawned, and the engine only when `up` itself started it (an engine started earlier with
  * `engine start` is left running).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
+import { readJsonFile, writeJsonFile } from "#core/util/json-file.js";
 import { localDir } from "#core/util/paths.js";
 
 /** Where a checkout keeps the platform's state and the workers' log. */
@@ -23,28 +25,26 @@ export function platformFiles(root: string): {
   };
 }
 
-export interface PlatformState {
-  startedAt: string;
-  engine: { dataDir: string; startedByUp: boolean; db: string; port: number };
-  workers: { pid: number; port: number; logFile: string; dataDir: string } | null;
-  /** The business metrics exporter (`camunda-gitops metrics`); absent in states written before it existed. */
-  exporter?: { pid: number; port: number; logFile: string } | null;
-}
+const childProcess = z.object({ pid: z.number(), port: z.number(), logFile: z.string() });
 
+const platformStateSchema = z.object({
+  startedAt: z.string(),
+  engine: z.object({ dataDir: z.string(), startedByUp: z.boolean(), db: z.string(), port: z.number() }),
+  workers: childProcess.extend({ dataDir: z.string() }).nullable(),
+  /** The business metrics exporter (`camunda-gitops metrics`); absent in states written before it existed. */
+  exporter: childProcess.nullable().optional(),
+});
+
+export type PlatformState = z.infer<typeof platformStateSchema>;
+
+/** What `up` wrote, or null when there is no state file or it cannot be read (treated as not running). */
 export function readState(file: string): PlatformState | null {
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as PlatformState;
-  } catch {
-    return null;
-  }
+  const read = readJsonFile(file, platformStateSchema);
+  return read.ok ? read.value : null;
 }
 
 export function writeState(state: PlatformState, file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(temp, file);
+  writeJsonFile(file, state);
 }
 
 export function clearState(file: string): void {

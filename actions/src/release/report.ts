@@ -154,21 +154,6 @@ export function formatReleaseText(result: ReleaseResult): string {
   return lines.join("\n");
 }
 
-export function formatPlanMarkdown(plan: Plan, rows: ReleaseRow[]): string {
-  return [
-    `### Process release plan: ${plan.target.environment}`,
-    "",
-    planHeadline(plan),
-    "",
-    markdownTable(PLAN_HEADERS, rows.map(planCells)),
-    ...[...ignoredLines(plan), ...lifecycleLines(plan)].map((l) => `\n- ${l}`),
-    ...identityMarkdown(identityLines(plan)),
-    "",
-    `Plan digest: \`${plan.digest}\``,
-    "",
-  ].join("\n");
-}
-
 export function formatReleaseMarkdown(result: ReleaseResult): string {
   const body = result.dryRun
     ? markdownTable(PLAN_HEADERS, result.rows.map(planCells))

@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { UserError } from "#core/util/errors.js";
+import { sleep } from "#core/util/sleep.js";
 import { identifier } from "./connection.js";
 
 export interface Migration {
@@ -82,8 +83,6 @@ export interface MigrateOptions {
   list?: readonly Migration[];
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Brings the schema up to date; safe to call from any number of workers at the same moment. */
 export async function migrate(pool: pg.Pool, options: MigrateOptions): Promise<MigrationReport> {
