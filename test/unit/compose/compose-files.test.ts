@@ -33,6 +33,8 @@ describe("compose files (compose-go)", () => {
       DB_PASSWORD: "placeholder",
       WORKERS_DB_USER: "camunda_workers",
       WORKERS_DB_PASSWORD: "placeholder",
+      WORKERS_CAMUNDA_USER: "workers",
+      WORKERS_CAMUNDA_PASSWORD: "placeholder",
       CAMUNDA_ADMIN_USER: "admin",
       CAMUNDA_ADMIN_PASSWORD: "placeholder",
       WORKERS_IMAGE: `111111111111.dkr.ecr.eu-west-2.amazonaws.com/camunda-dev/workers@sha256:${"ab".repeat(32)}`,
