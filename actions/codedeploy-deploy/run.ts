@@ -11,6 +11,7 @@ import { awsConfigOf } from "#core/bundle/publish.js";
 import {
   type DeploymentReport,
   type DeployOutcome,
+  deploymentSettings,
   runDeployment,
   stopIfActive,
 } from "#core/codedeploy/deploy.js";
@@ -114,19 +115,9 @@ export const codedeployDeploy: ActionDefinition<typeof deployOptions> = {
     try {
       outcome = await runDeployment({
         client,
-        region: aws.region,
-        application: aws.codeDeploy.application,
-        deploymentGroup: aws.codeDeploy.deploymentGroup,
+        ...deploymentSettings(aws, options),
         revision: options.revision,
         description: deploymentDescription({ repository, sha: env.GITHUB_SHA, runUrl }),
-        fileExistsBehavior: options.fileExistsBehavior,
-        ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
-        whenActive: options.whenActive,
-        activeWaitMs: options.activeWaitMs,
-        timeoutMs: options.timeoutMs,
-        rollbackTimeoutMs: options.rollbackTimeoutMs,
-        intervalMs: options.intervalMs,
-        stopOnTimeout: options.stopOnTimeout,
         log: (line) => runner.info(line),
         onCreated: (id) => {
           runner.saveState(state.deploymentId, id);

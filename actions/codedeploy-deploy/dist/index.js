@@ -95485,6 +95485,21 @@ async function waitForFreeGroup(options) {
 }
 
 // actions/src/codedeploy/deploy.ts
+function deploymentSettings(aws, options) {
+  return {
+    region: aws.region,
+    application: aws.codeDeploy.application,
+    deploymentGroup: aws.codeDeploy.deploymentGroup,
+    fileExistsBehavior: options.fileExistsBehavior,
+    ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
+    whenActive: options.whenActive,
+    activeWaitMs: options.activeWaitMs,
+    timeoutMs: options.timeoutMs,
+    rollbackTimeoutMs: options.rollbackTimeoutMs,
+    intervalMs: options.intervalMs,
+    stopOnTimeout: options.stopOnTimeout
+  };
+}
 var defaults = {
   intervalMs: 15e3,
   activeWaitMs: 15 * 6e4,
@@ -96455,19 +96470,9 @@ var codedeployDeploy = {
     try {
       outcome = await runDeployment({
         client,
-        region: aws.region,
-        application: aws.codeDeploy.application,
-        deploymentGroup: aws.codeDeploy.deploymentGroup,
+        ...deploymentSettings(aws, options),
         revision: options.revision,
         description: deploymentDescription({ repository, sha: env2.GITHUB_SHA, runUrl }),
-        fileExistsBehavior: options.fileExistsBehavior,
-        ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
-        whenActive: options.whenActive,
-        activeWaitMs: options.activeWaitMs,
-        timeoutMs: options.timeoutMs,
-        rollbackTimeoutMs: options.rollbackTimeoutMs,
-        intervalMs: options.intervalMs,
-        stopOnTimeout: options.stopOnTimeout,
         log: (line) => runner.info(line),
         onCreated: (id) => {
           runner.saveState(state2.deploymentId, id);

@@ -8,6 +8,8 @@ import {
   StopDeploymentCommand,
 } from "@aws-sdk/client-codedeploy";
 
+import type { AwsConfig } from "#core/environments/schema.js";
+import type { DeployOptions as DeployInputs } from "#core/options/deploy.js";
 import { UserError } from "#core/util/errors.js";
 import { type Clock, systemClock } from "./clock.js";
 import { collectFailures, describeFailure, type TargetFailure } from "./diagnostics.js";
@@ -62,6 +64,27 @@ export interface DeployOutcome extends DeploymentReport {
   /** This run asked CodeDeploy to stop the deployment (timeout or cancellation). */
   stopRequested: boolean;
   rollback?: DeploymentReport & { timedOut: boolean };
+}
+
+/**
+ * Where and how to deploy, from the environment's AWS settings and the parsed deploy options: what the
+ * CLI verb and the codedeploy-deploy action both pass to runDeployment, beside their own revision,
+ * description, logging and cancellation.
+ */
+export function deploymentSettings(aws: AwsConfig, options: DeployInputs) {
+  return {
+    region: aws.region,
+    application: aws.codeDeploy.application,
+    deploymentGroup: aws.codeDeploy.deploymentGroup,
+    fileExistsBehavior: options.fileExistsBehavior,
+    ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
+    whenActive: options.whenActive,
+    activeWaitMs: options.activeWaitMs,
+    timeoutMs: options.timeoutMs,
+    rollbackTimeoutMs: options.rollbackTimeoutMs,
+    intervalMs: options.intervalMs,
+    stopOnTimeout: options.stopOnTimeout,
+  };
 }
 
 const defaults = {

@@ -3,7 +3,7 @@ import { createCodeDeployClient } from "#core/aws/clients.js";
 import { lastPackageFile, loadLastPackage } from "#core/bundle/last-package.js";
 import { awsConfigOf } from "#core/bundle/publish.js";
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
-import { describeOutcome, runDeployment } from "#core/codedeploy/deploy.js";
+import { deploymentSettings, describeOutcome, runDeployment } from "#core/codedeploy/deploy.js";
 import { deploymentDescription, type RevisionLocation } from "#core/codedeploy/request.js";
 import { deployOptions } from "#core/options/deploy.js";
 import { cliNames, parseOptions } from "#core/options/rules.js";
@@ -76,19 +76,9 @@ export const command: Command = {
       const outcome = await step(`Deploying s3://${revision.bucket}/${revision.key} to ${environment}`, (s) =>
         runDeployment({
           client,
-          region: aws.region,
-          application: aws.codeDeploy.application,
-          deploymentGroup: aws.codeDeploy.deploymentGroup,
+          ...deploymentSettings(aws, options),
           revision,
           description: deploymentDescription(localOrigin(root)),
-          fileExistsBehavior: options.fileExistsBehavior,
-          ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
-          whenActive: options.whenActive,
-          activeWaitMs: options.activeWaitMs,
-          timeoutMs: options.timeoutMs,
-          rollbackTimeoutMs: options.rollbackTimeoutMs,
-          intervalMs: options.intervalMs,
-          stopOnTimeout: options.stopOnTimeout,
           log: s.update,
           signal: controller.signal,
         }),
