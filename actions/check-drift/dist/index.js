@@ -64555,6 +64555,23 @@ var actionInputNames = {
 };
 var blank = (value) => value === void 0 || value === null || value === "";
 var shown = (value) => JSON.stringify(typeof value === "string" ? value.trim() : String(value));
+function listed(values) {
+  return values.length === 2 ? `${values[0]} or ${values[1]}` : `one of ${values.join(", ")}`;
+}
+function choice(values, rule) {
+  return external_exports.custom().optional().default("").transform((value, ctx) => {
+    if (blank(value)) return rule.default;
+    const text3 = String(value).trim();
+    const found = values.find(
+      (v) => rule.caseInsensitive ? v.toLowerCase() === text3.toLowerCase() : v === text3
+    );
+    if (found === void 0) {
+      ctx.addIssue({ code: "custom", message: `must be ${listed(values)}, got ${shown(value)}` });
+      return external_exports.NEVER;
+    }
+    return found;
+  });
+}
 function flag(rule) {
   return external_exports.custom().optional().default("").transform((value, ctx) => {
     if (blank(value)) return rule.default;
@@ -64592,12 +64609,20 @@ function parseOptions(schema, raw, names) {
 }
 
 // actions/src/options/drift.ts
-var driftOptions = external_exports.object({
+var DRIFT_FORMATS = ["text", "json", "markdown"];
+var driftTarget = {
   environment: requiredText(),
-  ref: text2(),
+  ref: text2()
+};
+var driftOptions = external_exports.object({
+  ...driftTarget,
   /** Action only: keep one GitHub issue per environment open while it drifts. */
   issue: flag({ default: true })
 }).transform((o) => ({ environment: o.environment, ref: o.ref, issue: o.issue }));
+var driftCliOptions = external_exports.object({
+  ...driftTarget,
+  format: choice(DRIFT_FORMATS, { default: "text" })
+});
 
 // actions/src/release/connect.ts
 import path7 from "node:path";

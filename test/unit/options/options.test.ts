@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { main } from "#core/cli/main.js";
 import { deployOptions } from "#core/options/deploy.js";
+import { diffOptions } from "#core/options/diff.js";
+import { driftCliOptions } from "#core/options/drift.js";
 import { lintOptions } from "#core/options/lint.js";
 import { packageOptions } from "#core/options/package.js";
 import { releaseOptions } from "#core/options/release.js";
@@ -170,5 +172,28 @@ describe("option rules shared by the CLI and the actions", () => {
       "deploy: --env is required; see `camunda-gitops deploy --help`.",
     );
     assert.equal(refused(actionInputNames), "input environment is required.");
+  });
+
+  it("drift and diff read their CLI options through the core schemas: a bad format or a missing --env is one usage sentence", async () => {
+    const noEnv = await cli("drift");
+    // drift exits 1 on usage errors: its 2 means drift.
+    assert.equal(noEnv.code, 1);
+    assert.match(noEnv.err, /drift: --env is required; see `camunda-gitops drift --help`\./);
+    const driftFormat = await cli("drift", "--env", "local", "--format", "yaml");
+    assert.equal(driftFormat.code, 1);
+    assert.match(driftFormat.err, /drift: --format must be one of text, json, markdown, got "yaml"/);
+    const diffFormat = await cli("diff", "--format", "pdf");
+    assert.equal(diffFormat.code, 2);
+    assert.match(diffFormat.err, /diff: --format must be one of text, markdown, json, html, got "pdf"/);
+    assert.deepEqual(parseOptions(diffOptions, { "no-pictures": true }, cliNames("diff")), {
+      base: undefined,
+      head: undefined,
+      format: "text",
+      out: undefined,
+      pictures: false,
+      environment: undefined,
+      verbose: false,
+    });
+    assert.equal(parseOptions(driftCliOptions, { environment: "dev" }, cliNames("drift")).format, "text");
   });
 });

@@ -12,12 +12,11 @@ import {
 } from "#core/diff/index.js";
 import { runningLocalEngine } from "#core/engine/running.js";
 import { topLevel } from "#core/git/repository.js";
+import { type DiffFormat, diffOptions } from "#core/options/diff.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 import { connect } from "#core/release/connect.js";
 import { UsageError } from "#core/util/errors.js";
 import { step } from "#core/util/progress.js";
-
-const FORMATS = ["text", "markdown", "json", "html"] as const;
-type Format = (typeof FORMATS)[number];
 
 const help = `Usage: camunda-gitops diff [paths...] [--base <ref>] [--head <ref>] [--format <f>] [--out <dir>]
 
@@ -43,7 +42,7 @@ not be read, 2 usage error.`;
 
 async function render(
   report: DiffReport,
-  format: Format,
+  format: DiffFormat,
   verbose: boolean,
   note: string | null,
   toolRoot: string,
@@ -80,23 +79,24 @@ export const command: Command = {
       },
       true,
     );
-    const format = (values.format ?? "text") as Format;
-    if (!FORMATS.includes(format)) {
-      throw new UsageError(`diff: --format must be one of ${FORMATS.join(", ")}, got "${values.format}".`);
-    }
+    const options = parseOptions(
+      diffOptions,
+      { ...values, environment: values.env },
+      cliNames("diff", { environment: "env" }),
+    );
     const cwd = process.cwd();
     const repo = await topLevel(cwd);
     if (!repo) throw new UsageError(`diff: ${cwd} is not inside a git repository; run it in a clone.`);
     const report = await diffRepository({
       repoRoot: repo,
-      base: values.base,
-      head: values.head,
+      base: options.base,
+      head: options.head,
       paths: positionals.map((p) => path.resolve(cwd, p)),
     });
 
     let note: string | null = null;
-    if (values.env) {
-      const environment = values.env;
+    if (options.environment) {
+      const environment = options.environment;
       const connection = connect(environment, {
         root: context.root,
         localEngine: runningLocalEngine(context.root),
@@ -109,21 +109,21 @@ export const command: Command = {
         }),
       );
     }
-    if (values.out) {
-      const outDir = path.resolve(cwd, values.out);
+    if (options.out) {
+      const outDir = path.resolve(cwd, options.out);
       const result = await step(`Writing the review to ${path.relative(cwd, outDir) || "."}`, (s) =>
         writeReviewOutputs(report, {
           outDir,
           toolRoot: context.root,
-          pictures: values["no-pictures"] !== true,
+          pictures: options.pictures,
           note,
           onProgress: s.update,
         }),
       );
       for (const line of result.notes) process.stderr.write(`note: ${line}\n`);
     }
-    process.stdout.write(await render(report, format, values.verbose === true, note, context.root));
-    if (note && format === "text") process.stdout.write(`${note}\n`);
+    process.stdout.write(await render(report, options.format, options.verbose, note, context.root));
+    if (note && options.format === "text") process.stdout.write(`${note}\n`);
     return report.files.some((f) => f.problem) ? 1 : 0;
   },
 };

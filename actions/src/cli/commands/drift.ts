@@ -1,9 +1,11 @@
 import { type Command, parseCommandArgs } from "#core/cli/command.js";
 import { checkDrift, driftJson, formatDriftMarkdown, formatDriftText } from "#core/drift/index.js";
 import { runningLocalEngine } from "#core/engine/running.js";
+import { driftCliOptions } from "#core/options/drift.js";
+import { cliNames, parseOptions } from "#core/options/rules.js";
 import { connect } from "#core/release/connect.js";
 import { provenanceFromEnvironment } from "#core/release/provenance.js";
-import { UsageError, UserError } from "#core/util/errors.js";
+import { UserError } from "#core/util/errors.js";
 import { step } from "#core/util/progress.js";
 
 const help = `Usage: camunda-gitops drift --env <name> [--ref <ref>] [--format text|json|markdown]
@@ -35,8 +37,6 @@ Exit codes (as terraform plan -detailed-exitcode): 0 in sync, 2 drift, 1 the che
 unreachable, refused credentials, unreadable file, and also a usage or configuration error, so that 2
 always means drift).`;
 
-const FORMATS = ["text", "json", "markdown"] as const;
-
 export const command: Command = {
   help,
   async run(argv, context) {
@@ -58,28 +58,27 @@ async function checkEnvironment(argv: string[], root: string): Promise<number> {
     ref: { type: "string" },
     format: { type: "string" },
   });
-  if (!values.env)
-    throw new UsageError("drift: --env is required (e.g. --env dev); see `camunda-gitops drift --help`.");
-  const format = values.format ?? "text";
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`drift: --format must be text, json or markdown, got "${format}".`);
-  }
-  const connection = connect(values.env, { root, localEngine: runningLocalEngine(root) });
+  const options = parseOptions(
+    driftCliOptions,
+    { ...values, environment: values.env },
+    cliNames("drift", { environment: "env" }),
+  );
+  const connection = connect(options.environment, { root, localEngine: runningLocalEngine(root) });
   const { repository } = await provenanceFromEnvironment(process.env, root);
   const report = await step(`Comparing ${connection.target.environment} with git`, (s) =>
     checkDrift({
       client: connection.client,
       target: connection.target,
       repoRoot: root,
-      ref: values.ref,
+      ref: options.ref,
       repository,
       onProgress: s.update,
     }),
   );
   const text =
-    format === "json"
+    options.format === "json"
       ? JSON.stringify(driftJson(report), null, 2)
-      : format === "markdown"
+      : options.format === "markdown"
         ? formatDriftMarkdown(report)
         : formatDriftText(report);
   process.stdout.write(`${text}\n`);
