@@ -43,7 +43,25 @@ export async function logIn(page: Page, appUrl: string, username: string, passwo
   await page.fill("input[ng-model=password]", password);
   await page.click("button[type=submit]");
   // The login form goes away once the engine accepted the user; a refusal leaves it with a notice.
-  await page.waitForSelector("input[ng-model=password]", { state: "detached", timeout: 30_000 });
+  const refused = page.getByText("Login Failed");
+  // Both waits settle (the loser times out or ends with the page) and never reject unhandled.
+  const outcome = await Promise.race([
+    page.waitForSelector("input[ng-model=password]", { state: "detached", timeout: 30_000 }).then(
+      () => "in" as const,
+      () => "timeout" as const,
+    ),
+    refused.waitFor({ timeout: 30_000 }).then(
+      () => "refused" as const,
+      () => "timeout" as const,
+    ),
+  ]);
+  if (outcome === "timeout")
+    throw new Error(`${appUrl}: the login form of "${username}" did not go away in 30 s`);
+  if (outcome === "refused") {
+    throw new Error(
+      `${appUrl} refused the login of "${username}": wrong password, locked user, or no ACCESS grant on the application`,
+    );
+  }
 }
 
 /**
