@@ -1,26 +1,39 @@
 /**
- * A throwaway PostgreSQL 15 for the benchmark: a fresh cluster in a temp folder on a free port, run
- * as the postgres user (the server refuses to run as root), trust auth on loopback only, removed after.
+ * A throwaway PostgreSQL for the benchmark: a fresh cluster in a temp folder on a free port, run as
+ * the postgres user (the server refuses to run as root), trust auth on loopback only, removed after.
+ * The server programs are the project's PostgreSQL 16 (Aurora's major version) from
+ * scripts/postgres-binaries.ts, as in the tests; Debian's newest server only where that is missing.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findFreePort } from "#core/engine/local-engine.js";
-
-const bin = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+import { postgresBinaries } from "../../scripts/postgres-binaries.js";
 
 export interface Postgres {
   port: number;
   jdbcUrl: string;
+  /** The server's major version, for the report (16 unless the project's binaries are missing). */
+  major: number;
   stop(): void;
 }
 
-function asPostgres(command: string, args: string[]): void {
-  execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], { stdio: "pipe" });
+function serverBinaries(): { bin: string; major: number } {
+  if (process.env.PG_BIN) return { bin: process.env.PG_BIN, major: Number.NaN };
+  const found = postgresBinaries();
+  if (!found) {
+    throw new Error(
+      "no PostgreSQL server programs: run `npm ci` (it installs the project's PostgreSQL 16) or set PG_BIN to a folder with initdb and pg_ctl.",
+    );
+  }
+  return found;
 }
 
 export async function startPostgres(): Promise<Postgres> {
+  const { bin, major } = serverBinaries();
+  const asPostgres = (command: string, args: string[]) =>
+    execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], { stdio: "pipe" });
   const root = mkdtempSync(path.join(tmpdir(), "bench-pg-"));
   chmodSync(root, 0o777);
   const data = path.join(root, "data");
@@ -37,10 +50,12 @@ export async function startPostgres(): Promise<Postgres> {
     "-w",
     "start",
   ]);
-  asPostgres("createdb", ["-h", "127.0.0.1", "-p", String(port), "camunda"]);
   return {
     port,
-    jdbcUrl: `jdbc:postgresql://127.0.0.1:${port}/camunda`,
+    // The cluster's own "postgres" database: the project's binaries ship no createdb, and the
+    // cluster exists only for this run.
+    jdbcUrl: `jdbc:postgresql://127.0.0.1:${port}/postgres`,
+    major,
     stop() {
       spawnSync(
         "runuser",
