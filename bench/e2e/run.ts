@@ -1,18 +1,21 @@
 /**
  * End-to-end throughput: insurance applications per minute through the whole GREEN path (validate,
- * decision, premium, policy, notification; all automatic) on the local engine with PostgreSQL, with
- * the production workers at their defaults, against the engine's ceiling measured in the same run by
- * a bare REST loop doing the same external task steps. Runs alternate (bare, workers, bare, …) so
- * both see the same machine; medians are reported. Writes the `## End-to-end` section of
+ * decision, premium, policy, notification; all automatic) on the local engine with PostgreSQL 16,
+ * with the production workers at their defaults, against the CPU bound of the same run:
+ * cores × 60,000 ms / (engine + PostgreSQL + workers CPU ms per application). Each setting
+ * (settings.ts: history level, async decision, job executor, bare loop) gets an engine and database of
+ * its own, a warm-up, then its runs; medians are reported. Writes the `## End-to-end` section of
  * bench/RESULTS.md (and nothing else there).
  *
- *   node --import tsx bench/e2e/run.ts [--applications 200] [--runs 3] [--warmup 50] [--concurrency 32]
- *                                      [--start-concurrency 8] [--no-write]
+ *   node --import tsx bench/e2e/run.ts [--settings full,audit,…] [--applications 150] [--runs 3]
+ *        [--warmup 50] [--concurrency 32] [--start-concurrency 8] [--no-write]
+ *   node --import tsx bench/e2e/run.ts --report .local/bench/e2e-<time>.json   # re-render from raw figures
+ *   node --import tsx bench/e2e/run.ts --history audit [--decision sync] [--engine-property name=value]… [--bare]
  *
  * Needs Java 17 + Maven (the engine/ build) and PostgreSQL server binaries (or CI_PG_ADMIN_URL).
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -20,9 +23,11 @@ import { createCamundaClient } from "#core/camunda/index.js";
 import { type EngineHandle, findFreePort, startEngine, stopEngine } from "#core/engine/local-engine.js";
 import { localDir } from "#core/util/paths.js";
 import { readModels } from "../../processes/tests/support/models.js";
+import { postgresBinaries } from "../../scripts/postgres-binaries.js";
 import { startWorkers, type WorkersProcess } from "../../test/integration/cluster/support.js";
 import { type PostgresDatabase, postgresDatabase } from "../../test/support/postgres.js";
 import { engineDir, repoRoot } from "../../test/support/repo.js";
+import { historyRows, statementStats } from "./database.js";
 import { bareLoop, type Engine, engine, finishedCount, startApplications } from "./drivers.js";
 import {
   histogramByTopic,
@@ -32,17 +37,24 @@ import {
   machineCpu,
   treeCpuSeconds,
 } from "./measure.js";
-import { type RunResult, writeReport } from "./report.js";
+import { type RunResult, type SettingResult, writeReport } from "./report.js";
+import { engineJvmOptions, modelsFor, resolveSettings, type Setting } from "./settings.js";
 
 const { values: args } = parseArgs({
   options: {
-    applications: { type: "string", default: "200" },
+    settings: { type: "string" },
+    history: { type: "string" },
+    decision: { type: "string" },
+    "engine-property": { type: "string", multiple: true },
+    bare: { type: "boolean", default: false },
+    applications: { type: "string", default: "150" },
     runs: { type: "string", default: "3" },
     warmup: { type: "string", default: "50" },
     // The workers' default parallelism (WORKER_PARALLELISM), for the bare loop's completes.
     concurrency: { type: "string", default: "32" },
     "start-concurrency": { type: "string", default: "8" },
     "no-write": { type: "boolean", default: false },
+    report: { type: "string" },
   },
 });
 
@@ -60,6 +72,19 @@ const runs = positive("runs", args.runs);
 const warmup = positive("warmup", args.warmup, 0);
 const concurrency = positive("concurrency", args.concurrency);
 const startConcurrency = positive("start-concurrency", args["start-concurrency"]);
+let settings: Setting[];
+try {
+  settings = resolveSettings({
+    ...(args.settings !== undefined ? { settings: args.settings } : {}),
+    ...(args.history !== undefined ? { history: args.history } : {}),
+    ...(args.decision !== undefined ? { decision: args.decision } : {}),
+    engineProperties: args["engine-property"] ?? [],
+    bare: args.bare,
+  });
+} catch (error) {
+  console.error(`error: ${(error as Error).message}`);
+  process.exit(2);
+}
 const runTimeoutMs = 20 * 60_000;
 
 /**
@@ -68,30 +93,23 @@ const runTimeoutMs = 20 * 60_000;
  */
 const benchJvmArgs = ["-Xmx1g", "-XX:+UseSerialGC", "-Xshare:auto"];
 
+interface RawResults {
+  applications: number;
+  runs: number;
+  warmup: number;
+  settings: SettingResult[];
+}
+
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 interface Context {
+  setting: Setting;
   target: Engine;
   engine: EngineHandle;
   db: PostgresDatabase;
   credentials: { username: string; password: string };
   work: string;
   statements: boolean;
-}
-
-async function statementStats(ctx: Context): Promise<RunResult["database"]> {
-  if (!ctx.statements) return undefined;
-  const [totals] = await ctx.db.query(
-    "SELECT coalesce(sum(calls),0), coalesce(round(sum(total_exec_time)::numeric,1),0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
-  );
-  const top = await ctx.db.query(
-    "SELECT calls, round(total_exec_time::numeric,1), left(regexp_replace(query, '\\s+', ' ', 'g'), 60) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY total_exec_time DESC LIMIT 3",
-  );
-  return {
-    statements: Number(totals?.[0] ?? 0),
-    execMs: Number(totals?.[1] ?? 0),
-    top: top.map(([calls, ms, query]) => ({ calls: Number(calls), execMs: Number(ms), query: query ?? "" })),
-  };
 }
 
 async function workerMetrics(workers: WorkersProcess): Promise<RunResult["workers"]> {
@@ -110,12 +128,8 @@ async function workerMetrics(workers: WorkersProcess): Promise<RunResult["worker
   };
 }
 
-async function runOnce(
-  ctx: Context,
-  mode: "bare" | "workers",
-  run: number,
-  count: number,
-): Promise<RunResult> {
+async function runOnce(ctx: Context, run: number, count: number): Promise<RunResult> {
+  const { driver: mode, outputs } = ctx.setting;
   const prefix = `${mode}${run}x${randomBytes(2).toString("hex")}`;
   const latencies = new Latencies();
   let workers: WorkersProcess | undefined;
@@ -145,7 +159,7 @@ async function runOnce(
       while (!done()) {
         if (performance.now() - started > runTimeoutMs) {
           throw new Error(
-            `${mode} run ${run}: only ${finished} of ${count} applications finished within ${runTimeoutMs / 60_000} minutes; see the engine log ${ctx.engine.logFile}${workers ? ` and ${workers.logFile}` : ""}.`,
+            `${ctx.setting.name} run ${run}: only ${finished} of ${count} applications finished within ${runTimeoutMs / 60_000} minutes; see the engine log ${ctx.engine.logFile}${workers ? ` and ${workers.logFile}` : ""}.`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
@@ -156,7 +170,7 @@ async function runOnce(
     const starts = startApplications(ctx.target, latencies, prefix, count, startConcurrency);
     const loop =
       mode === "bare"
-        ? bareLoop(ctx.target, latencies, { workerId: `bench-${prefix}`, concurrency, done })
+        ? bareLoop(ctx.target, latencies, { workerId: `bench-${prefix}`, concurrency, done, outputs })
         : Promise.resolve(undefined);
     const [, , bare] = await Promise.all([watch, starts, loop]);
     const elapsedS = (endedAt - started) / 1000;
@@ -165,6 +179,7 @@ async function runOnce(
     const delta = (after: number | undefined, prior: number | undefined) =>
       after !== undefined && prior !== undefined ? after - prior : undefined;
     const result: RunResult = {
+      setting: ctx.setting.name,
       mode,
       run,
       applications: count,
@@ -180,12 +195,13 @@ async function runOnce(
       },
       latencies: latencies.summary(),
       ...(bare ? { batchSizes: bare.batchSizes } : {}),
-      database: await statementStats(ctx),
+      database: ctx.statements ? await statementStats(ctx.db) : undefined,
       workers: workers ? await workerMetrics(workers) : undefined,
       loadAverage: loadAverage(),
     };
+    const client = mode === "workers" ? result.cpu.workers : result.cpu.driver;
     log(
-      `${mode} run ${run}: ${count} applications in ${elapsedS.toFixed(1)} s = ${result.perMinute.toFixed(0)}/min (engine CPU ${result.cpu.engine?.toFixed(1)} s, PostgreSQL ${result.cpu.postgres?.toFixed(1) ?? "n/a"} s, ${mode === "workers" ? `workers ${result.cpu.workers?.toFixed(1)}` : `driver ${result.cpu.driver.toFixed(1)}`} s, load ${result.loadAverage})`,
+      `${ctx.setting.name} run ${run}: ${count} applications in ${elapsedS.toFixed(1)} s = ${result.perMinute.toFixed(0)}/min (CPU s: engine ${result.cpu.engine?.toFixed(1)}, PostgreSQL ${result.cpu.postgres?.toFixed(1) ?? "n/a"}, ${mode === "workers" ? "workers" : "bare loop"} ${client?.toFixed(1)}; machine ${((result.cpu.machineBusy / result.cpu.machineTotal) * 100).toFixed(0)} % busy, load ${result.loadAverage})`,
     );
     return result;
   } finally {
@@ -193,14 +209,14 @@ async function runOnce(
   }
 }
 
-async function main(): Promise<void> {
-  const work = mkdtempSync(path.join(tmpdir(), "bench-e2e-"));
-  const suffix = randomBytes(4).toString("hex");
+/** One setting: its own PostgreSQL database and engine, a warm-up, then the counted runs. */
+async function runSetting(setting: Setting, index: number, work: string): Promise<SettingResult> {
+  const suffix = `${randomBytes(3).toString("hex")}x${index}`;
   const credentials = { username: `bench${suffix}`, password: randomBytes(18).toString("base64url") };
-  const dataDir = path.join(work, "engine");
+  const dataDir = path.join(work, `engine-${index}`);
   let db: PostgresDatabase | undefined;
   try {
-    log("starting PostgreSQL");
+    log(`${setting.name}: ${setting.summary}; starting PostgreSQL`);
     db = await postgresDatabase(`bench_${suffix}`, {
       serverSettings: { shared_preload_libraries: "pg_stat_statements" },
     });
@@ -209,16 +225,13 @@ async function main(): Promise<void> {
       await db.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
       statements = true;
     }
-    log(
-      `PostgreSQL database ${db.database} on ${db.host}:${db.port}${statements ? " (pg_stat_statements on)" : ""}`,
-    );
     const handle = await startEngine({
       engineDir,
       db: "postgres",
       port: await findFreePort(),
       dataDir,
       timeoutMs: 300_000,
-      jvmArgs: benchJvmArgs,
+      jvmArgs: [...benchJvmArgs, ...engineJvmOptions(setting)],
       env: {
         SPRING_DATASOURCE_URL: db.jdbcUrl,
         SPRING_DATASOURCE_USERNAME: db.username,
@@ -228,9 +241,22 @@ async function main(): Promise<void> {
       },
       onProgress: (line) => log(`engine: ${line}`),
     });
+    // The history level the engine really runs with, as it wrote it into its database.
+    const [level] = await db.query("SELECT value_ FROM act_ge_property WHERE name_ = 'historyLevel'");
+    const expected = { audit: "2", full: "3" }[setting.history];
+    if (level?.[0] !== expected) {
+      throw new Error(
+        `${setting.name}: the engine runs at history level ${level?.[0] ?? "unknown"}, not ${setting.history} (${expected}); see ${handle.logFile}.`,
+      );
+    }
     const client = createCamundaClient({ baseUrl: handle.restUrl, ...credentials });
-    await client.deploy({ name: "bench-e2e", source: "bench/e2e", resources: readModels() });
+    await client.deploy({
+      name: "bench-e2e",
+      source: "bench/e2e",
+      resources: modelsFor(setting, readModels()),
+    });
     const ctx: Context = {
+      setting,
       target: engine(handle.restUrl, credentials.username, credentials.password),
       engine: handle,
       db,
@@ -239,40 +265,63 @@ async function main(): Promise<void> {
       statements,
     };
     if (warmup > 0) {
-      log(`warm-up: ${warmup} applications through the bare loop and the workers (not counted)`);
-      await runOnce(ctx, "bare", 0, warmup);
-      await runOnce(ctx, "workers", 0, warmup);
+      log(`${setting.name}: warm-up, ${warmup} applications (not counted)`);
+      await runOnce(ctx, 0, warmup);
     }
     const results: RunResult[] = [];
-    for (let run = 1; run <= runs; run++) {
-      for (const mode of ["bare", "workers"] as const)
-        results.push(await runOnce(ctx, mode, run, applications));
-    }
-    // The raw figures of every run, for a closer look than the medians.
-    const raw = path.join(
-      localDir(repoRoot),
-      "bench",
-      `e2e-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
-    );
-    mkdirSync(path.dirname(raw), { recursive: true });
-    writeFileSync(raw, `${JSON.stringify(results, null, 2)}\n`);
-    log(`raw results in ${path.relative(process.cwd(), raw)}`);
-    const section = writeReport(results, {
-      applications,
-      runs,
-      warmup,
-      concurrency,
-      startConcurrency,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? "unknown CPU",
-      node: process.version,
+    for (let run = 1; run <= runs; run++) results.push(await runOnce(ctx, run, applications));
+    return {
+      setting,
+      runs: results,
       statements,
-      write: !args["no-write"],
-    });
-    console.log(`\n${section}`);
+      historyRows: await historyRows(db, warmup + runs * applications),
+    };
   } finally {
     await stopEngine({ dataDir }).catch(() => undefined);
     await db?.drop().catch(() => undefined);
+  }
+}
+
+function reportOptions(header: Pick<RawResults, "applications" | "runs" | "warmup">) {
+  return {
+    ...header,
+    concurrency,
+    startConcurrency,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown CPU",
+    node: process.version,
+    postgresMajor: process.env.CI_PG_ADMIN_URL ? undefined : postgresBinaries()?.major,
+    write: !args["no-write"],
+  };
+}
+
+async function main(): Promise<void> {
+  if (args.report) {
+    // Re-render the section from a run's raw figures (e.g. one stopped before its last setting).
+    const raw = JSON.parse(readFileSync(args.report, "utf8")) as RawResults;
+    console.log(writeReport(raw.settings, reportOptions(raw)));
+    return;
+  }
+  const work = mkdtempSync(path.join(tmpdir(), "bench-e2e-"));
+  // The raw figures of every run, written after each setting: a closer look than the medians, and
+  // what --report renders if the run is stopped early.
+  const raw = path.join(
+    localDir(repoRoot),
+    "bench",
+    `e2e-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+  );
+  mkdirSync(path.dirname(raw), { recursive: true });
+  try {
+    const results: SettingResult[] = [];
+    for (const [index, setting] of settings.entries()) {
+      results.push(await runSetting(setting, index, work));
+      const body: RawResults = { applications, runs, warmup, settings: results };
+      writeFileSync(raw, `${JSON.stringify(body, null, 2)}\n`);
+      log(`raw results so far in ${path.relative(process.cwd(), raw)}`);
+    }
+    const section = writeReport(results, reportOptions({ applications, runs, warmup }));
+    console.log(`\n${section}`);
+  } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
