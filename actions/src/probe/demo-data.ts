@@ -5,8 +5,8 @@
  * groups, seven Tasklist filters, and deploys the invoice processes and decisions. Turning the example
  * off later does not remove any of it, so a deploy-time check (deploy/scripts/validate.sh, and the
  * engine probe of `release --smoke`) refuses an engine that still has it; docs/operations.md gives
- * the one-time clean-up. validate.sh runs on hosts without Node and repeats these names in bash; a
- * test keeps both lists equal.
+ * the one-time clean-up. validate.sh runs on hosts without Node and repeats these names in bash;
+ * test/unit/bundle/demo-data-lists.test.ts keeps both lists equal.
  */
 import type { ProbeCheck } from "./probe.js";
 
@@ -51,6 +51,30 @@ export function invoiceExample(demoUsers: readonly string[]): DemoData {
 /** A GET through the probe's client (auth, timeout, retries); the parsed JSON. */
 export type Get = <T>(path: string, query?: Record<string, string>) => Promise<T>;
 
+/**
+ * Resource types whose READ a check needs, with Camunda's resource type ids. With authorization on, a
+ * query lists only what its caller may read, so a caller without READ would see nothing and pass.
+ */
+const READ_NEEDED = {
+  "demo-users": [["User", 1]],
+  "demo-groups": [["Group", 2]],
+  "demo-filters": [["Filter", 5]],
+  "invoice-deployments": [
+    ["ProcessDefinition", 6],
+    ["DecisionDefinition", 10],
+  ],
+} as const satisfies Record<string, readonly (readonly [string, number])[]>;
+
+function unreadable(id: string, title: string, missing: readonly string[]): ProbeCheck {
+  return {
+    id,
+    title,
+    expected: "absent",
+    observed: `cannot check: this user lacks READ on ${missing.join(" and ")} (grant it READ in the environment file's identities)`,
+    status: "differs",
+  };
+}
+
 function absent(id: string, title: string, present: readonly string[]): ProbeCheck {
   return {
     id,
@@ -63,33 +87,57 @@ function absent(id: string, title: string, present: readonly string[]): ProbeChe
 
 /**
  * Four checks, GET requests only: demo users, demo groups, demo filters, invoice definitions. With
- * authorization on, the caller must be allowed to read users, groups, filters and definitions (a query
- * returns only what its caller may read); the admin and the release user are.
+ * authorization on, a query returns only what its caller may read, so each check first asks the
+ * engine whether the caller has READ on the types it queries; without it the check says "cannot
+ * check" and differs, rather than passing on an empty answer.
  */
 export async function demoDataChecks(get: Get, names: DemoData): Promise<ProbeCheck[]> {
+  const readable = new Map<string, boolean>();
+  for (const [type, typeId] of Object.values(READ_NEEDED).flat()) {
+    const answer = await get<{ authorized: boolean }>("/authorization/check", {
+      permissionName: "READ",
+      resourceName: type,
+      resourceType: String(typeId),
+    });
+    readable.set(type, answer.authorized);
+  }
+  const missing = (id: keyof typeof READ_NEEDED) =>
+    READ_NEEDED[id].map(([type]) => type as string).filter((type) => !readable.get(type));
+  const checked = async (
+    id: keyof typeof READ_NEEDED,
+    title: string,
+    find: () => Promise<string[]>,
+  ): Promise<ProbeCheck> => {
+    const lacking = missing(id);
+    return lacking.length > 0 ? unreadable(id, title, lacking) : absent(id, title, await find());
+  };
   const ids = async (path: string, wanted: readonly string[]) =>
     wanted.length === 0
       ? []
       : (await get<{ id: string }[]>(path, { idIn: wanted.join(",") })).map((item) => item.id).sort();
-  const users = await ids("/user", names.users);
-  const groups = await ids("/group", names.groups);
-  const filters = (await get<{ name: string }[]>("/filter", { resourceType: "Task" }))
-    .map((filter) => filter.name)
-    .filter((name) => names.filters.includes(name));
-  const definitions: string[] = [];
-  for (const [kind, path, keys] of [
-    ["process", "/process-definition", names.processes],
-    ["decision", "/decision-definition", names.decisions],
-  ] as const) {
-    for (const key of keys) {
-      if ((await get<unknown[]>(path, { key, maxResults: "1" })).length > 0)
-        definitions.push(`${kind} ${key}`);
-    }
-  }
   return [
-    absent("demo-users", `demo users (${names.users.join(", ")})`, users),
-    absent("demo-groups", `demo groups (${names.groups.join(", ")})`, groups),
-    absent("demo-filters", "demo task filters", [...new Set(filters)].sort()),
-    absent("invoice-deployments", "invoice example processes and decisions", definitions),
+    await checked("demo-users", `demo users (${names.users.join(", ")})`, () => ids("/user", names.users)),
+    await checked("demo-groups", `demo groups (${names.groups.join(", ")})`, () =>
+      ids("/group", names.groups),
+    ),
+    await checked("demo-filters", "demo task filters", async () => {
+      const filters = (await get<{ name: string }[]>("/filter", { resourceType: "Task" }))
+        .map((filter) => filter.name)
+        .filter((name) => names.filters.includes(name));
+      return [...new Set(filters)].sort();
+    }),
+    await checked("invoice-deployments", "invoice example processes and decisions", async () => {
+      const definitions: string[] = [];
+      for (const [kind, path, keys] of [
+        ["process", "/process-definition", names.processes],
+        ["decision", "/decision-definition", names.decisions],
+      ] as const) {
+        for (const key of keys) {
+          if ((await get<unknown[]>(path, { key, maxResults: "1" })).length > 0)
+            definitions.push(`${kind} ${key}`);
+        }
+      }
+      return definitions;
+    }),
   ];
 }

@@ -58,7 +58,10 @@ for arg in "$@"; do [[ "$arg" == http* ]] && url=$arg; done
 if [[ " $* " == *" --config - "* ]]; then config=$(cat); printf '%s\\n' "$config" >"$STUB_DIR/curl-config"; fi
 printf 'curl %s%s\\n' "$url" "\${config:+ (credentials on stdin)}" >>"$STUB_CALLS"
 case "$url" in
-  *engine-rest*) printf '%s' "\${STUB_ENGINE_STATUS:-200}" ;;
+  */engine-rest/engine) printf '%s' "\${STUB_ENGINE_STATUS:-200}" ;;
+  # validate.sh's demo data check: every READ granted, and no demo data.
+  */engine-rest/authorization/check) printf '{"authorized":true}\\n200' ;;
+  *engine-rest*) printf '[]\\n200' ;;
   *readyz*) printf '%s' "\${STUB_WORKERS_STATUS:-200}" ;;
 esac
 `,
@@ -213,6 +216,10 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
       `${compose} up --detach --no-build --remove-orphans`,
       "curl http://127.0.0.1:8080/engine-rest/engine (credentials on stdin)",
       "curl http://127.0.0.1:9464/readyz",
+      ...Array(5).fill("curl http://127.0.0.1:8080/engine-rest/authorization/check (credentials on stdin)"),
+      ...["user", "group", "filter", "process-definition", "process-definition"]
+        .concat(["decision-definition", "decision-definition"])
+        .map((path) => `curl http://127.0.0.1:8080/engine-rest/${path} (credentials on stdin)`),
     ]);
 
     // The env file: secrets resolved, single-quoted (compose reads them literally), root-only.
