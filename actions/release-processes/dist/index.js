@@ -82819,6 +82819,24 @@ function invoiceExample(demoUsers) {
     decisions: INVOICE_DECISIONS
   };
 }
+var READ_NEEDED = {
+  "demo-users": [["User", 1]],
+  "demo-groups": [["Group", 2]],
+  "demo-filters": [["Filter", 5]],
+  "invoice-deployments": [
+    ["ProcessDefinition", 6],
+    ["DecisionDefinition", 10]
+  ]
+};
+function unreadable(id2, title, missing) {
+  return {
+    id: id2,
+    title,
+    expected: "absent",
+    observed: `cannot check: this user lacks READ on ${missing.join(" and ")} (grant it READ in the environment file's identities)`,
+    status: "differs"
+  };
+}
 function absent(id2, title, present) {
   return {
     id: id2,
@@ -82829,25 +82847,45 @@ function absent(id2, title, present) {
   };
 }
 async function demoDataChecks(get3, names) {
-  const ids = async (path16, wanted) => wanted.length === 0 ? [] : (await get3(path16, { idIn: wanted.join(",") })).map((item) => item.id).sort();
-  const users = await ids("/user", names.users);
-  const groups = await ids("/group", names.groups);
-  const filters = (await get3("/filter", { resourceType: "Task" })).map((filter2) => filter2.name).filter((name4) => names.filters.includes(name4));
-  const definitions = [];
-  for (const [kind, path16, keys2] of [
-    ["process", "/process-definition", names.processes],
-    ["decision", "/decision-definition", names.decisions]
-  ]) {
-    for (const key of keys2) {
-      if ((await get3(path16, { key, maxResults: "1" })).length > 0)
-        definitions.push(`${kind} ${key}`);
-    }
+  const readable = /* @__PURE__ */ new Map();
+  for (const [type, typeId] of Object.values(READ_NEEDED).flat()) {
+    const answer = await get3("/authorization/check", {
+      permissionName: "READ",
+      resourceName: type,
+      resourceType: String(typeId)
+    });
+    readable.set(type, answer.authorized);
   }
+  const missing = (id2) => READ_NEEDED[id2].map(([type]) => type).filter((type) => !readable.get(type));
+  const checked = async (id2, title, find2) => {
+    const lacking = missing(id2);
+    return lacking.length > 0 ? unreadable(id2, title, lacking) : absent(id2, title, await find2());
+  };
+  const ids = async (path16, wanted) => wanted.length === 0 ? [] : (await get3(path16, { idIn: wanted.join(",") })).map((item) => item.id).sort();
   return [
-    absent("demo-users", `demo users (${names.users.join(", ")})`, users),
-    absent("demo-groups", `demo groups (${names.groups.join(", ")})`, groups),
-    absent("demo-filters", "demo task filters", [...new Set(filters)].sort()),
-    absent("invoice-deployments", "invoice example processes and decisions", definitions)
+    await checked("demo-users", `demo users (${names.users.join(", ")})`, () => ids("/user", names.users)),
+    await checked(
+      "demo-groups",
+      `demo groups (${names.groups.join(", ")})`,
+      () => ids("/group", names.groups)
+    ),
+    await checked("demo-filters", "demo task filters", async () => {
+      const filters = (await get3("/filter", { resourceType: "Task" })).map((filter2) => filter2.name).filter((name4) => names.filters.includes(name4));
+      return [...new Set(filters)].sort();
+    }),
+    await checked("invoice-deployments", "invoice example processes and decisions", async () => {
+      const definitions = [];
+      for (const [kind, path16, keys2] of [
+        ["process", "/process-definition", names.processes],
+        ["decision", "/decision-definition", names.decisions]
+      ]) {
+        for (const key of keys2) {
+          if ((await get3(path16, { key, maxResults: "1" })).length > 0)
+            definitions.push(`${kind} ${key}`);
+        }
+      }
+      return definitions;
+    })
   ];
 }
 
