@@ -78,7 +78,7 @@ describe("identities in environment files", () => {
       loadEdited("local", (t) =>
         t
           .replace(
-            "- resource: DecisionRequirementsDefinition\n          permissions: [READ]\n      # No",
+            "- resource: Filter\n          permissions: [READ]\n      # No",
             "- resource: Decisions\n          permissions: [READ]\n      # No",
           )
           .replace(
