@@ -40,6 +40,25 @@ const optionalText = z
   .optional()
   .transform((v) => v || undefined);
 
+/** An http(s) URL, or nothing when unset or empty (compose passes unset variables as empty). */
+function optionalUrl(name: string) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return undefined;
+      if (!/^https?:\/\/[^/\s]+/.test(value) || !URL.canParse(value)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be an http(s) URL such as http://collector:4318`,
+        });
+        return z.NEVER;
+      }
+      return value.replace(/\/+$/, "");
+    });
+}
+
 const environmentSchema = z
   .object({
     CAMUNDA_URL: z
@@ -139,6 +158,13 @@ const environmentSchema = z
     WORKER_DB_SSL_CA_FILE: optionalText,
     WORKER_DB_POOL_SIZE: integer("WORKER_DB_POOL_SIZE", 10, 1, 200),
     WORKER_DB_STATEMENT_TIMEOUT_MS: integer("WORKER_DB_STATEMENT_TIMEOUT_MS", 15_000, 100, 600_000),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl("OTEL_EXPORTER_OTLP_ENDPOINT"),
+    OTEL_SERVICE_NAME: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || "camunda-workers"),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
         message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
@@ -223,6 +249,8 @@ export interface WorkerConfig {
     | { readonly kind: "file" }
     | { readonly kind: "postgres"; readonly postgres: PostgresSettings };
   readonly logLevel: string;
+  /** OpenTelemetry traces: exported only when an OTLP endpoint is set (the full /v1/traces URL). */
+  readonly tracing: { readonly endpoint: string | undefined; readonly serviceName: string };
 }
 
 /**
@@ -298,5 +326,12 @@ export function loadWorkerConfig(
           }
         : { kind: "file" },
     logLevel: e.LOG_LEVEL,
+    tracing: {
+      // As the OpenTelemetry SDKs read them: the traces endpoint as is, the general one plus /v1/traces.
+      endpoint:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces` : undefined),
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
   };
 }

@@ -19,6 +19,8 @@ export interface PollerOptions {
   workerId: string;
   tenantId?: string | undefined;
   topics: Readonly<Record<string, TopicDefinition>>;
+  /** Variables asked for on every topic besides its own (the trace context); absent ones are not returned. */
+  extraVariables?: readonly string[];
   lockDuration: (definition: TopicDefinition) => number;
   parallelism: number;
   /** Tasks that may be fetched ahead of free slots right now (0 = fetch only for free slots). */
@@ -65,7 +67,7 @@ export class Poller {
     const topics = Object.values(options.topics).map((definition) => ({
       topicName: definition.topic,
       lockDuration: options.lockDuration(definition),
-      variables: [...definition.variables],
+      variables: [...definition.variables, ...(options.extraVariables ?? [])],
       ...(options.tenantId ? { tenantIdIn: [options.tenantId] } : {}),
     }));
     while (options.active()) {

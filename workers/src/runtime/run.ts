@@ -10,6 +10,7 @@ import { type HealthServer, startHealthServer } from "./health-server.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { openStores } from "./stores.js";
+import { startTracing } from "./tracing.js";
 import { type ShutdownReport, Worker } from "./worker.js";
 
 export interface RunningWorkers {
@@ -43,8 +44,10 @@ export async function runWorkers(
     Object.fromEntries(
       config.topics.map((t) => [t, topicRegistry[t] as TopicDefinition]).filter(([, d]) => d),
     );
+  const tracing = startTracing({ ...config.tracing, workerId: config.workerId }, logger);
   const worker = new Worker(config, {
     topics,
+    tracing,
     policies: stores.policies,
     notifier: stores.notifier,
     storeNotReady: stores.notReadyReason,
@@ -66,6 +69,7 @@ export async function runWorkers(
     await worker.start();
   } catch (error) {
     await stores.close();
+    await tracing.shutdown();
     throw error;
   }
   const health = await startHealthServer({
@@ -84,6 +88,9 @@ export async function runWorkers(
   const stop = () => {
     stopping ??= worker.stop().then(async (report) => {
       await health.close();
+      await tracing
+        .shutdown()
+        .catch((error) => logger.warn({ err: (error as Error).message }, "flushing the last spans failed"));
       await stores
         .close()
         .catch((error) =>

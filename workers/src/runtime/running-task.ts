@@ -5,6 +5,7 @@
 import type { LockedTask } from "./engine-client.js";
 import type { Logger } from "./logger.js";
 import type { TaskOutcome, WorkerMetrics } from "./metrics.js";
+import type { TaskSpan } from "./tracing.js";
 
 export interface RunningTask {
   readonly task: LockedTask;
@@ -19,6 +20,8 @@ export interface RunningTask {
   done?: Promise<void>;
   /** Set once the handler has returned and its result is being reported: the lock keeper stops. */
   reporting: boolean;
+  /** The task's trace span (tracing.ts). */
+  span?: TaskSpan;
 }
 
 /** Counts a task's outcome and how long it took, and logs it at debug level. */
@@ -29,6 +32,7 @@ export function recordOutcome(
   outcome: TaskOutcome,
 ): void {
   metrics.tasks.inc({ topic: running.topic, outcome });
+  running.span?.outcome(outcome);
   metrics.taskDuration.observe(
     { topic: running.topic, outcome },
     (performance.now() - running.startedAt) / 1000,

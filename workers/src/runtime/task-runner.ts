@@ -21,6 +21,7 @@ import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
 import type { OutcomeReporter } from "./outcome-reporter.js";
 import type { RunningTask } from "./running-task.js";
+import type { TaskTracing } from "./tracing.js";
 import { fromTyped } from "./variables.js";
 
 export interface TaskRunnerOptions {
@@ -39,6 +40,8 @@ export interface TaskRunnerOptions {
   now: () => Date;
   metrics: WorkerMetrics;
   log: Logger;
+  /** One span per task (tracing.ts); none in tests that do not ask for it. */
+  tracing?: TaskTracing;
   /** Called whenever a task has finished: capacity is free again. */
   onSettled: () => void;
 }
@@ -117,11 +120,13 @@ export class TaskRunner {
       startedAt: performance.now(),
       abort: new AbortController(),
       reporting: false,
+      span: this.options.tracing?.start(task),
     };
     this.running.set(running.id, running);
     metrics.tasksFetched.inc({ topic: running.topic });
     metrics.tasksInFlight.set(this.running.size);
-    running.done = this.execute(running, definition)
+    const work = () => this.execute(running, definition);
+    running.done = (running.span ? running.span.run(work) : work())
       .catch((error) =>
         log.error({ err: describeError(error).message, taskId: running.id }, "task execution crashed"),
       )
@@ -132,6 +137,7 @@ export class TaskRunner {
           const took = performance.now() - running.startedAt;
           this.meanMs = this.meanMs === undefined ? took : this.meanMs + (took - this.meanMs) / 16;
         }
+        running.span?.end();
         metrics.tasksInFlight.set(this.running.size);
         this.options.onSettled();
       });

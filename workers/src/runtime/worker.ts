@@ -19,6 +19,7 @@ import { OutcomeReporter } from "./outcome-reporter.js";
 import { Poller } from "./poller.js";
 import { drainAndRelease, type ShutdownReport } from "./shutdown.js";
 import { TaskRunner } from "./task-runner.js";
+import type { TaskTracing } from "./tracing.js";
 
 export type { ShutdownReport } from "./shutdown.js";
 
@@ -60,6 +61,8 @@ export interface WorkerDependencies {
   storeNotReady?: () => string | undefined;
   now?: () => Date;
   fetch?: typeof fetch;
+  /** One span per task, and the trace context variable the fetch asks for (tracing.ts). */
+  tracing?: TaskTracing;
 }
 
 export type WorkerState = "new" | "running" | "stopping" | "stopped" | "failed";
@@ -128,6 +131,7 @@ export class Worker {
       lockDuration,
       timeout,
       cancelGraceMs: settings.taskCancelGraceMs,
+      tracing: deps.tracing,
       reporter,
       policies: deps.policies,
       notifier: deps.notifier,
@@ -141,6 +145,7 @@ export class Worker {
       ...common,
       tenantId: settings.tenantId,
       topics: deps.topics,
+      extraVariables: deps.tracing?.variables,
       lockDuration,
       parallelism: settings.parallelism,
       prefetch: () => this.prefetchAllowance(),
