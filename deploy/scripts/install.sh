@@ -11,6 +11,8 @@
 #   ADMIN_SECRET_ID       Secrets Manager id of the Camunda admin (JSON with username, password)
 #   WORKERS_CAMUNDA_SECRET_ID  Secrets Manager id of the workers' own Camunda user (same shape): the
 #                         workers fetch and complete external tasks as it, never as the admin
+#   MONITORING_CAMUNDA_SECRET_ID  Secrets Manager id of the read-only monitoring user (same shape):
+#                         the metrics exporter polls the engine as it, never as the admin
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -72,6 +74,10 @@ if [[ -n "${settings[WORKERS_CAMUNDA_SECRET_ID]:-}" ]]; then
   read_secret "${settings[WORKERS_CAMUNDA_SECRET_ID]}" WORKERS_CAMUNDA_USER WORKERS_CAMUNDA_PASSWORD
   unset 'settings[WORKERS_CAMUNDA_SECRET_ID]'
 fi
+if [[ -n "${settings[MONITORING_CAMUNDA_SECRET_ID]:-}" ]]; then
+  read_secret "${settings[MONITORING_CAMUNDA_SECRET_ID]}" MONITORING_CAMUNDA_USER MONITORING_CAMUNDA_PASSWORD
+  unset 'settings[MONITORING_CAMUNDA_SECRET_ID]'
+fi
 
 # The workers image: the environment's repository (a setting) and the digest this revision was built
 # with (in the bundle), so every host runs exactly the image CI built for this commit.
@@ -86,10 +92,10 @@ fi
 missing=()
 # The workers' user is required: hosts of one deployment group share their idempotency records, and
 # the workers refuse to start in a cluster without them.
-for key in DB_HOST DB_NAME DB_USER DB_PASSWORD WORKERS_DB_USER WORKERS_DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_CAMUNDA_USER WORKERS_CAMUNDA_PASSWORD WORKERS_IMAGE; do
+for key in DB_HOST DB_NAME DB_USER DB_PASSWORD WORKERS_DB_USER WORKERS_DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_CAMUNDA_USER WORKERS_CAMUNDA_PASSWORD MONITORING_CAMUNDA_USER MONITORING_CAMUNDA_PASSWORD WORKERS_IMAGE; do
   [[ -n "${settings[$key]:-}" ]] || missing+=("$key")
 done
-((${#missing[@]} == 0)) || die "missing runtime settings: ${missing[*]}; add them under $path (or the secrets DB_SECRET_ID / WORKERS_DB_SECRET_ID / ADMIN_SECRET_ID / WORKERS_CAMUNDA_SECRET_ID point at; WORKERS_IMAGE comes from WORKERS_REPOSITORY, which the delivery stack creates)"
+((${#missing[@]} == 0)) || die "missing runtime settings: ${missing[*]}; add them under $path (or the secrets DB_SECRET_ID / WORKERS_DB_SECRET_ID / ADMIN_SECRET_ID / WORKERS_CAMUNDA_SECRET_ID / MONITORING_CAMUNDA_SECRET_ID point at; WORKERS_IMAGE comes from WORKERS_REPOSITORY, which the delivery stack creates)"
 
 # Values are written single-quoted, which compose reads literally (no $ expansion), so the only
 # characters that cannot be represented are the single quote and line breaks.

@@ -67,6 +67,16 @@ function hostCalls(model: EnvironmentModel): RecordedCall[] {
       input: { SecretId: parameter("AdminSecretIdParameter") },
       via: "mock",
     },
+    // The workers' and the metrics exporter's own Camunda users: the hosts never need the admin's
+    // password for them.
+    ...["WorkersCamundaSecretIdParameter", "MonitoringCamundaSecretIdParameter"].map(
+      (logicalId): RecordedCall => ({
+        service: "secretsmanager",
+        operation: "GetSecretValue",
+        input: { SecretId: parameter(logicalId) },
+        via: "mock",
+      }),
+    ),
     // start.sh pulls the workers image: Docker's ECR credential helper asks for a token, then the
     // registry serves the manifest and the layers.
     ...["GetAuthorizationToken", "BatchGetImage", "GetDownloadUrlForLayer"].map(

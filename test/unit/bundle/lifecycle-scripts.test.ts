@@ -153,6 +153,7 @@ const ssmText = [
   "/camunda-platform/camunda-test-engine/WORKERS_DB_SECRET_ID\tarn:aws:secretsmanager:eu-west-2:000000000000:secret:workers",
   "/camunda-platform/camunda-test-engine/ADMIN_SECRET_ID\tadmin",
   "/camunda-platform/camunda-test-engine/WORKERS_CAMUNDA_SECRET_ID\tarn:aws:secretsmanager:eu-west-2:000000000000:secret:workerscamunda",
+  "/camunda-platform/camunda-test-engine/MONITORING_CAMUNDA_SECRET_ID\tarn:aws:secretsmanager:eu-west-2:000000000000:secret:monitoring",
   `/camunda-platform/camunda-test-engine/WORKERS_REPOSITORY\t${workersRepository}`,
   "/camunda-platform/camunda-test-engine/lowercase_ignored\tx",
   "",
@@ -162,6 +163,7 @@ const secrets = {
   workers: { username: "camunda_workers", password: "w0rker$-own" },
   admin: { username: "platform-admin", password: 'adm"in\\pw' },
   workerscamunda: { username: "workers", password: "w0rker$-camunda" },
+  monitoring: { username: "monitoring", password: "m0nitor$-camunda" },
 };
 
 function callLines(h: Host): string[] {
@@ -212,6 +214,8 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
       "aws secretsmanager get-secret-value --secret-id admin --query SecretString --output text",
       "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:workerscamunda --query SecretString --output text",
       "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:workerscamunda --query SecretString --output text",
+      "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:monitoring --query SecretString --output text",
+      "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-2:000000000000:secret:monitoring --query SecretString --output text",
       `${compose} pull --quiet`,
       `${compose} up --detach --no-build --remove-orphans`,
       "curl http://127.0.0.1:8080/engine-rest/engine (credentials on stdin)",
@@ -233,6 +237,8 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
         "DB_NAME='camunda'",
         "DB_PASSWORD='db$ecret with space'",
         "DB_USER='camunda_app'",
+        "MONITORING_CAMUNDA_PASSWORD='m0nitor$-camunda'",
+        "MONITORING_CAMUNDA_USER='monitoring'",
         "WORKERS_CAMUNDA_PASSWORD='w0rker$-camunda'",
         "WORKERS_CAMUNDA_USER='workers'",
         "WORKERS_DB_PASSWORD='w0rker$-own'",
@@ -245,10 +251,10 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
     const printed = [stop, beforeInstall, install, start, validate]
       .map((r) => r.stdout + r.stderr)
       .join("\n");
-    assert.doesNotMatch(printed, /db\$ecret|adm"in|w0rker/, "no secret value is ever printed");
+    assert.doesNotMatch(printed, /db\$ecret|adm"in|w0rker|m0nitor/, "no secret value is ever printed");
     assert.match(
       install.stdout,
-      /wrote 12 settings to .*: CAMUNDA_ADMIN_PASSWORD CAMUNDA_ADMIN_USER DB_HOST DB_NAME DB_PASSWORD DB_USER WORKERS_CAMUNDA_PASSWORD WORKERS_CAMUNDA_USER WORKERS_DB_PASSWORD WORKERS_DB_USER WORKERS_IMAGE WORKERS_REPOSITORY/,
+      /wrote 14 settings to .*: CAMUNDA_ADMIN_PASSWORD CAMUNDA_ADMIN_USER DB_HOST DB_NAME DB_PASSWORD DB_USER MONITORING_CAMUNDA_PASSWORD MONITORING_CAMUNDA_USER WORKERS_CAMUNDA_PASSWORD WORKERS_CAMUNDA_USER WORKERS_DB_PASSWORD WORKERS_DB_USER WORKERS_IMAGE WORKERS_REPOSITORY/,
     );
     assert.match(install.stdout, /ignoring parameter .*lowercase_ignored/);
     // curl got the credentials on stdin as a config line, escaped for curl's quoting rules.
@@ -288,7 +294,7 @@ describe("lifecycle scripts with stub docker, aws and curl", () => {
     assert.equal(install.status, 1);
     assert.match(
       install.stderr,
-      /missing runtime settings: DB_HOST DB_USER DB_PASSWORD WORKERS_DB_USER WORKERS_DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_CAMUNDA_USER WORKERS_CAMUNDA_PASSWORD WORKERS_IMAGE; add them under \/camunda-platform\/camunda-test-engine\//,
+      /missing runtime settings: DB_HOST DB_USER DB_PASSWORD WORKERS_DB_USER WORKERS_DB_PASSWORD CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD WORKERS_CAMUNDA_USER WORKERS_CAMUNDA_PASSWORD MONITORING_CAMUNDA_USER MONITORING_CAMUNDA_PASSWORD WORKERS_IMAGE; add them under \/camunda-platform\/camunda-test-engine\//,
     );
     assert.equal(existsSync(h.envFile), false);
   });

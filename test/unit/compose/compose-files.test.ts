@@ -35,6 +35,8 @@ describe("compose files (compose-go)", () => {
       WORKERS_DB_PASSWORD: "placeholder",
       WORKERS_CAMUNDA_USER: "workers",
       WORKERS_CAMUNDA_PASSWORD: "placeholder",
+      MONITORING_CAMUNDA_USER: "monitoring",
+      MONITORING_CAMUNDA_PASSWORD: "placeholder",
       CAMUNDA_ADMIN_USER: "admin",
       CAMUNDA_ADMIN_PASSWORD: "placeholder",
       WORKERS_IMAGE: `111111111111.dkr.ecr.eu-west-2.amazonaws.com/camunda-dev/workers@sha256:${"ab".repeat(32)}`,
@@ -53,6 +55,24 @@ describe("compose files (compose-go)", () => {
     });
     assert.equal(result.ok, false);
     assert.match(result.output, /WORKERS_DB_(USER|PASSWORD) is not set/);
+  });
+
+  it("deploy/docker-compose.yml refuses to start the metrics exporter without the monitoring user (never the admin)", () => {
+    const result = validate(repoPath("deploy/docker-compose.yml"), {
+      DB_HOST: "db.internal",
+      DB_NAME: "camunda",
+      DB_USER: "camunda",
+      DB_PASSWORD: "placeholder",
+      WORKERS_DB_USER: "camunda_workers",
+      WORKERS_DB_PASSWORD: "placeholder",
+      WORKERS_CAMUNDA_USER: "workers",
+      WORKERS_CAMUNDA_PASSWORD: "placeholder",
+      CAMUNDA_ADMIN_USER: "admin",
+      CAMUNDA_ADMIN_PASSWORD: "placeholder",
+      WORKERS_IMAGE: `111111111111.dkr.ecr.eu-west-2.amazonaws.com/camunda-dev/workers@sha256:${"ab".repeat(32)}`,
+    });
+    assert.equal(result.ok, false);
+    assert.match(result.output, /MONITORING_CAMUNDA_(USER|PASSWORD) is not set/);
   });
 
   it("deploy/docker-compose.yml refuses to start without the database settings", () => {
