@@ -213,9 +213,12 @@ export function queriesOf(
       }>) {
         const expression = metric.Expression;
         if (expression === undefined) continue;
+        const text = typeof expression === "string" ? expression : expression["Fn::Sub"];
+        // Metric math over the queries (a ratio) names no metric of its own.
+        if (!/^\s*SELECT\b/i.test(text)) continue;
         references.push({
           where: id,
-          query: fill(typeof expression === "string" ? expression : expression["Fn::Sub"]),
+          query: fill(text),
         });
       }
     }

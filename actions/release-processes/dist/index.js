@@ -79634,13 +79634,20 @@ var infrastructureSchema = external_exports.object({
   deletionProtection: external_exports.boolean().default(false),
   /**
    * Business alarm thresholds (cloudformation/alarms.yaml): how long an external task may wait for a
-   * worker, how long a review may stay open, how many handler timeouts in 5 minutes are normal.
+   * worker, how long a review may stay open, how many handler timeouts in 5 minutes are normal, how
+   * full the engine's heap may stay (percent of its maximum, 15 minutes).
    */
   alarms: external_exports.object({
     oldestTaskMinutes: external_exports.number().int().min(1).max(1440).default(15),
     oldestReviewHours: external_exports.number().int().min(1).max(720).default(48),
-    workerTimeoutsPer5Min: external_exports.number().int().min(0).max(1e4).default(5)
-  }).strict().default({ oldestTaskMinutes: 15, oldestReviewHours: 48, workerTimeoutsPer5Min: 5 }),
+    workerTimeoutsPer5Min: external_exports.number().int().min(0).max(1e4).default(5),
+    heapUsedPercent: external_exports.number().int().min(50).max(99).default(85)
+  }).strict().default({
+    oldestTaskMinutes: 15,
+    oldestReviewHours: 48,
+    workerTimeoutsPer5Min: 5,
+    heapUsedPercent: 85
+  }),
   /** ACM certificate of the load balancer's HTTPS listener; required when engineNodes > 1. */
   certificateArn: external_exports.string().regex(
     /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,

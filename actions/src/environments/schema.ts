@@ -132,16 +132,23 @@ export const infrastructureSchema = z
     deletionProtection: z.boolean().default(false),
     /**
      * Business alarm thresholds (cloudformation/alarms.yaml): how long an external task may wait for a
-     * worker, how long a review may stay open, how many handler timeouts in 5 minutes are normal.
+     * worker, how long a review may stay open, how many handler timeouts in 5 minutes are normal, how
+     * full the engine's heap may stay (percent of its maximum, 15 minutes).
      */
     alarms: z
       .object({
         oldestTaskMinutes: z.number().int().min(1).max(1_440).default(15),
         oldestReviewHours: z.number().int().min(1).max(720).default(48),
         workerTimeoutsPer5Min: z.number().int().min(0).max(10_000).default(5),
+        heapUsedPercent: z.number().int().min(50).max(99).default(85),
       })
       .strict()
-      .default({ oldestTaskMinutes: 15, oldestReviewHours: 48, workerTimeoutsPer5Min: 5 }),
+      .default({
+        oldestTaskMinutes: 15,
+        oldestReviewHours: 48,
+        workerTimeoutsPer5Min: 5,
+        heapUsedPercent: 85,
+      }),
     /** ACM certificate of the load balancer's HTTPS listener; required when engineNodes > 1. */
     certificateArn: z
       .string()

@@ -202,6 +202,7 @@ export function planStack(config: EnvironmentConfig, key: StackKey, options: Pla
         OldestExternalTaskSeconds: String(infra.alarms.oldestTaskMinutes * 60),
         OldestReviewSeconds: String(infra.alarms.oldestReviewHours * 3600),
         WorkerTimeouts: String(infra.alarms.workerTimeoutsPer5Min),
+        HeapUsedPercent: String(infra.alarms.heapUsedPercent),
       };
       break;
     case "delivery":

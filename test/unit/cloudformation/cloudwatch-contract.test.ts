@@ -94,21 +94,37 @@ describe("CloudWatch contract: agent configuration → alarms and dashboard", ()
     }
   });
 
-  test("the alarms page on the business flow: waiting task, waiting review, incidents, timeouts, exporter down, pool wait", () => {
+  test("the alarms page on the business flow: waiting task, waiting review, incidents, timeouts, exporter down, pool wait, JVM heap", () => {
     const { references } = queriesOf(alarms);
-    const alarmed = new Map(
-      references
-        .filter((r) => !r.where.startsWith("Dashboard"))
-        .map((r) => [r.where, parseInsightsQuery(r.query).metric]),
-    );
-    assert.deepEqual(Object.fromEntries(alarmed), {
-      OldestExternalTaskAlarm: "camunda_external_task_oldest_age_seconds",
-      OldestReviewAlarm: "camunda_user_task_oldest_age_seconds",
-      IncidentsAlarm: "camunda_incidents",
-      WorkerTimeoutsAlarm: "camunda_worker_task_timeouts_total",
-      ExporterDownAlarm: "camunda_exporter_up",
-      DatabasePoolWaitAlarm: "hikaricp_connections_pending",
+    const alarmed: Record<string, string[]> = {};
+    for (const r of references.filter((r) => !r.where.startsWith("Dashboard")))
+      alarmed[r.where] = [...(alarmed[r.where] ?? []), parseInsightsQuery(r.query).metric];
+    assert.deepEqual(alarmed, {
+      OldestExternalTaskAlarm: ["camunda_external_task_oldest_age_seconds"],
+      OldestReviewAlarm: ["camunda_user_task_oldest_age_seconds"],
+      IncidentsAlarm: ["camunda_incidents"],
+      WorkerTimeoutsAlarm: ["camunda_worker_task_timeouts_total"],
+      ExporterDownAlarm: ["camunda_exporter_up"],
+      DatabasePoolWaitAlarm: ["hikaricp_connections_pending"],
+      JvmHeapAlarm: ["jvm_memory_used_bytes", "jvm_memory_max_bytes"],
     });
+    // The heap alarm watches used / max in percent, against the environment's threshold.
+    const heap = alarms.Resources.JvmHeapAlarm?.Properties as {
+      Metrics: Array<{ Id: string; Expression: unknown; ReturnData: boolean }>;
+      Threshold: unknown;
+    };
+    const watched = heap.Metrics.filter((m) => m.ReturnData);
+    assert.deepEqual(
+      watched.map((m) => m.Expression),
+      ["100 * used / heapMax"],
+    );
+    assert.deepEqual(
+      heap.Metrics.filter((m) => !m.ReturnData)
+        .map((m) => m.Id)
+        .sort(),
+      ["heapMax", "used"],
+    );
+    assert.deepEqual(heap.Threshold, { Ref: "HeapUsedPercent" });
     const down = alarms.Resources.ExporterDownAlarm?.Properties;
     assert.equal(down?.TreatMissingData, "breaching", "a silent exporter is an alarm, not a quiet night");
   });
