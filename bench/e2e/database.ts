@@ -49,3 +49,14 @@ export async function historyRows(
   const rows = await db.query(sql);
   return Object.fromEntries(rows.map(([table, count]) => [table ?? "", Number(count) / applications]));
 }
+
+/** What the user operation log recorded, per application: "<entity> <operation>" → entries. */
+export async function operationLog(
+  db: PostgresDatabase,
+  applications: number,
+): Promise<Record<string, number>> {
+  const rows = await db.query(
+    "SELECT entity_type_ || ' ' || operation_type_, count(*) FROM act_hi_op_log GROUP BY 1 ORDER BY 2 DESC",
+  );
+  return Object.fromEntries(rows.map(([what, count]) => [what ?? "", Number(count) / applications]));
+}

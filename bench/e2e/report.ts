@@ -44,6 +44,8 @@ export interface SettingResult {
   statements: boolean;
   /** Rows per application in each history table (database.ts). */
   historyRows: Record<string, number>;
+  /** User operation log entries per application by entity and operation (database.ts). */
+  operationLog?: Record<string, number>;
 }
 
 export interface ReportOptions {
@@ -100,7 +102,15 @@ export function figures(result: SettingResult, cores: number) {
       r.applications;
     return (r.perMinute / ((cores * 60) / total)) * 100;
   });
+  // The same share with the benchmark's own starter and watcher taken out of the machine's time:
+  // what the platform loses to its own waits (ramp, tail, latencies), not to the driver.
+  const shareOfRest = med(rs, (r) => {
+    const own = (r.cpu.engine ?? Number.NaN) + (r.cpu.postgres ?? Number.NaN) + (clientCpu(r) ?? Number.NaN);
+    const driver = r.mode === "workers" ? r.cpu.driver : 0;
+    return (own / (cores * r.elapsedS - driver)) * 100;
+  });
   return {
+    shareOfRest,
     rate: med(rs, (r) => r.perMinute),
     each: rs.map((r) => fmt(r.perMinute, 0)).join(", "),
     engineMs,
@@ -162,6 +172,7 @@ export function renderSection(results: SettingResult[], options: ReportOptions):
     row("each run", (f) => f.each),
     row("CPU bound, applications per minute", (f) => fmt(f.bound, 0)),
     row("**share of the CPU bound**", (f) => `**${fmt(f.share, 0)} %**`),
+    row("share of the CPU the benchmark's starter and watcher leave", (f) => `${fmt(f.shareOfRest, 0)} %`),
     row("CPU ms per application: engine", (f) => fmt(f.engineMs, 1)),
     row("CPU ms per application: PostgreSQL", (f) => fmt(f.postgresMs, 1)),
     row("CPU ms per application: workers (bare: the loop)", (f) => fmt(f.clientMs, 1)),
@@ -188,11 +199,22 @@ export function renderSection(results: SettingResult[], options: ReportOptions):
     ),
     "",
   ];
+  const opLog = figs.find(({ result }) => Object.keys(result.operationLog ?? {}).length > 0)?.result;
+  if (opLog) {
+    lines.push(
+      `User operation log entries per application in \`${opLog.setting.name}\`: ${Object.entries(
+        opLog.operationLog ?? {},
+      )
+        .map(([what, n]) => `${what} ${fmt(n, 2)}`)
+        .join(", ")} (the release's deployment and any operator action add theirs).`,
+      "",
+    );
+  }
   const full = figs.find(({ result }) => result.setting.name === "full");
   if (full) {
     const f = full.f;
     lines.push(
-      `Against the real limit: with production settings the platform used ${fmt(f.totalMs, 0)} ms of CPU per application (engine ${fmt(f.engineMs, 0)}, PostgreSQL ${fmt(f.postgresMs, 0)}, workers ${fmt(f.clientMs, 0)}), so ${cores} cores bound it at ${fmt(f.bound, 0)} applications per minute; the workers made ${fmt(f.rate, 0)}, **${fmt(f.share, 0)} % of the bound** (goal 95 %), with the machine ${fmt(f.busy, 0)} % busy. What keeps it from 100 %: the benchmark's own starter and watcher (${fmt(f.driverMs, 1)} ms per application, on the same cores), other processes on the machine, and the ramp at the start and the tail at the end of a run when fewer applications are in flight than the cores can serve.`,
+      `Against the real limit: with production settings the platform used ${fmt(f.totalMs, 0)} ms of CPU per application (engine ${fmt(f.engineMs, 0)}, PostgreSQL ${fmt(f.postgresMs, 0)}, workers ${fmt(f.clientMs, 0)}), so ${cores} cores bound it at ${fmt(f.bound, 0)} applications per minute; the workers made ${fmt(f.rate, 0)}, **${fmt(f.share, 0)} % of the bound** (goal 95 %), with the machine ${fmt(f.busy, 0)} % busy; of the CPU time the benchmark's own starter and watcher left, engine, PostgreSQL and workers used ${fmt(f.shareOfRest, 0)} %. What keeps it from 100 %: the benchmark's own starter and watcher (${fmt(f.driverMs, 1)} ms per application, on the same cores), other processes on the machine, and the ramp at the start and the tail at the end of a run when fewer applications are in flight than the cores can serve.`,
       "",
     );
   }

@@ -27,7 +27,7 @@ import { postgresBinaries } from "../../scripts/postgres-binaries.js";
 import { startWorkers, type WorkersProcess } from "../../test/integration/cluster/support.js";
 import { type PostgresDatabase, postgresDatabase } from "../../test/support/postgres.js";
 import { engineDir, repoRoot } from "../../test/support/repo.js";
-import { historyRows, statementStats } from "./database.js";
+import { historyRows, operationLog, statementStats } from "./database.js";
 import { bareLoop, type Engine, engine, finishedCount, startApplications } from "./drivers.js";
 import {
   histogramByTopic,
@@ -275,6 +275,7 @@ async function runSetting(setting: Setting, index: number, work: string): Promis
       runs: results,
       statements,
       historyRows: await historyRows(db, warmup + runs * applications),
+      operationLog: await operationLog(db, warmup + runs * applications),
     };
   } finally {
     await stopEngine({ dataDir }).catch(() => undefined);

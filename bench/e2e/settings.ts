@@ -84,13 +84,15 @@ export const presets: Record<string, Setting> = {
   },
 };
 
+/** Without options: every preset, production first, the bare loop before its variant. */
 export const defaultSettings = [
   "full",
   "audit",
   "sync-decision",
+  "bare",
+  "bare-transient",
   "executor-2",
   "executor-batch",
-  "bare-transient",
 ];
 
 const propertyName = /^[a-z][a-z0-9.-]*[a-z0-9]$/;
