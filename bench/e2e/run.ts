@@ -9,7 +9,7 @@
  *
  *   node --import tsx bench/e2e/run.ts [--settings full,audit,…] [--applications 150] [--runs 3]
  *        [--warmup 50] [--concurrency 32] [--start-concurrency 8] [--no-write]
- *   node --import tsx bench/e2e/run.ts --report .local/bench/e2e-<time>.json   # re-render from raw figures
+ *   node --import tsx bench/e2e/run.ts --report .local/bench/e2e-<time>.json[,…]   # re-render from raw figures
  *   node --import tsx bench/e2e/run.ts --history audit [--decision sync] [--engine-property name=value]… [--bare]
  *
  * Needs Java 17 + Maven (the engine/ build) and PostgreSQL server binaries (or CI_PG_ADMIN_URL).
@@ -298,9 +298,16 @@ function reportOptions(header: Pick<RawResults, "applications" | "runs" | "warmu
 
 async function main(): Promise<void> {
   if (args.report) {
-    // Re-render the section from a run's raw figures (e.g. one stopped before its last setting).
-    const raw = JSON.parse(readFileSync(args.report, "utf8")) as RawResults;
-    console.log(writeReport(raw.settings, reportOptions(raw)));
+    // Re-render the section from raw figures: a run stopped before its last setting, or several
+    // runs (comma-separated files) whose settings are shown side by side.
+    const files = args.report.split(",").filter(Boolean);
+    const raws = files.map((file) => JSON.parse(readFileSync(file, "utf8")) as RawResults);
+    console.log(
+      writeReport(
+        raws.flatMap((raw) => raw.settings),
+        reportOptions(raws[0]!),
+      ),
+    );
     return;
   }
   const work = mkdtempSync(path.join(tmpdir(), "bench-e2e-"));
