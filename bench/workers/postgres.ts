@@ -5,7 +5,7 @@
  * scripts/postgres-binaries.ts, as in the tests; Debian's newest server only where that is missing.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findFreePort } from "#core/engine/local-engine.js";
@@ -16,6 +16,8 @@ export interface Postgres {
   jdbcUrl: string;
   /** The server's major version, for the report (16 unless the project's binaries are missing). */
   major: number;
+  /** The server's main process (its backends are its children). */
+  pid: number;
   stop(): void;
 }
 
@@ -56,6 +58,7 @@ export async function startPostgres(): Promise<Postgres> {
     // cluster exists only for this run.
     jdbcUrl: `jdbc:postgresql://127.0.0.1:${port}/postgres`,
     major,
+    pid: Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]),
     stop() {
       spawnSync(
         "runuser",

@@ -99,8 +99,8 @@ const environmentSchema = z
       .optional()
       .transform((v) => v || undefined),
     WORKER_PARALLELISM: integer("WORKER_PARALLELISM", 32, 1, 1000),
-    WORKER_MAX_TASKS: integer("WORKER_MAX_TASKS", 32, 1, 1000),
-    WORKER_PREFETCH: integer("WORKER_PREFETCH", 16, 0, 1000),
+    WORKER_MAX_TASKS: integer("WORKER_MAX_TASKS", 64, 1, 1000),
+    WORKER_PREFETCH: integer("WORKER_PREFETCH", 64, 0, 1000),
     WORKER_LOCK_DURATION_MS: integer("WORKER_LOCK_DURATION_MS", 0, 0, 86_400_000),
     WORKER_TASK_TIMEOUT_MS: integer("WORKER_TASK_TIMEOUT_MS", 0, 0, 86_400_000),
     WORKER_TASK_TIMEOUT_MAX_MS: integer("WORKER_TASK_TIMEOUT_MAX_MS", 300_000, 100, 86_400_000),

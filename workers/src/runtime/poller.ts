@@ -1,9 +1,10 @@
 /**
- * The fetch loop: one long poll for all served topics, asking only for as many tasks as there is
- * free handler capacity — and, under load, only once at least half of it is free, so fetches are
- * fewer and fuller. While handlers are quick, capacity includes a bounded prefetch: the next batch is
- * fetched while every slot is still busy, so no slot waits for a fetch's round trip. While the engine is unreachable or failing it backs off (capped, jittered) and
- * logs the first failure and every tenth, so an outage does not flood the logs.
+ * The fetch loop: one long poll for all served topics, asking for what fetch-sizing.ts allows (free
+ * slots plus a buffer fetched ahead while handlers are quick, and only once a fetch can bring at least
+ * half of what it could, so fetches are few and full). It fetches again as soon as that much room is
+ * free, while handlers still run, so no slot waits for a fetch's round trip. While the engine is
+ * unreachable or failing it backs off (capped, jittered) and logs the first failure and every tenth,
+ * so an outage does not flood the logs.
  */
 
 import { Backoff } from "#core/util/backoff.js";
@@ -22,15 +23,11 @@ export interface PollerOptions {
   /** Variables asked for on every topic besides its own (the trace context); absent ones are not returned. */
   extraVariables?: readonly string[];
   lockDuration: (definition: TopicDefinition) => number;
-  parallelism: number;
-  /** Tasks that may be fetched ahead of free slots right now (0 = fetch only for free slots). */
-  prefetch: () => number;
-  maxTasks: number;
+  /** The next fetch's size now, or 0 to wait until a task finishes (fetch-sizing.ts). */
+  fetchSize: () => number;
   longPollMs: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
-  /** Tasks held now: running, and fetched ahead waiting for a slot. */
-  inFlight: () => number;
   /** False once the worker stops: the loop ends. */
   active: () => boolean;
   /** Aborted when the worker stops: cuts every pause short. */
@@ -42,14 +39,11 @@ export interface PollerOptions {
 
 export class Poller {
   private readonly backoff: Backoff;
-  /** Fetch only when this much capacity is free (or nothing runs). */
-  private readonly minBatch: number;
   private pending: AbortController | undefined;
   private capacityWaiter: (() => void) | undefined;
 
   constructor(private readonly options: PollerOptions) {
     this.backoff = new Backoff(options.backoffInitialMs, options.backoffMaxMs);
-    this.minBatch = Math.max(1, Math.ceil(Math.min(options.parallelism, options.maxTasks) / 2));
   }
 
   /** Capacity changed (a task finished) or the worker stops: a loop waiting for capacity looks again. */
@@ -71,9 +65,8 @@ export class Poller {
       ...(options.tenantId ? { tenantIdIn: [options.tenantId] } : {}),
     }));
     while (options.active()) {
-      const running = options.inFlight();
-      const free = options.parallelism + options.prefetch() - running;
-      if (free <= 0 || (running > 0 && free < this.minBatch)) {
+      const size = options.fetchSize();
+      if (size <= 0) {
         await this.waitForCapacity();
         continue;
       }
@@ -82,7 +75,7 @@ export class Poller {
         const tasks = await options.client.fetchAndLock(
           {
             workerId: options.workerId,
-            maxTasks: Math.min(free, options.maxTasks),
+            maxTasks: size,
             usePriority: true,
             asyncResponseTimeout: options.longPollMs,
             topics: topics as never,

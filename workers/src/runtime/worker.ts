@@ -13,6 +13,7 @@ import type { Notifier } from "#workers/ports/notifier.js";
 import type { PolicyStore } from "#workers/ports/policy-store.js";
 import { EngineClient, type LockedTask } from "./engine-client.js";
 import { describeError } from "./failure-report.js";
+import { type FetchSizingInput, nextFetchSize, prefetchBudget } from "./fetch-sizing.js";
 import type { Logger } from "./logger.js";
 import { recordRequest, type WorkerMetrics } from "./metrics.js";
 import { OutcomeReporter } from "./outcome-reporter.js";
@@ -31,7 +32,7 @@ export interface WorkerSettings {
   tenantId?: string | undefined;
   parallelism: number;
   maxTasks: number;
-  /** Tasks fetched ahead of free slots while handlers are quick (0 or absent = off). */
+  /** Cap of the tasks fetched ahead of free slots while handlers are quick (0 or absent = off). */
   prefetch?: number;
   /** 0 = each topic's lock duration from its definition. */
   lockDurationMs: number;
@@ -60,7 +61,6 @@ export interface WorkerDependencies {
   /** Why the side-effect store cannot be used now (its database does not answer); undefined when it can. */
   storeNotReady?: () => string | undefined;
   now?: () => Date;
-  fetch?: typeof fetch;
   /** One span per task, and the trace context variable the fetch asks for (tracing.ts). */
   tracing?: TaskTracing;
 }
@@ -85,6 +85,7 @@ export class Worker {
   /** Tasks fetched ahead, locked for us, waiting for a free slot (oldest first). */
   private readonly queued: { task: LockedTask; lockedAt: number; lockMs: number }[] = [];
   private readonly lockDuration: (definition: TopicDefinition) => number;
+  private readonly shortestLockMs: number;
 
   constructor(settings: WorkerSettings, deps: WorkerDependencies) {
     this.settings = settings;
@@ -95,7 +96,8 @@ export class Worker {
       username: settings.username,
       password: settings.password,
       timeoutMs: settings.httpTimeoutMs,
-      fetch: deps.fetch,
+      // A socket per slot, one for the long poll, and a few for lock extensions and unlocks meanwhile.
+      connections: settings.parallelism + 8,
       onRequest: (operation, outcome, seconds) => {
         this.requestCounts[operation] = (this.requestCounts[operation] ?? 0) + 1;
         recordRequest(deps.metrics, operation, outcome, seconds);
@@ -108,6 +110,7 @@ export class Worker {
     const lockDuration = (definition: TopicDefinition) =>
       settings.lockDurationMs > 0 ? settings.lockDurationMs : definition.lockDurationMs;
     this.lockDuration = lockDuration;
+    this.shortestLockMs = Math.min(...Object.values(deps.topics).map(lockDuration));
     const timeout = (definition: TopicDefinition) =>
       Math.min(
         settings.taskTimeoutMaxMs,
@@ -147,13 +150,10 @@ export class Worker {
       topics: deps.topics,
       extraVariables: deps.tracing?.variables,
       lockDuration,
-      parallelism: settings.parallelism,
-      prefetch: () => this.prefetchAllowance(),
-      maxTasks: settings.maxTasks,
+      fetchSize: () => nextFetchSize(this.sizing(), this.runner.size + this.queued.length),
       longPollMs: settings.longPollMs,
       backoffInitialMs: settings.backoffInitialMs,
       backoffMaxMs: settings.backoffMaxMs,
-      inFlight: () => this.runner.size + this.queued.length,
       active: () => this.currentState === "running",
       stopSignal: this.stopSignal.signal,
       onTasks: (tasks) => {
@@ -166,21 +166,23 @@ export class Worker {
     });
   }
 
+  /** What the fetch sizing needs to know now (fetch-sizing.ts). */
+  private sizing(): FetchSizingInput {
+    return {
+      parallelism: this.settings.parallelism,
+      prefetchCap: this.settings.prefetch ?? 0,
+      maxTasks: this.settings.maxTasks,
+      meanTaskMs: this.runner.meanTaskMs,
+      shortestLockMs: this.shortestLockMs,
+    };
+  }
+
   /**
-   * How many tasks may be fetched ahead of free slots now. A fetched-ahead task waits for a slot with
-   * its lock running, so prefetch is allowed only while tasks take at most an eighth of the shortest
-   * lock duration served: a queued task then starts long before its lock is at risk. Slow handlers
-   * (or none measured yet) turn it off, and the worker holds no more than it runs.
+   * How many tasks may be held fetched ahead of free slots now: sized from the measured task time so
+   * a fetched-ahead task starts well within its lock (fetch-sizing.ts); 0 before anything is measured.
    */
   prefetchAllowance(): number {
-    const prefetch = this.settings.prefetch ?? 0;
-    if (prefetch === 0) return 0;
-    const mean = this.runner.meanTaskMs;
-    if (mean === undefined) return 0;
-    let shortestLock = Number.POSITIVE_INFINITY;
-    for (const definition of Object.values(this.deps.topics))
-      shortestLock = Math.min(shortestLock, this.lockDuration(definition));
-    return mean * 8 <= shortestLock ? prefetch : 0;
+    return prefetchBudget(this.sizing());
   }
 
   /** Tasks fetched ahead and waiting for a slot. */
@@ -325,6 +327,7 @@ export class Worker {
       metrics: this.deps.metrics,
       log: this.log,
     });
+    await this.client.close().catch(() => undefined);
     this.currentState = "stopped";
     this.log.info(report, "stopped");
     return report;
