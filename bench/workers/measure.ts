@@ -20,6 +20,8 @@ export interface Bench {
   client: CamundaClient;
   enginePid: number;
   postgresPid: number;
+  /** PostgreSQL's major version (NaN when PG_BIN chose the server). */
+  postgresMajor: number;
   stop(): Promise<void>;
 }
 
@@ -70,7 +72,7 @@ export async function startBench(): Promise<Bench> {
         },
       ],
     });
-    return { e, client, enginePid: handle.pid, postgresPid: pg.pid, stop };
+    return { e, client, enginePid: handle.pid, postgresPid: pg.pid, postgresMajor: pg.major, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -13,6 +13,7 @@ export interface WorkersRun {
   /** Why the Python contender is missing, if it is. */
   python: string | undefined;
   machine: string;
+  postgresMajor: number;
 }
 
 export const OURS = "(c) this runtime, defaults";
@@ -63,7 +64,7 @@ export function workersSection(run: WorkersRun): string {
     ceilings.map((_, r) => (at(a, r) / at(b, r)).toFixed(2)).join(", ");
   return `
 Run: ${new Date().toISOString().slice(0, 16)}Z on this machine (${run.machine}), local Camunda 7.23 engine
-(engine/, \`-Xmx1g\`) on a throwaway PostgreSQL 15, every contender in the same run, ${rounds} rounds (each
+(engine/, \`-Xmx1g\`) on a throwaway PostgreSQL ${Number.isFinite(run.postgresMajor) ? run.postgresMajor : "(PG_BIN)"}, every contender in the same run, ${rounds} rounds (each
 round runs every contender once, in the order below); medians of the rounds. Load average (1 min) at the
 start of each round and at the end: ${load.map((l) => l.toFixed(1)).join(", ")}. Reproduce with
 \`BENCH_TASKS=${tasks} BENCH_ROUNDS=${rounds} node --import tsx bench/workers/run.ts\` (as root, for the throwaway

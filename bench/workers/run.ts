@@ -92,6 +92,7 @@ async function main(): Promise<void> {
       inFlight: IN_FLIGHT,
       python: "missing" in py ? py.missing : undefined,
       machine: `${cpus().length} cores, Node ${process.version}`,
+      postgresMajor: bench.postgresMajor,
     });
     writeResults(markdown);
     console.log(markdown);
