@@ -38,9 +38,18 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Logs in through the web apps' own login form (any app's; the session cookie serves all three). */
 export async function logIn(page: Page, appUrl: string, username: string, password: string): Promise<void> {
-  await page.goto(appUrl);
-  await page.fill("input[ng-model=username]", username);
-  await page.fill("input[ng-model=password]", password);
+  // The login view is drawn while the app still starts; a field filled then can be redrawn or refocused
+  // (the password once ended up typed after the user name). Wait for the app, and check what was filled.
+  await page.goto(appUrl, { waitUntil: "networkidle" });
+  const user = page.locator("input[ng-model=username]");
+  const secret = page.locator("input[ng-model=password]");
+  for (let attempt = 1; ; attempt++) {
+    await user.fill(username);
+    await secret.fill(password);
+    if ((await user.inputValue()) === username && (await secret.inputValue()) === password) break;
+    if (attempt === 3) throw new Error(`${appUrl}: the login form did not keep what was typed into it`);
+    await page.waitForTimeout(500);
+  }
   await page.click("button[type=submit]");
   // The login form goes away once the engine accepted the user; a refusal leaves it with a notice.
   const refused = page.getByText("Login Failed");
