@@ -9,6 +9,7 @@ export const probeDeploymentName = "camunda-gitops-probe";
 export const probeDeploymentSource = "camunda-gitops-probe";
 
 export const scriptsProcessKey = "camunda_gitops_probe_scripts";
+export const javascriptProcessKey = "camunda_gitops_probe_javascript";
 export const connectorProcessKey = "camunda_gitops_probe_connector";
 export const noTtlProcessKey = "camunda_gitops_probe_no_ttl";
 
@@ -16,9 +17,8 @@ const header = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="probe" targetNamespace="https://camunda-gitops/probe">`;
 
 /**
- * Groovy reports its version, the JVM's time zone and every script engine the JVM can find; GraalJS
- * computes a value without touching Java (so it runs even with host access switched off); Spin reads
- * the XML and JSON variables the probe starts the instance with.
+ * Groovy reports its version, the JVM's time zone and every script engine the JVM can find; Spin
+ * reads the XML and JSON variables the probe starts the instance with.
  */
 export const scriptsProcess = `${header}
   <bpmn:process id="${scriptsProcessKey}" isExecutable="true" camunda:historyTimeToLive="1">
@@ -30,11 +30,7 @@ def engines = new javax.script.ScriptEngineManager().engineFactories.collect { i
 groovy.json.JsonOutput.toJson([groovy: GroovySystem.version, timeZone: java.util.TimeZone.getDefault().getID(), engines: engines])
 ]]></bpmn:script>
     </bpmn:scriptTask>
-    <bpmn:sequenceFlow id="toJavascript" sourceRef="groovy" targetRef="javascript" />
-    <bpmn:scriptTask id="javascript" scriptFormat="javascript" camunda:resultVariable="javascriptReport">
-      <bpmn:script>(typeof Graal === "object" ? "Graal.js" : "JavaScript") + ":" + [1, 2, 3].map(function (n) { return n * 2; }).join(",")</bpmn:script>
-    </bpmn:scriptTask>
-    <bpmn:sequenceFlow id="toSpin" sourceRef="javascript" targetRef="spin" />
+    <bpmn:sequenceFlow id="toSpin" sourceRef="groovy" targetRef="spin" />
     <bpmn:serviceTask id="spin" camunda:expression="\${true}">
       <bpmn:extensionElements>
         <camunda:inputOutput>
@@ -44,6 +40,25 @@ groovy.json.JsonOutput.toJson([groovy: GroovySystem.version, timeZone: java.util
       </bpmn:extensionElements>
     </bpmn:serviceTask>
     <bpmn:sequenceFlow id="toEnd" sourceRef="spin" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>
+`;
+
+/**
+ * Plain JavaScript that touches no Java object. With the engines' configureScriptEngineHostAccess=false
+ * GraalJS still refuses it ("ReferenceError: Java is not defined": the script engine's own binding code
+ * needs host access), so JavaScript is expected not to run at all; on an engine with host access it
+ * answers "Graal.js:2,4,6". A process of its own, so its failure leaves the Groovy and Spin checks alone.
+ */
+export const javascriptProcess = `${header}
+  <bpmn:process id="${javascriptProcessKey}" isExecutable="true" camunda:historyTimeToLive="1">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="toJavascript" sourceRef="start" targetRef="javascript" />
+    <bpmn:scriptTask id="javascript" scriptFormat="javascript" camunda:resultVariable="javascriptReport">
+      <bpmn:script>(typeof Graal === "object" ? "Graal.js" : "JavaScript") + ":" + [1, 2, 3].map(function (n) { return n * 2; }).join(",")</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="toEnd" sourceRef="javascript" targetRef="end" />
     <bpmn:endEvent id="end" />
   </bpmn:process>
 </bpmn:definitions>

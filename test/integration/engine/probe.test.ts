@@ -80,7 +80,7 @@ describe("engine probe on the local engine", () => {
     ]) {
       assert.equal(byId[id]?.status, "ok", `${id}: ${JSON.stringify(byId[id])}`);
     }
-    assert.equal(byId.scripts?.observed, "groovy 4.0.22, javascript Graal.js");
+    assert.equal(byId.scripts?.observed, "groovy 4.0.22, javascript refused");
     assert.equal(byId.spin?.observed, "json, xml");
     assert.match(
       byId.connectors?.observed ?? "",

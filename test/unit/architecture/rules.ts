@@ -151,7 +151,7 @@ const generated = new Set(["actions/src/camunda/openapi.d.ts"]);
  */
 export const tooLongForNow: ReadonlyMap<string, number> = new Map([
   // One 270-line function runs every capability check; to be split into a module per check.
-  ["actions/src/probe/probe.ts", 484],
+  ["actions/src/probe/probe.ts", 472],
 ]);
 
 export function modulesStaySmall(graph: ImportGraph): string[] {
