@@ -136,13 +136,13 @@ export function figures(result: SettingResult, cores: number) {
 /** What each setting gives up against production, for the reader who must decide. */
 const tradeOffs: Record<string, string> = {
   audit:
-    "AUDIT keeps process, activity and task instances and each variable's last value, and drops everything FULL adds: every decision evaluation with its inputs and outputs (why an applicant was rated RED), the user operation log (who retried, cancelled, reassigned or changed a variable in Cockpit or over REST), each variable's earlier values (historic details), the job and external task logs (every failure and retry), incident history and identity links (who was a candidate for a review). For an insurer the decision and operation records are audit evidence; this is why production stays on FULL.",
+    "AUDIT keeps process, activity and task instances and each variable's last value, and drops everything FULL adds: every decision evaluation with its inputs and outputs (why an applicant was rated RED), the user operation log (who started each application, who retried, cancelled, reassigned or changed a variable in Cockpit or over REST), each variable's earlier values (historic details), the job and external task logs (every failure and retry), incident history and identity links (who was a candidate for a review). For an insurer the decision and operation records are audit evidence; this is why production stays on FULL.",
   "sync-decision":
     "Without asyncBefore the decision runs inside the validate-application complete: no job row, no acquisition, no job log, one transaction less. What it gives up: a failing evaluation (a missing input, a rule set without a match) then fails the worker's complete and comes back as a worker failure on validate-application with that task's retries, instead of an incident on the decision with the job's own retries where an operator fixes the input and retries just the decision.",
   "executor-2":
-    "Two job executor threads instead of core 3 / max 10: the only job per application is the decision, so fewer threads change little while the machine is CPU-bound; under a burst of decision jobs the pool's queue fills sooner.",
+    "Two job executor threads, one per core, instead of Spring Boot's core 3 / max 10; the only job per application is the decision. Compare the rate and the machine's busy share: a setting that leaves the machine idle is latency-bound, not CPU-bound.",
   "executor-batch":
-    "Up to 10 jobs per acquisition (queue 10) and a 1 s idle wait: fewer acquisition queries per job under load, more polling when idle.",
+    "Up to 10 jobs per acquisition and a queue of 10 instead of 3, idle wait 1 s instead of 5 s. Compare the rate and the machine's busy share: a setting that leaves the machine idle is latency-bound, not CPU-bound.",
   bare: "The bare loop is not a production option: it shows the engine's and database's cost of the same work with no worker logic, so the difference is what the workers' request pattern adds on the engine side.",
   "bare-transient":
     "Transient outputs are not stored and not in history: applicationComplete, missingDocuments, vehicleClass, policyIssuedAt and notificationId would vanish from Cockpit and the audit trail (policy and notification records stay in the workers' store). The workers keep writing them as process variables.",
