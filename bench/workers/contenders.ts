@@ -30,6 +30,8 @@ export interface Contender {
   requests(): number | undefined;
   /** How long to wait after stop() before the next contender (a long poll left running). */
   settleMs: number;
+  /** Why the contender stopped serving on its own (its process died), if it did. */
+  failure?(): string | undefined;
 }
 
 export const log = (line: string) => console.error(`[bench] ${line}`);
@@ -273,6 +275,9 @@ export function pythonClient(
   config: Record<string, unknown>,
 ): Contender {
   let child: ReturnType<typeof spawn> | undefined;
+  let stopping = false;
+  let died: string | undefined;
+  let stderr = "";
   const script = `
 import sys, json
 from camunda.external_task.external_task_worker import ExternalTaskWorker
@@ -293,7 +298,13 @@ ExternalTaskWorker(worker_id="py-bench", base_url=sys.argv[2], config=config).su
         ...config,
       };
       child = spawn(python, ["-c", script, JSON.stringify(full), e.restUrl], {
-        stdio: ["ignore", "pipe", "ignore"],
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stderr?.on("data", (chunk) => {
+        stderr = (stderr + chunk).slice(-2000);
+      });
+      child.on("exit", (code) => {
+        if (!stopping) died = `exited with ${code}: ${stderr.trim().split("\n").at(-1) ?? ""}`;
       });
       let buffer = "";
       child.stdout?.on("data", (chunk) => {
@@ -304,8 +315,10 @@ ExternalTaskWorker(worker_id="py-bench", base_url=sys.argv[2], config=config).su
       });
     },
     async stop() {
+      stopping = true;
       child?.kill("SIGKILL");
     },
     requests: () => undefined,
+    failure: () => died,
   };
 }

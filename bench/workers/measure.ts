@@ -171,6 +171,11 @@ export async function drain(bench: Bench, contender: Contender, n: number): Prom
   // handed out, and every 25 ms once every task has been: the end is timed closely, the drain not slowed.
   while (left > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 25));
+    const failure = contender.failure?.();
+    if (failure) {
+      log(`${contender.name}: ${failure}`);
+      break;
+    }
     const now = performance.now();
     if (seen.size < backlog && now < nextCount) continue;
     nextCount = now + 1000;

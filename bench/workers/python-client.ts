@@ -10,7 +10,9 @@ import path from "node:path";
 import { repoPath } from "../../test/support/repo.js";
 import { log } from "./contenders.js";
 
-const REQUIREMENT = "camunda-external-task-client-python3==4.5.0";
+// The client imports pydantic without declaring it.
+const REQUIREMENTS = ["camunda-external-task-client-python3==4.5.0", "pydantic==2.*"];
+const REQUIREMENT = REQUIREMENTS.join(" ");
 
 export function pythonClient(): { python: string } | { missing: string } {
   if (process.env.BENCH_PYTHON) return { python: process.env.BENCH_PYTHON };
@@ -22,9 +24,13 @@ export function pythonClient(): { python: string } | { missing: string } {
   try {
     log(`installing ${REQUIREMENT} into .venv/bench-python-client`);
     execFileSync(process.env.PYTHON ?? "python3", ["-m", "venv", dir], { stdio: "pipe" });
-    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", REQUIREMENT], {
-      stdio: "pipe",
-    });
+    execFileSync(
+      python,
+      ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...REQUIREMENTS],
+      {
+        stdio: "pipe",
+      },
+    );
     writeFileSync(stamp, REQUIREMENT);
     return { python };
   } catch (error) {
