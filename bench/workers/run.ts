@@ -46,6 +46,13 @@ async function main(): Promise<void> {
   const py = installPythonClient();
   if ("missing" in py) log(`the Python contender is left out: ${py.missing}`);
   const bench = await startBench();
+  // Interrupted (Ctrl-C, a time limit): the engine and PostgreSQL go with the run.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the engine and PostgreSQL`);
+      void bench.stop().finally(() => process.exit(130));
+    });
+  }
   try {
     const { e } = bench;
     log("warming up the engine");
@@ -67,6 +74,25 @@ async function main(): Promise<void> {
     const drains = new Map<string, DrainResult[]>();
     const latencies = new Map<string, LatencyResult[]>();
     const load: number[] = [];
+    // The section is written after every round: a run cut short keeps the rounds it finished.
+    const write = (done: number) => {
+      const markdown = workersSection({
+        drains,
+        latencies,
+        load: [...load, loadavg()[0] ?? Number.NaN],
+        tasks: N,
+        rounds: done,
+        rate: RATE,
+        seconds: SECONDS,
+        inFlight: IN_FLIGHT,
+        python: "missing" in py ? py.missing : undefined,
+        machine: `${cpus().length} cores, Node ${process.version}`,
+        postgresMajor: bench.postgresMajor,
+      });
+      writeResults(markdown);
+      return markdown;
+    };
+    let markdown = "";
     for (let round = 1; round <= ROUNDS; round++) {
       load.push(loadavg()[0] ?? Number.NaN);
       log(`round ${round} of ${ROUNDS} (load average ${load.at(-1)?.toFixed(1)})`);
@@ -74,27 +100,15 @@ async function main(): Promise<void> {
         const r = await drain(bench, c, N);
         drains.set(c.name, [...(drains.get(c.name) ?? []), r]);
       }
-      if (!WITH_PICKUP) continue;
-      for (const c of pickupContenders()) {
-        const r = await pickup(bench, c, RATE, SECONDS);
-        latencies.set(c.name, [...(latencies.get(c.name) ?? []), r]);
+      if (WITH_PICKUP) {
+        for (const c of pickupContenders()) {
+          const r = await pickup(bench, c, RATE, SECONDS);
+          latencies.set(c.name, [...(latencies.get(c.name) ?? []), r]);
+        }
       }
+      markdown = write(round);
+      log(`round ${round} written to bench/RESULTS.md`);
     }
-    load.push(loadavg()[0] ?? Number.NaN);
-    const markdown = workersSection({
-      drains,
-      latencies,
-      load,
-      tasks: N,
-      rounds: ROUNDS,
-      rate: RATE,
-      seconds: SECONDS,
-      inFlight: IN_FLIGHT,
-      python: "missing" in py ? py.missing : undefined,
-      machine: `${cpus().length} cores, Node ${process.version}`,
-      postgresMajor: bench.postgresMajor,
-    });
-    writeResults(markdown);
     console.log(markdown);
   } finally {
     await bench.stop();
