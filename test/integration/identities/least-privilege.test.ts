@@ -417,6 +417,33 @@ describe("least privilege on the real engine (environments/local.yaml)", () => {
       return mine(tasks as Array<{ id?: string }>);
     }
 
+    /** The variables Tasklist shows as a filter's columns (the HAL answer's embedded variables). */
+    async function filterColumns(
+      client: CamundaClient,
+      name: string,
+    ): Promise<Array<{ name?: string; value?: unknown }>> {
+      const filters = await client.ok(
+        client.api.GET("/filter", { params: { query: { resourceType: "Task" } } }),
+      );
+      const id = filters.find((f) => f.name === name)?.id;
+      assert.ok(id, `filter "${name}" is not shared with ${client.username}`);
+      const answer = await client.ok(
+        client.api.POST("/filter/{id}/list", {
+          params: { path: { id }, query: { maxResults: 1000 } },
+          body: {} as never,
+          headers: { Accept: "application/hal+json" },
+        }),
+      );
+      // Each task carries its own columns: _embedded.task[i]._embedded.variable.
+      type Variable = { name?: string; value?: unknown };
+      const hal = answer as unknown as {
+        _embedded?: { task?: Array<{ id?: string; _embedded?: { variable?: Variable[] } }> };
+      };
+      const tasks = hal._embedded?.task ?? [];
+      assert.ok(tasks.length > 0, `filter "${name}" listed no task for ${client.username}`);
+      return tasks.flatMap((t) => t._embedded?.variable ?? []);
+    }
+
     it("an underwriter sees the underwriters' review in 'Reviews for my groups', not the senior one", async () => {
       const underwriter = local.as("underwriter");
       const shared = (
@@ -427,7 +454,13 @@ describe("least privilege on the real engine (environments/local.yaml)", () => {
           .filter(
             (n): n is string =>
               typeof n === "string" &&
-              ["Reviews for my groups", "Senior reviews", "Overdue reviews", "Document checks"].includes(n),
+              [
+                "Reviews for my groups",
+                "Senior reviews",
+                "Overdue reviews",
+                "All open reviews",
+                "Document checks",
+              ].includes(n),
           )
           .sort(),
         ["Overdue reviews", "Reviews for my groups"],
@@ -442,6 +475,9 @@ describe("least privilege on the real engine (environments/local.yaml)", () => {
         underwriter.api.GET("/task/{id}/variables", { params: { path: { id: underwriterTask } } }),
       );
       assert.equal((variables.applicantName as { value?: unknown }).value, "Tom Baker");
+      // Its filter declares no columns: Tasklist lists them only to READ_INSTANCE_VARIABLE, which would open
+      // every application to every underwriter (docs/identities.md, "Filter columns").
+      assert.deepEqual(await filterColumns(underwriter, "Reviews for my groups"), []);
     });
 
     it("a senior underwriter sees the senior review in 'Senior reviews' and 'Reviews for my groups'", async () => {
@@ -512,6 +548,11 @@ describe("least privilege on the real engine (environments/local.yaml)", () => {
         mine(await supervisor.ok(supervisor.api.GET("/task", { params: { query: { maxResults: 1000 } } }))),
         [seniorTask],
       );
+      // "All open reviews" is the supervisors' own, with the application's columns.
+      assert.deepEqual(await filterTasks(supervisor, "All open reviews"), [seniorTask]);
+      const columns = await filterColumns(supervisor, "All open reviews");
+      const applicant = columns.find((v) => v.name === "applicantName");
+      assert.ok(typeof applicant?.value === "string" && applicant.value.length > 0, JSON.stringify(columns));
       await supervisor.ok(
         supervisor.api.POST("/task/{id}/assignee", {
           params: { path: { id: seniorTask } },

@@ -44,7 +44,7 @@ describe("identities in environment files", () => {
         assert.ok(identities.users[user], `${name}: user ${user}`);
       assert.deepEqual(
         identities.filters.map((f) => f.name),
-        ["Reviews for my groups", "Senior reviews", "Overdue reviews", "Document checks"],
+        ["Reviews for my groups", "Senior reviews", "Overdue reviews", "All open reviews", "Document checks"],
       );
       if (name !== "local") {
         for (const [id, user] of Object.entries(identities.users))
@@ -177,7 +177,7 @@ describe("identities in environment files", () => {
       message,
       /identities\.filters\.2\.query\.includeAssignedTasks: applies only with a candidate criterion/,
     );
-    assert.match(message, /identities\.filters\.3\.query: Unrecognized key: "processDefinitionKeyLike"/);
+    assert.match(message, /identities\.filters\.4\.query: Unrecognized key: "processDefinitionKeyLike"/);
   });
 
   it('refuses "generated" passwords outside the local environment, and a password written in the file', () => {
