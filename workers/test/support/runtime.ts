@@ -134,6 +134,16 @@ export function testSettings(url: string, overrides: Partial<WorkerSettings> = {
   };
 }
 
+/** Every worker testWorker made, so a failed assertion cannot leave one polling (the file would hang). */
+const made = new Set<Worker>();
+
+/** Stops each worker a test made and left running (after a failed assertion); a stopped one is a no-op. */
+export async function stopTestWorkers(): Promise<void> {
+  const running = [...made].filter((w) => w.state === "running");
+  made.clear();
+  await Promise.all(running.map((w) => w.stop(0)));
+}
+
 export function testWorker(
   url: string,
   overrides: Partial<WorkerSettings> = {},
@@ -148,6 +158,7 @@ export function testWorker(
     logger: createLogger({ level: "silent" }),
     metrics,
   });
+  made.add(worker);
   return { worker, metrics, store };
 }
 

@@ -3,14 +3,17 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import type { WorkerMetrics } from "#workers/runtime/metrics.js";
 import type { Worker } from "#workers/runtime/worker.js";
 import { FakeEngine } from "../../support/fake-engine.js";
-import { eventually, Gate, testTopics, testWorker } from "../../support/runtime.js";
+import { eventually, Gate, stopTestWorkers, testTopics, testWorker } from "../../support/runtime.js";
 
 let engine: FakeEngine;
 beforeEach(async () => {
   engine = new FakeEngine();
   await engine.start();
 });
-afterEach(() => engine.stop());
+afterEach(async () => {
+  await stopTestWorkers();
+  await engine.stop();
+});
 
 const echo = (id: string, n: number, retries: number | null = null) => ({
   id,
