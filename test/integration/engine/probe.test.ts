@@ -8,13 +8,7 @@ import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { createCamundaClient } from "#core/camunda/index.js";
 import { loadManifest, manifestFile } from "#core/fidelity/manifest.js";
-import {
-  DEMO_FILTERS,
-  DEMO_GROUPS,
-  demoDataChecks,
-  INVOICE_DECISIONS,
-  INVOICE_PROCESSES,
-} from "#core/probe/demo-data.js";
+import { demoDataChecks } from "#core/probe/demo-data.js";
 import { dateOffset, type ProbeReport, probeEngine } from "#core/probe/probe.js";
 import { testEngine, uniqueId } from "../../support/engine.js";
 import { repoPath, repoRoot } from "../../support/repo.js";
