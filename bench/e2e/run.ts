@@ -110,6 +110,8 @@ interface Context {
   credentials: { username: string; password: string };
   work: string;
   statements: boolean;
+  /** The setting's workers process (workers driver only), started once for all its runs. */
+  workers?: WorkersProcess;
 }
 
 async function workerMetrics(workers: WorkersProcess): Promise<RunResult["workers"]> {
@@ -132,82 +134,69 @@ async function runOnce(ctx: Context, run: number, count: number): Promise<RunRes
   const { driver: mode, outputs } = ctx.setting;
   const prefix = `${mode}${run}x${randomBytes(2).toString("hex")}`;
   const latencies = new Latencies();
-  let workers: WorkersProcess | undefined;
-  if (mode === "workers") {
-    // Defaults everywhere except where it must differ per process: port and data folder.
-    workers = await startWorkers({
-      restUrl: ctx.engine.restUrl,
-      ...ctx.credentials,
-      dataDir: mkdtempSync(path.join(ctx.work, "workers-")),
-      timeoutMs: 120_000,
-    });
-  }
-  try {
-    if (ctx.statements) await ctx.db.query("SELECT pg_stat_statements_reset()");
-    const before = {
-      engine: treeCpuSeconds(ctx.engine.pid),
-      postgres: treeCpuSeconds(ctx.db.serverPid),
-      workers: treeCpuSeconds(workers?.child.pid),
-      driver: process.cpuUsage(),
-      machine: machineCpu(),
-    };
-    const started = performance.now();
-    let finished = 0;
-    let endedAt = 0;
-    const done = () => finished >= count;
-    const watch = (async () => {
-      while (!done()) {
-        if (performance.now() - started > runTimeoutMs) {
-          throw new Error(
-            `${ctx.setting.name} run ${run}: only ${finished} of ${count} applications finished within ${runTimeoutMs / 60_000} minutes; see the engine log ${ctx.engine.logFile}${workers ? ` and ${workers.logFile}` : ""}.`,
-          );
-        }
-        // Poll faster near the end: a late look adds to the run's time and lowers its rate.
-        await new Promise((resolve) => setTimeout(resolve, finished >= count * 0.9 ? 50 : 250));
-        finished = await finishedCount(ctx.target, prefix);
+  const workers = ctx.workers;
+  if (ctx.statements) await ctx.db.query("SELECT pg_stat_statements_reset()");
+  const before = {
+    engine: treeCpuSeconds(ctx.engine.pid),
+    postgres: treeCpuSeconds(ctx.db.serverPid),
+    workers: treeCpuSeconds(workers?.child.pid),
+    driver: process.cpuUsage(),
+    machine: machineCpu(),
+  };
+  const started = performance.now();
+  let finished = 0;
+  let endedAt = 0;
+  const done = () => finished >= count;
+  const watch = (async () => {
+    while (!done()) {
+      if (performance.now() - started > runTimeoutMs) {
+        throw new Error(
+          `${ctx.setting.name} run ${run}: only ${finished} of ${count} applications finished within ${runTimeoutMs / 60_000} minutes; see the engine log ${ctx.engine.logFile}${workers ? ` and ${workers.logFile}` : ""}.`,
+        );
       }
-      endedAt = performance.now();
-    })();
-    const starts = startApplications(ctx.target, latencies, prefix, count, startConcurrency);
-    const loop =
-      mode === "bare"
-        ? bareLoop(ctx.target, latencies, { workerId: `bench-${prefix}`, concurrency, done, outputs })
-        : Promise.resolve(undefined);
-    const [, , bare] = await Promise.all([watch, starts, loop]);
-    const elapsedS = (endedAt - started) / 1000;
-    const driver = process.cpuUsage(before.driver);
-    const machine = machineCpu();
-    const delta = (after: number | undefined, prior: number | undefined) =>
-      after !== undefined && prior !== undefined ? after - prior : undefined;
-    const result: RunResult = {
-      setting: ctx.setting.name,
-      mode,
-      run,
-      applications: count,
-      elapsedS,
-      perMinute: (count / elapsedS) * 60,
-      cpu: {
-        engine: delta(treeCpuSeconds(ctx.engine.pid), before.engine),
-        postgres: delta(treeCpuSeconds(ctx.db.serverPid), before.postgres),
-        workers: delta(treeCpuSeconds(workers?.child.pid), before.workers),
-        driver: (driver.user + driver.system) / 1e6,
-        machineBusy: machine.busy - before.machine.busy,
-        machineTotal: machine.total - before.machine.total,
-      },
-      latencies: latencies.summary(),
-      ...(bare ? { batchSizes: bare.batchSizes } : {}),
-      database: ctx.statements ? await statementStats(ctx.db) : undefined,
-      workers: workers ? await workerMetrics(workers) : undefined,
-      loadAverage: loadAverage(),
-    };
-    const client = mode === "workers" ? result.cpu.workers : result.cpu.driver;
-    log(
-      `${ctx.setting.name} run ${run}: ${count} applications in ${elapsedS.toFixed(1)} s = ${result.perMinute.toFixed(0)}/min (CPU s: engine ${result.cpu.engine?.toFixed(1)}, PostgreSQL ${result.cpu.postgres?.toFixed(1) ?? "n/a"}, ${mode === "workers" ? "workers" : "bare loop"} ${client?.toFixed(1)}; machine ${((result.cpu.machineBusy / result.cpu.machineTotal) * 100).toFixed(0)} % busy, load ${result.loadAverage})`,
-    );
-    return result;
-  } finally {
-    await workers?.stop();
-  }
+      // Poll faster near the end: a late look adds to the run's time and lowers its rate.
+      await new Promise((resolve) => setTimeout(resolve, finished >= count * 0.9 ? 50 : 250));
+      finished = await finishedCount(ctx.target, prefix);
+    }
+    endedAt = performance.now();
+  })();
+  const starts = startApplications(ctx.target, latencies, prefix, count, startConcurrency);
+  const loop =
+    mode === "bare"
+      ? bareLoop(ctx.target, latencies, { workerId: `bench-${prefix}`, concurrency, done, outputs })
+      : Promise.resolve(undefined);
+  const [, , bare] = await Promise.all([watch, starts, loop]);
+  const elapsedS = (endedAt - started) / 1000;
+  const driver = process.cpuUsage(before.driver);
+  const machine = machineCpu();
+  const delta = (after: number | undefined, prior: number | undefined) =>
+    after !== undefined && prior !== undefined ? after - prior : undefined;
+  const result: RunResult = {
+    setting: ctx.setting.name,
+    mode,
+    run,
+    applications: count,
+    elapsedS,
+    perMinute: (count / elapsedS) * 60,
+    cpu: {
+      engine: delta(treeCpuSeconds(ctx.engine.pid), before.engine),
+      postgres: delta(treeCpuSeconds(ctx.db.serverPid), before.postgres),
+      workers: delta(treeCpuSeconds(workers?.child.pid), before.workers),
+      driver: (driver.user + driver.system) / 1e6,
+      machineBusy: machine.busy - before.machine.busy,
+      machineTotal: machine.total - before.machine.total,
+    },
+    latencies: latencies.summary(),
+    ...(bare ? { batchSizes: bare.batchSizes } : {}),
+    database: ctx.statements ? await statementStats(ctx.db) : undefined,
+    workers: workers ? await workerMetrics(workers) : undefined,
+    loadAverage: loadAverage(),
+  };
+  const client = mode === "workers" ? result.cpu.workers : result.cpu.driver;
+  log(
+    `${ctx.setting.name} run ${run}: ${count} applications in ${elapsedS.toFixed(1)} s = ${result.perMinute.toFixed(0)}/min (CPU s: engine ${result.cpu.engine?.toFixed(1)}, PostgreSQL ${result.cpu.postgres?.toFixed(1) ?? "n/a"}, ${mode === "workers" ? "workers" : "bare loop"} ${client?.toFixed(1)}; machine ${((result.cpu.machineBusy / result.cpu.machineTotal) * 100).toFixed(0)} % busy, load ${result.loadAverage})`,
+  );
+  return result;
 }
 
 /** One setting: its own PostgreSQL database and engine, a warm-up, then the counted runs. */
@@ -216,6 +205,7 @@ async function runSetting(setting: Setting, index: number, work: string): Promis
   const credentials = { username: `bench${suffix}`, password: randomBytes(18).toString("base64url") };
   const dataDir = path.join(work, `engine-${index}`);
   let db: PostgresDatabase | undefined;
+  let workersOf: WorkersProcess | undefined;
   try {
     log(`${setting.name}: ${setting.summary}; starting PostgreSQL`);
     db = await postgresDatabase(`bench_${suffix}`, {
@@ -265,6 +255,18 @@ async function runSetting(setting: Setting, index: number, work: string): Promis
       work,
       statements,
     };
+    if (setting.driver === "workers") {
+      // One workers process for the setting's runs, as in production. A process stopped between
+      // runs would leave its pending long poll on the engine, which then locks the next run's tasks
+      // for the gone process until their lock expires (30 s and more of idle machine).
+      workersOf = await startWorkers({
+        restUrl: handle.restUrl,
+        ...credentials,
+        dataDir: mkdtempSync(path.join(work, "workers-")),
+        timeoutMs: 120_000,
+      });
+      ctx.workers = workersOf;
+    }
     if (warmup > 0) {
       log(`${setting.name}: warm-up, ${warmup} applications (not counted)`);
       await runOnce(ctx, 0, warmup);
@@ -279,6 +281,7 @@ async function runSetting(setting: Setting, index: number, work: string): Promis
       operationLog: await operationLog(db, warmup + runs * applications),
     };
   } finally {
+    await workersOf?.stop().catch(() => undefined);
     await stopEngine({ dataDir }).catch(() => undefined);
     await db?.drop().catch(() => undefined);
   }
