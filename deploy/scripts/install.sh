@@ -58,26 +58,22 @@ read_secret() {
   settings[$password_key]=$value
 }
 
-if [[ -n "${settings[DB_SECRET_ID]:-}" ]]; then
-  read_secret "${settings[DB_SECRET_ID]}" DB_USER DB_PASSWORD
-  unset 'settings[DB_SECRET_ID]'
-fi
-if [[ -n "${settings[WORKERS_DB_SECRET_ID]:-}" ]]; then
-  read_secret "${settings[WORKERS_DB_SECRET_ID]}" WORKERS_DB_USER WORKERS_DB_PASSWORD
-  unset 'settings[WORKERS_DB_SECRET_ID]'
-fi
-if [[ -n "${settings[ADMIN_SECRET_ID]:-}" ]]; then
-  read_secret "${settings[ADMIN_SECRET_ID]}" CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD
-  unset 'settings[ADMIN_SECRET_ID]'
-fi
-if [[ -n "${settings[WORKERS_CAMUNDA_SECRET_ID]:-}" ]]; then
-  read_secret "${settings[WORKERS_CAMUNDA_SECRET_ID]}" WORKERS_CAMUNDA_USER WORKERS_CAMUNDA_PASSWORD
-  unset 'settings[WORKERS_CAMUNDA_SECRET_ID]'
-fi
-if [[ -n "${settings[MONITORING_CAMUNDA_SECRET_ID]:-}" ]]; then
-  read_secret "${settings[MONITORING_CAMUNDA_SECRET_ID]}" MONITORING_CAMUNDA_USER MONITORING_CAMUNDA_PASSWORD
-  unset 'settings[MONITORING_CAMUNDA_SECRET_ID]'
-fi
+# Each <NAME>_SECRET_ID setting names a secret whose username and password become two settings; the id
+# itself is not passed on. Order as listed (the database's, then the Camunda users').
+secret_settings=(
+  "DB_SECRET_ID DB_USER DB_PASSWORD"
+  "WORKERS_DB_SECRET_ID WORKERS_DB_USER WORKERS_DB_PASSWORD"
+  "ADMIN_SECRET_ID CAMUNDA_ADMIN_USER CAMUNDA_ADMIN_PASSWORD"
+  "WORKERS_CAMUNDA_SECRET_ID WORKERS_CAMUNDA_USER WORKERS_CAMUNDA_PASSWORD"
+  "MONITORING_CAMUNDA_SECRET_ID MONITORING_CAMUNDA_USER MONITORING_CAMUNDA_PASSWORD"
+)
+for entry in "${secret_settings[@]}"; do
+  read -r id_key user_key password_key <<<"$entry"
+  if [[ -n "${settings[$id_key]:-}" ]]; then
+    read_secret "${settings[$id_key]}" "$user_key" "$password_key"
+    unset "settings[$id_key]"
+  fi
+done
 
 # The workers image: the environment's repository (a setting) and the digest this revision was built
 # with (in the bundle), so every host runs exactly the image CI built for this commit.
